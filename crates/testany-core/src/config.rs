@@ -1,0 +1,1 @@
+//! testany.toml: parsing, discovery and environment overrides (design.md section 3).

@@ -1,0 +1,12 @@
+#![doc = include_str!("../README.md")]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod ansi;
+pub mod category;
+pub mod config;
+pub mod drift;
+pub mod health;
+pub mod locations;
+pub mod markers;
+pub mod model;
+pub mod plan;
