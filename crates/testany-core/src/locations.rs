@@ -1,1 +1,1425 @@
-//! (filled by the core-analysis work, issue 5)
+//! Failure locations: `file:line` references found in a failed case's error text and log,
+//! and their resolution to workspace files (design.md section 4).
+//!
+//! Recognised shapes:
+//! - Python tracebacks: `File "/builds/acme/shop/tests/test_cart.py", line 42, in test_x`
+//!   (message: the exception line after the traceback);
+//! - pytest, Go test and generic `path:line[:col][: message]` at the start of a line
+//!   (`tests/test_cart.py:42: AssertionError`, `    cart_test.go:42: expected 3, got 2`,
+//!   `❯ src/cart.test.ts:17:11`, `--> src/lib.rs:10:5`); anywhere in the error text;
+//! - Node stacks (Jest, Vitest, Playwright, Mocha): `at fn (/path/file.ts:17:11)`,
+//!   `at /path/file.js:10:5` (message: the nearest error line above the stack);
+//! - Java/JUnit/Kotlin: `at com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)`,
+//!   resolved with the package to `com/acme/shop/OrderTest.java`;
+//! - Rust panics: `thread 'x' panicked at src/lib.rs:10:5:` (message: the next line) and
+//!   the pre-1.73 `panicked at 'msg', src/lib.rs:10:5`.
+//!
+//! Frames of libraries, runtimes and test frameworks are dropped (see [`is_internal`]).
+//! The scan goes line by line with byte-level prefilters and no regex: a line that has
+//! no `:` and no `"` costs one `memchr` and a copy into a small look-back ring.
+
+use std::borrow::Cow;
+use std::collections::{HashMap, VecDeque};
+
+use memchr::memmem;
+use serde::{Deserialize, Serialize};
+
+/// Which shape a location was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LocationKind {
+    Python,
+    Pytest,
+    Node,
+    Java,
+    Go,
+    Rust,
+    Generic,
+}
+
+/// A `file:line` found in an error text or a log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FailureLocation {
+    /// As written in the log, e.g. `/builds/acme/shop/tests/test_cart.py`; for Java frames
+    /// the package path, e.g. `com/acme/shop/OrderTest.java`.
+    pub path: String,
+    /// 1-based, as tools print it.
+    pub line: u32,
+    /// 1-based column when the tool printed one.
+    pub column: Option<u32>,
+    /// The nearest meaningful error line, e.g. `AssertionError: assert 2 == 3`.
+    pub message: Option<String>,
+    /// 0-based line of the log it was found on; `None` when found in the error text.
+    pub log_line: Option<usize>,
+    pub kind: LocationKind,
+}
+
+/// At most this many distinct locations are kept, so a huge log stays bounded.
+pub const MAX_LOCATIONS: usize = 1000;
+/// Messages are cut to this many bytes (at a char boundary).
+pub const MAX_MESSAGE: usize = 500;
+/// How many previous lines are kept to find a stack's message.
+const RING: usize = 48;
+/// How many lines a Python traceback may wait for its exception line.
+const PENDING_BUDGET: usize = 400;
+
+/// Locations in `error` (first) then in `log`, deduplicated by (path, line): the first
+/// occurrence wins and takes the log line of a later one if it had none.
+pub fn extract(error: Option<&str>, log: &str) -> Vec<FailureLocation> {
+    let mut ex = Extractor::new();
+    if let Some(error) = error {
+        ex.error_text(error);
+    }
+    ex.log(log);
+    ex.finish()
+}
+
+/// Streaming extractor: feed the error text, then log lines in order (ANSI is stripped
+/// here), then [`Extractor::finish`]. Memory stays bounded whatever the log size.
+pub struct Extractor {
+    locations: Vec<FailureLocation>,
+    seen: HashMap<(String, u32), usize>,
+    ring: VecDeque<String>,
+    stripped: String,
+    next_log_line: usize,
+    /// Whether the previous line was a stack frame, and the message of that stack.
+    in_stack: bool,
+    stack_message: Option<String>,
+    /// Python frames waiting for their exception line: (location index, frame indent).
+    pending_python: Vec<(usize, usize)>,
+    pending_budget: usize,
+    /// A Rust panic waiting for its message on the next non-empty line.
+    pending_rust: Option<usize>,
+    panicked: memmem::Finder<'static>,
+    file_quote: memmem::Finder<'static>,
+}
+
+impl std::fmt::Debug for Extractor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extractor")
+            .field("locations", &self.locations.len())
+            .field("next_log_line", &self.next_log_line)
+            .finish()
+    }
+}
+
+impl Default for Extractor {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Error,
+    Log(usize),
+}
+
+impl Extractor {
+    pub fn new() -> Self {
+        Self {
+            locations: Vec::new(),
+            seen: HashMap::new(),
+            ring: VecDeque::with_capacity(RING),
+            stripped: String::new(),
+            next_log_line: 0,
+            in_stack: false,
+            stack_message: None,
+            pending_python: Vec::new(),
+            pending_budget: 0,
+            pending_rust: None,
+            panicked: memmem::Finder::new("panicked at ").into_owned(),
+            file_quote: memmem::Finder::new("File \"").into_owned(),
+        }
+    }
+
+    /// Scan a case's error text (locations anywhere on a line count).
+    pub fn error_text(&mut self, text: &str) {
+        for line in split_lines(text) {
+            self.process(line, Source::Error);
+        }
+        self.reset_context();
+    }
+
+    /// Scan a whole log.
+    pub fn log(&mut self, text: &str) {
+        // Escapes and quotes are rare: find them with one forward search each over the
+        // whole text instead of one search per line.
+        let bytes = text.as_bytes();
+        let mut next_esc =
+            Cursor::new(|from| memchr::memchr(0x1b, bytes.get(from..)?).map(|p| from + p));
+        let mut next_quote =
+            Cursor::new(|from| memchr::memchr2(b'"', b'\'', bytes.get(from..)?).map(|p| from + p));
+        let mut start = 0;
+        while start < bytes.len() {
+            let end = memchr::memchr(b'\n', bytes.get(start..).unwrap_or(&[]))
+                .map_or(bytes.len(), |p| start + p);
+            let line = text.get(start..end).unwrap_or("");
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            let has_esc = next_esc.within(start, end);
+            let has_quote = next_quote.within(start, end);
+            self.line_with(line, has_esc, has_quote);
+            start = end + 1;
+        }
+    }
+
+    /// Scan the next log line (without its line break).
+    pub fn log_line(&mut self, line: &str) {
+        let bytes = line.as_bytes();
+        let has_esc = memchr::memchr(0x1b, bytes).is_some();
+        let has_quote = memchr::memchr2(b'"', b'\'', bytes).is_some();
+        self.line_with(line, has_esc, has_quote);
+    }
+
+    fn line_with(&mut self, line: &str, has_esc: bool, has_quote: bool) {
+        let idx = self.next_log_line;
+        self.next_log_line += 1;
+        let bytes = line.as_bytes();
+        // Fast path: a line that cannot hold a location is only remembered (raw; it is
+        // cleaned if a later look-back reads it). Python frames need a `"`, Rust panics a
+        // `'`, stack frames start with `at`, and other locations are a line's first token.
+        let maybe = if has_esc {
+            // The first token may hide behind escapes: any colon and dot will do.
+            memchr::memchr(b':', bytes).is_some() && memchr::memchr(b'.', bytes).is_some()
+        } else {
+            first_token_candidate(line)
+        };
+        if !maybe && !has_quote && self.pending_python.is_empty() && self.pending_rust.is_none() {
+            self.in_stack = false;
+            self.remember(line);
+            return;
+        }
+        if has_esc {
+            let mut buf = std::mem::take(&mut self.stripped);
+            buf.clear();
+            crate::ansi::strip_into(line, &mut buf);
+            self.process(&buf, Source::Log(idx));
+            self.stripped = buf;
+        } else {
+            self.process(line, Source::Log(idx));
+        }
+    }
+
+    /// The locations found, in order of first appearance.
+    pub fn finish(self) -> Vec<FailureLocation> {
+        self.locations
+    }
+
+    /// The locations found so far.
+    pub fn locations(&self) -> &[FailureLocation] {
+        &self.locations
+    }
+
+    fn reset_context(&mut self) {
+        self.ring.clear();
+        self.in_stack = false;
+        self.stack_message = None;
+        self.pending_python.clear();
+        self.pending_rust = None;
+    }
+
+    fn process(&mut self, line: &str, source: Source) {
+        let bytes = line.as_bytes();
+        let indent = bytes
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t'))
+            .count();
+        let trimmed = line.get(indent..).unwrap_or("").trim_end();
+
+        if let Some(idx) = self.pending_rust
+            && !trimmed.is_empty()
+        {
+            self.set_message(idx, trimmed);
+            self.pending_rust = None;
+        }
+
+        let mut is_frame = false;
+        let python = if memchr::memchr(b'"', bytes).is_some() {
+            self.file_quote
+                .find(bytes)
+                .and_then(|at| Some((at, parse_python_frame(line.get(at..)?)?)))
+        } else {
+            None
+        };
+        if let Some((at, (path, line_no))) = python {
+            is_frame = true;
+            if !is_internal(path)
+                && let Some(i) = self.push(path, line_no, None, None, source, LocationKind::Python)
+            {
+                self.pending_python.push((i, at));
+                self.pending_budget = PENDING_BUDGET;
+            }
+        } else if !self.pending_python.is_empty() {
+            self.python_message(trimmed, indent);
+        }
+
+        if !is_frame && memchr::memchr(b':', bytes).is_some() {
+            is_frame = self.colon_line(line, trimmed, source);
+        }
+
+        if !is_frame {
+            self.in_stack = false;
+        }
+        self.remember(trimmed);
+    }
+
+    /// Lines with a colon: stack frames, panics and generic locations.
+    /// Returns whether the line was a stack frame.
+    fn colon_line(&mut self, line: &str, trimmed: &str, source: Source) -> bool {
+        if let Some(rest) = trimmed.strip_prefix("at ") {
+            return self.at_frame(rest.trim(), source);
+        }
+        if memchr::memchr(b'\'', line.as_bytes()).is_some()
+            && let Some(at) = self.panicked.find(line.as_bytes())
+        {
+            let after = line.get(at + "panicked at ".len()..).unwrap_or("");
+            self.rust_panic(after, source);
+            return false;
+        }
+        match source {
+            Source::Log(_) => {
+                if let Some(tok) = leading_token(trimmed) {
+                    self.generic(tok.0, tok.1, source, None);
+                }
+            }
+            Source::Error => {
+                // In an error text the line itself is often the message: read it once.
+                let line_msg = error_line(trimmed).map(|m| clip(m).to_owned());
+                let mut rest = trimmed;
+                while !rest.is_empty() && self.locations.len() < MAX_LOCATIONS {
+                    let start = rest
+                        .find(|c: char| !is_token_separator(c))
+                        .unwrap_or(rest.len());
+                    rest = rest.get(start..).unwrap_or("");
+                    let end = rest.find(is_token_separator).unwrap_or(rest.len());
+                    let tok = rest.get(..end).unwrap_or("");
+                    let after = rest.get(end..).unwrap_or("");
+                    if tok.contains(':') {
+                        self.generic(tok, after, source, line_msg.as_deref());
+                    }
+                    rest = after;
+                }
+            }
+        }
+        false
+    }
+
+    /// `at ...` lines: Java frames, Node frames (with or without a function name).
+    fn at_frame(&mut self, rest: &str, source: Source) -> bool {
+        if !self.in_stack {
+            self.stack_message = self.look_back();
+            self.in_stack = true;
+        }
+        let message = self.stack_message.clone();
+        if let Some((path, line_no)) = parse_java_frame(rest) {
+            if let Some(path) = path {
+                self.push(&path, line_no, None, message, source, LocationKind::Java);
+            }
+            return true;
+        }
+        let inner = match (rest.rfind('('), rest.ends_with(')')) {
+            (Some(open), true) => rest.get(open + 1..rest.len() - 1).unwrap_or(""),
+            _ => rest.split_whitespace().next().unwrap_or(""),
+        };
+        if let Some(loc) = parse_path_line(strip_scheme(inner))
+            && loc.tail.is_empty()
+            && !is_internal(loc.path)
+        {
+            let kind = kind_of(loc.path, LocationKind::Node);
+            self.push(loc.path, loc.line, loc.column, message, source, kind);
+        }
+        true
+    }
+
+    fn rust_panic(&mut self, after: &str, source: Source) {
+        if let Some(quoted) = after.strip_prefix('\'') {
+            // Before Rust 1.73: panicked at 'message', src/lib.rs:10:5
+            let Some(sep) = quoted.rfind("', ") else {
+                return;
+            };
+            let message = quoted.get(..sep).unwrap_or("");
+            let loc_text = quoted.get(sep + 3..).unwrap_or("").trim();
+            if let Some(loc) = parse_path_line(loc_text)
+                && !is_internal(loc.path)
+            {
+                let msg = (!message.is_empty()).then(|| message.to_owned());
+                self.push(
+                    loc.path,
+                    loc.line,
+                    loc.column,
+                    msg,
+                    source,
+                    LocationKind::Rust,
+                );
+            }
+            return;
+        }
+        let tok = after.split_whitespace().next().unwrap_or("");
+        let tok = tok.strip_suffix(':').unwrap_or(tok);
+        if let Some(loc) = parse_path_line(tok)
+            && !is_internal(loc.path)
+            && let Some(i) = self.push(
+                loc.path,
+                loc.line,
+                loc.column,
+                None,
+                source,
+                LocationKind::Rust,
+            )
+        {
+            self.pending_rust = Some(i);
+        }
+    }
+
+    /// `path:line[:col][: message]` as a token.
+    fn generic(&mut self, tok: &str, after: &str, source: Source, line_msg: Option<&str>) {
+        let Some(loc) = parse_path_line(strip_scheme(tok)) else {
+            return;
+        };
+        if is_internal(loc.path) {
+            return;
+        }
+        // Text after the location: `path:42: AssertionError` or Go's `file.go:42: msg`.
+        let trailing = if loc.tail == ":" {
+            clip(after.trim())
+        } else {
+            ""
+        };
+        let message = if trailing.is_empty() || is_bare_exception_name(trailing) {
+            self.pytest_e_block(trailing).or_else(|| {
+                if trailing.is_empty() {
+                    self.look_back()
+                } else {
+                    Some(trailing.to_owned())
+                }
+            })
+        } else {
+            Some(trailing.to_owned())
+        };
+        // In an error text the line itself is often the message.
+        let message = match (message, source) {
+            (None, Source::Error) => line_msg.map(str::to_owned),
+            (m, _) => m,
+        };
+        let kind = kind_of(loc.path, LocationKind::Generic);
+        self.push(loc.path, loc.line, loc.column, message, source, kind);
+    }
+
+    fn python_message(&mut self, trimmed: &str, indent: usize) {
+        self.pending_budget = self.pending_budget.saturating_sub(1);
+        if self.pending_budget == 0 {
+            self.pending_python.clear();
+            return;
+        }
+        let frame_indent = self.pending_python.last().map_or(0, |p| p.1);
+        let skip = trimmed.is_empty()
+            || trimmed.starts_with("Traceback")
+            || trimmed.starts_with("During handling")
+            || trimmed.starts_with("The above exception")
+            || trimmed.starts_with('^')
+            || trimmed.starts_with('~');
+        if skip || indent >= frame_indent && frame_indent > 0 {
+            return;
+        }
+        let pending = std::mem::take(&mut self.pending_python);
+        for (i, _) in pending {
+            self.set_message(i, trimmed);
+        }
+    }
+
+    /// pytest prints `E   ...` lines above `path:42: AssertionError`: the first of that
+    /// block, prefixed by the exception name when it does not already carry it.
+    fn pytest_e_block(&self, exception: &str) -> Option<String> {
+        let mut first: Option<String> = None;
+        for l in self.recent() {
+            if let Some(rest) = l.strip_prefix("E ") {
+                first = Some(rest.trim().to_owned());
+            } else if l.is_empty() && first.is_none() {
+                continue;
+            } else {
+                break;
+            }
+        }
+        let first = first?;
+        let first = first.as_str();
+        if exception.is_empty() || first.starts_with(exception) {
+            Some(clip(first).to_owned())
+        } else {
+            Some(clip(&format!("{exception}: {first}")).to_owned())
+        }
+    }
+
+    /// The nearest error-looking line above (for stacks printed after their message).
+    fn look_back(&self) -> Option<String> {
+        self.recent()
+            .find_map(|l| error_line(&l).map(|m| clip(m).to_owned()))
+    }
+
+    /// Remembered lines, newest first, cleaned of escapes and trimmed.
+    fn recent(&self) -> impl Iterator<Item = Cow<'_, str>> {
+        self.ring.iter().rev().map(|raw| {
+            if memchr::memchr(0x1b, raw.as_bytes()).is_some() {
+                Cow::Owned(crate::ansi::strip(raw).trim().to_owned())
+            } else {
+                Cow::Borrowed(raw.trim())
+            }
+        })
+    }
+
+    fn remember(&mut self, line: &str) {
+        let mut slot = if self.ring.len() >= RING {
+            self.ring.pop_front().unwrap_or_default()
+        } else {
+            String::new()
+        };
+        slot.clear();
+        slot.push_str(line.get(..floor(line, 2000)).unwrap_or(""));
+        self.ring.push_back(slot);
+    }
+
+    fn set_message(&mut self, idx: usize, message: &str) {
+        if let Some(loc) = self.locations.get_mut(idx)
+            && loc.message.is_none()
+        {
+            loc.message = Some(clip(message).to_owned());
+        }
+    }
+
+    /// Record a location; returns its index when it is new.
+    fn push(
+        &mut self,
+        path: &str,
+        line: u32,
+        column: Option<u32>,
+        message: Option<String>,
+        source: Source,
+        kind: LocationKind,
+    ) -> Option<usize> {
+        let log_line = match source {
+            Source::Error => None,
+            Source::Log(i) => Some(i),
+        };
+        if let Some(&i) = self.seen.get(&(path.to_owned(), line)) {
+            if let Some(existing) = self.locations.get_mut(i) {
+                if existing.log_line.is_none() {
+                    existing.log_line = log_line;
+                }
+                if existing.message.is_none() {
+                    existing.message = message;
+                }
+                if existing.column.is_none() {
+                    existing.column = column;
+                }
+            }
+            return None;
+        }
+        if self.locations.len() >= MAX_LOCATIONS {
+            return None;
+        }
+        let i = self.locations.len();
+        self.seen.insert((path.to_owned(), line), i);
+        self.locations.push(FailureLocation {
+            path: path.to_owned(),
+            line,
+            column,
+            message: message.map(|m| clip(&m).to_owned()),
+            log_line,
+            kind,
+        });
+        Some(i)
+    }
+}
+
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r.as_bytes()) {
+            Some(i) => {
+                rest = r.get(i + 1..);
+                let line = r.get(..i).unwrap_or("");
+                Some(line.strip_suffix('\r').unwrap_or(line))
+            }
+            None => {
+                rest = None;
+                if r.is_empty() {
+                    None
+                } else {
+                    Some(r.strip_suffix('\r').unwrap_or(r))
+                }
+            }
+        }
+    })
+}
+
+/// Cheap test on a log line: is it a stack frame (`at ...`) or does its first token
+/// (after an arrow-like prefix) look like `name.ext:digits`? Mirrors [`leading_token`].
+fn first_token_candidate(line: &str) -> bool {
+    let mut t = line.trim_start_matches([' ', '\t']);
+    let mut tok = next_token(t);
+    if tok == "at" {
+        return true;
+    }
+    if matches!(tok, "❯" | "-->" | ">" | "›" | "→" | "FAIL" | "ERROR" | "E") {
+        t = t
+            .get(tok.len()..)
+            .unwrap_or("")
+            .trim_start_matches([' ', '\t']);
+        tok = next_token(t);
+    }
+    let b = tok.as_bytes();
+    // A plain loop: `<[u8]>::contains` calls a general search that is slower on
+    // tokens this short.
+    #[allow(clippy::manual_contains)]
+    let found = b.iter().any(|&c| c == b'.') && b.iter().any(|&c| c == b':');
+    found
+}
+
+fn next_token(t: &str) -> &str {
+    // Tokens are short: a plain loop beats a SIMD search's setup here.
+    let end = t
+        .bytes()
+        .position(|b| b == b' ' || b == b'\t')
+        .unwrap_or(t.len());
+    t.get(..end).unwrap_or("")
+}
+
+/// The next position of something rare, searched forward lazily.
+struct Cursor<F: FnMut(usize) -> Option<usize>> {
+    find: F,
+    /// `None` before the first search; `Some(None)` when there is no more.
+    next: Option<Option<usize>>,
+}
+
+impl<F: FnMut(usize) -> Option<usize>> Cursor<F> {
+    fn new(find: F) -> Self {
+        Self { find, next: None }
+    }
+
+    /// Whether the next occurrence at or after `start` lies before `end`.
+    fn within(&mut self, start: usize, end: usize) -> bool {
+        let next = match self.next {
+            Some(Some(p)) if p >= start => Some(p),
+            Some(None) => None,
+            _ => {
+                let p = (self.find)(start);
+                self.next = Some(p);
+                p
+            }
+        };
+        next.is_some_and(|p| p < end)
+    }
+}
+
+fn is_token_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\'' | '(' | ')' | '[' | ']' | '<' | '>' | ',' | '`'
+        )
+}
+
+/// The first token of a log line after an optional arrow-like prefix, and the rest.
+fn leading_token(trimmed: &str) -> Option<(&str, &str)> {
+    let mut t = trimmed;
+    for prefix in [
+        "❯ ", "--> ", "> ", "› ", "→ ", "at ", "FAIL ", "ERROR ", "E ",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.trim_start();
+            break;
+        }
+    }
+    let end = memchr::memchr2(b' ', b'\t', t.as_bytes()).unwrap_or(t.len());
+    let tok = t.get(..end)?;
+    // Cheap rejection before parsing: a location token has a dot (the extension), then
+    // a colon and a digit.
+    memchr::memchr(b'.', tok.as_bytes())?;
+    let colon = memchr::memchr(b':', tok.as_bytes())?;
+    if !tok
+        .as_bytes()
+        .get(colon + 1..)?
+        .iter()
+        .any(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    Some((tok, t.get(end..).unwrap_or("")))
+}
+
+/// A parsed `path:line[:col]` and what followed it inside the token (`""` or `":"`).
+#[derive(Debug, PartialEq, Eq)]
+struct PathLine<'a> {
+    path: &'a str,
+    line: u32,
+    column: Option<u32>,
+    tail: &'a str,
+}
+
+/// Parse `path:line[:col]` optionally followed by `:` (and, outside tokens, nothing else).
+fn parse_path_line(tok: &str) -> Option<PathLine<'_>> {
+    let tok = tok.trim_end_matches(['.', ',', ';']);
+    let (body, tail) = match tok.strip_suffix(':') {
+        Some(b) => (b, ":"),
+        None => (tok, ""),
+    };
+    let (head, last) = body.rsplit_once(':')?;
+    let last_n = parse_num(last)?;
+    let (path, line, column) = match head.rsplit_once(':') {
+        Some((p, mid)) if parse_num(mid).is_some() && looks_like_path(p) => {
+            (p, parse_num(mid)?, Some(last_n))
+        }
+        _ => (head, last_n, None),
+    };
+    if !looks_like_path(path) || line == 0 {
+        return None;
+    }
+    Some(PathLine {
+        path,
+        line,
+        column,
+        tail,
+    })
+}
+
+fn parse_num(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A file path with an extension that starts with a letter; not a URL.
+fn looks_like_path(p: &str) -> bool {
+    if p.is_empty() || p.contains("://") || p.contains(char::is_whitespace) {
+        return false;
+    }
+    let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !stem.is_empty()
+        && (1..=12).contains(&ext.len())
+        && ext.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `file:///x` -> `/x`, `webpack:///./x` -> `./x`.
+fn strip_scheme(p: &str) -> &str {
+    for scheme in ["file://", "webpack:///", "webpack://"] {
+        if let Some(rest) = p.strip_prefix(scheme) {
+            return rest;
+        }
+    }
+    p
+}
+
+fn kind_of(path: &str, default: LocationKind) -> LocationKind {
+    if path.ends_with(".py") {
+        LocationKind::Pytest
+    } else if path.ends_with(".go") {
+        LocationKind::Go
+    } else if path.ends_with(".rs") {
+        LocationKind::Rust
+    } else {
+        default
+    }
+}
+
+/// `File "path", line 42, in name` (starting at `File`).
+fn parse_python_frame(s: &str) -> Option<(&str, u32)> {
+    let rest = s.strip_prefix("File \"")?;
+    let close = rest.find('"')?;
+    let path = rest.get(..close)?;
+    let after = rest.get(close + 1..)?.strip_prefix(", line ")?;
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    let line = parse_num(after.get(..digits)?)?;
+    if path.is_empty() || path.starts_with('<') || line == 0 {
+        return None;
+    }
+    Some((path, line))
+}
+
+/// `com.acme.Foo.bar(Foo.java:88)`: `Some((Some(path), line))` for a usable frame,
+/// `Some((None, 0))` for a Java frame to drop (JDK, frameworks, no source), `None` when
+/// the text is not a Java frame.
+fn parse_java_frame(rest: &str) -> Option<(Option<String>, u32)> {
+    let open = rest.find('(')?;
+    let qualified = rest.get(..open)?;
+    if qualified.is_empty() || qualified.contains(char::is_whitespace) {
+        return None;
+    }
+    let close = open + rest.get(open..)?.find(')')?;
+    let inner = rest.get(open + 1..close)?;
+    let jvm_file = |f: &str| {
+        [".java", ".kt", ".kts", ".scala", ".groovy", ".clj"]
+            .iter()
+            .any(|e| f.ends_with(e))
+    };
+    let (file, line) = match inner.rsplit_once(':') {
+        Some((f, n)) if jvm_file(f) && !f.contains(['/', '\\']) => {
+            (f, parse_num(n).filter(|&l| l > 0)?)
+        }
+        _ if matches!(inner, "Unknown Source" | "Native Method") || jvm_file(inner) => {
+            return Some((None, 0));
+        }
+        _ => return None,
+    };
+    // `app//com.acme.X.m` and `java.base/java.lang.Thread.run`: drop the module prefix.
+    let qualified = qualified.rsplit('/').next().unwrap_or(qualified);
+    if is_internal_class(qualified) {
+        return Some((None, 0));
+    }
+    let segments: Vec<&str> = qualified.split('.').collect();
+    let package = segments
+        .get(..segments.len().saturating_sub(2))
+        .unwrap_or(&[]);
+    let mut path = String::new();
+    for seg in package {
+        path.push_str(seg);
+        path.push('/');
+    }
+    path.push_str(file);
+    Some((Some(path), line))
+}
+
+fn is_internal_class(q: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "java.",
+        "javax.",
+        "jdk.",
+        "sun.",
+        "com.sun.",
+        "org.junit.",
+        "junit.framework.",
+        "junit.",
+        "org.opentest4j.",
+        "kotlin.",
+        "kotlinx.",
+        "org.gradle.",
+        "worker.org.gradle.",
+        "org.apache.maven.",
+        "org.testng.",
+        "org.codehaus.groovy.",
+        "groovy.lang.",
+        "scala.",
+        "org.scalatest.",
+    ];
+    PREFIXES.iter().any(|p| q.starts_with(p))
+}
+
+/// Library, runtime and framework files: never where a user's test failed.
+pub fn is_internal(path: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "site-packages",
+        "dist-packages",
+        "node_modules",
+        "/_pytest/",
+        "/pluggy/",
+        "/lib/python",
+        "node:internal",
+        "/rustc/",
+        "/.cargo/registry/",
+        "/.rustup/toolchains/",
+        "testing/testing.go",
+        "/src/runtime/",
+        "/src/testing/",
+    ];
+    const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
+    PARTS.iter().any(|p| path.contains(p)) || PREFIXES.iter().any(|p| path.starts_with(p))
+}
+
+/// `AssertionError` alone, as pytest prints after `path:42:`.
+fn is_bare_exception_name(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && (s.ends_with("Error") || s.ends_with("Exception") || s.ends_with("Failed"))
+}
+
+/// Whether a (trimmed) line reads like an error message; returns the message part.
+fn error_line(l: &str) -> Option<&str> {
+    if l.is_empty()
+        || l.starts_with("at ")
+        || l.starts_with("File \"")
+        || l.starts_with("Traceback")
+        || l.starts_with('>')
+        || l.starts_with('|')
+        || is_code_frame(l)
+    {
+        return None;
+    }
+    let m = l
+        .strip_prefix("E ")
+        .or_else(|| l.strip_prefix("● "))
+        .map_or(l, str::trim_start);
+    let m = m.strip_prefix("Caused by: ").unwrap_or(m);
+    let starts = [
+        "assert", "expect(", "error:", "error[", "Error:", "panic:", "thrown:",
+    ];
+    if starts.iter().any(|s| m.starts_with(s)) || m.contains("panicked at") || names_exception(m) {
+        Some(m)
+    } else {
+        None
+    }
+}
+
+/// `  17 |  code` lines of Jest/Playwright code frames.
+fn is_code_frame(l: &str) -> bool {
+    let digits = l.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && l.get(digits..)
+            .is_some_and(|r| r.trim_start().starts_with('|'))
+}
+
+/// `...Error:`, `...Exception`, `...Error [ERR_X]` as a word.
+fn names_exception(m: &str) -> bool {
+    for word in ["Error", "Exception"] {
+        let mut from = 0;
+        while let Some(i) = m.get(from..).and_then(|s| s.find(word)) {
+            let at = from + i;
+            let end = at + word.len();
+            match m.as_bytes().get(end) {
+                None | Some(b':' | b' ' | b'[') => return true,
+                _ => {}
+            }
+            from = end;
+        }
+    }
+    false
+}
+
+fn clip(s: &str) -> &str {
+    s.get(..floor(s, MAX_MESSAGE)).unwrap_or(s)
+}
+
+fn floor(s: &str, n: usize) -> usize {
+    crate::markers::floor_char_boundary(s, n)
+}
+
+/// A location mapped to a workspace file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ResolvedLocation {
+    pub location: FailureLocation,
+    /// Workspace-relative path (as given in the file list), `None` when no file matches
+    /// or the match is ambiguous.
+    pub file: Option<String>,
+}
+
+/// Workspace files indexed by file name, for repeated resolution.
+#[derive(Debug, Clone)]
+pub struct WorkspaceIndex<'a> {
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> WorkspaceIndex<'a> {
+    /// `files` are workspace-relative, `/`-separated paths.
+    pub fn new(files: &[&'a str]) -> Self {
+        let mut by_name: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        for f in files {
+            let name = f.rsplit('/').next().unwrap_or(f);
+            by_name.entry(name).or_default().push(f);
+        }
+        Self { by_name }
+    }
+
+    /// The workspace file whose path shares the longest suffix of path components with
+    /// `path` (at least the file name). Ties go to the shortest candidate (fewest
+    /// components, then fewest bytes); a tie that remains is ambiguous: `None`.
+    pub fn resolve(&self, path: &str) -> Option<&'a str> {
+        let norm = path.replace('\\', "/");
+        let wanted: Vec<&str> = strip_scheme(&norm)
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
+        let name = wanted.last()?;
+        let candidates = self.by_name.get(name)?;
+        let mut best: Option<(usize, usize, usize, &'a str)> = None; // (matched, comps, bytes, file)
+        let mut tied = false;
+        for &file in candidates {
+            let comps: Vec<&str> = file
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .collect();
+            let matched = comps
+                .iter()
+                .rev()
+                .zip(wanted.iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            if matched == 0 {
+                continue;
+            }
+            let key = (matched, comps.len(), file.len());
+            match best {
+                None => {
+                    best = Some((key.0, key.1, key.2, file));
+                    tied = false;
+                }
+                Some((m, c, b, _)) => {
+                    let better = key.0 > m || (key.0 == m && (key.1, key.2) < (c, b));
+                    let same = key.0 == m && key.1 == c && key.2 == b;
+                    if better {
+                        best = Some((key.0, key.1, key.2, file));
+                        tied = false;
+                    } else if same {
+                        tied = true;
+                    }
+                }
+            }
+        }
+        if tied { None } else { best.map(|b| b.3) }
+    }
+}
+
+/// Resolve every location against the workspace's files (see [`WorkspaceIndex::resolve`]).
+pub fn resolve(locations: &[FailureLocation], workspace_files: &[&str]) -> Vec<ResolvedLocation> {
+    let index = WorkspaceIndex::new(workspace_files);
+    locations
+        .iter()
+        .map(|l| ResolvedLocation {
+            location: l.clone(),
+            file: index.resolve(&l.path).map(str::to_owned),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (path, line, column, message, log_line, kind)
+    type Row<'a> = (
+        &'a str,
+        u32,
+        Option<u32>,
+        Option<&'a str>,
+        Option<usize>,
+        LocationKind,
+    );
+
+    fn rows(locs: &[FailureLocation]) -> Vec<Row<'_>> {
+        locs.iter()
+            .map(|l| {
+                (
+                    l.path.as_str(),
+                    l.line,
+                    l.column,
+                    l.message.as_deref(),
+                    l.log_line,
+                    l.kind,
+                )
+            })
+            .collect()
+    }
+
+    use LocationKind as K;
+
+    #[test]
+    fn python_traceback() {
+        let log = "\
+Traceback (most recent call last):
+  File \"/builds/acme/shop/tests/test_cart.py\", line 42, in test_total
+    assert total == 3
+  File \"/usr/lib/python3.12/site-packages/shop/cart.py\", line 7, in total
+    return sum(x)
+  File \"/builds/acme/shop/shop/cart.py\", line 9, in total
+    raise AssertionError(\"bad\")
+AssertionError: bad";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "/builds/acme/shop/tests/test_cart.py",
+                    42,
+                    None,
+                    Some("AssertionError: bad"),
+                    Some(1),
+                    K::Python
+                ),
+                (
+                    "/builds/acme/shop/shop/cart.py",
+                    9,
+                    None,
+                    Some("AssertionError: bad"),
+                    Some(5),
+                    K::Python
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn pytest_long_summary() {
+        let log = "\
+    def test_total():
+>       assert cart.total() == 3
+E       assert 2 == 3
+E        +  where 2 = <bound method Cart.total>()
+
+tests/test_cart.py:42: AssertionError
+_pytest/python.py:10: in runtest
+";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![(
+                "tests/test_cart.py",
+                42,
+                None,
+                Some("AssertionError: assert 2 == 3"),
+                Some(5),
+                K::Pytest
+            )]
+        );
+    }
+
+    #[test]
+    fn jest_stack() {
+        let log = "\
+  ● Cart › adds items
+
+    expect(received).toBe(expected) // Object.is equality
+
+    Expected: 3
+    Received: 2
+
+      15 |   cart.add(item);
+      16 |   const total = cart.total();
+    > 17 |   expect(total).toBe(3);
+         |                 ^
+
+      at Object.<anonymous> (/builds/x/src/cart.test.ts:17:11)
+      at Promise.then.completed (/builds/x/node_modules/jest-circus/build/utils.js:298:28)
+      at new Promise (<anonymous>)
+      at processTicksAndRejections (node:internal/process/task_queues:95:5)";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![(
+                "/builds/x/src/cart.test.ts",
+                17,
+                Some(11),
+                Some("expect(received).toBe(expected) // Object.is equality"),
+                Some(12),
+                K::Node
+            )]
+        );
+    }
+
+    #[test]
+    fn node_frames_without_function_mocha_playwright() {
+        let log = "\
+  1) Cart
+       totals:
+     AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:
+      at Context.<anonymous> (test/cart.test.js:12:14)
+      at /builds/x/test/helpers.js:10:5
+      at file:///builds/x/test/esm.mjs:3:1
+TimeoutError: page.click: Timeout 30000ms exceeded.
+  > 17 |   await page.click('#buy');
+    at tests/cart.spec.ts:17:11";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "test/cart.test.js",
+                    12,
+                    Some(14),
+                    Some("AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:"),
+                    Some(3),
+                    K::Node
+                ),
+                (
+                    "/builds/x/test/helpers.js",
+                    10,
+                    Some(5),
+                    Some("AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:"),
+                    Some(4),
+                    K::Node
+                ),
+                (
+                    "/builds/x/test/esm.mjs",
+                    3,
+                    Some(1),
+                    Some("AssertionError [ERR_ASSERTION]: Expected values to be strictly equal:"),
+                    Some(5),
+                    K::Node
+                ),
+                (
+                    "tests/cart.spec.ts",
+                    17,
+                    Some(11),
+                    Some("TimeoutError: page.click: Timeout 30000ms exceeded."),
+                    Some(8),
+                    K::Node
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn vitest_arrow_frames() {
+        let log = "\
+ FAIL  src/cart.test.ts > Cart > adds items
+AssertionError: expected 2 to be 3 // Object.is equality
+ ❯ src/cart.test.ts:17:11
+     15|   cart.add(item);
+     17|   expect(total).toBe(3);";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![(
+                "src/cart.test.ts",
+                17,
+                Some(11),
+                Some("AssertionError: expected 2 to be 3 // Object.is equality"),
+                Some(2),
+                K::Generic
+            )]
+        );
+    }
+
+    #[test]
+    fn java_junit_kotlin() {
+        let log = "\
+org.opentest4j.AssertionFailedError: expected: <3> but was: <2>
+\tat org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)
+\tat app//com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)
+\tat java.base/java.lang.reflect.Method.invoke(Method.java:580)
+\tat com.acme.shop.CartKt.total(Cart.kt:12) ~[main/:?]
+\tat com.acme.shop.Gen.x(Unknown Source)
+\tat kotlin.collections.CollectionsKt.sum(Collections.kt:1)
+\tat Outer(Default.java:5)";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "com/acme/shop/OrderTest.java",
+                    88,
+                    None,
+                    Some("org.opentest4j.AssertionFailedError: expected: <3> but was: <2>"),
+                    Some(2),
+                    K::Java
+                ),
+                (
+                    "com/acme/shop/Cart.kt",
+                    12,
+                    None,
+                    Some("org.opentest4j.AssertionFailedError: expected: <3> but was: <2>"),
+                    Some(4),
+                    K::Java
+                ),
+                (
+                    "Default.java",
+                    5,
+                    None,
+                    Some("org.opentest4j.AssertionFailedError: expected: <3> but was: <2>"),
+                    Some(7),
+                    K::Java
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn go_test_output() {
+        let log = "\
+=== RUN   TestTotal
+    cart_test.go:42: expected 3, got 2
+--- FAIL: TestTotal (0.00s)
+panic: runtime error [recovered]
+\t/usr/local/go/src/testing/testing.go:1632 +0x1d
+\t/usr/local/go/src/runtime/panic.go:770 +0x132
+\t/builds/acme/shop/cart/cart.go:17 +0x25
+FAIL";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "cart_test.go",
+                    42,
+                    None,
+                    Some("expected 3, got 2"),
+                    Some(1),
+                    K::Go
+                ),
+                (
+                    "/builds/acme/shop/cart/cart.go",
+                    17,
+                    None,
+                    Some("panic: runtime error [recovered]"),
+                    Some(6),
+                    K::Go
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn rust_panics() {
+        let log = "\
+thread 'tests::total' panicked at src/lib.rs:10:5:
+assertion `left == right` failed
+  left: 2
+thread 'main' panicked at 'boom', src/main.rs:3:9
+thread 'x' panicked at /rustc/abc/library/core/src/ops.rs:1:1:
+msg";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "src/lib.rs",
+                    10,
+                    Some(5),
+                    Some("assertion `left == right` failed"),
+                    Some(0),
+                    K::Rust
+                ),
+                ("src/main.rs", 3, Some(9), Some("boom"), Some(3), K::Rust),
+            ]
+        );
+    }
+
+    #[test]
+    fn generic_and_error_text() {
+        let error = "AssertionError at tests/test_x.py:7 (see \"src/app/util.ts:3:4\")";
+        let log = "\
+2024-01-15T10:00:00Z INFO started at 10:00:00 on http://host:8080/x.html:1
+❯ src/cart.test.ts:17:11
+  --> src/lib.rs:5:1
+tests/test_x.py:7: AssertionError
+version 1.2:3";
+        assert_eq!(
+            rows(&extract(Some(error), log)),
+            vec![
+                (
+                    "tests/test_x.py",
+                    7,
+                    None,
+                    Some("AssertionError at tests/test_x.py:7 (see \"src/app/util.ts:3:4\")"),
+                    Some(3),
+                    K::Pytest
+                ),
+                (
+                    "src/app/util.ts",
+                    3,
+                    Some(4),
+                    Some("AssertionError at tests/test_x.py:7 (see \"src/app/util.ts:3:4\")"),
+                    None,
+                    K::Generic
+                ),
+                ("src/cart.test.ts", 17, Some(11), None, Some(1), K::Generic),
+                ("src/lib.rs", 5, Some(1), None, Some(2), K::Rust),
+            ]
+        );
+    }
+
+    #[test]
+    fn ansi_is_removed_and_crlf_handled() {
+        let log = "\x1b[31mAssertionError: boom\x1b[0m\r\n\x1b[2m    at fn (\x1b[36m/w/a.test.js\x1b[39m:1:2)\x1b[22m\r\n";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![(
+                "/w/a.test.js",
+                1,
+                Some(2),
+                Some("AssertionError: boom"),
+                Some(1),
+                K::Node
+            )]
+        );
+    }
+
+    #[test]
+    fn resolve_table() {
+        let files = [
+            "tests/test_cart.py",
+            "shop/tests/test_cart.py",
+            "src/test/java/com/acme/shop/OrderTest.java",
+            "pkg/a/cart_test.go",
+            "pkg/b/cart_test.go",
+            "src/cart.test.ts",
+            "lib/x/util.rs",
+            "lib/y/util.rs",
+            "web/util.rs",
+        ];
+        let cases: &[(&str, Option<&str>)] = &[
+            (
+                "/builds/acme/shop/tests/test_cart.py",
+                Some("shop/tests/test_cart.py"),
+            ),
+            (
+                "/builds/acme/x/tests/test_cart.py",
+                Some("tests/test_cart.py"),
+            ),
+            ("tests/test_cart.py", Some("tests/test_cart.py")),
+            (
+                "com/acme/shop/OrderTest.java",
+                Some("src/test/java/com/acme/shop/OrderTest.java"),
+            ),
+            ("cart_test.go", None),
+            ("/builds/x/pkg/b/cart_test.go", Some("pkg/b/cart_test.go")),
+            ("C:\\builds\\x\\src\\cart.test.ts", Some("src/cart.test.ts")),
+            (
+                "file:///builds/x/src/cart.test.ts",
+                Some("src/cart.test.ts"),
+            ),
+            ("util.rs", Some("web/util.rs")),
+            ("/other/place/missing.py", None),
+        ];
+        let locs: Vec<FailureLocation> = cases
+            .iter()
+            .map(|(p, _)| FailureLocation {
+                path: (*p).to_owned(),
+                line: 1,
+                column: None,
+                message: None,
+                log_line: None,
+                kind: K::Generic,
+            })
+            .collect();
+        let got = resolve(&locs, &files);
+        for ((path, want), r) in cases.iter().zip(&got) {
+            assert_eq!(r.file.as_deref(), *want, "{path}");
+        }
+    }
+
+    #[test]
+    fn parse_path_line_table() {
+        type Want<'a> = Option<(&'a str, u32, Option<u32>, &'a str)>;
+        let cases: &[(&str, Want)] = &[
+            ("a.py:1", Some(("a.py", 1, None, ""))),
+            ("a.py:1:", Some(("a.py", 1, None, ":"))),
+            ("src/a.ts:17:11", Some(("src/a.ts", 17, Some(11), ""))),
+            ("C:\\x\\a.cs:3:4", Some(("C:\\x\\a.cs", 3, Some(4), ""))),
+            ("10:00:00", None),
+            ("host:8080", None),
+            ("http://h/a.js:1", None),
+            ("a.py:0", None),
+            ("1.2:3", None),
+            (".py:3", None),
+            ("a.py:x", None),
+        ];
+        for (input, want) in cases {
+            let got = parse_path_line(input).map(|p| (p.path, p.line, p.column, p.tail));
+            assert_eq!(got, *want, "{input}");
+        }
+    }
+
+    #[test]
+    fn huge_error_line_stays_linear() {
+        // 200,000 location tokens on one line: the line's message is read once, not
+        // once per token (that was quadratic: minutes instead of milliseconds).
+        let line = "AssertionError: x ".to_owned() + &"a.go:1: b.py:2 ".repeat(100_000);
+        let locs = extract(Some(&line), "");
+        let got: Vec<(&str, u32)> = locs.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(got, vec![("a.go", 1), ("b.py", 2)]);
+    }
+
+    #[test]
+    fn bounded_and_deduplicated() {
+        let mut log = String::new();
+        for i in 1..=3000 {
+            log.push_str(&format!("  at f (/w/a{i}.js:1:1)\n  at f (/w/a1.js:1:1)\n"));
+        }
+        let locs = extract(None, &log);
+        assert_eq!(locs.len(), MAX_LOCATIONS);
+        assert_eq!(locs.first().map(|l| l.path.as_str()), Some("/w/a1.js"));
+    }
+}
