@@ -1,0 +1,225 @@
+//! The shipped scenario matches examples/shop: markers exist and log line numbers are real.
+
+mod common;
+
+use std::path::PathBuf;
+
+use serde_json::{Value, json};
+
+use testany_mock::{Outcome, Scenario};
+
+fn shop_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop")
+}
+
+/// The statement at each scripted line is the one that fails.
+#[test]
+fn every_case_has_a_marker_and_a_real_failing_line() {
+    let scenario = Scenario::shop().unwrap();
+    let expected: &[(&str, &str)] = &[
+        ("A1B2C3D4", "assert cart.total() == 7.00"),
+        ("B7E4C2A9", "assert cart.total() == 27.00"),
+        ("C3D9E5F1", "cart.add(\"apple\", 1.25, quantity=-1)"),
+        (
+            "D4A8B6C2",
+            "assert accounts.login(\"ada@example.com\", \"correct horse\")",
+        ),
+        ("E5B1C7D3", "assert accounts.is_locked(\"ada@example.com\")"),
+        ("F6C2D8E4", "await expect(page.getByRole('heading'"),
+        (
+            "0A7D3E9B",
+            "await expect(page.getByText('Payment received')).toBeVisible",
+        ),
+        (
+            "1B8E4FAC",
+            "assertEquals(new BigDecimal(\"107.99\"), order.total());",
+        ),
+        ("2C9F5A0D", "OrderRepository.connect("),
+        ("3DA06B1E", "t.Errorf(\"available after reserve"),
+        (
+            "4EB17C2F",
+            "t.Errorf(\"released twice: got %d, want 10\", got)",
+        ),
+    ];
+    let mut checked = 0;
+    for pipeline in &scenario.pipelines {
+        for case in &pipeline.cases {
+            let path = shop_root().join(&case.file);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(
+                text.lines()
+                    .any(|l| l.contains(&format!("testany: {}", case.key))),
+                "{} has no marker for {}",
+                case.file,
+                case.key
+            );
+            let line = text.lines().nth(case.line as usize - 1).unwrap_or("");
+            let (_, needle) = expected.iter().find(|(k, _)| *k == case.key).unwrap();
+            assert!(
+                line.contains(needle),
+                "{}:{} is {line:?}",
+                case.file,
+                case.line
+            );
+            if let Some(src) = &case.source {
+                assert_eq!(line.trim(), src, "{}:{}", case.file, case.line);
+            }
+            if let Some(col) = case.column {
+                assert_eq!(
+                    line.get(col as usize - 1..col as usize + 10),
+                    Some("toBeVisible")
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 13);
+}
+
+#[test]
+fn the_scenario_scripts_flaky_timeout_and_infrastructure_cases() {
+    let scenario = Scenario::shop().unwrap();
+    let cases = &scenario.pipelines[0].cases;
+    let outcomes = |key: &str| -> Vec<Outcome> {
+        let c = cases.iter().find(|c| c.key == key).unwrap();
+        (0..6).map(|run| c.outcome(run)).collect()
+    };
+    use Outcome::*;
+    assert_eq!(
+        outcomes("B7E4C2A9"),
+        vec![Passed, Passed, Failed, Passed, Passed, Failed]
+    );
+    assert_eq!(
+        outcomes("0A7D3E9B"),
+        vec![Passed, Timeout, Timeout, Passed, Timeout, Timeout]
+    );
+    assert_eq!(
+        outcomes("2C9F5A0D"),
+        vec![Passed, Passed, Passed, Passed, Passed, Error]
+    );
+}
+
+#[test]
+fn testany_toml_points_at_the_emulator() {
+    let text = std::fs::read_to_string(shop_root().join("testany.toml")).unwrap();
+    for line in [
+        "url = \"http://testany.localhost:7357/api/v2/mcp/\"",
+        "workspace = \"SHP\"",
+        "pipelines = [\"SHP-0601\"]",
+        "log_domain = \"testany.localhost\"",
+    ] {
+        assert!(text.contains(line), "{line}");
+    }
+}
+
+#[test]
+fn bad_scenarios_are_refused_with_a_reason() {
+    for (toml, needle) in [
+        (
+            "workspace = \"X\"\noperator = \"a@b\"\npipelines = []",
+            "at least one [[pipelines]]",
+        ),
+        (
+            "workspace = \"X\"\noperator = \"a@b\"\n[[pipelines]]\nkey = \"X-1\"\nname = \"n\"\nenvironment = \"e\"\n[[pipelines.cases]]\nkey = \"K\"\nname = \"n\"\nfile = \"f\"\nduration_secs = 1\noutcomes = \"PX\"",
+            "outcome letter `X`",
+        ),
+        ("workspace = 1", "invalid type"),
+        (
+            "workspace = \"X\"\noperator = \"a\"\npipelines = []\nsurprise = 1",
+            "unknown field",
+        ),
+    ] {
+        let err = Scenario::from_toml(toml).unwrap_err().to_string();
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+/// A scenario with huge history or durations overflowed the lifecycle arithmetic
+/// (a panic in debug builds); it is now refused with a message naming the field.
+#[tokio::test]
+async fn huge_scenario_numbers_are_refused_not_a_panic() {
+    let case = "[[pipelines.cases]]\nkey = \"K1\"\nname = \"t\"\nfile = \"t.py\"\n";
+    let table = [
+        (
+            format!(
+                "[history]\ninterval_minutes = 9223372036854775807\n{PIPELINE}{case}duration_secs = 1\n"
+            ),
+            "invalid scenario: history reaches back more than 52560000 minutes (100 years)",
+        ),
+        (
+            format!("[history]\ncount = 4000000000\n{PIPELINE}{case}duration_secs = 1\n"),
+            "invalid scenario: history.count must be at most 100000",
+        ),
+        (
+            format!("{PIPELINE}{case}duration_secs = 1e300\n"),
+            "invalid scenario: case K1: duration_secs must be between 0 and 31536000",
+        ),
+        (
+            format!("{PIPELINE}pending_secs = -1\n{case}duration_secs = 1\n"),
+            "invalid scenario: pipeline P: pending_secs must be between 0 and 31536000",
+        ),
+    ];
+    for (toml, message) in table {
+        let toml = format!("workspace = \"W\"\noperator = \"o@example.com\"\n{toml}");
+        let error = Scenario::from_toml(&toml).unwrap_err();
+        assert_eq!(error.to_string(), message, "{toml}");
+    }
+    // The largest accepted values, at a tiny speed, still run without overflow.
+    let toml = format!(
+        "workspace = \"W\"\noperator = \"o@example.com\"\n[history]\ncount = 2\ninterval_minutes = 26000000\n{PIPELINE}pending_secs = 31536000\n{case}duration_secs = 31536000\n"
+    );
+    let scenario = Scenario::from_toml(&toml).unwrap();
+    let config = testany_mock::MockConfig::new(scenario)
+        .unwrap()
+        .speed(1e-300);
+    let h = testany_mock::start(config).await.unwrap();
+    let mut mcp = common::session(&h).await;
+    let run = mcp
+        .ok("testany_execute_pipeline", json!({"pipeline_key": "P"}))
+        .await;
+    assert_eq!(
+        (run["execution_id"].clone(), run["status"].clone()),
+        (json!("P-00003"), json!("PENDING"))
+    );
+    let list = mcp.ok("testany_list_executions", json!({})).await;
+    let statuses: Vec<&Value> = list["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["status"])
+        .collect();
+    assert_eq!(
+        statuses,
+        // New; 45 minutes old but pending for a year; 49 years old.
+        [&json!("PENDING"), &json!("PENDING"), &json!("COMPLETED")]
+    );
+    h.shutdown().await;
+}
+
+const PIPELINE: &str = "[[pipelines]]\nkey = \"P\"\nname = \"p\"\nenvironment = \"dev\"\n";
+
+/// `MockConfig`'s and the scenario's `Debug` printed the bearer token and the operator
+/// e-mail; both are redacted now.
+#[test]
+fn scenario_debug_redacts_token_and_operator() {
+    let toml = format!(
+        "workspace = \"W\"\noperator = \"op@example.com\"\ntoken = \"tok-123456\"\n{PIPELINE}[[pipelines.cases]]\nkey = \"K1\"\nname = \"t\"\nfile = \"t.py\"\nduration_secs = 1\n"
+    );
+    let scenario = Scenario::from_toml(&toml).unwrap();
+    let config = testany_mock::MockConfig::new(scenario.clone()).unwrap();
+    for debug in [format!("{scenario:?}"), format!("{config:?}")] {
+        assert!(
+            debug.starts_with(
+                "Scenario { workspace: \"W\", operator: [redacted], token: [redacted], "
+            ) || debug.contains(
+                "scenario: Scenario { workspace: \"W\", operator: [redacted], token: [redacted], "
+            ),
+            "{debug}"
+        );
+        assert!(
+            !debug.contains("tok-123456") && !debug.contains("op@example.com"),
+            "{debug}"
+        );
+    }
+}
