@@ -1,2 +1,23 @@
 #![doc = include_str!("../README.md")]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod args;
+mod client;
+pub mod error;
+pub mod filter;
+mod logs;
+pub mod logurl;
+pub mod protocol;
+pub mod retry;
+pub mod secret;
+pub mod transport;
+
+pub use client::{Client, ClientConfig, host_of, tools};
+pub use error::{Error, Result};
+pub use filter::ListFilter;
+#[cfg(not(target_arch = "wasm32"))]
+pub use logs::SavedLog;
+pub use logs::{LogText, truncation_notice};
+pub use retry::RetryPolicy;
+pub use secret::Secret;
+pub use testany_core::model::{CaseResult, Execution, ExecutionList, LogSign, Pipeline};

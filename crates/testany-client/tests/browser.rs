@@ -1,0 +1,82 @@
+//! The fetch transport in headless Chromium against a running emulator.
+//!
+//! Run by `cargo xtask test`: it starts `cargo run -p testany-client --example serve_mock`
+//! and passes its two URLs at build time in `TESTANY_MOCK_URL` (JSON mode) and
+//! `TESTANY_MOCK_SSE_URL` (SSE mode), then runs
+//! `cargo test -p testany-client --target wasm32-unknown-unknown --test browser` with
+//! `wasm-bindgen-test-runner` and chromedriver.
+
+#![cfg(target_arch = "wasm32")]
+
+use testany_client::{Client, ClientConfig, Error, ListFilter};
+use testany_core::model::{ExecutionResult, ExecutionStatus};
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn client(url: &str) -> Client {
+    let mut config = ClientConfig::new(url);
+    config.log_domain = Some("testany.localhost".to_owned());
+    Client::new(config).expect("client")
+}
+
+#[wasm_bindgen_test]
+async fn every_read_operation_over_fetch_json() {
+    // Not `env!`: the file must still build (and lint) without a running emulator.
+    let Some(url) = option_env!("TESTANY_MOCK_URL") else {
+        panic!(
+            "build with TESTANY_MOCK_URL=http://127.0.0.1:PORT/api/v2/mcp/ of a running emulator"
+        );
+    };
+    every_read_operation(url).await;
+}
+
+#[wasm_bindgen_test]
+async fn every_read_operation_over_fetch_sse() {
+    let Some(url) = option_env!("TESTANY_MOCK_SSE_URL") else {
+        panic!(
+            "build with TESTANY_MOCK_SSE_URL=http://127.0.0.1:PORT/api/v2/mcp/ of a running SSE-mode emulator"
+        );
+    };
+    every_read_operation(url).await;
+}
+
+async fn every_read_operation(url: &str) {
+    let client = client(url);
+    let pipelines = client.list_pipelines(Some("SHP")).await.unwrap();
+    let keys: Vec<&str> = pipelines.iter().map(|p| p.key.as_str()).collect();
+    assert_eq!(keys, ["SHP-0601", "SHP-0602"]);
+
+    let pipeline = client.get_pipeline("SHP-0601").await.unwrap();
+    assert_eq!(pipeline.cases.len(), 11);
+
+    let filter = ListFilter {
+        pipeline_key: Some("SHP-0601".into()),
+        status: Some("COMPLETED".into()),
+        ..Default::default()
+    };
+    let list = client.list_executions(&filter).await.unwrap();
+    let done = list
+        .executions
+        .first()
+        .expect("a completed execution")
+        .clone();
+    let execution = client.get_execution(&done.key).await.unwrap();
+    assert_eq!(execution.status, ExecutionStatus::Completed);
+    assert_eq!(execution.cases.len(), 11);
+    assert_eq!(execution.cases[4].result, Some(ExecutionResult::Failed));
+
+    let case = client.get_execution_case(&done.key, 4).await.unwrap();
+    assert_eq!(case.case_key, "E5B1C7D3");
+
+    // The log host is `{uuid}.tr.testany.localhost`: Chromium resolves it to loopback.
+    let log = client.fetch_log_text(&done.key, 4).await.unwrap();
+    assert!(!log.truncated);
+    assert!(
+        log.text
+            .contains("account should be locked after 3 failures")
+    );
+
+    let err = client.get_execution("SHP-0601-FFFFF").await.unwrap_err();
+    assert!(matches!(err, Error::Tool { .. }), "{err}");
+}
