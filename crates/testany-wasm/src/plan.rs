@@ -1,0 +1,79 @@
+//! `planLenses` input and output as plain Rust: options with defaults, tolerant
+//! execution parsing, then testany-core's planner.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use serde::Deserialize;
+use serde_json::Value;
+use testany_core::markers::{self, Encoding};
+use testany_core::model::Execution;
+use testany_core::plan::{self, Plan, PlanInput};
+
+/// Options of `planLenses`; every field may be left out.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct PlanOptions {
+    /// URI of the document (for related information); default `untitled:document`.
+    pub uri: Option<String>,
+    /// Workspace-relative path of the document (for `[cases]` mappings).
+    pub path: Option<String>,
+    /// `[cases]` mapping: case key -> workspace-relative file.
+    pub mapping: BTreeMap<String, String>,
+    /// `"utf-8"` or `"utf-16"` (default, as LSP and VS Code count columns).
+    pub encoding: Option<String>,
+    /// Executions per case for hover and flaky notes; default 10.
+    pub history: Option<usize>,
+    pub stale: bool,
+    /// Clock in epoch milliseconds; the page passes `Date.now()` when absent.
+    pub now_ms: Option<f64>,
+}
+
+/// Why planning could not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError(pub String);
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Every element of `executions` read with `Execution::from_json` (any shape the
+/// service sends, or the canonical one `parseExecution` returns).
+pub fn executions(values: &[Value]) -> Result<Vec<Execution>, PlanError> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| Execution::from_json(v).map_err(|e| PlanError(format!("execution {i}: {e}"))))
+        .collect()
+}
+
+/// Lenses and diagnostics for `text` (markers plus the mapping), as the language server
+/// would plan them.
+pub fn plan_lenses(text: &str, execs: &[Execution], options: &PlanOptions, now_ms: f64) -> Plan {
+    let encoding = match options.encoding.as_deref() {
+        Some("utf-8" | "utf8") => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    };
+    let path = options.path.as_deref().unwrap_or("");
+    let found = markers::scan(text);
+    let anchors = markers::anchors(path, text, &found, &options.mapping);
+    // Saturating float-to-int cast: NaN becomes 0, the epoch.
+    let now = Timestamp::from_millisecond(options.now_ms.unwrap_or(now_ms) as i64)
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    plan::plan(&PlanInput {
+        uri: options.uri.as_deref().unwrap_or("untitled:document"),
+        path,
+        text,
+        anchors: &anchors,
+        executions: execs,
+        locations: &[],
+        related: &[],
+        encoding,
+        history: options.history.unwrap_or(10),
+        stale: options.stale,
+        now,
+        drift: None,
+    })
+}

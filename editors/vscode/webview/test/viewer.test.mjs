@@ -1,0 +1,191 @@
+// Playwright (playwright-core + Debian Chromium) test of the log viewer page on a
+// generated 100 MiB log. Run by `npm test` (after `npm run build`); screenshots go to
+// target/artifacts/ (or $TESTANY_ARTIFACTS).
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HOSTILE, artifacts, generateLog, launch, serve } from './lib.mjs';
+
+const MIB = 1024 * 1024;
+const size = Number(process.env.VIEWER_TEST_MIB ?? 100) * MIB;
+const tmp = mkdtempSync(join(tmpdir(), 'testany-viewer-'));
+const results = [];
+const check = async (name, fn) => {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push(name);
+    console.log(`ok   ${name} (${Date.now() - t0} ms)`);
+  } catch (e) {
+    console.log(`FAIL ${name}`);
+    throw e;
+  }
+};
+
+const log = generateLog(join(tmp, 'big.log'), size);
+console.log(`generated ${(log.bytes / MIB).toFixed(1)} MiB, ${log.lines} lines, ${log.failures.length} failures`);
+const server = await serve({ '/big.log': log.path });
+const browser = await launch();
+try {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  const opened = [];
+  await page.exposeFunction('reportLocation', (loc) => opened.push(loc));
+
+  await check('the page loads a 100 MiB log from ?log= and paints', async () => {
+    await page.goto(`${server.url}/?log=/big.log`);
+    await page.waitForSelector('#lines .l', { timeout: 60_000 });
+    await page.evaluate(() => {
+      window.testanyViewer.onOpenLocation = (loc) => window.reportLocation(loc);
+    });
+    await page.waitForFunction(() => window.testanyViewer.state().ready, null, { timeout: 120_000 });
+    const state = await page.evaluate(() => window.testanyViewer.state());
+    assert.equal(state.lineCount, log.lines);
+    await page.screenshot({ path: join(artifacts, 'viewer-top.png') });
+  });
+
+  await check('hostile HTML renders as text and runs nothing', async () => {
+    const rows = await page.evaluate((lines) => lines.map((n) => {
+      const row = document.querySelector(`#lines .l[data-line="${n}"] .t`);
+      return row ? row.textContent : null;
+    }), log.hostileLines.slice(0, 3));
+    assert.deepEqual(rows, HOSTILE);
+    const injected = await page.evaluate(() => ({
+      pwned: window.__pwned ?? null,
+      elements: document.querySelectorAll('#lines script, #lines img, #lines b').length,
+    }));
+    assert.deepEqual(injected, { pwned: null, elements: 0 });
+  });
+
+  await check('ANSI colours become classes', async () => {
+    const cls = await page.$eval('#lines .l[data-line="4"] .t span', (s) => s.className);
+    assert.equal(cls, 'ansi-fg-2');
+  });
+
+  await check('failures: count, categories, gutter marks', async () => {
+    const failures = await page.evaluate(() => window.testanyViewer.failures());
+    assert.deepEqual(failures.map((f) => f.line), log.failures.map((f) => f.line));
+    assert.ok(failures.every((f) => f.category === 'assertion'));
+    const label = await page.textContent('#fail-count');
+    assert.equal(label, `${log.failures.length} failures`);
+  });
+
+  await check('n and F8 jump to the next failure, N and Shift+F8 back', async () => {
+    await page.click('#scroller', { position: { x: 600, y: 300 } });
+    await page.keyboard.press('n');
+    const current = () => page.$eval('#lines .l.current', (r) => Number(r.dataset.line));
+    assert.equal(await current(), log.failures[0].line);
+    assert.ok(await page.$eval('#lines .l.current', (r) => r.classList.contains('fail')));
+    await page.keyboard.press('F8');
+    assert.equal(await current(), log.failures[1].line);
+    await page.keyboard.press('Shift+F8');
+    assert.equal(await current(), log.failures[0].line);
+    await page.keyboard.press('Shift+N'); // wraps to the last failure
+    assert.equal(await current(), log.failures.at(-1).line);
+    await page.keyboard.press('n'); // and back to the first
+    assert.equal(await current(), log.failures[0].line);
+    await page.screenshot({ path: join(artifacts, 'viewer-failure.png') });
+  });
+
+  await check('a stack-frame click calls back with {path, line}', async () => {
+    const f = log.failures[0];
+    await page.click(`#lines .l[data-line="${f.line}"] .loc`);
+    await page.waitForFunction(() => true);
+    assert.deepEqual(opened.at(-1), { path: f.path, line: f.lineNo, column: 11 });
+  });
+
+  await check('plain search counts matching lines', async () => {
+    await page.fill('#search', 'needle-failure');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => / of \d+ matching line/.test(document.getElementById('count').textContent), null, {
+      timeout: 120_000,
+    });
+    const label = await page.textContent('#count');
+    assert.match(label, new RegExp(`of ${log.failures.length} matching lines$`));
+    const matchCount = await page.evaluate(() => window.testanyViewer.search('needle-failure', false));
+    assert.equal(matchCount, log.failures.length);
+    const all = await page.evaluate(() => window.testanyViewer.search('step', false));
+    assert.equal(all, log.steps);
+  });
+
+  await check('regex search counts, and an invalid regex is reported', async () => {
+    await page.check('#regex');
+    await page.fill('#search', String.raw`case_\d+\.test\.ts:\d+:11\)$`);
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => / of \d+ matching line/.test(document.getElementById('count').textContent), null, {
+      timeout: 120_000,
+    });
+    assert.match(await page.textContent('#count'), new RegExp(`of ${log.failures.length} matching lines$`));
+    await page.screenshot({ path: join(artifacts, 'viewer-search.png') });
+    await page.fill('#search', '(unclosed');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => document.getElementById('count').classList.contains('error'));
+    const err = await page.textContent('#count');
+    assert.match(err, /^invalid regular expression: /);
+    assert.ok(await page.$eval('#count', (c) => c.classList.contains('error')));
+    await page.fill('#search', '');
+    await page.uncheck('#regex');
+  });
+
+  await check('scrolls to the very end', async () => {
+    await page.click('#scroller', { position: { x: 600, y: 300 } });
+    await page.keyboard.press('Control+End');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r())));
+    const last = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll('#lines .l')];
+      const scroller = document.getElementById('scroller').getBoundingClientRect();
+      const row = rows.at(-1);
+      const box = row.getBoundingClientRect();
+      return {
+        line: Number(row.dataset.line),
+        text: row.querySelector('.t').textContent,
+        visible: box.top >= scroller.top && box.bottom <= scroller.bottom + 1,
+      };
+    });
+    assert.deepEqual(last, { line: log.lines - 1, text: log.lastLine, visible: true });
+    const endHostile = await page.$eval(
+      `#lines .l[data-line="${log.hostileLines[3]}"] .t`,
+      (t) => t.textContent,
+    );
+    assert.equal(endHostile, HOSTILE[0]);
+    await page.screenshot({ path: join(artifacts, 'viewer-end.png') });
+  });
+
+  await check('in a VS Code webview: text by postMessage, links posted to the host', async () => {
+    const vs = await browser.newPage({ viewport: { width: 1000, height: 600 } });
+    vs.on('pageerror', (e) => errors.push(String(e)));
+    await vs.addInitScript(() => {
+      window.__posted = [];
+      window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m) });
+    });
+    await vs.goto(`${server.url}/`);
+    await vs.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    const text = [
+      'Error: expect(received).toBe(expected)',
+      '    at Object.<anonymous> (/w/shop/src/cart.test.ts:17:11)',
+      '<script>window.__pwned = 9</script>',
+    ].join('\n');
+    await vs.evaluate((t) => window.postMessage({ type: 'load', text: t }, '*'), text);
+    await vs.waitForSelector('#lines .l[data-line="1"] .loc');
+    await vs.click('#lines .l[data-line="1"] .loc');
+    const posted = await vs.evaluate(() => window.__posted.filter((m) => m.type === 'openLocation'));
+    assert.deepEqual(posted, [{ type: 'openLocation', path: '/w/shop/src/cart.test.ts', line: 17, column: 11 }]);
+    assert.equal(await vs.evaluate(() => window.__pwned ?? null), null);
+    await vs.screenshot({ path: join(artifacts, 'viewer-vscode.png') });
+    await vs.close();
+  });
+
+  await check('no script errors and no CSP violations', async () => {
+    assert.deepEqual(errors, []);
+  });
+} finally {
+  await browser.close();
+  await server.close();
+  rmSync(tmp, { recursive: true, force: true });
+}
+console.log(`${results.length} checks passed; screenshots in ${artifacts}`);
