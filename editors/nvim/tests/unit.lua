@@ -1,0 +1,368 @@
+-- Tests of the plugin's pure parts: ANSI parsing, frame finding and path mapping, log
+-- rendering and failure lines, quickfix conversion, health helpers, help tags.
+local H = require('harness')
+
+return function()
+  H.group('ansi', function()
+    local ansi = require('testany.ansi')
+    local cases = {
+      { 'plain', 'hello', 'hello', {} },
+      { 'reset only', '\27[0mx\27[m', 'x', {} },
+      {
+        'red bold then reset',
+        '\27[31m\27[1mE   x\27[0m ok',
+        'E   x ok',
+        { { 0, 5, { fg = '#cd3131', fg_n = 1, bold = true } } },
+      },
+      {
+        'combined params and 256 colour',
+        'a\27[32;1mb\27[38;5;196mc\27[0m',
+        'abc',
+        {
+          { 1, 2, { fg = '#0dbc79', fg_n = 2, bold = true } },
+          { 2, 3, { fg = '#ff0000', fg_n = 196, bold = true } },
+        },
+      },
+      {
+        'truecolor background',
+        '\27[48;2;1;2;3mX\27[49m',
+        'X',
+        { { 0, 1, { bg = '#010203' } } },
+      },
+      { 'cursor movement and OSC dropped', '\27[2K\27]0;title\7done\27[1A', 'done', {} },
+      { 'OSC with ST', '\27]8;;http://x\27\\link\27]8;;\27\\', 'link', {} },
+      { 'carriage return keeps the last draw', '10%\r50%\r100%\r', '100%', {} },
+      { 'control bytes dropped, tabs kept', 'a\bb\tc\0', 'ab\tc', {} },
+      { 'truncated escape at end', 'x\27[3', 'x', {} },
+      { 'lone escape at end', 'x\27', 'x', {} },
+    }
+    for _, c in ipairs(cases) do
+      local text, spans = ansi.parse(c[2], {})
+      local plain = {}
+      for _, s in ipairs(spans) do
+        local st = {}
+        for k, v in pairs(s[3]) do
+          st[k] = v
+        end
+        plain[#plain + 1] = { s[1], s[2], st }
+      end
+      H.eq('ansi.parse ' .. c[1], { text, plain }, { c[3], c[4] })
+    end
+    -- A style left open carries over to the next line.
+    local style = {}
+    ansi.parse('\27[33mstart', style)
+    local _, spans = ansi.parse('next\27[0m', style)
+    H.eq('ansi style carries over lines', spans[1] and { spans[1][1], spans[1][2], spans[1][3].fg }, { 0, 4, '#e5e510' })
+    H.eq('ansi.hl_group name', ansi.hl_group({ fg = '#cd3131', bold = true }), 'TestanyAnsi_cd3131_x_b')
+    H.eq('ansi.hl_group defines the group', vim.api.nvim_get_hl(0, { name = 'TestanyAnsi_cd3131_x_b' }).bold, true)
+    vim.cmd('highlight clear')
+    ansi.redefine()
+    H.eq('ansi.redefine restores groups after :highlight clear', vim.api.nvim_get_hl(0, { name = 'TestanyAnsi_cd3131_x_b' }), { fg = 0xcd3131, bold = true, cterm = { bold = true }, default = true })
+  end)
+
+  H.group('frames', function()
+    local frames = require('testany.frames')
+    local function brief(text)
+      local out = {}
+      for _, f in ipairs(frames.find(text)) do
+        out[#out + 1] = { f.path, f.line, f.col, f.start_col, f.end_col }
+      end
+      return out
+    end
+    local cases = {
+      {
+        'pytest location',
+        '/builds/acme/shop/tests/test_cart.py:20: AssertionError',
+        { { '/builds/acme/shop/tests/test_cart.py', 20, nil, 0, 39 } },
+      },
+      {
+        'python traceback',
+        '  File "/builds/acme/shop/shop/cart.py", line 14, in total',
+        { { '/builds/acme/shop/shop/cart.py', 14, nil, 2, 48 } },
+      },
+      {
+        'node frame with column',
+        '    at /builds/acme/shop/web/tests/checkout.spec.ts:15:52',
+        { { '/builds/acme/shop/web/tests/checkout.spec.ts', 15, 52, 7, 57 } },
+      },
+      {
+        'java frame',
+        '\tat com.acme.shop.OrderTest.orderIsPersisted(OrderTest.java:21)',
+        { { 'com/acme/shop/OrderTest.java', 21, nil, 1, 63 } },
+      },
+      {
+        'java frame with module',
+        '\tat java.base/java.lang.reflect.Method.invoke(Method.java:580)',
+        { { 'java/lang/reflect/Method.java', 580, nil, 1, 62 } },
+      },
+      { 'go test', '    stock_test.go:23: released twice', { { 'stock_test.go', 23, nil, 4, 20 } } },
+      {
+        'two on a line',
+        'a.py:1 then b/c.ts:2:3',
+        { { 'a.py', 1, nil, 0, 6 }, { 'b/c.ts', 2, 3, 12, 22 } },
+      },
+      { 'host:port is no file', 'db:5432 refused', {} },
+      { 'no line number', 'rootdir: /builds/acme/shop', {} },
+    }
+    for _, c in ipairs(cases) do
+      H.eq('frames.find ' .. c[1], brief(c[2]), c[3])
+    end
+    local f = frames.at('a.py:1 then b/c.ts:2:3', 14)
+    H.eq('frames.at picks the reference under the cursor', f and f.path, 'b/c.ts')
+    f = frames.at('a.py:1 then b/c.ts:2:3', 8)
+    H.eq('frames.at falls back to the first', f and f.path, 'a.py')
+
+    local files = {
+      'inventory/stock_test.go',
+      'src/test/java/com/acme/shop/OrderTest.java',
+      'tests/test_cart.py',
+      'vendor/tests/test_cart.py',
+      'other/test_cart.py',
+      'web/tests/checkout.spec.ts',
+    }
+    local resolve = {
+      { '/builds/acme/shop/tests/test_cart.py', 'tests/test_cart.py' },
+      { 'com/acme/shop/OrderTest.java', 'src/test/java/com/acme/shop/OrderTest.java' },
+      { 'stock_test.go', 'inventory/stock_test.go' },
+      { 'C:\\ci\\web\\tests\\checkout.spec.ts', 'web/tests/checkout.spec.ts' },
+      { './tests/test_cart.py', 'tests/test_cart.py' },
+      { 'test_cart.py', 'other/test_cart.py' },
+      { '/x/nothing.py', nil },
+      { '', nil },
+    }
+    for _, c in ipairs(resolve) do
+      H.eq('frames.resolve ' .. c[1], frames.resolve(c[1], files), c[2])
+    end
+    local dir = vim.fn.resolve(vim.fn.tempname())
+    for _, f in ipairs(vim.list_extend(vim.deepcopy(files), { 'node_modules/x/tests/test_cart.py', '.git/HEAD' })) do
+      vim.fn.mkdir(vim.fs.dirname(dir .. '/' .. f), 'p')
+      vim.fn.writefile({}, dir .. '/' .. f)
+    end
+    H.eq('frames.list_files skips VCS and dependency folders', frames.list_files(dir), {
+      'inventory/stock_test.go',
+      'other/test_cart.py',
+      'src/test/java/com/acme/shop/OrderTest.java',
+      'tests/test_cart.py',
+      'vendor/tests/test_cart.py',
+      'web/tests/checkout.spec.ts',
+    })
+    H.eq('frames.resolve_in', {
+      frames.resolve_in(dir, '/builds/x/tests/test_cart.py'),
+      frames.resolve_in(dir, 'com/acme/shop/OrderTest.java'),
+      frames.resolve_in(dir, 'missing.py'),
+    }, { dir .. '/tests/test_cart.py', dir .. '/src/test/java/com/acme/shop/OrderTest.java', nil })
+    vim.fn.writefile({}, dir .. '/new_file.py')
+    H.eq('frames.resolve_in sees new files only on refresh', {
+      frames.resolve_in(dir, 'new_file.py'),
+      frames.resolve_in(dir, 'new_file.py', true),
+    }, { nil, dir .. '/new_file.py' })
+    vim.fn.delete(dir, 'rf')
+  end)
+
+  H.group('log rendering', function()
+    local log = require('testany.log')
+    local raw = table.concat({
+      '\27[32;1mRunning with testany-runner\27[0m',
+      'plain',
+      '\27[1m\27[31mE       AssertionError: assert 24.3 == 27.0\27[0m',
+      '',
+      '\27[1m\27[31m/builds/acme/shop/tests/test_cart.py\27[0m:20: AssertionError',
+      '\27[31mFAILED\27[0m tests/test_cart.py::test_discount_applies_once - AssertionError',
+      'crlf line\r',
+      '--- FAIL: TestReleaseStockTwice (2.00s)',
+      '',
+    }, '\n')
+    local lines, spans = log.render(raw)
+    H.eq('log.render lines', lines, {
+      'Running with testany-runner',
+      'plain',
+      'E       AssertionError: assert 24.3 == 27.0',
+      '',
+      '/builds/acme/shop/tests/test_cart.py:20: AssertionError',
+      'FAILED tests/test_cart.py::test_discount_applies_once - AssertionError',
+      'crlf line',
+      '--- FAIL: TestReleaseStockTwice (2.00s)',
+    })
+    H.eq('log.render span counts', vim.tbl_map(function(s)
+      return #s
+    end, spans), { 1, 0, 1, 0, 1, 1, 0, 0 })
+    H.eq('log.render empty input', { log.render('') }, { { '' }, { {} } })
+    H.eq('log.failure_lines without a root', log.failure_lines(lines, nil), { 3, 5, 6, 8 })
+    local flags = {}
+    for _, t in ipairs({
+      'Error: TimeoutError: locator.toBeVisible',
+      '  ✘  1 [chromium] › web/tests/checkout.spec.ts',
+      "thread 'main' panicked at src/lib.rs:3:5",
+      'java.net.ConnectException: Connection refused',
+      'Waiting for services',
+      'platform linux -- Python 3.12.4',
+    }) do
+      flags[#flags + 1] = log.is_failure_line(t)
+    end
+    H.eq('log.is_failure_line', flags, { true, true, true, true, false, false })
+  end)
+
+  H.group('log opening: showDocument, command result, and no double split', function()
+    local testany = require('testany')
+    local dir = vim.fn.resolve(vim.fn.tempname())
+    local path = dir .. '/testany/logs/X-1/0.log'
+    vim.fn.mkdir(vim.fs.dirname(path), 'p')
+    local fd = assert(io.open(path, 'wb'))
+    fd:write('one\n\27[31mtwo\27[0m\nthree\n')
+    fd:close()
+    local uri = vim.uri_from_fname(path)
+    vim.cmd('silent! only')
+    local show = testany.server_config().handlers['window/showDocument']
+    local started = vim.uv.hrtime()
+    local res = show(nil, { uri = uri, selection = { start = { line = 2, character = 0 } } }, { client_id = -1 })
+    H.eq('showDocument of a log answers success', res, { success = true })
+    H.eq('the log is in a split', #vim.api.nvim_tabpage_list_wins(0), 2)
+    H.eq('showDocument log content', vim.api.nvim_buf_get_lines(0, 0, -1, false), { 'one', 'two', 'three' })
+    H.eq('showDocument selection line', vim.api.nvim_win_get_cursor(0), { 3, 0 })
+    vim.cmd('wincmd p')
+    testany.on_open_log_result({ uri = uri, line = 0 }, nil, started)
+    H.eq('the result of the same command opens nothing more', {
+      #vim.api.nvim_tabpage_list_wins(0),
+      vim.api.nvim_buf_get_name(0):match('^testany://') ~= nil,
+    }, { 2, false })
+    vim.cmd('silent! only')
+    testany.on_open_log_result({ uri = uri, line = 0 }, nil, vim.uv.hrtime())
+    H.eq('a result without showDocument opens the log', {
+      #vim.api.nvim_tabpage_list_wins(0),
+      vim.api.nvim_buf_get_name(0),
+      vim.api.nvim_win_get_cursor(0),
+    }, { 2, 'testany://log/' .. path, { 1, 0 } })
+    testany.on_open_log_result({ uri = 'file:///etc/passwd', line = 0 }, nil, nil)
+    H.eq('results that are not testany logs are ignored', vim.api.nvim_buf_get_name(0), 'testany://log/' .. path)
+    vim.cmd('silent! only')
+    vim.fn.delete(dir, 'rf')
+  end)
+
+  H.group('quickfix conversion', function()
+    local commands = require('testany.commands')
+    local result = {
+      {
+        case_key = 'B7E4C2A9',
+        execution = 'SHP-0601-0000C',
+        result = 'FAILED',
+        message = 'AssertionError: assert 24.3 == 27.0',
+        locations = {
+          { location = { path = '/b/tests/test_cart.py', line = 20, message = 'AssertionError: x' }, file = 'tests/test_cart.py' },
+          { location = { path = '/b/unknown.py', line = 3 }, file = vim.NIL },
+        },
+      },
+      {
+        case_key = 'E5B1C7D3',
+        message = 'account should be locked',
+        locations = { { uri = 'file:///r/tests/test_login.py', range = { start = { line = 20, character = 4 } } } },
+      },
+      {
+        -- The server's shape: uri + 0-based line + 1-based column.
+        caseKey = '0A7D3E9B',
+        result = vim.NIL,
+        category = 'timeout',
+        error = 'TimeoutError: locator.toBeVisible',
+        locations = {
+          { uri = 'file:///r/web/tests/checkout.spec.ts', path = 'web/tests/checkout.spec.ts', line = 14, column = 52, message = vim.NIL },
+        },
+      },
+      { case_key = 'Z', message = 'only a marker', file = 'x.py', line = 7 },
+      'junk',
+      {
+        -- An older failure of the first case at the same place, twice in one row.
+        caseKey = 'B7E4C2A9',
+        execution = 'SHP-0601-0000A',
+        result = 'FAILED',
+        locations = {
+          { uri = 'file:///r/tests/test_cart.py', line = 19, message = 'other text' },
+          { uri = 'file:///r/tests/test_cart.py', line = 19 },
+        },
+      },
+      {
+        caseKey = 'B7E4C2A9',
+        execution = 'SHP-0601-00009',
+        locations = { { uri = 'file:///r/tests/test_cart.py', line = 19 } },
+      },
+    }
+    H.eq('quickfix_items', commands.quickfix_items(result, '/r'), {
+      { filename = '/r/tests/test_cart.py', lnum = 20, col = 1, text = 'FAILED B7E4C2A9: AssertionError: x (failed in 3 runs)', type = 'E' },
+      { filename = '/r/tests/test_login.py', lnum = 21, col = 5, text = 'E5B1C7D3: account should be locked', type = 'E' },
+      { filename = '/r/web/tests/checkout.spec.ts', lnum = 15, col = 52, text = 'TIMEOUT 0A7D3E9B: TimeoutError: locator.toBeVisible', type = 'E' },
+      { filename = '/r/x.py', lnum = 7, col = 1, text = 'Z: only a marker', type = 'E' },
+    })
+    H.eq('quickfix_items of a wrapped result', #commands.quickfix_items({ failures = { result[4] } }, '/r'), 1)
+    H.eq('quickfix_items of nonsense', commands.quickfix_items(vim.NIL, '/r'), {})
+  end)
+
+  H.group('health helpers', function()
+    local health = require('testany.health')
+    local values, tables, problems = health.parse_toml(table.concat({
+      '# comment',
+      'url = "http://testany.localhost:7357/api/v2/mcp/"   # trailing',
+      "workspace = 'SHP'",
+      'pipelines = ["SHP-0601", "SHP-0602"]',
+      'history = 10',
+      '[poll]',
+      'running_secs = 2',
+      'bogus line',
+    }, '\n'))
+    H.eq('parse_toml values', values, {
+      url = 'http://testany.localhost:7357/api/v2/mcp/',
+      workspace = 'SHP',
+      pipelines = { 'SHP-0601', 'SHP-0602' },
+      history = 10,
+    })
+    H.eq('parse_toml tables', tables, { poll = true })
+    H.eq('parse_toml problems', problems, { 'line 8 is not `key = value`' })
+    local cases = {
+      { 'valid', values, { poll = true }, {}, {} },
+      {
+        'token and http to a remote host',
+        { url = 'http://example.com/api/v2/mcp/', token = 'x', pipelines = { 'P' } },
+        {},
+        {
+          '`token` must not be in testany.toml: put it in the TESTANY_TOKEN environment variable',
+          '`url` http://example.com/api/v2/mcp/ must use https (http is only for loopback hosts)',
+        },
+        {},
+      },
+      {
+        'types, unknown keys, no url',
+        { history = 'ten', pipelines = 'P', colour = 'red' },
+        { nope = true },
+        { '`history` must be a number', '`pipelines` must be a list of strings', 'no `url`: set it in testany.toml or TESTANY_URL' },
+        { 'unknown key `colour`', 'unknown table `[nope]`' },
+      },
+    }
+    local saved = vim.env.TESTANY_URL
+    vim.env.TESTANY_URL = nil
+    for _, c in ipairs(cases) do
+      local errors, warnings = health.check_config(c[2], c[3])
+      H.eq('check_config ' .. c[1], { errors, warnings }, { c[4], c[5] })
+    end
+    vim.env.TESTANY_URL = saved
+    H.eq('split_url', { health.split_url('https://testany.com.cn/api/v2/mcp/') }, { 'https', 'testany.com.cn', 443, '/api/v2/mcp/' })
+    H.eq('split_url with port', { health.split_url('http://testany.localhost:7357') }, { 'http', 'testany.localhost', 7357, '/' })
+    H.eq('split_url rejects others', health.split_url('ftp://x'), nil)
+    local ok, detail = health.probe('http://127.0.0.1:1/api/v2/mcp/', 2000)
+    H.eq('probe of a closed port fails', ok, false)
+    H.truthy('probe says why', detail:match('^cannot connect to 127%.0%.0%.1:1') ~= nil, detail)
+  end)
+
+  H.group('help tags', function()
+    local dir = vim.fn.tempname()
+    vim.fn.mkdir(dir .. '/doc', 'p')
+    local src = vim.g.testany_plugin_root .. '/doc/testany.txt'
+    vim.fn.writefile(vim.fn.readfile(src), dir .. '/doc/testany.txt')
+    local ok, err = pcall(vim.cmd, 'helptags ' .. vim.fn.fnameescape(dir .. '/doc'))
+    H.truthy('helptags runs without errors', ok, err)
+    local tags = {}
+    for _, l in ipairs(vim.fn.readfile(dir .. '/doc/tags')) do
+      tags[#tags + 1] = l:match('^(%S+)')
+    end
+    for _, want in ipairs({ 'testany', 'testany.nvim', ':TestanyLog', ':TestanyRun', ':TestanyFailures', ':TestanyRerun', ':TestanyHealth', 'testany-setup', 'testany-health' }) do
+      H.truthy('help tag ' .. want, vim.tbl_contains(tags, want), table.concat(tags, ' '))
+    end
+    vim.fn.delete(dir, 'rf')
+  end)
+end
