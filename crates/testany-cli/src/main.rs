@@ -1,12 +1,144 @@
 //! The `testany` command.
 
-use clap::Parser;
+mod cmd;
+mod common;
+mod lines;
+mod out;
+mod workspace;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 /// Testany in the terminal and the editor.
 #[derive(Debug, Parser)]
 #[command(name = "testany", version, about)]
-struct Cli {}
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
 
-fn main() {
-    let _cli = Cli::parse();
+/// One variant per subcommand; each lives in its own module under `cmd/`.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the Testany emulator (MCP Streamable HTTP + log proxy) on loopback.
+    Mock(cmd::mock::MockArgs),
+    /// Run the language server over stdio (for VS Code, Neovim and other LSP clients).
+    Lsp,
+    /// Failing cases of the latest executions, mapped to files (compiler-style report).
+    Status(cmd::status::StatusArgs),
+    /// List, show or refresh executions.
+    #[command(subcommand)]
+    Executions(cmd::executions::ExecutionsCommand),
+    /// Print one case's log (fetched through the guarded log fetch).
+    Logs(cmd::logs::LogsArgs),
+    /// Start a pipeline, optionally waiting for it to finish.
+    Run(cmd::run::RunArgs),
+    /// Show a pipeline.
+    #[command(subcommand)]
+    Pipeline(cmd::pipeline::PipelineCommand),
+    /// Pass rate, runs, flaky and slowest cases of a pipeline.
+    Health(cmd::health::HealthArgs),
+    /// Failures, categories and project locations in a local log file.
+    Analyze(cmd::analyze::AnalyzeArgs),
+    /// Try everything in seconds: emulator, example project, a run and its report.
+    Demo(cmd::demo::DemoArgs),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let result = match cli.command {
+        Command::Mock(args) => cmd::mock::run(args),
+        Command::Lsp => cmd::lsp::run(),
+        Command::Status(args) => cmd::status::run(args),
+        Command::Executions(command) => cmd::executions::run(command),
+        Command::Logs(args) => cmd::logs::run(args),
+        Command::Run(args) => cmd::run::run(args),
+        Command::Pipeline(command) => cmd::pipeline::run(command),
+        Command::Health(args) => cmd::health::run(args),
+        Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Demo(args) => cmd::demo::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // One sentence, never a chain or a backtrace (design.md section 7).
+            let (code, message) = common::classify(&e);
+            if !message.is_empty() {
+                out::print_error(&message);
+            }
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Tracing goes to stderr, and only when `TESTANY_LOG` is set (e.g. `debug`,
+/// `testany_client=trace`): stdout belongs to the command's output.
+fn init_tracing() {
+    let Some(filter) = std::env::var("TESTANY_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return;
+    };
+    use std::io::IsTerminal;
+    // Escapes only for a person reading a terminal (the editors read stderr as text).
+    let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(filter)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, Command};
+    use crate::cmd::mock::MockArgs;
+
+    fn mock(args: &[&str]) -> MockArgs {
+        match Cli::try_parse_from(args).unwrap().command {
+            Command::Mock(m) => m,
+            #[allow(unreachable_patterns)]
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn mock_arguments() {
+        let m = mock(&[
+            "testany",
+            "mock",
+            "--port",
+            "0",
+            "--speed",
+            "20",
+            "--faults",
+            "latency=5ms",
+            "--sse",
+        ]);
+        assert_eq!(
+            (m.port, m.speed, m.faults.as_deref(), m.sse, m.scenario),
+            (0, 20.0, Some("latency=5ms"), true, None)
+        );
+        let m = mock(&["testany", "mock"]);
+        assert_eq!((m.port, m.speed, m.sse), (7357, 1.0, false));
+        for bad in [
+            ["testany", "mock", "--speed", "0"],
+            ["testany", "mock", "--speed", "fast"],
+        ] {
+            assert!(Cli::try_parse_from(bad).is_err());
+        }
+    }
 }

@@ -1,0 +1,243 @@
+//! `testany demo`: the whole product in one command, without an account. Starts the
+//! emulator in-process on a free loopback port (shop scenario, sped up), writes the
+//! embedded `examples/shop` project to a temporary directory, runs its pipeline with a
+//! progress bar, prints the `status` report and what to do next. Everything it starts
+//! or writes is gone when it returns.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use testany_core::config::Config;
+use testany_mock::MockConfig;
+
+use crate::common::{self, Failure, OK};
+use crate::out::{self, BOLD, CYAN, DIM, paint};
+
+/// The example project, embedded so the demo works from any directory.
+const SHOP: &[(&str, &str)] = &[
+    (
+        "README.md",
+        include_str!("../../../../examples/shop/README.md"),
+    ),
+    (
+        "testany.toml",
+        include_str!("../../../../examples/shop/testany.toml"),
+    ),
+    (
+        "inventory/stock.go",
+        include_str!("../../../../examples/shop/inventory/stock.go"),
+    ),
+    (
+        "inventory/stock_test.go",
+        include_str!("../../../../examples/shop/inventory/stock_test.go"),
+    ),
+    (
+        "shop/__init__.py",
+        include_str!("../../../../examples/shop/shop/__init__.py"),
+    ),
+    (
+        "shop/auth.py",
+        include_str!("../../../../examples/shop/shop/auth.py"),
+    ),
+    (
+        "shop/cart.py",
+        include_str!("../../../../examples/shop/shop/cart.py"),
+    ),
+    (
+        "src/main/java/com/acme/shop/Order.java",
+        include_str!("../../../../examples/shop/src/main/java/com/acme/shop/Order.java"),
+    ),
+    (
+        "src/test/java/com/acme/shop/OrderTest.java",
+        include_str!("../../../../examples/shop/src/test/java/com/acme/shop/OrderTest.java"),
+    ),
+    (
+        "tests/test_cart.py",
+        include_str!("../../../../examples/shop/tests/test_cart.py"),
+    ),
+    (
+        "tests/test_login.py",
+        include_str!("../../../../examples/shop/tests/test_login.py"),
+    ),
+    (
+        "web/tests/checkout.spec.ts",
+        include_str!("../../../../examples/shop/web/tests/checkout.spec.ts"),
+    ),
+];
+
+/// The pipeline of the shop scenario.
+const PIPELINE: &str = "SHP-0601";
+
+#[derive(Debug, clap::Args)]
+pub struct DemoArgs {
+    /// Speed factor of the emulator (the shop run takes 34.5 s at 1).
+    #[arg(long, default_value_t = 25.0, value_parser = parse_speed)]
+    pub speed: f64,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.01..=1000.0).contains(&v) => Ok(v),
+        _ => Err(format!("`{s}` is not a speed factor between 0.01 and 1000")),
+    }
+}
+
+pub fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let rt = common::runtime()?;
+    rt.block_on(async {
+        let mock = testany_mock::start(MockConfig::shop()?.speed(args.speed))
+            .await
+            .map_err(|e| Failure::service(format!("cannot start the emulator ({e})")))?;
+        let url = mock.mcp_url_localhost();
+        let result = demo(&url).await;
+        mock.shutdown().await;
+        result
+    })?;
+    Ok(common::exit(OK))
+}
+
+async fn demo(url: &str) -> anyhow::Result<()> {
+    let dir = tempfile::Builder::new()
+        .prefix("testany-demo-")
+        .tempdir()
+        .map_err(|e| Failure::usage(format!("cannot create a temporary directory ({e})")))?;
+    let root = dir.path();
+    write_project(root, url)?;
+    let config_path = root.join("testany.toml");
+    let text = std::fs::read_to_string(&config_path)?;
+    // The user's TESTANY_* variables must not point the demo elsewhere.
+    let config = Config::resolve(Some((&text, "testany.toml")), |_| None)?;
+    let client = common::client(&config, &|_| None)?;
+    let mut out = out::stdout();
+    writeln!(out, "{}", paint(BOLD, "Testany demo"))?;
+    writeln!(
+        out,
+        "  emulator   {url} {}",
+        paint(DIM, "(in this process, loopback only)")
+    )?;
+    writeln!(
+        out,
+        "  project    examples/shop, written to {}",
+        root.display()
+    )?;
+    writeln!(out)?;
+    let started = client.execute_pipeline(PIPELINE).await?;
+    writeln!(
+        out,
+        "Running pipeline {} as {} ...",
+        paint(BOLD, PIPELINE),
+        paint(BOLD, &started.key)
+    )?;
+    let clock = Instant::now();
+    let done = super::run::wait(&client, &started.key, Duration::from_millis(100)).await?;
+    let outcome = out::execution_outcome(&done);
+    writeln!(
+        out,
+        "{} finished: {} ({} cases)",
+        done.key,
+        paint(outcome.style, &outcome.text),
+        done.cases.len()
+    )?;
+    tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "demo run");
+    writeln!(out)?;
+    writeln!(out, "{}", paint(BOLD, "$ testany status"))?;
+    let cache = root.join(".cache");
+    let report =
+        super::status::build_in(&client, &config, root, Some(&config_path), &cache).await?;
+    super::status::render(&mut out, &report, root)?;
+    writeln!(out)?;
+    next_steps(&mut out)?;
+    out.flush()?;
+    dir.close().map_err(|e| {
+        Failure::usage(format!(
+            "cannot remove the demo's temporary directory ({e})"
+        ))
+    })?;
+    Ok(())
+}
+
+/// Writes the embedded project with `testany.toml` pointing at the running emulator.
+fn write_project(root: &Path, url: &str) -> anyhow::Result<()> {
+    for (rel, text) in SHOP {
+        let path = root.join(rel);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let text = if *rel == "testany.toml" {
+            text.lines()
+                .map(|l| {
+                    if l.starts_with("url =") {
+                        format!("url = \"{url}\"")
+                    } else {
+                        l.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        } else {
+            (*text).to_owned()
+        };
+        std::fs::write(&path, text)?;
+    }
+    Ok(())
+}
+
+fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
+    let h = |s: &str| paint(BOLD, s);
+    let c = |s: &str| paint(CYAN, s);
+    writeln!(out, "{}", h("What next"))?;
+    writeln!(out, "  With your Testany deployment, in your project:")?;
+    writeln!(
+        out,
+        "    1. create {} with {}, {} and {}",
+        c("testany.toml"),
+        c("url = \"https://testany.com.cn/api/v2/mcp/\""),
+        c("workspace = \"Y2K\""),
+        c("pipelines = [\"Y2K-0601\"]")
+    )?;
+    writeln!(
+        out,
+        "    2. export {} (the token never goes in the file)",
+        c("TESTANY_TOKEN=...")
+    )?;
+    writeln!(
+        out,
+        "    3. mark each test with a comment {} (or map keys under [cases])",
+        c("# testany: A1B2C3D4")
+    )?;
+    writeln!(
+        out,
+        "    4. run {}, {} or {}",
+        c("testany status"),
+        c("testany executions list"),
+        c("testany health Y2K-0601")
+    )?;
+    writeln!(
+        out,
+        "  VS Code: install the Testany extension ({} builds the .vsix from editors/vscode)",
+        c("cargo xtask vsix")
+    )?;
+    writeln!(
+        out,
+        "    and open the project: lenses, diagnostics and logs appear on marked tests."
+    )?;
+    writeln!(
+        out,
+        "  Neovim 0.11+: add editors/nvim to 'runtimepath' and call {}",
+        c("require('testany').setup()")
+    )?;
+    writeln!(
+        out,
+        "    (needs {} on PATH: {}).",
+        c("testany"),
+        c("cargo install --path crates/testany-cli")
+    )?;
+    writeln!(
+        out,
+        "  Keep playing locally: {} then open examples/shop in your editor.",
+        c("testany mock --port 7357")
+    )?;
+    Ok(())
+}

@@ -1,0 +1,202 @@
+//! `testany logs KEY [CASE]`: fetch one case's log through the guarded fetch into the
+//! cache, then stream it to stdout line by line (never whole in memory). On a terminal,
+//! lines with failure locations or failure words are marked.
+
+use std::io::{self, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use testany_client::Client;
+use testany_core::locations::Extractor;
+
+use crate::common::{self, Failure, OK};
+use crate::lines;
+use crate::out::{self, RED_BOLD, paint};
+
+#[derive(Debug, clap::Args)]
+pub struct LogsArgs {
+    /// Execution key.
+    pub key: String,
+    /// Case index (0-based) or case key; default: the first failing case, else case 0.
+    pub case: Option<String>,
+}
+
+pub fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
+    let loaded = common::load_config(None)?;
+    let client = common::client(&loaded.config, &common::env)?;
+    let rt = common::runtime()?;
+    let path = rt.block_on(fetch(&client, &args.key, args.case.as_deref()))?;
+    let file = std::fs::File::open(&path)
+        .map_err(|e| Failure::service(format!("cannot read the fetched log ({e})")))?;
+    let result = if out::colors_on() {
+        stream_marked(file, &mut out::stdout())
+    } else {
+        // The log's own colours go too when stdout is no terminal or NO_COLOR is set.
+        let mut stdout = out::stdout();
+        io::copy(&mut io::BufReader::new(file), &mut stdout).and_then(|_| stdout.flush())
+    };
+    match result {
+        // `testany logs K | head` closes the pipe early: that is fine.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        other => other?,
+    }
+    Ok(common::exit(OK))
+}
+
+/// Finds the case index and fetches its log into the cache; returns the file.
+pub async fn fetch(
+    client: &Client,
+    key: &str,
+    case: Option<&str>,
+) -> anyhow::Result<std::path::PathBuf> {
+    let index = match case.map(str::trim) {
+        Some(c) if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) => c
+            .parse::<usize>()
+            .map_err(|_| Failure::usage(format!("case index {c} is too large")))?,
+        Some(c) => {
+            let e = client.get_execution(key).await?;
+            e.case_by_key(c).map(|case| case.index).ok_or_else(|| {
+                Failure::usage(format!(
+                    "execution {key} has no case {c}; `testany executions show {key}` lists its cases"
+                ))
+            })?
+        }
+        None => {
+            let e = client.get_execution(key).await?;
+            e.cases
+                .iter()
+                .find(|c| c.is_failure())
+                .map_or(0, |c| c.index)
+        }
+    };
+    let path = common::log_cache_path(key, index);
+    let bar = download_bar(&path);
+    let saved = client.fetch_log_to_file(key, index, &path).await;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(saved?.path)
+}
+
+/// A byte counter for the download, drawn on a terminal only; it watches the growing
+/// `.part` file, so the client needs no progress hook.
+fn download_bar(path: &Path) -> Option<ProgressBar> {
+    if !out::progress_on() {
+        return None;
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} fetching log {msg} ({elapsed})")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = std::path::PathBuf::from(part);
+    let watcher = bar.clone();
+    std::thread::spawn(move || {
+        while !watcher.is_finished() {
+            if let Ok(m) = std::fs::metadata(&part) {
+                watcher.set_message(human_bytes(m.len()));
+            }
+            watcher.tick();
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+    Some(bar)
+}
+
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = n as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{value:.1} {}", UNITS.get(unit).copied().unwrap_or("B"))
+    }
+}
+
+/// Copies `file` line by line, prefixing failure lines with a red `▶`.
+fn stream_marked(file: impl io::Read, out: &mut impl Write) -> io::Result<()> {
+    let mut reader = io::BufReader::with_capacity(64 * 1024, file);
+    let mut extractor = Extractor::new();
+    let mut seen = 0;
+    lines::for_each_line(&mut reader, |line, _| {
+        extractor.log_line(line);
+        let found = extractor.locations().len() > seen;
+        seen = extractor.locations().len();
+        if found || is_failure_line(line) {
+            writeln!(out, "{} {line}", paint(RED_BOLD, "▶"))?;
+        } else {
+            writeln!(out, "  {line}")?;
+        }
+        Ok(true)
+    })?;
+    out.flush()
+}
+
+/// Failure words of the frameworks the locations module knows.
+pub fn is_failure_line(line: &str) -> bool {
+    const WORDS: [&str; 7] = [
+        "FAILED",
+        "Error:",
+        "AssertionError",
+        "--- FAIL",
+        "panicked at",
+        "[ERROR]",
+        "Exception",
+    ];
+    let plain = testany_core::ansi::strip(line);
+    WORDS.iter().any(|w| plain.contains(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failure_lines() {
+        let cases = [
+            ("E   AssertionError: assert 24.3 == 27.0", true),
+            ("\x1b[31mFAILED\x1b[0m tests/test_cart.py::test_x", true),
+            ("--- FAIL: TestReserve (0.00s)", true),
+            ("collected 3 items", false),
+            ("PASSED", false),
+        ];
+        for (line, expected) in cases {
+            assert_eq!(is_failure_line(line), expected, "{line}");
+        }
+    }
+
+    #[test]
+    fn marks_failure_lines_only() {
+        let log = "collected 1 item\n\x1b[31mE   AssertionError: assert 1 == 2\x1b[0m\n/builds/x/tests/a.py:3: AssertionError\nok\n";
+        let mut out = Vec::new();
+        stream_marked(log.as_bytes(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let plain = anstream::adapter::strip_str(&text).to_string();
+        assert_eq!(
+            plain,
+            "  collected 1 item\n▶ E   AssertionError: assert 1 == 2\n▶ /builds/x/tests/a.py:3: AssertionError\n  ok\n"
+        );
+    }
+
+    #[test]
+    fn byte_sizes() {
+        let cases = [
+            (0, "0 B"),
+            (1023, "1023 B"),
+            (1536, "1.5 KiB"),
+            (64 * 1024 * 1024, "64.0 MiB"),
+        ];
+        for (n, expected) in cases {
+            assert_eq!(human_bytes(n), expected);
+        }
+    }
+}

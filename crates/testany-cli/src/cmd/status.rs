@@ -1,0 +1,471 @@
+//! `testany status [PATH] [--json]`: the latest execution of each configured pipeline,
+//! its failing cases linked to files (markers and `[cases]`) and the failure locations
+//! found in their error texts and logs, as a compiler-style report.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+use testany_client::{Client, ListFilter};
+use testany_core::category;
+use testany_core::config::Config;
+use testany_core::locations::{Extractor, WorkspaceIndex};
+use testany_core::markers::{AnchorSource, CaseIndex};
+use testany_core::model::{CaseResult, Execution};
+
+use crate::common::{self, FAILURES, Failure, OK};
+use crate::out::{self, BOLD, DIM, GREEN, RED_BOLD, paint};
+use crate::{lines, workspace};
+
+/// Arguments of `testany status`.
+#[derive(Debug, clap::Args)]
+pub struct StatusArgs {
+    /// A file or directory of the project (default: the current directory); the
+    /// configuration is the nearest testany.toml at or above it.
+    pub path: Option<PathBuf>,
+    /// Print the report as JSON (shape: crates/testany-cli/README.md).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The whole report; also the `--json` shape.
+#[derive(Debug, Serialize)]
+pub struct StatusReport {
+    /// The testany.toml used (`null`: configured by the environment).
+    pub config: Option<String>,
+    /// The project directory cases and locations are resolved in.
+    pub root: String,
+    pub pipelines: Vec<PipelineStatus>,
+    /// Failing cases of the latest executions.
+    pub failed: usize,
+    /// Of those, the ones linked to a file (marker or `[cases]`): they decide exit 1.
+    pub linked_failed: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PipelineStatus {
+    pub pipeline: String,
+    /// The latest execution with its cases (`null`: the pipeline has none yet).
+    pub execution: Option<Execution>,
+    pub failures: Vec<CaseFailure>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CaseFailure {
+    pub execution: String,
+    pub index: usize,
+    pub case_key: String,
+    pub name: Option<String>,
+    pub result: String,
+    pub category: Option<&'static str>,
+    pub error: Option<String>,
+    /// Where the case is linked in the project (1-based lines).
+    pub sites: Vec<Site>,
+    /// Failure locations found in the error text and the log.
+    pub locations: Vec<Location>,
+    /// The cached log the locations were read from.
+    pub log: Option<String>,
+    /// Why the log could not be fetched, when it could not.
+    pub log_error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Site {
+    pub path: String,
+    pub line: u32,
+    pub source: &'static str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Location {
+    /// The project file it resolved to (`null`: not in this project).
+    pub file: Option<String>,
+    /// The path as written in the log.
+    pub path: String,
+    pub line: u32,
+    pub column: Option<u32>,
+    pub message: Option<String>,
+}
+
+/// Locations shown per case in the human report (all are in the JSON).
+const SHOWN_LOCATIONS: usize = 5;
+
+pub fn run(args: StatusArgs) -> anyhow::Result<ExitCode> {
+    let loaded = common::load_config(args.path.as_deref())?;
+    let client = common::client(&loaded.config, &common::env)?;
+    let rt = common::runtime()?;
+    let report = rt.block_on(build(
+        &client,
+        &loaded.config,
+        &loaded.root,
+        loaded.file.as_deref(),
+    ))?;
+    if args.json {
+        out::json(&report)?;
+    } else {
+        render(&mut out::stdout(), &report, &loaded.root)?;
+    }
+    Ok(common::exit(exit_code(&report)))
+}
+
+pub fn exit_code(report: &StatusReport) -> u8 {
+    if report.linked_failed > 0 {
+        FAILURES
+    } else {
+        OK
+    }
+}
+
+/// The latest execution of `pipeline` (in `environment` when given), with its cases.
+pub async fn latest(
+    client: &Client,
+    pipeline: &str,
+    environment: Option<&str>,
+) -> anyhow::Result<Option<Execution>> {
+    let filter = ListFilter {
+        pipeline_key: Some(pipeline.to_owned()),
+        env: environment.map(str::to_owned),
+        page_size: Some(20),
+        ..ListFilter::default()
+    };
+    let list = client.list_executions(&filter).await?;
+    let newest = testany_core::plan::newest_first(&list.executions);
+    let Some(first) = newest.first() else {
+        return Ok(None);
+    };
+    Ok(Some(client.get_execution(&first.key).await?))
+}
+
+/// Builds the report: service calls, log fetches into the cache, workspace scan.
+pub async fn build(
+    client: &Client,
+    config: &Config,
+    root: &Path,
+    file: Option<&Path>,
+) -> anyhow::Result<StatusReport> {
+    build_in(client, config, root, file, &common::log_cache_dir()).await
+}
+
+/// [`build`] with logs cached under `cache`.
+pub async fn build_in(
+    client: &Client,
+    config: &Config,
+    root: &Path,
+    file: Option<&Path>,
+    cache: &Path,
+) -> anyhow::Result<StatusReport> {
+    if config.pipelines.is_empty() {
+        return Err(Failure::usage(
+            "no pipelines are configured; list them in testany.toml (`pipelines = [\"KEY\"]`) or TESTANY_PIPELINES",
+        )
+        .into());
+    }
+    let files = workspace::files(root);
+    let index = workspace::case_index(root, &files, &config.cases);
+    let file_refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let resolver = WorkspaceIndex::new(&file_refs);
+    let mut report = StatusReport {
+        config: file.map(|f| f.display().to_string()),
+        root: root.display().to_string(),
+        pipelines: Vec::new(),
+        failed: 0,
+        linked_failed: 0,
+    };
+    for pipeline in &config.pipelines {
+        let execution = latest(client, pipeline, config.environment.as_deref()).await?;
+        let mut failures = Vec::new();
+        if let Some(e) = &execution {
+            for case in e.cases.iter().filter(|c| c.is_failure()) {
+                failures.push(case_failure(client, e, case, &index, &resolver, cache).await);
+            }
+        }
+        report.failed += failures.len();
+        report.linked_failed += failures.iter().filter(|f| !f.sites.is_empty()).count();
+        report.pipelines.push(PipelineStatus {
+            pipeline: pipeline.clone(),
+            execution,
+            failures,
+        });
+    }
+    Ok(report)
+}
+
+async fn case_failure(
+    client: &Client,
+    execution: &Execution,
+    case: &CaseResult,
+    index: &CaseIndex,
+    resolver: &WorkspaceIndex<'_>,
+    cache: &Path,
+) -> CaseFailure {
+    let sites = index
+        .sites(&case.case_key)
+        .iter()
+        .map(|s| Site {
+            path: s.path.clone(),
+            line: s.line + 1,
+            source: match s.source {
+                AnchorSource::Marker => "marker",
+                AnchorSource::Mapping => "mapping",
+            },
+        })
+        .collect();
+    let mut extractor = Extractor::new();
+    if let Some(error) = &case.error {
+        extractor.error_text(error);
+    }
+    let path = common::log_cache_path_in(cache, &execution.key, case.index);
+    let (log, log_error) = match client
+        .fetch_log_to_file(&execution.key, case.index, &path)
+        .await
+    {
+        Ok(saved) => {
+            match std::fs::File::open(&saved.path) {
+                Ok(f) => {
+                    let mut reader = io::BufReader::with_capacity(64 * 1024, f);
+                    let _ = lines::for_each_line(&mut reader, |line, _| {
+                        extractor.log_line(line);
+                        Ok(true)
+                    });
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the cached log"),
+            }
+            (Some(saved.path.display().to_string()), None)
+        }
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let mut locations: Vec<Location> = Vec::new();
+    for l in extractor.finish() {
+        let file = resolver.resolve(&l.path).map(str::to_owned);
+        if let Some(f) = &file
+            && let Some(existing) = locations
+                .iter_mut()
+                .find(|x| x.file.as_deref() == Some(f) && x.line == l.line)
+        {
+            if existing.message.is_none() {
+                existing.message = l.message;
+            }
+            continue;
+        }
+        locations.push(Location {
+            file,
+            path: l.path,
+            line: l.line,
+            column: l.column,
+            message: l.message,
+        });
+    }
+    CaseFailure {
+        execution: execution.key.clone(),
+        index: case.index,
+        case_key: case.case_key.clone(),
+        name: case.name.clone(),
+        result: out::outcome_word(case.status.as_ref(), case.result.as_ref()),
+        category: category::categorize(
+            case.status.as_ref(),
+            case.result.as_ref(),
+            case.error.as_deref(),
+        )
+        .map(category::code),
+        error: case.error.clone(),
+        sites,
+        locations,
+        log,
+        log_error,
+    }
+}
+
+/// Writes the human report.
+pub fn render(out: &mut impl Write, report: &StatusReport, root: &Path) -> io::Result<()> {
+    let renderer = Renderer::styled();
+    for p in &report.pipelines {
+        let Some(e) = &p.execution else {
+            writeln!(
+                out,
+                "{} {}",
+                paint(BOLD, &p.pipeline),
+                paint(DIM, "has no executions yet")
+            )?;
+            continue;
+        };
+        let outcome = out::execution_outcome(e);
+        let mut head = format!(
+            "{} {} {}",
+            paint(BOLD, &p.pipeline),
+            e.key,
+            paint(outcome.style, &outcome.text)
+        );
+        if let Some(env) = &e.environment {
+            head.push_str(&format!(" · {env}"));
+        }
+        if e.started_at.is_some() {
+            head.push_str(&format!(" · {}", out::timestamp(e.started_at)));
+        }
+        writeln!(out, "{head}")?;
+        let passed = e.cases.iter().filter(|c| c.is_passed()).count();
+        let done = e.cases.iter().filter(|c| super::run::case_done(c)).count();
+        writeln!(
+            out,
+            "  {} cases: {} passed, {} failed{}",
+            e.cases.len(),
+            passed,
+            p.failures.len(),
+            if done < e.cases.len() {
+                format!(", {} not finished", e.cases.len() - done)
+            } else {
+                String::new()
+            }
+        )?;
+        writeln!(out)?;
+        for f in &p.failures {
+            let groups = failure_groups(f, root);
+            writeln!(out, "{}", renderer.render(&groups))?;
+            writeln!(
+                out,
+                "  {} testany logs {} {}",
+                paint(DIM, "log:"),
+                f.execution,
+                f.index
+            )?;
+            writeln!(out)?;
+        }
+    }
+    let summary = if report.failed == 0 {
+        paint(GREEN, "no failing cases in the latest executions")
+    } else {
+        paint(
+            RED_BOLD,
+            &format!(
+                "{} failing case{}, {} linked to files",
+                report.failed,
+                if report.failed == 1 { "" } else { "s" },
+                report.linked_failed
+            ),
+        )
+    };
+    writeln!(out, "{summary}")?;
+    Ok(())
+}
+
+/// One compiler-style message per failing case: the failure locations with source
+/// snippets, then where the case is marked.
+fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
+    let title = match &f.name {
+        Some(name) => format!("{} {} {}", f.result, f.case_key, name),
+        None => format!("{} {}", f.result, f.case_key),
+    };
+    let first_error = f.error.as_deref().and_then(|e| e.lines().next()).map(clip);
+    let mut title = Level::ERROR.primary_title(title);
+    if let Some(cat) = f.category {
+        title = title.id(cat);
+    }
+    let mut group = Group::with_title(title);
+    let mut notes: Vec<String> = Vec::new();
+    let mut shown = 0;
+    for l in &f.locations {
+        let Some(file) = &l.file else { continue };
+        if shown == SHOWN_LOCATIONS {
+            notes.push(format!(
+                "{} more location(s): see `--json`",
+                f.locations.len()
+            ));
+            break;
+        }
+        shown += 1;
+        let label = l
+            .message
+            .as_deref()
+            .map(clip)
+            .or_else(|| first_error.clone())
+            .unwrap_or_default();
+        match snippet(root, file, l.line, label, AnnotationKind::Primary) {
+            Some(s) => group = group.element(s),
+            None => notes.push(format!("at {file}:{}", l.line)),
+        }
+    }
+    for s in &f.sites {
+        if s.source == "mapping" {
+            notes.push(format!("linked to {} by [cases] in testany.toml", s.path));
+            continue;
+        }
+        let (kind, label) = if shown == 0 {
+            (
+                AnnotationKind::Primary,
+                first_error.clone().unwrap_or_default(),
+            )
+        } else {
+            (
+                AnnotationKind::Context,
+                format!("case {} is marked here", f.case_key),
+            )
+        };
+        match snippet(root, &s.path, s.line, label, kind) {
+            Some(sn) => group = group.element(sn),
+            None => notes.push(format!("marked at {}:{}", s.path, s.line)),
+        }
+        shown += 1;
+    }
+    if f.sites.is_empty() {
+        notes.push(format!(
+            "not linked to a file: add `testany: {}` in a comment by the test, or map it under [cases] in testany.toml",
+            f.case_key
+        ));
+    }
+    if shown == 0
+        && let Some(e) = &first_error
+    {
+        notes.insert(0, e.clone());
+    }
+    notes.push(format!("in execution {} (case {})", f.execution, f.index));
+    if let Some(err) = &f.log_error {
+        notes.push(format!("log not read: {err}"));
+    }
+    let mut groups = vec![group];
+    for n in notes {
+        groups.push(Group::with_title(Level::NOTE.secondary_title(n)));
+    }
+    groups
+}
+
+/// A snippet of `path` (project-relative) around 1-based `line`, the line annotated.
+pub(crate) fn snippet(
+    root: &Path,
+    path: &str,
+    line: u32,
+    label: String,
+    kind: AnnotationKind,
+) -> Option<Snippet<'static, annotate_snippets::Annotation<'static>>> {
+    let text = std::fs::read_to_string(root.join(path)).ok()?;
+    let target = usize::try_from(line).ok()?.checked_sub(1)?;
+    let first = target.saturating_sub(2);
+    let window: Vec<&str> = text.lines().skip(first).take(target - first + 1).collect();
+    if window.len() != target - first + 1 {
+        return None;
+    }
+    let source = window.join("\n");
+    let last = window.last()?;
+    let start = source.len() - last.len() + (last.len() - last.trim_start().len());
+    let end = source.len() - (last.len() - last.trim_end().len());
+    let end = end.max(start);
+    Some(
+        Snippet::source(source)
+            .line_start(first + 1)
+            .path(path.to_owned())
+            .annotation(kind.span(start..end).label(label)),
+    )
+}
+
+/// One line of a message, cut to a terminal-friendly length.
+fn clip(s: &str) -> String {
+    const MAX: usize = 160;
+    let s = s.trim();
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(MAX).collect();
+        t.push('…');
+        t
+    }
+}
