@@ -5,6 +5,9 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+mod nvim;
+mod wasm;
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let root = workspace_root();
@@ -12,6 +15,13 @@ fn main() -> Result<()> {
     match args.first().map(String::as_str) {
         Some("test") => test(),
         Some("wasm-core") => wasm_core(),
+        Some("wasm") => wasm::build(),
+        Some("wasm-test") => wasm::test(),
+        Some("wasm-bench") => wasm::bench(),
+        Some("client-browser") => wasm::client_browser_test(),
+        Some("nvim") => nvim::test(),
+        Some("bench") => bench(),
+        Some("fuzz") => fuzz(&args[1..]),
         Some(other) => bail!("unknown task `{other}`; try `cargo xtask test`"),
         None => bail!("missing task; try `cargo xtask test`"),
     }
@@ -41,7 +51,124 @@ fn test() -> Result<()> {
     )?;
     step("tests", cargo(&["test", "--workspace", "--locked"]))?;
     wasm_core()?;
+    wasm::client_browser_test()?;
+    wasm::test()?;
+    nvim::test()?;
     eprintln!("xtask: all checks passed");
+    Ok(())
+}
+
+/// Every crate's `benches/` targets, in release mode; figures go to docs/benchmarks.md by hand.
+fn bench() -> Result<()> {
+    let log = std::env::current_dir()?.join("target/bench/analysis-log.txt");
+    std::fs::create_dir_all(log.parent().context("bench path has a parent")?)?;
+    for krate in crates_with_benches()? {
+        let mut cmd = cargo(&["bench", "--package", &krate]);
+        // The core's log benchmarks write the generated log here so ripgrep reads the same bytes.
+        cmd.env("TESTANY_BENCH_LOG_OUT", &log);
+        step(&format!("benchmarks of {krate}"), cmd)?;
+    }
+    ripgrep_baseline(&log)
+}
+
+/// The issue's yardstick for log analysis: `rg -c` of comparable patterns over the same log.
+fn ripgrep_baseline(log: &Path) -> Result<()> {
+    let Ok(meta) = std::fs::metadata(log) else {
+        eprintln!(
+            "xtask: no generated log at {}; skipping ripgrep",
+            log.display()
+        );
+        return Ok(());
+    };
+    let mib = meta.len() as f64 / (1024.0 * 1024.0);
+    let patterns = [
+        r"\.(py|ts|js|java|go|rs):[0-9]+",
+        r#"File "|panicked at|\.go:[0-9]+:|\.java:[0-9]+\)"#,
+    ];
+    for pattern in patterns {
+        let mut best = f64::INFINITY;
+        let mut count = String::new();
+        for _ in 0..5 {
+            let start = std::time::Instant::now();
+            let Ok(out) = Command::new("rg").arg("-c").arg(pattern).arg(log).output() else {
+                eprintln!("xtask: ripgrep (rg) is not installed; skipping the baseline");
+                return Ok(());
+            };
+            best = best.min(start.elapsed().as_secs_f64());
+            count = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        }
+        eprintln!(
+            "xtask: rg -c '{pattern}' over {mib:.0} MiB: {count} lines, {:.1} ms, {:.0} MB/s",
+            best * 1e3,
+            meta.len() as f64 / 1e6 / best
+        );
+    }
+    Ok(())
+}
+
+fn crates_with_benches() -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("crates").context("cannot list crates/")? {
+        let dir = entry?.path();
+        if dir.join("benches").is_dir()
+            && let Some(name) = dir.file_name().and_then(|n| n.to_str())
+        {
+            found.push(name.to_owned());
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+/// `cargo xtask fuzz [--seconds N]`: runs each fuzz target of testany-core for N seconds.
+/// Not part of `test`: fuzzing is open-ended. Uses libFuzzer's coverage instrumentation
+/// on the stable toolchain (no sanitizer), so neither nightly nor cargo-fuzz is needed.
+fn fuzz(args: &[String]) -> Result<()> {
+    let seconds = match args {
+        [] => 30,
+        [flag, n] if flag == "--seconds" => n
+            .parse::<u64>()
+            .with_context(|| format!("--seconds takes a whole number, not `{n}`"))?,
+        _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
+    };
+    let dir = Path::new("crates/testany-core/fuzz");
+    let host = "x86_64-unknown-linux-gnu";
+    let flags = [
+        "-Cpasses=sancov-module",
+        "-Cllvm-args=-sanitizer-coverage-level=4",
+        "-Cllvm-args=-sanitizer-coverage-inline-8bit-counters",
+        "-Cllvm-args=-sanitizer-coverage-pc-table",
+        "-Cllvm-args=-sanitizer-coverage-trace-compares",
+        "--cfg",
+        "fuzzing",
+        "-Cdebug-assertions",
+        "-Coverflow-checks",
+    ]
+    .join(" ");
+    let mut build = cargo(&["build", "--release", "--bins", "--target", host]);
+    build.current_dir(dir).env("RUSTFLAGS", flags);
+    step("build fuzz targets", build)?;
+    let mut targets: Vec<String> = std::fs::read_dir(dir.join("fuzz_targets"))
+        .context("crates/testany-core/fuzz/fuzz_targets is missing")?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .map(str::to_owned)
+        })
+        .collect();
+    targets.sort();
+    std::fs::create_dir_all(dir.join("artifacts"))?;
+    for target in targets {
+        let corpus = dir.join("corpus").join(&target);
+        std::fs::create_dir_all(&corpus)?;
+        let mut run = Command::new(dir.join("target").join(host).join("release").join(&target));
+        run.arg(format!("-max_total_time={seconds}"))
+            .arg("-artifact_prefix=crates/testany-core/fuzz/artifacts/")
+            .arg(&corpus);
+        step(&format!("fuzz {target} for {seconds}s"), run)?;
+    }
     Ok(())
 }
 
@@ -57,6 +184,24 @@ fn wasm_core() -> Result<()> {
             "--target",
             "wasm32-unknown-unknown",
             "--locked",
+        ]),
+    )?;
+    // The cfg(wasm32) halves of the client and the facade are invisible to the native clippy.
+    step(
+        "clippy for wasm32",
+        cargo(&[
+            "clippy",
+            "--package",
+            "testany-client",
+            "--package",
+            "testany-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--all-targets",
+            "--locked",
+            "--",
+            "-D",
+            "warnings",
         ]),
     )
 }

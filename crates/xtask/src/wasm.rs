@@ -1,0 +1,323 @@
+//! `cargo xtask wasm` (build testany-wasm into `target/wasm-pkg/` and the log viewer
+//! into `editors/vscode/webview/dist/`) and the browser half of `cargo xtask test`
+//! (wasm-bindgen-test in headless Chromium, then the Playwright test of the viewer).
+//!
+//! Tools are installed when missing, quietly and idempotently: Debian `chromium` and
+//! `chromium-driver` (apt-get), the wasm32 target, `wasm-bindgen-cli` at the exact
+//! version of `wasm-bindgen` in Cargo.lock (its test runner and the CLI must match the
+//! library), and the webview's npm packages (esbuild, typescript, playwright-core,
+//! binaryen for `wasm-opt`). No tool downloads a browser of its own.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::{cargo, ensure_wasm_target, step};
+
+/// wasm-bindgen's output (`testany_wasm.js`, `.d.ts`, `testany_wasm_bg.wasm`) for the
+/// viewer; the webview's `build.mjs` reads it from here.
+const PKG_DIR: &str = "target/wasm-pkg";
+/// The same with every feature (parseExecution, planLenses).
+const FULL_PKG_DIR: &str = "target/wasm-pkg-full";
+const WEBVIEW_DIR: &str = "editors/vscode/webview";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Size budget of the optimised `.wasm`, gzipped (issue 8).
+const GZIP_BUDGET: u64 = 150 * 1024;
+
+/// The viewer's wasm (LogView only, size budget enforced) into `target/wasm-pkg/` and
+/// its page into `editors/vscode/webview/dist/`, then the full facade (plus
+/// parseExecution, planLenses, TestanyClient; size reported) into `target/wasm-pkg-full/`.
+pub fn build() -> Result<()> {
+    build_viewer()?;
+    package("the full facade", &[], FULL_PKG_DIR, None)
+}
+
+/// The viewer's wasm and page only (what `test` needs).
+fn build_viewer() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm_packages()?;
+    package(
+        "the log viewer",
+        &["--no-default-features"],
+        PKG_DIR,
+        Some(GZIP_BUDGET),
+    )?;
+    step("bundle the log viewer", npm(&["run", "--silent", "build"]))
+}
+
+/// Release build for wasm32 with `features`, wasm-bindgen `--target web` into `out`,
+/// `wasm-opt -Oz`, and the gzipped size checked against `budget`.
+fn package(what: &str, features: &[&str], out: &str, budget: Option<u64>) -> Result<()> {
+    let mut cmd = cargo(&[
+        "build",
+        "--package",
+        "testany-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+        "--locked",
+    ]);
+    cmd.args(features);
+    // Size over speed for this one artefact, without touching the workspace profile.
+    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "z")
+        .env("CARGO_PROFILE_RELEASE_LTO", "fat")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "1")
+        .env("CARGO_PROFILE_RELEASE_PANIC", "abort");
+    step(&format!("release build of {what} for wasm32"), cmd)?;
+
+    let input = Path::new("target/wasm32-unknown-unknown/release/testany_wasm.wasm");
+    let mut bindgen = Command::new("wasm-bindgen");
+    bindgen
+        .args(["--target", "web", "--out-dir", out])
+        .arg(input);
+    step("wasm-bindgen --target web", bindgen)?;
+
+    let wasm = Path::new(out).join("testany_wasm_bg.wasm");
+    let raw = file_size(&wasm)?;
+    let mut opt = npx("wasm-opt");
+    opt.args([
+        "-Oz",
+        "--enable-bulk-memory",
+        "--enable-nontrapping-float-to-int",
+        "--enable-sign-ext",
+        "--enable-mutable-globals",
+        "--enable-reference-types",
+        "--enable-multivalue",
+        "--strip-debug",
+        "--strip-producers",
+        "-o",
+    ])
+    .arg(absolute(&wasm)?)
+    .arg(absolute(&wasm)?);
+    step("wasm-opt -Oz", opt)?;
+    let optimised = file_size(&wasm)?;
+    let gzipped = gzip_size(&wasm)?;
+    let budget_note = budget.map_or(String::from("no budget"), |b| format!("budget {b}"));
+    eprintln!(
+        "xtask: {what}: {} is {optimised} bytes ({raw} before wasm-opt), \
+         {gzipped} bytes gzipped ({budget_note})",
+        wasm.display(),
+    );
+    if let Some(budget) = budget
+        && gzipped > budget
+    {
+        bail!("{what}: the .wasm is {gzipped} bytes gzipped, over the {budget} budget");
+    }
+    Ok(())
+}
+
+/// wasm-bindgen-test in headless Chromium, then the viewer's Playwright test.
+pub fn test() -> Result<()> {
+    ensure_chromium()?;
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    let mut cmd = cargo(&[
+        "test",
+        "--package",
+        "testany-wasm",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--locked",
+    ]);
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", CHROMEDRIVER);
+    step("testany-wasm in headless Chromium", cmd)?;
+    // The tests just compiled the full facade for wasm32; only the viewer ships.
+    build_viewer()?;
+    step(
+        "typecheck the log viewer",
+        npm(&["run", "--silent", "typecheck"]),
+    )?;
+    step("Playwright test of the log viewer", npm(&["test"]))
+}
+
+/// The client's gloo-net transport in headless Chromium against a running emulator
+/// (JSON and SSE modes), served by the client's `serve_mock` example.
+pub fn client_browser_test() -> Result<()> {
+    use std::io::{BufRead, BufReader};
+
+    ensure_chromium()?;
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    step(
+        "build the emulator for the browser test",
+        cargo(&[
+            "build",
+            "--quiet",
+            "--package",
+            "testany-client",
+            "--example",
+            "serve_mock",
+            "--locked",
+        ]),
+    )?;
+    let child = Command::new("target/debug/examples/serve_mock")
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("could not start target/debug/examples/serve_mock")?;
+    // Killed on every path out of this function, so no emulator outlives the test.
+    let mut child = KillOnDrop(child);
+    let stdout = child.0.stdout.take().context("serve_mock has no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let json_url = lines.next().context("serve_mock printed no URL")??;
+    let sse_url = lines
+        .next()
+        .context("serve_mock printed one URL, not two")??;
+    let mut cmd = cargo(&[
+        "test",
+        "--package",
+        "testany-client",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--test",
+        "browser",
+        "--locked",
+    ]);
+    cmd.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", CHROMEDRIVER)
+    .env("TESTANY_MOCK_URL", json_url)
+    .env("TESTANY_MOCK_SSE_URL", sse_url);
+    step("testany-client in headless Chromium", cmd)
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `npm run bench` in the webview (not part of `test`: it takes minutes).
+pub fn bench() -> Result<()> {
+    build_viewer()?;
+    step("log viewer benchmark", npm(&["run", "--silent", "bench"]))
+}
+
+fn ensure_chromium() -> Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false);
+    let apt = |args: &[&str]| {
+        let mut cmd = if root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        cmd.args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .stdout(Stdio::null());
+        cmd
+    };
+    step("apt-get update", apt(&["update", "-qq"]))?;
+    step(
+        "install chromium and chromium-driver",
+        apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]),
+    )
+}
+
+/// The `wasm-bindgen` version Cargo.lock pins.
+fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").context("cannot read Cargo.lock")?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(version) = lines.next().and_then(|l| {
+                l.trim()
+                    .strip_prefix("version = \"")
+                    .and_then(|v| v.strip_suffix('"'))
+            })
+        {
+            return Ok(version.to_owned());
+        }
+    }
+    bail!("Cargo.lock has no wasm-bindgen package")
+}
+
+fn ensure_wasm_bindgen() -> Result<()> {
+    let want = locked_wasm_bindgen_version()?;
+    let have = Command::new("wasm-bindgen")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    if have.as_deref() == Some(format!("wasm-bindgen {want}").as_str()) {
+        return Ok(());
+    }
+    step(
+        &format!("install wasm-bindgen-cli {want} (takes a few minutes)"),
+        cargo(&["install", "--quiet", "wasm-bindgen-cli", "--version", &want]),
+    )
+}
+
+/// `npm ci` once (when esbuild is missing); never downloads a browser.
+fn ensure_npm_packages() -> Result<()> {
+    let dir = Path::new(WEBVIEW_DIR);
+    if dir.join("node_modules/.bin/esbuild").exists()
+        && dir.join("node_modules/.bin/wasm-opt").exists()
+        && dir.join("node_modules/playwright-core").exists()
+    {
+        return Ok(());
+    }
+    step(
+        "npm ci in the webview",
+        npm(&["ci", "--no-audit", "--no-fund", "--loglevel=error"]),
+    )
+}
+
+fn npm(args: &[&str]) -> Command {
+    let mut cmd = Command::new("npm");
+    cmd.args(args)
+        .current_dir(WEBVIEW_DIR)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    cmd
+}
+
+/// A tool from the webview's node_modules (never fetched by npx).
+fn npx(tool: &str) -> Command {
+    let mut cmd = Command::new("npx");
+    cmd.args(["--no-install", tool]).current_dir(WEBVIEW_DIR);
+    cmd
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::env::current_dir()
+        .map(|d| d.join(path))
+        .context("cannot read the current directory")
+}
+
+fn file_size(path: &Path) -> Result<u64> {
+    Ok(std::fs::metadata(path)
+        .with_context(|| format!("{} is missing", path.display()))?
+        .len())
+}
+
+/// Bytes of `gzip -9` output (the size a server sends).
+fn gzip_size(path: &Path) -> Result<u64> {
+    let out = Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(path)
+        .output()
+        .context("gzip is needed to measure the .wasm size")?;
+    if !out.status.success() {
+        bail!("gzip failed on {}", path.display());
+    }
+    Ok(out.stdout.len() as u64)
+}
