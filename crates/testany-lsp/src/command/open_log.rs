@@ -1,0 +1,81 @@
+//! `testany.openLog {execution, caseIndex}`: sign + guarded fetch (testany-client) into
+//! the cache (mode 0600), then `window/showDocument` with the first failure line
+//! selected; returns `{uri, line}` either way.
+
+use std::sync::Arc;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use testany_core::markers::len_in;
+use tower_lsp_server::jsonrpc::Error;
+use tower_lsp_server::ls_types::{Position, Range, ShowDocumentParams};
+
+use super::{client_for_execution, known_execution, not_configured, parse, service_error};
+use crate::convert::file_uri;
+use crate::logs::{cache_path, first_failure_line};
+use crate::state::State;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Args {
+    execution: String,
+    case_index: usize,
+}
+
+pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
+    let args: Args = parse(arg)?;
+    let path = cache_path(&state.options.cache_dir, &args.execution, args.case_index);
+    // A finished case's log never changes: reuse the cached copy. A running one is
+    // fetched again each time.
+    let finished = known_execution(state, &args.execution)
+        .and_then(|e| {
+            e.case_at(args.case_index)
+                .map(|c| !c.is_active() && c.result.is_some())
+        })
+        .unwrap_or(false);
+    let cached = tokio::fs::metadata(&path).await.is_ok_and(|m| m.len() > 0);
+    if !(finished && cached) {
+        let client = client_for_execution(state, &args.execution)
+            .ok_or_else(|| not_configured(&args.execution))?;
+        client
+            .fetch_log_to_file(&args.execution, args.case_index, &path)
+            .await
+            .map_err(|e| service_error(state, &e))?;
+    }
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
+    let (line, line_len) = tokio::task::spawn_blocking(move || {
+        let text = String::from_utf8_lossy(&bytes);
+        let line = first_failure_line(&text);
+        let line_text = text.lines().nth(line).unwrap_or("").to_owned();
+        (line, line_text)
+    })
+    .await
+    .map_err(|e| Error::invalid_params(e.to_string()))?;
+    let uri = file_uri(&path).ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
+    let (show, encoding) = {
+        let inner = state.lock();
+        (inner.caps.show_document, inner.encoding)
+    };
+    let line32 = u32::try_from(line).unwrap_or(u32::MAX);
+    if show {
+        let selection = Range::new(
+            Position::new(line32, 0),
+            Position::new(line32, len_in(&line_len, encoding)),
+        );
+        let shown = state
+            .client
+            .show_document(ShowDocumentParams {
+                uri: uri.clone(),
+                external: Some(false),
+                take_focus: Some(true),
+                selection: Some(selection),
+            })
+            .await;
+        if let Err(e) = shown {
+            tracing::debug!(error = %e, "the client did not show the log");
+        }
+    }
+    Ok(json!({ "uri": uri.as_str(), "line": line }))
+}

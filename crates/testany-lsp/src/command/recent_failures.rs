@@ -1,0 +1,101 @@
+//! `testany.recentFailures {pipeline?, days?}`: failed cases of the known executions of
+//! the last `days` (default 7), each with its failure locations resolved to files.
+
+use std::sync::Arc;
+
+use jiff::{SignedDuration, Timestamp};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use testany_core::category;
+use testany_core::locations::{self, WorkspaceIndex};
+use testany_core::plan::newest_first;
+use tower_lsp_server::jsonrpc::Error;
+
+use super::parse;
+use crate::convert::file_uri;
+use crate::data::{self, LogEntry};
+use crate::state::State;
+
+#[derive(Deserialize, Default)]
+struct Args {
+    pipeline: Option<String>,
+    days: Option<u32>,
+}
+
+pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
+    let args: Args = if arg.is_null() {
+        Args::default()
+    } else {
+        parse(arg)?
+    };
+    let days = args.days.unwrap_or(7).max(1);
+    let since = Timestamp::now()
+        .checked_sub(SignedDuration::from_hours(24 * i64::from(days)))
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let mut inner = state.lock();
+    let keys: Vec<_> = inner.projects.keys().cloned().collect();
+    let mut rows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for key in keys {
+        let derived = data::derived(&mut inner, &key);
+        let Some(project) = inner.projects.get(&key) else {
+            continue;
+        };
+        let files: Vec<&str> = project.files.iter().map(String::as_str).collect();
+        let index = WorkspaceIndex::new(&files);
+        for exec in newest_first(&derived.executions) {
+            let pipeline = exec.pipeline_key.clone().unwrap_or_default();
+            if args.pipeline.as_deref().is_some_and(|p| p != pipeline) {
+                continue;
+            }
+            if exec
+                .started_at
+                .or(exec.completed_at)
+                .is_some_and(|t| t < since)
+            {
+                continue;
+            }
+            for case in exec.failed_cases() {
+                if !seen.insert((exec.key.clone(), case.index)) {
+                    continue;
+                }
+                let found = match inner.logs.get(&(exec.key.clone(), case.index)) {
+                    Some(LogEntry::Done(l)) => l.as_ref().clone(),
+                    _ => locations::extract(case.error.as_deref(), ""),
+                };
+                let locs: Vec<Value> = found
+                    .iter()
+                    .filter_map(|l| {
+                        let rel = index.resolve(&l.path)?;
+                        let uri = file_uri(&project.root.join(rel))?;
+                        Some(json!({
+                            "uri": uri.as_str(),
+                            "path": rel,
+                            "line": l.line.saturating_sub(1),
+                            "column": l.column,
+                            "message": l.message,
+                        }))
+                    })
+                    .collect();
+                let cat = category::categorize(
+                    case.status.as_ref(),
+                    case.result.as_ref(),
+                    case.error.as_deref(),
+                )
+                .map(category::code);
+                rows.push(json!({
+                    "execution": exec.key,
+                    "pipeline": pipeline,
+                    "caseKey": case.case_key,
+                    "caseIndex": case.index,
+                    "name": case.name,
+                    "result": case.result.as_ref().map(|r| r.as_str().to_owned()),
+                    "category": cat,
+                    "error": case.error,
+                    "locations": locs,
+                }));
+            }
+        }
+    }
+    Ok(Value::Array(rows))
+}

@@ -1,0 +1,116 @@
+//! `testany.runPipeline {pipeline}`: executes it, shows work-done progress (cases
+//! done / total) until the execution completes, then re-publishes.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+use testany_core::model::Execution;
+use tower_lsp_server::jsonrpc::Error;
+
+use super::{not_configured, parse, service_error, url_for_pipeline};
+use crate::poller;
+use crate::progress::Run;
+use crate::state::State;
+
+/// Consecutive failed status checks after which the progress gives up.
+const MAX_ERRORS: u32 = 5;
+
+#[derive(Deserialize)]
+struct Args {
+    pipeline: String,
+}
+
+fn done_total(exec: &Execution) -> (usize, usize) {
+    let done = exec
+        .cases
+        .iter()
+        .filter(|c| c.result.is_some() || c.status.as_ref().is_some_and(|s| s.is_finished()))
+        .count();
+    (done, exec.cases.len())
+}
+
+fn interval(state: &State, pipeline: &str) -> Duration {
+    let inner = state.lock();
+    let secs = inner
+        .projects
+        .values()
+        .filter_map(|p| p.config.as_ref())
+        .filter(|c| c.pipelines.iter().any(|p| p == pipeline))
+        .map(|c| c.poll.running_secs)
+        .min()
+        .unwrap_or(5);
+    Duration::from_secs(secs).min(Duration::from_millis(500))
+}
+
+pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
+    let args: Args = parse(arg)?;
+    let url = url_for_pipeline(state, Some(&args.pipeline))
+        .ok_or_else(|| not_configured(&args.pipeline))?;
+    let client = poller::client_for(state, &url).ok_or_else(|| not_configured(&args.pipeline))?;
+    let mut exec = client
+        .execute_pipeline(&args.pipeline)
+        .await
+        .map_err(|e| service_error(state, &e))?;
+    poller::merge_execution(state, &exec);
+    let supported = state.lock().caps.work_done_progress;
+    let progress = Run::begin(
+        &state.client,
+        supported,
+        &exec.key,
+        format!("Testany: running {}", args.pipeline),
+    )
+    .await;
+    let step = interval(state, &args.pipeline);
+    let mut errors = 0;
+    let mut last = None;
+    while !exec.status.is_finished() {
+        tokio::time::sleep(step).await;
+        match client.get_execution(&exec.key).await {
+            Ok(e) => {
+                errors = 0;
+                exec = e;
+            }
+            Err(e) => {
+                errors += 1;
+                if errors >= MAX_ERRORS {
+                    let err = service_error(state, &e);
+                    if let Some(p) = progress {
+                        p.end(format!("lost track of {}: {}", exec.key, err.message))
+                            .await;
+                    }
+                    return Err(err);
+                }
+                continue;
+            }
+        }
+        let (done, total) = done_total(&exec);
+        if last != Some((done, total)) {
+            last = Some((done, total));
+            if let Some(p) = &progress {
+                let pct = (done * 100).checked_div(total).unwrap_or(0);
+                p.report(
+                    format!("{done}/{total} cases · {}", exec.key),
+                    u32::try_from(pct).unwrap_or(100),
+                )
+                .await;
+            }
+        }
+    }
+    poller::merge_execution(state, &exec);
+    poller::wake(state, Some(&args.pipeline));
+    let result = exec
+        .result
+        .as_ref()
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_else(|| exec.status.as_str().to_owned());
+    if let Some(p) = progress {
+        p.end(format!("{result} · {}", exec.key)).await;
+    }
+    Ok(json!({
+        "execution": exec.key,
+        "status": exec.status.as_str(),
+        "result": exec.result.as_ref().map(|r| r.as_str().to_owned()),
+    }))
+}

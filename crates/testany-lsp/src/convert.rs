@@ -1,0 +1,77 @@
+//! testany-core's LSP-shaped values to ls-types.
+
+use std::str::FromStr;
+
+use testany_core::markers;
+use testany_core::plan;
+use tower_lsp_server::ls_types as lsp;
+
+pub fn position(p: markers::Position) -> lsp::Position {
+    lsp::Position::new(p.line, p.character)
+}
+
+pub fn range(r: markers::Range) -> lsp::Range {
+    lsp::Range::new(position(r.start), position(r.end))
+}
+
+pub fn core_position(p: lsp::Position) -> markers::Position {
+    markers::Position::new(p.line, p.character)
+}
+
+pub fn diagnostic(d: &plan::Diagnostic) -> lsp::Diagnostic {
+    let severity = match d.severity {
+        plan::Severity::Error => lsp::DiagnosticSeverity::ERROR,
+        plan::Severity::Warning => lsp::DiagnosticSeverity::WARNING,
+        plan::Severity::Information => lsp::DiagnosticSeverity::INFORMATION,
+        plan::Severity::Hint => lsp::DiagnosticSeverity::HINT,
+    };
+    let related: Vec<lsp::DiagnosticRelatedInformation> = d
+        .related_information
+        .iter()
+        .filter_map(|r| {
+            Some(lsp::DiagnosticRelatedInformation {
+                location: lsp::Location::new(lsp::Uri::from_str(&r.uri).ok()?, range(r.range)),
+                message: r.message.clone(),
+            })
+        })
+        .collect();
+    lsp::Diagnostic {
+        range: range(d.range),
+        severity: Some(severity),
+        code: d
+            .code
+            .as_ref()
+            .map(|c| lsp::NumberOrString::String(c.to_string())),
+        source: Some(d.source.to_string()),
+        message: d.message.clone(),
+        related_information: (!related.is_empty()).then_some(related),
+        ..lsp::Diagnostic::default()
+    }
+}
+
+pub fn lens(l: &plan::CodeLens) -> lsp::CodeLens {
+    lsp::CodeLens {
+        range: range(l.range),
+        command: Some(lsp::Command {
+            title: l.title.to_string(),
+            command: l.command.as_deref().unwrap_or("").to_owned(),
+            arguments: (!l.arguments.is_null()).then(|| vec![l.arguments.clone()]),
+        }),
+        data: None,
+    }
+}
+
+pub fn hover(h: plan::Hover) -> lsp::Hover {
+    lsp::Hover {
+        contents: lsp::HoverContents::Markup(lsp::MarkupContent {
+            kind: lsp::MarkupKind::Markdown,
+            value: h.markdown,
+        }),
+        range: Some(range(h.range)),
+    }
+}
+
+/// A `file:` URI for an absolute path.
+pub fn file_uri(path: &std::path::Path) -> Option<lsp::Uri> {
+    lsp::Uri::from_file_path(path)
+}

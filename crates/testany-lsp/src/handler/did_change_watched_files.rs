@@ -1,0 +1,43 @@
+//! `workspace/didChangeWatchedFiles`: testany.toml edits reload their project; files
+//! created or deleted refresh the file lists used to resolve failure locations.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use testany_core::config::CONFIG_FILE_NAME;
+use tower_lsp_server::ls_types::{DidChangeWatchedFilesParams, FileChangeType};
+
+use crate::state::State;
+use crate::{poller, workspace};
+
+#[tracing::instrument(skip_all)]
+pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
+    let mut configs: Vec<PathBuf> = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for event in params.changes {
+        let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
+            continue;
+        };
+        if path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME) {
+            configs.push(path);
+        } else if event.typ == FileChangeType::CREATED || event.typ == FileChangeType::DELETED {
+            files.push(path);
+        }
+    }
+    let st = state.clone();
+    let any_config = !configs.is_empty();
+    let _ = tokio::task::spawn_blocking(move || {
+        for c in &configs {
+            workspace::reload_config(&st, c);
+        }
+        if !files.is_empty() {
+            workspace::relist(&st, &files);
+        }
+    })
+    .await;
+    if any_config {
+        workspace::settle(state).await;
+    } else {
+        poller::refresh_views(state);
+    }
+}

@@ -1,0 +1,28 @@
+//! `textDocument/didSave`: a saved testany.toml is re-read at once (clients that do
+//! not watch files still get live configuration).
+
+use std::sync::Arc;
+
+use testany_core::config::CONFIG_FILE_NAME;
+use tower_lsp_server::ls_types::DidSaveTextDocumentParams;
+
+use crate::state::State;
+use crate::workspace;
+
+#[tracing::instrument(skip_all)]
+pub async fn handle(state: &Arc<State>, params: DidSaveTextDocumentParams) {
+    let Some(path) = params
+        .text_document
+        .uri
+        .to_file_path()
+        .map(|p| p.into_owned())
+    else {
+        return;
+    };
+    if path.file_name().is_none_or(|n| n != CONFIG_FILE_NAME) {
+        return;
+    }
+    let st = state.clone();
+    let _ = tokio::task::spawn_blocking(move || workspace::reload_config(&st, &path)).await;
+    workspace::settle(state).await;
+}

@@ -1,0 +1,40 @@
+//! `textDocument/hover` on a marker: the case's recent history and pass rate.
+
+use jiff::Timestamp;
+use testany_core::markers;
+use testany_core::plan::{self, PlanInput};
+use tower_lsp_server::ls_types::{Hover, HoverParams};
+
+use crate::convert;
+use crate::data;
+use crate::state::State;
+
+#[tracing::instrument(skip_all)]
+pub fn handle(state: &State, params: HoverParams) -> Option<Hover> {
+    let mut inner = state.lock();
+    let at = params.text_document_position_params;
+    let doc = inner.documents.get(&at.text_document.uri)?;
+    let (key, path) = (doc.project.clone()?, doc.path.clone()?);
+    let (text, found) = (doc.text.clone(), doc.markers.clone());
+    let project = inner.projects.get(&key)?;
+    let config = project.config.as_ref()?;
+    let rel = project.relative(&path)?;
+    let anchors = markers::anchors(&rel, &text, &found, &config.cases);
+    let history = config.history as usize;
+    let derived = data::derived(&mut inner, &key);
+    let input = PlanInput {
+        uri: at.text_document.uri.as_str(),
+        path: &rel,
+        text: &text,
+        anchors: &anchors,
+        executions: &derived.executions,
+        locations: &derived.locations,
+        related: &[],
+        encoding: inner.encoding,
+        history,
+        stale: derived.stale,
+        now: Timestamp::now(),
+        drift: None,
+    };
+    plan::hover(&input, convert::core_position(at.position)).map(convert::hover)
+}

@@ -1,0 +1,179 @@
+//! Case logs: the cache layout, background fetching of the latest failed cases' logs
+//! (bounded concurrency, once per execution and case) and reading locations from them.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use testany_core::ansi;
+use testany_core::locations::{Extractor, FailureLocation};
+
+use crate::data::{LogEntry, failure_targets};
+use crate::poller;
+use crate::state::{State, redact};
+
+/// `<cache>/testany/logs/<execution>/<caseIndex>.log`; the key is made path-safe.
+pub fn cache_path(cache_dir: &Path, execution: &str, case_index: usize) -> PathBuf {
+    let safe: String = execution
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = if safe.is_empty() || safe.chars().all(|c| c == '.') {
+        "_".to_owned()
+    } else {
+        safe
+    };
+    cache_dir
+        .join("testany")
+        .join("logs")
+        .join(safe)
+        .join(format!("{case_index}.log"))
+}
+
+/// Locations in the error text and the log file (streamed line by line).
+pub fn extract_file(error: Option<&str>, path: &Path) -> std::io::Result<Vec<FailureLocation>> {
+    let mut ex = Extractor::new();
+    if let Some(e) = error {
+        ex.error_text(e);
+    }
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        let line = String::from_utf8_lossy(&buf);
+        ex.log_line(line.trim_end_matches(['\n', '\r']));
+    }
+    Ok(ex.finish())
+}
+
+/// The 0-based line of a log to show first: the first failure location found in the
+/// log, else the first line that reads like an error, else 0.
+pub fn first_failure_line(log: &str) -> usize {
+    let mut ex = Extractor::new();
+    ex.log(log);
+    if let Some(line) = ex.finish().iter().filter_map(|l| l.log_line).min() {
+        return line;
+    }
+    log.lines()
+        .position(|l| {
+            let plain = ansi::strip(l);
+            let lower = plain.to_ascii_lowercase();
+            ["error", "fail", "panic", "exception"]
+                .iter()
+                .any(|w| lower.contains(w))
+        })
+        .unwrap_or(0)
+}
+
+/// Starts fetching logs of failed cases not fetched yet (at most
+/// `Options::log_concurrency` at a time).
+pub fn schedule_background(state: &Arc<State>) {
+    let jobs: Vec<(String, String, usize, Option<String>)> = {
+        let mut inner = state.lock();
+        // Forget locations of executions no longer shown (bounded memory over days).
+        let live: std::collections::HashSet<String> = inner
+            .pipelines
+            .values()
+            .flat_map(|d| d.executions.iter().map(|e| e.key.clone()))
+            .collect();
+        inner.logs.retain(|(exec, _), _| live.contains(exec));
+        let mut jobs = Vec::new();
+        let keys: Vec<_> = inner.pipelines.keys().cloned().collect();
+        for key in keys {
+            let Some(data) = inner.pipelines.get(&key) else {
+                continue;
+            };
+            let targets = failure_targets(&data.executions);
+            for t in targets {
+                let id = (t.execution.clone(), t.case_index);
+                if inner.logs.contains_key(&id) {
+                    continue;
+                }
+                inner.logs.insert(id, LogEntry::Pending);
+                jobs.push((key.url.clone(), t.execution, t.case_index, t.error));
+            }
+        }
+        jobs
+    };
+    for (url, execution, case_index, error) in jobs {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let Ok(_slot) = state.log_slots.clone().acquire_owned().await else {
+                return;
+            };
+            let entry = fetch_one(&state, &url, &execution, case_index, error).await;
+            {
+                let mut inner = state.lock();
+                inner.logs.insert((execution, case_index), entry);
+                State::touch(&mut inner);
+            }
+            crate::publish::schedule_all(&state);
+        });
+    }
+}
+
+async fn fetch_one(
+    state: &Arc<State>,
+    url: &str,
+    execution: &str,
+    case_index: usize,
+    error: Option<String>,
+) -> LogEntry {
+    let Some(client) = poller::client_for(state, url) else {
+        return LogEntry::Failed;
+    };
+    let path = cache_path(&state.options.cache_dir, execution, case_index);
+    let cached = tokio::fs::metadata(&path).await.is_ok_and(|m| m.len() > 0);
+    if !cached && let Err(e) = client.fetch_log_to_file(execution, case_index, &path).await {
+        let message = redact(&e.to_string(), &state.lock());
+        tracing::debug!(execution, case_index, error = %message, "background log fetch failed");
+        return LogEntry::Failed;
+    }
+    let found = tokio::task::spawn_blocking(move || extract_file(error.as_deref(), &path)).await;
+    match found {
+        Ok(Ok(locations)) => LogEntry::Done(Arc::new(locations)),
+        _ => LogEntry::Failed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_paths_are_safe() {
+        let base = Path::new("/c");
+        let cases: &[(&str, usize, &str)] = &[
+            ("SHP-0601-0000C", 1, "/c/testany/logs/SHP-0601-0000C/1.log"),
+            ("../../etc", 0, "/c/testany/logs/.._.._etc/0.log"),
+            ("..", 2, "/c/testany/logs/_/2.log"),
+            ("", 3, "/c/testany/logs/_/3.log"),
+            ("a/b", 4, "/c/testany/logs/a_b/4.log"),
+        ];
+        for (exec, idx, want) in cases {
+            assert_eq!(cache_path(base, exec, *idx), PathBuf::from(want), "{exec}");
+        }
+    }
+
+    #[test]
+    fn first_failure_line_prefers_locations() {
+        let cases: &[(&str, usize)] = &[
+            ("setup\nok\ntests/test_cart.py:20: AssertionError\n", 2),
+            ("a\n\x1b[31mFAILED\x1b[0m x\nb\n", 1),
+            ("nothing here\n", 0),
+            ("", 0),
+        ];
+        for (log, want) in cases {
+            assert_eq!(first_failure_line(log), *want, "{log:?}");
+        }
+    }
+}

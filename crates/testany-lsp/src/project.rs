@@ -1,0 +1,195 @@
+//! Projects: one per `testany.toml` (or per folder when only the environment configures
+//! the service), with the merged configuration and the list of workspace files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+use testany_core::config::{self, Config};
+
+use crate::state::State;
+
+/// Files listed per project at most (a huge monorepo must not stall the server).
+const MAX_FILES: usize = 200_000;
+/// Directories never listed.
+const IGNORED_DIRS: [&str; 3] = ["target", "node_modules", ".git"];
+
+/// One configuration root.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Directory paths are relative to (the config file's directory).
+    pub root: PathBuf,
+    pub config_path: Option<PathBuf>,
+    /// `None` when the configuration is invalid (see `error`).
+    pub config: Option<Config>,
+    pub error: Option<String>,
+    /// Workspace-relative, `/`-separated.
+    pub files: Arc<Vec<String>>,
+}
+
+impl Project {
+    /// `path` relative to the root, `/`-separated, if inside it.
+    pub fn relative(&self, path: &Path) -> Option<String> {
+        let rel = path.strip_prefix(&self.root).ok()?;
+        let parts: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Some(parts.join("/"))
+    }
+}
+
+/// The configuration from `text` (the file, if any), the environment and the editor's
+/// settings, validated. The error is one sentence naming file, line and key.
+pub fn merge_config(
+    file: Option<(&str, &str)>,
+    env: impl Fn(&str) -> Option<String>,
+    settings: &[Value],
+) -> Result<Config, String> {
+    let mut config = match file {
+        Some((text, name)) => Config::from_toml_str(text, name).map_err(|e| e.to_string())?,
+        None => Config::default(),
+    };
+    config.apply_env(env);
+    for layer in settings.iter().filter(|s| s.is_object()) {
+        config.merge_json(layer).map_err(|e| e.to_string())?;
+    }
+    config.validate().map_err(|e| e.to_string())?;
+    Ok(config)
+}
+
+/// Loads (or reloads) the project of `key`: a config file path, or a folder root when
+/// `env_only`. Blocking file I/O; call without the state lock held.
+pub fn load(state: &State, key: &Path, env_only: bool, settings: &[Value]) -> Project {
+    let (root, config_path) = if env_only {
+        (key.to_path_buf(), None)
+    } else {
+        (
+            key.parent().map(Path::to_path_buf).unwrap_or_default(),
+            Some(key.to_path_buf()),
+        )
+    };
+    let env = |name: &str| state.env(name);
+    let result = match &config_path {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => merge_config(Some((&text, &path.display().to_string())), env, settings),
+            Err(e) => Err(format!("{}: cannot be read ({e})", path.display())),
+        },
+        None => merge_config(None, env, settings),
+    };
+    let (config, error) = match result {
+        Ok(c) => (Some(c), None),
+        Err(e) => (None, Some(e)),
+    };
+    Project {
+        files: Arc::new(list_files(&root)),
+        root,
+        config_path,
+        config,
+        error,
+    }
+}
+
+/// Where the project of a file at `path` lives: the nearest `testany.toml` upward, else
+/// (only when TESTANY_URL is set) the workspace folder holding the file. `None`: no
+/// configuration, nothing to show and nothing polls.
+pub fn key_for(state: &State, folders: &[PathBuf], path: &Path) -> Option<(PathBuf, bool)> {
+    let start = if path.is_dir() { path } else { path.parent()? };
+    if let Some(found) = config::find_config_path(start, |p| p.is_file()) {
+        return Some((found, false));
+    }
+    state.env("TESTANY_URL")?;
+    let folder = folders
+        .iter()
+        .filter(|f| path.starts_with(f))
+        .max_by_key(|f| f.as_os_str().len())
+        .cloned()
+        .unwrap_or_else(|| start.to_path_buf());
+    Some((folder, true))
+}
+
+/// Workspace files under `root`, relative and `/`-separated, skipping build output,
+/// dependencies and VCS directories.
+pub fn list_files(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            let name = entry.file_name();
+            if kind.is_dir() {
+                if !IGNORED_DIRS.iter().any(|d| name == *d) {
+                    stack.push(path);
+                }
+            } else if kind.is_file()
+                && let Ok(rel) = path.strip_prefix(root)
+            {
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                out.push(parts.join("/"));
+                if out.len() >= MAX_FILES {
+                    return out;
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_override_the_file_and_errors_name_line_and_key() {
+        let file = "url = \"http://testany.localhost:1/api/v2/mcp/\"\npipelines = [\"A-1\"]\n";
+        let c = merge_config(
+            Some((file, "t.toml")),
+            |_| None,
+            &[
+                serde_json::json!({"pipelines": ["B-2"], "history": 4}),
+                serde_json::json!({"history": 7}),
+            ],
+        )
+        .unwrap();
+        assert_eq!((c.pipelines, c.history), (vec!["B-2".to_owned()], 7));
+
+        let bad = "url = \"http://x.localhost/\"\n\n[poll]\nrunning_secs = \"fast\"\n";
+        let e = merge_config(Some((bad, "/p/testany.toml")), |_| None, &[]).unwrap_err();
+        assert!(e.starts_with("/p/testany.toml line 4"), "{e}");
+        assert!(e.contains("running_secs"), "{e}");
+
+        let env = |k: &str| (k == "TESTANY_URL").then(|| "http://e.localhost/".to_owned());
+        let c = merge_config(None, env, &[]).unwrap();
+        assert_eq!(c.url.as_deref(), Some("http://e.localhost/"));
+    }
+
+    #[test]
+    fn listing_skips_build_and_vcs_directories() {
+        let root = std::env::temp_dir().join(format!("testany-lsp-list-{}", std::process::id()));
+        for d in ["a/b", "target/x", "node_modules/y", ".git/z"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        for f in [
+            "a/b/c.py",
+            "target/x/o.rs",
+            "node_modules/y/i.js",
+            ".git/z/h",
+            "top.txt",
+        ] {
+            std::fs::write(root.join(f), "").unwrap();
+        }
+        let files = list_files(&root);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(files, vec!["a/b/c.py".to_owned(), "top.txt".to_owned()]);
+    }
+}

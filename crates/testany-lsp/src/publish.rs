@@ -1,0 +1,393 @@
+//! Planning per document and the debounced diagnostics publisher: diagnostics are
+//! computed after a quiet period, sent only when they changed, and also sent for files
+//! that are not open but hold resolved failure locations.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use testany_core::markers::{self, Anchor, Marker};
+use testany_core::plan::{self, Plan, PlanInput, RelatedMarker};
+use tower_lsp_server::ls_types::{self as lsp, Uri};
+
+use crate::convert;
+use crate::data;
+use crate::state::{Inner, State};
+
+/// One document to plan: open, or read from disk.
+pub struct DocRef<'a> {
+    pub uri: &'a str,
+    pub project: &'a std::path::Path,
+    pub path: &'a std::path::Path,
+    pub text: &'a str,
+    pub markers: &'a [Marker],
+}
+
+/// Which of `doc`'s lines get lenses, diagnostics and hovers.
+fn anchors(inner: &Inner, doc: &DocRef<'_>) -> Option<(Vec<Anchor>, String, u32)> {
+    let project = inner.projects.get(doc.project)?;
+    let config = project.config.as_ref()?;
+    let rel = project.relative(doc.path)?;
+    let anchors = markers::anchors(&rel, doc.text, doc.markers, &config.cases);
+    Some((anchors, rel, config.history))
+}
+
+/// Markers of other open documents of the same project (for relatedInformation).
+fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<RelatedMarker> {
+    let encoding = inner.encoding;
+    inner
+        .documents
+        .iter()
+        .filter(|(u, d)| d.project.as_deref() == Some(project) && u.as_str() != except)
+        .flat_map(|(u, d)| {
+            d.markers.iter().map(move |m| RelatedMarker {
+                case_key: m.case_key.clone(),
+                uri: u.as_str().to_owned(),
+                range: m.range(encoding),
+            })
+        })
+        .collect()
+}
+
+/// Lenses and diagnostics of one document. With `with_related`, failure locations of
+/// cases anchored in other open documents point back at their markers.
+pub fn plan_doc(inner: &mut Inner, doc: &DocRef<'_>, with_related: bool) -> Plan {
+    let Some((anchors, rel, history)) = anchors(inner, doc) else {
+        return Plan::default();
+    };
+    let derived = data::derived(inner, doc.project);
+    let related = if with_related && derived.location_files.contains(&rel) {
+        related(inner, doc.project, doc.uri)
+    } else {
+        Vec::new()
+    };
+    plan::plan(&PlanInput {
+        uri: doc.uri,
+        path: &rel,
+        text: doc.text,
+        anchors: &anchors,
+        executions: &derived.executions,
+        locations: &derived.locations,
+        related: &related,
+        encoding: inner.encoding,
+        history: history as usize,
+        stale: derived.stale,
+        now: Timestamp::now(),
+        drift: None,
+    })
+}
+
+/// Asks for `uri`'s diagnostics to be (re)computed after the debounce.
+pub fn schedule(state: &State, uri: Uri) {
+    state.lock().dirty.insert(uri);
+    state.publish_wake.notify_one();
+}
+
+/// Asks for every document's diagnostics (after new data).
+pub fn schedule_all(state: &State) {
+    state.lock().dirty_all = true;
+    state.publish_wake.notify_one();
+}
+
+/// The publisher task: waits for work, lets edits settle, publishes.
+pub async fn run(state: Arc<State>) {
+    loop {
+        state.publish_wake.notified().await;
+        tokio::time::sleep(state.options.debounce).await;
+        if state.lock().shutdown {
+            return;
+        }
+        publish_pending(&state).await;
+    }
+}
+
+/// Computes and sends what changed since the last time.
+pub async fn publish_pending(state: &State) {
+    // Files with failure locations that are not open: read outside the lock.
+    let (all, disk_wanted) = {
+        let mut inner = state.lock();
+        let all = std::mem::take(&mut inner.dirty_all);
+        let mut wanted: Vec<(PathBuf, PathBuf)> = Vec::new();
+        if all {
+            let keys: Vec<PathBuf> = inner.projects.keys().cloned().collect();
+            let open: HashSet<PathBuf> = inner
+                .documents
+                .values()
+                .filter_map(|d| d.path.clone())
+                .collect();
+            for key in keys {
+                let derived = data::derived(&mut inner, &key);
+                let Some(project) = inner.projects.get(&key) else {
+                    continue;
+                };
+                for rel in &derived.location_files {
+                    let abs = project.root.join(rel);
+                    if !open.contains(&abs) {
+                        wanted.push((key.clone(), abs));
+                    }
+                }
+            }
+        }
+        (all, wanted)
+    };
+    let disk: Vec<(PathBuf, PathBuf, String)> = disk_wanted
+        .into_iter()
+        .filter_map(|(key, abs)| {
+            let text = std::fs::read_to_string(&abs).ok()?;
+            Some((key, abs, text))
+        })
+        .collect();
+
+    let mut sends: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
+    {
+        let mut inner = state.lock();
+        let dirty: Vec<Uri> = if all {
+            inner.dirty.clear();
+            inner.documents.keys().cloned().collect()
+        } else {
+            inner.dirty.drain().collect()
+        };
+        let mut fresh: HashMap<Uri, (Vec<lsp::Diagnostic>, Option<i32>)> = HashMap::new();
+        for uri in dirty {
+            let Some(doc) = inner.documents.get(&uri).cloned() else {
+                continue;
+            };
+            let diags = match (&doc.project, &doc.path) {
+                (Some(project), Some(path)) => {
+                    let plan = plan_doc(
+                        &mut inner,
+                        &DocRef {
+                            uri: uri.as_str(),
+                            project,
+                            path,
+                            text: &doc.text,
+                            markers: &doc.markers,
+                        },
+                        true,
+                    );
+                    plan.diagnostics.iter().map(convert::diagnostic).collect()
+                }
+                _ => Vec::new(),
+            };
+            fresh.insert(uri, (diags, Some(doc.version)));
+        }
+        for (key, abs, text) in &disk {
+            let Some(uri) = convert::file_uri(abs) else {
+                continue;
+            };
+            let found = markers::scan(text);
+            let plan = plan_doc(
+                &mut inner,
+                &DocRef {
+                    uri: uri.as_str(),
+                    project: key,
+                    path: abs,
+                    text,
+                    markers: &found,
+                },
+                true,
+            );
+            let diags: Vec<lsp::Diagnostic> =
+                plan.diagnostics.iter().map(convert::diagnostic).collect();
+            fresh.insert(uri, (diags, None));
+        }
+        if all {
+            // Closed files that no longer have failure locations: clear them.
+            let stale: Vec<Uri> = inner
+                .published
+                .keys()
+                .filter(|u| !fresh.contains_key(*u) && !inner.documents.contains_key(*u))
+                .cloned()
+                .collect();
+            for uri in stale {
+                fresh.insert(uri, (Vec::new(), None));
+            }
+        }
+        for (uri, (diags, version)) in fresh {
+            let unchanged = match inner.published.get(&uri) {
+                Some(old) => *old == diags,
+                None => diags.is_empty(),
+            };
+            if unchanged {
+                continue;
+            }
+            if diags.is_empty() {
+                inner.published.remove(&uri);
+            } else {
+                inner.published.insert(uri.clone(), diags.clone());
+            }
+            sends.push((uri, diags, version));
+        }
+    }
+    for (uri, diags, version) in sends {
+        state.client.publish_diagnostics(uri, diags, version).await;
+    }
+    let refresh = {
+        let mut inner = state.lock();
+        std::mem::take(&mut inner.lens_dirty) && inner.caps.code_lens_refresh
+    };
+    if refresh {
+        // Not awaited here: the client answers when it likes; publishing must not wait.
+        let client = state.client.clone();
+        tokio::spawn(async move {
+            let _ = client.code_lens_refresh().await;
+        });
+    }
+}
+
+/// Clears a closed document's diagnostics at once (no debounce).
+pub async fn clear(state: &State, uri: Uri) {
+    let had = state.lock().published.remove(&uri).is_some();
+    if had {
+        state
+            .client
+            .publish_diagnostics(uri, Vec::new(), None)
+            .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+    use std::sync::Arc;
+
+    use serde_json::json;
+    use testany_core::config::Config;
+    use testany_core::model::Execution;
+
+    use super::*;
+    use crate::data::{PipelineData, PollKey};
+    use crate::document::Document;
+    use crate::project::Project;
+
+    const TEST: &str =
+        "import shop\n\n# testany: K1\ndef test_total():\n    assert shop.total() == 3\n";
+    const CART: &str = "def total():\n    x = 1\n    return x + 1\n";
+
+    fn fixture() -> Inner {
+        let mut inner = Inner::default();
+        let config = Config {
+            url: Some("http://t.localhost/api/v2/mcp/".into()),
+            pipelines: vec!["P-1".into()],
+            ..Config::default()
+        };
+        inner.projects.insert(
+            "/ws/testany.toml".into(),
+            Project {
+                root: "/ws".into(),
+                config_path: Some("/ws/testany.toml".into()),
+                config: Some(config),
+                error: None,
+                files: Arc::new(vec!["shop/cart.py".into(), "tests/test_cart.py".into()]),
+            },
+        );
+        let exec = Execution::from_json(&json!({
+            "execution_id": "P-1-00001", "status": "COMPLETED", "result": "FAILED",
+            "pipeline_key": "P-1", "started_at": "2026-11-26T04:00:00Z",
+            "cases": [{"case_key": "K1", "index": 0, "status": "FAILED", "duration_ms": 1500,
+                       "error": "/builds/x/shop/cart.py:3: AssertionError: 2 != 3"}]
+        }))
+        .unwrap();
+        inner.pipelines.insert(
+            PollKey {
+                url: "http://t.localhost/api/v2/mcp/".into(),
+                pipeline: "P-1".into(),
+            },
+            PipelineData {
+                executions: vec![exec],
+                stale: false,
+                loaded: true,
+            },
+        );
+        let mut doc = Document::new(TEST.into(), 1, Some("/ws/tests/test_cart.py".into()));
+        doc.project = Some("/ws/testany.toml".into());
+        inner
+            .documents
+            .insert("file:///ws/tests/test_cart.py".parse().unwrap(), doc);
+        inner
+    }
+
+    fn plan_of(inner: &mut Inner, path: &str, text: &str) -> Plan {
+        let uri = format!("file://{path}");
+        let found = markers::scan(text);
+        plan_doc(
+            inner,
+            &DocRef {
+                uri: &uri,
+                project: Path::new("/ws/testany.toml"),
+                path: Path::new(path),
+                text,
+                markers: &found,
+            },
+            true,
+        )
+    }
+
+    #[test]
+    fn marker_file_gets_the_case_diagnostic_and_lenses() {
+        let mut inner = fixture();
+        let plan = plan_of(&mut inner, "/ws/tests/test_cart.py", TEST);
+        let diags: Vec<(u32, &str)> = plan
+            .diagnostics
+            .iter()
+            .map(|d| (d.range.start.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            diags,
+            vec![(
+                2,
+                "FAILED in P-1-00001: /builds/x/shop/cart.py:3: AssertionError: 2 != 3"
+            )]
+        );
+        let titles: Vec<&str> = plan.lenses.iter().map(|l| l.title.as_ref()).collect();
+        assert_eq!(titles, vec!["✗ FAILED 1s · P-1-00001", "↻ Re-run"]);
+    }
+
+    #[test]
+    fn failure_location_in_a_file_without_the_marker() {
+        let mut inner = fixture();
+        let plan = plan_of(&mut inner, "/ws/shop/cart.py", CART);
+        assert!(plan.lenses.is_empty());
+        assert_eq!(plan.diagnostics.len(), 1, "{:?}", plan.diagnostics);
+        let d = &plan.diagnostics[0];
+        assert_eq!(
+            (d.range, d.message.as_str(), d.code.as_deref()),
+            (
+                testany_core::markers::Range::on_line(2, 4, 16),
+                "AssertionError: 2 != 3 (K1 FAILED in P-1-00001)",
+                Some("assertion")
+            )
+        );
+        // Related information points at the marker in the open test file.
+        assert_eq!(d.related_information.len(), 1);
+        assert_eq!(
+            d.related_information[0].uri,
+            "file:///ws/tests/test_cart.py"
+        );
+        assert_eq!(d.related_information[0].range.start.line, 2);
+    }
+
+    #[test]
+    fn no_project_no_plan_and_stale_marks_lenses() {
+        let mut inner = fixture();
+        let none = plan_doc(
+            &mut inner,
+            &DocRef {
+                uri: "file:///else/x.py",
+                project: Path::new("/else/testany.toml"),
+                path: Path::new("/else/x.py"),
+                text: TEST,
+                markers: &markers::scan(TEST),
+            },
+            true,
+        );
+        assert_eq!(none, Plan::default());
+        for d in inner.pipelines.values_mut() {
+            d.stale = true;
+        }
+        State::touch(&mut inner);
+        let plan = plan_of(&mut inner, "/ws/tests/test_cart.py", TEST);
+        assert_eq!(plan.lenses[0].title, "✗ FAILED 1s · P-1-00001 (stale)");
+    }
+}

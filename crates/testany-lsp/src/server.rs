@@ -1,0 +1,84 @@
+//! The `LanguageServer` impl: it only routes to the handlers.
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+use crate::handler;
+use crate::state::{Options, State};
+
+/// The Testany language server.
+pub struct Backend {
+    state: Arc<State>,
+}
+
+impl std::fmt::Debug for Backend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Backend").finish_non_exhaustive()
+    }
+}
+
+impl Backend {
+    pub fn new(client: Client, options: Options) -> Self {
+        Backend {
+            state: Arc::new(State::new(client, options)),
+        }
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        Ok(handler::initialize::handle(&self.state, params))
+    }
+
+    async fn initialized(&self, params: InitializedParams) {
+        handler::initialized::handle(&self.state, params).await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        handler::shutdown::handle(&self.state);
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        handler::did_open::handle(&self.state, params).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        handler::did_change::handle(&self.state, params);
+    }
+
+    async fn did_save(&self, params: DidSaveTextDocumentParams) {
+        handler::did_save::handle(&self.state, params).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        handler::did_close::handle(&self.state, params).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handler::did_change_configuration::handle(&self.state, params).await;
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        handler::did_change_watched_files::handle(&self.state, params).await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        handler::did_change_workspace_folders::handle(&self.state, params).await;
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        Ok(handler::code_lens::handle(&self.state, params))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        Ok(handler::hover::handle(&self.state, params))
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        handler::execute_command::handle(&self.state, params).await
+    }
+}

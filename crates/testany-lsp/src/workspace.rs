@@ -1,0 +1,168 @@
+//! Projects of the workspace: discovery from folders and files, (re)loading on config
+//! changes, and reporting invalid configurations once.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use tower_lsp_server::ls_types::MessageType;
+
+use crate::poller;
+use crate::project::{self, Project};
+use crate::state::State;
+
+/// Loads the project of `key` unless known. Returns its key.
+pub fn ensure(state: &State, key: &Path, env_only: bool) -> PathBuf {
+    if state.lock().projects.contains_key(key) {
+        return key.to_path_buf();
+    }
+    let settings = state.lock().settings.clone();
+    let loaded = project::load(state, key, env_only, &settings);
+    let mut inner = state.lock();
+    inner.projects.entry(key.to_path_buf()).or_insert(loaded);
+    State::touch(&mut inner);
+    key.to_path_buf()
+}
+
+/// The project key for a file (loading the project when new), if configured.
+pub fn project_of(state: &State, path: &Path) -> Option<PathBuf> {
+    let folders = state.lock().folders.clone();
+    let (key, env_only) = project::key_for(state, &folders, path)?;
+    Some(ensure(state, &key, env_only))
+}
+
+/// Projects of the workspace folders themselves (so failure locations and polling work
+/// before any file is opened).
+pub fn load_folders(state: &State) {
+    let folders = state.lock().folders.clone();
+    for folder in folders {
+        let _ = project_of(state, &folder);
+    }
+}
+
+/// Reloads every project from disk with the current settings, and re-assigns documents
+/// (a testany.toml may have appeared or gone).
+pub fn reload_all(state: &State) {
+    let (settings, keys): ([serde_json::Value; 2], Vec<(PathBuf, bool)>) = {
+        let inner = state.lock();
+        (
+            inner.settings.clone(),
+            inner
+                .projects
+                .iter()
+                .map(|(k, p)| (k.clone(), p.config_path.is_none()))
+                .collect(),
+        )
+    };
+    let mut fresh: Vec<(PathBuf, Project)> = Vec::new();
+    for (key, env_only) in keys {
+        if !env_only && !key.is_file() {
+            continue;
+        }
+        fresh.push((key.clone(), project::load(state, &key, env_only, &settings)));
+    }
+    {
+        let mut inner = state.lock();
+        inner.projects = fresh.into_iter().collect();
+        // Service settings may have changed: new clients pick them up.
+        inner.clients.clear();
+        State::touch(&mut inner);
+    }
+    load_folders(state);
+    assign_documents(state);
+}
+
+/// Reloads one project whose config file changed (or appeared / went away).
+pub fn reload_config(state: &State, config_path: &Path) {
+    let settings = state.lock().settings.clone();
+    let fresh = config_path
+        .is_file()
+        .then(|| project::load(state, config_path, false, &settings));
+    {
+        let mut inner = state.lock();
+        match fresh {
+            Some(p) => {
+                inner.projects.insert(config_path.to_path_buf(), p);
+            }
+            None => {
+                inner.projects.remove(config_path);
+            }
+        }
+        inner.clients.clear();
+        State::touch(&mut inner);
+    }
+    load_folders(state);
+    assign_documents(state);
+}
+
+/// Lists files again for the projects holding `paths` (files created or deleted).
+pub fn relist(state: &State, paths: &[PathBuf]) {
+    let roots: Vec<(PathBuf, PathBuf)> = {
+        let inner = state.lock();
+        inner
+            .projects
+            .iter()
+            .filter(|(_, p)| paths.iter().any(|f| f.starts_with(&p.root)))
+            .map(|(k, p)| (k.clone(), p.root.clone()))
+            .collect()
+    };
+    for (key, root) in roots {
+        let files = Arc::new(project::list_files(&root));
+        let mut inner = state.lock();
+        if let Some(p) = inner.projects.get_mut(&key) {
+            p.files = files;
+        }
+        State::touch(&mut inner);
+    }
+}
+
+/// Points every open document at its project.
+pub fn assign_documents(state: &State) {
+    let docs: Vec<(tower_lsp_server::ls_types::Uri, PathBuf)> = state
+        .lock()
+        .documents
+        .iter()
+        .filter_map(|(u, d)| Some((u.clone(), d.path.clone()?)))
+        .collect();
+    for (uri, path) in docs {
+        let key = project_of(state, &path);
+        if let Some(doc) = state.lock().documents.get_mut(&uri) {
+            doc.project = key;
+            doc.lenses = None;
+        }
+    }
+}
+
+/// After any configuration change: pollers follow the projects, views are refreshed,
+/// and each new configuration error is shown once.
+pub async fn settle(state: &Arc<State>) {
+    poller::sync(state);
+    poller::wake(state, None);
+    poller::refresh_views(state);
+    report_errors(state).await;
+}
+
+/// One `window/showMessage` error per invalid configuration (not one per reload).
+pub async fn report_errors(state: &State) {
+    let new: Vec<String> = {
+        let mut inner = state.lock();
+        let errors: Vec<String> = inner
+            .projects
+            .values()
+            .filter_map(|p| p.error.clone())
+            .collect();
+        let new: Vec<String> = errors
+            .iter()
+            .filter(|e| !inner.shown_errors.contains(*e))
+            .cloned()
+            .collect();
+        inner.shown_errors = errors.into_iter().collect();
+        new
+    };
+    for e in new {
+        tracing::warn!(error = %e, "invalid Testany configuration");
+        state
+            .client
+            .show_message(MessageType::ERROR, format!("Testany: {e}"))
+            .await;
+    }
+}

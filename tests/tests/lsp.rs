@@ -1,0 +1,624 @@
+//! `testany lsp` over stdio against `testany mock`, on temporary copies of
+//! examples/shop. Every test starts its own processes.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use testany_e2e::lsp::{Behaviour, editor_capabilities, latest_diagnostics};
+use testany_e2e::workspace::shop_config;
+use testany_e2e::{Lsp, Mock, Workspace};
+
+const WAIT: Duration = Duration::from_secs(30);
+/// The newest execution of SHP-0601 in the shop scenario (12 past runs).
+const LATEST: &str = "SHP-0601-0000C";
+
+/// A server for `folders` with its cache in `cache`.
+fn server(cache: &Workspace, folders: &[&std::path::Path], utf8: bool, options: Value) -> Lsp {
+    let cache_dir = cache.root.to_string_lossy().into_owned();
+    let log = cache.root.join("lsp.log");
+    let lsp = Lsp::spawn(
+        &[("XDG_CACHE_HOME", &cache_dir), ("TESTANY_LOG", "debug")],
+        Some(&log),
+    );
+    lsp.initialize(folders, editor_capabilities(utf8), options);
+    lsp
+}
+
+/// (line, severity, code, message prefix) of each diagnostic, sorted.
+fn summary(diags: &[Value]) -> Vec<(u64, u64, String, String)> {
+    let mut out: Vec<_> = diags
+        .iter()
+        .map(|d| {
+            let msg = d["message"].as_str().unwrap_or("");
+            (
+                d["range"]["start"]["line"].as_u64().unwrap_or(u64::MAX),
+                d["severity"].as_u64().unwrap_or(0),
+                d["code"].as_str().unwrap_or("").to_owned(),
+                msg.chars().take(40).collect(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn lens_summary(lenses: &[Value]) -> Vec<(u64, String, String, Value)> {
+    lenses
+        .iter()
+        .map(|l| {
+            (
+                l["range"]["start"]["line"].as_u64().unwrap_or(u64::MAX),
+                l["command"]["title"].as_str().unwrap_or("").to_owned(),
+                l["command"]["command"].as_str().unwrap_or("").to_owned(),
+                l["command"]["arguments"][0].clone(),
+            )
+        })
+        .collect()
+}
+
+fn s(x: &str) -> String {
+    x.to_owned()
+}
+
+#[test]
+fn diagnostics_lenses_and_hover_on_the_shop() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("diag", &mock.url);
+    let cache = Workspace::empty("diag-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    let diags = lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+    assert_eq!(
+        summary(&diags),
+        vec![
+            (
+                13,
+                1,
+                s("assertion"),
+                s("FAILED in SHP-0601-0000C: tests/test_car")
+            ),
+            (13, 3, s("flaky"), s("flaky: 3 of last 8 failed")),
+            (
+                19,
+                1,
+                s("assertion"),
+                s("AssertionError: assert 24.3 == 27.0 (B7E")
+            ),
+        ]
+    );
+    // The failure line's diagnostic points back at the marker.
+    let at_line = diags
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == 19)
+        .expect("location diagnostic");
+    assert_eq!(
+        at_line["range"],
+        json!({"start": {"line": 19, "character": 4}, "end": {"line": 19, "character": 32}})
+    );
+    assert_eq!(at_line["source"], "testany");
+    assert_eq!(
+        at_line["relatedInformation"][0]["location"],
+        json!({"uri": cart, "range": {"start": {"line": 13, "character": 2}, "end": {"line": 13, "character": 19}}})
+    );
+
+    // Lenses: one status lens and one re-run lens per marker.
+    let lenses = lsp.code_lens(&cart);
+    let exec = json!({"execution": LATEST});
+    let rerun = json!({"pipeline": "SHP-0601"});
+    assert_eq!(
+        lens_summary(&lenses),
+        vec![
+            (
+                5,
+                s("✓ PASSED 2s · SHP-0601-0000C · staging"),
+                s("testany.showExecution"),
+                exec.clone()
+            ),
+            (5, s("↻ Re-run"), s("testany.runPipeline"), rerun.clone()),
+            (
+                13,
+                s("✗ FAILED 3s · SHP-0601-0000C · staging"),
+                s("testany.openLog"),
+                json!({"execution": LATEST, "caseIndex": 1})
+            ),
+            (13, s("↻ Re-run"), s("testany.runPipeline"), rerun.clone()),
+            (
+                22,
+                s("✓ PASSED 1s · SHP-0601-0000C · staging"),
+                s("testany.showExecution"),
+                exec
+            ),
+            (22, s("↻ Re-run"), s("testany.runPipeline"), rerun),
+        ]
+    );
+
+    // Hover on the marker: history newest first and the pass rate.
+    let hover = lsp
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": cart}, "position": {"line": 13, "character": 6}}),
+        )
+        .expect("hover");
+    let md = hover["contents"]["value"].as_str().expect("markdown");
+    assert!(
+        md.starts_with(
+            "**testany: B7E4C2A9** · test\\_discount\\_applies\\_once\n\nPass rate: 63% (5 of 8)\n"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| ✗ | FAILED | 3s | staging | gatekeeper | SHP-0601-0000C |"),
+        "{md}"
+    );
+    assert_eq!(md.matches("| SHP-0601-").count(), 8, "{md}");
+    let none = lsp
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": cart}, "position": {"line": 0, "character": 0}}),
+        )
+        .expect("hover");
+    assert_eq!(none, Value::Null);
+
+    // A file that is not open still gets its failure locations.
+    let login = ws.uri("tests/test_login.py");
+    let login_diags = lsp.wait_diagnostics(&login, WAIT, |d| d.len() == 2);
+    assert_eq!(
+        summary(&login_diags),
+        vec![
+            (
+                15,
+                1,
+                s("assertion"),
+                s("FAILED in SHP-0601-0000C: tests/test_log")
+            ),
+            (
+                20,
+                1,
+                s("assertion"),
+                s("AssertionError: account should be locked")
+            ),
+        ]
+    );
+
+    // Closing clears the file's diagnostics.
+    lsp.notify(
+        "textDocument/didClose",
+        json!({"textDocument": {"uri": cart}}),
+    );
+    lsp.wait_diagnostics(&cart, WAIT, <[Value]>::is_empty);
+
+    // Nothing was shown as an error or warning.
+    assert_eq!(lsp.received("window/showMessage"), Vec::<Value>::new());
+    lsp.shutdown();
+}
+
+#[test]
+fn open_log_saves_the_log_and_shows_the_failure_line() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("openlog", &mock.url);
+    let cache = Workspace::empty("openlog-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    lsp.wait_diagnostics(&cart, WAIT, |d| !d.is_empty());
+
+    let result = lsp
+        .execute(
+            "testany.openLog",
+            json!({"execution": LATEST, "caseIndex": 1}),
+        )
+        .expect("openLog");
+    let path = cache.root.join("testany/logs/SHP-0601-0000C/1.log");
+    let uri = format!("file://{}", path.display());
+    assert_eq!(result["uri"], uri.as_str());
+    let line = result["line"].as_u64().expect("line") as usize;
+
+    let text = std::fs::read_to_string(&path).expect("cached log");
+    let shown = text.lines().nth(line).expect("line in log");
+    // The log keeps its colours; the selected line is the pytest failure line.
+    assert!(
+        shown.contains("/builds/acme/shop/tests/test_cart.py\u{1b}[0m:20: AssertionError"),
+        "{shown:?}"
+    );
+    assert!(text.contains("assert 24.3 == 27.0"), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    let show = lsp.received("window/showDocument");
+    assert_eq!(show.len(), 1, "{show:?}");
+    assert_eq!(show[0]["params"]["uri"], uri.as_str());
+    assert_eq!(
+        show[0]["params"]["selection"]["start"],
+        json!({"line": line, "character": 0})
+    );
+    assert_eq!(show[0]["params"]["takeFocus"], true);
+    // The secrets never reach the command result or the server's log.
+    let log = std::fs::read_to_string(cache.root.join("lsp.log")).unwrap_or_default();
+    assert!(
+        !log.contains("dev@acme.test"),
+        "operator leaked into the log"
+    );
+    assert!(!result.to_string().contains("dev@acme.test"));
+    lsp.shutdown();
+
+    // A client without showDocument support gets {uri, line} and no request.
+    let cache2 = Workspace::empty("openlog-cache2");
+    let cache_dir = cache2.root.to_string_lossy().into_owned();
+    let plain = Lsp::spawn_with(
+        &[("XDG_CACHE_HOME", &cache_dir)],
+        None,
+        Behaviour {
+            show_document_success: false,
+        },
+    );
+    plain.initialize(&[&ws.root], json!({}), json!({}));
+    let result = plain
+        .execute(
+            "testany.openLog",
+            json!({"execution": LATEST, "caseIndex": 4}),
+        )
+        .expect("openLog");
+    let path = cache2.root.join("testany/logs/SHP-0601-0000C/4.log");
+    assert_eq!(result["uri"], format!("file://{}", path.display()).as_str());
+    let text = std::fs::read_to_string(&path).expect("cached log");
+    let line = result["line"].as_u64().expect("line") as usize;
+    let shown = text.lines().nth(line).unwrap_or("");
+    assert!(
+        shown.contains("tests/test_login.py\u{1b}[0m:21: AssertionError"),
+        "{shown:?}"
+    );
+    assert_eq!(plain.received("window/showDocument"), Vec::<Value>::new());
+    plain.shutdown();
+}
+
+#[test]
+fn run_pipeline_reports_progress_and_other_editors_update_live() {
+    let mock = Mock::start(&["--speed", "8"]);
+    let ws = Workspace::shop("run", &mock.url);
+    let cache = Workspace::empty("run-cache");
+    let watcher = server(&cache, &[&ws.root], false, json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    watcher.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    watcher.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+
+    let cache2 = Workspace::empty("run-cache2");
+    let runner = server(&cache2, &[&ws.root], false, json!({}));
+    let result = runner
+        .execute("testany.runPipeline", json!({"pipeline": "SHP-0601"}))
+        .expect("runPipeline");
+    assert_eq!(
+        result,
+        json!({"execution": "SHP-0601-0000D", "status": "COMPLETED", "result": "FAILED"})
+    );
+    let created = runner.received("window/workDoneProgress/create");
+    assert_eq!(created.len(), 1);
+    let token = created[0]["params"]["token"].clone();
+    assert_eq!(token, "testany/run/SHP-0601-0000D");
+    let progress: Vec<Value> = runner
+        .received("$/progress")
+        .into_iter()
+        .filter(|p| p["params"]["token"] == token)
+        .map(|p| p["params"]["value"].clone())
+        .collect();
+    let first = progress.first().expect("begin");
+    assert_eq!(first["kind"], "begin");
+    assert_eq!(first["title"], "Testany: running SHP-0601");
+    let last = progress.last().expect("end");
+    assert_eq!(
+        last,
+        &json!({"kind": "end", "message": "FAILED · SHP-0601-0000D"})
+    );
+    let reports: Vec<&str> = progress
+        .iter()
+        .filter(|p| p["kind"] == "report")
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert!(reports.len() >= 2, "{progress:?}");
+    assert_eq!(reports.last(), Some(&"11/11 cases · SHP-0601-0000D"));
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.ends_with("/11 cases · SHP-0601-0000D")),
+        "{reports:?}"
+    );
+
+    // The other editor learns of the new run by polling: B7E4C2A9 passed in run 13,
+    // so its error is gone (the flaky note stays), and the lens names the new run.
+    let diags = watcher.wait_diagnostics(&cart, WAIT, |d| d.len() == 1 && d[0]["code"] == "flaky");
+    assert_eq!(
+        summary(&diags),
+        vec![(13, 3, s("flaky"), s("flaky: 2 of last 8 failed"))]
+    );
+    let lenses = watcher.code_lens(&cart);
+    assert_eq!(
+        lenses[2]["command"]["title"]
+            .as_str()
+            .map(|t| t.split(' ').take(2).collect::<Vec<_>>()),
+        Some(vec!["✓", "PASSED"])
+    );
+    assert!(
+        lenses[2]["command"]["title"]
+            .as_str()
+            .unwrap_or("")
+            .contains("SHP-0601-0000D")
+    );
+    assert!(!watcher.received("workspace/codeLens/refresh").is_empty());
+    runner.shutdown();
+    watcher.shutdown();
+}
+
+#[test]
+fn stale_mode_warns_once_and_recovers() {
+    let mock = Mock::start(&[]);
+    let port = mock.port;
+    let ws = Workspace::shop("stale", &mock.url);
+    let cache = Workspace::empty("stale-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+
+    mock.stop();
+    let warning = lsp.wait_for(WAIT, "the stale warning", |m| {
+        m.iter()
+            .find(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 2)
+            .cloned()
+    });
+    let text = warning["params"]["message"].as_str().unwrap_or("");
+    assert!(
+        text.starts_with("Testany: showing the last known results (stale)"),
+        "{text}"
+    );
+    let stale_titles = || -> Vec<String> {
+        lsp.code_lens(&cart)
+            .iter()
+            .filter_map(|l| l["command"]["title"].as_str().map(str::to_owned))
+            .filter(|t| t.ends_with("(stale)"))
+            .collect()
+    };
+    assert_eq!(
+        stale_titles(),
+        vec![
+            s("✓ PASSED 2s · SHP-0601-0000C · staging (stale)"),
+            s("✗ FAILED 3s · SHP-0601-0000C · staging (stale)"),
+            s("✓ PASSED 1s · SHP-0601-0000C · staging (stale)"),
+        ]
+    );
+    // The last known diagnostics stay.
+    assert_eq!(
+        latest_diagnostics(&lsp.messages(), &cart).map(|d| d.len()),
+        Some(3)
+    );
+    // Several failed polls later: still one warning.
+    std::thread::sleep(Duration::from_secs(4));
+    let warnings = lsp
+        .received("window/showMessage")
+        .into_iter()
+        .filter(|m| m["params"]["type"] == 2)
+        .count();
+    assert_eq!(warnings, 1);
+
+    let _back = Mock::start_on(port, &[]);
+    lsp.wait_for(WAIT, "fresh lenses", |_| Some(()));
+    let deadline = std::time::Instant::now() + WAIT;
+    while !stale_titles().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "lenses stayed stale");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    lsp.shutdown();
+}
+
+#[test]
+fn multi_root_with_an_invalid_config_and_live_reload() {
+    let mock = Mock::start(&[]);
+    let good = Workspace::shop("root-a", &mock.url);
+    let bad = Workspace::shop("root-b", &mock.url);
+    bad.write_config("url = \"http://x.localhost/\"\n\n[poll]\nrunning_secs = \"fast\"\n");
+    let cache = Workspace::empty("roots-cache");
+    let lsp = server(&cache, &[&good.root, &bad.root], false, json!({}));
+
+    let a = good.uri("tests/test_cart.py");
+    let b = bad.uri("tests/test_cart.py");
+    lsp.open(&a, "python", &good.read("tests/test_cart.py"));
+    lsp.open(&b, "python", &bad.read("tests/test_cart.py"));
+    lsp.wait_diagnostics(&a, WAIT, |d| d.len() == 3);
+
+    let errors = lsp.wait_for(WAIT, "the config error", |m| {
+        let e: Vec<Value> = m
+            .iter()
+            .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 1)
+            .cloned()
+            .collect();
+        (!e.is_empty()).then_some(e)
+    });
+    assert_eq!(errors.len(), 1);
+    let text = errors[0]["params"]["message"].as_str().unwrap_or("");
+    let name = bad.path("testany.toml").display().to_string();
+    assert!(
+        text.starts_with(&format!(
+            "Testany: {name} line 4: `poll.running_secs` must be an integer, found a string"
+        )),
+        "{text}"
+    );
+    assert!(lsp.code_lens(&b).is_empty());
+    assert_eq!(latest_diagnostics(&lsp.messages(), &b), None);
+
+    // Fixing the file (the editor reports the change) brings folder B to life, with its
+    // own pipeline: SHP-0602 runs only A1B2C3D4.
+    bad.write_config(&shop_config(&mock.url, "SHP-0602").replace("staging", "production"));
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": bad.uri("testany.toml"), "type": 2}]}),
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let titles: Vec<String> = lsp
+            .code_lens(&b)
+            .iter()
+            .filter_map(|l| l["command"]["title"].as_str().map(str::to_owned))
+            .collect();
+        if titles.len() == 4 {
+            assert!(
+                titles[0].starts_with("✓ PASSED") && titles[0].contains("SHP-0602-"),
+                "{titles:?}"
+            );
+            assert_eq!(titles[1], "↻ Re-run");
+            assert_eq!(&titles[2..], &[s("? no result yet"), s("? no result yet")]);
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "folder B never loaded: {titles:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Folder A is untouched, and there was only the one error.
+    assert_eq!(
+        latest_diagnostics(&lsp.messages(), &a).map(|d| d.len()),
+        Some(3)
+    );
+
+    // Saving a broken testany.toml reports again (once), then settings override the file.
+    good.write_config("url = \"http://x.localhost/\"\ntoken = \"abc\"\n");
+    lsp.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": good.uri("testany.toml")}}),
+    );
+    let errors = lsp.wait_for(WAIT, "the second config error", |m| {
+        let e: Vec<Value> = m
+            .iter()
+            .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 1)
+            .cloned()
+            .collect();
+        (e.len() == 2).then_some(e)
+    });
+    let text = errors[1]["params"]["message"].as_str().unwrap_or("");
+    assert!(
+        text.contains("testany.toml line 2: `token` must not be in the configuration"),
+        "{text}"
+    );
+    assert!(!text.contains("abc"));
+    lsp.wait_diagnostics(&a, WAIT, <[Value]>::is_empty);
+    lsp.shutdown();
+}
+
+/// A line with CJK text and an emoji before the marker.
+const UNICODE: &str = "def test_unicode():\n    # 购物车 😀 testany: B7E4C2A9\n    assert True\n";
+
+fn marker_range(lsp: &Lsp, uri: &str) -> Value {
+    let d = lsp.wait_diagnostics(uri, WAIT, |d| d.iter().any(|d| d["severity"] == 1));
+    d.iter()
+        .find(|d| d["severity"] == 1)
+        .map(|d| d["range"].clone())
+        .unwrap_or_default()
+}
+
+#[test]
+fn positions_follow_the_negotiated_encoding() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("unicode", &mock.url);
+    ws.write("tests/test_unicode.py", UNICODE);
+    let uri = ws.uri("tests/test_unicode.py");
+    // (utf8?, expected start, end on line 1; after inserting 🎉 at column 4)
+    let cases = [(false, 13, 30, 15, 32), (true, 21, 38, 25, 42)];
+    for (utf8, start, end, start2, end2) in cases {
+        let cache = Workspace::empty("unicode-cache");
+        let lsp = server(&cache, &[&ws.root], utf8, json!({}));
+        lsp.open(&uri, "python", UNICODE);
+        assert_eq!(
+            marker_range(&lsp, &uri),
+            json!({"start": {"line": 1, "character": start}, "end": {"line": 1, "character": end}}),
+            "utf8: {utf8}"
+        );
+        lsp.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": 2},
+                "contentChanges": [{"range": {"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 4}}, "text": "🎉"}],
+            }),
+        );
+        let want = json!({"start": {"line": 1, "character": start2}, "end": {"line": 1, "character": end2}});
+        lsp.wait_diagnostics(&uri, WAIT, |d| d.iter().any(|d| d["range"] == want));
+        let lenses = lsp.code_lens(&uri);
+        assert_eq!(lenses[0]["range"], want);
+        lsp.shutdown();
+    }
+}
+
+#[test]
+fn show_refresh_failures_and_health_commands() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("cmds", &mock.url);
+    let cache = Workspace::empty("cmds-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+
+    let exec = lsp
+        .execute("testany.showExecution", json!({"execution": LATEST}))
+        .expect("showExecution");
+    assert_eq!(exec["key"], LATEST);
+    assert_eq!(exec["cases"].as_array().map(Vec::len), Some(11));
+    let refreshed = lsp
+        .execute("testany.refreshExecution", json!({"execution": LATEST}))
+        .expect("refreshExecution");
+    assert_eq!(refreshed["key"], LATEST);
+
+    let failures = lsp
+        .execute(
+            "testany.recentFailures",
+            json!({"pipeline": "SHP-0601", "days": 1}),
+        )
+        .expect("recentFailures");
+    let rows = failures.as_array().expect("array");
+    let cart_row = rows
+        .iter()
+        .find(|r| r["execution"] == LATEST && r["caseKey"] == "B7E4C2A9")
+        .expect("B7E4C2A9 failed in the latest run");
+    assert_eq!(cart_row["category"], "assertion");
+    assert_eq!(cart_row["locations"][0]["path"], "tests/test_cart.py");
+    assert_eq!(cart_row["locations"][0]["line"], 19);
+    assert_eq!(cart_row["locations"][0]["uri"], cart.as_str());
+
+    let health = lsp
+        .execute(
+            "testany.pipelineHealth",
+            json!({"pipeline": "SHP-0601", "days": 7}),
+        )
+        .expect("pipelineHealth");
+    assert!(health.is_object(), "{health}");
+    let bad = lsp.execute("testany.openLog", json!({"execution": 3}));
+    assert!(bad.is_err());
+
+    // Editor settings (section `testany`) override testany.toml without a restart.
+    lsp.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"testany": {"environment": "production"}}}),
+    );
+    let want = "✓ PASSED 3s · SHP-0601-0000A · production";
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let lenses = lsp.code_lens(&cart);
+        if lenses.get(2).and_then(|l| l["command"]["title"].as_str()) == Some(want) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "settings not applied: {lenses:?}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // In production B7E4C2A9 passed last: only its flaky note is left.
+    let diags = lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 1);
+    assert_eq!(
+        summary(&diags),
+        vec![(13, 3, s("flaky"), s("flaky: 1 of last 2 failed"))]
+    );
+    lsp.shutdown();
+}
