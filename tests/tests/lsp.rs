@@ -161,6 +161,17 @@ fn diagnostics_lenses_and_hover_on_the_shop() {
         .expect("hover");
     assert_eq!(none, Value::Null);
 
+    // Several idle polls later nothing was re-sent: the diagnostics did not change.
+    let count = |lsp: &Lsp| {
+        lsp.received("textDocument/publishDiagnostics")
+            .iter()
+            .filter(|m| m["params"]["uri"] == cart.as_str())
+            .count()
+    };
+    let sent = count(&lsp);
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(count(&lsp), sent);
+
     // A file that is not open still gets its failure locations.
     let login = ws.uri("tests/test_login.py");
     let login_diags = lsp.wait_diagnostics(&login, WAIT, |d| d.len() == 2);
@@ -181,6 +192,22 @@ fn diagnostics_lenses_and_hover_on_the_shop() {
             ),
         ]
     );
+
+    // A location found only in a log fetched in the background: 2C9F5A0D's error text
+    // names no file, its JUnit log has the frame at OrderTest.java:21.
+    let order = ws.uri("src/test/java/com/acme/shop/OrderTest.java");
+    let order_diags = lsp.wait_diagnostics(&order, WAIT, |d| {
+        d.iter().any(|d| d["range"]["start"]["line"] == 20)
+    });
+    let from_log = order_diags
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == 20)
+        .expect("log location");
+    assert_eq!(from_log["severity"], 1);
+    let msg = from_log["message"].as_str().unwrap_or("");
+    assert!(msg.ends_with("(2C9F5A0D ERROR in SHP-0601-0000C)"), "{msg}");
+    let cached = cache.root.join("testany/logs/SHP-0601-0000C/8.log");
+    assert!(std::fs::read_to_string(&cached).is_ok_and(|t| t.contains("OrderTest.java:21")));
 
     // Closing clears the file's diagnostics.
     lsp.notify(
@@ -620,5 +647,34 @@ fn show_refresh_failures_and_health_commands() {
         summary(&diags),
         vec![(13, 3, s("flaky"), s("flaky: 1 of last 2 failed"))]
     );
+    lsp.shutdown();
+}
+
+#[test]
+fn service_faults_are_retried_without_going_stale() {
+    // 429 with Retry-After on the first calls, a 503 every 5th, latency, SSE answers.
+    let mock = Mock::start(&[
+        "--sse",
+        "--faults",
+        "http429=first:2,retry_after=1,http503=every:5,latency=20ms",
+    ]);
+    let ws = Workspace::shop("faults", &mock.url);
+    let cache = Workspace::empty("faults-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    let diags = lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+    assert_eq!(
+        summary(&diags)[0].3,
+        "FAILED in SHP-0601-0000C: tests/test_car"
+    );
+    std::thread::sleep(Duration::from_secs(4));
+    assert_eq!(lsp.received("window/showMessage"), Vec::<Value>::new());
+    let titles: Vec<String> = lsp
+        .code_lens(&cart)
+        .iter()
+        .filter_map(|l| l["command"]["title"].as_str().map(str::to_owned))
+        .collect();
+    assert!(titles.iter().all(|t| !t.contains("(stale)")), "{titles:?}");
     lsp.shutdown();
 }

@@ -35,10 +35,17 @@ fn without_configuration_nothing_polls_and_the_environment_alone_works() {
     lsp.open(&cart, "python", &text);
     std::thread::sleep(Duration::from_secs(2));
     let lenses = lsp
-        .request("textDocument/codeLens", json!({"textDocument": {"uri": cart}}))
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": cart}}),
+        )
         .expect("codeLens");
     assert_eq!(lenses, Value::Null);
-    assert_eq!(mock.counts().mcp_requests, 0, "something polled without a configuration");
+    assert_eq!(
+        mock.counts().mcp_requests,
+        0,
+        "something polled without a configuration"
+    );
     assert!(lsp.received("textDocument/publishDiagnostics").is_empty());
     lsp.shutdown();
 
@@ -52,7 +59,8 @@ fn without_configuration_nothing_polls_and_the_environment_alone_works() {
             ("TESTANY_URL", &url),
             ("TESTANY_PIPELINES", "SHP-0601"),
             ("TESTANY_ENVIRONMENT", "staging"),
-            ("TESTANY_LOG", "debug"),
+            // The most verbose level: protocol dumps must still not carry the token.
+            ("TESTANY_LOG", "trace"),
         ],
         Some(&log),
     );
@@ -73,6 +81,9 @@ fn without_configuration_nothing_polls_and_the_environment_alone_works() {
         .filter(|l| l.contains("tok-SECRET-123") || l.contains("dev@acme.test"))
         .collect();
     assert_eq!(leaks, Vec::<&str>::new(), "secrets leaked into the log");
-    assert!(!written.contains("dev@acme.test"), "operator leaked into the log");
+    assert!(
+        !written.contains("dev@acme.test"),
+        "operator leaked into the log"
+    );
     rt.block_on(mock.shutdown());
 }

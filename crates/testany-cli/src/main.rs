@@ -89,8 +89,12 @@ fn init_tracing() {
         .with_writer(std::io::stderr)
         .with_ansi(ansi)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_new(filter)
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            // Libraries that dump whole messages at trace (LSP initializationOptions carry
+            // the token) are held at debug whatever the user asks for.
+            tracing_subscriber::EnvFilter::try_new(format!(
+                "{filter},tower_lsp_server=debug,hyper=debug,hyper_util=debug,reqwest=debug"
+            ))
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
 }

@@ -122,7 +122,7 @@ fn status_json_has_the_documented_shape() {
         ("0A7D3E9B", "timeout", Some("web/tests/checkout.spec.ts:15")),
         (
             "2C9F5A0D",
-            "error",
+            "infrastructure",
             Some("src/test/java/com/acme/shop/OrderTest.java:21"),
         ),
         ("4EB17C2F", "assertion", Some("inventory/stock_test.go:23")),

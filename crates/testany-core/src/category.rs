@@ -7,7 +7,7 @@
 //! |---|---------------------------------------------------------------------------|------------------|
 //! | 1 | status not TIMEOUT and result PASSED, SKIPPED or none                     | none             |
 //! | 2 | status TIMEOUT                                                            | `timeout`        |
-//! | 3 | text names an infrastructure problem (connection refused/reset, DNS, disk full, OOM, pod evicted, image pull, runner lost, HTTP 502/503/504 from a gateway) | `infrastructure` |
+//! | 3 | text names an infrastructure problem (connection refused/reset, a service that refused connections, an explicit "infrastructure error", DNS, disk full, OOM, pod evicted, image pull, runner lost, HTTP 502/503/504 from a gateway) | `infrastructure` |
 //! | 4 | text names a timeout (`TimeoutError`, `Timeout 30000ms exceeded`, `timed out`, `context deadline exceeded`, `Exceeded timeout of`) | `timeout` |
 //! | 5 | text names an assertion (`AssertionError`, `assert`, `expect(...)`, `AssertionFailedError`, `ComparisonFailure`, `assertion failed`, `assertion `left == right` failed`, Go `expected ..., got` and `..., want`) | `assertion` |
 //! | 6 | result ERROR                                                              | `error`          |
@@ -99,6 +99,8 @@ const INFRASTRUCTURE: &[&str] = &[
     "econnrefused",
     "connectionrefusederror",
     "connection refused",
+    "refused connection",
+    "infrastructure error",
     "econnreset",
     "connection reset by peer",
     "enotfound",
@@ -229,6 +231,13 @@ mod tests {
                 None,
                 error.clone(),
                 "ConnectionRefusedError: [Errno 111] Connection refused",
+                Some(C::Infrastructure),
+            ),
+            (
+                "emulator database down",
+                None,
+                error.clone(),
+                "Infrastructure error: database container db:5432 refused connections",
                 Some(C::Infrastructure),
             ),
             // Jest / Vitest / Mocha

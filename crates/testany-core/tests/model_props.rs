@@ -103,8 +103,22 @@ fn leaf() -> impl Strategy<Value = Value> {
         prop::sample::select(WORDS).prop_map(Value::from),
         ".{0,12}".prop_map(Value::from),
         (0i64..4_000_000_000_000).prop_map(Value::from),
+        // Extremes random draws almost never hit (`i64::MIN` once overflowed `abs()`).
+        prop::sample::select(EDGE_NUMBERS).prop_map(Value::from),
+        prop::sample::select(EDGE_FLOATS)
+            .prop_map(|f| Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        prop::sample::select(EDGE_TEXTS).prop_map(Value::from),
     ]
 }
+
+const EDGE_NUMBERS: &[i64] = &[i64::MIN, i64::MIN + 1, i64::MAX, -1, 0, 1];
+const EDGE_FLOATS: &[f64] = &[f64::MAX, f64::MIN, f64::MIN_POSITIVE, -0.0, 1.8e19, 9.0e15];
+const EDGE_TEXTS: &[&str] = &[
+    "-9223372036854775808",
+    "9223372036854775807",
+    "18446744073709551615",
+    "-0",
+];
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![

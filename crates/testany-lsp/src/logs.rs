@@ -42,36 +42,85 @@ pub fn extract_file(error: Option<&str>, path: &Path) -> std::io::Result<Vec<Fai
     if let Some(e) = error {
         ex.error_text(e);
     }
-    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            break;
-        }
-        let line = String::from_utf8_lossy(&buf);
-        ex.log_line(line.trim_end_matches(['\n', '\r']));
-    }
+    for_each_line(path, |_, line| {
+        ex.log_line(line);
+        true
+    })?;
     Ok(ex.finish())
 }
 
-/// The 0-based line of a log to show first: the first failure location found in the
-/// log, else the first line that reads like an error, else 0.
-pub fn first_failure_line(log: &str) -> usize {
-    let mut ex = Extractor::new();
-    ex.log(log);
-    if let Some(line) = ex.finish().iter().filter_map(|l| l.log_line).min() {
-        return line;
+/// The 0-based line of a log file to show first: the first failure location found in
+/// it, else the first line that reads like an error, else 0; with that line's text (for
+/// the selection's end). Streamed twice: logs may be 64 MiB.
+pub fn first_failure_line_in_file(path: &Path) -> std::io::Result<(usize, String)> {
+    let mut finder = FailureLine::default();
+    for_each_line(path, |_, line| {
+        finder.push(line);
+        true
+    })?;
+    let want = finder.finish();
+    let mut text = String::new();
+    for_each_line(path, |i, line| {
+        if i == want {
+            text = line.to_owned();
+            return false;
+        }
+        true
+    })?;
+    Ok((want, text))
+}
+
+/// Calls `f(index, line)` for each line (lossy UTF-8, without the break) until it
+/// returns false.
+fn for_each_line(path: &Path, mut f: impl FnMut(usize, &str) -> bool) -> std::io::Result<()> {
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut buf = Vec::new();
+    let mut i = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            return Ok(());
+        }
+        let line = String::from_utf8_lossy(&buf);
+        if !f(i, line.trim_end_matches(['\n', '\r'])) {
+            return Ok(());
+        }
+        i += 1;
     }
-    log.lines()
-        .position(|l| {
-            let plain = ansi::strip(l);
-            let lower = plain.to_ascii_lowercase();
-            ["error", "fail", "panic", "exception"]
+}
+
+/// Streaming state of [`first_failure_line_in_file`].
+#[derive(Default)]
+struct FailureLine {
+    extractor: Extractor,
+    index: usize,
+    errorish: Option<usize>,
+}
+
+impl FailureLine {
+    fn push(&mut self, line: &str) {
+        self.extractor.log_line(line);
+        if self.errorish.is_none() {
+            let lower = ansi::strip(line).to_ascii_lowercase();
+            if ["error", "fail", "panic", "exception"]
                 .iter()
                 .any(|w| lower.contains(w))
-        })
-        .unwrap_or(0)
+            {
+                self.errorish = Some(self.index);
+            }
+        }
+        self.index += 1;
+    }
+
+    fn finish(self) -> usize {
+        let located = self
+            .extractor
+            .finish()
+            .iter()
+            .filter_map(|l| l.log_line)
+            .min();
+        located.or(self.errorish).unwrap_or(0)
+    }
 }
 
 /// Starts fetching logs of failed cases not fetched yet (at most
@@ -166,14 +215,26 @@ mod tests {
 
     #[test]
     fn first_failure_line_prefers_locations() {
-        let cases: &[(&str, usize)] = &[
-            ("setup\nok\ntests/test_cart.py:20: AssertionError\n", 2),
-            ("a\n\x1b[31mFAILED\x1b[0m x\nb\n", 1),
-            ("nothing here\n", 0),
-            ("", 0),
+        let cases: &[(&str, usize, &str)] = &[
+            (
+                "setup\nok\ntests/test_cart.py:20: AssertionError\n",
+                2,
+                "tests/test_cart.py:20: AssertionError",
+            ),
+            (
+                "a\r\n\x1b[31mFAILED\x1b[0m x\r\nb\n",
+                1,
+                "\x1b[31mFAILED\x1b[0m x",
+            ),
+            ("nothing here\n", 0, "nothing here"),
+            ("", 0, ""),
         ];
-        for (log, want) in cases {
-            assert_eq!(first_failure_line(log), *want, "{log:?}");
+        let path = std::env::temp_dir().join(format!("testany-lsp-log-{}.log", std::process::id()));
+        for (log, line, text) in cases {
+            std::fs::write(&path, log).unwrap();
+            let got = first_failure_line_in_file(&path).unwrap();
+            assert_eq!((got.0, got.1.as_str()), (*line, *text), "{log:?}");
         }
+        std::fs::remove_file(&path).unwrap();
     }
 }

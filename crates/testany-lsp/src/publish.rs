@@ -51,14 +51,22 @@ fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<Relate
 }
 
 /// Lenses and diagnostics of one document. With `with_related`, failure locations of
-/// cases anchored in other open documents point back at their markers.
-pub fn plan_doc(inner: &mut Inner, doc: &DocRef<'_>, with_related: bool) -> Plan {
+/// cases anchored in other documents (open ones, and `extra` read from disk) point
+/// back at their markers.
+pub fn plan_doc(
+    inner: &mut Inner,
+    doc: &DocRef<'_>,
+    with_related: bool,
+    extra: &[RelatedMarker],
+) -> Plan {
     let Some((anchors, rel, history)) = anchors(inner, doc) else {
         return Plan::default();
     };
     let derived = data::derived(inner, doc.project);
     let related = if with_related && derived.location_files.contains(&rel) {
-        related(inner, doc.project, doc.uri)
+        let mut r = related(inner, doc.project, doc.uri);
+        r.extend(extra.iter().filter(|m| m.uri != doc.uri).cloned());
+        r
     } else {
         Vec::new()
     };
@@ -139,6 +147,27 @@ pub async fn publish_pending(state: &State) {
         })
         .collect();
 
+    // Markers in those files, so their locations elsewhere can point back at them.
+    let encoding = state.lock().encoding;
+    let scanned: Vec<(PathBuf, PathBuf, Uri, String, Vec<Marker>)> = disk
+        .into_iter()
+        .filter_map(|(key, abs, text)| {
+            let uri = convert::file_uri(&abs)?;
+            let found = markers::scan(&text);
+            Some((key, abs, uri, text, found))
+        })
+        .collect();
+    let extra: Vec<RelatedMarker> = scanned
+        .iter()
+        .flat_map(|(_, _, uri, _, found)| {
+            found.iter().map(move |m| RelatedMarker {
+                case_key: m.case_key.clone(),
+                uri: uri.as_str().to_owned(),
+                range: m.range(encoding),
+            })
+        })
+        .collect();
+
     let mut sends: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
     {
         let mut inner = state.lock();
@@ -165,6 +194,7 @@ pub async fn publish_pending(state: &State) {
                             markers: &doc.markers,
                         },
                         true,
+                        &extra,
                     );
                     plan.diagnostics.iter().map(convert::diagnostic).collect()
                 }
@@ -172,11 +202,7 @@ pub async fn publish_pending(state: &State) {
             };
             fresh.insert(uri, (diags, Some(doc.version)));
         }
-        for (key, abs, text) in &disk {
-            let Some(uri) = convert::file_uri(abs) else {
-                continue;
-            };
-            let found = markers::scan(text);
+        for (key, abs, uri, text, found) in &scanned {
             let plan = plan_doc(
                 &mut inner,
                 &DocRef {
@@ -184,13 +210,14 @@ pub async fn publish_pending(state: &State) {
                     project: key,
                     path: abs,
                     text,
-                    markers: &found,
+                    markers: found,
                 },
                 true,
+                &extra,
             );
             let diags: Vec<lsp::Diagnostic> =
                 plan.diagnostics.iter().map(convert::diagnostic).collect();
-            fresh.insert(uri, (diags, None));
+            fresh.insert(uri.clone(), (diags, None));
         }
         if all {
             // Closed files that no longer have failure locations: clear them.
@@ -321,6 +348,7 @@ mod tests {
                 markers: &found,
             },
             true,
+            &[],
         )
     }
 
@@ -369,6 +397,37 @@ mod tests {
     }
 
     #[test]
+    fn closed_marker_file_read_from_disk_still_relates() {
+        let mut inner = fixture();
+        inner.documents.clear();
+        let extra = [RelatedMarker {
+            case_key: "K1".into(),
+            uri: "file:///ws/tests/test_cart.py".into(),
+            range: testany_core::markers::Range::on_line(2, 2, 13),
+        }];
+        let found = markers::scan(CART);
+        let plan = plan_doc(
+            &mut inner,
+            &DocRef {
+                uri: "file:///ws/shop/cart.py",
+                project: Path::new("/ws/testany.toml"),
+                path: Path::new("/ws/shop/cart.py"),
+                text: CART,
+                markers: &found,
+            },
+            true,
+            &extra,
+        );
+        let related: Vec<(&str, u32)> = plan
+            .diagnostics
+            .iter()
+            .flat_map(|d| d.related_information.iter())
+            .map(|r| (r.uri.as_str(), r.range.start.line))
+            .collect();
+        assert_eq!(related, vec![("file:///ws/tests/test_cart.py", 2)]);
+    }
+
+    #[test]
     fn no_project_no_plan_and_stale_marks_lenses() {
         let mut inner = fixture();
         let none = plan_doc(
@@ -381,6 +440,7 @@ mod tests {
                 markers: &markers::scan(TEST),
             },
             true,
+            &[],
         );
         assert_eq!(none, Plan::default());
         for d in inner.pipelines.values_mut() {

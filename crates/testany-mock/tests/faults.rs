@@ -2,10 +2,9 @@
 
 mod common;
 
-use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
-use common::{Mcp, session, sse_data, start};
+use common::{Mcp, log_client, session, sse_data, start};
 use futures_util::StreamExt;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -125,15 +124,6 @@ async fn sessions_expire_after_n_requests() {
     assert_eq!(statuses(&mut mcp, 2).await, vec![200, 200]);
     assert_eq!(h.counts().initialize, 2);
     h.shutdown().await;
-}
-
-fn log_client(h: &MockHandle, url: &str) -> reqwest::Client {
-    let host = url.split("//").nth(1).unwrap().split(':').next().unwrap();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(host, SocketAddr::from(([127, 0, 0, 1], h.port())))
-        .build()
-        .unwrap()
 }
 
 async fn signed_get(h: &MockHandle) -> reqwest::Response {

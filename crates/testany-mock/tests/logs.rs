@@ -2,22 +2,10 @@
 
 mod common;
 
-use std::net::SocketAddr;
-
-use common::{session, start};
+use common::{log_client, session, start};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use testany_mock::{MockHandle, ResponseMode};
-
-/// A client that resolves the sign's log host to the emulator (as our client does for *.localhost).
-pub fn log_client(h: &MockHandle, url: &str) -> reqwest::Client {
-    let host = url.split("//").nth(1).unwrap().split(':').next().unwrap();
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .resolve(host, SocketAddr::from(([127, 0, 0, 1], h.port())))
-        .build()
-        .unwrap()
-}
 
 async fn sign(h: &MockHandle, exe: &str, case: u64) -> Value {
     let mut mcp = session(h).await;

@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 
 mod nvim;
+mod vscode;
 mod wasm;
 
 fn main() -> Result<()> {
@@ -20,6 +21,8 @@ fn main() -> Result<()> {
         Some("wasm-bench") => wasm::bench(),
         Some("client-browser") => wasm::client_browser_test(),
         Some("nvim") => nvim::test(),
+        Some("vsix") => vscode::vsix(),
+        Some("vscode-test") => vscode::test(),
         Some("bench") => bench(),
         Some("fuzz") => fuzz(&args[1..]),
         Some(other) => bail!("unknown task `{other}`; try `cargo xtask test`"),
@@ -68,6 +71,11 @@ fn bench() -> Result<()> {
         cmd.env("TESTANY_BENCH_LOG_OUT", &log);
         step(&format!("benchmarks of {krate}"), cmd)?;
     }
+    // The language server is measured from outside, as a process, by the e2e crate.
+    step(
+        "benchmarks of testany lsp",
+        cargo(&["bench", "--package", "testany-e2e", "--bench", "lsp"]),
+    )?;
     ripgrep_baseline(&log)
 }
 

@@ -2,6 +2,8 @@
 // hovers) and puts the shared UI over it.
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -208,6 +210,25 @@ class DesktopExtension implements vscode.Disposable {
     const client = this.client;
     if (!client || client.state !== State.Running) return;
     void client.sendNotification('workspace/didChangeConfiguration', { settings: { testany: settingsConfig() } });
+  }
+
+  /** The server caches fetched logs (design.md section 6); read one if it is there. */
+  async logText(execution: string, caseIndex: number): Promise<string | undefined> {
+    const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+    const file = path.join(base, 'testany', 'logs', execution, `${caseIndex}.log`);
+    try {
+      const fd = await fs.promises.open(file, 'r');
+      try {
+        // The excerpt comes from the start of the log; 1 MiB is plenty.
+        const buf = Buffer.alloc(1024 * 1024);
+        const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
+        return buf.subarray(0, bytesRead).toString('utf8');
+      } finally {
+        await fd.close();
+      }
+    } catch {
+      return undefined;
+    }
   }
 
   /** A token change restarts the server: it only reads the token at initialize. */

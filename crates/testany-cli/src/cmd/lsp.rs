@@ -11,7 +11,11 @@ use anyhow::{Context, Result};
 /// Serves LSP on stdin/stdout until the client exits.
 pub fn run() -> Result<ExitCode> {
     let wanted = std::env::var("TESTANY_LOG").unwrap_or_default();
-    let wanted = if wanted.trim().is_empty() { "warn" } else { wanted.trim() };
+    let wanted = if wanted.trim().is_empty() {
+        "warn"
+    } else {
+        wanted.trim()
+    };
     let filter = tracing_subscriber::EnvFilter::try_new(format!("{wanted},tower_lsp_server=debug"))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,tower_lsp_server=debug"));
     let _ = tracing_subscriber::fmt()

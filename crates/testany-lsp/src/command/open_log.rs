@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{Position, Range, ShowDocumentParams};
 
 use super::{client_for_execution, known_execution, not_configured, parse, service_error};
 use crate::convert::file_uri;
-use crate::logs::{cache_path, first_failure_line};
+use crate::logs::{cache_path, first_failure_line_in_file};
 use crate::state::State;
 
 #[derive(Deserialize)]
@@ -42,17 +42,11 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
             .await
             .map_err(|e| service_error(state, &e))?;
     }
-    let bytes = tokio::fs::read(&path)
+    let scan = path.clone();
+    let (line, line_text) = tokio::task::spawn_blocking(move || first_failure_line_in_file(&scan))
         .await
+        .map_err(|e| Error::invalid_params(e.to_string()))?
         .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
-    let (line, line_len) = tokio::task::spawn_blocking(move || {
-        let text = String::from_utf8_lossy(&bytes);
-        let line = first_failure_line(&text);
-        let line_text = text.lines().nth(line).unwrap_or("").to_owned();
-        (line, line_text)
-    })
-    .await
-    .map_err(|e| Error::invalid_params(e.to_string()))?;
     let uri = file_uri(&path).ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
     let (show, encoding) = {
         let inner = state.lock();
@@ -62,7 +56,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
     if show {
         let selection = Range::new(
             Position::new(line32, 0),
-            Position::new(line32, len_in(&line_len, encoding)),
+            Position::new(line32, len_in(&line_text, encoding)),
         );
         let shown = state
             .client

@@ -33,6 +33,7 @@ pub fn handle(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
             markers: &markers,
         },
         false,
+        &[],
     );
     let lenses: Arc<Vec<CodeLens>> = Arc::new(plan.lenses.iter().map(convert::lens).collect());
     // Running cases show elapsed time: those lenses are recomputed each time.

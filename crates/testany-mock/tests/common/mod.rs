@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+use std::net::SocketAddr;
+
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
@@ -178,4 +180,15 @@ pub async fn session(handle: &MockHandle) -> Mcp {
     let mut mcp = Mcp::new(handle.mcp_url());
     mcp.initialize().await;
     mcp
+}
+
+/// A client that resolves the sign's log host to the emulator (as our client does for
+/// *.localhost) and never follows redirects.
+pub fn log_client(h: &MockHandle, url: &str) -> reqwest::Client {
+    let host = url.split("//").nth(1).unwrap().split(':').next().unwrap();
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve(host, SocketAddr::from(([127, 0, 0, 1], h.port())))
+        .build()
+        .unwrap()
 }

@@ -19,7 +19,10 @@ export class LogPanel implements vscode.Disposable {
   private pending: LogDocument | undefined;
   private ready = false;
 
-  constructor(private readonly context: vscode.ExtensionContext) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: (line: string) => void,
+  ) {}
 
   dispose(): void {
     this.panel?.dispose();
@@ -69,6 +72,7 @@ export class LogPanel implements vscode.Disposable {
       return;
     }
     if (msg.type === 'openLocation' && typeof msg.path === 'string' && typeof msg.line === 'number') {
+      this.log(`log viewer: open ${msg.path}:${msg.line}`);
       // The viewer reports 1-based lines as printed in the log.
       await vscode.commands.executeCommand('testany.openLocation', { path: msg.path, line: Math.max(0, msg.line - 1) });
     }

@@ -80,28 +80,36 @@ export interface FailureItem {
   detail: string;
   execution?: string;
   caseIndex?: number;
+  /** Workspace-relative path and absolute URI of the first location; `line` 0-based. */
   path?: string;
+  uri?: string;
   line?: number;
 }
 
-/** Reads `testany.recentFailures` results (an array, or `{failures: [...]}`). */
+/**
+ * Reads `testany.recentFailures` results: rows of `{execution, caseKey, caseIndex, name,
+ * result, error, locations: [{uri, path, line}]}` (lines 0-based), as the server sends them.
+ */
 export function failureItems(value: unknown): FailureItem[] {
-  const list = Array.isArray(value) ? value : arr(obj(value).failures ?? obj(value).cases);
+  const list = Array.isArray(value) ? value : arr(obj(value).failures);
   return list.map(obj).map((f) => {
-    const locs = arr(f.locations).map(obj);
-    const first = locs[0];
-    const line = first ? (typeof first.line === 'number' ? first.line : undefined) : undefined;
-    const path = first ? text(first.path ?? first.file ?? first.uri) || undefined : undefined;
-    const execution = text(f.execution ?? f.execution_key) || undefined;
-    const caseIndex = typeof f.case_index === 'number' ? f.case_index : typeof f.index === 'number' ? f.index : undefined;
+    const first = arr(f.locations).map(obj)[0];
+    const line = first && typeof first.line === 'number' ? first.line : undefined;
+    const path = first ? text(first.path) || undefined : undefined;
+    const uri = first ? text(first.uri) || undefined : undefined;
+    const execution = text(f.execution) || undefined;
+    const index = f.caseIndex ?? f.case_index;
+    const caseIndex = typeof index === 'number' ? index : undefined;
+    const key = text(f.caseKey ?? f.case_key);
     return {
-      label: `${text(f.result) || 'FAILED'} ${text(f.case_key)}${f.name ? ` ${text(f.name)}` : ''}`,
+      label: `${text(f.result) || 'FAILED'} ${key}${f.name ? ` ${text(f.name)}` : ''}`,
       detail: [execution, path ? `${path}:${line !== undefined ? line + 1 : ''}` : '', text(f.error).split('\n')[0]]
         .filter(Boolean)
         .join(' · '),
       execution,
       caseIndex,
       path,
+      uri,
       line,
     };
   });
@@ -115,4 +123,18 @@ export function viewerHtml(page: string, cspSource: string, asUri: (file: string
   return page
     .replace(/'self'/g, cspSource)
     .replace(/\b(src|href)="(?!data:|https?:|#)([^"]+)"/g, (_m, attr: string, file: string) => `${attr}="${asUri(file)}"`);
+}
+
+const FAILURE_LINE = /\b(AssertionError|Error|Exception|FAILED|FAIL|panic(ked)?|Traceback|TimeoutError)\b/;
+
+/**
+ * A few lines of a failure log for a Test Explorer message: from just before the first
+ * line that looks like a failure, ANSI colours removed; `undefined` when none looks so.
+ */
+export function logExcerpt(log: string, maxLines = 12): string | undefined {
+  const lines = log.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+  const at = lines.findIndex((l) => FAILURE_LINE.test(l) && !/^\s*(=+|-+)/.test(l));
+  if (at < 0) return undefined;
+  const start = Math.max(0, at - 2);
+  return lines.slice(start, start + maxLines).join('\n').trimEnd();
 }

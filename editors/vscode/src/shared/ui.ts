@@ -4,8 +4,8 @@
 // design.md section 6 commands, so desktop and web behave the same.
 import * as vscode from 'vscode';
 import { mergeConfig, pipelineOf, readConfig, TestanyConfig } from './config';
-import { CaseState, countStates, parseLensTitle, scanMarkers, statusText } from './markers';
-import { failureItems, renderExecution, renderHealth } from './render';
+import { CaseState, countStates, parseLensTitle, resolveBySuffix, scanMarkers, statusText } from './markers';
+import { failureItems, logExcerpt, renderExecution, renderHealth } from './render';
 import { LogPanel } from './logPanel';
 
 export const TOKEN_KEY = 'testany.token';
@@ -16,6 +16,8 @@ export interface Host {
   readonly kind: 'desktop' | 'web';
   /** Called after the token was set or cleared. */
   tokenChanged(token: string | undefined): Promise<void>;
+  /** The failure log of a case when the engine already holds it (no fetch). */
+  logText?(execution: string, caseIndex: number): Promise<string | undefined>;
   /** Desktop only: start `testany mock` and point the workspace at it. */
   startDemoServer?(): Promise<void>;
 }
@@ -102,7 +104,7 @@ export class Ui implements vscode.Disposable {
     private readonly host: Host,
     readonly output: vscode.OutputChannel,
   ) {
-    this.panel = new LogPanel(context);
+    this.panel = new LogPanel(context, (line) => this.log(line));
     this.controller = vscode.tests.createTestController('testany', 'Testany');
     this.controller.refreshHandler = () => this.refresh();
     this.controller.createRunProfile('Re-run on Testany', vscode.TestRunProfileKind.Run, (req) => this.rerunFromTests(req), true);
@@ -226,7 +228,7 @@ export class Ui implements vscode.Disposable {
         return;
       }
       const pick = await vscode.window.showQuickPick(items, { title: 'Testany: recent failures', matchOnDetail: true });
-      if (pick?.path) await this.openLocation({ path: pick.path, line: pick.line });
+      if (pick?.uri || pick?.path) await this.openLocation({ uri: pick.uri, path: pick.path, line: pick.line });
       else if (pick?.execution && pick.caseIndex !== undefined) {
         await vscode.commands.executeCommand('testany.openLog', { execution: pick.execution, caseIndex: pick.caseIndex });
       }
@@ -246,16 +248,17 @@ export class Ui implements vscode.Disposable {
     let uri: vscode.Uri | undefined;
     if (arg.uri) uri = vscode.Uri.parse(arg.uri);
     else if (arg.path) {
-      const { resolveBySuffix } = await import('./markers');
-      const files = (await vscode.workspace.findFiles(SOURCE_GLOB, EXCLUDE_GLOB, 5000)).map((u) =>
-        vscode.workspace.asRelativePath(u, false),
-      );
-      const rel = resolveBySuffix(arg.path, files);
-      if (rel) {
-        const hits = await vscode.workspace.findFiles(rel, EXCLUDE_GLOB, 1);
-        uri = hits[0];
+      const uris = await vscode.workspace.findFiles('**/*', EXCLUDE_GLOB, 20000);
+      const byRel = new Map<string, vscode.Uri>();
+      for (const u of uris) {
+        const folder = vscode.workspace.getWorkspaceFolder(u);
+        const base = folder ? folder.uri.path.replace(/\/+$/, '') : '';
+        byRel.set(base && u.path.startsWith(`${base}/`) ? u.path.slice(base.length + 1) : u.path, u);
       }
+      const rel = resolveBySuffix(arg.path, [...byRel.keys()]);
+      if (rel) uri = byRel.get(rel);
     }
+    this.log(`open ${arg.path ?? arg.uri ?? ''} -> ${uri?.toString() ?? 'not in the workspace'}`);
     if (!uri) {
       void vscode.window.showWarningMessage(`Testany: ${arg.path ?? arg.uri ?? 'the file'} is not in this workspace.`);
       return;
@@ -301,15 +304,13 @@ export class Ui implements vscode.Disposable {
     await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
   }
 
+  /** Run profile: re-runs the pipelines of the chosen cases (all pipelines when none chosen). */
   private async rerunFromTests(request: vscode.TestRunRequest): Promise<void> {
+    const chosen = new Set((request.include ?? []).map((item) => item.id));
     const selected = new Set<string>();
-    const wanted = request.include ?? [...collect(this.controller.items)];
-    for (const item of wanted) {
-      for (const c of this.cases) {
-        if ((c.pipeline && (item.id === caseId(c) || item.id === c.uri.toString())) || !request.include) {
-          if (c.pipeline) selected.add(c.pipeline);
-        }
-      }
+    for (const c of this.cases) {
+      if (!c.pipeline) continue;
+      if (chosen.size === 0 || chosen.has(caseId(c)) || chosen.has(c.uri.toString())) selected.add(c.pipeline);
     }
     if (selected.size === 0) for (const c of this.configs) for (const p of c.config.pipelines ?? []) selected.add(p);
     for (const pipeline of selected) await vscode.commands.executeCommand('testany.runPipeline', { pipeline });
@@ -339,7 +340,7 @@ export class Ui implements vscode.Disposable {
     if (this.configs.length === 0) {
       this.cases = [];
       this.updateStatus();
-      this.updateTests();
+      await this.updateTests();
       return;
     }
     const pipelines = this.configs.flatMap((c) => c.config.pipelines ?? []);
@@ -394,7 +395,7 @@ export class Ui implements vscode.Disposable {
     }
     this.cases = cases;
     this.updateStatus();
-    this.updateTests();
+    await this.updateTests();
   }
 
   private updateStatus(): void {
@@ -434,7 +435,7 @@ export class Ui implements vscode.Disposable {
     }
   }
 
-  private updateTests(): void {
+  private async updateTests(): Promise<void> {
     const byFile = new Map<string, CaseView[]>();
     for (const c of this.cases) {
       const k = c.uri.toString();
@@ -463,13 +464,23 @@ export class Ui implements vscode.Disposable {
     if (signature === this.lastRunSignature) return;
     this.lastRunSignature = signature;
     if (this.cases.length === 0) return;
+    const excerpts = new Map<string, string>();
+    for (const c of this.cases) {
+      const arg = c.openLog?.arguments?.[0] as { execution?: unknown; caseIndex?: unknown } | undefined;
+      if (c.state !== 'failed' || !this.host.logText || typeof arg?.execution !== 'string' || typeof arg.caseIndex !== 'number') {
+        continue;
+      }
+      const text = await this.host.logText(arg.execution, arg.caseIndex).catch(() => undefined);
+      const excerpt = text === undefined ? undefined : logExcerpt(text);
+      if (excerpt) excerpts.set(caseId(c), excerpt);
+    }
     const run = this.controller.createTestRun(new vscode.TestRunRequest(), 'Testany results', false);
     for (const c of this.cases) {
       const item = this.controller.items.get(c.uri.toString())?.children.get(caseId(c));
       if (!item) continue;
       if (c.state === 'passed') run.passed(item);
       else if (c.state === 'running') run.started(item);
-      else if (c.state === 'failed') run.failed(item, testMessages(c));
+      else if (c.state === 'failed') run.failed(item, testMessages(c, excerpts.get(caseId(c))));
       else run.skipped(item);
     }
     run.end();
@@ -480,18 +491,13 @@ function caseId(c: { uri: vscode.Uri; key: string; line: number }): string {
   return `${c.uri.toString()}#${c.key}@${c.line}`;
 }
 
-function* collect(items: vscode.TestItemCollection): Iterable<vscode.TestItem> {
-  const all: vscode.TestItem[] = [];
-  items.forEach((i) => all.push(i));
-  yield* all;
-}
-
 /** A failed case's messages: one per failure location (with the log excerpt), else the marker. */
-export function testMessages(c: CaseView): vscode.TestMessage[] {
-  const head = c.diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)?.message ?? `${c.result} ${c.key}`;
+export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[] {
+  const error = c.diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)?.message ?? `${c.result} ${c.key}`;
+  const head = excerpt ? `${error}\n\nLog:\n${excerpt}` : error;
   const out: vscode.TestMessage[] = [];
   for (const loc of c.locations) {
-    const m = new vscode.TestMessage(`${head}\n\n${loc.diagnostic.message}`);
+    const m = new vscode.TestMessage(`${loc.diagnostic.message}\n\n${head}`);
     m.location = new vscode.Location(loc.uri, loc.diagnostic.range);
     out.push(m);
   }

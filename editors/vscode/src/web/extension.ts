@@ -5,7 +5,6 @@ import init, * as wasm from 'testany-wasm';
 import { resolveBySuffix, scanMarkers } from '../shared/markers';
 import { caseFailed, caseResult, ExecutionJson, health, hoverMarkdown, isActive, newestFirst } from '../shared/executions';
 import { FolderConfig, folderConfigs, TOKEN_KEY, Ui } from '../shared/ui';
-import { fetchService } from './mcp';
 import { Service, wasmService } from './service';
 
 let engine: WebEngine | undefined;
@@ -158,8 +157,7 @@ class WebEngine implements vscode.Disposable {
         continue;
       }
       try {
-        // testany-wasm's TestanyClient when this build has it, else the fetch fallback.
-        const service = typeof wasm.TestanyClient === 'function' ? wasmService(fc.config, token) : fetchService(fc.config, token);
+        const service = wasmService(fc.config, token);
         this.folders.push({ fc, service, executions: new Map(), stale: false, warned: false, files: [] });
       } catch (e) {
         this.log(`${fc.tomlUri.toString()}: ${e instanceof Error ? e.message : String(e)}`);
@@ -170,6 +168,11 @@ class WebEngine implements vscode.Disposable {
 
   async tokenChanged(): Promise<void> {
     await this.start();
+  }
+
+  /** Logs fetched for failure locations stay cached; the Test Explorer quotes them. */
+  async logText(execution: string, caseIndex: number): Promise<string | undefined> {
+    return this.logCache.get(`${execution}#${caseIndex}`);
   }
 
   /** The folder whose testany.toml is nearest above `uri` (several may nest). */
@@ -219,7 +222,7 @@ class WebEngine implements vscode.Disposable {
       void vscode.window.showWarningMessage('Testany: the service is unreachable; showing the last known results (stale).');
     }
     if (ok) f.warned = false;
-    this.log(`polled ${[...f.executions.values()].map((e) => e.length).join('+')} executions${ok ? '' : ' (stale)'}`);
+    this.output.appendLine(`polled ${[...f.executions.values()].map((e) => e.length).join('+')} executions${ok ? '' : ' (stale)'}`);
     try {
       await this.publish(f);
     } catch (e) {
@@ -462,14 +465,20 @@ class WebEngine implements vscode.Disposable {
         for (const c of latest.cases ?? []) {
           if (!caseFailed(c) || c.index === undefined) continue;
           const locs = this.locationCache.get(`${latest.key}#${c.index}`) ?? [];
+          // The language server's row shape (testany.recentFailures).
           out.push({
             execution: latest.key,
-            case_index: c.index,
-            case_key: c.case_key,
+            pipeline,
+            caseKey: c.case_key,
+            caseIndex: c.index,
             name: c.name,
             result: caseResult(c),
             error: c.error,
-            locations: locs.map((l) => ({ path: l.path, line: l.line })),
+            locations: locs.map((l) => ({
+              uri: vscode.Uri.joinPath(baseOf(f), l.path).toString(),
+              path: l.path,
+              line: l.line,
+            })),
           });
         }
       }

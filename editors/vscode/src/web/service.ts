@@ -23,9 +23,6 @@ export function executionsOf(reply: unknown): unknown[] {
 }
 
 export function wasmService(config: TestanyConfig, token: string | undefined): Service {
-  if (typeof wasm.TestanyClient !== 'function') {
-    throw new Error('this testany-wasm build has no TestanyClient');
-  }
   const client = new wasm.TestanyClient({
     url: config.url,
     token: token ?? null,

@@ -28,5 +28,15 @@ declare module 'testany-wasm' {
       relatedInformation: { uri: string; range: WasmRange; message: string }[];
     }[];
   }
-  export const TestanyClient: any;
+  /** `new TestanyClient({url, token, logDomain, operatorId, requestTimeoutMs, logCapBytes})`. */
+  export class TestanyClient {
+    constructor(options: unknown);
+    listExecutions(filter: unknown): Promise<unknown>;
+    getExecution(executionKey: string): Promise<unknown>;
+    refreshExecution(executionKey: string): Promise<unknown>;
+    executePipeline(pipelineKey: string): Promise<unknown>;
+    /** `{text, bytes, truncated}`. */
+    fetchLogText(executionKey: string, caseIndex: number): Promise<unknown>;
+    free(): void;
+  }
 }

@@ -32,7 +32,9 @@ function startMock() {
       reject(new Error(`${binary} is missing: run \`cargo build -p testany-cli\` (or set TESTANY_BIN)`));
       return;
     }
-    const child = spawn(binary, ['mock', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // SSE replies exercise the wasm client's stream parsing in the browser; --speed makes
+    // a re-run finish in seconds.
+    const child = spawn(binary, ['mock', '--port', '0', '--sse', '--speed', '10'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`testany mock printed no URL: ${out}`)), 20_000);
     child.stdout.on('data', (d) => {
@@ -67,7 +69,7 @@ before(async () => {
   wb = await startWorkbench({ extensionDevelopmentPath: extensionRoot, folderMountPath: project });
   page = wb.page;
   page.on('console', (m) => {
-    if (process.env.E2E_VERBOSE || /testany/i.test(m.text())) console.log(`[browser ${m.type()}] ${m.text().slice(0, 300)}`);
+    if (process.env.E2E_VERBOSE || m.type() === 'error') console.log(`[browser ${m.type()}] ${m.text().slice(0, 300)}`);
   });
   await page.locator('.monaco-workbench').waitFor({ timeout: TIMEOUT });
 });
@@ -97,6 +99,16 @@ test('FAILED and PASSED lenses on a marked file opened from the Explorer', async
   assert.match(await failed.innerText(), /✗ FAILED .*SHP-0601-\w+ · staging/);
   assert.match(await passed.innerText(), /✓ PASSED .*SHP-0601-\w+ · staging/);
   await screenshot('lenses');
+});
+
+test('a hover on the marker shows the case history', async () => {
+  const marker = page.locator('.view-line', { hasText: /testany:\sE5B1C7D3/ }).first();
+  await marker.locator('span', { hasText: 'E5B1C7D3' }).last().hover();
+  const hover = page.locator('.monaco-hover', { hasText: /Testany\sE5B1C7D3/ }).first();
+  await hover.waitFor({ timeout: TIMEOUT });
+  assert.match(await hover.innerText(), /passed \(\d+ of \d+\)|no finished runs/);
+  await screenshot('hover');
+  await page.keyboard.press('Escape');
 });
 
 test('error diagnostics in the Problems view at the marker and at the failing line', async () => {
@@ -156,4 +168,32 @@ test('the log viewer opens from the FAILED lens with the failure line highlighte
   await page.locator('.statusbar-item', { hasText: `Ln ${line},` }).first().waitFor({ timeout: TIMEOUT });
   await page.locator('.tab.active', { hasText: 'test_login.py' }).first().waitFor({ timeout: TIMEOUT });
   await screenshot('stack-frame-opened');
+});
+
+test('the status bar item opens Show Execution for the latest execution', async () => {
+  await page.locator('.statusbar-item', { hasText: /SHP-0601 \d+ failed/ }).first().click();
+  const tab = page.locator('.tab', { hasText: /Execution SHP-0601-\w+\.md/ }).first();
+  await tab.waitFor({ timeout: TIMEOUT });
+  // The editor renders spaces as U+00A0, which \s matches.
+  await page.locator('.view-lines', { hasText: /#\sExecution\sSHP-0601-\w+/ }).first().waitFor({ timeout: TIMEOUT });
+  await page.locator('.view-lines', { hasText: /\d+\scases:\s\d+\spassed/ }).first().waitFor({ timeout: TIMEOUT });
+  await screenshot('show-execution');
+});
+
+test('Re-run from the lens: a new execution runs and the lenses update live', async () => {
+  await page.locator('.tab', { hasText: 'test_login.py' }).first().click();
+  const status = page.locator('.codelens-decoration', { hasText: /✓ PASSED/ }).first();
+  await status.waitFor({ timeout: TIMEOUT });
+  const before = /SHP-0601-\w+/.exec(await status.innerText())?.[0];
+  assert.ok(before, 'the lens names its execution');
+  await page.locator('.codelens-decoration a', { hasText: '↻ Re-run' }).first().click();
+  await page
+    .locator('.codelens-decoration', { hasText: /SHP-0601-\w+/ })
+    .filter({ hasNotText: before })
+    .first()
+    .waitFor({ timeout: TIMEOUT });
+  const after = /SHP-0601-\w+/.exec(await status.innerText())?.[0] ?? '';
+  assert.ok(after > before, `a newer execution than ${before}: ${after}`);
+  await page.locator('.statusbar-item', { hasText: /SHP-0601 \d+ failed, \d+ passed/ }).first().waitFor({ timeout: TIMEOUT });
+  await screenshot('rerun');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { failureItems, formatDuration, renderExecution, renderHealth, viewerHtml } from '../../src/shared/render';
+import { failureItems, formatDuration, logExcerpt, renderExecution, renderHealth, viewerHtml } from '../../src/shared/render';
 import { health, hoverMarkdown, newestFirst } from '../../src/shared/executions';
 
 test('formatDuration', () => {
@@ -40,9 +40,16 @@ test('renderExecution: summary and one escaped row per case', () => {
   assert.doesNotThrow(() => renderExecution({ cases: 'nope' }));
 });
 
-test('failureItems reads recentFailures results', () => {
+test('failureItems reads the recentFailures rows of the server', () => {
   const items = failureItems([
-    { execution: 'E-1', case_index: 1, case_key: 'B2', result: 'FAILED', error: 'boom\nx', locations: [{ path: 'tests/a.py', line: 19 }] },
+    {
+      execution: 'E-1',
+      caseKey: 'B2',
+      caseIndex: 1,
+      result: 'FAILED',
+      error: 'boom\nx',
+      locations: [{ uri: 'file:///w/tests/a.py', path: 'tests/a.py', line: 19 }],
+    },
     'garbage',
   ]);
   assert.equal(items.length, 2);
@@ -52,9 +59,12 @@ test('failureItems reads recentFailures results', () => {
     execution: 'E-1',
     caseIndex: 1,
     path: 'tests/a.py',
+    uri: 'file:///w/tests/a.py',
     line: 19,
   });
+  assert.deepEqual(items[1], { label: 'FAILED ', detail: '', execution: undefined, caseIndex: undefined, path: undefined, uri: undefined, line: undefined });
   assert.deepEqual(failureItems({ failures: [] }), []);
+  assert.deepEqual(failureItems(null), []);
 });
 
 test('hoverMarkdown: newest first with pass rate', () => {
@@ -96,4 +106,22 @@ test('viewerHtml points the viewer page at webview URIs and the webview CSP sour
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src https://res.vscode-cdn.net 'wasm-unsafe-eval'; connect-src https://res.vscode-cdn.net">
 <link rel="icon" href="data:,"><link rel="stylesheet" href="https://res.vscode-cdn.net/ext/dist/webview/viewer.css"><script type="module" src="https://res.vscode-cdn.net/ext/dist/webview/viewer.js"></script>`,
   );
+});
+
+test('logExcerpt starts just before the first failure line and drops ANSI colours', () => {
+  const log = [
+    'collected 1 item',
+    '',
+    '=================== FAILURES ===================',
+    '    def test_x():',
+    '>       assert 1 == 2',
+    '\x1b[31mE       AssertionError: assert 1 == 2\x1b[0m',
+    '/builds/a/tests/test_x.py:5: AssertionError',
+  ].join('\n');
+  assert.equal(
+    logExcerpt(log, 4),
+    ['    def test_x():', '>       assert 1 == 2', 'E       AssertionError: assert 1 == 2', '/builds/a/tests/test_x.py:5: AssertionError'].join('\n'),
+  );
+  assert.equal(logExcerpt('all good\nok'), undefined);
+  assert.equal(logExcerpt(''), undefined);
 });
