@@ -56,6 +56,7 @@ fn test() -> Result<()> {
     wasm_core()?;
     wasm::client_browser_test()?;
     wasm::test()?;
+    vscode::test()?;
     nvim::test()?;
     eprintln!("xtask: all checks passed");
     Ok(())
