@@ -299,6 +299,21 @@ fn open_log_saves_the_log_and_shows_the_failure_line() {
         shown.contains("tests/test_login.py\u{1b}[0m:21: AssertionError"),
         "{shown:?}"
     );
+    // The JUnit log's stack trace starts with a library frame (PGStream.java:98, line
+    // 12): the first frame in a workspace file (OrderTest.java:21, line 13) is chosen.
+    let result = plain
+        .execute(
+            "testany.openLog",
+            json!({"execution": LATEST, "caseIndex": 8}),
+        )
+        .expect("openLog");
+    assert_eq!(result["line"], 12);
+    let path = cache2.root.join("testany/logs/SHP-0601-0000C/8.log");
+    let text = std::fs::read_to_string(&path).expect("cached log");
+    assert_eq!(
+        text.lines().nth(12),
+        Some("\tat com.acme.shop.OrderTest.orderIsPersisted(OrderTest.java:21)")
+    );
     assert_eq!(plain.received("window/showDocument"), Vec::<Value>::new());
     plain.shutdown();
 }
@@ -612,6 +627,43 @@ fn show_refresh_failures_and_health_commands() {
     assert_eq!(cart_row["locations"][0]["path"], "tests/test_cart.py");
     assert_eq!(cart_row["locations"][0]["line"], 19);
     assert_eq!(cart_row["locations"][0]["uri"], cart.as_str());
+    // Each (path, line) once, though the error text and the log both name it.
+    for row in rows {
+        let places: Vec<(String, u64)> = row["locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| {
+                (
+                    l["path"].as_str().unwrap_or("").to_owned(),
+                    l["line"].as_u64().unwrap_or(u64::MAX),
+                )
+            })
+            .collect();
+        let mut unique = places.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(places.len(), unique.len(), "{row}");
+    }
+    let cart_places: Vec<(&str, u64)> = cart_row["locations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap_or(""),
+                l["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    assert_eq!(cart_places, vec![("tests/test_cart.py", 19)]);
+    // A timed-out case has no result: its status word stands in; the category stays.
+    let timeout = rows
+        .iter()
+        .find(|r| r["execution"] == LATEST && r["caseIndex"] == 6)
+        .expect("case 6 timed out in the latest run");
+    assert_eq!(timeout["result"], "TIMEOUT");
+    assert_eq!(timeout["category"], "timeout");
 
     let health = lsp
         .execute(
@@ -676,5 +728,155 @@ fn service_faults_are_retried_without_going_stale() {
         .filter_map(|l| l["command"]["title"].as_str().map(str::to_owned))
         .collect();
     assert!(titles.iter().all(|t| !t.contains("(stale)")), "{titles:?}");
+    lsp.shutdown();
+}
+
+#[test]
+fn lenses_asked_right_after_did_open_arrive_without_asking_again() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("lensrace", &mock.url);
+    let cache = Workspace::empty("lensrace-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    // The data is loaded first: no later data change would send a refresh by itself.
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+    std::thread::sleep(Duration::from_millis(500));
+
+    let files = [
+        ("tests/test_login.py", "python", 9),
+        ("src/test/java/com/acme/shop/OrderTest.java", "java", 10),
+        ("inventory/stock_test.go", "go", 4),
+        ("web/tests/checkout.spec.ts", "typescript", 2),
+    ];
+    for (rel, language, line) in files {
+        let uri = ws.uri(rel);
+        let refreshes = lsp.received("workspace/codeLens/refresh").len();
+        // The lens request goes out right behind didOpen, before the server has
+        // looked for the file's project.
+        lsp.open(&uri, language, &ws.read(rel));
+        let mut lenses = lsp.code_lens(&uri);
+        if lenses.is_empty() {
+            // Only a refresh may make the client ask again.
+            lsp.wait_for(WAIT, "workspace/codeLens/refresh", |msgs| {
+                let n = msgs
+                    .iter()
+                    .filter(|m| m["method"] == "workspace/codeLens/refresh")
+                    .count();
+                (n > refreshes).then_some(())
+            });
+            lenses = lsp.code_lens(&uri);
+        }
+        let first = lens_summary(&lenses);
+        assert_eq!(first.first().map(|l| l.0), Some(line), "{rel}: {first:?}");
+        assert!(first[0].1.contains("· SHP-0601-0000C"), "{rel}: {first:?}");
+        assert_eq!(
+            first.get(1).map(|l| l.1.as_str()),
+            Some("↻ Re-run"),
+            "{rel}"
+        );
+    }
+    lsp.shutdown();
+}
+
+#[test]
+fn the_poller_waits_out_retry_after() {
+    // Every attempt of the first poll is answered 429 with Retry-After: 4, so
+    // testany-client's own retries give up and the poller must wait at least 4 s
+    // (its own backoff would be 2 s, and a wake-up none) before polling again.
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let config = testany_mock::MockConfig::shop()
+        .and_then(|c| c.faults("http429=first:4,retry_after=4"))
+        .expect("mock config");
+    let mock = rt
+        .block_on(testany_mock::start(config))
+        .expect("start the emulator");
+    let ws = Workspace::shop("retryafter", &mock.mcp_url_localhost());
+    let cache = Workspace::empty("retryafter-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let arrival = |n: u64| {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while mock.counts().tool_calls < n {
+            assert!(std::time::Instant::now() < deadline, "no call {n}");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        std::time::Instant::now()
+    };
+    let last_refused = arrival(4);
+    let next_poll = arrival(5);
+    let gap = next_poll - last_refused;
+    assert!(
+        gap >= Duration::from_millis(3800),
+        "polled again after {gap:?}"
+    );
+    assert!(gap < Duration::from_secs(8), "polled again after {gap:?}");
+    // The poll after the wait succeeds: the data arrives and is not stale.
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 3);
+    lsp.shutdown();
+    rt.block_on(mock.shutdown());
+}
+
+#[test]
+fn failure_locations_point_at_markers_in_files_never_opened() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("markerindex", &mock.url);
+    // B7E4C2A9's marker moves to a file of its own that is never opened; its failure
+    // location stays in tests/test_cart.py (line numbers unchanged).
+    let cart_text = ws
+        .read("tests/test_cart.py")
+        .replace("# testany: B7E4C2A9\n", "# (marker moved)\n");
+    ws.write("tests/test_cart.py", &cart_text);
+    let marker_file = "tests/test_discount.py";
+    ws.write(
+        marker_file,
+        "# testany: B7E4C2A9\ndef test_discount_applies_once():\n    pass\n",
+    );
+    let cache = Workspace::empty("markerindex-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &cart_text);
+    let related_at = |line: u64| {
+        let marker_uri = ws.uri(marker_file);
+        move |d: &[Value]| {
+            d.iter().any(|d| {
+                d["range"]["start"]["line"] == 19
+                    && d["relatedInformation"][0]["location"]
+                        == json!({"uri": marker_uri, "range": {
+                            "start": {"line": line, "character": 2},
+                            "end": {"line": line, "character": 19}}})
+            })
+        }
+    };
+    let diags = lsp.wait_diagnostics(&cart, WAIT, related_at(0));
+    let at_line = diags
+        .iter()
+        .find(|d| d["range"]["start"]["line"] == 19)
+        .expect("location diagnostic");
+    assert_eq!(
+        at_line["relatedInformation"].as_array().map(Vec::len),
+        Some(1)
+    );
+
+    // The marker file changes on disk (two lines above the marker): the watched-file
+    // event refreshes the index and the link follows the marker.
+    ws.write(
+        marker_file,
+        "import shop\n\n# testany: B7E4C2A9\ndef test_discount_applies_once():\n    pass\n",
+    );
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": ws.uri(marker_file), "type": 2}]}),
+    );
+    lsp.wait_diagnostics(&cart, WAIT, related_at(2));
+    assert_eq!(
+        lsp.received("textDocument/publishDiagnostics")
+            .iter()
+            .filter(|m| m["params"]["uri"] == ws.uri(marker_file).as_str())
+            .count(),
+        0,
+        "the marker file has no failure location: nothing is published for it"
+    );
     lsp.shutdown();
 }

@@ -186,7 +186,12 @@ pub struct Client {
     config: ClientConfig,
     session: futures_util::lock::Mutex<Session>,
     ids: AtomicU64,
+    /// `Retry-After` of the last MCP call that gave up, in ms; `NO_RETRY_AFTER` if none.
+    retry_after_ms: AtomicU64,
 }
+
+/// `retry_after_ms` when the last call succeeded or named no wait.
+const NO_RETRY_AFTER: u64 = u64::MAX;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -217,7 +222,27 @@ impl Client {
             config,
             session: futures_util::lock::Mutex::new(Session::default()),
             ids: AtomicU64::new(1),
+            retry_after_ms: AtomicU64::new(NO_RETRY_AFTER),
         }
+    }
+
+    /// The `Retry-After` the service sent with the last MCP call that failed (after
+    /// this client's own retries), `None` once a call succeeds: a caller that polls
+    /// waits at least this long before asking again.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.retry_after_ms.load(Ordering::Relaxed) {
+            NO_RETRY_AFTER => None,
+            ms => Some(Duration::from_millis(ms)),
+        }
+    }
+
+    fn note_retry_after(&self, wait: Option<Duration>) {
+        let ms = wait.map_or(NO_RETRY_AFTER, |w| {
+            u64::try_from(w.as_millis())
+                .unwrap_or(NO_RETRY_AFTER - 1)
+                .min(NO_RETRY_AFTER - 1)
+        });
+        self.retry_after_ms.store(ms, Ordering::Relaxed);
     }
 
     pub fn config(&self) -> &ClientConfig {
@@ -405,7 +430,10 @@ impl Client {
         let mut retry = 0u32;
         loop {
             match self.rpc_once(method, params, snap).await {
-                Ok(answer) => return Ok(answer),
+                Ok(answer) => {
+                    self.note_retry_after(None);
+                    return Ok(answer);
+                }
                 Err(mut failure) => {
                     // Scrub before the error is logged or returned.
                     failure.error = self.scrub_error(failure.error, &[]);
@@ -414,6 +442,7 @@ impl Client {
                         && failure.error.is_transient()
                         && retry + 1 < self.config.retry.max_attempts;
                     if !again {
+                        self.note_retry_after(failure.retry_after);
                         return Err(failure);
                     }
                     let wait = self.config.retry.delay(retry, failure.retry_after);

@@ -267,6 +267,19 @@ async fn retry_after_is_honoured() {
 }
 
 #[tokio::test]
+async fn retry_after_is_exposed_when_the_retries_give_up() {
+    let mock = start_mock(ResponseMode::Json, "http429=first:4,retry_after=1").await;
+    let client = client_for(&mock);
+    assert_eq!(client.retry_after(), None);
+    let err = client.list_pipelines(None).await.unwrap_err();
+    assert!(err.to_string().contains("HTTP 429"), "{err}");
+    assert_eq!(client.retry_after(), Some(Duration::from_secs(1)));
+    client.list_pipelines(None).await.unwrap();
+    assert_eq!(client.retry_after(), None);
+    assert_eq!(mock.counts().tool_calls, 5);
+}
+
+#[tokio::test]
 async fn persistent_faults_give_up_with_a_clear_error() {
     let table = [
         (

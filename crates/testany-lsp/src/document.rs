@@ -19,6 +19,11 @@ pub struct Document {
     pub project: Option<PathBuf>,
     /// Lenses computed for this version at a data generation (see `State::touch`).
     pub lenses: Option<(u64, Arc<Vec<CodeLens>>)>,
+    /// didOpen is still finding the project (an async step): lens requests wait for it.
+    pub resolving: bool,
+    /// A lens request was answered before the project was known: ask the client to
+    /// re-request lenses once it is.
+    pub lens_early: bool,
 }
 
 /// One content change, in the negotiated encoding (`range: None` replaces everything).
@@ -38,6 +43,8 @@ impl Document {
             markers,
             project: None,
             lenses: None,
+            resolving: false,
+            lens_early: false,
         }
     }
 

@@ -49,16 +49,21 @@ pub fn extract_file(error: Option<&str>, path: &Path) -> std::io::Result<Vec<Fai
     Ok(ex.finish())
 }
 
-/// The 0-based line of a log file to show first: the first failure location found in
-/// it, else the first line that reads like an error, else 0; with that line's text (for
-/// the selection's end). Streamed twice: logs may be 64 MiB.
-pub fn first_failure_line_in_file(path: &Path) -> std::io::Result<(usize, String)> {
+/// The 0-based line of a log file to show first: the first failure location that
+/// `in_workspace` accepts (a library frame earlier in a stack trace is not what the
+/// user wants to see), else the first location, else the first line that reads like an
+/// error, else 0; with that line's text (for the selection's end). Streamed twice: logs
+/// may be 64 MiB.
+pub fn first_failure_line_in_file(
+    path: &Path,
+    in_workspace: impl Fn(&str) -> bool,
+) -> std::io::Result<(usize, String)> {
     let mut finder = FailureLine::default();
     for_each_line(path, |_, line| {
         finder.push(line);
         true
     })?;
-    let want = finder.finish();
+    let want = finder.finish(in_workspace);
     let mut text = String::new();
     for_each_line(path, |i, line| {
         if i == want {
@@ -112,14 +117,19 @@ impl FailureLine {
         self.index += 1;
     }
 
-    fn finish(self) -> usize {
-        let located = self
-            .extractor
-            .finish()
-            .iter()
-            .filter_map(|l| l.log_line)
-            .min();
-        located.or(self.errorish).unwrap_or(0)
+    fn finish(self, in_workspace: impl Fn(&str) -> bool) -> usize {
+        let found = self.extractor.finish();
+        let first = |workspace_only: bool| {
+            found
+                .iter()
+                .filter(|l| !workspace_only || in_workspace(&l.path))
+                .filter_map(|l| l.log_line)
+                .min()
+        };
+        first(true)
+            .or_else(|| first(false))
+            .or(self.errorish)
+            .unwrap_or(0)
     }
 }
 
@@ -181,6 +191,7 @@ async fn fetch_one(
         return LogEntry::Failed;
     };
     let path = cache_path(&state.options.cache_dir, execution, case_index);
+    let _file = state.lock_log_file(&path).await;
     let cached = tokio::fs::metadata(&path).await.is_ok_and(|m| m.len() > 0);
     if !cached && let Err(e) = client.fetch_log_to_file(execution, case_index, &path).await {
         let message = redact(&e.to_string(), &state.lock());
@@ -226,13 +237,25 @@ mod tests {
                 1,
                 "\x1b[31mFAILED\x1b[0m x",
             ),
+            // A library frame first: the workspace frame below it wins.
+            (
+                "java.net.ConnectException: refused\n\tat org.pg.PGStream.<init>(PGStream.java:98)\n\tat acme.CartTest.t(test_cart.py:21)\n",
+                2,
+                "\tat acme.CartTest.t(test_cart.py:21)",
+            ),
+            // No location in the workspace: the first location anywhere.
+            (
+                "boom\n\tat org.pg.PGStream.<init>(PGStream.java:98)\n",
+                1,
+                "\tat org.pg.PGStream.<init>(PGStream.java:98)",
+            ),
             ("nothing here\n", 0, "nothing here"),
             ("", 0, ""),
         ];
         let path = std::env::temp_dir().join(format!("testany-lsp-log-{}.log", std::process::id()));
         for (log, line, text) in cases {
             std::fs::write(&path, log).unwrap();
-            let got = first_failure_line_in_file(&path).unwrap();
+            let got = first_failure_line_in_file(&path, |p| p.ends_with("test_cart.py")).unwrap();
             assert_eq!((got.0, got.1.as_str()), (*line, *text), "{log:?}");
         }
         std::fs::remove_file(&path).unwrap();

@@ -1,7 +1,8 @@
 //! One poller per (service URL, pipeline): fetches the pipeline's recent executions at
 //! `poll.running_secs` while one is PENDING/RUNNING, `poll.idle_secs` otherwise, backs
 //! off exponentially on errors, and keeps the last known data (marked stale) when the
-//! service is unreachable. Retry-After is honoured inside testany-client's retries.
+//! service is unreachable. Retry-After is honoured inside testany-client's retries and,
+//! when those give up on a 429/503, by waiting at least that long before the next poll.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -122,27 +123,55 @@ fn settings(state: &State, key: &PollKey) -> (Duration, Duration, u32) {
     )
 }
 
+/// The wait after a failed poll, and the part of it no wake-up may cut short: at least
+/// the `Retry-After` of a 429/503 answer (capped at [`MAX_BACKOFF`]), else the backoff.
+pub fn error_delay(
+    running: Duration,
+    idle: Duration,
+    errors: u32,
+    retry_after: Option<Duration>,
+) -> (Duration, Duration) {
+    let hold = retry_after.unwrap_or_default().min(MAX_BACKOFF);
+    (backoff(running, idle, errors).max(hold), hold)
+}
+
+/// The service's `Retry-After` when it answered 429 or 503.
+fn retry_after_of(error: &testany_client::Error, client: &Tc) -> Option<Duration> {
+    match error {
+        testany_client::Error::Http {
+            status: 429 | 503, ..
+        } => client.retry_after(),
+        _ => None,
+    }
+}
+
 async fn run(state: Arc<State>, key: PollKey, wake: Arc<Notify>) {
     let mut errors: u32 = 0;
     loop {
         let (running, idle, history) = settings(&state, &key);
-        let delay = match client_for(&state, &key.url) {
+        let (delay, hold) = match client_for(&state, &key.url) {
             Some(client) => match poll_once(&state, &key, &client, history).await {
                 Ok(active) => {
                     errors = 0;
                     on_success(&state);
-                    if active { running } else { idle }
+                    (if active { running } else { idle }, Duration::ZERO)
                 }
                 Err(e) => {
                     errors = errors.saturating_add(1);
+                    let retry_after = retry_after_of(&e, &client);
                     on_error(&state, &key, &e).await;
-                    backoff(running, idle, errors)
+                    error_delay(running, idle, errors, retry_after)
                 }
             },
-            None => idle,
+            None => (idle, Duration::ZERO),
         };
+        if !hold.is_zero() {
+            // The service asked not to be called before then: wake-ups wait too.
+            tracing::debug!(pipeline = %key.pipeline, wait_ms = hold.as_millis() as u64, "honouring Retry-After");
+            tokio::time::sleep(hold).await;
+        }
         tokio::select! {
-            () = tokio::time::sleep(delay) => {}
+            () = tokio::time::sleep(delay.saturating_sub(hold)) => {}
             () = wake.notified() => {}
         }
     }
@@ -283,6 +312,24 @@ async fn on_error(state: &Arc<State>, key: &PollKey, error: &testany_client::Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_sets_a_floor_that_wakes_cannot_cut() {
+        let s = Duration::from_secs;
+        let cases = [
+            ((1, 1, 1, None), (2, 0)),
+            ((1, 1, 1, Some(6)), (6, 6)),
+            ((5, 60, 3, Some(2)), (40, 2)),
+            ((5, 60, 1, Some(3600)), (300, 300)),
+        ];
+        for ((running, idle, errors, after), (delay, hold)) in cases {
+            assert_eq!(
+                error_delay(s(running), s(idle), errors, after.map(s)),
+                (s(delay), s(hold)),
+                "{running} {idle} {errors} {after:?}"
+            );
+        }
+    }
 
     #[test]
     fn backoff_doubles_up_to_four_idle_intervals() {

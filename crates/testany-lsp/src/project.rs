@@ -1,16 +1,20 @@
 //! Projects: one per `testany.toml` (or per folder when only the environment configures
 //! the service), with the merged configuration and the list of workspace files.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
 use testany_core::config::{self, Config};
+use testany_core::markers::{self, Marker};
 
 use crate::state::State;
 
 /// Files listed per project at most (a huge monorepo must not stall the server).
 const MAX_FILES: usize = 200_000;
+/// Files larger than this are not read for markers (generated or data files).
+const MAX_MARKER_FILE: u64 = 2 * 1024 * 1024;
 /// Directories never listed.
 const IGNORED_DIRS: [&str; 3] = ["target", "node_modules", ".git"];
 
@@ -25,6 +29,9 @@ pub struct Project {
     pub error: Option<String>,
     /// Workspace-relative, `/`-separated.
     pub files: Arc<Vec<String>>,
+    /// Markers of the files on disk by relative path (files without markers left out):
+    /// failure locations point back at a marker whose file was never opened.
+    pub markers: Arc<BTreeMap<String, Vec<Marker>>>,
 }
 
 impl Project {
@@ -81,8 +88,11 @@ pub fn load(state: &State, key: &Path, env_only: bool, settings: &[Value]) -> Pr
         Ok(c) => (Some(c), None),
         Err(e) => (None, Some(e)),
     };
+    let files = list_files(&root);
+    let markers = scan_markers(&root, &files);
     Project {
-        files: Arc::new(list_files(&root)),
+        files: Arc::new(files),
+        markers: Arc::new(markers),
         root,
         config_path,
         config,
@@ -106,6 +116,35 @@ pub fn key_for(state: &State, folders: &[PathBuf], path: &Path) -> Option<(PathB
         .cloned()
         .unwrap_or_else(|| start.to_path_buf());
     Some((folder, true))
+}
+
+/// The markers of one file on disk; `None` when it has none or cannot be read as text
+/// (missing, too large, not UTF-8).
+pub fn markers_of(path: &Path) -> Option<Vec<Marker>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MARKER_FILE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    if !text.contains("testany:") {
+        return None;
+    }
+    let found = markers::scan(text);
+    (!found.is_empty()).then_some(found)
+}
+
+/// Whether a relative path lies in a directory that is never listed.
+pub fn is_ignored(rel: &str) -> bool {
+    rel.split('/').any(|part| IGNORED_DIRS.contains(&part))
+}
+
+/// The marker index of the listed files (each read once).
+pub fn scan_markers(root: &Path, files: &[String]) -> BTreeMap<String, Vec<Marker>> {
+    files
+        .iter()
+        .filter_map(|rel| Some((rel.clone(), markers_of(&root.join(rel))?)))
+        .collect()
 }
 
 /// Workspace files under `root`, relative and `/`-separated, skipping build output,
@@ -188,8 +227,20 @@ mod tests {
         ] {
             std::fs::write(root.join(f), "").unwrap();
         }
+        std::fs::write(
+            root.join("a/b/c.py"),
+            "# testany: K1\ndef test_x():\n    pass\n",
+        )
+        .unwrap();
+        std::fs::write(root.join("top.txt"), [0xff, 0xfe, b't']).unwrap();
         let files = list_files(&root);
+        let index = scan_markers(&root, &files);
         std::fs::remove_dir_all(&root).unwrap();
         assert_eq!(files, vec!["a/b/c.py".to_owned(), "top.txt".to_owned()]);
+        let keys: Vec<(&str, Vec<&str>)> = index
+            .iter()
+            .map(|(f, m)| (f.as_str(), m.iter().map(|m| m.case_key.as_str()).collect()))
+            .collect();
+        assert_eq!(keys, vec![("a/b/c.py", vec!["K1"])]);
     }
 }

@@ -33,40 +33,61 @@ fn anchors(inner: &Inner, doc: &DocRef<'_>) -> Option<(Vec<Anchor>, String, u32)
     Some((anchors, rel, config.history))
 }
 
-/// Markers of other open documents of the same project (for relatedInformation).
+/// Markers of the project other than `except`'s (for relatedInformation): open
+/// documents as edited, every other file from the project's marker index.
 fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<RelatedMarker> {
     let encoding = inner.encoding;
-    inner
+    let open = inner
         .documents
         .iter()
-        .filter(|(u, d)| d.project.as_deref() == Some(project) && u.as_str() != except)
-        .flat_map(|(u, d)| {
-            d.markers.iter().map(move |m| RelatedMarker {
-                case_key: m.case_key.clone(),
-                uri: u.as_str().to_owned(),
-                range: m.range(encoding),
-            })
-        })
-        .collect()
+        .filter(|(_, d)| d.project.as_deref() == Some(project));
+    let mut out: Vec<RelatedMarker> = Vec::new();
+    let mut open_paths: HashSet<&std::path::Path> = HashSet::new();
+    for (u, d) in open {
+        if let Some(p) = &d.path {
+            open_paths.insert(p);
+        }
+        if u.as_str() == except {
+            continue;
+        }
+        out.extend(d.markers.iter().map(|m| RelatedMarker {
+            case_key: m.case_key.clone(),
+            uri: u.as_str().to_owned(),
+            range: m.range(encoding),
+        }));
+    }
+    let Some(p) = inner.projects.get(project) else {
+        return out;
+    };
+    for (rel, markers) in p.markers.iter() {
+        let abs = p.root.join(rel);
+        if open_paths.contains(abs.as_path()) {
+            continue;
+        }
+        let Some(uri) = convert::file_uri(&abs) else {
+            continue;
+        };
+        if uri.as_str() == except {
+            continue;
+        }
+        out.extend(markers.iter().map(|m| RelatedMarker {
+            case_key: m.case_key.clone(),
+            uri: uri.as_str().to_owned(),
+            range: m.range(encoding),
+        }));
+    }
+    out
 }
 
 /// Lenses and diagnostics of one document. With `with_related`, failure locations of
-/// cases anchored in other documents (open ones, and `extra` read from disk) point
-/// back at their markers.
-pub fn plan_doc(
-    inner: &mut Inner,
-    doc: &DocRef<'_>,
-    with_related: bool,
-    extra: &[RelatedMarker],
-) -> Plan {
+/// cases anchored in other files point back at their markers.
+pub fn plan_doc(inner: &mut Inner, doc: &DocRef<'_>, with_related: bool) -> Plan {
     let Some((anchors, rel, history)) = anchors(inner, doc) else {
         return Plan::default();
     };
     let derived = data::derived(inner, doc.project);
     let related = if with_related && derived.location_files.contains(&rel) {
-        let mut r = related(inner, doc.project, doc.uri);
-        r.extend(extra.iter().filter(|m| m.uri != doc.uri).cloned());
-        r
+        related(inner, doc.project, doc.uri)
     } else {
         Vec::new()
     };
@@ -147,24 +168,12 @@ pub async fn publish_pending(state: &State) {
         })
         .collect();
 
-    // Markers in those files, so their locations elsewhere can point back at them.
-    let encoding = state.lock().encoding;
     let scanned: Vec<(PathBuf, PathBuf, Uri, String, Vec<Marker>)> = disk
         .into_iter()
         .filter_map(|(key, abs, text)| {
             let uri = convert::file_uri(&abs)?;
             let found = markers::scan(&text);
             Some((key, abs, uri, text, found))
-        })
-        .collect();
-    let extra: Vec<RelatedMarker> = scanned
-        .iter()
-        .flat_map(|(_, _, uri, _, found)| {
-            found.iter().map(move |m| RelatedMarker {
-                case_key: m.case_key.clone(),
-                uri: uri.as_str().to_owned(),
-                range: m.range(encoding),
-            })
         })
         .collect();
 
@@ -194,7 +203,6 @@ pub async fn publish_pending(state: &State) {
                             markers: &doc.markers,
                         },
                         true,
-                        &extra,
                     );
                     plan.diagnostics.iter().map(convert::diagnostic).collect()
                 }
@@ -213,7 +221,6 @@ pub async fn publish_pending(state: &State) {
                     markers: found,
                 },
                 true,
-                &extra,
             );
             let diags: Vec<lsp::Diagnostic> =
                 plan.diagnostics.iter().map(convert::diagnostic).collect();
@@ -307,6 +314,11 @@ mod tests {
                 config: Some(config),
                 error: None,
                 files: Arc::new(vec!["shop/cart.py".into(), "tests/test_cart.py".into()]),
+                markers: Arc::new(
+                    [("tests/test_cart.py".to_owned(), markers::scan(TEST))]
+                        .into_iter()
+                        .collect(),
+                ),
             },
         );
         let exec = Execution::from_json(&json!({
@@ -348,7 +360,6 @@ mod tests {
                 markers: &found,
             },
             true,
-            &[],
         )
     }
 
@@ -397,14 +408,10 @@ mod tests {
     }
 
     #[test]
-    fn closed_marker_file_read_from_disk_still_relates() {
+    fn closed_marker_file_relates_through_the_marker_index() {
         let mut inner = fixture();
         inner.documents.clear();
-        let extra = [RelatedMarker {
-            case_key: "K1".into(),
-            uri: "file:///ws/tests/test_cart.py".into(),
-            range: testany_core::markers::Range::on_line(2, 2, 13),
-        }];
+        // Only the marker index (the files on disk) knows where K1's marker is.
         let found = markers::scan(CART);
         let plan = plan_doc(
             &mut inner,
@@ -416,7 +423,6 @@ mod tests {
                 markers: &found,
             },
             true,
-            &extra,
         );
         let related: Vec<(&str, u32)> = plan
             .diagnostics
@@ -440,7 +446,6 @@ mod tests {
                 markers: &markers::scan(TEST),
             },
             true,
-            &[],
         );
         assert_eq!(none, Plan::default());
         for d in inner.pipelines.values_mut() {

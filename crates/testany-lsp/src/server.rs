@@ -71,6 +71,7 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        handler::code_lens::wait_resolved(&self.state, &params.text_document.uri).await;
         Ok(handler::code_lens::handle(&self.state, params))
     }
 

@@ -108,6 +108,11 @@ pub struct State {
     pub options: Options,
     inner: Mutex<Inner>,
     pub publish_wake: Notify,
+    /// Woken when didOpen has found a document's project (lens requests wait for it).
+    pub resolved: Notify,
+    /// One lock per log cache file: openLog and the background fetcher never write the
+    /// same file (and its `.part`) at the same time.
+    pub log_files: Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
     pub log_slots: Arc<Semaphore>,
 }
 
@@ -119,6 +124,8 @@ impl State {
             options,
             inner: Mutex::new(Inner::default()),
             publish_wake: Notify::new(),
+            resolved: Notify::new(),
+            log_files: Mutex::new(HashMap::new()),
             log_slots: Arc::new(Semaphore::new(slots)),
         }
     }
@@ -126,6 +133,17 @@ impl State {
     /// The state, locked. Never hold the guard across an `.await`.
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Holds the cache file `path` for the caller (released on drop).
+    pub async fn lock_log_file(&self, path: &std::path::Path) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut files = self.log_files.lock().unwrap_or_else(|e| e.into_inner());
+            // Forget locks nobody holds or waits for (bounded over days of executions).
+            files.retain(|_, l| Arc::strong_count(l) > 1);
+            files.entry(path.to_path_buf()).or_default().clone()
+        };
+        lock.lock_owned().await
     }
 
     /// Marks data as changed: drops derived caches.

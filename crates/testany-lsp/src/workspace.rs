@@ -94,17 +94,26 @@ pub fn reload_config(state: &State, config_path: &Path) {
     assign_documents(state);
 }
 
-/// Lists files again for the projects holding `paths` (files created or deleted).
-pub fn relist(state: &State, paths: &[PathBuf]) {
+/// Whether `abs` is a file `p` lists (inside its root, outside ignored directories).
+fn listed_in(p: &Project, abs: &Path) -> Option<String> {
+    let rel = p.relative(abs)?;
+    (!rel.is_empty() && !project::is_ignored(&rel)).then_some(rel)
+}
+
+/// Lists files again for the projects holding `paths` (files created or deleted) and
+/// updates their marker index. Returns whether anything changed (build output under
+/// `target/` and the like changes nothing).
+pub fn relist(state: &State, paths: &[PathBuf]) -> bool {
     let roots: Vec<(PathBuf, PathBuf)> = {
         let inner = state.lock();
         inner
             .projects
             .iter()
-            .filter(|(_, p)| paths.iter().any(|f| f.starts_with(&p.root)))
+            .filter(|(_, p)| paths.iter().any(|f| listed_in(p, f).is_some()))
             .map(|(k, p)| (k.clone(), p.root.clone()))
             .collect()
     };
+    let relisted = !roots.is_empty();
     for (key, root) in roots {
         let files = Arc::new(project::list_files(&root));
         let mut inner = state.lock();
@@ -113,6 +122,55 @@ pub fn relist(state: &State, paths: &[PathBuf]) {
         }
         State::touch(&mut inner);
     }
+    rescan_markers(state, paths) || relisted
+}
+
+/// Reads the markers of `paths` (files changed, created or deleted on disk) again into
+/// the marker index of the projects holding them. Returns whether the index changed.
+pub fn rescan_markers(state: &State, paths: &[PathBuf]) -> bool {
+    let targets: Vec<(PathBuf, String, PathBuf)> = {
+        let inner = state.lock();
+        inner
+            .projects
+            .iter()
+            .flat_map(|(key, p)| {
+                paths.iter().filter_map(move |abs| {
+                    listed_in(p, abs).map(|rel| (key.clone(), rel, abs.clone()))
+                })
+            })
+            .collect()
+    };
+    if targets.is_empty() {
+        return false;
+    }
+    let found: Vec<_> = targets
+        .into_iter()
+        .map(|(key, rel, abs)| (key, rel, project::markers_of(&abs)))
+        .collect();
+    let mut inner = state.lock();
+    let mut changed = false;
+    for (key, rel, markers) in found {
+        let Some(p) = inner.projects.get_mut(&key) else {
+            continue;
+        };
+        if p.markers.get(&rel) == markers.as_ref() {
+            continue;
+        }
+        changed = true;
+        let index = Arc::make_mut(&mut p.markers);
+        match markers {
+            Some(m) => {
+                index.insert(rel, m);
+            }
+            None => {
+                index.remove(&rel);
+            }
+        }
+    }
+    if changed {
+        State::touch(&mut inner);
+    }
+    changed
 }
 
 /// Points every open document at its project.

@@ -334,9 +334,10 @@ return function()
         '\tat com.acme.shop.OrderTest.orderIsPersisted(OrderTest.java:21)',
         '\tat java.base/java.lang.reflect.Method.invoke(Method.java:580)',
       })
-      -- The server puts the cursor on the first location of the log (a library frame).
-      H.eq('cursor on the first failure line', vim.api.nvim_win_get_cursor(0), { 12, 0 })
+      -- The server puts the cursor on the first location in a workspace file.
+      H.eq('cursor on the first failure line', vim.api.nvim_win_get_cursor(0), { 13, 0 })
       H.eq('failure lines: the error and the workspace frame', vim.b[buf].testany_log.failures, { 10, 13, 15 })
+      vim.api.nvim_win_set_cursor(0, { 10, 0 }) -- from the error line
       vim.cmd('normal ]f')
       H.eq(']f reaches the workspace frame', vim.api.nvim_win_get_cursor(0), { 13, 0 })
       vim.api.nvim_win_set_cursor(0, { 13, 3 })

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
+use testany_core::locations::WorkspaceIndex;
 use testany_core::markers::len_in;
 use tower_lsp_server::jsonrpc::Error;
 use tower_lsp_server::ls_types::{Position, Range, ShowDocumentParams};
@@ -33,6 +34,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                 .map(|c| !c.is_active() && c.result.is_some())
         })
         .unwrap_or(false);
+    let file = state.lock_log_file(&path).await;
     let cached = tokio::fs::metadata(&path).await.is_ok_and(|m| m.len() > 0);
     if !(finished && cached) {
         let client = client_for_execution(state, &args.execution)
@@ -43,10 +45,20 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
             .map_err(|e| service_error(state, &e))?;
     }
     let scan = path.clone();
-    let (line, line_text) = tokio::task::spawn_blocking(move || first_failure_line_in_file(&scan))
-        .await
-        .map_err(|e| Error::invalid_params(e.to_string()))?
-        .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
+    let files = workspace_files(state, &args.execution);
+    let (line, line_text) = tokio::task::spawn_blocking(move || {
+        let lists: Vec<Vec<&str>> = files
+            .iter()
+            .map(|f| f.iter().map(String::as_str).collect())
+            .collect();
+        let indexes: Vec<WorkspaceIndex<'_>> =
+            lists.iter().map(|l| WorkspaceIndex::new(l)).collect();
+        first_failure_line_in_file(&scan, |p| indexes.iter().any(|i| i.resolve(p).is_some()))
+    })
+    .await
+    .map_err(|e| Error::invalid_params(e.to_string()))?
+    .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
+    drop(file);
     let uri = file_uri(&path).ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
     let (show, encoding) = {
         let inner = state.lock();
@@ -72,4 +84,28 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
         }
     }
     Ok(json!({ "uri": uri.as_str(), "line": line }))
+}
+
+/// File lists of the projects polling the execution's pipeline (all projects when none
+/// does), to tell workspace frames from library frames.
+fn workspace_files(state: &State, execution: &str) -> Vec<Arc<Vec<String>>> {
+    let pipeline = known_execution(state, execution)
+        .and_then(|e| e.pipeline_key)
+        .or_else(|| execution.rsplit_once('-').map(|(p, _)| p.to_owned()));
+    let inner = state.lock();
+    let serving: Vec<Arc<Vec<String>>> = inner
+        .projects
+        .values()
+        .filter(|p| {
+            p.config
+                .as_ref()
+                .is_some_and(|c| c.pipelines.iter().any(|q| Some(q) == pipeline.as_ref()))
+        })
+        .map(|p| p.files.clone())
+        .collect();
+    if serving.is_empty() {
+        inner.projects.values().map(|p| p.files.clone()).collect()
+    } else {
+        serving
+    }
 }

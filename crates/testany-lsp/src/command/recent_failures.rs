@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use testany_core::category;
 use testany_core::locations::{self, WorkspaceIndex};
+use testany_core::model::CaseResult;
 use testany_core::plan::newest_first;
 use tower_lsp_server::jsonrpc::Error;
 
@@ -63,10 +64,16 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                     Some(LogEntry::Done(l)) => l.as_ref().clone(),
                     _ => locations::extract(case.error.as_deref(), ""),
                 };
+                // The same place is often named twice (error text and log, or an
+                // absolute CI path and a relative one): once per (file, line).
+                let mut places = std::collections::HashSet::new();
                 let locs: Vec<Value> = found
                     .iter()
                     .filter_map(|l| {
                         let rel = index.resolve(&l.path)?;
+                        if !places.insert((rel, l.line)) {
+                            return None;
+                        }
                         let uri = file_uri(&project.root.join(rel))?;
                         Some(json!({
                             "uri": uri.as_str(),
@@ -89,7 +96,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                     "caseKey": case.case_key,
                     "caseIndex": case.index,
                     "name": case.name,
-                    "result": case.result.as_ref().map(|r| r.as_str().to_owned()),
+                    "result": result_word(case),
                     "category": cat,
                     "error": case.error,
                     "locations": locs,
@@ -98,4 +105,44 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
         }
     }
     Ok(Value::Array(rows))
+}
+
+/// The case's result word, else its status word (a TIMEOUT or CANCELLED case has no
+/// result), so clients need not guess.
+fn result_word(case: &CaseResult) -> Option<String> {
+    case.result
+        .as_ref()
+        .map(|r| r.as_str().to_owned())
+        .or_else(|| case.status.as_ref().map(|s| s.as_str().to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use testany_core::model::{ExecutionResult, ExecutionStatus};
+
+    use super::*;
+
+    #[test]
+    fn result_falls_back_to_the_status_word() {
+        let case = |status, result| CaseResult {
+            status,
+            result,
+            ..CaseResult::default()
+        };
+        let cases = [
+            (
+                case(
+                    Some(ExecutionStatus::Completed),
+                    Some(ExecutionResult::Failed),
+                ),
+                Some("FAILED"),
+            ),
+            (case(Some(ExecutionStatus::Timeout), None), Some("TIMEOUT")),
+            (case(None, Some(ExecutionResult::Error)), Some("ERROR")),
+            (case(None, None), None),
+        ];
+        for (c, want) in cases {
+            assert_eq!(result_word(&c).as_deref(), want);
+        }
+    }
 }

@@ -3,19 +3,43 @@
 //! generation, so repeated requests between changes cost a copy.
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use tower_lsp_server::ls_types::{CodeLens, CodeLensParams};
+use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Uri};
 
 use crate::convert;
 use crate::publish::{DocRef, plan_doc};
 use crate::state::State;
+
+/// Longest wait of a lens request for didOpen to find the document's project.
+const RESOLVE_WAIT: Duration = Duration::from_secs(2);
+
+/// Waits (briefly) while didOpen is still finding `uri`'s project, so a lens request
+/// sent right after didOpen is answered with the lenses rather than nothing.
+pub async fn wait_resolved(state: &State, uri: &Uri) {
+    let deadline = tokio::time::Instant::now() + RESOLVE_WAIT;
+    loop {
+        let notified = state.resolved.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        let resolving = state.lock().documents.get(uri).is_some_and(|d| d.resolving);
+        if !resolving || tokio::time::timeout_at(deadline, notified).await.is_err() {
+            return;
+        }
+    }
+}
 
 #[tracing::instrument(skip_all)]
 pub fn handle(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     let mut inner = state.lock();
     let uri = params.text_document.uri;
     let generation = inner.generation;
-    let doc = inner.documents.get(&uri)?;
+    let doc = inner.documents.get_mut(&uri)?;
+    if doc.resolving {
+        // Still unknown: answer nothing now, refresh once didOpen knows the project.
+        doc.lens_early = true;
+        return None;
+    }
     if let Some((g, lenses)) = &doc.lenses
         && *g == generation
     {
@@ -33,7 +57,6 @@ pub fn handle(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
             markers: &markers,
         },
         false,
-        &[],
     );
     let lenses: Arc<Vec<CodeLens>> = Arc::new(plan.lenses.iter().map(convert::lens).collect());
     // Running cases show elapsed time: those lenses are recomputed each time.

@@ -1,5 +1,6 @@
 //! `workspace/didChangeWatchedFiles`: testany.toml edits reload their project; files
-//! created or deleted refresh the file lists used to resolve failure locations.
+//! created or deleted refresh the file lists used to resolve failure locations; any
+//! file event refreshes the marker index.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use crate::{poller, workspace};
 pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
     let mut configs: Vec<PathBuf> = Vec::new();
     let mut files: Vec<PathBuf> = Vec::new();
+    let mut changed: Vec<PathBuf> = Vec::new();
     for event in params.changes {
         let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
             continue;
@@ -22,22 +24,27 @@ pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
             configs.push(path);
         } else if event.typ == FileChangeType::CREATED || event.typ == FileChangeType::DELETED {
             files.push(path);
+        } else {
+            changed.push(path);
         }
     }
     let st = state.clone();
     let any_config = !configs.is_empty();
-    let _ = tokio::task::spawn_blocking(move || {
+    let touched = tokio::task::spawn_blocking(move || {
         for c in &configs {
             workspace::reload_config(&st, c);
         }
-        if !files.is_empty() {
-            workspace::relist(&st, &files);
-        }
+        let relisted = !files.is_empty() && workspace::relist(&st, &files);
+        let rescanned = !changed.is_empty() && workspace::rescan_markers(&st, &changed);
+        relisted || rescanned
     })
-    .await;
+    .await
+    .unwrap_or(true);
     if any_config {
         workspace::settle(state).await;
-    } else {
+    } else if touched {
+        // Edits that change no file list and no marker (most saves, build output)
+        // cost no republish and no lens refresh.
         poller::refresh_views(state);
     }
 }

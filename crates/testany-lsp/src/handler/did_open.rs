@@ -13,10 +13,9 @@ pub async fn handle(state: &Arc<State>, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
     let path = item.uri.to_file_path().map(|p| p.into_owned());
     let uri = item.uri;
-    state.lock().documents.insert(
-        uri.clone(),
-        Document::new(item.text, item.version, path.clone()),
-    );
+    let mut doc = Document::new(item.text, item.version, path.clone());
+    doc.resolving = path.is_some();
+    state.lock().documents.insert(uri.clone(), doc);
     let Some(path) = path else {
         return;
     };
@@ -26,10 +25,22 @@ pub async fn handle(state: &Arc<State>, params: DidOpenTextDocumentParams) {
         .await
         .ok()
         .flatten();
-    if let Some(doc) = state.lock().documents.get_mut(&uri) {
-        doc.project = key;
-        doc.lenses = None;
+    {
+        let mut inner = state.lock();
+        let early = match inner.documents.get_mut(&uri) {
+            Some(doc) => {
+                doc.project = key;
+                doc.lenses = None;
+                doc.resolving = false;
+                std::mem::take(&mut doc.lens_early)
+            }
+            None => false,
+        };
+        // A lens request answered before the project was known gets a refresh (sent
+        // by the publisher scheduled below, when the client supports it).
+        inner.lens_dirty |= early;
     }
+    state.resolved.notify_waiters();
     if state.lock().projects.len() != known {
         workspace::settle(state).await;
     }

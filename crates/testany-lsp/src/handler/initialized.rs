@@ -21,7 +21,7 @@ pub async fn handle(state: &Arc<State>, _params: InitializedParams) {
                 },
                 FileSystemWatcher {
                     glob_pattern: GlobPattern::String("**/*".to_owned()),
-                    kind: Some(WatchKind::Create | WatchKind::Delete),
+                    kind: Some(WatchKind::Create | WatchKind::Change | WatchKind::Delete),
                 },
             ],
         };
