@@ -23,15 +23,19 @@ const FULL_PKG_DIR: &str = "target/wasm-pkg-full";
 const WEBVIEW_DIR: &str = "editors/vscode/webview";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// Size budget of the optimised `.wasm`, gzipped (issue 8).
+/// Size budget of the optimised `.wasm`, gzipped (issue 8): the viewer's build meets it.
 const GZIP_BUDGET: u64 = 150 * 1024;
+/// Ceiling for the full facade (what the VS Code web extension ships): measured at
+/// 239,363 bytes on 2026-11-26 (docs/benchmarks.md) and held there so it cannot grow
+/// unnoticed. The issue's 150 KB is not met yet (testany-wasm's README says why).
+const FULL_GZIP_BUDGET: u64 = 240 * 1024;
 
-/// The viewer's wasm (LogView only, size budget enforced) into `target/wasm-pkg/` and
-/// its page into `editors/vscode/webview/dist/`, then the full facade (plus
-/// parseExecution, planLenses, TestanyClient; size reported) into `target/wasm-pkg-full/`.
+/// The viewer's wasm (LogView only, 150 KB budget) into `target/wasm-pkg/` and its
+/// page into `editors/vscode/webview/dist/`, then the full facade (plus parseExecution,
+/// planLenses, TestanyClient; its own ceiling) into `target/wasm-pkg-full/`.
 pub fn build() -> Result<()> {
     build_viewer()?;
-    package("the full facade", &[], FULL_PKG_DIR, None)
+    package("the full facade", &[], FULL_PKG_DIR, FULL_GZIP_BUDGET)
 }
 
 /// The viewer's wasm and page only (what `test` needs).
@@ -43,14 +47,14 @@ fn build_viewer() -> Result<()> {
         "the log viewer",
         &["--no-default-features"],
         PKG_DIR,
-        Some(GZIP_BUDGET),
+        GZIP_BUDGET,
     )?;
     step("bundle the log viewer", npm(&["run", "--silent", "build"]))
 }
 
 /// Release build for wasm32 with `features`, wasm-bindgen `--target web` into `out`,
 /// `wasm-opt -Oz`, and the gzipped size checked against `budget`.
-fn package(what: &str, features: &[&str], out: &str, budget: Option<u64>) -> Result<()> {
+fn package(what: &str, features: &[&str], out: &str, budget: u64) -> Result<()> {
     let mut cmd = cargo(&[
         "build",
         "--package",
@@ -80,6 +84,7 @@ fn package(what: &str, features: &[&str], out: &str, budget: Option<u64>) -> Res
     let mut opt = npx("wasm-opt");
     opt.args([
         "-Oz",
+        "--converge",
         "--enable-bulk-memory",
         "--enable-nontrapping-float-to-int",
         "--enable-sign-ext",
@@ -95,25 +100,28 @@ fn package(what: &str, features: &[&str], out: &str, budget: Option<u64>) -> Res
     step("wasm-opt -Oz", opt)?;
     let optimised = file_size(&wasm)?;
     let gzipped = gzip_size(&wasm)?;
-    let budget_note = budget.map_or(String::from("no budget"), |b| format!("budget {b}"));
     eprintln!(
         "xtask: {what}: {} is {optimised} bytes ({raw} before wasm-opt), \
-         {gzipped} bytes gzipped ({budget_note})",
+         {gzipped} bytes gzipped (budget {budget})",
         wasm.display(),
     );
-    if let Some(budget) = budget
-        && gzipped > budget
-    {
-        bail!("{what}: the .wasm is {gzipped} bytes gzipped, over the {budget} budget");
+    if gzipped > budget {
+        bail!(
+            "{what}: the .wasm is {gzipped} bytes gzipped, over the {budget} budget \
+             (`twiggy top` on a build with names shows where the bytes go; \
+             crates/testany-wasm/README.md lists the known costs)"
+        );
     }
     Ok(())
 }
 
-/// wasm-bindgen-test in headless Chromium, then the viewer's Playwright test.
+/// wasm-bindgen-test in headless Chromium (the facade's API, and its TestanyClient
+/// against a running emulator), then the viewer's Playwright test.
 pub fn test() -> Result<()> {
     ensure_chromium()?;
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
+    let emulator = start_emulator()?;
     let mut cmd = cargo(&[
         "test",
         "--package",
@@ -126,8 +134,11 @@ pub fn test() -> Result<()> {
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
         "wasm-bindgen-test-runner",
     )
-    .env("CHROMEDRIVER", CHROMEDRIVER);
+    .env("CHROMEDRIVER", CHROMEDRIVER)
+    .env("TESTANY_MOCK_URL", &emulator.json_url)
+    .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url);
     step("testany-wasm in headless Chromium", cmd)?;
+    drop(emulator);
     // The tests just compiled the full facade for wasm32; only the viewer ships.
     build_viewer()?;
     step(
@@ -140,35 +151,10 @@ pub fn test() -> Result<()> {
 /// The client's gloo-net transport in headless Chromium against a running emulator
 /// (JSON and SSE modes), served by the client's `serve_mock` example.
 pub fn client_browser_test() -> Result<()> {
-    use std::io::{BufRead, BufReader};
-
     ensure_chromium()?;
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
-    step(
-        "build the emulator for the browser test",
-        cargo(&[
-            "build",
-            "--quiet",
-            "--package",
-            "testany-client",
-            "--example",
-            "serve_mock",
-            "--locked",
-        ]),
-    )?;
-    let child = Command::new("target/debug/examples/serve_mock")
-        .stdout(Stdio::piped())
-        .spawn()
-        .context("could not start target/debug/examples/serve_mock")?;
-    // Killed on every path out of this function, so no emulator outlives the test.
-    let mut child = KillOnDrop(child);
-    let stdout = child.0.stdout.take().context("serve_mock has no stdout")?;
-    let mut lines = BufReader::new(stdout).lines();
-    let json_url = lines.next().context("serve_mock printed no URL")??;
-    let sse_url = lines
-        .next()
-        .context("serve_mock printed one URL, not two")??;
+    let emulator = start_emulator()?;
     let mut cmd = cargo(&[
         "test",
         "--package",
@@ -184,9 +170,51 @@ pub fn client_browser_test() -> Result<()> {
         "wasm-bindgen-test-runner",
     )
     .env("CHROMEDRIVER", CHROMEDRIVER)
-    .env("TESTANY_MOCK_URL", json_url)
-    .env("TESTANY_MOCK_SSE_URL", sse_url);
+    .env("TESTANY_MOCK_URL", &emulator.json_url)
+    .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url);
     step("testany-client in headless Chromium", cmd)
+}
+
+/// A running shop emulator (testany-client's `serve_mock` example) in JSON and SSE
+/// modes; it answers CORS for loopback origins, so the browser tests can call it.
+struct Emulator {
+    _child: KillOnDrop,
+    json_url: String,
+    sse_url: String,
+}
+
+fn start_emulator() -> Result<Emulator> {
+    use std::io::{BufRead, BufReader};
+
+    step(
+        "build the emulator for the browser tests",
+        cargo(&[
+            "build",
+            "--quiet",
+            "--package",
+            "testany-client",
+            "--example",
+            "serve_mock",
+            "--locked",
+        ]),
+    )?;
+    let child = Command::new("target/debug/examples/serve_mock")
+        .stdout(Stdio::piped())
+        .spawn()
+        .context("could not start target/debug/examples/serve_mock")?;
+    // Killed on every path out of the caller, so no emulator outlives the test.
+    let mut child = KillOnDrop(child);
+    let stdout = child.0.stdout.take().context("serve_mock has no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let json_url = lines.next().context("serve_mock printed no URL")??;
+    let sse_url = lines
+        .next()
+        .context("serve_mock printed one URL, not two")??;
+    Ok(Emulator {
+        _child: child,
+        json_url,
+        sse_url,
+    })
 }
 
 struct KillOnDrop(std::process::Child);

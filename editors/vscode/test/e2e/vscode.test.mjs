@@ -158,6 +158,11 @@ test('the log viewer opens from the FAILED lens with the failure line highlighte
   const highlighted = webview.locator('#lines .l.fail').first();
   await highlighted.waitFor({ timeout: TIMEOUT });
   assert.match(await highlighted.innerText(), /Error|FAILED|assert/i);
+  // The host's first failure line is selected (current) and on screen.
+  const current = webview.locator('#lines .l.current');
+  await current.waitFor({ timeout: TIMEOUT });
+  assert.equal(await current.count(), 1);
+  assert.match(await current.innerText(), /Error|FAILED|assert/i);
   await screenshot('log-viewer');
   const frame = webview.locator('#lines .loc').filter({ hasText: 'test_login.py' }).first();
   await frame.waitFor({ timeout: TIMEOUT });

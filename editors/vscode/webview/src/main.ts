@@ -1,5 +1,6 @@
 // Entry point: loads the wasm, wires the toolbar and keys, and talks to the host.
-// In VS Code, text arrives by postMessage ({type: 'load', text}) and location links post
+// In VS Code, text arrives by postMessage ({type: 'load', text, line}: line 0-based or
+// null, made current and scrolled to) and location links post
 // {type: 'openLocation', path, line, column}; on a plain page, `?log=URL`, the file
 // input or `window.testanyViewer.load(text)` provide the text and
 // `window.testanyViewer.onOpenLocation` receives the links.
@@ -13,7 +14,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 /** The plain page's API (also used by the tests and the benchmark). */
 export interface TestanyViewerApi {
-  load(text: string): Promise<void>;
+  /** Show `text`; `line` (0-based) becomes the current line and is scrolled to. */
+  load(text: string, line?: number): Promise<void>;
   whenReady(): Promise<void>;
   onOpenLocation?: (loc: { path: string; line: number; column: number | null }) => void;
   state(): {
@@ -68,9 +70,9 @@ const viewer = new Viewer(
   },
 );
 
-async function load(text: string): Promise<void> {
+async function load(text: string, line?: number): Promise<void> {
   await wasmReady;
-  await viewer.load(text);
+  await viewer.load(text, line);
 }
 
 const api: TestanyViewerApi = {
@@ -146,8 +148,10 @@ document.addEventListener('keydown', (e) => {
 // Sources of text.
 if (vscode) {
   window.addEventListener('message', (e: MessageEvent) => {
-    const data = e.data as { type?: unknown; text?: unknown } | null;
-    if (data && data.type === 'load' && typeof data.text === 'string') void load(data.text);
+    const data = e.data as { type?: unknown; text?: unknown; line?: unknown } | null;
+    if (data && data.type === 'load' && typeof data.text === 'string') {
+      void load(data.text, typeof data.line === 'number' ? data.line : undefined);
+    }
   });
   vscode.postMessage({ type: 'ready' });
 } else {

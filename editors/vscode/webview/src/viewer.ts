@@ -90,6 +90,11 @@ export class Viewer {
   private locationCache: Location[] | undefined;
   private query: { pattern: string; regex: boolean } | undefined;
   private current = -1;
+  /** A line `load` was asked to reveal that is not indexed yet (-1: none). */
+  private reveal = -1;
+  /** The line revealed while the log was still loading (its scroll is redone once the
+   * line count is final, since big logs map the scrollbar proportionally). */
+  private revealedEarly = -1;
   private searchGeneration = 0;
   private frame = 0;
   private readyWaiters: Array<() => void> = [];
@@ -108,8 +113,10 @@ export class Viewer {
   }
 
   /** Show `text`; resolves once the first window is painted. Indexing and analysis of
-   * the rest continue in the background (see `whenReady`). */
-  async load(text: string): Promise<void> {
+   * the rest continue in the background (see `whenReady`). `line` (0-based), when given,
+   * becomes the current line and is scrolled to as soon as it is indexed (the host
+   * passes the first failure's line). */
+  async load(text: string, line?: number): Promise<void> {
     const started = performance.now();
     const generation = ++this.generation;
     this.view?.free();
@@ -119,6 +126,8 @@ export class Viewer {
     this.matches = new Uint32Array(0);
     this.locationCache = undefined;
     this.current = -1;
+    this.reveal = line !== undefined && Number.isInteger(line) && line >= 0 ? line : -1;
+    this.revealedEarly = -1;
     // UTF-8 bytes equal the UTF-16 length for ASCII; leave a little room for the odd
     // non-ASCII character so the buffer is allocated once.
     this.view = LogView.withCapacity(text.length + (text.length >> 6) + 4096);
@@ -127,10 +136,30 @@ export class Viewer {
     this.el.scroller.scrollTop = 0;
     this.el.scroller.scrollLeft = 0;
     this.renderNow();
+    this.revealIfIndexed();
     this.status('Loading…');
     await nextFrame();
     this.timings = { firstPaint: performance.now() - started, ready: 0 };
     void this.continueLoading(generation, started);
+  }
+
+  /** Make the line `load` was asked for current once it is indexed (clamped to the
+   * last line when the text is complete). */
+  private revealIfIndexed(): void {
+    const view = this.view;
+    if (!view || this.reveal < 0) return;
+    const done = this.appended >= this.text.length;
+    const known = view.lineCount();
+    if (!done && this.reveal >= known) return;
+    if (known === 0) {
+      this.reveal = -1;
+      return;
+    }
+    this.current = Math.min(this.reveal, known - 1);
+    this.reveal = -1;
+    if (!done) this.revealedEarly = this.current;
+    this.scrollToLine(this.current);
+    this.status(`Line ${this.current + 1}`);
   }
 
   /** Resolves when the current log is fully indexed and analysed. */
@@ -153,6 +182,7 @@ export class Viewer {
       const end = chunkEnd(this.text, this.appended, CHUNK);
       view.append(this.text.slice(this.appended, end));
       this.appended = end;
+      this.revealIfIndexed();
       if (performance.now() - lastPaint > 100) {
         lastPaint = performance.now();
         this.status(`Indexing ${Math.round((100 * this.appended) / this.text.length)}%`);
@@ -160,6 +190,11 @@ export class Viewer {
       }
     }
     view.finish();
+    this.revealIfIndexed();
+    if (this.revealedEarly >= 0 && this.current === this.revealedEarly) {
+      this.scrollToLine(this.current);
+    }
+    this.revealedEarly = -1;
     this.requestRender();
     while (!view.analyze(ANALYZE_BUDGET)) {
       await nextTask();

@@ -156,6 +156,33 @@ try {
     await page.screenshot({ path: join(artifacts, 'viewer-end.png') });
   });
 
+  await check('load(text, line) makes a line past the first chunk current and shows it', async () => {
+    // 200,000 lines (~2.6 MB): line 150,000 is indexed only after the first paint.
+    const state = await page.evaluate(async () => {
+      const text = Array.from({ length: 200000 }, (_, i) => `row ${i}`).join('\n');
+      await window.testanyViewer.load(text, 150000);
+      await window.testanyViewer.whenReady();
+      await new Promise((r) => requestAnimationFrame(() => r()));
+      const rows = [...document.querySelectorAll('#lines .l.current')];
+      const sc = document.getElementById('scroller').getBoundingClientRect();
+      return {
+        current: window.testanyViewer.state().currentLine,
+        rows: rows.map((r) => {
+          const box = r.getBoundingClientRect();
+          return {
+            line: r.dataset.line,
+            text: r.querySelector('.t').textContent,
+            visible: box.top >= sc.top && box.bottom <= sc.bottom,
+          };
+        }),
+      };
+    });
+    assert.deepEqual(state, {
+      current: 150000,
+      rows: [{ line: '150000', text: 'row 150000', visible: true }],
+    });
+  });
+
   await check('in a VS Code webview: text by postMessage, links posted to the host', async () => {
     const vs = await browser.newPage({ viewport: { width: 1000, height: 600 } });
     vs.on('pageerror', (e) => errors.push(String(e)));
@@ -165,14 +192,29 @@ try {
     });
     await vs.goto(`${server.url}/`);
     await vs.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+    // 400 filler lines first, so the host's `line` (0-based, the failure) needs a scroll.
+    const filler = Array.from({ length: 400 }, (_, i) => `step ${i} ok`);
     const text = [
+      ...filler,
       'Error: expect(received).toBe(expected)',
       '    at Object.<anonymous> (/w/shop/src/cart.test.ts:17:11)',
       '<script>window.__pwned = 9</script>',
     ].join('\n');
-    await vs.evaluate((t) => window.postMessage({ type: 'load', text: t }, '*'), text);
-    await vs.waitForSelector('#lines .l[data-line="1"] .loc');
-    await vs.click('#lines .l[data-line="1"] .loc');
+    await vs.evaluate(
+      (t) => window.postMessage({ type: 'load', title: 'cart', text: t, line: 401 }, '*'),
+      text,
+    );
+    await vs.waitForSelector('#lines .l.current');
+    const current = await vs.$$eval('#lines .l.current', (rows) =>
+      rows.map((r) => {
+        const box = r.getBoundingClientRect();
+        const sc = document.getElementById('scroller').getBoundingClientRect();
+        return { line: r.dataset.line, visible: box.top >= sc.top && box.bottom <= sc.bottom };
+      }),
+    );
+    assert.deepEqual(current, [{ line: '401', visible: true }]);
+    assert.equal(await vs.evaluate(() => window.testanyViewer.state().currentLine), 401);
+    await vs.click('#lines .l[data-line="401"] .loc');
     const posted = await vs.evaluate(() => window.__posted.filter((m) => m.type === 'openLocation'));
     assert.deepEqual(posted, [{ type: 'openLocation', path: '/w/shop/src/cart.test.ts', line: 17, column: 11 }]);
     assert.equal(await vs.evaluate(() => window.__pwned ?? null), null);
