@@ -313,7 +313,8 @@ fn executions_show_and_refresh() {
     assert_eq!(v["trigger"], "GATEKEEPER");
     assert_eq!(v["duration_ms"], 31500);
     assert_eq!(v["cases"][1]["case_key"], "B7E4C2A9");
-    assert_eq!(v["cases"][1]["result"], "FAILED");
+    assert_eq!(v["cases"][4]["case_key"], "E5B1C7D3");
+    assert_eq!(v["cases"][4]["result"], "FAILED");
     assert_eq!(
         v["cases"][1]["error"],
         "tests/test_cart.py:20: AssertionError: assert 24.3 == 27.0"
@@ -405,21 +406,25 @@ fn run_starts_an_execution_and_run_wait_reports_it() {
     let v = json(&out.stdout);
     assert_eq!(v["key"], "SHP-0601-0000E");
     assert_eq!(v["status"], "COMPLETED");
-    let failed = v["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|c| c["result"] == "FAILED" || c["result"] == "ERROR");
-    assert_eq!(out.code, if failed { 1 } else { 0 }, "{out:?}");
+    // The scenario's outcomes are scripted per run: this one fails (exit 1).
+    assert_eq!(v["result"], "FAILED");
+    assert_eq!(v["cases"][4]["case_key"], "E5B1C7D3");
+    assert_eq!(v["cases"][4]["result"], "FAILED");
+    assert_eq!(out.code, 1, "{out:?}");
 
     let out = env.run(&["run", "SHP-0601", "--wait", "--interval", "0.1"]);
+    assert_eq!(out.code, 1, "{out:?}");
     assert!(
         out.stdout
-            .starts_with("started SHP-0601-0000F\nSHP-0601-0000F "),
+            .starts_with("started SHP-0601-0000F\nSHP-0601-0000F FAILED\n"),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("COMPLETED"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("\n  status    COMPLETED\n"),
+        "{}",
+        out.stdout
+    );
 }
 
 // ---------------------------------------------------------------- pipeline, health

@@ -11,6 +11,8 @@ mod poller;
 mod progress;
 mod project;
 mod publish;
+#[cfg(test)]
+mod regression;
 mod server;
 mod state;
 mod workspace;

@@ -71,6 +71,8 @@ pub struct Inner {
     /// settings later does not erase its initializationOptions).
     pub settings: [serde_json::Value; 2],
     pub token: Option<Secret>,
+    /// `TESTANY_OPERATOR` (an e-mail): redacted like the token.
+    pub operator: Option<Secret>,
     pub documents: HashMap<Uri, Document>,
     /// Keyed by the config file path (or the folder root for env-only configs).
     pub projects: BTreeMap<PathBuf, Project>,
@@ -119,10 +121,18 @@ pub struct State {
 impl State {
     pub fn new(client: Client, options: Options) -> Self {
         let slots = options.log_concurrency.max(1);
+        let inner = Inner {
+            operator: options
+                .env
+                .get("TESTANY_OPERATOR")
+                .filter(|v| !v.is_empty())
+                .map(|v| Secret::new(v.clone())),
+            ..Inner::default()
+        };
         State {
             client,
             options,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(inner),
             publish_wake: Notify::new(),
             resolved: Notify::new(),
             log_files: Mutex::new(HashMap::new()),
@@ -166,10 +176,29 @@ impl State {
 /// that reach the editor or the log).
 pub fn redact(text: &str, inner: &Inner) -> String {
     let mut out = text.to_owned();
-    if let Some(t) = &inner.token
-        && !t.is_empty()
-    {
-        out = out.replace(t.expose(), "[redacted]");
+    for secret in [&inner.token, &inner.operator].into_iter().flatten() {
+        if !secret.is_empty() {
+            out = out.replace(secret.expose(), "[redacted]");
+        }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_removes_the_token_and_the_operator() {
+        let inner = Inner {
+            token: Some(Secret::new("tok-123".to_owned())),
+            operator: Some(Secret::new("ops@acme.test".to_owned())),
+            ..Inner::default()
+        };
+        assert_eq!(
+            redact("401 for tok-123 as ops@acme.test (tok-123)", &inner),
+            "401 for [redacted] as [redacted] ([redacted])"
+        );
+        assert_eq!(redact("plain", &Inner::default()), "plain");
+    }
 }

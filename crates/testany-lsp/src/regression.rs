@@ -1,0 +1,299 @@
+//! Handler-level regression tests: untrusted editor input (positions past the end,
+//! ranges in bad order, huge numbers, malformed command arguments) must never panic
+//! the server. Small fixtures on disk, handlers called directly (tombi style).
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tower_lsp_server::jsonrpc::ErrorCode;
+use tower_lsp_server::ls_types::*;
+
+use crate::handler;
+use crate::state::{Options, State};
+
+/// A state with a client whose socket is gone (notifications go nowhere).
+fn state(cache_dir: &Path) -> Arc<State> {
+    let options = Options {
+        env: Default::default(),
+        cache_dir: cache_dir.to_path_buf(),
+        debounce: Duration::from_millis(1),
+        log_concurrency: 1,
+    };
+    let mut out = None;
+    let (_service, _socket) = tower_lsp_server::LspService::new(|client| {
+        out = Some(Arc::new(State::new(client.clone(), options.clone())));
+        crate::Backend::new(client, options.clone())
+    });
+    out.expect("LspService::new calls its init")
+}
+
+/// A temporary project: testany.toml (service unreachable) and one file.
+fn project(name: &str, file: &str, text: &str) -> PathBuf {
+    let root = std::env::temp_dir().join(format!(
+        "testany-lsp-regression-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("testany.toml"),
+        "url = \"http://127.0.0.1:9/api/v2/mcp/\"\nworkspace = \"SHP\"\npipelines = [\"SHP-1\"]\n",
+    )
+    .unwrap();
+    std::fs::write(root.join(file), text).unwrap();
+    root
+}
+
+fn uri_of(path: &Path) -> Uri {
+    Uri::from_file_path(path).unwrap()
+}
+
+async fn open(state: &Arc<State>, uri: &Uri, text: &str) {
+    handler::did_open::handle(
+        state,
+        DidOpenTextDocumentParams {
+            text_document: TextDocumentItem::new(uri.clone(), "python".into(), 1, text.into()),
+        },
+    )
+    .await;
+}
+
+fn hover_at(state: &State, uri: &Uri, line: u32, character: u32) -> Option<Hover> {
+    handler::hover::handle(
+        state,
+        HoverParams {
+            text_document_position_params: TextDocumentPositionParams::new(
+                TextDocumentIdentifier::new(uri.clone()),
+                Position::new(line, character),
+            ),
+            work_done_progress_params: Default::default(),
+        },
+    )
+}
+
+fn lenses(state: &State, uri: &Uri) -> Vec<(u32, String)> {
+    handler::code_lens::handle(
+        state,
+        CodeLensParams {
+            text_document: TextDocumentIdentifier::new(uri.clone()),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        },
+    )
+    .unwrap_or_default()
+    .into_iter()
+    .map(|l| {
+        (
+            l.range.start.line,
+            l.command.map(|c| c.command).unwrap_or_default(),
+        )
+    })
+    .collect()
+}
+
+async fn execute(
+    state: &Arc<State>,
+    command: &str,
+    arguments: Vec<Value>,
+) -> tower_lsp_server::jsonrpc::Result<Option<Value>> {
+    handler::execute_command::handle(
+        state,
+        ExecuteCommandParams {
+            command: command.into(),
+            arguments,
+            work_done_progress_params: Default::default(),
+        },
+    )
+    .await
+}
+
+/// (start line, start character, end line, end character)
+type Span = (u32, u32, u32, u32);
+
+const TEXT: &str = "# testany: A1B2C3D4 😀漢\ndef test_x():\n    pass\n";
+
+#[tokio::test]
+async fn positions_past_the_end_and_reversed_ranges_do_not_panic() {
+    let root = project("positions", "t.py", TEXT);
+    let st = state(&root.join(".cache"));
+    let uri = uri_of(&root.join("t.py"));
+    open(&st, &uri, TEXT).await;
+    assert_eq!(lenses(&st, &uri).len(), 1, "one marker, one lens");
+
+    for (line, character) in [(0, u32::MAX), (u32::MAX, 0), (u32::MAX, u32::MAX), (3, 1)] {
+        assert!(
+            hover_at(&st, &uri, line, character).is_none(),
+            "{line}:{character}"
+        );
+    }
+
+    // (range, text, expected document)
+    let edits: [(Span, &str, &str); 4] = [
+        // Reversed range: treated as start..end.
+        (
+            (1, 5, 1, 4),
+            "",
+            "# testany: A1B2C3D4 😀漢\ndef est_x():\n    pass\n",
+        ),
+        // Past the end on both sides: appends.
+        (
+            (u32::MAX, u32::MAX, 99, 0),
+            "#",
+            "# testany: A1B2C3D4 😀漢\ndef est_x():\n    pass\n#",
+        ),
+        // Inside the emoji's surrogate pair (UTF-16 column 21): snaps to its start.
+        (
+            (0, 21, 0, 21),
+            "x",
+            "# testany: A1B2C3D4 x😀漢\ndef est_x():\n    pass\n#",
+        ),
+        // Start past the end, end in the document: the tail goes.
+        (
+            (u32::MAX, 0, 2, 0),
+            "",
+            "# testany: A1B2C3D4 x😀漢\ndef est_x():\n",
+        ),
+    ];
+    for (version, ((l0, c0, l1, c1), text, want)) in (2..).zip(edits) {
+        handler::did_change::handle(
+            &st,
+            DidChangeTextDocumentParams {
+                text_document: VersionedTextDocumentIdentifier::new(uri.clone(), version),
+                content_changes: vec![TextDocumentContentChangeEvent {
+                    range: Some(Range::new(Position::new(l0, c0), Position::new(l1, c1))),
+                    range_length: None,
+                    text: text.into(),
+                }],
+            },
+        );
+        let doc = st.lock().documents.get(&uri).map(|d| d.text.clone());
+        assert_eq!(doc.as_deref(), Some(want), "edit {version}");
+        assert_eq!(
+            lenses(&st, &uri),
+            vec![(0, String::new())],
+            "edit {version}"
+        );
+    }
+    st.lock().shutdown = true;
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[tokio::test]
+async fn a_change_or_hover_for_an_unknown_document_is_ignored() {
+    let st = state(&std::env::temp_dir());
+    let uri = Uri::from_str("file:///nowhere/x.py").unwrap();
+    handler::did_change::handle(
+        &st,
+        DidChangeTextDocumentParams {
+            text_document: VersionedTextDocumentIdentifier::new(uri.clone(), i32::MAX),
+            content_changes: vec![TextDocumentContentChangeEvent {
+                range: Some(Range::new(Position::new(9, 9), Position::new(0, 0))),
+                range_length: Some(u32::MAX),
+                text: "x".into(),
+            }],
+        },
+    );
+    assert!(st.lock().documents.is_empty());
+    assert!(hover_at(&st, &uri, 0, 0).is_none());
+    assert!(lenses(&st, &uri).is_empty());
+}
+
+#[tokio::test]
+async fn malformed_command_arguments_are_invalid_params() {
+    let st = state(&std::env::temp_dir());
+    // (command, arguments)
+    let cases: Vec<(&str, Vec<Value>)> = vec![
+        ("testany.openLog", vec![]),
+        ("testany.openLog", vec![json!("SHP-1-1")]),
+        (
+            "testany.openLog",
+            vec![json!({"execution": 5, "caseIndex": 0})],
+        ),
+        (
+            "testany.openLog",
+            vec![json!({"execution": "SHP-1-1", "caseIndex": -1})],
+        ),
+        (
+            "testany.openLog",
+            vec![json!({"execution": "SHP-1-1", "caseIndex": 1e300})],
+        ),
+        ("testany.openLog", vec![json!({"execution": "SHP-1-1"})]),
+        ("testany.showExecution", vec![json!([1, 2])]),
+        ("testany.refreshExecution", vec![json!(null)]),
+        ("testany.runPipeline", vec![json!({"pipeline": null})]),
+        ("testany.recentFailures", vec![json!({"days": -3})]),
+        ("testany.recentFailures", vec![json!({"days": 1e20})]),
+        (
+            "testany.pipelineHealth",
+            vec![json!({"pipeline": "SHP-1", "days": "x"})],
+        ),
+        ("testany.nope", vec![]),
+    ];
+    for (command, arguments) in cases {
+        let got = execute(&st, command, arguments.clone()).await;
+        let code = got.as_ref().err().map(|e| e.code);
+        assert_eq!(
+            code,
+            Some(ErrorCode::InvalidParams),
+            "{command} {arguments:?}: {got:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn commands_without_a_configuration_say_so() {
+    let st = state(&std::env::temp_dir());
+    // (command, argument): well-formed, but no project serves them.
+    let cases = [
+        (
+            "testany.openLog",
+            json!({"execution": "../../etc-1", "caseIndex": usize::MAX}),
+        ),
+        ("testany.showExecution", json!({"execution": "SHP-1-1"})),
+        ("testany.refreshExecution", json!({"execution": ""})),
+        ("testany.runPipeline", json!({"pipeline": "SHP-1"})),
+        (
+            "testany.pipelineHealth",
+            json!({"pipeline": "SHP-1", "days": u32::MAX}),
+        ),
+    ];
+    for (command, argument) in cases {
+        let got = execute(&st, command, vec![argument]).await;
+        let code = got.as_ref().err().map(|e| e.code);
+        assert_eq!(
+            code,
+            Some(ErrorCode::ServerError(-32001)),
+            "{command}: {got:?}"
+        );
+    }
+    // recentFailures has nothing to report, whatever the window.
+    let got = execute(
+        &st,
+        "testany.recentFailures",
+        vec![json!({"days": u32::MAX})],
+    )
+    .await;
+    assert_eq!(got.ok().flatten(), Some(json!([])));
+}
+
+#[tokio::test]
+async fn documents_outside_any_project_get_nothing() {
+    let st = state(&std::env::temp_dir());
+    // (URI, text): not a file, a path that is not UTF-8, a file with no testany.toml.
+    let cases = [
+        ("untitled:Untitled-1", TEXT),
+        ("file:///nowhere/%FF%FE.py", TEXT),
+        ("file:///nowhere/x.py", "\u{feff}# testany: \r\r\n\u{2028}"),
+    ];
+    for (uri, text) in cases {
+        let uri = Uri::from_str(uri).unwrap();
+        open(&st, &uri, text).await;
+        assert!(lenses(&st, &uri).is_empty(), "{uri:?}");
+        assert!(hover_at(&st, &uri, 0, 12).is_none(), "{uri:?}");
+        let project = st.lock().documents.get(&uri).map(|d| d.project.clone());
+        assert_eq!(project, Some(None), "{uri:?}");
+    }
+}
