@@ -91,12 +91,29 @@ fn init_tracing() {
         .with_env_filter(
             // Libraries that dump whole messages at trace (LSP initializationOptions carry
             // the token) are held at debug whatever the user asks for.
-            tracing_subscriber::EnvFilter::try_new(format!(
-                "{filter},tower_lsp_server=debug,hyper=debug,hyper_util=debug,reqwest=debug"
-            ))
-            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+            tracing_subscriber::EnvFilter::try_new(format!("{},{HELD}", without_held(&filter)))
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
         .try_init();
+}
+
+/// Crates that log whole protocol messages or headers at trace, held at debug.
+const HELD: &str = "tower_lsp_server=debug,hyper=debug,hyper_util=debug,reqwest=debug,h2=debug";
+
+/// The user's directives minus any that name a held crate (or one of its modules), so
+/// `tower_lsp_server::service=trace` cannot outrank the hold by being more specific.
+fn without_held(filter: &str) -> String {
+    const CRATES: [&str; 5] = ["tower_lsp_server", "hyper", "hyper_util", "reqwest", "h2"];
+    filter
+        .split(',')
+        .filter(|directive| {
+            let target = directive.split(['=', '[']).next().unwrap_or("").trim();
+            !CRATES
+                .iter()
+                .any(|c| target == *c || target.starts_with(&format!("{c}::")))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[cfg(test)]
@@ -144,5 +161,16 @@ mod tests {
         ] {
             assert!(Cli::try_parse_from(bad).is_err());
         }
+    }
+
+    #[test]
+    fn held_crates_cannot_be_raised_by_the_user() {
+        assert_eq!(
+            super::without_held(
+                "trace,tower_lsp_server::service=trace,hyper=trace,testany_lsp=debug,h2[x]=trace"
+            ),
+            "trace,testany_lsp=debug"
+        );
+        assert_eq!(super::without_held("debug"), "debug");
     }
 }
