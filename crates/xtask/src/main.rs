@@ -233,6 +233,26 @@ fn ensure_wasm_target() -> Result<()> {
     step("install wasm32 target", cmd)
 }
 
+/// npm in `dir`; never lets a package download a browser of its own.
+fn npm_in(dir: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("npm");
+    cmd.args(args)
+        .current_dir(dir)
+        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+    cmd
+}
+
+/// A tool from `dir`'s node_modules (never fetched by npx).
+fn npx_in(dir: &str, tool: &str) -> Command {
+    let mut cmd = Command::new("npx");
+    cmd.args(["--no-install", tool]).current_dir(dir);
+    cmd
+}
+
+fn absolute(path: &Path) -> Result<PathBuf> {
+    std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+}
+
 fn cargo(args: &[&str]) -> Command {
     let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.args(args);

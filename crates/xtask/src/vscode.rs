@@ -7,12 +7,12 @@
 //! `--ignore-scripts` and `PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1`: no tool downloads a
 //! browser or a VS Code build; the e2e test drives Debian's /usr/bin/chromium.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::{cargo, step};
+use super::{absolute, cargo, step};
 
 const EXT_DIR: &str = "editors/vscode";
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -164,27 +164,16 @@ fn ensure_chromium() -> Result<()> {
     )
 }
 
-fn npm(args: &[&str]) -> Command {
-    let mut cmd = Command::new("npm");
-    cmd.args(args)
-        .current_dir(EXT_DIR)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    cmd
-}
-
 fn node(args: &[&str]) -> Command {
     let mut cmd = Command::new("node");
     cmd.args(args).current_dir(EXT_DIR);
     cmd
 }
 
-/// A tool from editors/vscode/node_modules (never fetched by npx).
-fn npx(tool: &str) -> Command {
-    let mut cmd = Command::new("npx");
-    cmd.args(["--no-install", tool]).current_dir(EXT_DIR);
-    cmd
+fn npm(args: &[&str]) -> Command {
+    super::npm_in(EXT_DIR, args)
 }
 
-fn absolute(path: &Path) -> Result<PathBuf> {
-    std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+fn npx(tool: &str) -> Command {
+    super::npx_in(EXT_DIR, tool)
 }

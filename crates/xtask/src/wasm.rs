@@ -8,12 +8,12 @@
 //! library), and the webview's npm packages (esbuild, typescript, playwright-core,
 //! binaryen for `wasm-opt`). No tool downloads a browser of its own.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::{cargo, ensure_wasm_target, step};
+use super::{absolute, cargo, ensure_wasm_target, step};
 
 /// wasm-bindgen's output (`testany_wasm.js`, `.d.ts`, `testany_wasm_bg.wasm`) for the
 /// viewer; the webview's `build.mjs` reads it from here.
@@ -122,22 +122,7 @@ pub fn test() -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     let emulator = start_emulator()?;
-    let mut cmd = cargo(&[
-        "test",
-        "--package",
-        "testany-wasm",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--locked",
-    ]);
-    cmd.env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    )
-    .env("CHROMEDRIVER", CHROMEDRIVER)
-    .env("TESTANY_MOCK_URL", &emulator.json_url)
-    .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url);
-    step("testany-wasm in headless Chromium", cmd)?;
+    chromium_test("testany-wasm", &[], &emulator)?;
     drop(emulator);
     // The tests just compiled the full facade for wasm32; only the viewer ships.
     build_viewer()?;
@@ -155,24 +140,29 @@ pub fn client_browser_test() -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     let emulator = start_emulator()?;
+    chromium_test("testany-client", &["--test", "browser"], &emulator)
+}
+
+/// `cargo test` of `package` for wasm32 under wasm-bindgen-test-runner in headless
+/// Chromium, with the emulator's URLs in the environment.
+fn chromium_test(package: &str, extra: &[&str], emulator: &Emulator) -> Result<()> {
     let mut cmd = cargo(&[
         "test",
         "--package",
-        "testany-client",
+        package,
         "--target",
         "wasm32-unknown-unknown",
-        "--test",
-        "browser",
         "--locked",
     ]);
-    cmd.env(
-        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-        "wasm-bindgen-test-runner",
-    )
-    .env("CHROMEDRIVER", CHROMEDRIVER)
-    .env("TESTANY_MOCK_URL", &emulator.json_url)
-    .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url);
-    step("testany-client in headless Chromium", cmd)
+    cmd.args(extra)
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("TESTANY_MOCK_URL", &emulator.json_url)
+        .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url);
+    step(&format!("{package} in headless Chromium"), cmd)
 }
 
 /// A running shop emulator (testany-client's `serve_mock` example) in JSON and SSE
@@ -310,27 +300,6 @@ fn ensure_npm_packages() -> Result<()> {
     )
 }
 
-fn npm(args: &[&str]) -> Command {
-    let mut cmd = Command::new("npm");
-    cmd.args(args)
-        .current_dir(WEBVIEW_DIR)
-        .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
-    cmd
-}
-
-/// A tool from the webview's node_modules (never fetched by npx).
-fn npx(tool: &str) -> Command {
-    let mut cmd = Command::new("npx");
-    cmd.args(["--no-install", tool]).current_dir(WEBVIEW_DIR);
-    cmd
-}
-
-fn absolute(path: &Path) -> Result<PathBuf> {
-    std::env::current_dir()
-        .map(|d| d.join(path))
-        .context("cannot read the current directory")
-}
-
 fn file_size(path: &Path) -> Result<u64> {
     Ok(std::fs::metadata(path)
         .with_context(|| format!("{} is missing", path.display()))?
@@ -348,4 +317,12 @@ fn gzip_size(path: &Path) -> Result<u64> {
         bail!("gzip failed on {}", path.display());
     }
     Ok(out.stdout.len() as u64)
+}
+
+fn npm(args: &[&str]) -> Command {
+    super::npm_in(WEBVIEW_DIR, args)
+}
+
+fn npx(tool: &str) -> Command {
+    super::npx_in(WEBVIEW_DIR, tool)
 }
