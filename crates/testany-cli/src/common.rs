@@ -214,22 +214,7 @@ pub fn log_cache_path(execution: &str, case_index: usize) -> PathBuf {
 
 /// [`log_cache_path`] under another cache directory (the demo keeps its own).
 pub fn log_cache_path_in(dir: &Path, execution: &str, case_index: usize) -> PathBuf {
-    let safe: String = execution
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let safe = if safe.trim_matches('.').is_empty() {
-        "_".to_owned()
-    } else {
-        safe
-    };
-    dir.join(safe).join(format!("{case_index}.log"))
+    dir.join(testany_client::cache_relative_path(execution, case_index))
 }
 
 #[cfg(test)]

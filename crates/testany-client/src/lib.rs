@@ -17,7 +17,7 @@ pub use error::{Error, Result};
 pub use filter::ListFilter;
 #[cfg(not(target_arch = "wasm32"))]
 pub use logs::SavedLog;
-pub use logs::{LogText, truncation_notice};
+pub use logs::{LogText, cache_relative_path, truncation_notice};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use testany_core::model::{CaseResult, Execution, ExecutionList, LogSign, Pipeline};

@@ -15,6 +15,28 @@ pub fn truncation_notice(cap: u64) -> String {
     format!("\n[testany: log truncated at {cap} bytes]\n")
 }
 
+/// Where a case's log lives under a cache root: `<execution>/<caseIndex>.log`, the
+/// execution key made one safe path segment (the CLI and the language server share it,
+/// so each finds the other's cached logs).
+pub fn cache_relative_path(execution: &str, case_index: usize) -> std::path::PathBuf {
+    let safe: String = execution
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let safe = if safe.trim_matches('.').is_empty() {
+        "_".to_owned()
+    } else {
+        safe
+    };
+    std::path::Path::new(&safe).join(format!("{case_index}.log"))
+}
+
 /// A log saved to disk.
 #[cfg(not(target_arch = "wasm32"))]
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,26 +14,10 @@ use crate::state::{State, redact};
 
 /// `<cache>/testany/logs/<execution>/<caseIndex>.log`; the key is made path-safe.
 pub fn cache_path(cache_dir: &Path, execution: &str, case_index: usize) -> PathBuf {
-    let safe: String = execution
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let safe = if safe.is_empty() || safe.chars().all(|c| c == '.') {
-        "_".to_owned()
-    } else {
-        safe
-    };
     cache_dir
         .join("testany")
         .join("logs")
-        .join(safe)
-        .join(format!("{case_index}.log"))
+        .join(testany_client::cache_relative_path(execution, case_index))
 }
 
 /// Locations in the error text and the log file (streamed line by line).
