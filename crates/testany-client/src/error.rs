@@ -82,7 +82,9 @@ fn limit_text(ms: u64) -> String {
     } else if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
-        format!("{:.1} s", ms as f64 / 1000.0)
+        // Tenths by integer rounding: float formatting would add ~6 KB to the wasm.
+        let tenths = ms.saturating_add(50) / 100;
+        format!("{}.{} s", tenths / 10, tenths % 10)
     }
 }
 
@@ -165,6 +167,24 @@ mod tests {
         ];
         for (error, message) in table {
             assert_eq!(error.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn limits_round_to_tenths() {
+        let table = [
+            (0, "0 ms"),
+            (999, "999 ms"),
+            (1000, "1 s"),
+            (1040, "1.0 s"),
+            (1050, "1.1 s"),
+            (1960, "2.0 s"),
+            (30_000, "30 s"),
+            (90_250, "90.3 s"),
+            (u64::MAX, "18446744073709551.6 s"),
+        ];
+        for (ms, text) in table {
+            assert_eq!(limit_text(ms), text, "{ms}");
         }
     }
 }

@@ -63,7 +63,7 @@ fn start_cmp(execution: &Execution, bound: &str) -> Option<std::cmp::Ordering> {
         let day = started.to_string();
         return Some(day.get(..10)?.cmp(bound));
     }
-    let bound: jiff::Timestamp = bound.parse().ok()?;
+    let bound = testany_core::model::parse_rfc3339(bound)?;
     Some(started.cmp(&bound))
 }
 
@@ -207,6 +207,24 @@ mod tests {
                 },
                 vec![Arg::ExeStartTimeFrom],
                 vec!["C", "D"],
+            ),
+            // An offset is read (18:00+08:00 is 10:00Z); B starts exactly then.
+            (
+                ListFilter {
+                    exe_start_time_to: Some("2026-11-22T18:00:00+08:00".into()),
+                    ..Default::default()
+                },
+                vec![Arg::ExeStartTimeTo],
+                vec!["A", "B", "D"],
+            ),
+            // A bound that is not a timestamp drops nothing.
+            (
+                ListFilter {
+                    exe_start_time_from: Some("yesterday".into()),
+                    ..Default::default()
+                },
+                vec![Arg::ExeStartTimeFrom],
+                vec!["A", "B", "C", "D"],
             ),
             // Declared filters are the server's job: nothing is dropped here.
             (

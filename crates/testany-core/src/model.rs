@@ -20,6 +20,7 @@ mod words;
 
 pub use list::ExecutionList;
 pub use log_sign::LogSign;
+pub use parse::parse_rfc3339;
 
 /// Why a JSON value could not become a model value at all.
 ///

@@ -8,58 +8,61 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use js_sys::Promise;
-use serde::Deserialize;
+use serde_json::Value;
 use testany_client::{Client, ClientConfig, ListFilter, Secret};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::fields::Fields;
 use crate::{from_js, to_js};
 
-/// Constructor options; `url` is required.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Options {
-    url: String,
-    token: Option<String>,
-    log_domain: Option<String>,
-    operator_id: Option<String>,
-    request_timeout_ms: Option<u64>,
-    log_cap_bytes: Option<u64>,
+/// `listExecutions` filters (all optional, as the tool takes them), camelCase keys.
+fn list_filter(value: &Value) -> Result<ListFilter, String> {
+    let f = Fields::new(value)?;
+    Ok(ListFilter {
+        workspace: f.string("workspace")?,
+        pipeline_key: f.string("pipelineKey")?,
+        status: f.string("status")?,
+        date_from: f.string("dateFrom")?,
+        date_to: f.string("dateTo")?,
+        triggered_by: f.string("triggeredBy")?,
+        env: f.string("env")?,
+        exe_start_time_from: f.string("exeStartTimeFrom")?,
+        exe_start_time_to: f.string("exeStartTimeTo")?,
+        page: f.u64("page")?,
+        page_size: f.u64("pageSize")?,
+    })
 }
 
-/// `listExecutions` filters (all optional, as the tool takes them).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-struct Filter {
-    workspace: Option<String>,
-    pipeline_key: Option<String>,
-    status: Option<String>,
-    date_from: Option<String>,
-    date_to: Option<String>,
-    triggered_by: Option<String>,
-    env: Option<String>,
-    exe_start_time_from: Option<String>,
-    exe_start_time_to: Option<String>,
-    page: Option<u64>,
-    page_size: Option<u64>,
-}
-
-impl From<Filter> for ListFilter {
-    fn from(f: Filter) -> Self {
-        ListFilter {
-            workspace: f.workspace,
-            pipeline_key: f.pipeline_key,
-            status: f.status,
-            date_from: f.date_from,
-            date_to: f.date_to,
-            triggered_by: f.triggered_by,
-            env: f.env,
-            exe_start_time_from: f.exe_start_time_from,
-            exe_start_time_to: f.exe_start_time_to,
-            page: f.page,
-            page_size: f.page_size,
+/// Constructor options `{url, token, logDomain, operatorId, requestTimeoutMs,
+/// logCapBytes}`; `url` is required. Errors are whole sentences.
+fn client_config(value: &Value) -> Result<ClientConfig, String> {
+    let read = || -> Result<_, String> {
+        let f = Fields::new(value)?;
+        let url = f.string("url")?.unwrap_or_default();
+        let mut config = ClientConfig::new(url);
+        config.token = f
+            .string("token")?
+            .filter(|t| !t.is_empty())
+            .map(Secret::new);
+        config.operator_id = f
+            .string("operatorId")?
+            .filter(|t| !t.is_empty())
+            .map(Secret::new);
+        config.log_domain = f.string("logDomain")?;
+        if let Some(ms) = f.u64("requestTimeoutMs")? {
+            config.request_timeout = Duration::from_millis(ms);
         }
+        if let Some(cap) = f.u64("logCapBytes")? {
+            config.log_cap_bytes = cap;
+        }
+        Ok(config)
+    };
+    let config = read().map_err(|e| format!("invalid client options: {e}"))?;
+    if config.url.trim().is_empty() {
+        return Err("the client needs the service `url`".into());
     }
+    Ok(config)
 }
 
 /// The log text of a case, as `fetchLogText` resolves it.
@@ -85,24 +88,7 @@ impl TestanyClient {
     /// `new TestanyClient({url, token, logDomain, operatorId, requestTimeoutMs, logCapBytes})`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: JsValue) -> Result<TestanyClient, JsError> {
-        let options: Options = serde_json::from_value(from_js(options)?)
-            .map_err(|e| JsError::new(&format!("invalid client options: {e}")))?;
-        if options.url.trim().is_empty() {
-            return Err(JsError::new("the client needs the service `url`"));
-        }
-        let mut config = ClientConfig::new(options.url);
-        config.token = options.token.filter(|t| !t.is_empty()).map(Secret::new);
-        config.operator_id = options
-            .operator_id
-            .filter(|t| !t.is_empty())
-            .map(Secret::new);
-        config.log_domain = options.log_domain;
-        if let Some(ms) = options.request_timeout_ms {
-            config.request_timeout = Duration::from_millis(ms);
-        }
-        if let Some(cap) = options.log_cap_bytes {
-            config.log_cap_bytes = cap;
-        }
+        let config = client_config(&from_js(options)?).map_err(|e| JsError::new(&e))?;
         let client = Client::new(config).map_err(|e| JsError::new(&e.to_string()))?;
         Ok(TestanyClient {
             inner: Rc::new(client),
@@ -114,15 +100,13 @@ impl TestanyClient {
     pub fn list_executions(&self, filter: JsValue) -> Promise {
         let client = self.inner.clone();
         future_to_promise(async move {
-            let filter: Filter = if filter.is_undefined() || filter.is_null() {
-                Filter::default()
+            let filter = if filter.is_undefined() || filter.is_null() {
+                ListFilter::default()
             } else {
-                serde_json::from_value(from_js(filter).map_err(JsValue::from)?).map_err(js_err)?
+                list_filter(&from_js(filter).map_err(JsValue::from)?)
+                    .map_err(|e| js_err(format!("invalid filter: {e}")))?
             };
-            let list = client
-                .list_executions(&filter.into())
-                .await
-                .map_err(js_err)?;
+            let list = client.list_executions(&filter).await.map_err(js_err)?;
             Ok(to_js(&list)?)
         })
     }

@@ -5,7 +5,10 @@
 mod client;
 #[cfg(all(feature = "client", target_arch = "wasm32"))]
 pub use client::TestanyClient;
+#[cfg(feature = "model")]
+mod fields;
 pub mod log;
+mod pattern;
 #[cfg(feature = "model")]
 pub mod plan;
 
@@ -183,10 +186,10 @@ pub fn plan_lenses(
         _ => return Err(JsError::new("executions must be an array")),
     };
     let execs = plan::executions(&values).map_err(|e| JsError::new(&e.0))?;
-    let options: plan::PlanOptions = if options.is_undefined() || options.is_null() {
+    let options = if options.is_undefined() || options.is_null() {
         plan::PlanOptions::default()
     } else {
-        serde_json::from_value(from_js(options)?)
+        plan::PlanOptions::from_json(&from_js(options)?)
             .map_err(|e| JsError::new(&format!("invalid options: {e}")))?
     };
     to_js(&plan::plan_lenses(

@@ -260,7 +260,8 @@ impl Log {
     }
 
     /// 0-based lines whose text (escapes removed) contains `pattern`, or matches it as a
-    /// regular expression (regex-lite syntax). An empty pattern matches nothing.
+    /// regular expression ([`crate::pattern`]: the browser's `RegExp` in wasm). An empty
+    /// pattern matches nothing.
     pub fn search(&self, pattern: &str, regex: bool) -> Result<Vec<u32>, SearchError> {
         self.search_range(pattern, regex, 0, self.line_count())
     }
@@ -281,8 +282,7 @@ impl Log {
             return Ok(Vec::new());
         }
         let matcher: Box<dyn Fn(&str) -> bool> = if regex {
-            let re =
-                regex_lite::Regex::new(pattern).map_err(|e| SearchError::Invalid(e.to_string()))?;
+            let re = crate::pattern::Regex::new(pattern).map_err(SearchError::Invalid)?;
             Box::new(move |line: &str| re.is_match(line))
         } else {
             let finder = memchr::memmem::Finder::new(pattern.as_bytes()).into_owned();

@@ -4,15 +4,13 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use serde::Deserialize;
 use serde_json::Value;
 use testany_core::markers::{self, Encoding};
 use testany_core::model::Execution;
 use testany_core::plan::{self, Plan, PlanInput};
 
 /// Options of `planLenses`; every field may be left out.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
+#[derive(Debug, Default, PartialEq)]
 pub struct PlanOptions {
     /// URI of the document (for related information); default `untitled:document`.
     pub uri: Option<String>,
@@ -27,6 +25,24 @@ pub struct PlanOptions {
     pub stale: bool,
     /// Clock in epoch milliseconds; the page passes `Date.now()` when absent.
     pub now_ms: Option<f64>,
+}
+
+impl PlanOptions {
+    /// The options object as JavaScript passes it (camelCase keys; `null` = absent).
+    pub fn from_json(value: &Value) -> Result<Self, String> {
+        let f = crate::fields::Fields::new(value)?;
+        Ok(PlanOptions {
+            uri: f.string("uri")?,
+            path: f.string("path")?,
+            mapping: f.string_map("mapping")?,
+            encoding: f.string("encoding")?,
+            history: f
+                .u64("history")?
+                .map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            stale: f.bool("stale")?,
+            now_ms: f.f64("nowMs")?,
+        })
+    }
 }
 
 /// Why planning could not start.

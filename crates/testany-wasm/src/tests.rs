@@ -314,3 +314,67 @@ fn plan_lenses_from_raw_executions() {
         "execution 0: expected an execution as a JSON object, found a number"
     );
 }
+
+#[cfg(feature = "model")]
+#[test]
+fn plan_options_are_read_field_by_field() {
+    use serde_json::json;
+    let full = json!({
+        "uri": "file:///w/a.py",
+        "path": "a.py",
+        "mapping": {"CART01": "tests/cart.py"},
+        "encoding": "utf-8",
+        "history": 3,
+        "stale": true,
+        "nowMs": 1.5e12,
+        "unknown": [1, 2]
+    });
+    assert_eq!(
+        PlanOptions::from_json(&full),
+        Ok(PlanOptions {
+            uri: Some("file:///w/a.py".into()),
+            path: Some("a.py".into()),
+            mapping: [("CART01".to_string(), "tests/cart.py".to_string())].into(),
+            encoding: Some("utf-8".into()),
+            history: Some(3),
+            stale: true,
+            now_ms: Some(1.5e12),
+        })
+    );
+    // `null` is absent, as an omitted key.
+    let nulls = json!({"uri": null, "mapping": null, "stale": null, "nowMs": null});
+    assert_eq!(PlanOptions::from_json(&nulls), Ok(PlanOptions::default()));
+    assert_eq!(
+        PlanOptions::from_json(&json!(null)),
+        Ok(PlanOptions::default())
+    );
+    let errors: &[(serde_json::Value, &str)] = &[
+        (json!([]), "expected an object of options"),
+        (json!({"uri": 3}), "`uri` must be a string"),
+        (
+            json!({"history": -1}),
+            "`history` must be a whole number of 0 or more",
+        ),
+        (
+            json!({"history": 2.5}),
+            "`history` must be a whole number of 0 or more",
+        ),
+        (json!({"stale": "yes"}), "`stale` must be true or false"),
+        (json!({"nowMs": "now"}), "`nowMs` must be a number"),
+        (
+            json!({"mapping": ["a"]}),
+            "`mapping` must be an object of strings",
+        ),
+        (json!({"mapping": {"K": 1}}), "`mapping.K` must be a string"),
+    ];
+    for (value, want) in errors {
+        assert_eq!(
+            PlanOptions::from_json(value)
+                .as_ref()
+                .err()
+                .map(String::as_str),
+            Some(*want),
+            "{value}"
+        );
+    }
+}

@@ -26,9 +26,9 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Size budget of the optimised `.wasm`, gzipped (issue 8): the viewer's build meets it.
 const GZIP_BUDGET: u64 = 150 * 1024;
 /// Ceiling for the full facade (what the VS Code web extension ships): measured at
-/// 239,363 bytes on 2026-11-26 (docs/benchmarks.md) and held there so it cannot grow
+/// 202,786 bytes on 2026-11-26 (docs/benchmarks.md), plus ~2%, so it cannot grow
 /// unnoticed. The issue's 150 KB is not met yet (testany-wasm's README says why).
-const FULL_GZIP_BUDGET: u64 = 240 * 1024;
+const FULL_GZIP_BUDGET: u64 = 202 * 1024;
 
 /// The viewer's wasm (LogView only, 150 KB budget) into `target/wasm-pkg/` and its
 /// page into `editors/vscode/webview/dist/`, then the full facade (plus parseExecution,

@@ -260,16 +260,42 @@ pub fn parse_timestamp(raw: &str) -> Option<Timestamp> {
     if s.is_empty() {
         return None;
     }
-    if let Ok(ts) = s.parse::<Timestamp>() {
+    if let Some(ts) = parse_rfc3339(s) {
         return Some(ts);
     }
-    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
-        return jiff::tz::TimeZone::UTC.to_timestamp(dt).ok();
+    // A civil date-time (no offset) is UTC: the same parser with `Z` appended.
+    if s.ends_with(|c: char| c.is_ascii_digit())
+        && let Some(ts) = parse_rfc3339(&format!("{s}Z"))
+    {
+        return Some(ts);
     }
     if s.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
         return s.parse::<i64>().ok().and_then(epoch);
     }
     None
+}
+
+/// RFC 3339 text (`2024-01-15T10:00:00Z`, `…+08:00`, fractions) as a timestamp.
+///
+/// The `time` crate parses it rather than jiff's Temporal parser: that one links every
+/// jiff error message into the wasm build (~37 KB gzipped, issue 8).
+pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
+    use time::format_description::well_known::Rfc3339;
+    // `time` takes any byte between date and time; jiff (used before) took `T`, `t`, ` `.
+    if !matches!(s.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    // A leap second `:60` reads as `:59` with its fraction, as jiff read it (`time`
+    // would make it `:59.999999999`).
+    let leap;
+    let s = if s.get(16..19) == Some(":60") {
+        leap = format!("{}59{}", &s[..17], &s[19..]);
+        leap.as_str()
+    } else {
+        s
+    };
+    let t = time::OffsetDateTime::parse(s, &Rfc3339).ok()?;
+    Timestamp::from_nanosecond(t.unix_timestamp_nanos()).ok()
 }
 
 /// A status field's value: a word (synonyms folded) or, for numbers, the number as
@@ -582,4 +608,55 @@ fn pipeline_from(value: &Value, unwrap_depth: u8) -> Result<Pipeline, ModelError
         environment: lookup(obj, names::ENVIRONMENT, as_label),
         cases,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Option<Timestamp> {
+        Some(s.parse().unwrap())
+    }
+
+    /// The forms `time`'s RFC 3339 parser reads, checked against jiff's own reading.
+    #[test]
+    fn timestamp_forms() {
+        let table = [
+            ("2024-01-15T10:00:00Z", ts("2024-01-15T10:00:00Z")),
+            ("2024-01-15t10:00:00z", ts("2024-01-15T10:00:00Z")),
+            (" 2024-01-15T10:00:00Z ", ts("2024-01-15T10:00:00Z")),
+            ("2024-01-15 10:00:00Z", ts("2024-01-15T10:00:00Z")),
+            ("2024-01-15T18:00:00+08:00", ts("2024-01-15T10:00:00Z")),
+            ("2024-01-15T05:30:00-04:30", ts("2024-01-15T10:00:00Z")),
+            (
+                "2024-01-15T10:00:00.123456789Z",
+                ts("2024-01-15T10:00:00.123456789Z"),
+            ),
+            ("2024-01-15T10:00:00.5+00:00", ts("2024-01-15T10:00:00.5Z")),
+            ("2024-01-15 10:00:00", ts("2024-01-15T10:00:00Z")),
+            ("2024-01-15T10:00:00.250", ts("2024-01-15T10:00:00.25Z")),
+            ("1705312800000", ts("2024-01-15T10:00:00Z")),
+            ("1705312800", ts("2024-01-15T10:00:00Z")),
+            ("2024-02-30T10:00:00Z", None),
+            ("2024-01-15T24:00:00Z", None),
+            ("2024-01-15T10:00:00+24:00", None),
+            ("2024-01-15T10:00:00Zjunk", None),
+            ("2024-01-15T10:00:00+08:00Z", None),
+            ("2024-01-15x10:00:00Z", None),
+            ("2016-12-31T23:59:60Z", ts("2016-12-31T23:59:59Z")),
+            ("2016-12-31T23:59:60.5Z", ts("2016-12-31T23:59:59.5Z")),
+            ("2024-01-15T10:00:60+01:00", ts("2024-01-15T09:00:59Z")),
+            ("2024-01-15T10:00Z", None),
+            ("2024-01-15T10:00:00+0800", None),
+            ("é", None),
+            ("2024-01-15T10:00:6é", None),
+            ("not a time", None),
+            ("", None),
+        ];
+        for (text, expected) in table {
+            assert_eq!(parse_timestamp(text), expected, "{text:?}");
+        }
+        assert_eq!(parse_rfc3339("2024-01-15 10:00:00"), None);
+        assert_eq!(parse_rfc3339("1705312800"), None);
+    }
 }
