@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::Value;
+use testany_core::json::object;
 use testany_core::model::{CaseResult, Execution, ExecutionList, LogSign, Pipeline};
 
 use crate::args::{Arg, map_arguments};
@@ -534,8 +535,8 @@ impl Client {
         let mut cursor: Option<String> = None;
         for _page in 0..20 {
             let params = match &cursor {
-                Some(c) => json!({"cursor": c}),
-                None => json!({}),
+                Some(c) => object([("cursor", Value::from(c.as_str()))]),
+                None => object([]),
             };
             match self.rpc("tools/list", &params, snap, true).await {
                 Ok((result, _)) => {
@@ -606,7 +607,7 @@ impl Client {
 
     /// Calls `tool` with typed arguments; returns its JSON payload and the arguments
     /// the tool's schema does not declare (not sent; the caller filters instead).
-    #[tracing::instrument(skip_all, fields(tool = %tool))]
+    #[cfg_attr(not(target_arch = "wasm32"), tracing::instrument(skip_all, fields(tool = %tool)))]
     pub async fn call_tool(
         &self,
         tool: &str,
@@ -651,7 +652,7 @@ impl Client {
     }
 
     pub async fn get_execution(&self, execution_key: &str) -> Result<Execution> {
-        let args = [(Arg::ExecutionKey, json!(execution_key))];
+        let args = [(Arg::ExecutionKey, Value::from(execution_key))];
         let (payload, _) = self.call_tool(tools::GET_EXECUTION, &args, true).await?;
         decode_execution(&payload)
     }
@@ -662,8 +663,8 @@ impl Client {
         case_index: usize,
     ) -> Result<CaseResult> {
         let args = [
-            (Arg::ExecutionKey, json!(execution_key)),
-            (Arg::CaseIndex, json!(case_index)),
+            (Arg::ExecutionKey, Value::from(execution_key)),
+            (Arg::CaseIndex, Value::from(case_index)),
         ];
         let (payload, _) = self
             .call_tool(tools::GET_EXECUTION_CASE, &args, true)
@@ -679,7 +680,7 @@ impl Client {
     }
 
     pub async fn refresh_execution(&self, execution_key: &str) -> Result<Execution> {
-        let args = [(Arg::ExecutionKey, json!(execution_key))];
+        let args = [(Arg::ExecutionKey, Value::from(execution_key))];
         let (payload, _) = self
             .call_tool(tools::REFRESH_EXECUTION, &args, true)
             .await?;
@@ -688,7 +689,7 @@ impl Client {
 
     /// Starts the pipeline. Never retried: a retry could start it twice.
     pub async fn execute_pipeline(&self, pipeline_key: &str) -> Result<Execution> {
-        let args = [(Arg::PipelineKey, json!(pipeline_key))];
+        let args = [(Arg::PipelineKey, Value::from(pipeline_key))];
         let (payload, _) = self
             .call_tool(tools::EXECUTE_PIPELINE, &args, false)
             .await?;
@@ -698,7 +699,7 @@ impl Client {
     /// Cancels the execution. Never retried. Returns the execution when the reply
     /// describes it.
     pub async fn cancel_execution(&self, execution_key: &str) -> Result<Option<Execution>> {
-        let args = [(Arg::ExecutionKey, json!(execution_key))];
+        let args = [(Arg::ExecutionKey, Value::from(execution_key))];
         let (payload, _) = self
             .call_tool(tools::CANCEL_EXECUTION, &args, false)
             .await?;
@@ -706,7 +707,7 @@ impl Client {
     }
 
     pub async fn get_pipeline(&self, pipeline_key: &str) -> Result<Pipeline> {
-        let args = [(Arg::PipelineKey, json!(pipeline_key))];
+        let args = [(Arg::PipelineKey, Value::from(pipeline_key))];
         let (payload, _) = self.call_tool(tools::GET_PIPELINE, &args, true).await?;
         Pipeline::from_json(&payload).map_err(|e| Error::Malformed {
             detail: e.to_string(),
@@ -717,7 +718,7 @@ impl Client {
     /// tool does not declare a workspace argument).
     pub async fn list_pipelines(&self, workspace: Option<&str>) -> Result<Vec<Pipeline>> {
         let args: Vec<(Arg, Value)> = workspace
-            .map(|w| (Arg::Workspace, json!(w)))
+            .map(|w| (Arg::Workspace, Value::from(w)))
             .into_iter()
             .collect();
         let (payload, undeclared) = self.call_tool(tools::LIST_PIPELINES, &args, true).await?;
@@ -736,8 +737,8 @@ impl Client {
     /// `testany_log_sign`: the sign, URL and operator for one case's log.
     pub async fn log_sign(&self, execution_key: &str, case_index: usize) -> Result<LogSign> {
         let args = [
-            (Arg::ExecutionKey, json!(execution_key)),
-            (Arg::CaseIndex, json!(case_index)),
+            (Arg::ExecutionKey, Value::from(execution_key)),
+            (Arg::CaseIndex, Value::from(case_index)),
         ];
         let (payload, _) = self.call_tool(tools::LOG_SIGN, &args, true).await?;
         LogSign::from_json(&payload).map_err(|e| match e {

@@ -1,6 +1,6 @@
 //! List filters, and applying those a tool does not declare to its results.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 use testany_core::model::{Execution, ExecutionResult, ExecutionStatus};
 
 use crate::args::Arg;
@@ -38,13 +38,13 @@ impl ListFilter {
         ];
         let mut args: Vec<(Arg, Value)> = text
             .into_iter()
-            .filter_map(|(arg, value)| value.as_ref().map(|v| (arg, json!(v))))
+            .filter_map(|(arg, value)| value.as_deref().map(|v| (arg, Value::from(v))))
             .collect();
         if let Some(page) = self.page {
-            args.push((Arg::Page, json!(page)));
+            args.push((Arg::Page, Value::from(page)));
         }
         if let Some(size) = self.page_size {
-            args.push((Arg::PageSize, json!(size)));
+            args.push((Arg::PageSize, Value::from(size)));
         }
         args
     }
@@ -127,6 +127,7 @@ pub fn retain_matching(rows: &mut Vec<Execution>, filter: &ListFilter, undeclare
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn exec(key: &str, v: Value) -> Execution {
         let mut obj = v;

@@ -168,7 +168,7 @@ impl Client {
     }
 
     /// Fetches one case's log into memory, capped at `log_cap_bytes`.
-    #[tracing::instrument(skip_all)]
+    #[cfg_attr(not(target_arch = "wasm32"), tracing::instrument(skip_all))]
     pub async fn fetch_log_text(&self, execution_key: &str, case_index: usize) -> Result<LogText> {
         let body = self.signed_log_stream(execution_key, case_index).await?;
         let cap = self.config().log_cap_bytes;
@@ -207,7 +207,7 @@ impl Client {
     /// Fetches one case's log into `path` (mode 0600 on unix, written via `path.part`
     /// then renamed), capped at `log_cap_bytes` with a note in the file when cut.
     #[cfg(not(target_arch = "wasm32"))]
-    #[tracing::instrument(skip_all)]
+    #[cfg_attr(not(target_arch = "wasm32"), tracing::instrument(skip_all))]
     pub async fn fetch_log_to_file(
         &self,
         execution_key: &str,

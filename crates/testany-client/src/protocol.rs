@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+use testany_core::json::object;
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -24,30 +25,47 @@ const MAX_MESSAGE: usize = 400;
 
 /// One JSON-RPC request as bytes.
 pub fn encode_request(id: u64, method: &str, params: Value) -> Vec<u8> {
-    json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params})
-        .to_string()
-        .into_bytes()
+    object([
+        ("jsonrpc", Value::from("2.0")),
+        ("id", Value::from(id)),
+        ("method", Value::from(method)),
+        ("params", params),
+    ])
+    .to_string()
+    .into_bytes()
 }
 
 /// One JSON-RPC notification as bytes.
 pub fn encode_notification(method: &str) -> Vec<u8> {
-    json!({"jsonrpc": "2.0", "method": method})
-        .to_string()
-        .into_bytes()
+    object([
+        ("jsonrpc", Value::from("2.0")),
+        ("method", Value::from(method)),
+    ])
+    .to_string()
+    .into_bytes()
 }
 
 /// The `initialize` params we send.
 pub fn initialize_params() -> Value {
-    json!({
-        "protocolVersion": PROTOCOL_VERSION,
-        "capabilities": {},
-        "clientInfo": {"name": "testany-client", "version": env!("CARGO_PKG_VERSION")},
-    })
+    object([
+        ("protocolVersion", Value::from(PROTOCOL_VERSION)),
+        ("capabilities", object([])),
+        (
+            "clientInfo",
+            object([
+                ("name", Value::from("testany-client")),
+                ("version", Value::from(env!("CARGO_PKG_VERSION"))),
+            ]),
+        ),
+    ])
 }
 
 /// `tools/call` params.
 pub fn tool_call_params(name: &str, arguments: Map<String, Value>) -> Value {
-    json!({"name": name, "arguments": Value::Object(arguments)})
+    object([
+        ("name", Value::from(name)),
+        ("arguments", Value::Object(arguments)),
+    ])
 }
 
 /// The protocol version the server chose, or ours when it did not say.
@@ -231,7 +249,7 @@ where
             tracing::debug!(event = event_name, "skipping a non-message SSE event");
             continue;
         }
-        let message: Value = match serde_json::from_str(data) {
+        let message: Value = match serde_json::from_slice(data.as_bytes()) {
             Ok(message) => message,
             Err(e) => {
                 return Err(Error::Malformed {
@@ -308,7 +326,7 @@ pub fn error_body_message(body: &[u8]) -> String {
 fn parse_json_text(text: &str) -> Option<Value> {
     let trimmed = text.trim();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        serde_json::from_str(trimmed).ok()
+        serde_json::from_slice(trimmed.as_bytes()).ok()
     } else {
         None
     }
@@ -418,6 +436,7 @@ pub fn parse_tools(result: &Value) -> (Vec<ToolSchema>, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     fn stream_of(
         chunks: &[&str],

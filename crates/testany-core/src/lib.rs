@@ -6,6 +6,7 @@ pub mod category;
 pub mod config;
 pub mod drift;
 pub mod health;
+pub mod json;
 pub mod locations;
 pub mod markers;
 pub mod model;

@@ -12,7 +12,9 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::Value;
+
+use crate::json::object;
 
 use crate::category;
 use crate::drift::LineMap;
@@ -415,7 +417,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                 range,
                 title: Cow::Borrowed("↻ Re-run"),
                 command: Some(Cow::Borrowed("testany.runPipeline")),
-                arguments: json!({ "pipeline": pipeline }),
+                arguments: object([("pipeline", Value::from(pipeline.as_str()))]),
             });
         }
         if oc.kind == Kind::Failed {
@@ -443,22 +445,25 @@ fn status_lens(
         Kind::Failed => (
             "✗",
             "testany.openLog",
-            json!({ "execution": exec.key, "caseIndex": case.index }),
+            object([
+                ("execution", Value::from(exec.key.as_str())),
+                ("caseIndex", Value::from(case.index)),
+            ]),
         ),
         Kind::Passed => (
             "✓",
             "testany.showExecution",
-            json!({ "execution": exec.key }),
+            object([("execution", Value::from(exec.key.as_str()))]),
         ),
         Kind::Running => (
             "⟳",
             "testany.refreshExecution",
-            json!({ "execution": exec.key }),
+            object([("execution", Value::from(exec.key.as_str()))]),
         ),
         Kind::Other => (
             "–",
             "testany.showExecution",
-            json!({ "execution": exec.key }),
+            object([("execution", Value::from(exec.key.as_str()))]),
         ),
     };
     let duration = match oc.kind {

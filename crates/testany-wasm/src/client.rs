@@ -98,123 +98,123 @@ impl TestanyClient {
     /// `{executions, total, page, page_size, has_more, next_cursor, skipped_rows}`.
     #[wasm_bindgen(js_name = listExecutions)]
     pub fn list_executions(&self, filter: JsValue) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let filter = if filter.is_undefined() || filter.is_null() {
-                ListFilter::default()
-            } else {
-                list_filter(&from_js(filter).map_err(JsValue::from)?)
-                    .map_err(|e| js_err(format!("invalid filter: {e}")))?
-            };
-            let list = client.list_executions(&filter).await.map_err(js_err)?;
-            Ok(to_js(&list)?)
-        })
+        let filter = if filter.is_undefined() || filter.is_null() {
+            Ok(ListFilter::default())
+        } else {
+            from_js(filter)
+                .map_err(JsValue::from)
+                .and_then(|v| list_filter(&v).map_err(|e| js_err(format!("invalid filter: {e}"))))
+        };
+        match filter {
+            Ok(filter) => self.run(Op::ListExecutions(filter)),
+            Err(e) => Promise::reject(&e),
+        }
     }
 
     #[wasm_bindgen(js_name = getExecution)]
     pub fn get_execution(&self, execution_key: String) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let e = client.get_execution(&execution_key).await.map_err(js_err)?;
-            Ok(to_js(&e)?)
-        })
+        self.run(Op::GetExecution(execution_key))
     }
 
     #[wasm_bindgen(js_name = getExecutionCase)]
     pub fn get_execution_case(&self, execution_key: String, case_index: usize) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let c = client
-                .get_execution_case(&execution_key, case_index)
-                .await
-                .map_err(js_err)?;
-            Ok(to_js(&c)?)
-        })
+        self.run(Op::GetExecutionCase(execution_key, case_index))
     }
 
     #[wasm_bindgen(js_name = refreshExecution)]
     pub fn refresh_execution(&self, execution_key: String) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let e = client
-                .refresh_execution(&execution_key)
-                .await
-                .map_err(js_err)?;
-            Ok(to_js(&e)?)
-        })
+        self.run(Op::RefreshExecution(execution_key))
     }
 
     /// Starts a run (never retried).
     #[wasm_bindgen(js_name = executePipeline)]
     pub fn execute_pipeline(&self, pipeline_key: String) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let e = client
-                .execute_pipeline(&pipeline_key)
-                .await
-                .map_err(js_err)?;
-            Ok(to_js(&e)?)
-        })
+        self.run(Op::ExecutePipeline(pipeline_key))
     }
 
     /// The cancelled execution, or `null` when the service returns none.
     #[wasm_bindgen(js_name = cancelExecution)]
     pub fn cancel_execution(&self, execution_key: String) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let e = client
-                .cancel_execution(&execution_key)
-                .await
-                .map_err(js_err)?;
-            Ok(to_js(&e)?)
-        })
+        self.run(Op::CancelExecution(execution_key))
     }
 
     #[wasm_bindgen(js_name = getPipeline)]
     pub fn get_pipeline(&self, pipeline_key: String) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let p = client.get_pipeline(&pipeline_key).await.map_err(js_err)?;
-            Ok(to_js(&p)?)
-        })
+        self.run(Op::GetPipeline(pipeline_key))
     }
 
     #[wasm_bindgen(js_name = listPipelines)]
     pub fn list_pipelines(&self, workspace: Option<String>) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let p = client
-                .list_pipelines(workspace.as_deref())
-                .await
-                .map_err(js_err)?;
-            Ok(to_js(&p)?)
-        })
+        self.run(Op::ListPipelines(workspace))
     }
 
     /// `{text, bytes, truncated}`: signs the case's log URL, checks it against the log
     /// domain and downloads it (capped at `logCapBytes`, default 64 MiB).
     #[wasm_bindgen(js_name = fetchLogText)]
     pub fn fetch_log_text(&self, execution_key: String, case_index: usize) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            let log = client
-                .fetch_log_text(&execution_key, case_index)
-                .await
-                .map_err(js_err)?;
-            Ok(to_js(&LogTextJs {
-                text: log.text,
-                bytes: log.bytes,
-                truncated: log.truncated,
-            })?)
-        })
+        self.run(Op::FetchLogText(execution_key, case_index))
     }
 
     /// Ends the MCP session (best effort).
     pub fn close(&self) -> Promise {
-        let client = self.inner.clone();
-        future_to_promise(async move {
-            client.close().await;
-            Ok(JsValue::UNDEFINED)
-        })
+        self.run(Op::Close)
     }
+}
+
+/// One call of a `TestanyClient` method. Every method runs through the one future of
+/// [`run`], so the .wasm holds one copy of the promise glue rather than ten (size budget).
+enum Op {
+    ListExecutions(ListFilter),
+    GetExecution(String),
+    GetExecutionCase(String, usize),
+    RefreshExecution(String),
+    ExecutePipeline(String),
+    CancelExecution(String),
+    GetPipeline(String),
+    ListPipelines(Option<String>),
+    FetchLogText(String, usize),
+    Close,
+}
+
+impl TestanyClient {
+    fn run(&self, op: Op) -> Promise {
+        future_to_promise(run(self.inner.clone(), op))
+    }
+}
+
+async fn run(client: Rc<Client>, op: Op) -> Result<JsValue, JsValue> {
+    Ok(match op {
+        Op::ListExecutions(filter) => {
+            to_js(&client.list_executions(&filter).await.map_err(js_err)?)?
+        }
+        Op::GetExecution(key) => to_js(&client.get_execution(&key).await.map_err(js_err)?)?,
+        Op::GetExecutionCase(key, index) => to_js(
+            &client
+                .get_execution_case(&key, index)
+                .await
+                .map_err(js_err)?,
+        )?,
+        Op::RefreshExecution(key) => to_js(&client.refresh_execution(&key).await.map_err(js_err)?)?,
+        Op::ExecutePipeline(key) => to_js(&client.execute_pipeline(&key).await.map_err(js_err)?)?,
+        Op::CancelExecution(key) => to_js(&client.cancel_execution(&key).await.map_err(js_err)?)?,
+        Op::GetPipeline(key) => to_js(&client.get_pipeline(&key).await.map_err(js_err)?)?,
+        Op::ListPipelines(workspace) => to_js(
+            &client
+                .list_pipelines(workspace.as_deref())
+                .await
+                .map_err(js_err)?,
+        )?,
+        Op::FetchLogText(key, index) => {
+            let log = client.fetch_log_text(&key, index).await.map_err(js_err)?;
+            to_js(&LogTextJs {
+                text: log.text,
+                bytes: log.bytes,
+                truncated: log.truncated,
+            })?
+        }
+        Op::Close => {
+            client.close().await;
+            JsValue::UNDEFINED
+        }
+    })
 }

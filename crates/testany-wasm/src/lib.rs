@@ -40,7 +40,9 @@ fn from_js(value: JsValue) -> Result<Value, JsError> {
             .and_then(|v| v.as_string())
             .ok_or_else(|| JsError::new("expected a JSON value"))?,
     };
-    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("not valid JSON: {e}")))
+    // `from_slice`, as the client reads bodies: one JSON reader in the .wasm (size budget).
+    serde_json::from_slice(text.as_bytes())
+        .map_err(|e| JsError::new(&format!("not valid JSON: {e}")))
 }
 
 #[wasm_bindgen]
