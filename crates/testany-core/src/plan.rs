@@ -305,18 +305,24 @@ fn histories<'a>(input: &PlanInput<'a>) -> Histories<'a> {
 
 /// Executions sorted newest first by start (then completion) time; undated ones last,
 /// in input order.
+///
+/// A stable binary insertion rather than `sort_by`: lists are short and the service
+/// sends them newest first (then each insert is an append), and a sort would add ~3 KB
+/// to the .wasm (size budget).
 pub fn newest_first(executions: &[Execution]) -> Vec<&Execution> {
-    let mut v: Vec<&Execution> = executions.iter().collect();
-    v.sort_by(|a, b| {
-        let ka = a.started_at.or(a.completed_at);
-        let kb = b.started_at.or(b.completed_at);
-        match (ka, kb) {
-            (Some(x), Some(y)) => y.cmp(&x),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        }
-    });
+    let key = |e: &Execution| e.started_at.or(e.completed_at);
+    let mut v: Vec<&Execution> = Vec::with_capacity(executions.len());
+    for exec in executions {
+        let k = key(exec);
+        // After every element that is newer or as new (stability), undated ones last.
+        let at = v.partition_point(|e| match (key(e), k) {
+            (Some(x), Some(y)) => x >= y,
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => true,
+        });
+        v.insert(at, exec);
+    }
     v
 }
 

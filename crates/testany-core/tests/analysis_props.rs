@@ -13,7 +13,7 @@ use testany_core::markers::{
     Encoding, LineIndex, Position, Range, anchors, convert_character, len_in, scan,
 };
 use testany_core::model::{CaseResult, Execution, ExecutionResult, ExecutionStatus, Trigger};
-use testany_core::plan::{CaseLocations, PlanInput, hover, plan};
+use testany_core::plan::{CaseLocations, PlanInput, hover, newest_first, plan};
 
 /// Text made of the pieces that matter (markers, line breaks, wide characters,
 /// escapes, frames) mixed with arbitrary characters.
@@ -147,8 +147,47 @@ fn assert_inside(text: &str, idx: &LineIndex, r: Range, enc: Encoding) {
     );
 }
 
+/// Few distinct times, so equal ones (and undated ones) are common.
+fn coarse_ts() -> impl Strategy<Value = Option<Timestamp>> {
+    prop::option::of((0i64..4).prop_map(|s| Timestamp::from_second(s).unwrap()))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `newest_first` orders exactly as a stable sort by (start or completion) time,
+    /// newest first and undated last.
+    #[test]
+    fn newest_first_is_a_stable_sort(
+        times in prop::collection::vec((coarse_ts(), coarse_ts()), 0..40),
+    ) {
+        let execs: Vec<Execution> = times
+            .iter()
+            .enumerate()
+            .map(|(i, (started_at, completed_at))| Execution {
+                key: i.to_string(),
+                status: ExecutionStatus::Completed,
+                result: None,
+                pipeline_key: None,
+                pipeline_name: None,
+                workspace: None,
+                environment: None,
+                trigger: None,
+                started_at: *started_at,
+                completed_at: *completed_at,
+                duration_ms: None,
+                cases: Vec::new(),
+            })
+            .collect();
+        let mut want: Vec<&Execution> = execs.iter().collect();
+        want.sort_by_key(|e| {
+            let t = e.started_at.or(e.completed_at);
+            (t.is_none(), std::cmp::Reverse(t))
+        });
+        let got: Vec<&str> = newest_first(&execs).iter().map(|e| e.key.as_str()).collect();
+        let want: Vec<&str> = want.iter().map(|e| e.key.as_str()).collect();
+        prop_assert_eq!(got, want);
+    }
 
     #[test]
     fn markers_inside_document(t in text()) {

@@ -72,11 +72,14 @@ impl<'a> Fields<'a> {
         let Value::Object(map) = value else {
             return Err(format!("`{key}` must be an object of strings"));
         };
-        map.iter()
-            .map(|(k, v)| match v {
-                Value::String(s) => Ok((k.clone(), s.clone())),
-                _ => Err(format!("`{key}.{k}` must be a string")),
-            })
-            .collect()
+        // Inserted one by one: `collect` into a map links a sort (size budget).
+        let mut out = BTreeMap::new();
+        for (k, v) in map {
+            let Value::String(s) = v else {
+                return Err(format!("`{key}.{k}` must be a string"));
+            };
+            out.insert(k.clone(), s.clone());
+        }
+        Ok(out)
     }
 }

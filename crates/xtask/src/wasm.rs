@@ -23,19 +23,17 @@ const FULL_PKG_DIR: &str = "target/wasm-pkg-full";
 const WEBVIEW_DIR: &str = "editors/vscode/webview";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// Size budget of the optimised `.wasm`, gzipped (issue 8): the viewer's build meets it.
-const GZIP_BUDGET: u64 = 150 * 1024;
-/// Ceiling for the full facade (what the VS Code web extension ships): measured at
-/// 202,786 bytes on 2026-11-26 (docs/benchmarks.md), plus ~2%, so it cannot grow
-/// unnoticed. The issue's 150 KB is not met yet (testany-wasm's README says why).
-const FULL_GZIP_BUDGET: u64 = 202 * 1024;
+/// Size budget of the optimised `.wasm`, gzipped (issue 8: "at most 150 KB"), read
+/// strictly as 150,000 bytes. Both builds are held to it; docs/benchmarks.md has the
+/// figures and what was cut to get there.
+const GZIP_BUDGET: u64 = 150_000;
 
-/// The viewer's wasm (LogView only, 150 KB budget) into `target/wasm-pkg/` and its
-/// page into `editors/vscode/webview/dist/`, then the full facade (plus parseExecution,
-/// planLenses, TestanyClient; its own ceiling) into `target/wasm-pkg-full/`.
+/// The viewer's wasm (LogView only) into `target/wasm-pkg/` and its page into
+/// `editors/vscode/webview/dist/`, then the full facade (plus parseExecution,
+/// planLenses, TestanyClient) into `target/wasm-pkg-full/`; each within the budget.
 pub fn build() -> Result<()> {
     build_viewer()?;
-    package("the full facade", &[], FULL_PKG_DIR, FULL_GZIP_BUDGET)
+    package("the full facade", &[], FULL_PKG_DIR, GZIP_BUDGET)
 }
 
 /// The viewer's wasm and page only (what `test` needs).
