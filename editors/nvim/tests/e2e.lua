@@ -101,6 +101,14 @@ return function()
   local ok, err = xpcall(function()
     require('testany').setup({ cmd = { env.bin, 'lsp' }, settings = { history = 10 } })
 
+    H.group('setup takes the start path of this API level', function()
+      -- 0.10 path: a BufReadPost autocmd that calls vim.lsp.start; 0.11+: vim.lsp.enable.
+      local legacy = vim.env.TESTANY_NVIM_LEGACY == '1'
+      local has_group, autocmds = pcall(vim.api.nvim_get_autocmds, { group = 'testany_start' })
+      H.eq('vim.lsp.start autocmds', has_group and #autocmds > 0, legacy)
+      H.eq('vim.lsp.enable used', vim.lsp.enable ~= nil and vim.lsp.is_enabled ~= nil and vim.lsp.is_enabled('testany'), not legacy)
+    end)
+
     H.group('server attaches inside the root only', function()
       local buf = open_file(root .. '/tests/test_cart.py')
       local client = H.wait(20000, function()

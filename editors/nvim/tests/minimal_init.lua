@@ -7,3 +7,8 @@ vim.opt.shadafile = 'NONE'
 vim.opt.more = false
 vim.g.testany_plugin_root = plugin_root
 vim.cmd('filetype plugin on')
+-- TESTANY_NVIM_LEGACY=1: hide the Neovim 0.11 LSP API so setup() takes the 0.10 path
+-- (vim.lsp.start per buffer); `cargo xtask test` runs the suite both ways.
+if vim.env.TESTANY_NVIM_LEGACY == '1' then
+  vim.lsp.enable = nil
+end

@@ -164,6 +164,8 @@ test('the log viewer opens from the FAILED lens with the failure line highlighte
   assert.equal(await current.count(), 1);
   assert.match(await current.innerText(), /Error|FAILED|assert/i);
   await screenshot('log-viewer');
+  // Analysis re-renders the lines that carry frame links: click once it is finished.
+  await webview.locator('#lines[aria-busy="false"]').waitFor({ timeout: TIMEOUT });
   const frame = webview.locator('#lines .loc').filter({ hasText: 'test_login.py' }).first();
   await frame.waitFor({ timeout: TIMEOUT });
   const text = await frame.innerText();

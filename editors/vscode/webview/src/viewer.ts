@@ -138,6 +138,9 @@ export class Viewer {
     this.renderNow();
     this.revealIfIndexed();
     this.status('Loading…');
+    // Busy until indexed and analysed: screen readers wait, and so can tests (lines
+    // are re-rendered as failures and frame links become known).
+    this.el.lines.setAttribute('aria-busy', 'true');
     await nextFrame();
     this.timings = { firstPaint: performance.now() - started, ready: 0 };
     void this.continueLoading(generation, started);
@@ -207,6 +210,7 @@ export class Viewer {
     }
     this.complete = true;
     this.refreshAnalysis();
+    this.el.lines.setAttribute('aria-busy', 'false');
     this.timings.ready = performance.now() - started;
     this.status(`${view.lineCount().toLocaleString('en')} lines`);
     if (this.query) void this.search(this.query.pattern, this.query.regex);

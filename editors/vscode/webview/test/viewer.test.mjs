@@ -161,11 +161,15 @@ try {
     const state = await page.evaluate(async () => {
       const text = Array.from({ length: 200000 }, (_, i) => `row ${i}`).join('\n');
       await window.testanyViewer.load(text, 150000);
+      const lines = document.getElementById('lines');
+      const busyWhileLoading = lines.getAttribute('aria-busy');
       await window.testanyViewer.whenReady();
+      const busyWhenReady = lines.getAttribute('aria-busy');
       await new Promise((r) => requestAnimationFrame(() => r()));
       const rows = [...document.querySelectorAll('#lines .l.current')];
       const sc = document.getElementById('scroller').getBoundingClientRect();
       return {
+        busy: [busyWhileLoading, busyWhenReady],
         current: window.testanyViewer.state().currentLine,
         rows: rows.map((r) => {
           const box = r.getBoundingClientRect();
@@ -178,6 +182,7 @@ try {
       };
     });
     assert.deepEqual(state, {
+      busy: ['true', 'false'],
       current: 150000,
       rows: [{ line: '150000', text: 'row 150000', visible: true }],
     });
