@@ -1,5 +1,6 @@
-//! Serves the shop emulator for the browser test: prints the MCP URL of a JSON-mode
-//! emulator on the first line of stdout and of an SSE-mode one on the second, then runs
+//! Serves the shop emulator for the browser tests: prints the MCP URL of a JSON-mode
+//! emulator on the first line of stdout, of an SSE-mode one on the second, and of one
+//! whose log proxy streams a 200 MiB log (`oversized_log`) on the third, then runs
 //! until killed. `cargo run -p testany-client --example serve_mock [PORT]`.
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -25,8 +26,20 @@ async fn main() {
     let sse = testany_mock::start(sse)
         .await
         .expect("the SSE emulator starts");
+    let big = MockConfig::shop()
+        .and_then(|c| c.faults("oversized_log=200MiB"))
+        .expect("the shop scenario with a 200 MiB log");
+    let big = testany_mock::start(big)
+        .await
+        .expect("the big-log emulator starts");
     let mut out = std::io::stdout();
-    let _ = writeln!(out, "{}\n{}", json.mcp_url(), sse.mcp_url());
+    let _ = writeln!(
+        out,
+        "{}\n{}\n{}",
+        json.mcp_url(),
+        sse.mcp_url(),
+        big.mcp_url()
+    );
     let _ = out.flush();
     std::future::pending::<()>().await;
 }

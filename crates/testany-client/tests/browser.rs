@@ -1,8 +1,8 @@
 //! The fetch transport in headless Chromium against a running emulator.
 //!
 //! Run by `cargo xtask test`: it starts `cargo run -p testany-client --example serve_mock`
-//! and passes its two URLs at build time in `TESTANY_MOCK_URL` (JSON mode) and
-//! `TESTANY_MOCK_SSE_URL` (SSE mode), then runs
+//! and passes its URLs at build time in `TESTANY_MOCK_URL` (JSON mode),
+//! `TESTANY_MOCK_SSE_URL` (SSE mode) and `TESTANY_MOCK_BIG_LOG_URL` (200 MiB logs), then runs
 //! `cargo test -p testany-client --target wasm32-unknown-unknown --test browser` with
 //! `wasm-bindgen-test-runner` and chromedriver.
 
@@ -10,6 +10,7 @@
 
 use testany_client::{Client, ClientConfig, Error, ListFilter};
 use testany_core::model::{ExecutionResult, ExecutionStatus};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -79,4 +80,40 @@ async fn every_read_operation(url: &str) {
 
     let err = client.get_execution("SHP-0601-FFFFF").await.unwrap_err();
     assert!(matches!(err, Error::Tool { .. }), "{err}");
+}
+
+#[wasm_bindgen_test]
+async fn a_capped_log_download_stops_at_the_cap() {
+    let Some(url) = option_env!("TESTANY_MOCK_BIG_LOG_URL") else {
+        panic!(
+            "build with TESTANY_MOCK_BIG_LOG_URL=http://127.0.0.1:PORT/api/v2/mcp/ of an emulator with oversized_log"
+        );
+    };
+    let mut config = ClientConfig::new(url);
+    config.log_domain = Some("testany.localhost".to_owned());
+    config.log_cap_bytes = 1_000_000;
+    let client = Client::new(config).expect("client");
+    let filter = ListFilter {
+        pipeline_key: Some("SHP-0601".into()),
+        status: Some("COMPLETED".into()),
+        ..Default::default()
+    };
+    let list = client.list_executions(&filter).await.unwrap();
+    let done = list.executions.first().expect("a completed execution");
+
+    // The proxy streams 200 MiB; the client keeps the first 1,000,000 bytes.
+    let log = client.fetch_log_text(&done.key, 4).await.unwrap();
+    assert_eq!((log.bytes, log.truncated), (1_000_000, true));
+    assert!(
+        log.text
+            .ends_with("\n[testany: log truncated at 1000000 bytes]\n")
+    );
+    // Read chunk by chunk and cancelled at the cap: the module's memory never held the
+    // body (reading it whole first grows the memory past 200 MiB).
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let held = memory
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length();
+    assert!(held < 64 << 20, "the wasm memory grew to {held} bytes");
 }

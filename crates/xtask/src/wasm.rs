@@ -159,16 +159,19 @@ fn chromium_test(package: &str, extra: &[&str], emulator: &Emulator) -> Result<(
         )
         .env("CHROMEDRIVER", CHROMEDRIVER)
         .env("TESTANY_MOCK_URL", &emulator.json_url)
-        .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url);
+        .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url)
+        .env("TESTANY_MOCK_BIG_LOG_URL", &emulator.big_log_url);
     step(&format!("{package} in headless Chromium"), cmd)
 }
 
 /// A running shop emulator (testany-client's `serve_mock` example) in JSON and SSE
-/// modes; it answers CORS for loopback origins, so the browser tests can call it.
+/// modes, plus one whose logs are 200 MiB; it answers CORS for loopback origins, so the
+/// browser tests can call it.
 struct Emulator {
     _child: KillOnDrop,
     json_url: String,
     sse_url: String,
+    big_log_url: String,
 }
 
 fn start_emulator() -> Result<Emulator> {
@@ -197,11 +200,15 @@ fn start_emulator() -> Result<Emulator> {
     let json_url = lines.next().context("serve_mock printed no URL")??;
     let sse_url = lines
         .next()
-        .context("serve_mock printed one URL, not two")??;
+        .context("serve_mock printed one URL, not three")??;
+    let big_log_url = lines
+        .next()
+        .context("serve_mock printed two URLs, not three")??;
     Ok(Emulator {
         _child: child,
         json_url,
         sse_url,
+        big_log_url,
     })
 }
 

@@ -1,17 +1,73 @@
 //! Browser transport: the fetch API through gloo-net.
 //!
 //! Redirects use fetch's `manual` mode and come back as an opaque redirect, which is
-//! reported as HTTP 302 so the caller refuses it. The body is read whole (fetch's
-//! ReadableStream would need another crate); MCP answers are small and logs are capped
-//! by the caller after reading.
+//! reported as HTTP 302 so the caller refuses it. The body is fetch's ReadableStream read
+//! chunk by chunk, so a capped log download stops at the cap instead of holding the
+//! whole body in memory first.
+
+use std::time::Duration;
 
 use bytes::Bytes;
+use futures_util::stream;
 use gloo_net::http::{Method as FetchMethod, RequestBuilder};
-use web_sys::{RequestRedirect, ResponseType};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    ReadableStream, ReadableStreamDefaultReader, ReadableStreamReadResult, RequestRedirect,
+    ResponseType,
+};
 
 use super::{
-    BoxFuture, HttpRequest, HttpResponse, Method, Transport, TransportError, with_timeout,
+    BodyStream, BoxFuture, HttpRequest, HttpResponse, Method, Transport, TransportError,
+    with_timeout,
 };
+
+/// A body reader that cancels the download when dropped before the end (a capped log).
+struct Reader(ReadableStreamDefaultReader);
+
+impl Drop for Reader {
+    fn drop(&mut self) {
+        // A finished stream ignores it; the returned promise has nothing to report.
+        let _ = self.0.cancel();
+    }
+}
+
+/// The body as chunks, in the order and sizes the browser hands them over. `limit`
+/// bounds the wait for each chunk (as the native transport's read timeout does).
+fn body_stream(body: Option<ReadableStream>, limit: Option<Duration>) -> BodyStream {
+    let Some(body) = body else {
+        return Box::pin(stream::empty());
+    };
+    let reader = Reader(body.get_reader().unchecked_into());
+    Box::pin(stream::unfold(Some(reader), move |state| async move {
+        let reader = state?;
+        let read = JsFuture::from(reader.0.read());
+        let outcome = match limit {
+            Some(limit) => match with_timeout(limit, read).await {
+                Some(outcome) => outcome,
+                None => return Some((Err(TransportError::Timeout), None)),
+            },
+            None => read.await,
+        };
+        match outcome {
+            Err(e) => {
+                let why = e
+                    .dyn_ref::<js_sys::Error>()
+                    .map(|e| String::from(e.message()))
+                    .unwrap_or_else(|| "the browser stopped reading the body".to_owned());
+                Some((Err(TransportError::Body(why)), None))
+            }
+            Ok(result) => {
+                let result: ReadableStreamReadResult = result.unchecked_into();
+                if result.get_done().unwrap_or(true) {
+                    return None;
+                }
+                let chunk = js_sys::Uint8Array::new(&result.get_value()).to_vec();
+                Some((Ok(Bytes::from(chunk)), Some(reader)))
+            }
+        }
+    }))
+}
 
 /// The fetch transport.
 #[derive(Debug, Default, Clone, Copy)]
@@ -62,15 +118,10 @@ impl Transport for FetchTransport {
                     .entries()
                     .map(|(n, v)| (n.to_ascii_lowercase(), v))
                     .collect();
-                let body = response
-                    .binary()
-                    .await
-                    .map_err(|e| TransportError::Body(e.to_string()))?;
-                let chunk: Result<Bytes, TransportError> = Ok(Bytes::from(body));
                 Ok(HttpResponse {
                     status,
                     headers,
-                    body: Box::pin(futures_util::stream::iter([chunk])),
+                    body: body_stream(response.body(), limit),
                 })
             };
             match limit {
