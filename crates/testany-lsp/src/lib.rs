@@ -5,6 +5,7 @@ mod command;
 mod convert;
 mod data;
 mod document;
+pub mod files;
 mod handler;
 mod logs;
 mod poller;

@@ -7,16 +7,10 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use testany_core::config::{self, Config};
-use testany_core::markers::{self, Marker};
+use testany_core::markers::Marker;
 
+use crate::files;
 use crate::state::State;
-
-/// Files listed per project at most (a huge monorepo must not stall the server).
-const MAX_FILES: usize = 200_000;
-/// Files larger than this are not read for markers (generated or data files).
-const MAX_MARKER_FILE: u64 = 2 * 1024 * 1024;
-/// Directories never listed.
-const IGNORED_DIRS: [&str; 3] = ["target", "node_modules", ".git"];
 
 /// One configuration root.
 #[derive(Debug, Clone)]
@@ -88,8 +82,8 @@ pub fn load(state: &State, key: &Path, env_only: bool, settings: &[Value]) -> Pr
         Ok(c) => (Some(c), None),
         Err(e) => (None, Some(e)),
     };
-    let files = list_files(&root);
-    let markers = scan_markers(&root, &files);
+    let files = files::list(&root);
+    let markers = files::scan_markers(&root, &files);
     Project {
         files: Arc::new(files),
         markers: Arc::new(markers),
@@ -118,72 +112,6 @@ pub fn key_for(state: &State, folders: &[PathBuf], path: &Path) -> Option<(PathB
     Some((folder, true))
 }
 
-/// The markers of one file on disk; `None` when it has none or cannot be read as text
-/// (missing, too large, not UTF-8).
-pub fn markers_of(path: &Path) -> Option<Vec<Marker>> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_MARKER_FILE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    if !text.contains("testany:") {
-        return None;
-    }
-    let found = markers::scan(text);
-    (!found.is_empty()).then_some(found)
-}
-
-/// Whether a relative path lies in a directory that is never listed.
-pub fn is_ignored(rel: &str) -> bool {
-    rel.split('/').any(|part| IGNORED_DIRS.contains(&part))
-}
-
-/// The marker index of the listed files (each read once).
-pub fn scan_markers(root: &Path, files: &[String]) -> BTreeMap<String, Vec<Marker>> {
-    files
-        .iter()
-        .filter_map(|rel| Some((rel.clone(), markers_of(&root.join(rel))?)))
-        .collect()
-}
-
-/// Workspace files under `root`, relative and `/`-separated, skipping build output,
-/// dependencies and VCS directories.
-pub fn list_files(root: &Path) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let path = entry.path();
-            let name = entry.file_name();
-            if kind.is_dir() {
-                if !IGNORED_DIRS.iter().any(|d| name == *d) {
-                    stack.push(path);
-                }
-            } else if kind.is_file()
-                && let Ok(rel) = path.strip_prefix(root)
-            {
-                let parts: Vec<String> = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                    .collect();
-                out.push(parts.join("/"));
-                if out.len() >= MAX_FILES {
-                    return out;
-                }
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,37 +138,5 @@ mod tests {
         let env = |k: &str| (k == "TESTANY_URL").then(|| "http://e.localhost/".to_owned());
         let c = merge_config(None, env, &[]).unwrap();
         assert_eq!(c.url.as_deref(), Some("http://e.localhost/"));
-    }
-
-    #[test]
-    fn listing_skips_build_and_vcs_directories() {
-        let root = std::env::temp_dir().join(format!("testany-lsp-list-{}", std::process::id()));
-        for d in ["a/b", "target/x", "node_modules/y", ".git/z"] {
-            std::fs::create_dir_all(root.join(d)).unwrap();
-        }
-        for f in [
-            "a/b/c.py",
-            "target/x/o.rs",
-            "node_modules/y/i.js",
-            ".git/z/h",
-            "top.txt",
-        ] {
-            std::fs::write(root.join(f), "").unwrap();
-        }
-        std::fs::write(
-            root.join("a/b/c.py"),
-            "# testany: K1\ndef test_x():\n    pass\n",
-        )
-        .unwrap();
-        std::fs::write(root.join("top.txt"), [0xff, 0xfe, b't']).unwrap();
-        let files = list_files(&root);
-        let index = scan_markers(&root, &files);
-        std::fs::remove_dir_all(&root).unwrap();
-        assert_eq!(files, vec!["a/b/c.py".to_owned(), "top.txt".to_owned()]);
-        let keys: Vec<(&str, Vec<&str>)> = index
-            .iter()
-            .map(|(f, m)| (f.as_str(), m.iter().map(|m| m.case_key.as_str()).collect()))
-            .collect();
-        assert_eq!(keys, vec![("a/b/c.py", vec!["K1"])]);
     }
 }

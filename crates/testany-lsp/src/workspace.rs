@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::MessageType;
 
+use crate::files;
 use crate::poller;
 use crate::project::{self, Project};
 use crate::state::State;
@@ -97,7 +98,7 @@ pub fn reload_config(state: &State, config_path: &Path) {
 /// Whether `abs` is a file `p` lists (inside its root, outside ignored directories).
 fn listed_in(p: &Project, abs: &Path) -> Option<String> {
     let rel = p.relative(abs)?;
-    (!rel.is_empty() && !project::is_ignored(&rel)).then_some(rel)
+    (!rel.is_empty() && !files::is_ignored(&rel)).then_some(rel)
 }
 
 /// Lists files again for the projects holding `paths` (files created or deleted) and
@@ -115,7 +116,7 @@ pub fn relist(state: &State, paths: &[PathBuf]) -> bool {
     };
     let relisted = !roots.is_empty();
     for (key, root) in roots {
-        let files = Arc::new(project::list_files(&root));
+        let files = Arc::new(files::list(&root));
         let mut inner = state.lock();
         if let Some(p) = inner.projects.get_mut(&key) {
             p.files = files;
@@ -145,7 +146,7 @@ pub fn rescan_markers(state: &State, paths: &[PathBuf]) -> bool {
     }
     let found: Vec<_> = targets
         .into_iter()
-        .map(|(key, rel, abs)| (key, rel, project::markers_of(&abs)))
+        .map(|(key, rel, abs)| (key, rel, files::markers_of(&abs)))
         .collect();
     let mut inner = state.lock();
     let mut changed = false;

@@ -134,11 +134,20 @@ return function()
       H.eq('frames.resolve ' .. c[1], frames.resolve(c[1], files), c[2])
     end
     local dir = vim.fn.resolve(vim.fn.tempname())
-    for _, f in ipairs(vim.list_extend(vim.deepcopy(files), { 'node_modules/x/tests/test_cart.py', '.git/HEAD' })) do
+    local skipped = {
+      'node_modules/x/tests/test_cart.py',
+      '.git/HEAD',
+      '.tox/py311/tests/test_cart.py',
+      'build/lib/tests/test_cart.py',
+      'pkg/__pycache__/m.pyc',
+      '.env',
+    }
+    for _, f in ipairs(vim.list_extend(vim.deepcopy(files), skipped)) do
       vim.fn.mkdir(vim.fs.dirname(dir .. '/' .. f), 'p')
       vim.fn.writefile({}, dir .. '/' .. f)
     end
-    H.eq('frames.list_files skips VCS and dependency folders', frames.list_files(dir), {
+    H.eq('frames.list_files skips hidden, dependency and build folders', frames.list_files(dir), {
+      '.env',
       'inventory/stock_test.go',
       'other/test_cart.py',
       'src/test/java/com/acme/shop/OrderTest.java',

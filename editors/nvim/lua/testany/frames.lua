@@ -4,17 +4,15 @@
 local M = {}
 
 --- Directories never searched for source files.
+-- Never searched, besides hidden directories (`.git`, `.venv`, `.gradle`, …): the same
+-- rule as the language server and the CLI (crates/testany-lsp/src/files.rs).
 local SKIP = {
-  ['.git'] = true,
-  ['.hg'] = true,
   ['node_modules'] = true,
   ['target'] = true,
-  ['.venv'] = true,
   ['venv'] = true,
   ['__pycache__'] = true,
   ['build'] = true,
   ['dist'] = true,
-  ['.gradle'] = true,
 }
 
 --- At most this many files are indexed per root, so a huge tree cannot stall the editor.
@@ -111,7 +109,8 @@ function M.list_files(root)
       vim.fs.dir(root, {
         depth = 32,
         skip = function(dir)
-          return not SKIP[vim.fs.basename(dir)]
+          local base = vim.fs.basename(dir)
+          return not (SKIP[base] or base:sub(1, 1) == '.')
         end,
       })
     do

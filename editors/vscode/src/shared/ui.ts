@@ -83,7 +83,9 @@ export interface CaseView {
 
 const SOURCE_GLOB =
   '**/*.{py,js,jsx,ts,tsx,mjs,cjs,java,kt,kts,go,rs,rb,cs,php,swift,scala,c,cc,cpp,h,hpp,feature,robot,lua,sh}';
-const EXCLUDE_GLOB = '{**/node_modules/**,**/target/**,**/.git/**,**/dist/**,**/build/**,**/.venv/**}';
+// Hidden directories and these are never searched: the language server's and the CLI's
+// rule (crates/testany-lsp/src/files.rs).
+const EXCLUDE_GLOB = '{**/.*/**,**/node_modules/**,**/target/**,**/venv/**,**/__pycache__/**,**/dist/**,**/build/**}';
 
 export class Ui implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
