@@ -396,7 +396,7 @@ impl Client {
         let status = response.status;
         let retry_after = response
             .header("retry-after")
-            .and_then(protocol::parse_retry_after);
+            .and_then(|v| protocol::parse_retry_after(v, crate::transport::now()));
         let error = match status {
             401 | 403 => Error::Unauthorized { status },
             300..=399 => Error::Http {

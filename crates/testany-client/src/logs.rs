@@ -120,9 +120,9 @@ impl Client {
                 Ok(response) if (200..300).contains(&response.status) => return Ok(response.body),
                 Ok(response) => {
                     let status = response.status;
-                    let after = response
-                        .header("retry-after")
-                        .and_then(crate::protocol::parse_retry_after);
+                    let after = response.header("retry-after").and_then(|v| {
+                        crate::protocol::parse_retry_after(v, crate::transport::now())
+                    });
                     let error = if status == 429 || status >= 500 {
                         Error::Http {
                             status,

@@ -2,7 +2,7 @@
 //! results. Nothing here performs I/O; bodies come in as bytes or as a chunk stream,
 //! so the native and browser transports run exactly this code.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
@@ -302,9 +302,15 @@ where
     Ok(out)
 }
 
-/// A `Retry-After` value in seconds (HTTP dates are ignored: the backoff applies then).
-pub fn parse_retry_after(value: &str) -> Option<Duration> {
-    value.trim().parse::<u64>().ok().map(Duration::from_secs)
+/// A `Retry-After` value (RFC 9110 section 10.2.3): delay-seconds, or an HTTP-date read
+/// as the time left from `now` (zero once it has passed).
+pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = crate::transport::parse_http_date(value)?;
+    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The message of an HTTP error body: a JSON-RPC error's message, or the text itself.
@@ -699,8 +705,39 @@ mod tests {
 
     #[test]
     fn retry_after_and_error_bodies() {
-        assert_eq!(parse_retry_after(" 3 "), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        // 2015-10-21T07:28:00Z, the RFC's example date.
+        let at = std::time::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let before = at - Duration::from_secs(90);
+        let table = [
+            (" 3 ", before, Some(Duration::from_secs(3))),
+            ("0", before, Some(Duration::ZERO)),
+            (
+                "Wed, 21 Oct 2015 07:28:00 GMT",
+                before,
+                Some(Duration::from_secs(90)),
+            ),
+            (
+                "Wednesday, 21-Oct-15 07:28:00 GMT",
+                before,
+                Some(Duration::from_secs(90)),
+            ),
+            (
+                "Wed Oct 21 07:28:00 2015",
+                before,
+                Some(Duration::from_secs(90)),
+            ),
+            (
+                "Wed, 21 Oct 2015 07:28:00 GMT",
+                at + Duration::from_secs(5),
+                Some(Duration::ZERO),
+            ),
+            ("-3", before, None),
+            ("soon", before, None),
+            ("", before, None),
+        ];
+        for (value, now, want) in table {
+            assert_eq!(parse_retry_after(value, now), want, "{value:?}");
+        }
         assert_eq!(
             error_body_message(br#"{"error":{"code":1,"message":"slow down"}}"#),
             "slow down"

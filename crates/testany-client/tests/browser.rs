@@ -117,3 +117,26 @@ async fn a_capped_log_download_stops_at_the_cap() {
         .byte_length();
     assert!(held < 64 << 20, "the wasm memory grew to {held} bytes");
 }
+
+/// `Retry-After` as an HTTP-date, read by the browser's `Date.parse`, against the
+/// browser's clock.
+#[wasm_bindgen_test]
+fn retry_after_dates_in_the_browser() {
+    use std::time::{Duration, UNIX_EPOCH};
+    use testany_client::protocol::parse_retry_after;
+    use testany_client::transport::now;
+
+    // 2015-10-21T07:28:00Z, RFC 9110's example.
+    let at = UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+    let before = at - Duration::from_secs(90);
+    let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+    assert_eq!(
+        parse_retry_after(date, before),
+        Some(Duration::from_secs(90))
+    );
+    assert_eq!(parse_retry_after(date, now()), Some(Duration::ZERO));
+    assert_eq!(parse_retry_after("7", now()), Some(Duration::from_secs(7)));
+    assert_eq!(parse_retry_after("soon", now()), None);
+    // The browser's clock, not the epoch: later than this test was written.
+    assert!(now() > UNIX_EPOCH + Duration::from_secs(1_790_000_000));
+}

@@ -8,7 +8,9 @@
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::time::Duration;
+#[cfg(target_arch = "wasm32")]
+use std::time::UNIX_EPOCH;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::Stream;
@@ -123,6 +125,33 @@ pub enum TransportError {
 /// Sends one HTTP request. Implementations never follow redirects.
 pub trait Transport: MaybeSendSync {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>>;
+}
+
+/// The wall clock: the browser's on wasm32, where `SystemTime::now` is unavailable.
+pub fn now() -> SystemTime {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        SystemTime::now()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let ms = js_sys::Date::now();
+        UNIX_EPOCH + Duration::from_millis(if ms > 0.0 { ms as u64 } else { 0 })
+    }
+}
+
+/// An HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`, or the two obsolete forms): hyper's
+/// `httpdate` natively, the browser's `Date.parse` on wasm32 (no parser in the .wasm).
+pub fn parse_http_date(value: &str) -> Option<SystemTime> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        httpdate::parse_http_date(value).ok()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let ms = js_sys::Date::parse(value);
+        (ms.is_finite() && ms >= 0.0).then(|| UNIX_EPOCH + Duration::from_millis(ms as u64))
+    }
 }
 
 /// Waits `duration` on the target's timer.
