@@ -122,6 +122,26 @@ pub struct Execution {
     pub cases: Vec<CaseResult>,
 }
 
+impl Execution {
+    /// An execution with only its key and status known (the rest filled in by field).
+    pub fn new(key: impl Into<String>, status: ExecutionStatus) -> Self {
+        Execution {
+            key: key.into(),
+            status,
+            result: None,
+            pipeline_key: None,
+            pipeline_name: None,
+            workspace: None,
+            environment: None,
+            trigger: None,
+            started_at: None,
+            completed_at: None,
+            duration_ms: None,
+            cases: Vec::new(),
+        }
+    }
+}
+
 /// A case as a pipeline declares it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PipelineCase {

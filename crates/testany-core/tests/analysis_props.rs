@@ -165,18 +165,9 @@ proptest! {
             .iter()
             .enumerate()
             .map(|(i, (started_at, completed_at))| Execution {
-                key: i.to_string(),
-                status: ExecutionStatus::Completed,
-                result: None,
-                pipeline_key: None,
-                pipeline_name: None,
-                workspace: None,
-                environment: None,
-                trigger: None,
                 started_at: *started_at,
                 completed_at: *completed_at,
-                duration_ms: None,
-                cases: Vec::new(),
+                ..Execution::new(i.to_string(), ExecutionStatus::Completed)
             })
             .collect();
         let mut want: Vec<&Execution> = execs.iter().collect();

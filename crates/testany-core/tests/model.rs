@@ -22,20 +22,7 @@ fn parse(text: &str) -> Value {
 
 /// An execution with only its key and status set.
 fn exec(key: &str, status: ExecutionStatus) -> Execution {
-    Execution {
-        key: key.to_owned(),
-        status,
-        result: None,
-        pipeline_key: None,
-        pipeline_name: None,
-        workspace: None,
-        environment: None,
-        trigger: None,
-        started_at: None,
-        completed_at: None,
-        duration_ms: None,
-        cases: Vec::new(),
-    }
+    Execution::new(key, status)
 }
 
 /// A case with index, key, status and result.
