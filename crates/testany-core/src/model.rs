@@ -20,7 +20,7 @@ mod words;
 
 pub use list::ExecutionList;
 pub use log_sign::LogSign;
-pub use parse::parse_rfc3339;
+pub use parse::{parse_rfc3339, parse_timestamp};
 
 /// Why a JSON value could not become a model value at all.
 ///

@@ -363,3 +363,60 @@ proptest! {
         prop_assert_eq!(back, execution);
     }
 }
+
+// ---- timestamps ----
+
+/// Date, separator, time, fraction, zone and trailing text, each picked from valid and
+/// near-miss forms (and anything), so many inputs parse and many almost do.
+fn timestamp_text() -> impl Strategy<Value = String> {
+    let date = prop_oneof![
+        Just("2024-01-15"),
+        Just("2016-12-31"),
+        Just("2024-02-30"),
+        Just("2024-1-15"),
+        Just(""),
+    ];
+    let sep = prop_oneof![Just("T"), Just("t"), Just(" "), Just("x"), Just("")];
+    let time = prop_oneof![
+        Just("10:00:00"),
+        Just("23:59:60"),
+        Just("10:00:6"),
+        Just("24:00:00"),
+        Just("10:00"),
+        Just(""),
+    ];
+    let frac = prop_oneof![
+        Just(""),
+        Just(".5"),
+        Just(".123456789"),
+        Just(".1234567891"),
+        Just(".")
+    ];
+    let zone = prop_oneof![
+        Just("Z"),
+        Just("z"),
+        Just("+08:00"),
+        Just("-04:30"),
+        Just("+24:00"),
+        Just("+0800"),
+        Just(""),
+    ];
+    let tail = prop_oneof![
+        4 => Just(String::new()),
+        1 => any::<char>().prop_map(String::from),
+        1 => "[0-9:.+é漢-]{1,3}",
+    ];
+    (date, sep, time, frac, zone, tail)
+        .prop_map(|(d, s, t, f, z, tail)| format!("{d}{s}{t}{f}{z}{tail}"))
+}
+
+proptest! {
+    /// Never panics; what it reads prints (RFC 3339) and reads back to the same instant.
+    #[test]
+    fn timestamps_never_panic_and_round_trip(text in timestamp_text()) {
+        use testany_core::model::parse_timestamp;
+        if let Some(ts) = parse_timestamp(&text) {
+            prop_assert_eq!(parse_timestamp(&ts.to_string()), Some(ts), "{}", text);
+        }
+    }
+}
