@@ -271,31 +271,18 @@ impl Client {
     }
 
     /// Removes our secrets from service-provided text inside an error.
-    pub(crate) fn scrub_error(&self, error: Error, extra: &[&Secret]) -> Error {
+    pub(crate) fn scrub_error(&self, mut error: Error, extra: &[&Secret]) -> Error {
         let mut secrets = self.secrets();
         secrets.extend_from_slice(extra);
-        match error {
-            Error::Rpc { code, message } => Error::Rpc {
-                code,
-                message: scrub(&message, &secrets),
-            },
-            Error::Tool { tool, message } => Error::Tool {
-                tool,
-                message: scrub(&message, &secrets),
-            },
-            Error::Http { status, message } => Error::Http {
-                status,
-                message: scrub(&message, &secrets),
-            },
-            Error::Connect { target, detail } => Error::Connect {
-                target,
-                detail: scrub(&detail, &secrets),
-            },
-            Error::Malformed { detail } => Error::Malformed {
-                detail: scrub(&detail, &secrets),
-            },
-            other => other,
+        if let Error::Rpc { message: text, .. }
+        | Error::Tool { message: text, .. }
+        | Error::Http { message: text, .. }
+        | Error::Connect { detail: text, .. }
+        | Error::Malformed { detail: text } = &mut error
+        {
+            *text = scrub(text, &secrets);
         }
+        error
     }
 
     /// `target` names the peer for the message, e.g. "the Testany service at URL".

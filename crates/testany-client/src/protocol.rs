@@ -25,24 +25,27 @@ const MAX_MESSAGE: usize = 400;
 
 /// One JSON-RPC request as bytes.
 pub fn encode_request(id: u64, method: &str, params: Value) -> Vec<u8> {
-    object([
+    to_bytes(&object([
         ("jsonrpc", Value::from("2.0")),
         ("id", Value::from(id)),
         ("method", Value::from(method)),
         ("params", params),
-    ])
-    .to_string()
-    .into_bytes()
+    ]))
 }
 
 /// One JSON-RPC notification as bytes.
 pub fn encode_notification(method: &str) -> Vec<u8> {
-    object([
+    to_bytes(&object([
         ("jsonrpc", Value::from("2.0")),
         ("method", Value::from(method)),
-    ])
-    .to_string()
-    .into_bytes()
+    ]))
+}
+
+/// A JSON value as bytes, through the same serializer as the rest of the crate's
+/// output (`Value`'s `Display` would add another copy to the .wasm). Writing a `Value`
+/// into a `Vec` cannot fail: its map keys are strings.
+fn to_bytes(value: &Value) -> Vec<u8> {
+    serde_json::to_vec(value).unwrap_or_default()
 }
 
 /// The `initialize` params we send.
@@ -303,21 +306,23 @@ where
 }
 
 /// A `Retry-After` value (RFC 9110 section 10.2.3): delay-seconds, or an HTTP-date read
-/// as the time left from `now` (zero once it has passed).
+/// as the time left from `now`. A date already past gives `None`, so the caller's
+/// backoff applies (a clock slightly ahead of the server's must not mean "retry now").
 pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));
     }
     let at = crate::transport::parse_http_date(value)?;
-    Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+    at.duration_since(now).ok().filter(|d| !d.is_zero())
 }
 
 /// The message of an HTTP error body: a JSON-RPC error's message, or the text itself.
 pub fn error_body_message(body: &[u8]) -> String {
     if let Ok(value) = serde_json::from_slice::<Value>(body) {
         let message = value
-            .pointer("/error/message")
+            .get("error")
+            .and_then(|e| e.get("message"))
             .or_else(|| value.get("message"))
             .or_else(|| value.get("error"))
             .and_then(Value::as_str);
@@ -375,8 +380,8 @@ pub fn tool_payload(tool: &str, result: &Value) -> Result<Value> {
         let mut message = texts.join(" ");
         if message.trim().is_empty() {
             message = result
-                .pointer("/structuredContent/error")
-                .or_else(|| result.pointer("/structuredContent/message"))
+                .get("structuredContent")
+                .and_then(|c| c.get("error").or_else(|| c.get("message")))
                 .and_then(Value::as_str)
                 .unwrap_or("no reason given")
                 .to_owned();
@@ -423,7 +428,8 @@ pub fn parse_tools(result: &Value) -> (Vec<ToolSchema>, Option<String>) {
                 .filter_map(|tool| {
                     let name = tool.get("name")?.as_str()?.to_owned();
                     let properties = tool
-                        .pointer("/inputSchema/properties")
+                        .get("inputSchema")
+                        .and_then(|s| s.get("properties"))
                         .and_then(Value::as_object)
                         .map(|props| props.keys().cloned().collect());
                     Some(ToolSchema { name, properties })
@@ -726,10 +732,11 @@ mod tests {
                 before,
                 Some(Duration::from_secs(90)),
             ),
+            ("Wed, 21 Oct 2015 07:28:00 GMT", at, None),
             (
                 "Wed, 21 Oct 2015 07:28:00 GMT",
                 at + Duration::from_secs(5),
-                Some(Duration::ZERO),
+                None,
             ),
             ("-3", before, None),
             ("soon", before, None),

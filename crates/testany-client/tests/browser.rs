@@ -134,9 +134,23 @@ fn retry_after_dates_in_the_browser() {
         parse_retry_after(date, before),
         Some(Duration::from_secs(90))
     );
-    assert_eq!(parse_retry_after(date, now()), Some(Duration::ZERO));
+    // The obsolete forms; asctime has no zone and is read as GMT, not local time.
+    for obsolete in [
+        "Wednesday, 21-Oct-15 07:28:00 GMT",
+        "Wed Oct 21 07:28:00 2015",
+    ] {
+        assert_eq!(
+            parse_retry_after(obsolete, before),
+            Some(Duration::from_secs(90)),
+            "{obsolete}"
+        );
+    }
+    // Past: the caller's backoff applies.
+    assert_eq!(parse_retry_after(date, now()), None);
     assert_eq!(parse_retry_after("7", now()), Some(Duration::from_secs(7)));
-    assert_eq!(parse_retry_after("soon", now()), None);
+    for junk in ["soon", "-3", "1.5", ""] {
+        assert_eq!(parse_retry_after(junk, before), None, "{junk:?}");
+    }
     // The browser's clock, not the epoch: later than this test was written.
     assert!(now() > UNIX_EPOCH + Duration::from_secs(1_790_000_000));
 }

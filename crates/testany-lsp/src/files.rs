@@ -27,12 +27,11 @@ pub fn skipped_dir(name: &str) -> bool {
     name.starts_with('.') || SKIPPED_DIRS.contains(&name)
 }
 
-/// Whether a relative, `/`-separated file path lies in a directory that is never
-/// searched (for file-watch events).
+/// Whether a file-watch event's relative, `/`-separated path is of no interest: it names
+/// a skipped directory or lies in one. Every part is checked, because an event does
+/// not say whether the path is a directory (a hidden file's events are dropped too).
 pub fn is_ignored(rel: &str) -> bool {
-    let mut parts: Vec<&str> = rel.split('/').collect();
-    parts.pop();
-    parts.into_iter().any(skipped_dir)
+    rel.split('/').any(skipped_dir)
 }
 
 /// Files under `root`, relative and `/`-separated, sorted; skipped directories are not
@@ -123,8 +122,10 @@ mod tests {
         }
         let paths = [
             ("tests/test_cart.py", false),
-            (".env", false),
-            ("src/.hidden.py", false),
+            ("src/build.py", false),
+            ("target", true),
+            ("web/node_modules", true),
+            (".env", true),
             ("target/debug/x.rs", true),
             ("a/.git/HEAD", true),
             ("web/node_modules/y/i.js", true),

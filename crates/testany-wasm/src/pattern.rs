@@ -1,6 +1,6 @@
 //! Regular expressions for `LogView::search`. In the browser this is the page's own
 //! `RegExp` (the syntax VS Code's search box uses), so no regex engine ships in the
-//! .wasm (−21 KB gzipped: size budget). Native builds (tests, benches) use regex-lite.
+//! .wasm (−20 KB gzipped: size budget). Native builds (tests, benches) use regex-lite.
 //! Both read a leading `(?i)` as "ignore case".
 
 /// A compiled pattern, or one sentence saying why the pattern is not one.

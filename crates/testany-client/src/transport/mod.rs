@@ -149,7 +149,20 @@ pub fn parse_http_date(value: &str) -> Option<SystemTime> {
     }
     #[cfg(target_arch = "wasm32")]
     {
-        let ms = js_sys::Date::parse(value);
+        // Every form starts with a day name: `Date.parse` would read `-3` as a year.
+        if !value
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphabetic)
+        {
+            return None;
+        }
+        // The asctime form has no zone, and `Date.parse` would take local time.
+        let mut text = value.to_owned();
+        if !text.ends_with("GMT") {
+            text.push_str(" GMT");
+        }
+        let ms = js_sys::Date::parse(&text);
         (ms.is_finite() && ms >= 0.0).then(|| UNIX_EPOCH + Duration::from_millis(ms as u64))
     }
 }

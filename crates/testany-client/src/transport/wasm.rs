@@ -5,7 +5,7 @@
 //! chunk by chunk, so a capped log download stops at the cap instead of holding the
 //! whole body in memory first.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::stream;
@@ -18,39 +18,52 @@ use web_sys::{
 };
 
 use super::{
-    BodyStream, BoxFuture, HttpRequest, HttpResponse, Method, Transport, TransportError,
+    BodyStream, BoxFuture, HttpRequest, HttpResponse, Method, Transport, TransportError, now,
     with_timeout,
 };
 
 /// A body reader that cancels the download when dropped before the end (a capped log).
-struct Reader(ReadableStreamDefaultReader);
+struct Reader {
+    inner: ReadableStreamDefaultReader,
+    /// False once the stream ended or failed: cancelling an errored stream rejects,
+    /// and nothing would handle that rejection.
+    open: bool,
+}
 
 impl Drop for Reader {
     fn drop(&mut self) {
-        // A finished stream ignores it; the returned promise has nothing to report.
-        let _ = self.0.cancel();
+        if self.open {
+            let _ = self.inner.cancel();
+        }
     }
 }
 
-/// The body as chunks, in the order and sizes the browser hands them over. `limit`
-/// bounds the wait for each chunk (as the native transport's read timeout does).
-fn body_stream(body: Option<ReadableStream>, limit: Option<Duration>) -> BodyStream {
+/// The body as chunks, in the order and sizes the browser hands them over, until
+/// `deadline` (the request's whole limit, as reqwest's `timeout` is natively).
+fn body_stream(body: Option<ReadableStream>, deadline: Option<SystemTime>) -> BodyStream {
     let Some(body) = body else {
         return Box::pin(stream::empty());
     };
-    let reader = Reader(body.get_reader().unchecked_into());
+    let reader = Reader {
+        inner: body.get_reader().unchecked_into(),
+        open: true,
+    };
     Box::pin(stream::unfold(Some(reader), move |state| async move {
-        let reader = state?;
-        let read = JsFuture::from(reader.0.read());
-        let outcome = match limit {
-            Some(limit) => match with_timeout(limit, read).await {
-                Some(outcome) => outcome,
-                None => return Some((Err(TransportError::Timeout), None)),
-            },
+        let mut reader = state?;
+        let read = JsFuture::from(reader.inner.read());
+        let outcome = match deadline {
+            Some(deadline) => {
+                let left = deadline.duration_since(now()).unwrap_or(Duration::ZERO);
+                match with_timeout(left, read).await {
+                    Some(outcome) => outcome,
+                    None => return Some((Err(TransportError::Timeout), None)),
+                }
+            }
             None => read.await,
         };
         match outcome {
             Err(e) => {
+                reader.open = false;
                 let why = e
                     .dyn_ref::<js_sys::Error>()
                     .map(|e| String::from(e.message()))
@@ -60,6 +73,7 @@ fn body_stream(body: Option<ReadableStream>, limit: Option<Duration>) -> BodyStr
             Ok(result) => {
                 let result: ReadableStreamReadResult = result.unchecked_into();
                 if result.get_done().unwrap_or(true) {
+                    reader.open = false;
                     return None;
                 }
                 let chunk = js_sys::Uint8Array::new(&result.get_value()).to_vec();
@@ -83,6 +97,7 @@ impl Transport for FetchTransport {
     fn send(&self, request: HttpRequest) -> BoxFuture<'_, Result<HttpResponse, TransportError>> {
         Box::pin(async move {
             let limit = request.timeout;
+            let deadline = limit.map(|l| now() + l);
             let exchange = async move {
                 let method = match request.method {
                     Method::Get => FetchMethod::GET,
@@ -121,7 +136,7 @@ impl Transport for FetchTransport {
                 Ok(HttpResponse {
                     status,
                     headers,
-                    body: body_stream(response.body(), limit),
+                    body: body_stream(response.body(), deadline),
                 })
             };
             match limit {

@@ -210,8 +210,11 @@ export class Viewer {
     }
     this.complete = true;
     this.refreshAnalysis();
-    this.el.lines.setAttribute('aria-busy', 'false');
     this.timings.ready = performance.now() - started;
+    // Not busy after the frame that re-renders the lines with every failure and link.
+    await nextFrame();
+    if (generation !== this.generation) return;
+    this.el.lines.setAttribute('aria-busy', 'false');
     this.status(`${view.lineCount().toLocaleString('en')} lines`);
     if (this.query) void this.search(this.query.pattern, this.query.regex);
     for (const resolve of this.readyWaiters.splice(0)) resolve();
