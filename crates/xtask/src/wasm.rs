@@ -227,7 +227,9 @@ pub fn bench() -> Result<()> {
     step("log viewer benchmark", npm(&["run", "--silent", "bench"]))
 }
 
-fn ensure_chromium() -> Result<()> {
+/// Debian's chromium and chromium-driver (apt-get, through sudo when not root); never a
+/// browser a tool downloads itself.
+pub(crate) fn ensure_chromium() -> Result<()> {
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
         return Ok(());
     }
