@@ -11,3 +11,4 @@ pub mod locations;
 pub mod markers;
 pub mod model;
 pub mod plan;
+pub mod text;
