@@ -11,4 +11,5 @@ pub mod locations;
 pub mod markers;
 pub mod model;
 pub mod plan;
+pub mod sanitize;
 pub mod text;
