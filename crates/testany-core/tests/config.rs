@@ -535,3 +535,44 @@ fn resolve_reads_file_then_environment_then_validates() {
         "t.toml line 1: `token` must not be in the configuration; put the token in the TESTANY_TOKEN environment variable instead"
     );
 }
+
+/// A `[cases]` table of `n` entries after a 5-line header; entry `i` is on line `6 + i`.
+fn many_cases(n: usize, last: &str) -> String {
+    let mut text = String::from(
+        "url = \"https://testany.com.cn/api/v2/mcp/\"\n# 测试 comment with multi-byte text\n\
+         history = 3\n\n[cases]\n",
+    );
+    for i in 0..n - 1 {
+        text.push_str(&format!("\"K{i:06}\" = \"tests/t_{i}.py\"\r\n"));
+    }
+    text.push_str(last);
+    text
+}
+
+/// Issue 17: each key's line number was found by counting newlines from the start of
+/// the file, so 100,000 entries took seconds (speed is measured in benches/config.rs).
+/// Line numbers must stay exact at the end of such a file, whatever the line endings.
+#[test]
+fn hundred_thousand_cases_keep_exact_line_numbers() {
+    let n = 100_000;
+    let config =
+        Config::from_toml_str(&many_cases(n, "\"LAST\" = \"tests/last.py\"\n"), "big.toml")
+            .unwrap();
+    assert_eq!(config.cases.len(), n);
+    assert_eq!(config.cases["K000000"], "tests/t_0.py");
+    assert_eq!(config.cases["K099998"], "tests/t_99998.py");
+    assert_eq!(config.cases["LAST"], "tests/last.py");
+    assert_eq!(config.history, 3);
+
+    let err = Config::from_toml_str(&many_cases(n, "\"LAST\" = 7\n"), "big.toml").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "big.toml line 100005: `cases.LAST` must be a string, found an integer"
+    );
+
+    let err = Config::from_toml_str(&many_cases(n, "\"LAST\" = \n"), "big.toml").unwrap_err();
+    let ConfigError::Syntax { line, .. } = err else {
+        panic!("expected a syntax error, got {err:?}");
+    };
+    assert_eq!(line, 100_005);
+}
