@@ -297,3 +297,107 @@ async fn documents_outside_any_project_get_nothing() {
         assert_eq!(project, Some(None), "{uri:?}");
     }
 }
+
+/// An execution of `SHP-1` started `now`, whose case `A1B2C3D4` failed at `t.py:3`.
+fn failed_execution(key: &str) -> testany_core::model::Execution {
+    let started = testany_core::plan::format_timestamp(jiff::Timestamp::now());
+    testany_core::model::Execution::from_json(&json!({
+        "execution_id": key, "status": "COMPLETED", "result": "FAILED",
+        "pipeline_key": "SHP-1", "started_at": started,
+        "cases": [{"case_key": "A1B2C3D4", "index": 0, "status": "FAILED", "duration_ms": 1500,
+                   "error": "/builds/x/t.py:3: AssertionError: boom"}]
+    }))
+    .expect("execution")
+}
+
+fn shp1() -> crate::data::PollKey {
+    crate::data::PollKey {
+        url: "http://127.0.0.1:9/api/v2/mcp/".into(),
+        pipeline: "SHP-1".into(),
+    }
+}
+
+/// Issue 17: Neovim sends `[]` for an empty Lua table. No argument, `null`, `[]` and
+/// `{}` all mean "no options"; a command with required fields names the missing one.
+#[tokio::test]
+async fn no_argument_null_empty_array_and_empty_object_mean_no_options() {
+    let root = project("nooptions", "t.py", TEXT);
+    let st = state(&root.join(".cache"));
+    let uri = uri_of(&root.join("t.py"));
+    open(&st, &uri, TEXT).await;
+    crate::poller::store(&st, &shp1(), vec![failed_execution("SHP-1-00001")]);
+    let t_py = uri_of(&root.join("t.py"));
+    let failures = json!([{
+        "execution": "SHP-1-00001", "pipeline": "SHP-1", "caseKey": "A1B2C3D4",
+        "caseIndex": 0, "name": null, "result": "FAILED", "category": "assertion",
+        "error": "/builds/x/t.py:3: AssertionError: boom",
+        "locations": [{"uri": t_py.as_str(), "path": "t.py", "line": 2, "column": null,
+                       "message": "AssertionError: boom"}],
+    }]);
+    let missing = |command: &str, field: &str, usage: &str| {
+        Err::<Option<Value>, (ErrorCode, String)>((
+            ErrorCode::InvalidParams,
+            format!("bad arguments: {command} needs `{field}` (arguments: {usage})"),
+        ))
+    };
+    // (command, expected result for every form of "nothing")
+    let cases = [
+        ("testany.recentFailures", Ok(Some(failures))),
+        (
+            "testany.openLog",
+            missing("testany.openLog", "execution", "{execution, caseIndex}"),
+        ),
+        (
+            "testany.showExecution",
+            missing("testany.showExecution", "execution", "{execution}"),
+        ),
+        (
+            "testany.refreshExecution",
+            missing("testany.refreshExecution", "execution", "{execution}"),
+        ),
+        (
+            "testany.runPipeline",
+            missing("testany.runPipeline", "pipeline", "{pipeline}"),
+        ),
+        (
+            "testany.pipelineHealth",
+            missing("testany.pipelineHealth", "pipeline", "{pipeline, days?}"),
+        ),
+    ];
+    assert_eq!(cases.len(), crate::COMMANDS.len());
+    let forms: [Vec<Value>; 4] = [vec![], vec![json!(null)], vec![json!([])], vec![json!({})]];
+    for (command, want) in cases {
+        for arguments in forms.clone() {
+            let got = execute(&st, command, arguments.clone())
+                .await
+                .map_err(|e| (e.code, e.message.into_owned()));
+            assert_eq!(got, want, "{command} {arguments:?}");
+        }
+    }
+    // Only the missing one of two required fields is named; a non-object says so.
+    let cases = [
+        (
+            json!({"execution": "SHP-1-00001"}),
+            "bad arguments: testany.openLog needs `caseIndex` (arguments: {execution, caseIndex})",
+        ),
+        (
+            json!("SHP-1-00001"),
+            "bad arguments: testany.openLog takes one JSON object, not a string",
+        ),
+        (
+            json!(["SHP-1-00001", 0]),
+            "bad arguments: testany.openLog takes one JSON object, not an array",
+        ),
+    ];
+    for (argument, want) in cases {
+        let got = execute(&st, "testany.openLog", vec![argument.clone()]).await;
+        let err = got.expect_err("invalid");
+        assert_eq!(
+            (err.code, err.message.as_ref()),
+            (ErrorCode::InvalidParams, want),
+            "{argument}"
+        );
+    }
+    st.lock().shutdown = true;
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -18,9 +18,21 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode};
 use crate::poller;
 use crate::state::{State, redact};
 
-/// The command's one JSON object argument.
-pub fn parse<T: DeserializeOwned>(arg: Value) -> Result<T, Error> {
-    serde_json::from_value(arg).map_err(|e| Error::invalid_params(format!("bad arguments: {e}")))
+/// The command's one JSON object argument (absent, `null` and `[]` already read as
+/// `{}` by the handler). `usage` is the shape of design.md section 6, e.g.
+/// `{execution, caseIndex}`: a missing field is named in one sentence with it.
+pub fn parse<T: DeserializeOwned>(command: &str, usage: &str, arg: Value) -> Result<T, Error> {
+    serde_json::from_value(arg).map_err(|e| {
+        let text = e.to_string();
+        let missing = text
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split_once('`'))
+            .map(|(field, _)| field);
+        Error::invalid_params(match missing {
+            Some(field) => format!("bad arguments: {command} needs `{field}` (arguments: {usage})"),
+            None => format!("bad arguments: {command} (arguments: {usage}): {text}"),
+        })
+    })
 }
 
 /// A service error as a JSON-RPC error, secrets removed.

@@ -24,7 +24,7 @@ struct Args {
 }
 
 pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse(arg)?;
+    let args: Args = parse("testany.openLog", "{execution, caseIndex}", arg)?;
     let path = cache_path(&state.options.cache_dir, &args.execution, args.case_index);
     // A finished case's log never changes: reuse the cached copy. A running one is
     // fetched again each time.

@@ -25,7 +25,7 @@ struct Args {
 }
 
 pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse(arg)?;
+    let args: Args = parse("testany.pipelineHealth", "{pipeline, days?}", arg)?;
     let days = args.days.unwrap_or(7).max(1);
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;

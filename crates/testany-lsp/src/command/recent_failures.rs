@@ -17,18 +17,14 @@ use crate::convert::file_uri;
 use crate::data::{self, LogEntry};
 use crate::state::State;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize)]
 struct Args {
     pipeline: Option<String>,
     days: Option<u32>,
 }
 
 pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = if arg.is_null() {
-        Args::default()
-    } else {
-        parse(arg)?
-    };
+    let args: Args = parse("testany.recentFailures", "{pipeline?, days?}", arg)?;
     let days = args.days.unwrap_or(7).max(1);
     let since = Timestamp::now()
         .checked_sub(SignedDuration::from_hours(24 * i64::from(days)))

@@ -17,7 +17,7 @@ struct Args {
 }
 
 pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse(arg)?;
+    let args: Args = parse("testany.refreshExecution", "{execution}", arg)?;
     let client = client_for_execution(state, &args.execution)
         .ok_or_else(|| not_configured(&args.execution))?;
     let exec = client

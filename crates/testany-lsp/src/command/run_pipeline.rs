@@ -45,7 +45,7 @@ fn interval(state: &State, pipeline: &str) -> Duration {
 }
 
 pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse(arg)?;
+    let args: Args = parse("testany.runPipeline", "{pipeline}", arg)?;
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;
     let client = poller::client_for(state, &url).ok_or_else(|| not_configured(&args.pipeline))?;

@@ -15,7 +15,7 @@ struct Args {
 }
 
 pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse(arg)?;
+    let args: Args = parse("testany.showExecution", "{execution}", arg)?;
     let exec = match known_execution(state, &args.execution).filter(|e| !e.cases.is_empty()) {
         Some(e) => e,
         None => {
