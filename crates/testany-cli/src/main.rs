@@ -86,7 +86,12 @@ fn init_tracing() {
     // Escapes only for a person reading a terminal (the editors read stderr as text).
     let ansi = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        // Trace lines quote the service (errors, keys): sanitised as all CLI output.
+        // Secrets the process has seen (token, signs, operator ids) are redacted from
+        // every line first, whichever crate logged it (issue 17).
+        .with_writer(move || {
+            testany_client::secret::RedactingWriter::new(out::Safe::new(std::io::stderr(), ansi))
+        })
         .with_ansi(ansi)
         .with_env_filter(
             // Libraries that dump whole messages at trace (LSP initializationOptions carry

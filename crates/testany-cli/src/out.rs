@@ -1,6 +1,12 @@
 //! Human output: styles (written through `anstream`, which drops them when stdout is not
 //! a terminal or `NO_COLOR` is set), aligned tables and small formatters.
+//!
+//! Every human byte goes through [`Safe`], the one choke point that runs
+//! `testany_core::sanitize::for_terminal` over it (issue 17): case logs, names, errors,
+//! pipeline and environment names come from the service and must not move the cursor,
+//! write the clipboard or hide text. SGR survives only when colours are on.
 
+use std::borrow::Cow;
 use std::io::{self, IsTerminal, Write};
 
 use anstyle::{AnsiColor, Style};
@@ -14,14 +20,129 @@ pub const GREEN: Style = AnsiColor::Green.on_default();
 pub const YELLOW: Style = AnsiColor::Yellow.on_default();
 pub const CYAN: Style = AnsiColor::Cyan.on_default();
 
-/// Stdout that strips styles when they must not be shown.
-pub fn stdout() -> anstream::AutoStream<io::Stdout> {
-    anstream::AutoStream::auto(io::stdout())
+/// Stdout, sanitised, that strips styles when they must not be shown.
+pub fn stdout() -> Safe<anstream::AutoStream<io::Stdout>> {
+    Safe::new(anstream::AutoStream::auto(io::stdout()), colors_on())
 }
 
-/// Whether stdout shows colours (a terminal, no `NO_COLOR`): decides extra marks too.
+/// Stderr, sanitised, with styles only on a colour terminal.
+pub fn stderr() -> Safe<anstream::AutoStream<io::Stderr>> {
+    let colour = anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never;
+    Safe::new(anstream::AutoStream::auto(io::stderr()), colour)
+}
+
+/// Whether stdout shows colours (a terminal, no `NO_COLOR`, or `CLICOLOR_FORCE`):
+/// decides extra marks too.
 pub fn colors_on() -> bool {
     anstream::AutoStream::choice(&io::stdout()) != anstream::ColorChoice::Never
+}
+
+/// Service text for a place that is not a stream (a table cell before its width is
+/// measured, a progress bar message): no escape sequence at all, controls made visible.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    testany_core::sanitize::for_terminal(text, false)
+}
+
+/// `1 case`, `2 cases`: the count and the right form of the noun.
+pub fn plural<N>(n: N, one: &str, many: &str) -> String
+where
+    N: std::fmt::Display + PartialEq + From<u8>,
+{
+    let word = if n == N::from(1) { one } else { many };
+    format!("{n} {word}")
+}
+
+/// Longest partial line held before it is written anyway, so one enormous line never
+/// sits in memory whole (as `lines::MAX_LINE`).
+const MAX_PENDING: usize = 64 * 1024;
+/// Sanitised output is handed on in chunks of about this size (and on flush).
+const CHUNK: usize = 32 * 1024;
+
+/// A writer that sanitises everything written through it, one line at a time (the
+/// sanitiser restarts at each line, so callers may write a line in pieces). Flushes on
+/// drop, so `writeln!(out::stdout(), ...)` on a temporary works.
+pub struct Safe<W: Write> {
+    inner: W,
+    colour: bool,
+    /// Bytes of the current, unfinished line.
+    line: Vec<u8>,
+    /// Sanitised text not yet written to `inner`.
+    ready: String,
+}
+
+impl<W: Write> Safe<W> {
+    /// `colour`: keep SGR sequences (the caller decided that colours are shown).
+    pub fn new(inner: W, colour: bool) -> Self {
+        Self {
+            inner,
+            colour,
+            line: Vec::new(),
+            ready: String::new(),
+        }
+    }
+
+    fn push_text(&mut self, bytes: &[u8]) {
+        let text = String::from_utf8_lossy(bytes);
+        let clean = testany_core::sanitize::for_terminal(&text, self.colour);
+        self.ready.push_str(&clean);
+    }
+
+    fn write_ready(&mut self) -> io::Result<()> {
+        if !self.ready.is_empty() {
+            let ready = std::mem::take(&mut self.ready);
+            self.inner.write_all(ready.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Safe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match memchr::memrchr(b'\n', buf) {
+            Some(last) => {
+                let (lines, rest) = buf.split_at(last + 1);
+                if self.line.is_empty() {
+                    self.push_text(lines);
+                } else {
+                    let mut joined = std::mem::take(&mut self.line);
+                    joined.extend_from_slice(lines);
+                    self.push_text(&joined);
+                }
+                self.line.extend_from_slice(rest);
+            }
+            None => self.line.extend_from_slice(buf),
+        }
+        if self.line.len() > MAX_PENDING {
+            // Cut at a character boundary; the rest waits for more bytes.
+            let cut = match std::str::from_utf8(&self.line) {
+                Ok(_) => self.line.len(),
+                Err(e) if e.error_len().is_none() => e.valid_up_to(),
+                Err(_) => self.line.len(),
+            };
+            let head: Vec<u8> = self.line.drain(..cut).collect();
+            self.push_text(&head);
+        }
+        if self.ready.len() >= CHUNK {
+            self.write_ready()?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.push_text(&line);
+        }
+        self.write_ready()?;
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for Safe<W> {
+    fn drop(&mut self) {
+        // Errors (a closed pipe) have nowhere to go here; explicit flushes report them.
+        let _ = self.flush();
+    }
 }
 
 /// Whether progress bars may be drawn (stderr is a terminal and `NO_COLOR`-independent).
@@ -41,16 +162,18 @@ pub struct Cell {
 }
 
 impl Cell {
-    pub fn new(text: impl Into<String>) -> Self {
+    /// A cell of (possibly service) text: cleaned here, before its width is measured,
+    /// so a removed sequence or a `<U+202E>` does not skew the columns.
+    pub fn new(text: impl AsRef<str>) -> Self {
         Self {
-            text: text.into(),
+            text: clean(text.as_ref()).into_owned(),
             style: Style::new(),
         }
     }
 
-    pub fn styled(text: impl Into<String>, style: Style) -> Self {
+    pub fn styled(text: impl AsRef<str>, style: Style) -> Self {
         Self {
-            text: text.into(),
+            text: clean(text.as_ref()).into_owned(),
             style,
         }
     }
@@ -154,10 +277,12 @@ pub fn json(value: &impl serde::Serialize) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// `error: <sentence>` on stderr (red "error" on a terminal).
+/// `error: <sentence>` on stderr (red "error" on a terminal); the sentence may quote the
+/// service, so it is sanitised like everything else.
 pub fn print_error(message: &str) {
-    let mut err = anstream::AutoStream::auto(io::stderr());
+    let mut err = stderr();
     let _ = writeln!(err, "{}: {message}", paint(RED_BOLD, "error"));
+    let _ = err.flush();
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! List filters, and applying those a tool does not declare to its results.
 
 use serde_json::Value;
-use testany_core::model::{Execution, ExecutionResult, ExecutionStatus};
+use testany_core::model::{Execution, ExecutionList, ExecutionResult, ExecutionStatus};
 
 use crate::args::Arg;
 
@@ -71,6 +71,22 @@ fn status_matches(execution: &Execution, want: &str) -> bool {
     let status = ExecutionStatus::parse(want);
     let result = ExecutionResult::parse(want);
     execution.status == status || execution.result.as_ref() == Some(&result)
+}
+
+/// [`retain_matching`] on one page, keeping its paging signal: whether more pages
+/// follow is decided on the rows the server sent, before any is dropped here. Without
+/// this, a page whose rows all belong to another environment ends a caller's paging
+/// early (`testany health` counted too few runs, issue 17).
+pub fn retain_matching_page(list: &mut ExecutionList, filter: &ListFilter, undeclared: &[Arg]) {
+    if list.has_more.is_none() {
+        let sent = list.executions.len() as u64;
+        let before = filter
+            .page
+            .map_or(0, |p| p.saturating_sub(1))
+            .saturating_mul(filter.page_size.or(list.page_size).unwrap_or(sent));
+        list.has_more = Some(list.more_after(before.saturating_add(sent)));
+    }
+    retain_matching(&mut list.executions, filter, undeclared);
 }
 
 /// Keeps the rows that match the filters in `undeclared`.
@@ -251,6 +267,46 @@ mod tests {
             let keys: Vec<&str> = got.iter().map(|e| e.key.as_str()).collect();
             assert_eq!(keys, expected, "{filter:?}");
         }
+    }
+
+    #[test]
+    fn client_side_filtering_keeps_the_paging_signal() {
+        let staging = |i: u32| {
+            exec(
+                &format!("P-{i}"),
+                json!({"status":"COMPLETED","environment":"production"}),
+            )
+        };
+        let filter = |page: u64| ListFilter {
+            env: Some("staging".into()),
+            page: Some(page),
+            page_size: Some(2),
+            ..Default::default()
+        };
+        // Page 1 of 5 rows, both rows of another environment: more pages follow.
+        let mut list = ExecutionList {
+            executions: vec![staging(1), staging(2)],
+            total: Some(5),
+            ..Default::default()
+        };
+        retain_matching_page(&mut list, &filter(1), &[Arg::Env]);
+        assert_eq!((list.executions.len(), list.has_more), (0, Some(true)));
+        // Page 3 holds the 5th row: the last page.
+        let mut list = ExecutionList {
+            executions: vec![staging(5)],
+            total: Some(5),
+            ..Default::default()
+        };
+        retain_matching_page(&mut list, &filter(3), &[Arg::Env]);
+        assert_eq!((list.executions.len(), list.has_more), (0, Some(false)));
+        // A server's own has_more is kept.
+        let mut list = ExecutionList {
+            executions: vec![staging(1)],
+            has_more: Some(true),
+            ..Default::default()
+        };
+        retain_matching_page(&mut list, &filter(9), &[Arg::Env]);
+        assert_eq!(list.has_more, Some(true));
     }
 
     #[test]

@@ -179,10 +179,10 @@ fn group(
 pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()> {
     writeln!(
         out,
-        "{} {}: {} lines, {}",
+        "{} {}: {}, {}",
         paint(BOLD, "analyzed"),
         a.source,
-        a.lines,
+        out::plural(a.lines, "line", "lines"),
         super::logs::human_bytes(a.bytes)
     )?;
     writeln!(out)?;
@@ -202,8 +202,8 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
                 .unwrap_or_default();
             if i >= 5 {
                 notes.push(format!(
-                    "{} more location(s): see `--json`",
-                    f.locations.len() - 5
+                    "{} more: see `--json`",
+                    out::plural(f.locations.len() - 5, "location", "locations")
                 ));
                 break;
             }
@@ -251,14 +251,11 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
             paint(
                 RED_BOLD,
                 &format!(
-                    "{} failure{} ({}); {} location{}, {} in {}",
-                    a.failures.len(),
-                    if a.failures.len() == 1 { "" } else { "s" },
+                    "{} ({}); {}, {} in the project",
+                    out::plural(a.failures.len(), "failure", "failures"),
                     cats.join(", "),
-                    a.locations,
-                    if a.locations == 1 { "" } else { "s" },
+                    out::plural(a.locations, "location", "locations"),
                     a.resolved,
-                    "the project"
                 )
             )
         )?;

@@ -135,10 +135,10 @@ async fn demo(url: &str) -> anyhow::Result<()> {
     let outcome = out::execution_outcome(&done);
     writeln!(
         out,
-        "{} finished: {} ({} cases)",
+        "{} finished: {} ({})",
         done.key,
         paint(outcome.style, &outcome.text),
-        done.cases.len()
+        out::plural(done.cases.len(), "case", "cases")
     )?;
     tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "demo run");
     writeln!(out)?;

@@ -32,14 +32,27 @@ pub struct ListArgs {
     #[arg(long)]
     pub status: Option<String>,
     /// Earliest date (YYYY-MM-DD or RFC 3339).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub from: Option<String>,
     /// Latest date (YYYY-MM-DD, inclusive, or RFC 3339).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub to: Option<String>,
     /// Print JSON (shape: crates/testany-cli/README.md).
     #[arg(long)]
     pub json: bool,
+}
+
+/// A `--from`/`--to` bound, checked before any request (a bad one is a usage error,
+/// exit 2) and passed on as written: the service reads the same forms.
+fn parse_date(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    match testany_core::model::parse_rfc3339(s) {
+        Some(_) => Ok(s.to_owned()),
+        None => Err(format!(
+            "`{}` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-20T10:00:00Z)",
+            crate::out::clean(s)
+        )),
+    }
 }
 
 #[derive(Debug, clap::Args)]

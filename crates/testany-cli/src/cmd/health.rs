@@ -24,10 +24,13 @@ pub struct HealthArgs {
     pub json: bool,
 }
 
-/// `--json` of `health`: the pipeline key and the core's health fields.
+/// `--json` of `health`: the pipeline key, the environment counted and the core's
+/// health fields.
 #[derive(Debug, Serialize)]
 pub struct HealthJson {
     pub pipeline: String,
+    /// The configured `environment` (`null`: runs of every environment count).
+    pub environment: Option<String>,
     #[serde(flatten)]
     pub health: PipelineHealth,
 }
@@ -44,23 +47,60 @@ pub fn run(args: HealthArgs) -> anyhow::Result<ExitCode> {
     let client = common::client(&loaded.config, &common::env)?;
     let rt = common::runtime()?;
     let now = jiff::Timestamp::now();
-    let executions = rt.block_on(collect(&client, &args.pipeline, now, args.days))?;
+    let environment = loaded.config.environment.clone();
+    let executions = rt.block_on(async {
+        let rows = collect(
+            &client,
+            &args.pipeline,
+            environment.as_deref(),
+            now,
+            args.days,
+        )
+        .await?;
+        if rows.is_empty() {
+            known_pipeline(&client, &args.pipeline).await?;
+        }
+        anyhow::Ok(rows)
+    })?;
     let h = health(&executions, now, args.days);
     if args.json {
         out::json(&HealthJson {
             pipeline: args.pipeline,
+            environment,
             health: h,
         })?;
     } else {
-        render(&mut out::stdout(), &args.pipeline, &h)?;
+        render(
+            &mut out::stdout(),
+            &args.pipeline,
+            environment.as_deref(),
+            &h,
+        )?;
     }
     Ok(common::exit(OK))
 }
 
-/// The pipeline's executions of the last `days`, the newest [`DETAILED`] with cases.
+/// No runs at all: an unknown pipeline is a usage error (exit 2, the sentence of
+/// `pipeline show`), not an empty report. Other failures of the look-up (a service
+/// without `testany_get_pipeline`) leave the empty report standing.
+async fn known_pipeline(client: &Client, pipeline: &str) -> anyhow::Result<()> {
+    match client.get_pipeline(pipeline).await {
+        Ok(_) => Ok(()),
+        Err(e @ testany_client::Error::Tool { .. }) => Err(e.into()),
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot check that the pipeline exists");
+            Ok(())
+        }
+    }
+}
+
+/// The pipeline's executions of the last `days` in `environment` (all when `None`),
+/// the newest [`DETAILED`] with cases. The environment goes to the service as a filter
+/// (the client filters the rows itself when the tool does not declare one).
 async fn collect(
     client: &Client,
     pipeline: &str,
+    environment: Option<&str>,
     now: jiff::Timestamp,
     days: u32,
 ) -> anyhow::Result<Vec<Execution>> {
@@ -74,15 +114,17 @@ async fn collect(
     for page in 1..=MAX_PAGES {
         let filter = ListFilter {
             pipeline_key: Some(pipeline.to_owned()),
+            env: environment.map(str::to_owned),
             date_from: from.clone(),
             page: Some(page),
             page_size: Some(100),
             ..ListFilter::default()
         };
         let list = client.list_executions(&filter).await?;
-        let got = list.executions.len();
         rows.extend(list.executions.iter().cloned());
-        if got == 0 || !list.more_after(rows.len() as u64) {
+        // Not "this page came back empty": rows the client dropped for another
+        // environment are still a full page (the list keeps the server's paging signal).
+        if !list.more_after(rows.len() as u64) {
             break;
         }
     }
@@ -100,13 +142,18 @@ async fn collect(
     Ok(out)
 }
 
-pub fn render(out: &mut impl Write, pipeline: &str, h: &PipelineHealth) -> io::Result<()> {
+pub fn render(
+    out: &mut impl Write,
+    pipeline: &str,
+    environment: Option<&str>,
+    h: &PipelineHealth,
+) -> io::Result<()> {
     writeln!(
         out,
-        "{} health over {} day{} ({} to {})",
+        "{} health over {}{} ({} to {})",
         paint(BOLD, pipeline),
-        h.days,
-        if h.days == 1 { "" } else { "s" },
+        out::plural(h.days, "day", "days"),
+        environment.map(|e| format!(" in {e}")).unwrap_or_default(),
         h.from,
         h.to
     )?;
@@ -142,9 +189,8 @@ pub fn render(out: &mut impl Write, pipeline: &str, h: &PipelineHealth) -> io::R
             paint(DIM, "no runs")
         } else {
             format!(
-                "{} run{}, {} failed",
-                d.runs,
-                if d.runs == 1 { "" } else { "s" },
+                "{}, {} failed",
+                out::plural(d.runs, "run", "runs"),
                 d.failed
             )
         };

@@ -19,7 +19,8 @@ pub fn run() -> Result<ExitCode> {
     let filter = tracing_subscriber::EnvFilter::try_new(format!("{wanted},tower_lsp_server=debug"))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,tower_lsp_server=debug"));
     let _ = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        // Trace lines quote the service (errors, keys): sanitised as all CLI output.
+        .with_writer(|| crate::out::Safe::new(std::io::stderr(), false))
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init();

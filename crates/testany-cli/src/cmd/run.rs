@@ -94,7 +94,7 @@ pub async fn wait(client: &Client, key: &str, interval: Duration) -> anyhow::Res
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
         );
-        bar.set_prefix(key.to_owned());
+        bar.set_prefix(out::clean(key).into_owned());
         bar.enable_steady_tick(Duration::from_millis(120));
         bar
     });
@@ -106,7 +106,7 @@ pub async fn wait(client: &Client, key: &str, interval: Duration) -> anyhow::Res
             let finished = e.cases.iter().filter(|c| case_done(c)).count() as u64;
             bar.set_length(total);
             bar.set_position(finished);
-            bar.set_message(e.status.as_str().to_owned());
+            bar.set_message(out::clean(e.status.as_str()).into_owned());
         }
         if !e.status.is_active() {
             if let Some(bar) = bar {

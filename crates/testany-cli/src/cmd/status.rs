@@ -308,8 +308,8 @@ pub fn render(out: &mut impl Write, report: &StatusReport, root: &Path) -> io::R
         let done = e.cases.iter().filter(|c| super::run::case_done(c)).count();
         writeln!(
             out,
-            "  {} cases: {} passed, {} failed{}",
-            e.cases.len(),
+            "  {}: {} passed, {} failed{}",
+            out::plural(e.cases.len(), "case", "cases"),
             passed,
             p.failures.len(),
             if done < e.cases.len() {
@@ -338,10 +338,14 @@ pub fn render(out: &mut impl Write, report: &StatusReport, root: &Path) -> io::R
         paint(
             RED_BOLD,
             &format!(
-                "{} failing case{}, {} linked to files",
-                report.failed,
-                if report.failed == 1 { "" } else { "s" },
-                report.linked_failed
+                "{}, {} linked to {}",
+                out::plural(report.failed, "failing case", "failing cases"),
+                report.linked_failed,
+                if report.linked_failed == 1 {
+                    "a file"
+                } else {
+                    "files"
+                }
             ),
         )
     };
@@ -367,9 +371,10 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
     for l in &f.locations {
         let Some(file) = &l.file else { continue };
         if shown == SHOWN_LOCATIONS {
+            let more = f.locations.iter().filter(|l| l.file.is_some()).count() - shown;
             notes.push(format!(
-                "{} more location(s): see `--json`",
-                f.locations.len()
+                "{} more: see `--json`",
+                out::plural(more, "location", "locations")
             ));
             break;
         }
