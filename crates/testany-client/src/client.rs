@@ -9,11 +9,11 @@ use testany_core::json::object;
 use testany_core::model::{CaseResult, Execution, ExecutionList, LogSign, Pipeline};
 
 use crate::args::{Arg, map_arguments};
-use crate::error::{Error, Result};
-use crate::filter::{ListFilter, retain_matching};
+use crate::error::{Error, Result, TimeoutKind};
+use crate::filter::{ListFilter, retain_matching_page};
 use crate::protocol::{self, BodyKind, METHOD_NOT_FOUND, ToolSchema};
 use crate::retry::RetryPolicy;
-use crate::secret::{Secret, scrub};
+use crate::secret::{self, Secret, scrub};
 use crate::transport::{HttpRequest, HttpResponse, Method, Transport, TransportError, sleep};
 
 /// Tool names (execution-skill.md, facts.md).
@@ -270,7 +270,8 @@ impl Client {
             .collect()
     }
 
-    /// Removes our secrets from service-provided text inside an error.
+    /// Removes our secrets (and every one the process remembers) from service-provided
+    /// text inside an error, so its fields are clean too, not only its `Display`.
     pub(crate) fn scrub_error(&self, mut error: Error, extra: &[&Secret]) -> Error {
         let mut secrets = self.secrets();
         secrets.extend_from_slice(extra);
@@ -290,7 +291,15 @@ impl Client {
         match error {
             TransportError::Timeout => Error::Timeout {
                 target: target.to_owned(),
-                limit_ms: u64::try_from(limit.as_millis()).unwrap_or(u64::MAX),
+                limit_ms: millis(limit),
+                kind: TimeoutKind::Answer,
+                attempts: 1,
+            },
+            TransportError::Idle(idle) => Error::Timeout {
+                target: target.to_owned(),
+                limit_ms: millis(idle),
+                kind: TimeoutKind::Idle,
+                attempts: 1,
             },
             TransportError::Body(_) => Error::Truncated,
             TransportError::TooLarge(cap) => Error::Malformed {
@@ -431,6 +440,7 @@ impl Client {
                         && retry + 1 < self.config.retry.max_attempts;
                     if !again {
                         self.note_retry_after(failure.retry_after);
+                        failure.error = failure.error.after_attempts(retry + 1);
                         return Err(failure);
                     }
                     let wait = self.config.retry.delay(retry, failure.retry_after);
@@ -633,7 +643,7 @@ impl Client {
         })?;
         if !undeclared.is_empty() {
             tracing::debug!(filters = ?undeclared, "applying list filters the tool does not declare to the results");
-            retain_matching(&mut list.executions, filter, &undeclared);
+            retain_matching_page(&mut list, filter, &undeclared);
         }
         Ok(list)
     }
@@ -728,12 +738,14 @@ impl Client {
             (Arg::CaseIndex, Value::from(case_index)),
         ];
         let (payload, _) = self.call_tool(tools::LOG_SIGN, &args, true).await?;
-        LogSign::from_json(&payload).map_err(|e| match e {
+        let reply = LogSign::from_json(&payload).map_err(|e| match e {
             testany_core::model::ModelError::MissingSign => Error::SignReply { field: "sign" },
             other => Error::Malformed {
                 detail: other.to_string(),
             },
-        })
+        })?;
+        remember_sign_reply(&reply);
+        Ok(reply)
     }
 
     pub(crate) fn transport(&self) -> &dyn Transport {
@@ -748,6 +760,32 @@ impl Client {
     ) -> Error {
         self.transport_error(target, error, limit)
     }
+}
+
+/// Remembers every secret of a sign reply for redaction before anyone can print it:
+/// the sign, the operator id, secret headers, and the log URL's query.
+fn remember_sign_reply(reply: &LogSign) {
+    secret::remember_issued(&reply.sign);
+    if let Some(operator) = &reply.operator_id {
+        secret::remember_issued(operator);
+    }
+    // Any header the reply asks for may carry a credential; a few never do.
+    for (name, value) in &reply.headers {
+        let name = name.to_ascii_lowercase();
+        if !matches!(
+            name.as_str(),
+            "accept" | "accept-encoding" | "accept-language" | "user-agent" | "range"
+        ) {
+            secret::remember_issued(value);
+        }
+    }
+    if let Some(url) = &reply.log_url {
+        secret::remember_url_query(url);
+    }
+}
+
+fn millis(duration: Duration) -> u64 {
+    u64::try_from(duration.as_millis()).unwrap_or(u64::MAX)
 }
 
 fn decode_execution(payload: &Value) -> Result<Execution> {

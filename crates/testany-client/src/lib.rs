@@ -13,11 +13,11 @@ pub mod secret;
 pub mod transport;
 
 pub use client::{Client, ClientConfig, host_of, tools};
-pub use error::{Error, Result};
+pub use error::{Error, Result, TimeoutKind};
 pub use filter::ListFilter;
-#[cfg(not(target_arch = "wasm32"))]
-pub use logs::SavedLog;
 pub use logs::{LogText, cache_relative_path, truncation_notice};
+#[cfg(not(target_arch = "wasm32"))]
+pub use logs::{SavedLog, create_private_dir_all};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use testany_core::model::{CaseResult, Execution, ExecutionList, LogSign, Pipeline};

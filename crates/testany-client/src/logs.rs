@@ -5,7 +5,7 @@ use futures_util::StreamExt;
 use testany_core::model::LogSign;
 
 use crate::client::Client;
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, TimeoutKind};
 use crate::logurl::{LogUrl, is_safe_log_header, validate_log_url};
 use crate::secret::Secret;
 use crate::transport::{BodyStream, HttpRequest, Method, TransportError, sleep};
@@ -35,6 +35,22 @@ pub fn cache_relative_path(execution: &str, case_index: usize) -> std::path::Pat
         safe
     };
     std::path::Path::new(&safe).join(format!("{case_index}.log"))
+}
+
+/// Creates `dir` and every missing parent with mode 0700 on unix (the owner only):
+/// cached logs, and the names of their directories (execution keys), are nobody
+/// else's business. Existing directories are left as they are. One helper for every
+/// cache directory the CLI and the language server create.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn create_private_dir_all(dir: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
 }
 
 /// A log saved to disk.
@@ -70,11 +86,11 @@ impl Client {
             .as_deref()
             .ok_or(Error::SignReply { field: "logUrl" })?;
         let url = validate_log_url(raw_url, &self.config().effective_log_domain())?;
-        let sign = Secret::new(reply.sign.clone());
+        let sign = Secret::from_service(reply.sign.clone());
         let operator = reply
             .operator_id
             .clone()
-            .map(Secret::new)
+            .map(Secret::from_service)
             .or_else(|| self.config().operator_id.clone())
             .filter(|o| !o.is_empty())
             .ok_or(Error::SignReply {
@@ -90,7 +106,7 @@ impl Client {
                 continue;
             }
             if is_safe_log_header(name) {
-                headers.push((lower, Secret::new(value.clone())));
+                headers.push((lower, Secret::unremembered(value.clone())));
             } else {
                 tracing::debug!(header = %name, "dropping a header the sign reply asked for");
             }
@@ -124,9 +140,18 @@ impl Client {
                         crate::protocol::parse_retry_after(v, crate::transport::now())
                     });
                     let error = if status == 429 || status >= 500 {
+                        // The proxy's own words help; secrets in them are redacted.
+                        let body = crate::protocol::collect_body(response.body, 64 * 1024)
+                            .await
+                            .unwrap_or_default();
+                        let said = crate::protocol::error_body_message(&body);
                         Error::Http {
                             status,
-                            message: "from the log proxy".to_owned(),
+                            message: if said.is_empty() {
+                                "from the log proxy".to_owned()
+                            } else {
+                                format!("from the log proxy: {said}")
+                            },
                         }
                     } else {
                         Error::LogHttp { status }
@@ -143,7 +168,7 @@ impl Client {
                 retry += 1;
                 continue;
             }
-            return Err(error);
+            return Err(error.after_attempts(retry + 1));
         }
     }
 
@@ -199,6 +224,14 @@ impl Client {
             TransportError::Timeout => Error::Timeout {
                 target: "the log proxy".to_owned(),
                 limit_ms: u64::try_from(self.config().log_timeout.as_millis()).unwrap_or(u64::MAX),
+                kind: TimeoutKind::Body,
+                attempts: 1,
+            },
+            TransportError::Idle(idle) => Error::Timeout {
+                target: "the log proxy".to_owned(),
+                limit_ms: u64::try_from(idle.as_millis()).unwrap_or(u64::MAX),
+                kind: TimeoutKind::Idle,
+                attempts: 1,
             },
             _ => Error::LogInterrupted { bytes },
         }
@@ -222,7 +255,7 @@ impl Client {
             detail: e.to_string(),
         };
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            tokio::fs::create_dir_all(parent).await.map_err(io)?;
+            create_private_dir_all(parent).map_err(io)?;
         }
         let mut part = path.as_os_str().to_owned();
         part.push(".part");

@@ -137,7 +137,8 @@ pub fn body_kind(content_type: Option<&str>) -> BodyKind {
 
 /// Shortens a service message for an error and removes control characters.
 pub fn short_message(text: &str) -> String {
-    let clean: String = text
+    // Redact before cutting: a cut through a secret would leave its start unredacted.
+    let clean: String = crate::secret::redact(text)
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();

@@ -1,15 +1,200 @@
 //! Secrets (token, log sign, operator id) in a newtype so that no `Debug`, `Display`
-//! or tracing field can print them by accident (design.md section 9).
+//! or tracing field can print them by accident (design.md section 9), and a
+//! process-wide registry of every secret the process has seen, so that a service that
+//! quotes one back (in an error body, a retry line, a stale message) cannot make us
+//! print it.
+//!
+//! Rules of the registry (issue 17):
+//! - Values shorter than [`MIN_SECRET_LEN`] bytes are not remembered: they would redact
+//!   ordinary words; tokens, JWT signs, e-mail operator ids and query strings are longer.
+//! - Overlapping secrets: every byte covered by any remembered secret is redacted, and
+//!   each run of covered bytes becomes one `[redacted]`, so neither a longer nor a shorter
+//!   secret leaves a fragment of the other behind.
+//! - Memory: configured secrets ([`Secret::new`]: token, operator id) keep the newest
+//!   [`MAX_CONFIGURED`]; secrets the service issued ([`Secret::from_service`]: signs,
+//!   operator ids from sign replies, log URL query strings) the newest [`MAX_ISSUED`].
+//!   Signs expire within minutes and the language server fetches at most a few logs at a
+//!   time, so an evicted one is long dead; a value seen again moves to the newest place.
+//! - It works the same on wasm32 (std's lock types compile there; there are no threads).
 
+use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fmt;
+use std::io::{self, Write};
+use std::sync::{PoisonError, RwLock};
+
+/// What a redacted secret is replaced with.
+pub const REDACTED: &str = "[redacted]";
+/// Shorter values are never remembered (they would redact ordinary words).
+pub const MIN_SECRET_LEN: usize = 6;
+/// Configured secrets remembered (a language server's token may change at run time).
+pub const MAX_CONFIGURED: usize = 16;
+/// Service-issued secrets remembered (signs, their operator ids, log URL queries).
+pub const MAX_ISSUED: usize = 64;
+
+/// The secrets seen so far, newest last in each tier.
+struct Registry {
+    configured: VecDeque<Box<str>>,
+    issued: VecDeque<Box<str>>,
+}
+
+static REGISTRY: RwLock<Registry> = RwLock::new(Registry {
+    configured: VecDeque::new(),
+    issued: VecDeque::new(),
+});
+
+#[derive(Clone, Copy)]
+enum Tier {
+    Configured,
+    Issued,
+}
+
+impl Registry {
+    fn remember(&mut self, tier: Tier, value: &str) {
+        if value.len() < MIN_SECRET_LEN {
+            return;
+        }
+        let Registry { configured, issued } = self;
+        let (list, other, cap) = match tier {
+            Tier::Configured => (configured, issued, MAX_CONFIGURED),
+            Tier::Issued => (issued, configured, MAX_ISSUED),
+        };
+        // A configured value never needs a second, evictable copy.
+        if matches!(tier, Tier::Issued) && other.iter().any(|s| &**s == value) {
+            return;
+        }
+        if let Some(at) = list.iter().position(|s| &**s == value) {
+            if let Some(known) = list.remove(at) {
+                list.push_back(known);
+            }
+            return;
+        }
+        list.push_back(value.into());
+        while list.len() > cap {
+            list.pop_front();
+        }
+    }
+
+    fn secrets(&self) -> impl Iterator<Item = &str> {
+        self.configured
+            .iter()
+            .chain(self.issued.iter())
+            .map(|s| &**s)
+    }
+}
+
+fn remember_in(tier: Tier, value: &str) {
+    if value.len() < MIN_SECRET_LEN {
+        return;
+    }
+    REGISTRY
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .remember(tier, value);
+}
+
+/// Remembers a value the service issued (a sign, an operator id, a log URL's query)
+/// without wrapping it: [`redact`] removes it from every later text.
+pub fn remember_issued(value: &str) {
+    remember_in(Tier::Issued, value);
+}
+
+/// Remembers the query string of a URL the service sent (and each parameter's value):
+/// a signed URL carries its signature there.
+pub fn remember_url_query(url: &str) {
+    let Some((_, query)) = url.split_once('?') else {
+        return;
+    };
+    let query = query.split('#').next().unwrap_or(query);
+    remember_issued(query);
+    for pair in query.split('&') {
+        if let Some((_, value)) = pair.split_once('=') {
+            remember_issued(value);
+        }
+    }
+}
+
+/// `text` with every remembered secret replaced by `[redacted]`.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    redact_with(text, &[])
+}
+
+/// [`redact`] plus `extra` values (which need not be remembered).
+fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    {
+        let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
+        for secret in registry.secrets().chain(extra.iter().copied()) {
+            mark(text, secret, &mut covered);
+        }
+    }
+    if covered.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    covered.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut runs = covered.into_iter().peekable();
+    while let Some((start, mut end)) = runs.next() {
+        // Merge every range that overlaps or touches this one.
+        while let Some(&(next_start, next_end)) = runs.peek() {
+            if next_start > end {
+                break;
+            }
+            end = end.max(next_end);
+            runs.next();
+        }
+        if start >= at {
+            out.push_str(text.get(at..start).unwrap_or_default());
+            out.push_str(REDACTED);
+            at = end;
+        } else if end > at {
+            at = end;
+        }
+    }
+    out.push_str(text.get(at..).unwrap_or_default());
+    Cow::Owned(out)
+}
+
+/// Every occurrence of `secret` in `text`, overlapping ones included, as byte ranges
+/// (they fall on char boundaries: both are valid UTF-8).
+fn mark(text: &str, secret: &str, covered: &mut Vec<(usize, usize)>) {
+    if secret.is_empty() {
+        return;
+    }
+    let step = secret.chars().next().map_or(1, char::len_utf8);
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find(secret)) {
+        let start = from + found;
+        covered.push((start, start + secret.len()));
+        from = start + step;
+    }
+}
 
 /// A secret string; `Debug` and `Display` print `[redacted]`.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
 
 impl Secret {
+    /// A configured secret (token, operator id), remembered for redaction.
     pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
+        let value = value.into();
+        remember_in(Tier::Configured, &value);
+        Self(value)
+    }
+
+    /// A secret the service issued (a sign, a reply's operator id), remembered among
+    /// the newest [`MAX_ISSUED`].
+    pub fn from_service(value: impl Into<String>) -> Self {
+        let value = value.into();
+        remember_in(Tier::Issued, &value);
+        Self(value)
+    }
+
+    /// A value kept out of prints but not remembered (the caller already decided
+    /// whether it is a credential).
+    pub(crate) fn unremembered(value: String) -> Self {
+        Self(value)
     }
 
     /// The secret itself, for the one place that puts it on the wire.
@@ -24,41 +209,94 @@ impl Secret {
 
 impl From<String> for Secret {
     fn from(value: String) -> Self {
-        Self(value)
+        Self::new(value)
     }
 }
 
 impl From<&str> for Secret {
     fn from(value: &str) -> Self {
-        Self(value.to_owned())
+        Self::new(value)
     }
 }
 
 impl fmt::Debug for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
+        f.write_str(REDACTED)
     }
 }
 
 impl fmt::Display for Secret {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
+        f.write_str(REDACTED)
     }
 }
 
-/// Replaces every occurrence of each (non-trivial) secret in `text` with `[redacted]`.
+/// Replaces every remembered secret and each of `secrets` in `text` with `[redacted]`.
 ///
 /// Service messages are echoed into our errors; a service that quotes the request back
 /// must not leak the token or sign through them.
 pub fn scrub(text: &str, secrets: &[&Secret]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        // Very short values would redact ordinary words; real tokens are long.
-        if secret.0.len() >= 4 && out.contains(secret.0.as_str()) {
-            out = out.replace(secret.0.as_str(), "[redacted]");
+    // Very short values would redact ordinary words; real tokens are long.
+    let extra: Vec<&str> = secrets
+        .iter()
+        .map(|s| s.expose())
+        .filter(|s| s.len() >= 4)
+        .collect();
+    redact_with(text, &extra).into_owned()
+}
+
+/// An `io::Write` that redacts every remembered secret before the bytes reach `inner`:
+/// the binaries' tracing output goes through it (`with_writer(|| RedactingWriter::new(
+/// std::io::stderr()))`), so a field the libraries did not redact cannot leak either.
+///
+/// Complete lines are redacted and passed on as they arrive; the rest waits for the
+/// next newline, a flush or the drop (a secret never spans a line break).
+pub struct RedactingWriter<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> RedactingWriter<W> {
+    pub fn new(inner: W) -> Self {
+        Self {
+            inner,
+            pending: Vec::new(),
         }
     }
-    out
+
+    fn emit(&mut self, upto: usize) -> io::Result<()> {
+        let chunk: Vec<u8> = self.pending.drain(..upto).collect();
+        match std::str::from_utf8(&chunk) {
+            Ok(text) => self.inner.write_all(redact(text).as_bytes()),
+            Err(_) => {
+                let text = String::from_utf8_lossy(&chunk);
+                self.inner.write_all(redact(&text).as_bytes())
+            }
+        }
+    }
+}
+
+impl<W: Write> Write for RedactingWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        if let Some(last) = self.pending.iter().rposition(|b| *b == b'\n') {
+            self.emit(last + 1)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            self.emit(self.pending.len())?;
+        }
+        self.inner.flush()
+    }
+}
+
+impl<W: Write> Drop for RedactingWriter<W> {
+    fn drop(&mut self) {
+        let _ = self.flush();
+    }
 }
 
 #[cfg(test)]
@@ -82,5 +320,91 @@ mod tests {
             "bad [redacted] and [redacted], [redacted]"
         );
         assert_eq!(scrub("a b", &[&Secret::new("a")]), "a b");
+    }
+
+    /// The registry knows what was created anywhere earlier in the process.
+    #[test]
+    fn remembered_secrets_are_redacted_everywhere() {
+        let _sign = Secret::from_service("eyJhbGciOiJIUzI1NiJ9.registry-test.sig");
+        let _op = Secret::new("registry-op@acme.test");
+        remember_url_query("https://x.tr.a.test/view?sig=qs-value-0042&exp=1");
+        assert_eq!(
+            redact("sign eyJhbGciOiJIUzI1NiJ9.registry-test.sig for registry-op@acme.test"),
+            "sign [redacted] for [redacted]"
+        );
+        assert_eq!(
+            redact("GET /view?sig=qs-value-0042&exp=1 and sig=qs-value-0042"),
+            "GET /view?[redacted] and sig=[redacted]"
+        );
+        assert_eq!(redact("nothing here"), "nothing here");
+    }
+
+    #[test]
+    fn short_values_are_not_remembered() {
+        let _short = Secret::new("abcde");
+        assert_eq!(redact("abcde is a word"), "abcde is a word");
+        let _long = Secret::new("abcdef-short-test");
+        assert_eq!(redact("x abcdef-short-test y"), "x [redacted] y");
+    }
+
+    /// Overlapping secrets leave no fragment of either behind.
+    #[test]
+    fn overlapping_secrets_become_one_redaction() {
+        remember_issued("overlap-AAAA-BBBB");
+        remember_issued("BBBB-CCCC-overlap");
+        remember_issued("AAAA-BBBB");
+        assert_eq!(redact("<overlap-AAAA-BBBB-CCCC-overlap>"), "<[redacted]>");
+        assert_eq!(redact("(AAAA-BBBB)"), "([redacted])");
+        // Overlapping occurrences of one secret.
+        remember_issued("abababab-x");
+        assert_eq!(redact("ababababab-x"), "ab[redacted]");
+    }
+
+    /// On a registry of its own: evicting from the global one would race other tests.
+    #[test]
+    fn issued_secrets_are_bounded_and_configured_ones_stay() {
+        let mut registry = Registry {
+            configured: VecDeque::new(),
+            issued: VecDeque::new(),
+        };
+        registry.remember(Tier::Configured, "bounded-token-0001");
+        registry.remember(Tier::Issued, "bounded-operator");
+        for i in 0..MAX_ISSUED + 10 {
+            registry.remember(Tier::Issued, &format!("bounded-sign-{i:04}"));
+            // Seen again with every sign: never the oldest.
+            registry.remember(Tier::Issued, "bounded-operator");
+        }
+        registry.remember(Tier::Issued, "bounded-token-0001");
+        assert_eq!(
+            (registry.configured.len(), registry.issued.len()),
+            (1, MAX_ISSUED)
+        );
+        let known: Vec<&str> = registry.secrets().collect();
+        assert!(known.contains(&"bounded-token-0001"));
+        assert!(known.contains(&"bounded-operator"));
+        assert!(known.contains(&"bounded-sign-0073"));
+        assert!(!known.contains(&"bounded-sign-0010"));
+        assert!(known.contains(&"bounded-sign-0011"));
+        for i in 0..MAX_CONFIGURED + 1 {
+            registry.remember(Tier::Configured, &format!("bounded-config-{i:04}"));
+        }
+        assert_eq!(registry.configured.len(), MAX_CONFIGURED);
+    }
+
+    #[test]
+    fn the_writer_redacts_lines_split_across_writes() {
+        let _sign = Secret::from_service("writer-sign-9f8e7d6c");
+        let mut out = Vec::new();
+        {
+            let mut w = RedactingWriter::new(&mut out);
+            w.write_all(b"DEBUG retrying error=HTTP 500 (writer-si")
+                .unwrap();
+            w.write_all(b"gn-9f8e7d6c)\nsecond writer-sign-9f8e7d6c")
+                .unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "DEBUG retrying error=HTTP 500 ([redacted])\nsecond [redacted]"
+        );
     }
 }

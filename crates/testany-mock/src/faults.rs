@@ -68,6 +68,16 @@ pub struct Faults {
     pub truncate_sse: Option<Trigger>,
     /// A session is forgotten (404) after this many requests on it.
     pub session_expiry: Option<u64>,
+    /// `session_expiry` applies only while the server has started at most this many
+    /// sessions (`expiring_sessions=1`: the first session expires, its successor
+    /// lives), so a test can count re-initialisations exactly.
+    pub expiring_sessions: Option<u64>,
+    /// Delay added before the log proxy answers (after `latency`): a stalled log host.
+    pub log_latency: Duration,
+    /// Errors quote the request's credentials back, as a careless service does: the
+    /// log proxy answers 500 quoting `X-Sign` and `X-Operator-Id`; once it has, every
+    /// `tools/call` answers 500 quoting `Authorization` and those.
+    pub echo_secrets: bool,
     /// log_sign issues signs that have already expired (the log proxy answers 401).
     pub expired_sign: bool,
     /// The log proxy answers 302 to another host.
@@ -116,6 +126,16 @@ impl Faults {
                         Error::Faults(format!("`session_expiry={v}`: expected a number"))
                     })?);
                 }
+                "expiring_sessions" => {
+                    let v = need("sessions that may expire, e.g. expiring_sessions=1")?;
+                    self.expiring_sessions = Some(v.parse().map_err(|_| {
+                        Error::Faults(format!("`expiring_sessions={v}`: expected a number"))
+                    })?);
+                }
+                "log_latency" => {
+                    self.log_latency = parse_duration(need("e.g. log_latency=2s")?)?;
+                }
+                "echo_secrets" => self.echo_secrets = flag(name, value)?,
                 "expired_sign" => self.expired_sign = flag(name, value)?,
                 "redirect_log" => self.redirect_log = flag(name, value)?,
                 "oversized_log" => {
@@ -125,7 +145,8 @@ impl Faults {
                     return Err(Error::Faults(format!(
                         "unknown fault `{other}`; known: latency, http500, http503, http429, \
                          retry_after, malformed_json, truncate_sse, session_expiry, \
-                         expired_sign, redirect_log, oversized_log"
+                         expiring_sessions, log_latency, echo_secrets, expired_sign, \
+                         redirect_log, oversized_log"
                     )));
                 }
             }
@@ -189,7 +210,8 @@ mod tests {
         let f = Faults::parse(
             "latency=200ms, http500=every:3, http503=first:2, http429, retry_after=7, \
              malformed_json=every:4, truncate_sse=first:1, session_expiry=5, expired_sign, \
-             redirect_log=true, oversized_log=2MiB",
+             redirect_log=true, oversized_log=2MiB, expiring_sessions=1, log_latency=1.5s, \
+             echo_secrets",
         )
         .unwrap();
         assert_eq!(
@@ -203,6 +225,9 @@ mod tests {
                 malformed_json: Some(Trigger::Every(4)),
                 truncate_sse: Some(Trigger::First(1)),
                 session_expiry: Some(5),
+                expiring_sessions: Some(1),
+                log_latency: Duration::from_millis(1500),
+                echo_secrets: true,
                 expired_sign: true,
                 redirect_log: true,
                 oversized_log: Some(2 << 20),

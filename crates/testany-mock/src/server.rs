@@ -154,6 +154,9 @@ async fn route(
 ) -> Response {
     let log_suffix = format!(".tr.{LOG_DOMAIN}");
     if let Some(label) = host.strip_suffix(&log_suffix) {
+        if !app.faults.log_latency.is_zero() {
+            tokio::time::sleep(app.faults.log_latency).await;
+        }
         return log_proxy(app, label, &parts);
     }
     if !is_loopback_host(host) {
@@ -338,10 +341,15 @@ async fn mcp_post(app: &Arc<App>, headers: &HeaderMap, body: &Bytes) -> Response
             );
         };
         session.requests += 1;
-        if app
+        let may_expire = app
             .faults
-            .session_expiry
-            .is_some_and(|n| session.requests > n)
+            .expiring_sessions
+            .is_none_or(|k| app.counters.initialize.load(Ordering::Relaxed) <= k);
+        if may_expire
+            && app
+                .faults
+                .session_expiry
+                .is_some_and(|n| session.requests > n)
         {
             sessions.remove(session_id);
             return json_response(
@@ -450,6 +458,16 @@ async fn tools_call(app: &Arc<App>, headers: &HeaderMap, id: Value, params: &Val
     if f.http500.is_some_and(|t| t.fires(n)) {
         return text(StatusCode::INTERNAL_SERVER_ERROR, "internal server error\n");
     }
+    if f.echo_secrets {
+        let echoed = lock_store(app).echoed.clone();
+        if let Some(echoed) = echoed {
+            let auth = header_str(headers, "authorization").unwrap_or("none");
+            return text(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("internal error serving Authorization: {auth} after {echoed}\n"),
+            );
+        }
+    }
     let sse = wants_sse(app.mode, headers);
     let name = params.get("name").and_then(Value::as_str);
     let empty = Map::new();
@@ -540,6 +558,18 @@ fn log_proxy(app: &Arc<App>, label: &str, parts: &axum::http::request::Parts) ->
     if parts.method != Method::GET && parts.method != Method::HEAD {
         return text(StatusCode::METHOD_NOT_ALLOWED, "GET only\n");
     }
+    if app.faults.echo_secrets {
+        let quoted = format!(
+            "X-Sign: {}, X-Operator-Id: {}",
+            header_str(&parts.headers, "x-sign").unwrap_or("none"),
+            header_str(&parts.headers, "x-operator-id").unwrap_or("none")
+        );
+        lock_store(app).echoed = Some(quoted.clone());
+        return text(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("log store failed for {quoted}\n"),
+        );
+    }
     let unauthorized = |why: &str| text(StatusCode::UNAUTHORIZED, format!("{why}\n"));
     let Some(sign) = header_str(&parts.headers, "x-sign") else {
         return unauthorized("missing X-Sign");
@@ -576,6 +606,12 @@ fn log_proxy(app: &Arc<App>, label: &str, parts: &axum::http::request::Parts) ->
         )
             .into_response(),
     }
+}
+
+fn lock_store(app: &App) -> std::sync::MutexGuard<'_, store::Store> {
+    app.store
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 fn render_log(app: &App, claims: &Claims) -> Option<String> {

@@ -74,6 +74,8 @@ pub(crate) struct Store {
     index: HashMap<String, usize>,
     /// Next sequence number and run counter per pipeline.
     next_seq: Vec<u64>,
+    /// The credentials of the last log request, quoted back by the `echo_secrets` fault.
+    pub echoed: Option<String>,
 }
 
 impl Store {
@@ -85,6 +87,7 @@ impl Store {
             1.0
         };
         let mut store = Store {
+            echoed: None,
             next_seq: vec![0; scenario.pipelines.len()],
             scenario: scenario.clone(),
             speed,

@@ -111,8 +111,13 @@ impl fmt::Debug for HttpResponse {
 pub enum TransportError {
     #[error("connection failed: {0}")]
     Connect(String),
+    /// The request's own limit ([`HttpRequest::timeout`]) passed.
     #[error("timed out")]
     Timeout,
+    /// Nothing arrived for this long (the transport's read timeout), well before the
+    /// request's own limit.
+    #[error("nothing arrived for {} ms", .0.as_millis())]
+    Idle(Duration),
     #[error("reading the body failed: {0}")]
     Body(String),
     /// The body passed the size limit (bytes) the caller set.

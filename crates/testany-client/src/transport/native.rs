@@ -2,7 +2,7 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -51,6 +51,8 @@ impl Resolve for LoopbackResolver {
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    connect: Duration,
+    read: Duration,
 }
 
 impl ReqwestTransport {
@@ -69,7 +71,11 @@ impl ReqwestTransport {
             .user_agent(concat!("testany-client/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| TransportError::Other(error_chain(&e)))?;
-        Ok(Self { client })
+        Ok(Self {
+            client,
+            connect,
+            read,
+        })
     }
 }
 
@@ -87,12 +93,37 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-fn map_error(error: reqwest::Error) -> TransportError {
+/// Which of reqwest's timeouts fired: they all say `is_timeout`, so the time spent
+/// since the request started tells them apart (the request's own limit never fires
+/// before it has passed; the connect and read limits fire earlier).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    started: Instant,
+    whole: Option<Duration>,
+    connect: Duration,
+    read: Duration,
+}
+
+impl Limits {
+    fn timeout(&self, is_connect: bool) -> TransportError {
+        let spent = self.started.elapsed();
+        match self.whole {
+            Some(whole) if spent >= whole => TransportError::Timeout,
+            _ if is_connect => TransportError::Connect(format!(
+                "no connection within {} ms",
+                self.connect.as_millis()
+            )),
+            _ => TransportError::Idle(self.read),
+        }
+    }
+}
+
+fn map_error(error: reqwest::Error, limits: &Limits) -> TransportError {
     let is_timeout = error.is_timeout();
     let is_connect = error.is_connect();
     let error = error.without_url();
     if is_timeout {
-        TransportError::Timeout
+        limits.timeout(is_connect)
     } else if is_connect {
         TransportError::Connect(error_chain(&error))
     } else {
@@ -131,7 +162,13 @@ impl Transport for ReqwestTransport {
             if let Some(limit) = request.timeout {
                 builder = builder.timeout(limit);
             }
-            let response = builder.send().await.map_err(map_error)?;
+            let limits = Limits {
+                started: Instant::now(),
+                whole: request.timeout,
+                connect: self.connect,
+                read: self.read,
+            };
+            let response = builder.send().await.map_err(|e| map_error(e, &limits))?;
             let status = response.status().as_u16();
             let headers = response
                 .headers()
@@ -143,9 +180,9 @@ impl Transport for ReqwestTransport {
                     )
                 })
                 .collect();
-            let body = response.bytes_stream().map_err(|e| {
+            let body = response.bytes_stream().map_err(move |e| {
                 if e.is_timeout() {
-                    TransportError::Timeout
+                    limits.timeout(false)
                 } else {
                     TransportError::Body(error_chain(&e.without_url()))
                 }
