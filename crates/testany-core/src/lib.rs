@@ -10,6 +10,7 @@ pub mod json;
 pub mod locations;
 pub mod markers;
 pub mod model;
+pub mod normalize;
 pub mod plan;
 pub mod sanitize;
 pub mod text;

@@ -1,0 +1,769 @@
+//! The line normaliser (issue 14, item 1): run once on every log line before any parser,
+//! so that frames hidden behind what CI runners and tools put in front of a line are
+//! found again.
+//!
+//! Removed, in this order: ANSI escape sequences and control characters (by
+//! [`crate::ansi::strip_into`], i.e. `vte`), trailing carriage returns (CRLF and a lone
+//! trailing CR), then, repeatedly from the start of the line while one matches:
+//! - a UTF-8 byte-order mark;
+//! - ISO 8601 timestamps, bare (GitHub Actions: `2023-06-28T21:11:43.1651496Z `) or in
+//!   brackets (Jenkins: `[2023-06-28T21:11:43.165Z] `), and clock times (Jenkins
+//!   timestamper: `21:11:43 `, `[21:11:43] `);
+//! - Open Build Service stamps `[   28s] `;
+//! - BuildKit step timings `#12 55.71 `;
+//! - yarn berry `➤ YN0000: ` with a following `[workspace]: ` or `│ `;
+//! - pytest-xdist workers `[gw0] `;
+//! - richgo labels (`START| `, `FAIL | `, ... and, once a label was seen, `     | `);
+//! - docker-compose services with a replica number (`web_1  | `, `web-1  | `);
+//! - learnt prefixes: `name  | ` (docker-compose with `container_name`) and turbo/nx
+//!   `pkg:task: ` / `@scope/pkg:task: `. Both shapes are ordinary enough to occur in any
+//!   log, so they are only removed from a log where they start most lines: the
+//!   [`Normalizer`] counts them over the first [`SAMPLE`] non-empty lines and removes them
+//!   while they hold a majority of the lines seen so far. The rule only looks back, so a
+//!   streamed log (the CLI's `analyze` reads 1 GiB in bounded memory) and a whole log
+//!   give the same lines, and nothing is buffered.
+//!
+//! Exactly one separator space goes with each prefix: what follows keeps its indentation
+//! (`  File "x.py", line 3`, `    at Foo (x.js:1:2)`), and no prefix shape can start with
+//! the text of a frame (each needs a non-space first byte and a shape that paths, `at `
+//! lines and `path:line:` lines do not have). All checks are byte comparisons on a few
+//! dozen bytes at most; a line that needs nothing costs one scan for control bytes and is
+//! returned borrowed.
+
+use std::borrow::Cow;
+
+/// How many non-empty lines at the start of a log decide whether a learnt prefix shape
+/// is removed.
+pub const SAMPLE: u32 = 64;
+
+/// Longest service, package or workspace name read in a prefix.
+const MAX_NAME: usize = 128;
+/// Longest run of padding spaces read in a prefix.
+const MAX_PAD: usize = 64;
+
+/// Streaming normaliser: feed every line of one log in order to [`Normalizer::line`].
+#[derive(Debug, Clone, Default)]
+pub struct Normalizer {
+    /// Non-empty lines counted so far (at most [`SAMPLE`]).
+    sampled: u32,
+    /// Of those, lines that started with a learnable prefix shape.
+    learnable: u32,
+    /// A richgo label was seen: its blank label `     | ` is a prefix too.
+    richgo: bool,
+    /// Reused for ANSI stripping.
+    scratch: String,
+}
+
+/// What [`Normalizer::apply`] may remove besides the families that are always removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Enabled {
+    learnt: bool,
+    richgo: bool,
+}
+
+impl Normalizer {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Normalise the next line of the log (without its `\n`) and learn from it.
+    pub fn line<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
+        if !crate::ansi::has_escapes(line) {
+            return self
+                .learn_and_strip(line)
+                .map_or(Cow::Borrowed(line), |range| {
+                    Cow::Borrowed(line.get(range.0..range.1).unwrap_or(""))
+                });
+        }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        crate::ansi::strip_into(line, &mut scratch);
+        let out = match self.learn_and_strip(&scratch) {
+            // Only harmless bytes such as the `©` lead byte made the line look dirty.
+            None if scratch == line => Cow::Borrowed(line),
+            None => Cow::Owned(scratch.clone()),
+            Some((start, end)) => Cow::Owned(scratch.get(start..end).unwrap_or("").to_owned()),
+        };
+        self.scratch = scratch;
+        out
+    }
+
+    /// Normalise a line with what has been learnt so far, without learning from it.
+    /// Idempotent: `apply(&apply(x)) == apply(x)`.
+    pub fn apply<'a>(&self, line: &'a str) -> Cow<'a, str> {
+        let enabled = self.enabled();
+        if !crate::ansi::has_escapes(line) {
+            let (start, end) = strip_range(line, enabled);
+            return Cow::Borrowed(line.get(start..end).unwrap_or(""));
+        }
+        let clean = crate::ansi::strip(line);
+        let (start, end) = strip_range(&clean, enabled);
+        Cow::Owned(clean.get(start..end).unwrap_or("").to_owned())
+    }
+
+    /// Whether the learnt prefix shapes are being removed now.
+    pub fn learnt(&self) -> bool {
+        self.enabled().learnt
+    }
+
+    fn enabled(&self) -> Enabled {
+        Enabled {
+            learnt: self.learnable * 2 > self.sampled,
+            richgo: self.richgo,
+        }
+    }
+
+    /// Learn from an escape-free line and return the range to keep, `None` for all of it.
+    fn learn_and_strip(&mut self, line: &str) -> Option<(usize, usize)> {
+        let bytes = line.as_bytes();
+        // Fast path: nothing can start here (the first byte is the dispatch key of every
+        // prefix) and no CR ends the line.
+        let plain_end = bytes.last() != Some(&b'\r');
+        if plain_end && bytes.first().is_none_or(|&b| !may_start_prefix(b)) {
+            self.count(false, line.is_empty());
+            return None;
+        }
+        let end = line.trim_end_matches('\r').len();
+        let body = line.get(..end).unwrap_or("");
+        // Learn from what is left after the prefixes that are always removed.
+        let fixed = Enabled {
+            learnt: false,
+            richgo: self.richgo,
+        };
+        let (known, saw_richgo) = strip_known(body, fixed);
+        self.richgo |= saw_richgo;
+        let rest = body.get(known..).unwrap_or("");
+        self.count(learnable_prefix(rest.as_bytes()).is_some(), rest.is_empty());
+        let (start, _) = strip_range(body, self.enabled());
+        if start == 0 && end == line.len() {
+            None
+        } else {
+            Some((start, end))
+        }
+    }
+
+    fn count(&mut self, learnable: bool, empty: bool) {
+        if self.sampled < SAMPLE && !empty {
+            self.sampled += 1;
+            self.learnable += u32::from(learnable);
+        }
+    }
+}
+
+/// Normalise one line on its own: the families that are always removed, and a learnable
+/// prefix too (a single line is its own majority).
+pub fn normalize_line(line: &str) -> Cow<'_, str> {
+    Normalizer::new().line(line)
+}
+
+/// Normalise every line of `text` (split at `\n`) and join them with `\n`.
+pub fn normalize_text(text: &str) -> String {
+    let mut n = Normalizer::new();
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&n.line(line));
+    }
+    out
+}
+
+/// Bytes that can start a prefix: BOM, digits (timestamps), `[` (stamps, xdist), `#`
+/// (BuildKit), `➤` (yarn), `@`, letters (names), a space (richgo's blank label).
+fn may_start_prefix(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'[' | b'#' | b'@' | b' ' | 0xEF | 0xE2)
+}
+
+/// The range of an escape-free line left after removing trailing CRs and every prefix
+/// `enabled` allows.
+fn strip_range(line: &str, enabled: Enabled) -> (usize, usize) {
+    let end = line.trim_end_matches('\r').len();
+    let body = line.get(..end).unwrap_or("");
+    let (start, _) = strip_known(body, enabled);
+    (start, end)
+}
+
+/// Remove prefixes until none matches; returns the bytes removed and whether a richgo
+/// label was among them. Every match consumes at least two bytes, so this ends, and each
+/// attempt reads a bounded number of bytes, so a line costs linear time.
+fn strip_known(line: &str, mut enabled: Enabled) -> (usize, bool) {
+    let bytes = line.as_bytes();
+    let mut at = 0;
+    let mut saw_richgo = false;
+    while let Some(rest) = bytes.get(at..)
+        && let Some((n, richgo)) = one_prefix(rest, enabled)
+    {
+        at += n;
+        if richgo {
+            saw_richgo = true;
+            enabled.richgo = true;
+        }
+    }
+    (at, saw_richgo)
+}
+
+/// The length of one prefix at the start of `b`, and whether it was a richgo label.
+fn one_prefix(b: &[u8], enabled: Enabled) -> Option<(usize, bool)> {
+    let first = *b.first()?;
+    let found = match first {
+        0xEF => b.starts_with("\u{feff}".as_bytes()).then_some(3),
+        b'0'..=b'9' => iso_timestamp(b)
+            .or_else(|| clock(b))
+            .and_then(|n| separator(b, n))
+            .or_else(|| compose_service(b, true))
+            .or_else(|| learnt(b, enabled)),
+        b'[' => bracketed(b).or_else(|| xdist(b)).or_else(|| obs(b)),
+        b'#' => buildkit(b),
+        0xE2 => yarn(b),
+        b' ' => (enabled.richgo && b.starts_with(b"     | ")).then_some(7),
+        _ => {
+            if let Some(n) = richgo_label(b) {
+                return Some((n, true));
+            }
+            compose_service(b, true).or_else(|| learnt(b, enabled))
+        }
+    };
+    found.map(|n| (n, false))
+}
+
+fn learnt(b: &[u8], enabled: Enabled) -> Option<usize> {
+    if enabled.learnt {
+        learnable_prefix(b)
+    } else {
+        None
+    }
+}
+
+/// The shapes that are only removed once learnt: `name  | ` and `pkg:task: `.
+fn learnable_prefix(b: &[u8]) -> Option<usize> {
+    compose_service(b, false).or_else(|| turbo(b))
+}
+
+/// `n` plus the one space after a prefix of `n` bytes, or `n` at the end of the line.
+fn separator(b: &[u8], n: usize) -> Option<usize> {
+    match b.get(n) {
+        None => Some(n),
+        Some(b' ') => Some(n + 1),
+        _ => None,
+    }
+}
+
+/// Count of leading bytes of `b` (from `from`) that satisfy `f`, at most `max`.
+fn run(b: &[u8], from: usize, max: usize, f: impl Fn(u8) -> bool) -> usize {
+    b.get(from..)
+        .unwrap_or(&[])
+        .iter()
+        .take(max)
+        .take_while(|&&c| f(c))
+        .count()
+}
+
+fn digits(b: &[u8], from: usize, exact: usize) -> bool {
+    run(b, from, exact, |c| c.is_ascii_digit()) == exact
+}
+
+/// `2023-06-28T21:11:43[.fff][Z|±hh:mm|±hhmm]` without the separator.
+fn iso_timestamp(b: &[u8]) -> Option<usize> {
+    let shape = digits(b, 0, 4)
+        && b.get(4) == Some(&b'-')
+        && digits(b, 5, 2)
+        && b.get(7) == Some(&b'-')
+        && digits(b, 8, 2)
+        && b.get(10) == Some(&b'T');
+    if !shape {
+        return None;
+    }
+    let time = clock(b.get(11..)?)?;
+    let mut n = 11 + time;
+    match b.get(n) {
+        Some(b'Z') => n += 1,
+        Some(b'+' | b'-') => {
+            let hh = digits(b, n + 1, 2);
+            if hh && b.get(n + 3) == Some(&b':') && digits(b, n + 4, 2) {
+                n += 6;
+            } else if hh && digits(b, n + 3, 2) {
+                n += 5;
+            } else {
+                return None;
+            }
+        }
+        _ => {}
+    }
+    Some(n)
+}
+
+/// `21:11:43[.fff]` (fraction after `.` or `,`, up to 9 digits) without the separator.
+fn clock(b: &[u8]) -> Option<usize> {
+    let shape = digits(b, 0, 2)
+        && b.get(2) == Some(&b':')
+        && digits(b, 3, 2)
+        && b.get(5) == Some(&b':')
+        && digits(b, 6, 2);
+    if !shape {
+        return None;
+    }
+    let mut n = 8;
+    if matches!(b.get(n), Some(b'.' | b',')) {
+        let frac = run(b, n + 1, 9, |c| c.is_ascii_digit());
+        if frac == 0 {
+            return None;
+        }
+        n += 1 + frac;
+    }
+    // A longer number is not a clock.
+    if b.get(n).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(n)
+}
+
+/// `[2023-06-28T21:11:43.165Z] ` or `[21:11:43] `.
+fn bracketed(b: &[u8]) -> Option<usize> {
+    let inner = b.get(1..)?;
+    let n = iso_timestamp(inner).or_else(|| clock(inner))?;
+    if b.get(1 + n) != Some(&b']') {
+        return None;
+    }
+    separator(b, n + 2)
+}
+
+/// `[gw0] `: pytest-xdist's worker id.
+fn xdist(b: &[u8]) -> Option<usize> {
+    if !b.starts_with(b"[gw") {
+        return None;
+    }
+    let d = run(b, 3, 6, |c| c.is_ascii_digit());
+    if d == 0 || b.get(3 + d) != Some(&b']') {
+        return None;
+    }
+    separator(b, 4 + d)
+}
+
+/// `[   28s] `: Open Build Service's seconds since the build started.
+fn obs(b: &[u8]) -> Option<usize> {
+    let pad = run(b, 1, MAX_PAD, |c| c == b' ');
+    let d = run(b, 1 + pad, 9, |c| c.is_ascii_digit());
+    if d == 0 || b.get(1 + pad + d..3 + pad + d) != Some(b"s]") {
+        return None;
+    }
+    separator(b, 3 + pad + d)
+}
+
+/// `#12 55.71 `: BuildKit's step number and seconds (plain progress output).
+fn buildkit(b: &[u8]) -> Option<usize> {
+    let step = run(b, 1, 6, |c| c.is_ascii_digit());
+    if step == 0 || b.get(1 + step) != Some(&b' ') {
+        return None;
+    }
+    let at = 2 + step;
+    let secs = run(b, at, 9, |c| c.is_ascii_digit());
+    if secs == 0 || b.get(at + secs) != Some(&b'.') {
+        return None;
+    }
+    let frac = run(b, at + secs + 1, 9, |c| c.is_ascii_digit());
+    if frac == 0 {
+        return None;
+    }
+    separator(b, at + secs + 1 + frac)
+}
+
+/// `➤ YN0000: ` and what yarn berry nests after it: `[workspace]: ` or `│ `.
+fn yarn(b: &[u8]) -> Option<usize> {
+    let arrow = "➤ YN".as_bytes();
+    if !b.starts_with(arrow) || !digits(b, arrow.len(), 4) {
+        return None;
+    }
+    let code_end = arrow.len() + 4;
+    if b.get(code_end) != Some(&b':') {
+        return None;
+    }
+    let n = separator(b, code_end + 1)?;
+    let rest = b.get(n..).unwrap_or(&[]);
+    let pipe = "│".as_bytes();
+    if rest.starts_with(pipe) {
+        return separator(b, n + pipe.len()).or(Some(n));
+    }
+    if rest.first() == Some(&b'[') {
+        let name = run(rest, 1, MAX_NAME, |c| c != b']' && c != b' ');
+        if name > 0
+            && rest.get(1 + name..3 + name) == Some(b"]:")
+            && let Some(m) = separator(rest, 3 + name)
+        {
+            return Some(n + m);
+        }
+    }
+    Some(n)
+}
+
+/// richgo's long labels: `BUILD| `, `START| `, `PASS | `, `FAIL | `, `SKIP | `, `COVER| `.
+fn richgo_label(b: &[u8]) -> Option<usize> {
+    const LABELS: [&[u8]; 6] = [
+        b"BUILD|", b"START|", b"PASS |", b"FAIL |", b"SKIP |", b"COVER|",
+    ];
+    if LABELS.iter().any(|l| b.starts_with(l)) {
+        separator(b, 6)
+    } else {
+        None
+    }
+}
+
+fn is_name_byte(c: u8) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+}
+
+/// docker-compose's `service  | `: a name (with a replica suffix `_1`/`-1` when
+/// `indexed`), padding spaces, `|`, one space.
+fn compose_service(b: &[u8], indexed: bool) -> Option<usize> {
+    if !b.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let name = run(b, 0, MAX_NAME, is_name_byte);
+    if indexed {
+        let name_bytes = b.get(..name)?;
+        let replica = name_bytes
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if replica == 0 || !matches!(name_bytes.get(name - replica - 1), Some(b'_' | b'-')) {
+            return None;
+        }
+    }
+    let pad = run(b, name, MAX_PAD, |c| c == b' ');
+    if pad == 0 || b.get(name + pad) != Some(&b'|') {
+        return None;
+    }
+    separator(b, name + pad + 1)
+}
+
+/// turbo's and nx's `pkg:task: ` (also `@scope/pkg:task: ` and `pkg:test:unit: `): a
+/// name, `:`, a task that starts with a letter (so `file.py:12: ` is never one), `: `.
+fn turbo(b: &[u8]) -> Option<usize> {
+    let first = *b.first()?;
+    if !(first.is_ascii_alphanumeric() || first == b'@') {
+        return None;
+    }
+    let name = run(b, 0, MAX_NAME, |c| {
+        is_name_byte(c) || c == b'/' || c == b'@'
+    });
+    if b.get(name) != Some(&b':') || !b.get(name + 1)?.is_ascii_alphabetic() {
+        return None;
+    }
+    let task = run(b, name + 1, MAX_NAME, |c| {
+        c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b':')
+    });
+    // The task ends at its last colon, which must be followed by a space or the end.
+    let end = name + 1 + task;
+    if b.get(end - 1) != Some(&b':') {
+        return None;
+    }
+    separator(b, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each line normalised on its own by a fresh normaliser.
+    fn check(cases: &[(&str, &str)]) {
+        for (input, want) in cases {
+            assert_eq!(normalize_line(input), *want, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn github_actions_timestamps() {
+        check(&[
+            (
+                "2023-06-28T21:11:43.1651496Z   File \"/home/runner/work/shop/shop/tests/test_cart.py\", line 42, in test_total",
+                "  File \"/home/runner/work/shop/shop/tests/test_cart.py\", line 42, in test_total",
+            ),
+            (
+                "2023-06-28T21:11:43.1659012Z tests/test_cart.py:42: AssertionError",
+                "tests/test_cart.py:42: AssertionError",
+            ),
+            ("2023-06-28T21:11:43.1659012Z ", ""),
+            ("2023-06-28T21:11:43.1659012Z", ""),
+            ("2024-01-15T10:00:00+01:00 INFO up", "INFO up"),
+            ("2024-01-15T10:00:00-0500 INFO up", "INFO up"),
+            // Not a timestamp: no `T`, no time, no separator.
+            ("2023-06-28 build", "2023-06-28 build"),
+            ("2023-06-28T21:11 x", "2023-06-28T21:11 x"),
+            ("2023-06-28T21:11:43.1Zx", "2023-06-28T21:11:43.1Zx"),
+        ]);
+    }
+
+    #[test]
+    fn byte_order_mark_and_carriage_returns() {
+        check(&[
+            (
+                "\u{feff}Traceback (most recent call last):\r",
+                "Traceback (most recent call last):",
+            ),
+            (
+                "\u{feff}2023-06-28T21:11:43.1651496Z ##[group]Run pytest\r\r",
+                "##[group]Run pytest",
+            ),
+            ("    at f (/w/a.js:1:2)\r", "    at f (/w/a.js:1:2)"),
+            ("\r", ""),
+            // A CR inside a line (progress redraws) is text for the parsers.
+            ("50%\r100%", "50%\r100%"),
+        ]);
+    }
+
+    #[test]
+    fn ansi_escapes_before_prefixes() {
+        check(&[
+            (
+                "\x1b[36mweb_1  |\x1b[0m \x1b[31m    at Object.<anonymous> (/app/src/cart.test.js:17:11)\x1b[39m",
+                "    at Object.<anonymous> (/app/src/cart.test.js:17:11)",
+            ),
+            (
+                "\x1b[2m2026-11-26T04:00:00Z\x1b[0m \x1b[32mINFO\x1b[0m ok\r",
+                "INFO ok",
+            ),
+            ("\x1b[1mbold\x1b[0m", "bold"),
+        ]);
+    }
+
+    #[test]
+    fn build_service_stamps() {
+        check(&[
+            ("[   28s] + make check", "+ make check"),
+            (
+                "[  123s]   File \"/home/abuild/rpmbuild/BUILD/shop-1.0/tests/test_cart.py\", line 42, in test_total",
+                "  File \"/home/abuild/rpmbuild/BUILD/shop-1.0/tests/test_cart.py\", line 42, in test_total",
+            ),
+            ("[ 1234s]", ""),
+            ("[28x] text", "[28x] text"),
+        ]);
+    }
+
+    #[test]
+    fn docker_compose_services() {
+        check(&[
+            (
+                "web_1  | Traceback (most recent call last):",
+                "Traceback (most recent call last):",
+            ),
+            (
+                "api-1  |     at Object.<anonymous> (/app/src/cart.test.js:17:11)",
+                "    at Object.<anonymous> (/app/src/cart.test.js:17:11)",
+            ),
+            ("db_1   |", ""),
+            ("shop_web_1 | ok", "ok"),
+            // Without a replica number the shape is learnt (a single line is its own
+            // majority).
+            (
+                "tests  | FAILED tests/test_cart.py::test_total",
+                "FAILED tests/test_cart.py::test_total",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn yarn_berry() {
+        check(&[
+            (
+                "➤ YN0000: [@acme/web]: FAIL src/cart.test.ts",
+                "FAIL src/cart.test.ts",
+            ),
+            (
+                "➤ YN0000: [web]:       at Object.<anonymous> (src/cart.test.ts:17:11)",
+                "      at Object.<anonymous> (src/cart.test.ts:17:11)",
+            ),
+            (
+                "➤ YN0000: │ src/cart.test.ts:17:11",
+                "src/cart.test.ts:17:11",
+            ),
+            ("➤ YN0000: ┌ Link step", "┌ Link step"),
+            ("➤ YN0000: Done in 3s 120ms", "Done in 3s 120ms"),
+            ("➤ YN00: x", "➤ YN00: x"),
+        ]);
+    }
+
+    #[test]
+    fn turbo_and_nx_tasks() {
+        check(&[
+            ("web:test: FAIL src/cart.test.ts", "FAIL src/cart.test.ts"),
+            (
+                "@acme/ui:test:     at Object.<anonymous> (src/button.test.tsx:9:22)",
+                "    at Object.<anonymous> (src/button.test.tsx:9:22)",
+            ),
+            ("shop:test:unit: ok", "ok"),
+            ("web:test:", ""),
+        ]);
+    }
+
+    #[test]
+    fn buildkit_steps() {
+        check(&[
+            (
+                "#12 55.71 FAILED tests/test_cart.py::test_total - AssertionError",
+                "FAILED tests/test_cart.py::test_total - AssertionError",
+            ),
+            (
+                "#12 55.71   File \"/app/tests/test_cart.py\", line 42, in test_total",
+                "  File \"/app/tests/test_cart.py\", line 42, in test_total",
+            ),
+            ("#12 [stage 3/5] RUN pytest", "#12 [stage 3/5] RUN pytest"),
+            ("#12 DONE 0.3s", "#12 DONE 0.3s"),
+        ]);
+    }
+
+    #[test]
+    fn jenkins_timestamps() {
+        check(&[
+            (
+                "[2023-06-28T21:11:43.165Z] [ERROR]   OrderTest.placesOrder:88 expected",
+                "[ERROR]   OrderTest.placesOrder:88 expected",
+            ),
+            (
+                "21:11:43 \tat com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)",
+                "\tat com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)",
+            ),
+            ("[21:11:43] Starting 'test'...", "Starting 'test'..."),
+            ("21:11:43.123 INFO", "INFO"),
+            ("21:11:434 x", "21:11:434 x"),
+        ]);
+    }
+
+    #[test]
+    fn xdist_workers() {
+        check(&[
+            (
+                "[gw0] [ 50%] FAILED tests/test_cart.py::test_total",
+                "[ 50%] FAILED tests/test_cart.py::test_total",
+            ),
+            (
+                "[gw12] linux -- Python 3.11.4 /usr/bin/python",
+                "linux -- Python 3.11.4 /usr/bin/python",
+            ),
+            ("[gwx] no", "[gwx] no"),
+        ]);
+    }
+
+    #[test]
+    fn richgo_labels() {
+        // From richgo's sample output: the blank label is a prefix once a label was seen.
+        let log = "START| SampleNG\n\
+                   FAIL | --- FAIL: TestSampleNG (0.00s)\n     | \tsample_ng_test.go:9: It's not OK... :(";
+        assert_eq!(
+            normalize_text(log),
+            "SampleNG\n--- FAIL: TestSampleNG (0.00s)\n\tsample_ng_test.go:9: It's not OK... :("
+        );
+        // Without a label first, five spaces and a pipe are text (a rustc gutter).
+        assert_eq!(normalize_line("     |     ^^^"), "     |     ^^^");
+    }
+
+    #[test]
+    fn nested_prefixes() {
+        check(&[
+            (
+                "2023-06-28T21:11:43.1651496Z web_1  | [gw0] [ 50%] FAILED tests/t.py::x",
+                "[ 50%] FAILED tests/t.py::x",
+            ),
+            (
+                "2023-06-28T21:11:43.1651496Z #12 55.71 ➤ YN0000: [web]: FAIL a.test.ts",
+                "FAIL a.test.ts",
+            ),
+        ]);
+    }
+
+    #[test]
+    fn frames_and_ordinary_lines_are_untouched() {
+        let lines = [
+            "  File \"x.py\", line 3, in test_x",
+            "    at Foo (x.js:1:2)",
+            "tests/test_a.py:12: AssertionError",
+            "tests/test_a.py::test_x PASSED                    [ 50%]",
+            "    cart_test.go:42: expected 3, got 2",
+            "\tat com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)",
+            "thread 'main' panicked at src/main.rs:3:9:",
+            "src/lib.rs:10:5: error",
+            "E       assert 2 == 3",
+            "    > 17 |   expect(total).toBe(3);",
+            "         |                 ^",
+            "  --> src/lib.rs:10:5",
+            "    |",
+            "Error: expect(received).toBe(expected)",
+            "org.junit.ComparisonFailure: expected:<[1]> but was:<[2]>",
+            "java.lang.AssertionError:expected:<1>",
+            "WARNING:urllib3.connectionpool:Retrying",
+            "node:internal/process/task_queues:95:5",
+            "C:\\builds\\x\\src\\cart.test.ts:3:4",
+            "file:///builds/x/test/esm.mjs:3:1",
+            "[INFO] BUILD SUCCESS",
+            "[ERROR] Tests run: 3, Failures: 1",
+            "#!/bin/sh",
+            "123 | not a service",
+            "cat x | grep y",
+            "FAIL\tgithub.com/acme/shop\t0.01s",
+            "--- FAIL: TestTotal (0.00s)",
+            "© 2026 µs ±",
+            "",
+        ];
+        let mut n = Normalizer::new();
+        for line in lines {
+            let out = n.line(line);
+            assert!(matches!(out, Cow::Borrowed(_)), "{line:?} allocated");
+            assert_eq!(out, line, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn learnt_prefix_needs_a_majority() {
+        // An ordinary log whose few `name | x` lines are text.
+        let mut n = Normalizer::new();
+        assert_eq!(n.line("collected 3 items"), "collected 3 items");
+        assert_eq!(n.line("running tests"), "running tests");
+        assert_eq!(n.line("Total | 3"), "Total | 3");
+        assert!(!n.learnt());
+        // A docker-compose log with `container_name`s: learnt from its first line on.
+        let mut n = Normalizer::new();
+        assert_eq!(
+            n.line("shop-tests  | collected 3 items"),
+            "collected 3 items"
+        );
+        assert_eq!(n.line("shop-db     | ready"), "ready");
+        assert_eq!(n.line("Gracefully stopping..."), "Gracefully stopping...");
+        assert_eq!(
+            n.line("shop-tests  | tests/test_cart.py:42: AssertionError"),
+            "tests/test_cart.py:42: AssertionError"
+        );
+        assert!(n.learnt());
+    }
+
+    #[test]
+    fn learning_stops_after_the_sample() {
+        let mut n = Normalizer::new();
+        for _ in 0..SAMPLE {
+            n.line("plain line");
+        }
+        // After the sample the decision is fixed, however many prefixed lines follow.
+        for _ in 0..200 {
+            assert_eq!(n.line("web:test: x"), "web:test: x");
+        }
+        assert!(!n.learnt());
+        let mut n = Normalizer::new();
+        for _ in 0..SAMPLE {
+            n.line("web:test: x");
+        }
+        for _ in 0..200 {
+            assert_eq!(n.line("plain"), "plain");
+        }
+        assert_eq!(n.line("api:test: y"), "y");
+    }
+
+    #[test]
+    fn apply_is_idempotent_and_does_not_learn() {
+        let mut n = Normalizer::new();
+        n.line("web:test: start");
+        let once = n.apply("web:test: api:test: [gw0] x");
+        assert_eq!(once, "x");
+        assert_eq!(n.apply(&once), once);
+        let fresh = Normalizer::new();
+        assert_eq!(fresh.apply("web:test: x"), "web:test: x");
+    }
+}
