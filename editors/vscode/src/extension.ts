@@ -172,6 +172,13 @@ class DesktopExtension implements vscode.Disposable {
         },
       },
       middleware: {
+        // vscode-languageclient re-requests lenses on workspace/codeLens/refresh; the
+        // Test Explorer and the status bar follow the lenses from here.
+        provideCodeLenses: async (document, token, next) => {
+          const lenses = await next(document, token);
+          if (lenses) ui.lensesProvided(document.uri, lenses);
+          return lenses;
+        },
         executeCommand: async (command, args, next) => {
           const result = await next(command, args);
           if (PRESENTED.has(command)) {
@@ -210,6 +217,16 @@ class DesktopExtension implements vscode.Disposable {
     const client = this.client;
     if (!client || client.state !== State.Running) return;
     void client.sendNotification('workspace/didChangeConfiguration', { settings: { testany: settingsConfig() } });
+  }
+
+  /**
+   * `testany.showExecution` sent to the server directly: through VS Code's command it
+   * would pass the middleware, which opens the result as a document.
+   */
+  async execution(key: string): Promise<unknown> {
+    const client = this.client;
+    if (!client || client.state !== State.Running) return undefined;
+    return client.sendRequest('workspace/executeCommand', { command: 'testany.showExecution', arguments: [{ execution: key }] });
   }
 
   /** The server caches fetched logs (design.md section 6); read one if it is there. */

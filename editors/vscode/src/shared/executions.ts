@@ -1,6 +1,10 @@
 // Views over executions in testany-core's canonical JSON shape (snake_case), for the web
 // entry's hovers, health and recent failures. Pure: no `vscode` import.
 import { formatDuration } from './render';
+import { forDisplay } from './display';
+
+/** Service text for a Markdown table cell: non-printing characters visible, no `|` or line break. */
+const cell = (v: string | null | undefined): string => forDisplay(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
 export interface CaseJson {
   index?: number;
@@ -61,12 +65,12 @@ export function hoverMarkdown(caseKey: string, execs: readonly ExecutionJson[], 
     if (r === 'PASSED' || caseFailed(c)) counted++;
     const icon = r === 'PASSED' ? '✓' : caseFailed(c) ? '✗' : '⟳';
     rows.push(
-      `| ${icon} ${r} | ${formatDuration(c.duration_ms)} | ${e.key ?? ''} | ${e.environment ?? ''} | ${e.trigger ?? ''} |`,
+      `| ${icon} ${cell(r)} | ${formatDuration(c.duration_ms)} | ${cell(e.key)} | ${cell(e.environment)} | ${cell(e.trigger)} |`,
     );
   }
   if (rows.length === 0) return undefined;
   const rate = counted > 0 ? `${Math.round((passed / counted) * 100)}% passed (${passed} of ${counted})` : 'no finished runs';
-  return [`**Testany ${caseKey}**: ${rate}`, '', '| result | duration | execution | environment | trigger |', '|---|---|---|---|---|', ...rows].join('\n');
+  return [`**Testany ${cell(caseKey)}**: ${rate}`, '', '| result | duration | execution | environment | trigger |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** Pass rate, runs, flaky and slowest cases over `days` before `nowMs`. */

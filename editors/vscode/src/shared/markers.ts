@@ -94,3 +94,17 @@ export function resolveBySuffix(path: string, files: readonly string[]): string 
   }
   return best;
 }
+
+/**
+ * What of a file's lenses the Test Explorer and the status bar show: line, command,
+ * result and execution of each. A running lens's elapsed time is left out, so lenses
+ * that only tick do not count as a change.
+ */
+export function lensSignature(lenses: readonly { line: number; title: string; command?: string }[]): string {
+  return JSON.stringify(
+    lenses.map((l) => {
+      const info = parseLensTitle(l.title);
+      return [l.line, l.command ?? '', info ? [info.result, info.execution ?? '', info.stale] : l.title];
+    }),
+  );
+}

@@ -1,11 +1,13 @@
 // Markdown renderings of command results (design.md section 6) for read-only documents.
-// Pure: no `vscode` import. Inputs are untrusted JSON, so every field is checked.
+// Pure: no `vscode` import. Inputs are untrusted JSON, so every field is checked and every
+// string made safe to show (forDisplay).
+import { forDisplay } from './display';
 
 type Json = Record<string, unknown>;
 
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? forDisplay(String(v)) : '');
 const cell = (v: unknown): string => text(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** `2m 15s`, `12s`, `850ms`. */
@@ -129,10 +131,11 @@ const FAILURE_LINE = /\b(AssertionError|Error|Exception|FAILED|FAIL|panic(ked)?|
 
 /**
  * A few lines of a failure log for a Test Explorer message: from just before the first
- * line that looks like a failure, ANSI colours removed; `undefined` when none looks so.
+ * line that looks like a failure, escape sequences removed and non-printing characters
+ * made visible; `undefined` when none looks so.
  */
 export function logExcerpt(log: string, maxLines = 12): string | undefined {
-  const lines = log.split(/\r?\n/).map((l) => l.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, ''));
+  const lines = forDisplay(log).split('\n');
   const at = lines.findIndex((l) => FAILURE_LINE.test(l) && !/^\s*(=+|-+)/.test(l));
   if (at < 0) return undefined;
   const start = Math.max(0, at - 2);

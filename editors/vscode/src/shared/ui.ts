@@ -4,9 +4,12 @@
 // design.md section 6 commands, so desktop and web behave the same.
 import * as vscode from 'vscode';
 import { mergeConfig, pipelineOf, readConfig, TestanyConfig } from './config';
-import { CaseState, countStates, parseLensTitle, resolveBySuffix, scanMarkers, statusText } from './markers';
+import { CaseState, countStates, lensSignature, parseLensTitle, resolveBySuffix, scanMarkers, statusText } from './markers';
 import { failureItems, logExcerpt, renderExecution, renderHealth } from './render';
 import { LogPanel } from './logPanel';
+import { WorkspaceIndex } from './workspaceIndex';
+import { caseNames, testItemText } from './testItems';
+import { forDisplay } from './display';
 
 export const TOKEN_KEY = 'testany.token';
 const DOC_SCHEME = 'testany';
@@ -16,6 +19,11 @@ export interface Host {
   readonly kind: 'desktop' | 'web';
   /** Called after the token was set or cleared. */
   tokenChanged(token: string | undefined): Promise<void>;
+  /**
+   * An execution in testany-core's canonical shape (the `testany.showExecution` result),
+   * fetched without presenting it; the Test Explorer takes case names from it.
+   */
+  execution?(key: string): Promise<unknown>;
   /** The failure log of a case when the engine already holds it (no fetch). */
   logText?(execution: string, caseIndex: number): Promise<string | undefined>;
   /** Desktop only: start `testany mock` and point the workspace at it. */
@@ -70,6 +78,8 @@ export async function folderConfigs(): Promise<FolderConfig[]> {
 /** One marked case in one file with what the lenses and diagnostics say about it. */
 export interface CaseView {
   key: string;
+  /** The case's name in its execution, when known. */
+  name?: string;
   uri: vscode.Uri;
   line: number;
   state: CaseState;
@@ -81,11 +91,8 @@ export interface CaseView {
   locations: { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[];
 }
 
-const SOURCE_GLOB =
-  '**/*.{py,js,jsx,ts,tsx,mjs,cjs,java,kt,kts,go,rs,rb,cs,php,swift,scala,c,cc,cpp,h,hpp,feature,robot,lua,sh}';
-// Hidden directories and these are never searched: the language server's and the CLI's
-// rule (crates/testany-lsp/src/files.rs).
-const EXCLUDE_GLOB = '{**/.*/**,**/node_modules/**,**/target/**,**/venv/**,**/__pycache__/**,**/dist/**,**/build/**}';
+/** Source files the Test Explorer looks in for markers. */
+const SOURCE_FILE = /\.(py|js|jsx|ts|tsx|mjs|cjs|java|kt|kts|go|rs|rb|cs|php|swift|scala|c|cc|cpp|h|hpp|feature|robot|lua|sh)$/;
 
 export class Ui implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -94,11 +101,17 @@ export class Ui implements vscode.Disposable {
   private readonly statusItems = new Map<string, vscode.StatusBarItem>();
   private readonly controller: vscode.TestController;
   private readonly panel: LogPanel;
+  /** The files of the configured folders and their markers (shared with the web entry). */
+  readonly index = new WorkspaceIndex();
   private cases: CaseView[] = [];
   private configs: FolderConfig[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private lastRunSignature = '';
+  /** File URI -> what its lenses showed last (lensSignature). */
+  private readonly lensesShown = new Map<string, string>();
+  /** Execution key -> its cases' names (a case's name does not change within a run). */
+  private readonly names = new Map<string, Map<string, string>>();
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -113,6 +126,7 @@ export class Ui implements vscode.Disposable {
     this.disposables.push(
       this.controller,
       this.panel,
+      this.index,
       this.docChange,
       vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, {
         onDidChange: this.docChange.event,
@@ -123,7 +137,10 @@ export class Ui implements vscode.Disposable {
     this.disposables.push(
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh(300)),
       vscode.workspace.onDidSaveTextDocument(() => this.scheduleRefresh(500)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(100)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        this.index.clear();
+        this.scheduleRefresh(100);
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('testany')) this.scheduleRefresh(100);
       }),
@@ -157,7 +174,7 @@ export class Ui implements vscode.Disposable {
         } catch (e) {
           const msg = e instanceof Error ? e.message : String(e);
           this.log(`${id}: ${msg}`);
-          void vscode.window.showErrorMessage(`Testany: ${msg}`);
+          void vscode.window.showErrorMessage(forDisplay(`Testany: ${msg}`));
           return undefined;
         }
       }),
@@ -250,7 +267,9 @@ export class Ui implements vscode.Disposable {
     let uri: vscode.Uri | undefined;
     if (arg.uri) uri = vscode.Uri.parse(arg.uri);
     else if (arg.path) {
-      const uris = await vscode.workspace.findFiles('**/*', EXCLUDE_GLOB, 20000);
+      const uris = (
+        await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.index.files(f.uri)))
+      ).flat();
       const byRel = new Map<string, vscode.Uri>();
       for (const u of uris) {
         const folder = vscode.workspace.getWorkspaceFolder(u);
@@ -262,7 +281,7 @@ export class Ui implements vscode.Disposable {
     }
     this.log(`open ${arg.path ?? arg.uri ?? ''} -> ${uri?.toString() ?? 'not in the workspace'}`);
     if (!uri) {
-      void vscode.window.showWarningMessage(`Testany: ${arg.path ?? arg.uri ?? 'the file'} is not in this workspace.`);
+      void vscode.window.showWarningMessage(forDisplay(`Testany: ${arg.path ?? arg.uri ?? 'the file'} is not in this workspace.`));
       return;
     }
     const line = Math.max(0, Math.floor(arg.line ?? 0));
@@ -318,6 +337,20 @@ export class Ui implements vscode.Disposable {
     for (const pipeline of selected) await vscode.commands.executeCommand('testany.runPipeline', { pipeline });
   }
 
+  /**
+   * The engine's lenses for `uri` as VS Code just received them (desktop: after the
+   * server's workspace/codeLens/refresh). When they show other results than before, the
+   * Test Explorer and the status bar follow now, not at the next safety poll.
+   */
+  lensesProvided(uri: vscode.Uri, lenses: readonly vscode.CodeLens[]): void {
+    const signature = lensSignature(
+      lenses.map((l) => ({ line: l.range.start.line, title: l.command?.title ?? '', command: l.command?.command })),
+    );
+    const before = this.lensesShown.get(uri.toString());
+    this.lensesShown.set(uri.toString(), signature);
+    if (before !== undefined && before !== signature) this.scheduleRefresh(100);
+  }
+
   scheduleRefresh(delayMs: number): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => {
@@ -346,7 +379,7 @@ export class Ui implements vscode.Disposable {
       return;
     }
     const pipelines = this.configs.flatMap((c) => c.config.pipelines ?? []);
-    const files = await markedFiles(this.configs);
+    const files = await markedFiles(this.configs, this.index);
     const diagnostics = vscode.languages.getDiagnostics().filter(([, ds]) => ds.some((d) => d.source === 'testany'));
     const cases: CaseView[] = [];
     for (const { uri, markers } of files) {
@@ -395,9 +428,24 @@ export class Ui implements vscode.Disposable {
         });
       }
     }
+    await this.nameCases(cases);
     this.cases = cases;
     this.updateStatus();
     await this.updateTests();
+  }
+
+  /** Case names from each execution the cases' results come from (asked once each). */
+  private async nameCases(cases: CaseView[]): Promise<void> {
+    if (!this.host.execution) return;
+    for (const execution of new Set(cases.map((c) => c.execution).filter((e): e is string => !!e))) {
+      if (this.names.has(execution)) continue;
+      const names = caseNames(await this.host.execution(execution).catch(() => undefined));
+      // An execution that names none (not reachable now, or nothing yet) is asked again later.
+      if (names.size === 0) continue;
+      if (this.names.size >= 100) this.names.delete(this.names.keys().next().value as string);
+      this.names.set(execution, names);
+    }
+    for (const c of cases) c.name = c.execution ? this.names.get(c.execution)?.get(c.key) : undefined;
   }
 
   private updateStatus(): void {
@@ -425,8 +473,10 @@ export class Ui implements vscode.Disposable {
         this.statusItems.set(pipeline, item);
       }
       const counts = countStates(entry.states);
-      item.text = statusText(pipeline, counts);
-      item.tooltip = `Testany ${pipeline}${entry.execution ? `: latest execution ${entry.execution}` : ''} (${counts.passed} passed, ${counts.failed} failed, ${counts.running} running). Click to show the execution.`;
+      item.text = forDisplay(statusText(pipeline, counts));
+      item.tooltip = forDisplay(
+        `Testany ${pipeline}${entry.execution ? `: latest execution ${entry.execution}` : ''} (${counts.passed} passed, ${counts.failed} failed, ${counts.running} running). Click to show the execution.`,
+      );
       item.command = {
         title: 'Show Execution',
         command: 'testany.pickExecution',
@@ -450,9 +500,11 @@ export class Ui implements vscode.Disposable {
       const children: vscode.TestItem[] = [];
       for (const c of cases) {
         const id = caseId(c);
-        const item = fileItem.children.get(id) ?? this.controller.createTestItem(id, c.key, uri);
+        const text = testItemText(c.key, c.name, c.result, c.execution);
+        const item = fileItem.children.get(id) ?? this.controller.createTestItem(id, text.label, uri);
+        item.label = text.label;
         item.range = new vscode.Range(c.line, 0, c.line, 0);
-        item.description = c.execution ? `${c.result} · ${c.execution}` : c.result;
+        item.description = text.description;
         children.push(item);
       }
       fileItem.children.replace(children);
@@ -493,13 +545,16 @@ function caseId(c: { uri: vscode.Uri; key: string; line: number }): string {
   return `${c.uri.toString()}#${c.key}@${c.line}`;
 }
 
-/** A failed case's messages: one per failure location (with the log excerpt), else the marker. */
+/**
+ * A failed case's messages: one per failure location (with the log excerpt), else the
+ * marker. Service text, so non-printing characters are made visible.
+ */
 export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[] {
   const error = c.diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)?.message ?? `${c.result} ${c.key}`;
-  const head = excerpt ? `${error}\n\nLog:\n${excerpt}` : error;
+  const head = forDisplay(excerpt ? `${error}\n\nLog:\n${excerpt}` : error);
   const out: vscode.TestMessage[] = [];
   for (const loc of c.locations) {
-    const m = new vscode.TestMessage(`${loc.diagnostic.message}\n\n${head}`);
+    const m = new vscode.TestMessage(`${forDisplay(loc.diagnostic.message)}\n\n${head}`);
     m.location = new vscode.Location(loc.uri, loc.diagnostic.range);
     out.push(m);
   }
@@ -511,27 +566,21 @@ export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[
   return out;
 }
 
-/** Files with markers (or `[cases]` mappings) in the configured folders. */
-async function markedFiles(configs: FolderConfig[]): Promise<{ uri: vscode.Uri; markers: { key: string; line: number }[] }[]> {
+/**
+ * Files with markers (or `[cases]` mappings) in the configured folders: as many files as
+ * the language server lists (MAX_WORKSPACE_FILES), read once and then kept by the index.
+ */
+async function markedFiles(
+  configs: FolderConfig[],
+  index: WorkspaceIndex,
+): Promise<{ uri: vscode.Uri; markers: { key: string; line: number }[] }[]> {
   const out = new Map<string, { uri: vscode.Uri; markers: { key: string; line: number }[] }>();
   for (const fc of configs) {
     const base = vscode.Uri.joinPath(fc.tomlUri, '..');
-    const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(base, SOURCE_GLOB), EXCLUDE_GLOB, 2000);
+    const uris = (await index.files(base)).filter((u) => SOURCE_FILE.test(u.path));
     for (const uri of uris) {
       if (out.has(uri.toString())) continue;
-      let text: string;
-      const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (open) text = open.getText();
-      else {
-        try {
-          const bytes = await vscode.workspace.fs.readFile(uri);
-          if (bytes.byteLength > 2_000_000) continue;
-          text = new TextDecoder().decode(bytes);
-        } catch {
-          continue;
-        }
-      }
-      const markers = scanMarkers(text).map((m) => ({ key: m.key, line: m.line }));
+      const markers = [...(await index.markersOf(uri))];
       for (const [key, rel] of Object.entries(fc.config.cases ?? {})) {
         const mapped = vscode.Uri.joinPath(base, rel).toString();
         if (mapped === uri.toString() && !markers.some((m) => m.key === key)) markers.push({ key, line: 0 });

@@ -5,6 +5,7 @@ import init, * as wasm from 'testany-wasm';
 import { resolveBySuffix, scanMarkers } from '../shared/markers';
 import { caseFailed, caseResult, ExecutionJson, health, hoverMarkdown, isActive, newestFirst } from '../shared/executions';
 import { FolderConfig, folderConfigs, TOKEN_KEY, Ui } from '../shared/ui';
+import { forDisplay } from '../shared/display';
 import { Service, wasmService } from './service';
 
 let engine: WebEngine | undefined;
@@ -113,7 +114,7 @@ class WebEngine implements vscode.Disposable {
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
       this.log(`testany.${name}: ${msg}`);
-      void vscode.window.showErrorMessage(`Testany: ${msg}`);
+      void vscode.window.showErrorMessage(forDisplay(`Testany: ${msg}`));
       return undefined;
     }
   }
@@ -168,6 +169,12 @@ class WebEngine implements vscode.Disposable {
 
   async tokenChanged(): Promise<void> {
     await this.start();
+  }
+
+  /** An execution this engine polled (the Test Explorer reads case names from it). */
+  async execution(key: string): Promise<unknown> {
+    for (const f of this.folders) for (const e of this.allExecutions(f)) if (e.key === key && (e.cases?.length ?? 0) > 0) return e;
+    return this.finished.get(key);
   }
 
   /** Logs fetched for failure locations stay cached; the Test Explorer quotes them. */
@@ -270,18 +277,18 @@ class WebEngine implements vscode.Disposable {
   /** Diagnostics for every marked file of the folder plus the failure locations. */
   private async publish(f: Folder): Promise<void> {
     const base = vscode.Uri.joinPath(f.fc.tomlUri, '..');
-    const uris = await vscode.workspace.findFiles(
-      new vscode.RelativePattern(base, '**/*'),
-      '{**/node_modules/**,**/target/**,**/.git/**,**/dist/**}',
-      5000,
-    );
+    // The language server's walker rule and limit; listed and read once, then kept current.
+    const uris = await this.ui.index.files(base);
     f.files = uris.map((u) => this.relPath(f, u));
+    const mapped = new Set(Object.values(f.fc.config.cases ?? {}));
     const byFile = new Map<string, vscode.Diagnostic[]>();
     const markerAt = new Map<string, vscode.Location>();
     for (const uri of uris) {
+      const markers = await this.ui.index.markersOf(uri);
+      if (markers.length === 0 && !mapped.has(this.relPath(f, uri))) continue;
       const text = await this.readText(uri);
-      if (text === undefined || (!text.includes('testany:') && !Object.values(f.fc.config.cases ?? {}).includes(this.relPath(f, uri)))) continue;
-      for (const m of scanMarkers(text)) markerAt.set(m.key, new vscode.Location(uri, new vscode.Range(m.line, 0, m.line, 0)));
+      if (text === undefined) continue;
+      for (const m of markers) markerAt.set(m.key, new vscode.Location(uri, new vscode.Range(m.line, 0, m.line, 0)));
       const plan = this.plan(f, uri, text);
       byFile.set(uri.toString(), plan.diagnostics.map((d) => toDiagnostic(d)));
     }
@@ -298,7 +305,7 @@ class WebEngine implements vscode.Disposable {
           if (marker && marker.uri.toString() === uri.toString() && marker.range.start.line === loc.line) continue;
           const d = new vscode.Diagnostic(
             new vscode.Range(loc.line, 0, loc.line, Number.MAX_SAFE_INTEGER),
-            `${caseResult(c)} ${c.case_key}${c.name ? ` ${c.name}` : ''}: ${(c.error ?? '').split('\n')[0]} (${latest.key})`,
+            forDisplay(`${caseResult(c)} ${c.case_key}${c.name ? ` ${c.name}` : ''}: ${(c.error ?? '').split('\n')[0]} (${latest.key})`),
             vscode.DiagnosticSeverity.Error,
           );
           d.source = 'testany';
@@ -367,7 +374,7 @@ class WebEngine implements vscode.Disposable {
     return this.plan(f, doc.uri, text).lenses.map(
       (l) =>
         new vscode.CodeLens(range(l.range), {
-          title: l.title,
+          title: forDisplay(l.title),
           command: l.command ?? '',
           arguments: l.arguments === null || l.arguments === undefined ? [] : [l.arguments],
         }),
@@ -406,7 +413,7 @@ class WebEngine implements vscode.Disposable {
     } finally {
       view.free();
     }
-    this.ui.logPanel.show({ title: `Log ${arg.execution} #${arg.caseIndex}`, text, line });
+    this.ui.logPanel.show({ title: forDisplay(`Log ${arg.execution} #${arg.caseIndex}`), text, line });
     return { uri: `testany-log:/${arg.execution}/${arg.caseIndex}.log`, line };
   }
 
@@ -437,7 +444,7 @@ class WebEngine implements vscode.Disposable {
         let e = wasm.parseExecution(await f.service.executePipeline(pipeline)) as ExecutionJson;
         const key = e.key;
         if (!key) return e;
-        progress.report({ message: `${key} ${e.status ?? ''}` });
+        progress.report({ message: forDisplay(`${key} ${e.status ?? ''}`) });
         if (f.timer) clearTimeout(f.timer);
         void this.poll(f, this.generation);
         const deadline = Date.now() + 30 * 60_000;
@@ -445,11 +452,11 @@ class WebEngine implements vscode.Disposable {
           await new Promise((r) => setTimeout(r, (f.fc.config.poll?.running_secs ?? 5) * 1000));
           e = wasm.parseExecution(await f.service.getExecution(key)) as ExecutionJson;
           const done = (e.cases ?? []).filter((c) => c.result).length;
-          progress.report({ message: `${key} ${e.status ?? ''} ${done}/${(e.cases ?? []).length} cases` });
+          progress.report({ message: forDisplay(`${key} ${e.status ?? ''} ${done}/${(e.cases ?? []).length} cases`) });
         }
         if (f.timer) clearTimeout(f.timer);
         await this.poll(f, this.generation);
-        void vscode.window.showInformationMessage(`Testany: ${key} ${e.status ?? ''} ${e.result ?? ''}`.trim());
+        void vscode.window.showInformationMessage(forDisplay(`Testany: ${key} ${e.status ?? ''} ${e.result ?? ''}`.trim()));
         return e;
       },
     );
@@ -504,7 +511,7 @@ function baseOf(f: Folder): vscode.Uri {
 }
 
 function toDiagnostic(d: wasm.WasmPlan['diagnostics'][number]): vscode.Diagnostic {
-  const out = new vscode.Diagnostic(range(d.range), d.message, SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Error);
+  const out = new vscode.Diagnostic(range(d.range), forDisplay(d.message), SEVERITY[d.severity] ?? vscode.DiagnosticSeverity.Error);
   out.source = 'testany';
   if (d.code) out.code = d.code;
   if (d.relatedInformation?.length) {
