@@ -16,6 +16,7 @@ mod publish;
 mod regression;
 mod server;
 mod state;
+pub mod transport;
 mod workspace;
 
 pub use server::Backend;
@@ -31,11 +32,13 @@ pub const COMMANDS: [&str; 6] = [
     "testany.pipelineHealth",
 ];
 
-/// Serves LSP over stdin/stdout until the client exits. Needs a tokio runtime.
+/// Serves LSP over stdin/stdout until the client exits. Needs a tokio runtime. Input goes
+/// through [`transport`] first, so no malformed frame can stop the server.
 pub async fn serve_stdio(options: Options) {
     let (service, socket) =
         tower_lsp_server::LspService::new(move |client| Backend::new(client, options.clone()));
-    tower_lsp_server::Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-        .serve(service)
-        .await;
+    let ended = transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
+    if ended == transport::Ended::ServerStopped {
+        tracing::error!("the language server stopped before its input ended");
+    }
 }
