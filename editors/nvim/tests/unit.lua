@@ -31,10 +31,20 @@ return function()
       },
       { 'cursor movement and OSC dropped', '\27[2K\27]0;title\7done\27[1A', 'done', {} },
       { 'OSC with ST', '\27]8;;http://x\27\\link\27]8;;\27\\', 'link', {} },
-      { 'carriage return keeps the last draw', '10%\r50%\r100%\r', '100%', {} },
-      { 'control bytes dropped, tabs kept', 'a\bb\tc\0', 'ab\tc', {} },
-      { 'truncated escape at end', 'x\27[3', 'x', {} },
-      { 'lone escape at end', 'x\27', 'x', {} },
+      -- Regression (issue 17): a bare CR hid what came before it and controls vanished
+      -- silently; they are shown as core's sanitize::for_display shows them.
+      { 'bare carriage returns are shown', '10%\r50%\r100%\r', '10%␍50%␍100%␍', {} },
+      { 'control bytes shown, tabs kept', 'a\bb\tc\0', 'a␈b\tc␀', {} },
+      { 'truncated escape at end is marked', 'x\27[3', 'x␛', {} },
+      { 'lone escape at end is marked', 'x\27', 'x␛', {} },
+      {
+        'C1 and bidi shown, spans count the shown bytes',
+        '\27[31m\226\128\174x\27[0m\194\155',
+        '<U+202E>x<U+009B>',
+        { { 0, 9, { fg = '#cd3131', fg_n = 1 } } },
+      },
+      { 'OSC 52, title and cursor moves removed', '\27]52;c;eA==\7a\27]0;t\27\\\27[2Kb', 'ab', {} },
+      { 'private CSI is not SGR', '\27[>4;1mX', 'X', {} },
     }
     for _, c in ipairs(cases) do
       local text, spans = ansi.parse(c[2], {})
@@ -48,6 +58,77 @@ return function()
       end
       H.eq('ansi.parse ' .. c[1], { text, plain }, { c[3], c[4] })
     end
+    -- testany-core's sanitize.rs cases with for_display's output (the same table as
+    -- editors/vscode/test/unit/display.test.ts).
+    local core_cases = {
+      { 'plain', 'plain' },
+      { 'tab\009here\010', 'tab\009here\010' },
+      { '© 2026 ✓ 漢字 🎉 \226\128\148 \226\128\152q\226\128\153 \226\128\166', '© 2026 ✓ 漢字 🎉 \226\128\148 \226\128\152q\226\128\153 \226\128\166' },
+      { '👨\226\128\141👩', '👨\226\128\141👩' },
+      { '\027[31mred\027[0m', 'red' },
+      { '\027[mreset', 'reset' },
+      { '\027[38:2::1:2:3mX', 'X' },
+      { '\027[>4;1mX', 'X' },
+      { 'a\027]52;c;cm0gLXJmIH4=\007b', 'ab' },
+      { 'a\027]52;c;cm0gLXJmIH4=\027\\b', 'ab' },
+      { '\027]0;pwned\007ok', 'ok' },
+      { '\027]2;pwned\027\\ok', 'ok' },
+      { '\027]8;;file:///etc/passwd\027\\click\027]8;;\027\\', 'click' },
+      { '\027]8;;javascript:alert(1)\007x\027]8;;\007', 'x' },
+      { 'fake\027[2K\027[1Greal', 'fakereal' },
+      { '\027[2J\027[Hclear', 'clear' },
+      { '\027[10A\027[3;5Hup', 'up' },
+      { '\027[?1049hx\027[?25l', 'x' },
+      { '\027[1;24rs', 's' },
+      { '\027P1$r0m\027\\dcs', 'dcs' },
+      { '\027Pq#0;2;0;0;0#0~~\027\\six', 'six' },
+      { '\027_Gf=24;AAAA\027\\apc', 'apc' },
+      { '\027^privacy\027\\pm', 'pm' },
+      { '\027Xsos\027\\x', 'x' },
+      { '\027(Bcs\0277\0278\027c\027=', 'cs' },
+      { 'nul\000x', 'nul␀x' },
+      { 'bell\007', 'bell␇' },
+      { 'back\008\008xx', 'back␈␈xx' },
+      { 'vt\011ff\012', 'vt␋ff␌' },
+      { 'del\127', 'del␡' },
+      { 'can\024sub\026', 'can␘sub␚' },
+      { 'tab\009line\010', 'tab\009line\010' },
+      { 'PASSED\013FAILED', 'PASSED␍FAILED' },
+      { 'end\013', 'end␍' },
+      { 'a\013\013\010b', 'a␍\010b' },
+      { 'one\013\010two\013\010', 'one\010two\010' },
+      { 'x\007\013\010y\013\010', 'x␇\010y\010' },
+      { 'cut \027', 'cut ␛' },
+      { 'cut \027[3', 'cut ␛' },
+      { 'title \027]0;never ends\010next', 'title ␛\010next' },
+      { '\027\010^', '␛\010^' },
+      { '\027P dcs\010after\010', '␛\010after\010' },
+      { 'a\194\1552Jb', 'a<U+009B>2Jb' },
+      { '\194\15752;c;eA==\194\156x', '<U+009D>52;c;eA==<U+009C>x' },
+      { '\194\128\194\133\194\144\194\159', '<U+0080><U+0085><U+0090><U+009F>' },
+      { '\194\160©', '\194\160©' },
+      { 'access\226\128\174nimda', 'access<U+202E>nimda' },
+      { '\226\128\170\226\128\171\226\128\172\226\128\173', '<U+202A><U+202B><U+202C><U+202D>' },
+      { '\226\129\166a\226\129\167b\226\129\168c\226\129\169', '<U+2066>a<U+2067>b<U+2068>c<U+2069>' },
+      { '\226\128\142\226\128\143\216\156', '<U+200E><U+200F><U+061C>' },
+      { 'line\226\128\168sep', 'line<U+2028>sep' },
+      { '\239\191\185hidden\239\191\187', '<U+FFF9>hidden<U+FFFB>' },
+      { 'مرحبا 👩\226\128\141💻', 'مرحبا 👩\226\128\141💻' },
+      { 'ok \027[32mPASS\027[0m\027]52;c;ZWNobyBwd25lZA==\007\013\027[2K\226\128\174\000\010', 'ok PASS␍<U+202E>␀\010' },
+      { '\239\163\191\007', '\239\163\191␇' },
+      { '\007\239\163\191\027[2Kx', '␇\239\163\191x' },
+      { 'first ✓\010second \027[31mred\010third\010', 'first ✓\010second red\010third\010' },
+      -- Raw bytes that are not UTF-8 become U+FFFD.
+      { '\255x', '\239\191\189x' },
+    }
+    local mismatched = {}
+    for _, c in ipairs(core_cases) do
+      local got = ansi.for_display(c[1])
+      if got ~= c[2] or ansi.for_display(got) ~= got then
+        mismatched[#mismatched + 1] = { c[1], want = c[2], got = got }
+      end
+    end
+    H.eq(('ansi.for_display matches core on %d cases, idempotent'):format(#core_cases), mismatched, {})
     -- A style left open carries over to the next line.
     local style = {}
     ansi.parse('\27[33mstart', style)
@@ -160,6 +241,19 @@ return function()
       frames.resolve_in(dir, 'com/acme/shop/OrderTest.java'),
       frames.resolve_in(dir, 'missing.py'),
     }, { dir .. '/tests/test_cart.py', dir .. '/src/test/java/com/acme/shop/OrderTest.java', nil })
+    -- One walker limit and skip rule, from the language server (crates/testany-lsp/src/files.rs).
+    local rs = table.concat(vim.fn.readfile(vim.g.testany_plugin_root .. '/../../crates/testany-lsp/src/files.rs'), '\n')
+    local limit = rs:match('const MAX_FILES: usize = ([%d_]+);')
+    local skipped = {}
+    for name in (rs:match('const SKIPPED_DIRS: %[&str; %d+%] = %[(.-)%]') or ''):gmatch('"([^"]+)"') do
+      skipped[name] = true
+    end
+    H.eq('frames.MAX_FILES is the server walker limit', { frames.MAX_FILES, limit and tonumber((limit:gsub('_', ''))) }, { 200000, 200000 })
+    H.eq('frames skips the server skipped directories', frames.SKIP, skipped)
+    local saved_max = frames.MAX_FILES
+    frames.MAX_FILES = 3
+    H.eq('frames.list_files stops at MAX_FILES', #frames.list_files(dir), 3)
+    frames.MAX_FILES = saved_max
     vim.fn.writefile({}, dir .. '/new_file.py')
     H.eq('frames.resolve_in sees new files only on refresh', {
       frames.resolve_in(dir, 'new_file.py'),
@@ -196,6 +290,12 @@ return function()
       return #s
     end, spans), { 1, 0, 1, 0, 1, 1, 0, 0 })
     H.eq('log.render empty input', { log.render('') }, { { '' }, { {} } })
+    -- Regression (issue 17): hostile log text is shown, never passed to the buffer raw.
+    H.eq('log.render hostile lines', (log.render(table.concat({
+      'ok \27[32mPASS\27[0m\27]52;c;ZWNobyBwd25lZA==\7\r\27[2K\226\128\174\0\r',
+      'access\226\128\174nimda \194\155' .. '2J \27]0;title',
+      'progress 10%\r100%',
+    }, '\n'))), { 'ok PASS␍<U+202E>␀', 'access<U+202E>nimda <U+009B>2J ␛', 'progress 10%␍100%' })
     H.eq('log.failure_lines without a root', log.failure_lines(lines, nil), { 3, 5, 6, 8 })
     local flags = {}
     for _, t in ipairs({
@@ -245,6 +345,54 @@ return function()
     H.eq('results that are not testany logs are ignored', vim.api.nvim_buf_get_name(0), 'testany://log/' .. path)
     vim.cmd('silent! only')
     vim.fn.delete(dir, 'rf')
+  end)
+
+  H.group('command arguments are sent as JSON objects', function()
+    local testany = require('testany')
+    local commands = require('testany.commands')
+    local sent = {}
+    local function record(method, params)
+      sent[#sent + 1] = method .. ' ' .. vim.json.encode(params.arguments)
+    end
+    -- client:request(...) on 0.11+, client.request(...) before.
+    local fake = {}
+    fake.request = function(first, ...)
+      if first == fake then
+        return record(...)
+      end
+      return record(first, ...)
+    end
+    local real = testany.client
+    testany.client = function()
+      return fake
+    end
+    local ok, err = pcall(function()
+      commands.failures({ args = '' })
+      commands.failures({ args = '7' })
+      testany.exec('testany.showExecution', nil, function() end)
+      testany.exec('testany.showExecution', {}, function() end)
+    end)
+    testany.client = real
+    H.truthy('commands ran', ok, err)
+    -- Regression: an empty Lua table was encoded as `[]` ("invalid length 0, expected
+    -- struct Args with 2 elements" from the server).
+    H.eq('encoded arguments', sent, {
+      'workspace/executeCommand [{}]',
+      'workspace/executeCommand [{"days":7}]',
+      'workspace/executeCommand [{}]',
+      'workspace/executeCommand [{}]',
+    })
+  end)
+
+  H.group('which diagnostic changes refresh the lenses', function()
+    local f = require('testany')._testany_diagnostics
+    H.eq('Testany, cleared, absent, other source, mixed', {
+      f({ { source = 'testany', message = 'FAILED' } }),
+      f({}),
+      f(nil),
+      f({ { source = 'pyright', message = 'x' } }),
+      f({ { source = 'pyright' }, { source = 'testany' } }),
+    }, { true, true, true, false, true })
   end)
 
   H.group('quickfix conversion', function()

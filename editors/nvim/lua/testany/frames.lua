@@ -3,9 +3,8 @@
 --- `/builds/acme/shop/tests/a.py` open `tests/a.py` of the local checkout.
 local M = {}
 
---- Directories never searched for source files.
--- Never searched, besides hidden directories (`.git`, `.venv`, `.gradle`, …): the same
--- rule as the language server and the CLI (crates/testany-lsp/src/files.rs).
+--- Directories never searched for source files, besides hidden ones (`.git`, `.venv`,
+--- `.gradle`, …): the language server's `SKIPPED_DIRS` (crates/testany-lsp/src/files.rs).
 local SKIP = {
   ['node_modules'] = true,
   ['target'] = true,
@@ -14,9 +13,12 @@ local SKIP = {
   ['build'] = true,
   ['dist'] = true,
 }
+M.SKIP = SKIP
 
---- At most this many files are indexed per root, so a huge tree cannot stall the editor.
-local MAX_FILES = 50000
+--- At most this many files are listed per root: the language server's walker limit
+--- (`MAX_FILES` in crates/testany-lsp/src/files.rs), so a frame resolves here exactly
+--- when it does there. tests/unit.lua reads files.rs and fails when the two differ.
+M.MAX_FILES = 200000
 
 ---@class testany.Frame
 ---@field path string as written (for Java frames: the package path)
@@ -116,7 +118,7 @@ function M.list_files(root)
     do
       if kind == 'file' then
         files[#files + 1] = name
-        if #files >= MAX_FILES then
+        if #files >= M.MAX_FILES then
           break
         end
       end

@@ -45,6 +45,20 @@ function M.client(bufnr)
   return clients[1]
 end
 
+--- Lens refreshes asked for per buffer, and for each codeLens request in flight how
+--- many had been asked for when it was sent. `vim.lsp.codelens.refresh` skips a buffer
+--- whose lens request is still in flight, so a refresh asked for meanwhile (new results:
+--- diagnostics or workspace/codeLens/refresh) would be lost; when such a request
+--- completes, the buffer is asked again (see the LspRequest autocmd in `setup`).
+local wanted, sent_at = {}, {}
+
+local function refresh_buf(buf)
+  if vim.api.nvim_buf_is_loaded(buf) then
+    wanted[buf] = (wanted[buf] or 0) + 1
+    vim.lsp.codelens.refresh({ bufnr = buf })
+  end
+end
+
 --- Refreshes the lenses of `bufnr`, or of every buffer the client serves.
 ---@param bufnr? integer
 ---@param client_id? integer
@@ -53,9 +67,7 @@ function M.refresh_lenses(bufnr, client_id)
     return
   end
   if bufnr then
-    if vim.api.nvim_buf_is_loaded(bufnr) then
-      vim.lsp.codelens.refresh({ bufnr = bufnr })
-    end
+    refresh_buf(bufnr)
     return
   end
   local client = client_id and vim.lsp.get_client_by_id(client_id) or M.client()
@@ -63,9 +75,35 @@ function M.refresh_lenses(bufnr, client_id)
     return
   end
   for buf in pairs(client.attached_buffers or {}) do
-    if vim.api.nvim_buf_is_loaded(buf) then
-      vim.lsp.codelens.refresh({ bufnr = buf })
-    end
+    refresh_buf(buf)
+  end
+end
+
+--- LspRequest: remembers when each Testany codeLens request was sent, and asks again
+--- when one completes after a refresh was asked for while it was in flight.
+---@param ev table the autocmd event
+function M._on_lsp_request(ev)
+  local data = ev.data or {}
+  local req = data.request
+  if type(req) ~= 'table' or req.method ~= 'textDocument/codeLens' then
+    return
+  end
+  local client = vim.lsp.get_client_by_id(data.client_id)
+  if not client or client.name ~= CLIENT then
+    return
+  end
+  local buf = req.bufnr or ev.buf
+  if req.type == 'pending' then
+    sent_at[data.request_id] = wanted[buf] or 0
+    return
+  end
+  local at = sent_at[data.request_id]
+  sent_at[data.request_id] = nil
+  if at and (wanted[buf] or 0) > at then
+    -- After the response's handler, which runs next and ends the in-flight state.
+    vim.schedule(function()
+      M.refresh_lenses(buf)
+    end)
   end
 end
 
@@ -90,16 +128,13 @@ local shown_at = {}
 
 local handlers = {}
 
---- Neovim does not act on workspace/codeLens/refresh by itself (it does not even
---- advertise support), so the plugin does; a second pass catches a refresh that arrives
---- while a lens request is still in flight (codelens.refresh skips busy buffers).
+--- Neovim (0.11, 0.12-dev) does not act on workspace/codeLens/refresh by itself (it does
+--- not even advertise support), so the plugin does; a refresh that meets a lens request
+--- in flight is asked again when that request completes (M._on_lsp_request).
 handlers['workspace/codeLens/refresh'] = function(_, _, ctx)
   vim.schedule(function()
     M.refresh_lenses(nil, ctx.client_id)
   end)
-  vim.defer_fn(function()
-    M.refresh_lenses(nil, ctx.client_id)
-  end, 300)
   return vim.NIL
 end
 
@@ -124,6 +159,23 @@ local function capabilities()
   return caps
 end
 
+--- Whether a DiagnosticChanged event concerns Testany: its diagnostics (those of one
+--- namespace) come from the server, or were cleared. Other sources' changes do not
+--- touch the lenses.
+---@param diagnostics? vim.Diagnostic[]
+---@return boolean
+function M._testany_diagnostics(diagnostics)
+  if type(diagnostics) ~= 'table' or #diagnostics == 0 then
+    return true
+  end
+  for _, d in ipairs(diagnostics) do
+    if d.source == 'testany' then
+      return true
+    end
+  end
+  return false
+end
+
 local function on_attach(client, bufnr)
   local group = vim.api.nvim_create_augroup('testany_lens_' .. bufnr, { clear = true })
   vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave' }, {
@@ -133,16 +185,23 @@ local function on_attach(client, bufnr)
       M.refresh_lenses(bufnr)
     end,
   })
-  -- A lens request sent right at attach can reach the server before it has placed the
-  -- file in its project (it then answers nothing and sends no refresh); the first
-  -- diagnostics mean it has, so a buffer still without lenses asks again.
+  -- Lenses follow the diagnostics: the server publishes both from the same poll, and a
+  -- buffer showing a failure must not keep `? no result yet` until the next refresh
+  -- request (or BufEnter). This also covers a lens request sent right at attach, before
+  -- the server had placed the file in its project. One refresh per burst of changes.
+  local pending = false
   vim.api.nvim_create_autocmd('DiagnosticChanged', {
     group = group,
     buffer = bufnr,
-    callback = function()
-      if #vim.lsp.codelens.get(bufnr) == 0 then
-        M.refresh_lenses(bufnr)
+    callback = function(ev)
+      if pending or not M._testany_diagnostics(ev.data and ev.data.diagnostics) then
+        return
       end
+      pending = true
+      vim.schedule(function()
+        pending = false
+        M.refresh_lenses(bufnr)
+      end)
     end,
   })
   M.refresh_lenses(bufnr)
@@ -225,6 +284,12 @@ function M.setup(opts)
       require('testany.ansi').redefine()
     end,
   })
+  vim.api.nvim_create_autocmd('LspRequest', {
+    group = group,
+    callback = function(ev)
+      M._on_lsp_request(ev)
+    end,
+  })
   vim.api.nvim_create_autocmd('LspProgress', {
     group = group,
     callback = function(ev)
@@ -244,6 +309,20 @@ function M.setup(opts)
   require('testany.commands').define()
 end
 
+--- `workspace/executeCommand` params: the command and its one argument object
+--- (design.md section 6). An empty or absent argument is sent as `{}`: an empty Lua
+--- table would be encoded as the JSON array `[]`, which the server cannot read as an
+--- object (`:TestanyFailures` with no argument failed that way).
+---@param command string
+---@param args table|nil
+---@return table
+function M.command_params(command, args)
+  if type(args) ~= 'table' or next(args) == nil then
+    args = vim.empty_dict()
+  end
+  return { command = command, arguments = { args } }
+end
+
 --- Runs `workspace/executeCommand` on the Testany server.
 ---@param command string e.g. `testany.openLog`
 ---@param args table|nil the one argument object (design.md section 6)
@@ -255,7 +334,7 @@ function M.exec(command, args, cb, bufnr)
     notify('the Testany server is not running for this buffer (no testany.toml above it?)', vim.log.levels.WARN)
     return
   end
-  local params = { command = command, arguments = args and { args } or {} }
+  local params = M.command_params(command, args)
   local started = vim.uv.hrtime()
   request(client, 'workspace/executeCommand', params, function(err, result)
     if err then

@@ -39,7 +39,8 @@ function M.is_failure_line(text)
   return false
 end
 
---- Splits raw log bytes into escape-free lines plus highlight spans per line.
+--- Splits raw log bytes into escape-free lines plus highlight spans per line; other
+--- non-printing characters are made visible (ansi.parse).
 ---@param raw string
 ---@return string[] lines, table[] spans (spans[i] belongs to lines[i])
 function M.render(raw)
@@ -50,6 +51,9 @@ function M.render(raw)
   while start <= len do
     local nl = raw:find('\n', start, true)
     local line = raw:sub(start, (nl or len + 1) - 1)
+    if nl and line:byte(-1) == 13 then
+      line = line:sub(1, -2) -- CRLF is a line break; any other CR is shown (`␍`)
+    end
     local text, s = ansi.parse(line, style)
     lines[#lines + 1] = text
     spans[#spans + 1] = s
