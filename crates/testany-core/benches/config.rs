@@ -56,3 +56,12 @@ fn parse_100k_cases(bencher: Bencher) {
 fn parse_10mb_file(bencher: Bencher) {
     parse(bencher, &FILE_10MB);
 }
+
+/// The floor: the TOML parser alone on the same 10 MB, without reading any key.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn toml_parser_alone_10mb_file(bencher: Bencher) {
+    let text: &'static str = &FILE_10MB;
+    bencher
+        .counter(BytesCount::of_str(text))
+        .bench(|| toml::de::DeTable::parse(divan::black_box(text)).map(|t| t.into_inner().len()));
+}

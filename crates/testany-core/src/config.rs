@@ -5,7 +5,6 @@
 //! Errors are one sentence naming the file, the line and what to fix; they never quote
 //! a value (a misplaced token must not end up in a log).
 
-use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -158,35 +157,21 @@ const POLL_KEYS: &str = "running_secs, idle_secs";
 struct Origin<'a> {
     name: &'a str,
     text: Option<&'a str>,
-    /// Byte offsets of the text's newlines, built on the first lookup. Every key's line
-    /// is looked up, so counting newlines from the start each time made parsing
-    /// quadratic (issue 17: 50,000 `[cases]` entries took 5.7 s).
-    newlines: OnceCell<Vec<usize>>,
 }
 
 impl<'a> Origin<'a> {
     fn new(name: &'a str, text: Option<&'a str>) -> Self {
-        Origin {
-            name,
-            text,
-            newlines: OnceCell::new(),
-        }
+        Origin { name, text }
     }
 
-    /// The 1-based line of byte `offset` (past the end: the last line).
+    /// The 1-based line of byte `offset`. It counts from the start of the text, so it is
+    /// called only for the one error a parse reports: computing every key's line up
+    /// front made parsing quadratic (issue 17: 50,000 `[cases]` entries took 5.7 s).
     fn line(&self, offset: usize) -> Option<usize> {
         let text = self.text?;
-        let newlines = self
-            .newlines
-            .get_or_init(|| memchr::memchr_iter(b'\n', text.as_bytes()).collect());
         let end = offset.min(text.len());
-        // Inside a character (never for the parser's spans) the whole text counts.
-        let end = if text.is_char_boundary(end) {
-            end
-        } else {
-            text.len()
-        };
-        Some(newlines.partition_point(|&nl| nl < end) + 1)
+        let before = text.get(..end).unwrap_or(text);
+        Some(memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1)
     }
 }
 
@@ -336,7 +321,7 @@ impl Config {
         })?;
         let entries = toml_entries(table.get_ref(), 2);
         let mut config = Config::default();
-        config.apply_entries(&entries, &origin, Strictness::File)?;
+        config.apply_entries(entries, &origin, Strictness::File)?;
         Ok(config)
     }
 
@@ -365,14 +350,14 @@ impl Config {
             });
         };
         let mut next = self.clone();
-        next.apply_entries(&entries, &origin, Strictness::Settings)?;
+        next.apply_entries(entries, &origin, Strictness::Settings)?;
         *self = next;
         Ok(())
     }
 
     fn apply_entries(
         &mut self,
-        entries: &[Entry<'_>],
+        entries: Vec<Entry<'_>>,
         origin: &Origin<'_>,
         strictness: Strictness,
     ) -> Result<(), ConfigError> {
@@ -391,11 +376,10 @@ impl Config {
         for entry in entries {
             let name = canonical_key(&entry.key, settings);
             let key = name.as_str();
-            let line = entry.offset.and_then(|o| origin.line(o));
             let ctx = Ctx {
                 origin,
                 key,
-                line,
+                offset: entry.offset,
                 settings,
             };
             // Editor settings send "" for settings the user never filled in.
@@ -427,20 +411,26 @@ impl Config {
                     self.apply_poll(poll, origin, settings)?;
                 }
                 "cases" => {
-                    let Raw::Table(cases) = &entry.value else {
-                        return Err(ctx.wrong_type("a table", &entry.value));
+                    let cases = match entry.value {
+                        Raw::Table(cases) => cases,
+                        other => return Err(ctx.wrong_type("a table", &other)),
                     };
-                    let mut map = BTreeMap::new();
+                    // Keys are moved, not copied, and the map is built in one go: a
+                    // `[cases]` table may hold hundreds of thousands of entries.
+                    let mut pairs = Vec::with_capacity(cases.len());
                     for case in cases {
-                        let case_key = format!("cases.{}", case.key);
-                        let ctx = Ctx {
-                            key: &case_key,
-                            line: case.offset.and_then(|o| origin.line(o)),
-                            ..ctx
+                        let Raw::Str(path) = case.value else {
+                            let case_key = format!("cases.{}", case.key);
+                            let ctx = Ctx {
+                                key: &case_key,
+                                offset: case.offset,
+                                ..ctx
+                            };
+                            return Err(ctx.wrong_type("a string", &case.value));
                         };
-                        map.insert(case.key.clone(), ctx.string(&case.value)?.to_owned());
+                        pairs.push((case.key, path.to_owned()));
                     }
-                    self.cases = map;
+                    self.cases = pairs.into_iter().collect();
                 }
                 key if is_token_key(key) => {
                     if settings {
@@ -449,7 +439,7 @@ impl Config {
                     return Err(ConfigError::Token {
                         source_name: origin.name.to_owned(),
                         key: key.to_owned(),
-                        line,
+                        line: ctx.line(),
                     });
                 }
                 _ if settings => continue,
@@ -457,7 +447,7 @@ impl Config {
                     return Err(ConfigError::UnknownKey {
                         source_name: origin.name.to_owned(),
                         key: key.to_owned(),
-                        line,
+                        line: ctx.line(),
                         known: TOP_KEYS,
                     });
                 }
@@ -478,7 +468,7 @@ impl Config {
             let ctx = Ctx {
                 origin,
                 key: &key,
-                line: entry.offset.and_then(|o| origin.line(o)),
+                offset: entry.offset,
                 settings,
             };
             let slot = match name.as_str() {
@@ -489,7 +479,7 @@ impl Config {
                     return Err(ConfigError::UnknownKey {
                         source_name: origin.name.to_owned(),
                         key: key.clone(),
-                        line: ctx.line,
+                        line: ctx.line(),
                         known: POLL_KEYS,
                     });
                 }
@@ -595,11 +585,16 @@ impl Config {
 struct Ctx<'a> {
     origin: &'a Origin<'a>,
     key: &'a str,
-    line: Option<usize>,
+    /// Byte offset of the key in the file; its line is computed only for an error.
+    offset: Option<usize>,
     settings: bool,
 }
 
 impl Ctx<'_> {
+    fn line(&self) -> Option<usize> {
+        self.offset.and_then(|o| self.origin.line(o))
+    }
+
     fn wrong_type(&self, expected: &'static str, found: &Raw<'_>) -> ConfigError {
         let found = match found {
             Raw::Str(_) => "a string",
@@ -614,7 +609,7 @@ impl Ctx<'_> {
             key: self.key.to_owned(),
             expected,
             found,
-            line: self.line,
+            line: self.line(),
         }
     }
 
@@ -651,7 +646,7 @@ impl Ctx<'_> {
             source_name: self.origin.name.to_owned(),
             key: self.key.to_owned(),
             reason,
-            line: self.line,
+            line: self.line(),
         })
     }
 }
