@@ -1,11 +1,13 @@
 //! Open documents: text kept in sync with incremental edits, markers rescanned on change.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use tower_lsp_server::ls_types::CodeLens;
 
-use testany_core::markers::{self, Encoding, LineIndex, Marker, Position};
+use testany_core::drift::{LineMap, TextEdit};
+use testany_core::markers::{self, Encoding, LineIndex, Marker, Position, Range};
 
 /// One open document.
 #[derive(Debug, Clone)]
@@ -24,6 +26,91 @@ pub struct Document {
     /// A lens request was answered before the project was known: ask the client to
     /// re-request lenses once it is.
     pub lens_early: bool,
+    /// Edits since this document's failure locations were first planned (line drift).
+    pub drift: Drift,
+}
+
+/// A failure location as first planned in a document: (execution, case key, 1-based
+/// line as the run reported it).
+pub type LocationKey = (String, String, u32);
+
+/// Line drift of one open document: failure lines come from the code that ran, the user
+/// keeps editing. Each location is mapped through the edits made since it was first
+/// planned for this document (`testany_core::drift`), so a failure stays on its
+/// statement when lines are inserted or removed above it. Only line effects are kept
+/// (an edit's new text is reduced to its line breaks), and edits no location needs
+/// are dropped, so a long session stays small.
+#[derive(Debug, Clone, Default)]
+pub struct Drift {
+    /// Edits in order; `edits[0]` is edit number `dropped`.
+    edits: Vec<TextEdit>,
+    dropped: usize,
+    /// The edit number each location was first planned at.
+    since: HashMap<LocationKey, usize>,
+}
+
+impl Drift {
+    /// Whether any location needs edits recorded.
+    pub fn is_active(&self) -> bool {
+        !self.since.is_empty()
+    }
+
+    /// Records one edit (nothing while no location needs it).
+    pub fn record(&mut self, range: Range, new_text: &str) {
+        if !self.is_active() {
+            return;
+        }
+        let breaks = new_text.matches('\n').count() + new_text.matches('\r').count()
+            - new_text.matches("\r\n").count();
+        self.edits.push(TextEdit {
+            range,
+            new_text: "\n".repeat(breaks),
+        });
+    }
+
+    /// The current 0-based line of location `key` (`line0` as the run reported it);
+    /// `None` when its line was deleted. A location seen for the first time is taken
+    /// to match the text as it is now.
+    pub fn line(&mut self, key: &LocationKey, line0: u32) -> Option<u32> {
+        let now = self.dropped + self.edits.len();
+        let since = *self.since.entry(key.clone()).or_insert(now);
+        let edits = self
+            .edits
+            .get(since.saturating_sub(self.dropped)..)
+            .unwrap_or(&[]);
+        LineMap::new(edits).map_line(line0)
+    }
+
+    /// Forgets locations no longer shown, then the edits no location needs.
+    pub fn retain(&mut self, live: impl Fn(&LocationKey) -> bool) {
+        self.since.retain(|k, _| live(k));
+        let first = self.since.values().min().copied();
+        let keep_from = first.unwrap_or(self.dropped + self.edits.len());
+        let drop = keep_from.saturating_sub(self.dropped).min(self.edits.len());
+        self.edits.drain(..drop);
+        self.dropped += drop;
+    }
+}
+
+/// The line effect of replacing all of `old` with `new`: lines in common at the start
+/// and the end are kept, the rest is one replacement (clients without incremental sync
+/// send whole texts; one edit region per change is the common case).
+fn whole_text_edit(old: &str, new: &str) -> (Range, String) {
+    let a: Vec<&str> = old.split_inclusive('\n').collect();
+    let b: Vec<&str> = new.split_inclusive('\n').collect();
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let line = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let range = Range::new(
+        Position::new(line(prefix), 0),
+        Position::new(line(a.len() - suffix), 0),
+    );
+    (range, "\n".repeat(b.len() - suffix - prefix))
 }
 
 /// One content change, in the negotiated encoding (`range: None` replaces everything).
@@ -45,6 +132,7 @@ impl Document {
             lenses: None,
             resolving: false,
             lens_early: false,
+            drift: Drift::default(),
         }
     }
 
@@ -52,6 +140,15 @@ impl Document {
     /// clamp to its end, so a confused client cannot make the server panic.
     pub fn apply(&mut self, changes: &[Change], version: i32, encoding: Encoding) {
         for change in changes {
+            if self.drift.is_active() {
+                match change.range {
+                    Some((start, end)) => self.drift.record(Range::new(start, end), &change.text),
+                    None => {
+                        let (range, text) = whole_text_edit(&self.text, &change.text);
+                        self.drift.record(range, &text);
+                    }
+                }
+            }
             apply_one(&mut self.text, change, encoding);
         }
         self.version = version;
@@ -126,5 +223,51 @@ mod tests {
         );
         assert_eq!((d.version, d.markers.len()), (2, 1));
         assert_eq!(d.markers[0].case_key, "A1B2C3D4");
+    }
+
+    #[test]
+    fn whole_text_replacements_become_one_line_edit() {
+        // (old, new, replaced lines start..end, new line breaks)
+        let cases = [
+            ("a\nb\nc\n", "x\ny\na\nb\nc\n", (0, 0), 2),
+            ("a\nb\nc\n", "a\nc\n", (1, 2), 0),
+            ("a\nb\nc\n", "a\nB\nc\n", (1, 2), 1),
+            ("a\nb", "a\nbc", (1, 2), 1),
+            ("same\n", "same\n", (1, 1), 0),
+            ("", "x\n", (0, 0), 1),
+        ];
+        for (old, new, (l0, l1), breaks) in cases {
+            let (range, text) = whole_text_edit(old, new);
+            assert_eq!(
+                (range.start, range.end, text.len()),
+                (Position::new(l0, 0), Position::new(l1, 0), breaks),
+                "{old:?} -> {new:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn drift_maps_each_location_from_when_it_was_first_seen() {
+        let key = |line: u32| ("E-1".to_owned(), "K".to_owned(), line);
+        let at = |l: u32| Range::new(Position::new(l, 0), Position::new(l, 0));
+        let mut drift = Drift::default();
+        // Nothing is recorded before a location needs it.
+        drift.record(at(0), "x\n");
+        assert!(!drift.is_active());
+        assert_eq!(drift.line(&key(10), 9), Some(9));
+        drift.record(at(0), "a\r\nb\rc\n");
+        // A location first seen now starts from the edited text.
+        assert_eq!(drift.line(&key(3), 2), Some(2));
+        drift.record(at(0), "y\n");
+        assert_eq!(
+            (drift.line(&key(10), 9), drift.line(&key(3), 2)),
+            (Some(13), Some(3))
+        );
+        // Only edits since the oldest live location are kept.
+        drift.retain(|k| k.2 == 3);
+        assert_eq!((drift.edits.len(), drift.dropped), (1, 1));
+        assert_eq!(drift.line(&key(3), 2), Some(3));
+        drift.retain(|_| false);
+        assert_eq!((drift.edits.len(), drift.is_active()), (0, false));
     }
 }

@@ -7,12 +7,14 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use testany_core::locations::ResolvedLocation;
 use testany_core::markers::{self, Anchor, Marker};
-use testany_core::plan::{self, Plan, PlanInput, RelatedMarker};
+use testany_core::plan::{self, CaseLocations, Plan, PlanInput, RelatedMarker};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert;
 use crate::data;
+use crate::document::{Drift, LocationKey};
 use crate::state::{Inner, State};
 
 /// One document to plan: open, or read from disk.
@@ -80,8 +82,14 @@ fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<Relate
 }
 
 /// Lenses and diagnostics of one document. With `with_related`, failure locations of
-/// cases anchored in other files point back at their markers.
-pub fn plan_doc(inner: &mut Inner, doc: &DocRef<'_>, with_related: bool) -> Plan {
+/// cases anchored in other files point back at their markers. With `drift` (an open
+/// document's edits), failure lines in this document follow the edits.
+pub fn plan_doc(
+    inner: &mut Inner,
+    doc: &DocRef<'_>,
+    with_related: bool,
+    drift: Option<&mut Drift>,
+) -> Plan {
     let Some((anchors, rel, history)) = anchors(inner, doc) else {
         return Plan::default();
     };
@@ -91,13 +99,21 @@ pub fn plan_doc(inner: &mut Inner, doc: &DocRef<'_>, with_related: bool) -> Plan
     } else {
         Vec::new()
     };
+    let drifted;
+    let locations = match drift {
+        Some(drift) => {
+            drifted = drifted_locations(&derived.locations, &rel, drift);
+            &drifted
+        }
+        None => &derived.locations,
+    };
     plan::plan(&PlanInput {
         uri: doc.uri,
         path: &rel,
         text: doc.text,
         anchors: &anchors,
         executions: &derived.executions,
-        locations: &derived.locations,
+        locations,
         related: &related,
         encoding: inner.encoding,
         history: history as usize,
@@ -105,6 +121,68 @@ pub fn plan_doc(inner: &mut Inner, doc: &DocRef<'_>, with_related: bool) -> Plan
         now: Timestamp::now(),
         drift: None,
     })
+}
+
+/// The locations of cases with one in file `rel`, that file's lines mapped through the
+/// document's edits since each location was first planned (a location whose line was
+/// deleted is left out: pointing at a neighbour would mislead).
+fn drifted_locations(all: &[CaseLocations], rel: &str, drift: &mut Drift) -> Vec<CaseLocations> {
+    let here = |rl: &ResolvedLocation| rl.file.as_deref().map(strip_dot) == Some(strip_dot(rel));
+    let mut live: HashSet<LocationKey> = HashSet::new();
+    let mut out = Vec::new();
+    for cl in all.iter().filter(|cl| cl.locations.iter().any(here)) {
+        let mut cl = cl.clone();
+        cl.locations.retain_mut(|rl| {
+            if !here(rl) {
+                return true;
+            }
+            let Some(line0) = rl.location.line.checked_sub(1) else {
+                return true;
+            };
+            let key = (cl.execution.clone(), cl.case_key.clone(), rl.location.line);
+            let now = drift.line(&key, line0);
+            live.insert(key);
+            match now {
+                Some(line0) => {
+                    rl.location.line = line0.saturating_add(1);
+                    true
+                }
+                None => false,
+            }
+        });
+        out.push(cl);
+    }
+    drift.retain(|k| live.contains(k));
+    out
+}
+
+fn strip_dot(p: &str) -> &str {
+    p.strip_prefix("./").unwrap_or(p)
+}
+
+/// Plans open document `uri` as edited (its text, markers and line drift); with its
+/// version. `None` when it is not open or belongs to no project.
+pub fn plan_open(inner: &mut Inner, uri: &Uri, with_related: bool) -> Option<(Plan, i32)> {
+    let doc = inner.documents.get_mut(uri)?;
+    let (project, path) = (doc.project.clone()?, doc.path.clone()?);
+    let (text, markers, version) = (doc.text.clone(), doc.markers.clone(), doc.version);
+    let mut drift = std::mem::take(&mut doc.drift);
+    let plan = plan_doc(
+        inner,
+        &DocRef {
+            uri: uri.as_str(),
+            project: &project,
+            path: &path,
+            text: &text,
+            markers: &markers,
+        },
+        with_related,
+        Some(&mut drift),
+    );
+    if let Some(doc) = inner.documents.get_mut(uri) {
+        doc.drift = drift;
+    }
+    Some((plan, version))
 }
 
 /// Asks for `uri`'s diagnostics to be (re)computed after the debounce.
@@ -168,7 +246,7 @@ pub async fn publish_pending(state: &State) {
         })
         .collect();
 
-    let scanned: Vec<(PathBuf, PathBuf, Uri, String, Vec<Marker>)> = disk
+    let scanned: Vec<Scanned> = disk
         .into_iter()
         .filter_map(|(key, abs, text)| {
             let uri = convert::file_uri(&abs)?;
@@ -177,96 +255,106 @@ pub async fn publish_pending(state: &State) {
         })
         .collect();
 
-    let mut sends: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
-    {
+    let step = {
         let mut inner = state.lock();
-        let dirty: Vec<Uri> = if all {
-            inner.dirty.clear();
-            inner.documents.keys().cloned().collect()
-        } else {
-            inner.dirty.drain().collect()
-        };
-        let mut fresh: HashMap<Uri, (Vec<lsp::Diagnostic>, Option<i32>)> = HashMap::new();
-        for uri in dirty {
-            let Some(doc) = inner.documents.get(&uri).cloned() else {
-                continue;
-            };
-            let diags = match (&doc.project, &doc.path) {
-                (Some(project), Some(path)) => {
-                    let plan = plan_doc(
-                        &mut inner,
-                        &DocRef {
-                            uri: uri.as_str(),
-                            project,
-                            path,
-                            text: &doc.text,
-                            markers: &doc.markers,
-                        },
-                        true,
-                    );
-                    plan.diagnostics.iter().map(convert::diagnostic).collect()
-                }
-                _ => Vec::new(),
-            };
-            fresh.insert(uri, (diags, Some(doc.version)));
-        }
-        for (key, abs, uri, text, found) in &scanned {
-            let plan = plan_doc(
-                &mut inner,
-                &DocRef {
-                    uri: uri.as_str(),
-                    project: key,
-                    path: abs,
-                    text,
-                    markers: found,
-                },
-                true,
-            );
-            let diags: Vec<lsp::Diagnostic> =
-                plan.diagnostics.iter().map(convert::diagnostic).collect();
-            fresh.insert(uri.clone(), (diags, None));
-        }
-        if all {
-            // Closed files that no longer have failure locations: clear them.
-            let stale: Vec<Uri> = inner
-                .published
-                .keys()
-                .filter(|u| !fresh.contains_key(*u) && !inner.documents.contains_key(*u))
-                .cloned()
-                .collect();
-            for uri in stale {
-                fresh.insert(uri, (Vec::new(), None));
-            }
-        }
-        for (uri, (diags, version)) in fresh {
-            let unchanged = match inner.published.get(&uri) {
-                Some(old) => *old == diags,
-                None => diags.is_empty(),
-            };
-            if unchanged {
-                continue;
-            }
-            if diags.is_empty() {
-                inner.published.remove(&uri);
-            } else {
-                inner.published.insert(uri.clone(), diags.clone());
-            }
-            sends.push((uri, diags, version));
-        }
-    }
-    for (uri, diags, version) in sends {
+        step(&mut inner, all, &scanned)
+    };
+    for (uri, diags, version) in step.diagnostics {
         state.client.publish_diagnostics(uri, diags, version).await;
     }
-    let refresh = {
-        let mut inner = state.lock();
-        std::mem::take(&mut inner.lens_dirty) && inner.caps.code_lens_refresh
-    };
-    if refresh {
-        // Not awaited here: the client answers when it likes; publishing must not wait.
+    if step.refresh_lenses {
+        // Right behind this step's diagnostics, from the same snapshot. Not awaited:
+        // the client answers when it likes; publishing must not wait.
         let client = state.client.clone();
         tokio::spawn(async move {
             let _ = client.code_lens_refresh().await;
         });
+    }
+}
+
+/// A file that is not open, read from disk: (project key, path, URI, text, markers).
+pub type Scanned = (PathBuf, PathBuf, Uri, String, Vec<Marker>);
+
+/// What one publish step sends: changed diagnostics, then (when the data changed)
+/// `workspace/codeLens/refresh`.
+#[derive(Debug, Default)]
+pub struct Step {
+    pub diagnostics: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)>,
+    pub refresh_lenses: bool,
+}
+
+/// One publish step from one snapshot of the state (issue 17: lenses kept `? no result
+/// yet` after the diagnostics showed the failure). The lens refresh request is decided
+/// under the same lock as the diagnostics: data stored after this snapshot keeps
+/// `lens_dirty` set for the next step, whose diagnostics then come with their refresh,
+/// and a lens request the refresh triggers is planned from data at least this new.
+pub fn step(inner: &mut Inner, all: bool, scanned: &[Scanned]) -> Step {
+    let mut sends: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
+    let refresh_lenses = std::mem::take(&mut inner.lens_dirty) && inner.caps.code_lens_refresh;
+    let dirty: Vec<Uri> = if all {
+        inner.dirty.clear();
+        inner.documents.keys().cloned().collect()
+    } else {
+        inner.dirty.drain().collect()
+    };
+    let mut fresh: HashMap<Uri, (Vec<lsp::Diagnostic>, Option<i32>)> = HashMap::new();
+    for uri in dirty {
+        let Some(version) = inner.documents.get(&uri).map(|d| d.version) else {
+            continue;
+        };
+        let diags = match plan_open(inner, &uri, true) {
+            Some((plan, _)) => plan.diagnostics.iter().map(convert::diagnostic).collect(),
+            None => Vec::new(),
+        };
+        fresh.insert(uri, (diags, Some(version)));
+    }
+    for (key, abs, uri, text, found) in scanned {
+        let plan = plan_doc(
+            inner,
+            &DocRef {
+                uri: uri.as_str(),
+                project: key,
+                path: abs,
+                text,
+                markers: found,
+            },
+            true,
+            None,
+        );
+        let diags: Vec<lsp::Diagnostic> =
+            plan.diagnostics.iter().map(convert::diagnostic).collect();
+        fresh.insert(uri.clone(), (diags, None));
+    }
+    if all {
+        // Closed files that no longer have failure locations: clear them.
+        let stale: Vec<Uri> = inner
+            .published
+            .keys()
+            .filter(|u| !fresh.contains_key(*u) && !inner.documents.contains_key(*u))
+            .cloned()
+            .collect();
+        for uri in stale {
+            fresh.insert(uri, (Vec::new(), None));
+        }
+    }
+    for (uri, (diags, version)) in fresh {
+        let unchanged = match inner.published.get(&uri) {
+            Some(old) => *old == diags,
+            None => diags.is_empty(),
+        };
+        if unchanged {
+            continue;
+        }
+        if diags.is_empty() {
+            inner.published.remove(&uri);
+        } else {
+            inner.published.insert(uri.clone(), diags.clone());
+        }
+        sends.push((uri, diags, version));
+    }
+    Step {
+        diagnostics: sends,
+        refresh_lenses,
     }
 }
 
@@ -360,6 +448,7 @@ mod tests {
                 markers: &found,
             },
             true,
+            None,
         )
     }
 
@@ -423,6 +512,7 @@ mod tests {
                 markers: &found,
             },
             true,
+            None,
         );
         let related: Vec<(&str, u32)> = plan
             .diagnostics
@@ -446,6 +536,7 @@ mod tests {
                 markers: &markers::scan(TEST),
             },
             true,
+            None,
         );
         assert_eq!(none, Plan::default());
         for d in inner.pipelines.values_mut() {

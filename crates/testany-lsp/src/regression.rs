@@ -401,3 +401,85 @@ async fn no_argument_null_empty_array_and_empty_object_mean_no_options() {
     st.lock().shutdown = true;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// (line, message) of the diagnostics last published for `uri`.
+fn published(state: &State, uri: &Uri) -> Vec<(u32, String)> {
+    state
+        .lock()
+        .published
+        .get(uri)
+        .into_iter()
+        .flatten()
+        .map(|d| (d.range.start.line, d.message.clone()))
+        .collect()
+}
+
+fn change(state: &State, uri: &Uri, version: i32, range: Option<Span>, text: &str) {
+    handler::did_change::handle(
+        state,
+        DidChangeTextDocumentParams {
+            text_document: VersionedTextDocumentIdentifier::new(uri.clone(), version),
+            content_changes: vec![TextDocumentContentChangeEvent {
+                range: range.map(|(l0, c0, l1, c1)| {
+                    Range::new(Position::new(l0, c0), Position::new(l1, c1))
+                }),
+                range_length: None,
+                text: text.into(),
+            }],
+        },
+    );
+}
+
+/// Issue 17: the failing line's diagnostic stayed on its old line after lines were
+/// inserted above it. It now follows the edits made since it was first published.
+#[tokio::test]
+async fn failure_lines_follow_edits_made_since_they_were_published() {
+    let root = project("drift", "t.py", TEXT);
+    let st = state(&root.join(".cache"));
+    let uri = uri_of(&root.join("t.py"));
+    open(&st, &uri, TEXT).await;
+    crate::poller::store(&st, &shp1(), vec![failed_execution("SHP-1-00001")]);
+    crate::publish::publish_pending(&st).await;
+    let case = "FAILED in SHP-1-00001: /builds/x/t.py:3: AssertionError: boom";
+    let at_line = "AssertionError: boom (A1B2C3D4 FAILED in SHP-1-00001)";
+    let want = |marker: u32, failure: Option<u32>| {
+        let mut v = vec![(marker, case.to_owned())];
+        v.extend(failure.map(|l| (l, at_line.to_owned())));
+        v
+    };
+    assert_eq!(published(&st, &uri), want(0, Some(2)));
+
+    // (range or whole text, new text, marker line, failure line)
+    let after_inserts = format!("import os\nimport re\nimport sys\n{TEXT}");
+    let edits: [(Option<Span>, String, u32, Option<u32>); 4] = [
+        // Three lines inserted above (incremental sync).
+        (
+            Some((0, 0, 0, 0)),
+            "import os\nimport re\nimport sys\n".into(),
+            3,
+            Some(5),
+        ),
+        // A client without incremental sync: the whole text, first import removed.
+        (
+            None,
+            after_inserts.replacen("import os\n", "", 1),
+            2,
+            Some(4),
+        ),
+        // An edit inside the failing line keeps it.
+        (Some((4, 4, 4, 8)), "return".into(), 2, Some(4)),
+        // The failing line itself deleted: its diagnostic goes, it does not jump.
+        (Some((4, 0, 5, 0)), String::new(), 2, None),
+    ];
+    for (version, (range, text, marker, failure)) in (2..).zip(edits) {
+        change(&st, &uri, version, range, &text);
+        crate::publish::publish_pending(&st).await;
+        assert_eq!(
+            published(&st, &uri),
+            want(marker, failure),
+            "edit {version}"
+        );
+    }
+    st.lock().shutdown = true;
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Uri};
 
 use crate::convert;
-use crate::publish::{DocRef, plan_doc};
+use crate::publish::plan_open;
 use crate::state::State;
 
 /// Longest wait of a lens request for didOpen to find the document's project.
@@ -45,19 +45,7 @@ pub fn handle(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     {
         return Some(lenses.as_ref().clone());
     }
-    let (project, path) = (doc.project.clone()?, doc.path.clone()?);
-    let (text, markers) = (doc.text.clone(), doc.markers.clone());
-    let plan = plan_doc(
-        &mut inner,
-        &DocRef {
-            uri: uri.as_str(),
-            project: &project,
-            path: &path,
-            text: &text,
-            markers: &markers,
-        },
-        false,
-    );
+    let (plan, _) = plan_open(&mut inner, &uri, false)?;
     let lenses: Arc<Vec<CodeLens>> = Arc::new(plan.lenses.iter().map(convert::lens).collect());
     // Running cases show elapsed time: those lenses are recomputed each time.
     let running = plan
