@@ -24,6 +24,8 @@ use std::collections::{HashMap, VecDeque};
 use memchr::memmem;
 use serde::{Deserialize, Serialize};
 
+use crate::normalize::Normalizer;
+
 /// Which shape a location was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -80,7 +82,6 @@ pub struct Extractor {
     locations: Vec<FailureLocation>,
     seen: HashMap<(String, u32), usize>,
     ring: VecDeque<String>,
-    stripped: String,
     next_log_line: usize,
     /// Whether the previous line was a stack frame, and the message of that stack.
     in_stack: bool,
@@ -90,6 +91,8 @@ pub struct Extractor {
     pending_budget: usize,
     /// A Rust panic waiting for its message on the next non-empty line.
     pending_rust: Option<usize>,
+    /// Strips CI and tool prefixes, ANSI, BOM and CR from log lines before any parser.
+    normalizer: Normalizer,
     panicked: memmem::Finder<'static>,
     file_quote: memmem::Finder<'static>,
 }
@@ -121,33 +124,34 @@ impl Extractor {
             locations: Vec::new(),
             seen: HashMap::new(),
             ring: VecDeque::with_capacity(RING),
-            stripped: String::new(),
             next_log_line: 0,
             in_stack: false,
             stack_message: None,
             pending_python: Vec::new(),
             pending_budget: 0,
             pending_rust: None,
+            normalizer: Normalizer::new(),
             panicked: memmem::Finder::new("panicked at ").into_owned(),
             file_quote: memmem::Finder::new("File \"").into_owned(),
         }
     }
 
-    /// Scan a case's error text (locations anywhere on a line count).
+    /// Scan a case's error text (locations anywhere on a line count). Its lines are
+    /// normalised on their own: what the log's normaliser learns stays the log's.
     pub fn error_text(&mut self, text: &str) {
+        let mut normalizer = Normalizer::new();
         for line in split_lines(text) {
-            self.process(line, Source::Error);
+            let line = normalizer.line(line);
+            self.process(&line, Source::Error);
         }
         self.reset_context();
     }
 
     /// Scan a whole log.
     pub fn log(&mut self, text: &str) {
-        // Escapes and quotes are rare: find them with one forward search each over the
-        // whole text instead of one search per line.
+        // Quotes are rare: find them with one forward search over the whole text instead
+        // of one search per line.
         let bytes = text.as_bytes();
-        let mut next_esc =
-            Cursor::new(|from| memchr::memchr(0x1b, bytes.get(from..)?).map(|p| from + p));
         let mut next_quote =
             Cursor::new(|from| memchr::memchr2(b'"', b'\'', bytes.get(from..)?).map(|p| from + p));
         let mut start = 0;
@@ -155,48 +159,33 @@ impl Extractor {
             let end = memchr::memchr(b'\n', bytes.get(start..).unwrap_or(&[]))
                 .map_or(bytes.len(), |p| start + p);
             let line = text.get(start..end).unwrap_or("");
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let has_esc = next_esc.within(start, end);
             let has_quote = next_quote.within(start, end);
-            self.line_with(line, has_esc, has_quote);
+            self.line_with(line, has_quote);
             start = end + 1;
         }
     }
 
     /// Scan the next log line (without its line break).
     pub fn log_line(&mut self, line: &str) {
-        let bytes = line.as_bytes();
-        let has_esc = memchr::memchr(0x1b, bytes).is_some();
-        let has_quote = memchr::memchr2(b'"', b'\'', bytes).is_some();
-        self.line_with(line, has_esc, has_quote);
+        let has_quote = memchr::memchr2(b'"', b'\'', line.as_bytes()).is_some();
+        self.line_with(line, has_quote);
     }
 
-    fn line_with(&mut self, line: &str, has_esc: bool, has_quote: bool) {
+    /// `has_quote`: whether the raw line holds a quote (normalising only removes text,
+    /// so a line without one stays without).
+    fn line_with(&mut self, raw: &str, has_quote: bool) {
         let idx = self.next_log_line;
         self.next_log_line += 1;
-        let bytes = line.as_bytes();
-        // Fast path: a line that cannot hold a location is only remembered (raw; it is
-        // cleaned if a later look-back reads it). Python frames need a `"`, Rust panics a
-        // `'`, stack frames start with `at`, and other locations are a line's first token.
-        let maybe = if has_esc {
-            // The first token may hide behind escapes: any colon and dot will do.
-            memchr::memchr(b':', bytes).is_some() && memchr::memchr(b'.', bytes).is_some()
-        } else {
-            first_token_candidate(line)
-        };
+        let line = self.normalizer.line(raw);
+        // Fast path: a line that cannot hold a location is only remembered. Python frames
+        // need a `"`, Rust panics a `'`, stack frames start with `at`, and other locations
+        // are a line's first token.
+        let maybe = first_token_candidate(&line);
         if !maybe && !has_quote && self.pending_python.is_empty() && self.pending_rust.is_none() {
             self.in_stack = false;
-            self.remember(line);
-            return;
-        }
-        if has_esc {
-            let mut buf = std::mem::take(&mut self.stripped);
-            buf.clear();
-            crate::ansi::strip_into(line, &mut buf);
-            self.process(&buf, Source::Log(idx));
-            self.stripped = buf;
+            self.remember(&line);
         } else {
-            self.process(line, Source::Log(idx));
+            self.process(&line, Source::Log(idx));
         }
     }
 
@@ -317,11 +306,13 @@ impl Extractor {
             }
             return true;
         }
-        let inner = match (rest.rfind('('), rest.ends_with(')')) {
-            (Some(open), true) => rest.get(open + 1..rest.len() - 1).unwrap_or(""),
-            _ => rest.split_whitespace().next().unwrap_or(""),
+        // Inside the parentheses a path may hold spaces and parentheses of its own
+        // (`(spec/ultest a.test.ts:4:20)`, `(/w/my project (copy)/a.js:1:2)`).
+        let (inner, spaced) = match matching_open(rest) {
+            Some(open) => (rest.get(open + 1..rest.len() - 1).unwrap_or(""), true),
+            None => (rest.split_whitespace().next().unwrap_or(""), false),
         };
-        if let Some(loc) = parse_path_line(strip_scheme(inner))
+        if let Some(loc) = parse_path_line_with(strip_scheme(inner), spaced)
             && loc.tail.is_empty()
             && !is_internal(loc.path)
         {
@@ -658,6 +649,12 @@ struct PathLine<'a> {
 
 /// Parse `path:line[:col]` optionally followed by `:` (and, outside tokens, nothing else).
 fn parse_path_line(tok: &str) -> Option<PathLine<'_>> {
+    parse_path_line_with(tok, false)
+}
+
+/// [`parse_path_line`]; `spaced`: the path may hold spaces (not at its ends), as inside
+/// a stack frame's parentheses.
+fn parse_path_line_with(tok: &str, spaced: bool) -> Option<PathLine<'_>> {
     let tok = tok.trim_end_matches(['.', ',', ';']);
     let (body, tail) = match tok.strip_suffix(':') {
         Some(b) => (b, ":"),
@@ -665,13 +662,20 @@ fn parse_path_line(tok: &str) -> Option<PathLine<'_>> {
     };
     let (head, last) = body.rsplit_once(':')?;
     let last_n = parse_num(last)?;
+    let is_path = |p: &str| {
+        if spaced {
+            p.trim() == p && looks_like_path(&p.replace(' ', "_"))
+        } else {
+            looks_like_path(p)
+        }
+    };
     let (path, line, column) = match head.rsplit_once(':') {
-        Some((p, mid)) if parse_num(mid).is_some() && looks_like_path(p) => {
+        Some((p, mid)) if parse_num(mid).is_some() && is_path(p) => {
             (p, parse_num(mid)?, Some(last_n))
         }
         _ => (head, last_n, None),
     };
-    if !looks_like_path(path) || line == 0 {
+    if !is_path(path) || line == 0 {
         return None;
     }
     Some(PathLine {
@@ -680,6 +684,22 @@ fn parse_path_line(tok: &str) -> Option<PathLine<'_>> {
         column,
         tail,
     })
+}
+
+/// The `(` that the `)` ending `s` closes, counting nested pairs; `None` when `s` does not
+/// end with `)` or the pair is unbalanced.
+fn matching_open(s: &str) -> Option<usize> {
+    let body = s.strip_suffix(')')?;
+    let mut depth = 0usize;
+    for (i, b) in body.bytes().enumerate().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' if depth == 0 => return Some(i),
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn parse_num(s: &str) -> Option<u32> {
@@ -767,7 +787,7 @@ fn parse_java_frame(rest: &str) -> Option<(Option<String>, u32)> {
     };
     // `app//com.acme.X.m` and `java.base/java.lang.Thread.run`: drop the module prefix.
     let qualified = qualified.rsplit('/').next().unwrap_or(qualified);
-    if is_internal_class(qualified) {
+    if is_library_class(qualified) {
         return Some((None, 0));
     }
     let segments: Vec<&str> = qualified.split('.').collect();
@@ -783,6 +803,32 @@ fn parse_java_frame(rest: &str) -> Option<(Option<String>, u32)> {
     Some((Some(path), line))
 }
 
+/// Frames of the JDK, test frameworks and build tools (by package) are dropped. A
+/// project's own package may start like a library's (Maven's own tests live in
+/// `org.apache.maven.`, JUnit's in `org.junit.`), so outside the JDK a class named like a
+/// test (`FooTest`, `FooTests`, `FooIT`, `FooTestCase`) is kept: test frameworks and build
+/// tools name none of their classes that way (`junit.framework.TestCase` itself is not a
+/// test name), and a kept frame that is not the user's code simply resolves to no
+/// workspace file.
+fn is_library_class(q: &str) -> bool {
+    const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun."];
+    if JDK.iter().any(|p| q.starts_with(p)) {
+        return true;
+    }
+    is_internal_class(q) && !is_test_class(q)
+}
+
+/// `pkg.FooTest.method` (also `pkg.FooTest$Nested.method`): the class is named like a test.
+fn is_test_class(q: &str) -> bool {
+    let class = q.rsplit('.').nth(1).unwrap_or("");
+    let class = class.split('$').next().unwrap_or(class);
+    ["Test", "Tests", "IT", "TestCase"]
+        .iter()
+        .any(|s| class.len() > s.len() && class.ends_with(s))
+        && class != "TestCase"
+}
+
+/// Packages of the JDK, test frameworks, build tools and language runtimes.
 fn is_internal_class(q: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "java.",
@@ -824,9 +870,91 @@ pub fn is_internal(path: &str) -> bool {
         "testing/testing.go",
         "/src/runtime/",
         "/src/testing/",
+        // Go's module cache ($GOPATH/pkg/mod) and GOROOTs of the usual installs.
+        "/pkg/mod/",
+        "/usr/local/go/src/",
+        "/usr/lib/go/src/",
+        "/usr/lib/go-",
+        "/hostedtoolcache/go/",
+        "/Cellar/go/",
+        "/Program Files/Go/src/",
     ];
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
-    PARTS.iter().any(|p| path.contains(p)) || PREFIXES.iter().any(|p| path.starts_with(p))
+    PARTS.iter().any(|p| path.contains(p))
+        || PREFIXES.iter().any(|p| path.starts_with(p))
+        || is_go_module_path(path)
+        || is_node_core_file(path)
+}
+
+/// A Go file under a versioned module directory (`github.com/x/y@v1.7.2/z.go`, as
+/// `-trimpath` builds print the module cache).
+fn is_go_module_path(path: &str) -> bool {
+    path.ends_with(".go")
+        && memmem::find_iter(path.as_bytes(), b"@v")
+            .any(|at| path.as_bytes().get(at + 2).is_some_and(u8::is_ascii_digit))
+}
+
+/// A Node core module as old Node versions print it in stacks: a bare file name without
+/// a directory (`assert.js:86`, `module.js:460`, `events.js:96`). A workspace file of the
+/// same name is printed with its directory, so it is never taken for one.
+fn is_node_core_file(path: &str) -> bool {
+    const CORE: &[&str] = &[
+        "_stream_duplex",
+        "_stream_passthrough",
+        "_stream_readable",
+        "_stream_transform",
+        "_stream_writable",
+        "_http_agent",
+        "_http_client",
+        "_http_common",
+        "_http_incoming",
+        "_http_outgoing",
+        "_http_server",
+        "_tls_wrap",
+        "assert",
+        "async_hooks",
+        "bootstrap_node",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "node",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tls",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "worker_threads",
+        "zlib",
+    ];
+    path.strip_suffix(".js")
+        .is_some_and(|name| !name.contains(['/', '\\']) && CORE.contains(&name))
 }
 
 /// `AssertionError` alone, as pytest prints after `path:42:`.
@@ -1410,6 +1538,339 @@ version 1.2:3";
         let locs = extract(Some(&line), "");
         let got: Vec<(&str, u32)> = locs.iter().map(|l| (l.path.as_str(), l.line)).collect();
         assert_eq!(got, vec![("a.go", 1), ("b.py", 2)]);
+    }
+
+    /// Issue 14, item 1: frames behind CI and tool line prefixes.
+    #[test]
+    fn github_actions_timestamped_pytest() {
+        let log = "\
+2023-06-28T21:11:43.1651496Z ____________________________ test_total ____________________________
+2023-06-28T21:11:43.1651512Z 
+2023-06-28T21:11:43.1651530Z     def test_total():
+2023-06-28T21:11:43.1651548Z >       assert cart.total() == 3
+2023-06-28T21:11:43.1651566Z E       assert 2 == 3
+2023-06-28T21:11:43.1651584Z E        +  where 2 = <bound method Cart.total>()
+2023-06-28T21:11:43.1651602Z 
+2023-06-28T21:11:43.1651620Z tests/test_cart.py:42: AssertionError
+2023-06-28T21:11:43.1652000Z Traceback (most recent call last):
+2023-06-28T21:11:43.1652010Z   File \"/home/runner/work/shop/shop/shop/cart.py\", line 9, in total
+2023-06-28T21:11:43.1652020Z     raise ValueError(\"bad\")
+2023-06-28T21:11:43.1652030Z ValueError: bad";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "tests/test_cart.py",
+                    42,
+                    None,
+                    Some("AssertionError: assert 2 == 3"),
+                    Some(7),
+                    K::Pytest
+                ),
+                (
+                    "/home/runner/work/shop/shop/shop/cart.py",
+                    9,
+                    None,
+                    Some("ValueError: bad"),
+                    Some(9),
+                    K::Python
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn docker_compose_prefixed_jest_stack() {
+        let log = "\
+\x1b[36mweb_1  |\x1b[0m   ● Cart › adds items
+\x1b[36mweb_1  |\x1b[0m 
+\x1b[36mweb_1  |\x1b[0m     expect(received).toBe(expected) // Object.is equality
+\x1b[36mweb_1  |\x1b[0m 
+\x1b[36mweb_1  |\x1b[0m       at Object.<anonymous> (/app/src/cart.test.ts:17:11)
+\x1b[36mweb_1  |\x1b[0m       at Promise.then.completed (/app/node_modules/jest-circus/build/utils.js:298:28)";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![(
+                "/app/src/cart.test.ts",
+                17,
+                Some(11),
+                Some("expect(received).toBe(expected) // Object.is equality"),
+                Some(4),
+                K::Node
+            )]
+        );
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf() {
+        let log = "\u{feff}src/cart.test.ts:17:11\r\norg.opentest4j.AssertionFailedError: expected: <3> but was: <2>\r\n\tat com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)\r\n";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                ("src/cart.test.ts", 17, Some(11), None, Some(0), K::Generic),
+                (
+                    "com/acme/shop/OrderTest.java",
+                    88,
+                    None,
+                    Some("org.opentest4j.AssertionFailedError: expected: <3> but was: <2>"),
+                    Some(2),
+                    K::Java
+                ),
+            ]
+        );
+    }
+
+    /// One log per prefix family: the first location found, and the workspace file it
+    /// resolves to.
+    #[test]
+    fn frames_behind_each_prefix_family_resolve() {
+        let files = [
+            "tests/test_cart.py",
+            "src/cart.test.ts",
+            "src/test/java/com/acme/shop/OrderTest.java",
+            "cart/cart_test.go",
+        ];
+        let cases: &[(&str, &str, (&str, u32), &str)] = &[
+            (
+                "build service",
+                "[  123s] E       assert 2 == 3\n[  123s] \n[  123s] tests/test_cart.py:42: AssertionError",
+                ("tests/test_cart.py", 42),
+                "tests/test_cart.py",
+            ),
+            (
+                "docker-compose v2",
+                "web-1  | FAIL src/cart.test.ts\nweb-1  |     at Object.<anonymous> (/app/src/cart.test.ts:17:11)",
+                ("/app/src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+            (
+                "docker-compose container_name (learnt)",
+                "shop-tests  | Traceback (most recent call last):\nshop-tests  |   File \"/app/tests/test_cart.py\", line 42, in test_total\nshop-tests  | AssertionError",
+                ("/app/tests/test_cart.py", 42),
+                "tests/test_cart.py",
+            ),
+            (
+                "yarn berry",
+                "➤ YN0000: [@acme/web]: FAIL src/cart.test.ts\n➤ YN0000: [@acme/web]:       at Object.<anonymous> (src/cart.test.ts:17:11)",
+                ("src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+            (
+                "yarn berry step",
+                "➤ YN0000: ┌ Run tests\n➤ YN0000: │ src/cart.test.ts:17:11\n➤ YN0000: └ Completed",
+                ("src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+            (
+                "turbo (learnt)",
+                "web:test: cache miss, executing 2f1a\nweb:test: FAIL src/cart.test.ts\nweb:test:     at Object.<anonymous> (src/cart.test.ts:17:11)",
+                ("src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+            (
+                "nx scoped (learnt)",
+                "@acme/web:test: FAIL src/cart.test.ts\n@acme/web:test:     at Object.<anonymous> (src/cart.test.ts:17:11)",
+                ("src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+            (
+                "BuildKit",
+                "#12 55.70 E       assert 2 == 3\n#12 55.71 tests/test_cart.py:42: AssertionError",
+                ("tests/test_cart.py", 42),
+                "tests/test_cart.py",
+            ),
+            (
+                "Jenkins ISO",
+                "[2023-06-28T21:11:43.165Z] org.opentest4j.AssertionFailedError: expected: <3> but was: <2>\n[2023-06-28T21:11:43.165Z] \tat com.acme.shop.OrderTest.placesOrder(OrderTest.java:88)",
+                ("com/acme/shop/OrderTest.java", 88),
+                "src/test/java/com/acme/shop/OrderTest.java",
+            ),
+            (
+                "Jenkins timestamper",
+                "21:11:43 === RUN   TestTotal\n21:11:43     cart_test.go:42: expected 3, got 2",
+                ("cart_test.go", 42),
+                "cart/cart_test.go",
+            ),
+            (
+                "richgo",
+                "START| Total\nFAIL | --- FAIL: TestTotal (0.00s)\n     | \tcart_test.go:42: expected 3, got 2",
+                ("cart_test.go", 42),
+                "cart/cart_test.go",
+            ),
+            (
+                "GitHub Actions + docker-compose + CRLF",
+                "2023-06-28T21:11:43.1651496Z api_1  |     at Object.<anonymous> (/app/src/cart.test.ts:17:11)\r\n",
+                ("/app/src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+        ];
+        for (family, log, want, file) in cases {
+            let locs = extract(None, log);
+            let first = locs.first().map(|l| (l.path.as_str(), l.line));
+            assert_eq!(first, Some(*want), "{family}");
+            let resolved = resolve(&locs, &files);
+            assert_eq!(
+                resolved.first().and_then(|r| r.file.as_deref()),
+                Some(*file),
+                "{family}"
+            );
+        }
+    }
+
+    /// Issue 14, item 4: a project whose own package starts like a library's.
+    #[test]
+    fn own_tests_under_library_packages() {
+        let log = "\
+org.opentest4j.AssertionFailedError: expected: <1> but was: <2>
+\tat org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)
+\tat org.apache.maven.model.building.DefaultModelBuilderTest.testBuildFromModel(DefaultModelBuilderTest.java:88)
+\tat org.gradle.api.internal.FooIT$Nested.works(FooIT.java:12)
+\tat org.apache.maven.surefire.junitplatform.JUnitPlatformProvider.invokeAllTests(JUnitPlatformProvider.java:142)
+\tat junit.framework.TestCase.runBare(TestCase.java:141)
+\tat java.base/java.util.ListTest.get(ListTest.java:3)";
+        let msg = Some("org.opentest4j.AssertionFailedError: expected: <1> but was: <2>");
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![
+                (
+                    "org/apache/maven/model/building/DefaultModelBuilderTest.java",
+                    88,
+                    None,
+                    msg,
+                    Some(2),
+                    K::Java
+                ),
+                (
+                    "org/gradle/api/internal/FooIT.java",
+                    12,
+                    None,
+                    msg,
+                    Some(3),
+                    K::Java
+                ),
+            ]
+        );
+    }
+
+    /// Issue 14, item 4: Go's module cache and GOROOT are library code.
+    #[test]
+    fn go_module_cache_and_goroot_are_libraries() {
+        let log = "\
+panic: boom [recovered]
+\t/usr/local/go/src/testing/testing.go:1632 +0x1d
+\t/usr/local/go/src/net/http/server.go:2136 +0x29
+\t/go/pkg/mod/github.com/stretchr/testify@v1.7.2/assert/assertions.go:1234 +0x1
+\t/home/runner/go/pkg/mod/golang.org/x/sync@v0.1.0/errgroup/errgroup.go:75 +0x1
+\tgithub.com/stretchr/testify@v1.8.4/require/require.go:12 +0x1
+\t/opt/hostedtoolcache/go/1.21.0/x64/src/sync/once.go:74 +0x1
+\t/builds/acme/shop/cart/cart_test.go:17 +0x25";
+        assert_eq!(
+            rows(&extract(None, log)),
+            vec![(
+                "/builds/acme/shop/cart/cart_test.go",
+                17,
+                None,
+                Some("panic: boom [recovered]"),
+                Some(7),
+                K::Go
+            )]
+        );
+    }
+
+    /// Issue 14, item 4: Node core frames without `node:` are not user files.
+    #[test]
+    fn node_core_frames_without_scheme() {
+        let log = "\
+AssertionError: false == true
+    at Object.<anonymous> (/builds/x/test/cart.test.js:5:8)
+    at Module._compile (module.js:460:26)
+    at Object.Module._extensions..js (module.js:478:10)
+    at assert.js:86:15
+    at emitOne (events.js:96:13)
+    at startup (bootstrap_node.js:149:9)
+    at internal/main/run_main_module.js:17:47
+    at helper (lib/module.js:3:1)";
+        let msg = Some("AssertionError: false == true");
+        let locs = extract(None, log);
+        assert_eq!(
+            rows(&locs),
+            vec![
+                (
+                    "/builds/x/test/cart.test.js",
+                    5,
+                    Some(8),
+                    msg,
+                    Some(1),
+                    K::Node
+                ),
+                ("lib/module.js", 3, Some(1), msg, Some(8), K::Node),
+            ]
+        );
+        let files = [
+            "test/cart.test.js",
+            "lib/module.js",
+            "assert.js",
+            "events.js",
+        ];
+        let resolved: Vec<Option<&str>> = resolve(&locs, &files)
+            .iter()
+            .map(|r| r.file.as_deref())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .map(|f| f.and_then(|f| files.iter().copied().find(|x| *x == f)))
+            .collect();
+        assert_eq!(
+            resolved,
+            vec![Some("test/cart.test.js"), Some("lib/module.js")]
+        );
+    }
+
+    /// Issue 14, item 5: inside the parentheses of a stack frame a path may hold spaces.
+    #[test]
+    fn paths_with_spaces_in_frames() {
+        let log = "\
+Error: expect(received).toBe(expected)
+    at Object.<anonymous> (spec/ultest a.test.ts:4:20)
+    at Context.<anonymous> (C:\\Users\\John Doe\\shop\\test\\cart.test.js:12:14)
+    at Object.<anonymous> (/w/my project (copy)/src/a.test.ts:3:1)";
+        let msg = Some("Error: expect(received).toBe(expected)");
+        let locs = extract(None, log);
+        assert_eq!(
+            rows(&locs),
+            vec![
+                ("spec/ultest a.test.ts", 4, Some(20), msg, Some(1), K::Node),
+                (
+                    "C:\\Users\\John Doe\\shop\\test\\cart.test.js",
+                    12,
+                    Some(14),
+                    msg,
+                    Some(2),
+                    K::Node
+                ),
+                (
+                    "/w/my project (copy)/src/a.test.ts",
+                    3,
+                    Some(1),
+                    msg,
+                    Some(3),
+                    K::Node
+                ),
+            ]
+        );
+        let files = [
+            "spec/ultest a.test.ts",
+            "test/cart.test.js",
+            "src/a.test.ts",
+        ];
+        let got: Vec<Option<String>> = resolve(&locs, &files).into_iter().map(|r| r.file).collect();
+        assert_eq!(
+            got,
+            vec![
+                Some("spec/ultest a.test.ts".to_owned()),
+                Some("test/cart.test.js".to_owned()),
+                Some("src/a.test.ts".to_owned()),
+            ]
+        );
     }
 
     #[test]
