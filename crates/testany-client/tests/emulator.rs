@@ -365,7 +365,7 @@ async fn latency_past_the_timeout_is_a_timeout() {
     assert_eq!(
         err.to_string(),
         format!(
-            "the Testany service at {} did not answer within 100 ms; try again, or raise the timeout if the service is slow",
+            "the Testany service at {} did not answer within 100 ms on each of 2 attempts; try again, or raise the timeout if the service is slow",
             mock.mcp_url()
         )
     );

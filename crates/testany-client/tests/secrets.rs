@@ -152,3 +152,101 @@ async fn a_failing_run_never_shows_token_sign_or_operator() {
         }
     }
 }
+
+/// The newest completed SHP-0601 execution: its cases have logs.
+async fn completed_execution(client: &Client) -> String {
+    let filter = ListFilter {
+        pipeline_key: Some("SHP-0601".into()),
+        status: Some("COMPLETED".into()),
+        ..Default::default()
+    };
+    let list = client.list_executions(&filter).await.unwrap();
+    list.executions
+        .first()
+        .expect("a completed run")
+        .key
+        .clone()
+}
+
+/// Issue 17: a sign and operator id received from `testany_log_sign` came back in a
+/// later service error (and in the DEBUG retry lines) unredacted.
+#[tokio::test(flavor = "current_thread")]
+async fn signs_and_operators_quoted_back_by_the_service_are_redacted() {
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(buffer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let mut mock_config = MockConfig::shop().unwrap().faults("echo_secrets").unwrap();
+    mock_config.scenario.token = Some(TOKEN.to_owned());
+    let mock = testany_mock::start(mock_config).await.unwrap();
+    let client = Client::new(config(mock.mcp_url_localhost(), TOKEN)).unwrap();
+    let key = completed_execution(&client).await;
+    let sign = client.log_sign(&key, 0).await.unwrap();
+    assert_eq!(sign.operator_id.as_deref(), Some(OPERATOR));
+
+    // The log proxy quotes X-Sign and X-Operator-Id; every retry is traced.
+    let fetch = client.fetch_log_text(&key, 0).await.unwrap_err();
+    assert_eq!(
+        fetch.to_string(),
+        "the Testany service answered HTTP 500 (from the log proxy: log store failed for X-Sign: [redacted], X-Operator-Id: [redacted]); try again later"
+    );
+    // From then on the MCP service quotes them and the token in every error.
+    let call = client.get_execution(&key).await.unwrap_err();
+    assert_eq!(
+        call.to_string(),
+        "the Testany service answered HTTP 500 (internal error serving Authorization: Bearer [redacted] after X-Sign: [redacted], X-Operator-Id: [redacted]); try again later"
+    );
+    mock.shutdown().await;
+
+    let traces = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        traces.contains("retrying the log fetch"),
+        "the run produced traces:\n{traces}"
+    );
+    let texts = [
+        fetch.to_string(),
+        format!("{fetch:?}"),
+        call.to_string(),
+        format!("{call:?}"),
+        traces,
+    ];
+    for text in &texts {
+        assert!(!text.contains(TOKEN), "token leaked: {text}");
+        assert!(!text.contains(OPERATOR), "operator leaked: {text}");
+        assert!(!text.contains(&sign.sign), "sign leaked: {text}");
+        assert!(!text.contains("eyJ"), "a JWT leaked: {text}");
+    }
+}
+
+/// Issue 17: `$XDG_CACHE_HOME/testany` and below were created 0755.
+#[cfg(unix)]
+#[tokio::test]
+async fn log_cache_directories_are_created_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let mock = testany_mock::start(MockConfig::shop().unwrap())
+        .await
+        .unwrap();
+    let client = Client::new(config(mock.mcp_url_localhost(), TOKEN)).unwrap();
+    let key = completed_execution(&client).await;
+    let root = std::env::temp_dir().join(format!("testany-cache-modes-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let dirs = [
+        root.clone(),
+        root.join("testany"),
+        root.join("testany/logs"),
+        root.join("testany/logs").join(&key),
+    ];
+    let path = dirs[3].join("0.log");
+    client.fetch_log_to_file(&key, 0, &path).await.unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let modes: Vec<u32> = dirs.iter().map(|d| mode(d)).collect();
+    assert_eq!(modes, [0o700; 4]);
+    assert_eq!(mode(&path), 0o600);
+    std::fs::remove_dir_all(&root).unwrap();
+    mock.shutdown().await;
+}
