@@ -448,7 +448,26 @@ return function()
       { filename = '/r/x.py', lnum = 7, col = 1, text = 'Z: only a marker', type = 'E' },
     })
     H.eq('quickfix_items of a wrapped result', #commands.quickfix_items({ failures = { result[4] } }, '/r'), 1)
+    -- Regression (issue 17): service text reaches the quickfix list with controls shown.
+    H.eq('quickfix_items show hostile text', commands.quickfix_items({
+      { caseKey = 'K', result = 'FAILED', error = 'boom\27]0;title\7\r\226\128\174x\nmore', file = 'x.py', line = 1 },
+    }, '/r')[1].text, 'FAILED K: boom␍<U+202E>x more')
     H.eq('quickfix_items of nonsense', commands.quickfix_items(vim.NIL, '/r'), {})
+  end)
+
+  H.group('floats show service text safely', function()
+    local commands = require('testany.commands')
+    local buf, win = commands.float(commands.execution_lines({
+      key = 'E-1',
+      result = 'FAILED',
+      environment = 'st\226\128\174g',
+      cases = { { case_key = 'K1', name = 'n\27[2J\0x\r\ny', result = 'FAILED' } },
+    }), 'T')
+    H.eq('execution float lines', vim.api.nvim_buf_get_lines(buf, 0, -1, false), {
+      'E-1 FAILED st<U+202E>g',
+      '  FAILED   K1 n␀x y ?',
+    })
+    vim.api.nvim_win_close(win, true)
   end)
 
   H.group('health helpers', function()

@@ -229,6 +229,9 @@ function M.parse(line, style)
   local function executes(b) -- C0 bytes vte executes inside CSI and ESC sequences
     return b < 0x20 and b ~= 0x18 and b ~= 0x1a and b ~= ESC
   end
+  local function execute(b) -- shown, except a tab, which stays
+    emit(b == 9 and '\t' or shown(b))
+  end
   local i, n = 1, #line
   while i <= n do
     local b = line:byte(i)
@@ -266,7 +269,7 @@ function M.parse(line, style)
     else
       if state == 'esc' then
         if executes(b) then
-          emit(shown(b))
+          execute(b)
         elseif b >= 0x20 and b <= 0x2f then
           state = 'esc_inter'
         elseif b == 0x50 then -- P
@@ -284,7 +287,7 @@ function M.parse(line, style)
         end
       elseif state == 'esc_inter' then
         if executes(b) then
-          emit(shown(b))
+          execute(b)
         elseif b >= 0x30 and b <= 0x7e then
           state = 'ground'
         elseif not (b >= 0x20 and b <= 0x2f) and b ~= 0x7f then
@@ -292,7 +295,7 @@ function M.parse(line, style)
         end
       elseif state == 'csi' or state == 'csi_inter' then
         if executes(b) then
-          emit(shown(b))
+          execute(b)
         elseif b >= 0x40 and b <= 0x7e then
           if b == 109 and not private and not inter then -- 'm': SGR
             params[#params + 1] = cur or 0
@@ -325,7 +328,7 @@ function M.parse(line, style)
         end
       elseif state == 'csi_ignore' then
         if executes(b) then
-          emit(shown(b))
+          execute(b)
         elseif b >= 0x40 and b <= 0x7e then
           state = 'ground'
         elseif not (b >= 0x20 and b <= 0x3f) and b ~= 0x7f then
@@ -350,7 +353,7 @@ function M.parse(line, style)
         elseif b == 0x18 or b == 0x1a or b == ESC or b >= 0x80 then
           anywhere(b)
         end
-        if b >= 0x20 then
+        if b >= 0x20 and b <= 0x7e then
           dcs_entry = false
         end
       elseif state == 'dcs_pass' then

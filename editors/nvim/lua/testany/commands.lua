@@ -10,6 +10,12 @@ local function notify(msg, level)
   vim.notify('testany: ' .. msg, level or vim.log.levels.INFO)
 end
 
+--- Service text (names, errors, environments) for one line of a float or quickfix entry:
+--- non-printing characters shown as core's sanitize::for_display shows them.
+local function shown(text)
+  return (require('testany.ansi').for_display(text):gsub('\n', ' '))
+end
+
 --- Testany lenses of `bufnr` whose range covers 0-based `line`, in column order.
 ---@param bufnr integer
 ---@param line integer
@@ -227,6 +233,7 @@ function M.quickfix_items(result, root)
     if it.runs > 1 then
       it.text = ('%s (failed in %d runs)'):format(it.text, it.runs)
     end
+    it.text = shown(it.text)
     it.case, it.execution, it.runs = nil, nil, nil
   end
   return items
@@ -422,6 +429,7 @@ end
 --- Shows `lines` in a centred floating window; `q` or <Esc> closes it.
 ---@return integer buf, integer win
 function M.float(lines, title)
+  lines = vim.tbl_map(shown, lines)
   local buf = vim.api.nvim_create_buf(false, true)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
   vim.bo[buf].modifiable = false

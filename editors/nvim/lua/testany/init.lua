@@ -338,7 +338,10 @@ function M.exec(command, args, cb, bufnr)
   local started = vim.uv.hrtime()
   request(client, 'workspace/executeCommand', params, function(err, result)
     if err then
-      notify(command .. ' failed: ' .. (err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      notify(
+        command .. ' failed: ' .. require('testany.ansi').for_display(tostring(err.message or vim.inspect(err))),
+        vim.log.levels.ERROR
+      )
     end
     cb(err, result, client, started)
   end, bufnr or vim.api.nvim_get_current_buf())
