@@ -417,6 +417,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
             continue;
         };
         let oc = outcome(exec, case);
+        let trend = trend(history);
         out.lenses.push(status_lens(input, range, exec, case, &oc));
         if let Some(pipeline) = &exec.pipeline_key {
             out.lenses.push(CodeLens {
@@ -428,10 +429,10 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
         }
         if oc.kind == Kind::Failed {
             out.diagnostics
-                .push(case_diagnostic(range, exec, case, &oc));
+                .push(case_diagnostic(range, exec, case, &oc, trend));
         }
-        if let Some(d) = flaky_diagnostic(history, range) {
-            out.diagnostics.push(d);
+        if let Some(Trend::Flaky { flips, runs }) = trend {
+            out.diagnostics.push(flaky_diagnostic(flips, runs, range));
         }
     }
     if !input.locations.is_empty() {
@@ -537,12 +538,29 @@ fn category_code(case: &CaseResult, oc: &Outcome) -> Cow<'static, str> {
     Cow::Borrowed(category::code(cat))
 }
 
-/// The Error on a failed case's marker.
-fn case_diagnostic(range: Range, exec: &Execution, case: &CaseResult, oc: &Outcome) -> Diagnostic {
-    let message = match clean_error(case.error.as_deref()) {
-        Some(e) => format!("{} in {}: {e}", oc.label, exec.key),
-        None => format!("{} in {}", oc.label, exec.key),
-    };
+/// The Error on a failed case's marker: `FAILED in KEY: error`, with the failure's
+/// history after the key when it is not flaky (`FAILED in KEY · new failure: error`,
+/// `FAILED in KEY · failing since KEY2 (3 runs): error`), so the one diagnostic a failure
+/// gets says whether it is a regression or an old failure.
+fn case_diagnostic(
+    range: Range,
+    exec: &Execution,
+    case: &CaseResult,
+    oc: &Outcome,
+    trend: Option<Trend<'_>>,
+) -> Diagnostic {
+    let mut message = format!("{} in {}", oc.label, exec.key);
+    match trend {
+        Some(Trend::NewFailure) => message.push_str(" · new failure"),
+        Some(Trend::FailingSince { execution, runs }) => {
+            message.push_str(&format!(" · failing since {execution} ({runs} runs)"));
+        }
+        Some(Trend::Flaky { .. }) | None => {}
+    }
+    if let Some(e) = clean_error(case.error.as_deref()) {
+        message.push_str(": ");
+        message.push_str(&e);
+    }
     Diagnostic {
         range,
         severity: Severity::Error,
@@ -670,19 +688,69 @@ fn fail_counts(history: &[Option<Run<'_>>]) -> (usize, usize, usize) {
     (failed, passed, failed + passed)
 }
 
-fn flaky_diagnostic(history: &[Option<Run<'_>>], range: Range) -> Option<Diagnostic> {
-    let (failed, passed, total) = fail_counts(history);
-    if failed == 0 || passed == 0 {
-        return None;
+/// What a case's recent history says about it (design.md section 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Trend<'a> {
+    /// Passed and failed runs alternate: the result changed `flips` (>= 2) times between
+    /// consecutive finished runs, of `runs` finished runs.
+    Flaky { flips: usize, runs: usize },
+    /// The latest run failed, the finished run before it passed.
+    NewFailure,
+    /// The latest `runs` (>= 2) finished runs failed; `execution` is the first of them.
+    FailingSince { execution: &'a str, runs: usize },
+}
+
+/// The trend of a history (newest first). Only passed and failed runs count (running,
+/// skipped and cancelled runs say nothing about the code). A case that failed once after
+/// passing is a regression, not flakiness (issue 17): flaky needs the result to flip more
+/// than once (pass→fail→pass or fail→pass→fail). Failure notes need a failed latest run
+/// and at least two finished runs; a single run has no trend.
+fn trend<'a>(history: &[Option<Run<'a>>]) -> Option<Trend<'a>> {
+    let mut runs = 0;
+    let mut flips = 0;
+    let mut previous: Option<Kind> = None;
+    // Failed runs in a row from the newest, and the oldest execution of that streak.
+    let mut streak = 0;
+    let mut since: Option<&'a str> = None;
+    for (e, c) in history.iter().flatten() {
+        let kind = outcome(e, c).kind;
+        if !matches!(kind, Kind::Passed | Kind::Failed) {
+            continue;
+        }
+        if previous.is_some_and(|p| p != kind) {
+            flips += 1;
+        }
+        if kind == Kind::Failed && streak == runs {
+            streak += 1;
+            since = Some(e.key.as_str());
+        }
+        previous = Some(kind);
+        runs += 1;
     }
-    Some(Diagnostic {
+    if flips >= 2 {
+        return Some(Trend::Flaky { flips, runs });
+    }
+    let latest_failed =
+        matches!(history.first(), Some(Some((e, c))) if outcome(e, c).kind == Kind::Failed);
+    match (latest_failed, streak, since) {
+        (true, 1, _) if runs > 1 => Some(Trend::NewFailure),
+        (true, 2.., Some(execution)) => Some(Trend::FailingSince {
+            execution,
+            runs: streak,
+        }),
+        _ => None,
+    }
+}
+
+fn flaky_diagnostic(flips: usize, runs: usize, range: Range) -> Diagnostic {
+    Diagnostic {
         range,
         severity: Severity::Information,
         code: Some(Cow::Borrowed("flaky")),
         source: Cow::Borrowed("testany"),
-        message: format!("flaky: {failed} of last {total} failed"),
+        message: format!("flaky: flipped {flips} times in the last {runs} runs"),
         related_information: Vec::new(),
-    })
+    }
 }
 
 /// The hover of the marker at `position`, if any.

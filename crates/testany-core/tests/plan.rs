@@ -275,21 +275,16 @@ fn expected_diagnostics(
             marker,
             Severity::Error,
             "assertion",
-            "FAILED in Y2K-0601-0000A: AssertionError: assert 2 == 3\nE  + where 2 = total()",
+            "FAILED in Y2K-0601-0000A · failing since Y2K-0601-00009 (2 runs): \
+             AssertionError: assert 2 == 3\nE  + where 2 = total()",
             vec![],
         ),
         diag(
             Range::on_line(marker_line + 6, flaky_range.0, flaky_range.1),
             Severity::Error,
             "error",
-            "FAILED in Y2K-0601-0000A: Error: boom",
-            vec![],
-        ),
-        diag(
-            Range::on_line(marker_line + 6, flaky_range.0, flaky_range.1),
-            Severity::Information,
-            "flaky",
-            "flaky: 1 of last 2 failed",
+            // Passed in 00009, failed in 0000A: a regression, not flakiness (issue 17).
+            "FAILED in Y2K-0601-0000A · new failure: Error: boom",
             vec![],
         ),
         // Failure locations come after the per-marker diagnostics.
@@ -343,7 +338,7 @@ fn plan_with_drift_keeps_failure_on_its_statement() {
         new_text: String::new(),
     }]);
     let p = run(TEXT, Encoding::Utf16, false, Some(&map), 5);
-    assert_eq!(p.diagnostics.len(), 3);
+    assert_eq!(p.diagnostics.len(), 2);
     assert!(
         p.diagnostics
             .iter()
@@ -497,4 +492,137 @@ fn location_in_a_document_without_the_marker() {
             .iter()
             .all(|d| d.related_information.is_empty())
     );
+}
+
+/// The diagnostics of one marked case whose runs are `results`, newest first (`P`
+/// passed, `F` failed, `T` timed out, `S` skipped); execution `E{n}` is the n-th oldest.
+fn trend_diagnostics(results: &str) -> Vec<(Severity, String, String)> {
+    use ExecutionResult::{Failed, Passed, Skipped};
+    let text = "# testany: K1\n";
+    let markers = scan(text);
+    let anchors = anchors(PATH, text, &markers, &BTreeMap::new());
+    let n = results.len();
+    let execs: Vec<Execution> = results
+        .chars()
+        .enumerate()
+        .map(|(i, r)| {
+            let (result, status, error) = match r {
+                'P' => (Some(Passed), ExecutionStatus::Completed, None),
+                'F' => (
+                    Some(Failed),
+                    ExecutionStatus::Completed,
+                    Some("AssertionError: x"),
+                ),
+                'T' => (None, ExecutionStatus::Timeout, Some("Timeout: 300s")),
+                _ => (Some(Skipped), ExecutionStatus::Completed, None),
+            };
+            let mut c = case(0, "K1", result, Some(1000), error);
+            c.status = Some(status);
+            // Newest first: the first letter is the latest execution.
+            let at = format!("2026-11-{:02}T04:00:00Z", 26 - i);
+            exec(
+                &format!("E{}", n - i),
+                ExecutionStatus::Completed,
+                &at,
+                vec![c],
+            )
+        })
+        .collect();
+    let p = plan(&PlanInput {
+        uri: URI,
+        path: PATH,
+        text,
+        anchors: &anchors,
+        executions: &execs,
+        locations: &[],
+        related: &[],
+        encoding: Encoding::Utf16,
+        history: 10,
+        stale: false,
+        now: ts("2026-11-26T05:00:00Z"),
+        drift: None,
+    });
+    p.diagnostics
+        .into_iter()
+        .map(|d| {
+            let code = d.code.map(|c| c.into_owned()).unwrap_or_default();
+            (d.severity, code, d.message)
+        })
+        .collect()
+}
+
+/// Issue 17: a case that failed only in the latest run was `flaky: 1 of last 3 failed`.
+/// Flaky now means the result flipped more than once; a failure that started and stayed
+/// says since when.
+#[test]
+fn failure_trend_new_failure_failing_since_and_flaky() {
+    let e = |m: &str| (Severity::Error, "assertion".to_owned(), m.to_owned());
+    let flaky = |m: &str| (Severity::Information, "flaky".to_owned(), m.to_owned());
+    let table: &[(&str, Vec<(Severity, String, String)>)] = &[
+        // Failed only in the latest run.
+        (
+            "FPP",
+            vec![e("FAILED in E3 · new failure: AssertionError: x")],
+        ),
+        // Failing in the last 3 runs, passed before: since the oldest of the streak.
+        (
+            "FFFP",
+            vec![e(
+                "FAILED in E4 · failing since E2 (3 runs): AssertionError: x",
+            )],
+        ),
+        // Every run in the window failed: since the oldest known.
+        (
+            "FF",
+            vec![e(
+                "FAILED in E2 · failing since E1 (2 runs): AssertionError: x",
+            )],
+        ),
+        // pass→fail→pass (newest last): flaky, and no error since it passes now.
+        (
+            "PFP",
+            vec![flaky("flaky: flipped 2 times in the last 3 runs")],
+        ),
+        // fail→pass→fail: flaky, and the error carries no trend of its own.
+        (
+            "FPF",
+            vec![
+                e("FAILED in E3: AssertionError: x"),
+                flaky("flaky: flipped 2 times in the last 3 runs"),
+            ],
+        ),
+        (
+            "PFPFPF",
+            vec![flaky("flaky: flipped 5 times in the last 6 runs")],
+        ),
+        // Fixed after failing: one flip, nothing to say.
+        ("PFF", vec![]),
+        ("PPP", vec![]),
+        // A single run has no history: the failure alone.
+        ("F", vec![e("FAILED in E1: AssertionError: x")]),
+        ("P", vec![]),
+        // Skipped runs neither break a streak nor count as a flip.
+        (
+            "FSFP",
+            vec![e(
+                "FAILED in E4 · failing since E2 (2 runs): AssertionError: x",
+            )],
+        ),
+        (
+            "FSP",
+            vec![e("FAILED in E3 · new failure: AssertionError: x")],
+        ),
+        // A timeout is a failure like any other.
+        (
+            "TP",
+            vec![(
+                Severity::Error,
+                "timeout".to_owned(),
+                "TIMEOUT in E2 · new failure: Timeout: 300s".to_owned(),
+            )],
+        ),
+    ];
+    for (results, want) in table {
+        assert_eq!(&trend_diagnostics(results), want, "{results}");
+    }
 }
