@@ -1,10 +1,20 @@
-//! testany-core's LSP-shaped values to ls-types.
+//! testany-core's LSP-shaped values to ls-types. Every text an editor renders passes
+//! [`display`] here (diagnostics, lens titles, hover) or in `State::show_message`.
 
 use std::str::FromStr;
 
 use testany_core::markers;
 use testany_core::plan;
+use testany_core::sanitize;
 use tower_lsp_server::ls_types as lsp;
+
+/// Text for an editor (issue 17): error messages, case names and environments come from
+/// the service and are untrusted. Escape sequences are removed; control, bidi and format
+/// characters (ESC, NUL, a bare CR, U+202E, ...) are made visible, so nothing can hide or
+/// reorder what the user reads.
+pub fn display(text: &str) -> String {
+    sanitize::for_display(text).into_owned()
+}
 
 pub fn position(p: markers::Position) -> lsp::Position {
     lsp::Position::new(p.line, p.character)
@@ -31,7 +41,7 @@ pub fn diagnostic(d: &plan::Diagnostic) -> lsp::Diagnostic {
         .filter_map(|r| {
             Some(lsp::DiagnosticRelatedInformation {
                 location: lsp::Location::new(lsp::Uri::from_str(&r.uri).ok()?, range(r.range)),
-                message: r.message.clone(),
+                message: display(&r.message),
             })
         })
         .collect();
@@ -43,7 +53,7 @@ pub fn diagnostic(d: &plan::Diagnostic) -> lsp::Diagnostic {
             .as_ref()
             .map(|c| lsp::NumberOrString::String(c.to_string())),
         source: Some(d.source.to_string()),
-        message: d.message.clone(),
+        message: display(&d.message),
         related_information: (!related.is_empty()).then_some(related),
         ..lsp::Diagnostic::default()
     }
@@ -53,7 +63,7 @@ pub fn lens(l: &plan::CodeLens) -> lsp::CodeLens {
     lsp::CodeLens {
         range: range(l.range),
         command: Some(lsp::Command {
-            title: l.title.to_string(),
+            title: display(&l.title),
             command: l.command.as_deref().unwrap_or("").to_owned(),
             arguments: (!l.arguments.is_null()).then(|| vec![l.arguments.clone()]),
         }),
@@ -65,7 +75,7 @@ pub fn hover(h: plan::Hover) -> lsp::Hover {
     lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
-            value: h.markdown,
+            value: display(&h.markdown),
         }),
         range: Some(range(h.range)),
     }

@@ -300,7 +300,6 @@ async fn on_error(state: &Arc<State>, key: &PollKey, error: &testany_client::Err
     }
     if warn {
         state
-            .client
             .show_message(
                 MessageType::WARNING,
                 format!("Testany: showing the last known results (stale): {message}"),

@@ -162,6 +162,14 @@ impl State {
         inner.derived.clear();
     }
 
+    /// `window/showMessage`, its text made safe for display: messages quote service
+    /// errors and configuration files (`convert::display`).
+    pub async fn show_message(&self, typ: tower_lsp_server::ls_types::MessageType, text: String) {
+        self.client
+            .show_message(typ, crate::convert::display(&text))
+            .await;
+    }
+
     /// An environment variable captured at start (empty counts as unset).
     pub fn env(&self, name: &str) -> Option<String> {
         self.options

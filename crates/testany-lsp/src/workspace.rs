@@ -220,7 +220,6 @@ pub async fn report_errors(state: &State) {
     for e in new {
         tracing::warn!(error = %e, "invalid Testany configuration");
         state
-            .client
             .show_message(MessageType::ERROR, format!("Testany: {e}"))
             .await;
     }

@@ -1,5 +1,6 @@
 //! `testany.runPipeline {pipeline}`: executes it, shows work-done progress (cases
-//! done / total) until the execution completes, then re-publishes.
+//! done / total) until the execution completes, then re-publishes. Progress texts quote
+//! service strings: shown through `convert::display`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +11,7 @@ use testany_core::model::Execution;
 use tower_lsp_server::jsonrpc::Error;
 
 use super::{not_configured, parse, service_error, url_for_pipeline};
+use crate::convert::display;
 use crate::poller;
 use crate::progress::Run;
 use crate::state::State;
@@ -59,7 +61,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
         &state.client,
         supported,
         &exec.key,
-        format!("Testany: running {}", args.pipeline),
+        display(&format!("Testany: running {}", args.pipeline)),
     )
     .await;
     let step = interval(state, &args.pipeline);
@@ -77,8 +79,11 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                 if errors >= MAX_ERRORS {
                     let err = service_error(state, &e);
                     if let Some(p) = progress {
-                        p.end(format!("lost track of {}: {}", exec.key, err.message))
-                            .await;
+                        p.end(display(&format!(
+                            "lost track of {}: {}",
+                            exec.key, err.message
+                        )))
+                        .await;
                     }
                     return Err(err);
                 }
@@ -91,7 +96,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
             if let Some(p) = &progress {
                 let pct = (done * 100).checked_div(total).unwrap_or(0);
                 p.report(
-                    format!("{done}/{total} cases · {}", exec.key),
+                    display(&format!("{done}/{total} cases · {}", exec.key)),
                     u32::try_from(pct).unwrap_or(100),
                 )
                 .await;
@@ -106,7 +111,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
         .map(|r| r.as_str().to_owned())
         .unwrap_or_else(|| exec.status.as_str().to_owned());
     if let Some(p) = progress {
-        p.end(format!("{result} · {}", exec.key)).await;
+        p.end(display(&format!("{result} · {}", exec.key))).await;
     }
     Ok(json!({
         "execution": exec.key,

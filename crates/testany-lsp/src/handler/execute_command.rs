@@ -11,12 +11,20 @@ use crate::state::State;
 
 #[tracing::instrument(skip_all, fields(command = %params.command))]
 pub async fn handle(state: &Arc<State>, params: ExecuteCommandParams) -> Result<Option<Value>> {
+    // Errors quote service messages and the editor's own arguments: shown as text.
+    run(state, params).await.map(Some).map_err(|mut e| {
+        e.message = crate::convert::display(&e.message).into();
+        e
+    })
+}
+
+async fn run(state: &Arc<State>, params: ExecuteCommandParams) -> Result<Value> {
     let command = params.command.as_str();
     if !crate::COMMANDS.contains(&command) {
         return Err(Error::invalid_params(format!("unknown command {command}")));
     }
     let arg = options(command, params.arguments)?;
-    let result = match command {
+    match command {
         "testany.openLog" => command::open_log::run(state, arg).await,
         "testany.showExecution" => command::show_execution::run(state, arg).await,
         "testany.refreshExecution" => command::refresh_execution::run(state, arg).await,
@@ -24,8 +32,7 @@ pub async fn handle(state: &Arc<State>, params: ExecuteCommandParams) -> Result<
         "testany.recentFailures" => command::recent_failures::run(state, arg).await,
         "testany.pipelineHealth" => command::pipeline_health::run(state, arg).await,
         other => Err(Error::invalid_params(format!("unknown command {other}"))),
-    };
-    result.map(Some)
+    }
 }
 
 /// The command's one JSON object. No argument, `null`, `[]` and `{}` all mean "no
