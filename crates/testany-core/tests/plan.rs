@@ -494,9 +494,12 @@ fn location_in_a_document_without_the_marker() {
     );
 }
 
+/// A diagnostic as (severity, code, message).
+type Said = (Severity, String, String);
+
 /// The diagnostics of one marked case whose runs are `results`, newest first (`P`
 /// passed, `F` failed, `T` timed out, `S` skipped); execution `E{n}` is the n-th oldest.
-fn trend_diagnostics(results: &str) -> Vec<(Severity, String, String)> {
+fn trend_diagnostics(results: &str) -> Vec<Said> {
     use ExecutionResult::{Failed, Passed, Skipped};
     let text = "# testany: K1\n";
     let markers = scan(text);
@@ -558,7 +561,7 @@ fn trend_diagnostics(results: &str) -> Vec<(Severity, String, String)> {
 fn failure_trend_new_failure_failing_since_and_flaky() {
     let e = |m: &str| (Severity::Error, "assertion".to_owned(), m.to_owned());
     let flaky = |m: &str| (Severity::Information, "flaky".to_owned(), m.to_owned());
-    let table: &[(&str, Vec<(Severity, String, String)>)] = &[
+    let table: &[(&str, Vec<Said>)] = &[
         // Failed only in the latest run.
         (
             "FPP",
