@@ -8,6 +8,7 @@ use serde::Serialize;
 use testany_core::ansi::{self, Color, Style, StyledSpan};
 use testany_core::category;
 use testany_core::locations::{Extractor, FailureLocation};
+use testany_core::sanitize;
 
 /// A rendered line is cut after this many bytes so one pathological line cannot stall
 /// the page (the rest is announced, never shown raw).
@@ -362,12 +363,12 @@ fn render_line(out: &mut String, line: &str) {
     let shown = line.get(..cut).unwrap_or("");
     for StyledSpan { text, style } in ansi::spans(shown) {
         if style == Style::default() {
-            escape_into(out, &text);
+            escape_visible_into(out, &text);
         } else {
             out.push_str("<span class=\"");
             push_classes(out, &style);
             out.push_str("\">");
-            escape_into(out, &text);
+            escape_visible_into(out, &text);
             out.push_str("</span>");
         }
     }
@@ -429,6 +430,32 @@ pub fn palette(c: Color) -> u8 {
                 }
             };
             16 + 36 * level(r) + 6 * level(g) + level(b)
+        }
+    }
+}
+
+/// Span text as HTML, with what core's sanitiser shows made visible the same way
+/// (issue 17): a bare CR as `␍`, bidi and format characters (U+202E, ...) as `<U+202E>`,
+/// so a log cannot reorder or hide what the viewer shows. `ansi::spans` already dropped
+/// the other controls.
+pub fn escape_visible_into(out: &mut String, text: &str) {
+    if !text.chars().any(sanitize::is_unsafe_char) {
+        return escape_into(out, text);
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        let cp = c as u32;
+        if cp < 0x20 && sanitize::is_unsafe_char(c) {
+            out.push(char::from_u32(0x2400 + cp).unwrap_or('\u{fffd}'));
+        } else if sanitize::is_unsafe_char(c) {
+            out.push_str("&lt;U+");
+            for shift in [12, 8, 4, 0] {
+                out.push(char::from(HEX[((cp >> shift) & 0xf) as usize]));
+            }
+            out.push_str("&gt;");
+        } else {
+            escape_into(out, c.encode_utf8(&mut buf));
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Native tests of the plain-Rust halves (the wasm-bindgen wrappers are tested in
 //! headless Chromium by tests/web.rs).
 
-use crate::log::{Failure, Location, Log, SearchError, escape_into, palette, push_classes};
+use crate::log::{
+    Failure, Location, Log, SearchError, escape_into, escape_visible_into, palette, push_classes,
+};
 #[cfg(feature = "model")]
 use crate::plan::{PlanOptions, executions, plan_lenses};
 use testany_core::ansi::{Color, Style};
@@ -377,4 +379,25 @@ fn plan_options_are_read_field_by_field() {
             "{value}"
         );
     }
+}
+
+/// Issue 17: the viewer shows what core's sanitiser shows for characters that would
+/// reorder or hide text; other controls and escape sequences never reach the page.
+#[test]
+fn hostile_characters_are_shown_not_rendered() {
+    let mut log = Log::from_text(
+        "access\u{202e}nimda \x1b[31mred\u{2066}\x1b[0m\rfake\x07\u{9b}2J\x1b]0;title\x07<b>\r\nnext\n",
+    );
+    assert_eq!(
+        log.render_lines(0, 1),
+        "<div class=\"l\" data-line=\"0\"><span class=\"g\">1</span><span class=\"t\">\
+         access&lt;U+202E&gt;nimda <span class=\"ansi-fg-1\">red&lt;U+2066&gt;</span>\
+         \u{240d}fake2J&lt;b&gt;</span></div>"
+    );
+    let mut out = String::new();
+    escape_visible_into(&mut out, "a\u{200e}\u{061c}\u{fff9}<&\u{2028}");
+    assert_eq!(
+        out,
+        "a&lt;U+200E&gt;&lt;U+061C&gt;&lt;U+FFF9&gt;&lt;&amp;&lt;U+2028&gt;"
+    );
 }
