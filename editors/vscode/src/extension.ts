@@ -17,6 +17,7 @@ import {
 } from 'vscode-languageclient/node';
 import { Backoff, findServer, parseMockBanner, ServerLocation } from './desktop/server';
 import { folderConfigs, settingsConfig, TOKEN_KEY, Ui } from './shared/ui';
+import { forDisplay } from './shared/display';
 
 const PRESENTED = new Set(['testany.showExecution', 'testany.pipelineHealth', 'testany.recentFailures']);
 
@@ -174,10 +175,18 @@ class DesktopExtension implements vscode.Disposable {
       middleware: {
         // vscode-languageclient re-requests lenses on workspace/codeLens/refresh; the
         // Test Explorer and the status bar follow the lenses from here.
+        // Lens titles and diagnostics quote service text: shown with controls visible
+        // (the server sanitises too; forDisplay leaves clean text as it is).
         provideCodeLenses: async (document, token, next) => {
           const lenses = await next(document, token);
-          if (lenses) ui.lensesProvided(document.uri, lenses);
+          if (!lenses) return lenses;
+          for (const l of lenses) if (l.command) l.command.title = forDisplay(l.command.title);
+          ui.lensesProvided(document.uri, lenses);
           return lenses;
+        },
+        handleDiagnostics: (uri, diagnostics, next) => {
+          for (const d of diagnostics) d.message = forDisplay(d.message);
+          next(uri, diagnostics);
         },
         executeCommand: async (command, args, next) => {
           const result = await next(command, args);

@@ -105,6 +105,8 @@ function displayLine(line: string): string {
     } else if (x === ESC) state = 'esc';
   };
   const executes = (x: number) => x < 0x20 && x !== 0x18 && x !== 0x1a && x !== ESC;
+  // A C0 control executed inside a CSI or ESC sequence: shown, except a tab, which stays.
+  const execute = (x: number) => out.push(x === 0x09 ? '\t' : shown(x));
   let i = 0;
   while (i < b.length) {
     const x = b[i];
@@ -132,7 +134,7 @@ function displayLine(line: string): string {
     }
     switch (state) {
       case 'esc':
-        if (executes(x)) out.push(shown(x));
+        if (executes(x)) execute(x);
         else if (x >= 0x20 && x <= 0x2f) state = 'escInter';
         else if (x === 0x50) [state, entry] = ['dcs', true]; // P
         else if (x === 0x58 || x === 0x5e || x === 0x5f) state = 'sos'; // X ^ _
@@ -142,13 +144,13 @@ function displayLine(line: string): string {
         else if (x === 0x18 || x === 0x1a) anywhere(x);
         break;
       case 'escInter':
-        if (executes(x)) out.push(shown(x));
+        if (executes(x)) execute(x);
         else if (x >= 0x30 && x <= 0x7e) state = 'ground';
         else if (!(x >= 0x20 && x <= 0x2f) && x !== 0x7f) anywhere(x);
         break;
       case 'csi':
       case 'csiInter':
-        if (executes(x)) out.push(shown(x));
+        if (executes(x)) execute(x);
         else if (x >= 0x40 && x <= 0x7e) state = 'ground';
         else if (x >= 0x20 && x <= 0x2f) [state, entry] = ['csiInter', false];
         else if (x >= 0x30 && x <= 0x3f) {
@@ -157,7 +159,7 @@ function displayLine(line: string): string {
         } else if (x !== 0x7f) anywhere(x);
         break;
       case 'csiIgnore':
-        if (executes(x)) out.push(shown(x));
+        if (executes(x)) execute(x);
         else if (x >= 0x40 && x <= 0x7e) state = 'ground';
         else if (!(x >= 0x20 && x <= 0x3f) && x !== 0x7f) anywhere(x);
         break;
@@ -173,7 +175,7 @@ function displayLine(line: string): string {
         else if (x >= 0x30 && x <= 0x3f) {
           if (state === 'dcsInter' || (x >= 0x3c && !entry)) state = 'dcsIgnore';
         } else if (x === 0x18 || x === 0x1a || x === ESC || x >= 0x80) anywhere(x);
-        if (x >= 0x20) entry = false;
+        if (x >= 0x20 && x <= 0x7e) entry = false;
         break;
       case 'dcsPass':
         if (x === 0x9c) state = 'ground';
