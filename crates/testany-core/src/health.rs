@@ -34,7 +34,9 @@ pub struct PipelineHealth {
     pub other: u32,
     /// passed / (passed + failed), 0.0..=1.0; `None` without finished runs.
     pub pass_rate: Option<f64>,
-    /// Cases that both passed and failed in the window, most failures first.
+    /// Cases whose result flipped more than once in the window (pass→fail→pass or
+    /// fail→pass→fail), most failures first. A case that started failing and stayed
+    /// failing is a regression, not flaky (issue 17).
     pub flaky: Vec<FlakyCase>,
     /// Cases with the longest mean duration, slowest first.
     pub slowest: Vec<SlowCase>,
@@ -49,6 +51,8 @@ pub struct FlakyCase {
     pub runs: u32,
     pub passed: u32,
     pub failed: u32,
+    /// Changes between passed and failed from one finished run to the next (>= 2).
+    pub flips: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +100,8 @@ fn verdict(status: Option<&ExecutionStatus>, result: Option<&ExecutionResult>) -
 
 #[derive(Default)]
 struct CaseAcc {
+    /// (start, failed) of each passed or failed run, in input order.
+    finished: Vec<(Timestamp, bool)>,
     name: Option<String>,
     runs: u32,
     passed: u32,
@@ -166,8 +172,14 @@ pub fn health(executions: &[Execution], now: Timestamp, days: u32) -> PipelineHe
             }
             acc.runs += 1;
             match verdict(c.status.as_ref(), c.result.as_ref()) {
-                Verdict::Passed => acc.passed += 1,
-                Verdict::Failed => acc.failed += 1,
+                Verdict::Passed => {
+                    acc.passed += 1;
+                    acc.finished.push((at, false));
+                }
+                Verdict::Failed => {
+                    acc.failed += 1;
+                    acc.finished.push((at, true));
+                }
                 Verdict::Other => {}
             }
             if let Some(ms) = c.duration_ms {
@@ -180,14 +192,16 @@ pub fn health(executions: &[Execution], now: Timestamp, days: u32) -> PipelineHe
     let finished = h.passed + h.failed;
     h.pass_rate = (finished > 0).then(|| f64::from(h.passed) / f64::from(finished));
     h.series = series;
-    for (key, acc) in &cases {
-        if acc.passed > 0 && acc.failed > 0 {
+    for (key, acc) in &mut cases {
+        let flips = flips(&mut acc.finished);
+        if flips >= 2 {
             h.flaky.push(FlakyCase {
                 case_key: (*key).to_owned(),
                 name: acc.name.clone(),
                 runs: acc.runs,
                 passed: acc.passed,
                 failed: acc.failed,
+                flips,
             });
         }
         if acc.timed > 0 {
@@ -212,6 +226,16 @@ pub fn health(executions: &[Execution], now: Timestamp, days: u32) -> PipelineHe
     });
     h.slowest.truncate(SLOWEST);
     h
+}
+
+/// How often the result changed from one finished run to the next, in time order
+/// (executions may come in any order; equal times keep their input order).
+fn flips(finished: &mut [(Timestamp, bool)]) -> u32 {
+    finished.sort_by_key(|(at, _)| *at);
+    let changes = finished
+        .windows(2)
+        .filter(|w| matches!(w, [a, b] if a.1 != b.1));
+    u32::try_from(changes.count()).unwrap_or(u32::MAX)
 }
 
 fn date_string(day: i64) -> String {
@@ -315,7 +339,8 @@ mod tests {
                 name: Some("case A".into()),
                 runs: 3,
                 passed: 1,
-                failed: 2
+                failed: 2,
+                flips: 2,
             }]
         );
         let slow: Vec<(&str, u64, u64, u32)> = h
@@ -327,6 +352,71 @@ mod tests {
             slow,
             vec![("A", 2000, 3000, 3), ("B", 200, 300, 2), ("C", 50, 50, 1)]
         );
+    }
+
+    /// Issue 17: a case that failed only in its latest run was listed as flaky. Flaky
+    /// needs the result to flip more than once, in time order whatever the input order.
+    #[test]
+    fn flaky_means_flipping_more_than_once() {
+        use ExecutionResult::{Failed as F, Passed as P, Skipped as S};
+        let run = |key: &str, at: &str, cases: &[(&str, ExecutionResult)]| {
+            let cases: Vec<(&str, ExecutionResult, u64)> =
+                cases.iter().map(|(k, r)| (*k, r.clone(), 10)).collect();
+            exec(key, at, P, &cases)
+        };
+        // Oldest to newest: NEW P P F, SINCE P F F, PFP P F P, FPF F P F, OK P P P,
+        // SKIP P S F (one flip: skipped runs do not count).
+        let execs = vec![
+            run(
+                "E3",
+                "2026-11-26T03:00:00Z",
+                &[
+                    ("NEW", F),
+                    ("SINCE", F),
+                    ("PFP", P),
+                    ("FPF", F),
+                    ("OK", P),
+                    ("SKIP", F),
+                ],
+            ),
+            run(
+                "E1",
+                "2026-11-26T01:00:00Z",
+                &[
+                    ("NEW", P),
+                    ("SINCE", P),
+                    ("PFP", P),
+                    ("FPF", F),
+                    ("OK", P),
+                    ("SKIP", P),
+                ],
+            ),
+            run(
+                "E2",
+                "2026-11-26T02:00:00Z",
+                &[
+                    ("NEW", P),
+                    ("SINCE", F),
+                    ("PFP", F),
+                    ("FPF", P),
+                    ("OK", P),
+                    ("SKIP", S),
+                ],
+            ),
+            // A single run of a case: nothing to flip.
+            run("E0", "2026-11-26T00:00:00Z", &[("ONCE", F)]),
+        ];
+        let h = health(&execs, ts("2026-11-26T05:00:00Z"), 1);
+        let flaky = |key: &str, passed: u32, failed: u32| FlakyCase {
+            case_key: key.into(),
+            name: Some(format!("case {key}")),
+            runs: 3,
+            passed,
+            failed,
+            flips: 2,
+        };
+        // Most failures first.
+        assert_eq!(h.flaky, vec![flaky("FPF", 1, 2), flaky("PFP", 2, 1)]);
     }
 
     #[test]
