@@ -269,12 +269,75 @@ pub fn timestamp(ts: Option<jiff::Timestamp>) -> String {
     ts.map_or_else(|| "-".to_owned(), testany_core::plan::format_timestamp)
 }
 
-/// Prints JSON with a trailing newline.
+/// Prints JSON with a trailing newline. Strings stay data (parsed back, they are what
+/// the service sent), but the characters a terminal could act on or that hide text
+/// (C1 controls, DEL, bidi controls) are written as `\uXXXX` escapes, which serde_json
+/// does only for C0: `--json` may well be read on a terminal.
 pub fn json(value: &impl serde::Serialize) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
+    let text = json_bytes(value)?;
     let mut out = io::stdout().lock();
-    writeln!(out, "{text}")?;
+    out.write_all(&text)?;
+    out.flush()?;
     Ok(())
+}
+
+/// [`json`]'s text.
+fn json_bytes(value: &impl serde::Serialize) -> serde_json::Result<Vec<u8>> {
+    let mut text = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(&mut text, SafeJson::default());
+    value.serialize(&mut ser)?;
+    text.push(b'\n');
+    Ok(text)
+}
+
+/// serde_json's pretty formatter with [`json`]'s extra escapes.
+#[derive(Default)]
+struct SafeJson<'a>(serde_json::ser::PrettyFormatter<'a>);
+
+impl serde_json::ser::Formatter for SafeJson<'_> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut start = 0;
+        for (i, c) in fragment.char_indices() {
+            if testany_core::sanitize::is_unsafe_char(c) {
+                writer.write_all(fragment.get(start..i).unwrap_or("").as_bytes())?;
+                write!(writer, "\\u{:04x}", c as u32)?;
+                start = i + c.len_utf8();
+            }
+        }
+        writer.write_all(fragment.get(start..).unwrap_or("").as_bytes())
+    }
+
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.0.end_object_value(w)
+    }
 }
 
 /// `error: <sentence>` on stderr (red "error" on a terminal); the sentence may quote the
@@ -288,6 +351,68 @@ pub fn print_error(message: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn safe(colour: bool, pieces: &[&[u8]]) -> String {
+        let mut buf = Vec::new();
+        {
+            let mut w = Safe::new(&mut buf, colour);
+            for p in pieces {
+                w.write_all(p).unwrap();
+            }
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn safe_writer_sanitises_lines_written_in_pieces() {
+        // A sequence, a CRLF and a UTF-8 character split across writes.
+        let pieces: &[&[u8]] = &[
+            b"\x1b[31mred\x1b[0m \x1b]52;c;",
+            b"eA==\x07ok\r",
+            b"\nbare\rcr \xe2\x80",
+            b"\xae end\x9b",
+        ];
+        assert_eq!(
+            safe(true, pieces),
+            "\x1b[31mred\x1b[0m ok\nbare\u{240d}cr <U+202E> end\u{fffd}"
+        );
+        assert_eq!(
+            safe(false, pieces),
+            "red ok\nbare\u{240d}cr <U+202E> end\u{fffd}"
+        );
+        assert_eq!(safe(false, &[b"\xc2\x9b2J\n"]), "<U+009B>2J\n");
+    }
+
+    #[test]
+    fn safe_writer_holds_at_most_one_long_line_piece() {
+        let long = vec![b'x'; MAX_PENDING * 3];
+        let mut buf = Vec::new();
+        let mut w = Safe::new(&mut buf, false);
+        w.write_all(&long).unwrap();
+        assert!(w.line.len() <= MAX_PENDING, "{}", w.line.len());
+        w.flush().unwrap();
+        drop(w);
+        assert_eq!(buf.len(), long.len());
+    }
+
+    #[test]
+    fn json_escapes_what_a_terminal_would_act_on() {
+        let v = serde_json::json!({"name": "a\u{1b}]0;t\u{7}\u{9b}\u{202e}\u{7f}é"});
+        let text = String::from_utf8(json_bytes(&v).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "{\n  \"name\": \"a\\u001b]0;t\\u0007\\u009b\\u202e\\u007fé\"\n}\n"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, v);
+    }
+
+    #[test]
+    fn plurals() {
+        assert_eq!(plural(1usize, "case", "cases"), "1 case");
+        assert_eq!(plural(0u32, "run", "runs"), "0 runs");
+        assert_eq!(plural(2u64, "line", "lines"), "2 lines");
+    }
 
     #[test]
     fn tables_align_columns() {

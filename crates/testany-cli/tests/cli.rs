@@ -775,3 +775,144 @@ fn tracing_only_with_testany_log() {
     }
     assert_eq!(loud.stdout, quiet.stdout, "stdout is unchanged");
 }
+
+// ---------------------------------------------------------------- issue 17 bugs
+
+#[test]
+fn bad_dates_are_usage_errors_before_any_request() {
+    // Nothing listens on port 9: a request would end in exit 3.
+    let mut env = Env::new();
+    env.set("TESTANY_URL", "http://127.0.0.1:9/api/v2/mcp/");
+    for flag in ["--from", "--to"] {
+        let out = env.run(&["executions", "list", flag, "notadate"]);
+        assert_eq!(out.code, 2, "{flag}: {out:?}");
+        assert_eq!(
+            out.stderr.lines().next(),
+            Some(
+                format!(
+                    "error: invalid value 'notadate' for '{flag} <DATE>': `notadate` is not a date (YYYY-MM-DD) or an RFC 3339 time (2026-11-20T10:00:00Z)"
+                )
+                .as_str()
+            ),
+            "{}",
+            out.stderr
+        );
+    }
+    // Month 13 is shaped like a date but is not one.
+    let out = env.run(&["executions", "list", "--to", "2026-13-01"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    // Good dates get as far as the (absent) service.
+    let out = env.run(&[
+        "executions",
+        "list",
+        "--from",
+        "2026-11-20",
+        "--to",
+        "2026-11-21T10:00:00+08:00",
+    ]);
+    assert_eq!(out.code, 3, "{out:?}");
+}
+
+#[test]
+fn health_of_an_unknown_pipeline_is_a_usage_error() {
+    let mock = Mock::shop(20.0);
+    let env = Env::for_mock(&mock);
+    let out = env.run(&["health", "NOPE"]);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert_eq!(out.stdout, "");
+    assert_eq!(
+        out.stderr,
+        "error: pipeline NOPE was not found; check the key or index (`testany executions list` shows recent executions)\n"
+    );
+    let show = env.run(&["pipeline", "show", "NOPE"]);
+    assert_eq!((show.code, show.stderr), (out.code, out.stderr));
+    // A known pipeline without runs in the window is an empty report, not an error.
+    let out = env.run(&["health", "SHP-0601", "--days", "1", "--json"]);
+    assert_eq!(out.code, 0, "{out:?}");
+}
+
+#[test]
+fn health_counts_the_runs_of_the_configured_environment() {
+    let mock = Mock::shop(20.0);
+    // The shop's 12 past runs: every 4th from the 2nd in production, the rest in staging.
+    for (environment, runs) in [("staging", 9), ("production", 3)] {
+        let mut env = Env::for_mock(&mock);
+        env.set("TESTANY_ENVIRONMENT", environment);
+        let out = env.run(&["health", "SHP-0601", "--json"]);
+        assert_eq!(out.code, 0, "{out:?}");
+        let v = json(&out.stdout);
+        assert_eq!(v["environment"], environment);
+        assert_eq!(v["runs"], runs, "{environment}");
+        let out = env.run(&["health", "SHP-0601"]);
+        let first = out.stdout.lines().next().map(|l| normalize(l, &[]));
+        assert_eq!(
+            first.as_deref(),
+            Some(
+                format!("SHP-0601 health over 7 days in {environment} ([DATE] to [DATE])").as_str()
+            )
+        );
+    }
+    // Without one, every environment counts.
+    let env = Env::for_mock(&mock);
+    let v = json(&env.run(&["health", "SHP-0601", "--json"]).stdout);
+    assert_eq!(
+        (v["environment"].clone(), v["runs"].clone()),
+        (Value::Null, 12.into())
+    );
+}
+
+/// One pipeline, one failing case: every count in the output is 1.
+const ONE_CASE: &str = r#"
+workspace = "ONE"
+operator = "dev@one.test"
+[history]
+count = 1
+[[pipelines]]
+key = "ONE-0001"
+name = "Single"
+environment = "staging"
+pending_secs = 0
+[[pipelines.cases]]
+key = "C0000001"
+name = "test_only"
+file = "tests/test_only.py"
+line = 1
+duration_secs = 1
+outcomes = "F"
+log = "plain"
+"#;
+
+#[test]
+fn counts_of_one_are_singular() {
+    let mock = Mock::scenario(ONE_CASE);
+    let mut env = Env::for_mock(&mock);
+    env.set("TESTANY_PIPELINES", "ONE-0001");
+    let out = env.run(&["status"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(
+        lines.get(1),
+        Some(&"  1 case: 0 passed, 1 failed"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(lines.last(), Some(&"1 failing case, 0 linked to files"));
+    let out = env.run(&["health", "ONE-0001", "--days", "1"]);
+    assert!(
+        normalize(&out.stdout, &[]).starts_with("ONE-0001 health over 1 day ([DATE] to [DATE])\n"),
+        "{}",
+        out.stdout
+    );
+    let out = env.run_in(
+        &env.work(),
+        &["analyze", "-"],
+        Some(b"/builds/x/tests/a.py:3: AssertionError: no\n"),
+    );
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = normalize(&out.stdout, &[]);
+    assert!(text.starts_with("analyzed -: 1 line, 43 B\n"), "{text}");
+    assert!(
+        text.ends_with("1 failure (assertion 1); 1 location, 0 in the project\n"),
+        "{text}"
+    );
+}

@@ -189,7 +189,9 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
     let renderer = Renderer::styled();
     for f in &a.failures {
         let title = f.message.clone().unwrap_or_else(|| "failure".to_owned());
-        let mut title = Level::ERROR.primary_title(title);
+        // Service text is cleaned before annotate-snippets sees it: it would turn ESC
+        // into a visible `␛` and leave the sequence's payload as text.
+        let mut title = Level::ERROR.primary_title(out::clean(&title).into_owned());
         if let Some(c) = f.category {
             title = title.id(c);
         }
@@ -232,7 +234,9 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
         }
         let mut groups = vec![group];
         for n in notes {
-            groups.push(Group::with_title(Level::NOTE.secondary_title(n)));
+            groups.push(Group::with_title(
+                Level::NOTE.secondary_title(out::clean(&n).into_owned()),
+            ));
         }
         writeln!(out, "{}", renderer.render(&groups))?;
         writeln!(out)?;

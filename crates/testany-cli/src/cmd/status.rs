@@ -361,7 +361,9 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
         None => format!("{} {}", f.result, f.case_key),
     };
     let first_error = f.error.as_deref().and_then(|e| e.lines().next()).map(clip);
-    let mut title = Level::ERROR.primary_title(title);
+    // Service text is cleaned before annotate-snippets sees it: it would turn ESC
+    // into a visible `␛` and leave the sequence's payload as text.
+    let mut title = Level::ERROR.primary_title(out::clean(&title).into_owned());
     if let Some(cat) = f.category {
         title = title.id(cat);
     }
@@ -429,7 +431,9 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
     }
     let mut groups = vec![group];
     for n in notes {
-        groups.push(Group::with_title(Level::NOTE.secondary_title(n)));
+        groups.push(Group::with_title(
+            Level::NOTE.secondary_title(out::clean(&n).into_owned()),
+        ));
     }
     groups
 }
@@ -458,7 +462,7 @@ pub(crate) fn snippet(
         Snippet::source(source)
             .line_start(first + 1)
             .path(path.to_owned())
-            .annotation(kind.span(start..end).label(label)),
+            .annotation(kind.span(start..end).label(out::clean(&label).into_owned())),
     )
 }
 

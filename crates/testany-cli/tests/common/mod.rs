@@ -30,6 +30,12 @@ impl Mock {
         Self::start(testany_mock::MockConfig::new(scenario).unwrap().speed(20.0))
     }
 
+    /// A scenario given as TOML (e.g. `tests/hostile.toml`), at speed 20.
+    pub fn scenario(toml: &str) -> Mock {
+        let scenario = testany_mock::Scenario::from_toml(toml).unwrap();
+        Self::start(testany_mock::MockConfig::new(scenario).unwrap().speed(20.0))
+    }
+
     fn start(config: testany_mock::MockConfig) -> Mock {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
