@@ -148,7 +148,7 @@ return function()
           'FAILED in SHP-0601-0000C: tests/test_cart.py:20: AssertionError: assert 24.3 == 27.0',
           vim.NIL,
         },
-        { 13, 2, vim.diagnostic.severity.INFO, 'flaky', 'testany', 'flaky: 3 of last 8 failed', vim.NIL },
+        { 13, 2, vim.diagnostic.severity.INFO, 'flaky', 'testany', 'flaky: flipped 4 times in the last 8 runs', vim.NIL },
         {
           19,
           4,
@@ -267,7 +267,7 @@ return function()
           'FAILED in SHP-0601-0000C: inventory/stock_test.go:23: released twice: got 12, want 10',
           vim.NIL,
         },
-        { 15, 3, I, 'flaky', 'testany', 'flaky: 3 of last 8 failed', vim.NIL },
+        { 15, 3, I, 'flaky', 'testany', 'flaky: flipped 5 times in the last 8 runs', vim.NIL },
         {
           22,
           2,
@@ -287,7 +287,7 @@ return function()
       local timeout = "TimeoutError: locator.toBeVisible: Timeout 30000ms exceeded waiting for getByText('Payment received') at web/tests/checkout.spec.ts:15:52"
       H.eq('TypeScript diagnostics', diag_list(ts), {
         { 9, 3, E, 'timeout', 'testany', 'TIMEOUT in SHP-0601-0000C: ' .. timeout, vim.NIL },
-        { 9, 3, I, 'flaky', 'testany', 'flaky: 6 of last 8 failed', vim.NIL },
+        { 9, 3, I, 'flaky', 'testany', 'flaky: flipped 4 times in the last 8 runs', vim.NIL },
         { 14, 51, E, 'timeout', 'testany', timeout .. ' (0A7D3E9B TIMEOUT in SHP-0601-0000C)', { ts_uri, 9 } },
       })
       H.eq('TypeScript lenses', lens_list(ts), {
