@@ -56,7 +56,7 @@ pub fn reload_all(state: &State) {
     };
     let mut fresh: Vec<(PathBuf, Project)> = Vec::new();
     for (key, env_only) in keys {
-        if !env_only && !key.is_file() {
+        if !env_only && !project::config_exists(&key) {
             continue;
         }
         fresh.push((key.clone(), project::load(state, &key, env_only, &settings)));
@@ -75,8 +75,7 @@ pub fn reload_all(state: &State) {
 /// Reloads one project whose config file changed (or appeared / went away).
 pub fn reload_config(state: &State, config_path: &Path) {
     let settings = state.lock().settings.clone();
-    let fresh = config_path
-        .is_file()
+    let fresh = project::config_exists(config_path)
         .then(|| project::load(state, config_path, false, &settings));
     {
         let mut inner = state.lock();
