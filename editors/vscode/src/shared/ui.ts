@@ -111,7 +111,7 @@ export class Ui implements vscode.Disposable {
   /** File URI -> what its lenses showed last (lensSignature). */
   private readonly lensesShown = new Map<string, string>();
   /** Execution key -> its cases' names (a case's name does not change within a run). */
-  private readonly names = new Map<string, Map<string, string>>();
+  private readonly names = new Map<string, { names: Map<string, string>; at: number }>();
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -434,18 +434,22 @@ export class Ui implements vscode.Disposable {
     await this.updateTests();
   }
 
-  /** Case names from each execution the cases' results come from (asked once each). */
+  /**
+   * Case names from each execution the cases' results come from: asked once per
+   * execution; one that named no case (unreachable, or still starting) is asked again
+   * after a minute, not at every refresh (desktop: each ask reaches the service).
+   */
   private async nameCases(cases: CaseView[]): Promise<void> {
     if (!this.host.execution) return;
+    const now = Date.now();
     for (const execution of new Set(cases.map((c) => c.execution).filter((e): e is string => !!e))) {
-      if (this.names.has(execution)) continue;
+      const known = this.names.get(execution);
+      if (known && (known.names.size > 0 || now - known.at < 60_000)) continue;
       const names = caseNames(await this.host.execution(execution).catch(() => undefined));
-      // An execution that names none (not reachable now, or nothing yet) is asked again later.
-      if (names.size === 0) continue;
       if (this.names.size >= 100) this.names.delete(this.names.keys().next().value as string);
-      this.names.set(execution, names);
+      this.names.set(execution, { names, at: now });
     }
-    for (const c of cases) c.name = c.execution ? this.names.get(c.execution)?.get(c.key) : undefined;
+    for (const c of cases) c.name = c.execution ? this.names.get(c.execution)?.names.get(c.key) : undefined;
   }
 
   private updateStatus(): void {
