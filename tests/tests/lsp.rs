@@ -81,7 +81,7 @@ fn diagnostics_lenses_and_hover_on_the_shop() {
                 s("assertion"),
                 s("FAILED in SHP-0601-0000C: tests/test_car")
             ),
-            (13, 3, s("flaky"), s("flaky: 3 of last 8 failed")),
+            (13, 3, s("flaky"), s("flaky: flipped 4 times in the last 8 run")),
             (
                 19,
                 1,
@@ -184,7 +184,7 @@ fn diagnostics_lenses_and_hover_on_the_shop() {
                 15,
                 1,
                 s("assertion"),
-                s("FAILED in SHP-0601-0000C: tests/test_log")
+                s("FAILED in SHP-0601-0000C · failing since")
             ),
             (
                 20,
@@ -376,7 +376,7 @@ fn run_pipeline_reports_progress_and_other_editors_update_live() {
     let diags = watcher.wait_diagnostics(&cart, WAIT, |d| d.len() == 1 && d[0]["code"] == "flaky");
     assert_eq!(
         summary(&diags),
-        vec![(13, 3, s("flaky"), s("flaky: 2 of last 8 failed"))]
+        vec![(13, 3, s("flaky"), s("flaky: flipped 4 times in the last 8 run"))]
     );
     let lenses = watcher.code_lens(&cart);
     assert_eq!(
@@ -731,12 +731,10 @@ fn show_refresh_failures_and_health_commands() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    // In production B7E4C2A9 passed last: only its flaky note is left.
-    let diags = lsp.wait_diagnostics(&cart, WAIT, |d| d.len() == 1);
-    assert_eq!(
-        summary(&diags),
-        vec![(13, 3, s("flaky"), s("flaky: 1 of last 2 failed"))]
-    );
+    // In production B7E4C2A9 failed, then passed: fixed, not flaky (one flip), so no
+    // diagnostic is left (issue 17).
+    let diags = lsp.wait_diagnostics(&cart, WAIT, |d| d.is_empty());
+    assert_eq!(summary(&diags), Vec::<(u64, u64, String, String)>::new());
     lsp.shutdown();
 }
 
