@@ -55,8 +55,6 @@ where
 /// Longest partial line held before it is written anyway, so one enormous line never
 /// sits in memory whole (as `lines::MAX_LINE`).
 const MAX_PENDING: usize = 64 * 1024;
-/// Sanitised output is handed on in chunks of about this size (and on flush).
-const CHUNK: usize = 32 * 1024;
 
 /// A writer that sanitises everything written through it, one line at a time (the
 /// sanitiser restarts at each line, so callers may write a line in pieces). Flushes on
@@ -66,7 +64,7 @@ pub struct Safe<W: Write> {
     colour: bool,
     /// Bytes of the current, unfinished line.
     line: Vec<u8>,
-    /// Sanitised text not yet written to `inner`.
+    /// Sanitised text of this `write` call, handed on before it returns.
     ready: String,
 }
 
@@ -122,9 +120,9 @@ impl<W: Write> Write for Safe<W> {
             let head: Vec<u8> = self.line.drain(..cut).collect();
             self.push_text(&head);
         }
-        if self.ready.len() >= CHUNK {
-            self.write_ready()?;
-        }
+        // Complete lines go on at once (a long-lived writer must not hold "Running ..."
+        // back while the command waits); one write per call keeps big copies cheap.
+        self.write_ready()?;
         Ok(buf.len())
     }
 
@@ -381,6 +379,16 @@ mod tests {
             "red ok\nbare\u{240d}cr <U+202E> end\u{fffd}"
         );
         assert_eq!(safe(false, &[b"\xc2\x9b2J\n"]), "<U+009B>2J\n");
+    }
+
+    #[test]
+    fn safe_writer_passes_complete_lines_on_at_once() {
+        let mut buf = Vec::new();
+        let mut w = Safe::new(&mut buf, false);
+        w.write_all(b"Running \x1b]0;t\x07...\nwaiting").unwrap();
+        assert_eq!(w.inner.as_slice(), b"Running ...\n");
+        drop(w);
+        assert_eq!(buf, b"Running ...\nwaiting");
     }
 
     #[test]
