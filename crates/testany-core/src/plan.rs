@@ -553,7 +553,8 @@ fn case_diagnostic(
     match trend {
         Some(Trend::NewFailure) => message.push_str(" · new failure"),
         Some(Trend::FailingSince { execution, runs }) => {
-            message.push_str(&format!(" · failing since {execution} ({runs} runs)"));
+            let runs = crate::text::count(runs, "run", "runs");
+            message.push_str(&format!(" · failing since {execution} ({runs})"));
         }
         Some(Trend::Flaky { .. }) | None => {}
     }
@@ -748,7 +749,11 @@ fn flaky_diagnostic(flips: usize, runs: usize, range: Range) -> Diagnostic {
         severity: Severity::Information,
         code: Some(Cow::Borrowed("flaky")),
         source: Cow::Borrowed("testany"),
-        message: format!("flaky: flipped {flips} times in the last {runs} runs"),
+        message: format!(
+            "flaky: flipped {} in the last {}",
+            crate::text::count(flips, "time", "times"),
+            crate::text::count(runs, "run", "runs")
+        ),
         related_information: Vec::new(),
     }
 }
