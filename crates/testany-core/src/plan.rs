@@ -846,7 +846,9 @@ fn trigger_name(t: &Trigger) -> &str {
 /// Escape text that comes from the service so it cannot change the markdown's shape.
 fn md_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    // Service text first made displayable (issue 17): escaping `[` or `]` after an ESC
+    // would otherwise turn a hidden sequence into `ESC \` plus stray text.
+    for c in crate::sanitize::for_display(s).chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' => {
                 out.push('\\');

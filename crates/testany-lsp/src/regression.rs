@@ -483,3 +483,73 @@ async fn failure_lines_follow_edits_made_since_they_were_published() {
     st.lock().shutdown = true;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Issue 17: error texts, case names and environments come from the service. What the
+/// editor renders (diagnostics, hover, lens titles) shows control, bidi and format
+/// characters as visible text and carries no escape sequence. (The planner already drops
+/// NUL from error texts; the bare CR and U+202E are what reached editors raw.)
+#[tokio::test]
+async fn hostile_service_text_is_shown_as_visible_text() {
+    let root = project("hostile", "t.py", TEXT);
+    let st = state(&root.join(".cache"));
+    let uri = uri_of(&root.join("t.py"));
+    open(&st, &uri, TEXT).await;
+    let exec = testany_core::model::Execution::from_json(&json!({
+        "execution_id": "SHP-1-00002", "status": "COMPLETED", "result": "FAILED",
+        "pipeline_key": "SHP-1", "started_at": "2026-11-26T04:00:00Z",
+        "environment": "stag\u{1b}]0;pwned\u{7}ing\u{9b}2J",
+        "cases": [{
+            "case_key": "A1B2C3D4", "index": 0, "status": "FAILED", "duration_ms": 1500,
+            "name": "test_x\u{1b}[2J\u{202e}nimda\u{0}",
+            "error": "t.py:3: AssertionError: \u{1b}]52;c;aGk=\u{7}boom\u{1b}[31m \u{202e}evil\u{0} bare\rCR",
+        }],
+    }))
+    .expect("execution");
+    crate::poller::store(&st, &shp1(), vec![exec]);
+    crate::publish::publish_pending(&st).await;
+    assert_eq!(
+        published(&st, &uri),
+        vec![
+            (
+                0,
+                "FAILED in SHP-1-00002: t.py:3: AssertionError: boom <U+202E>evil bare␍CR"
+                    .to_owned()
+            ),
+            (
+                2,
+                "AssertionError: boom <U+202E>evil bare␍CR (A1B2C3D4 FAILED in SHP-1-00002)"
+                    .to_owned()
+            ),
+        ]
+    );
+    let hover = hover_at(&st, &uri, 0, 3).expect("hover on the marker");
+    let HoverContents::Markup(markup) = hover.contents else {
+        panic!("markdown hover: {hover:?}");
+    };
+    assert_eq!(
+        markup.value,
+        "**testany: A1B2C3D4** · test\\_x\\<U+202E\\>nimda␀\n\n\
+         Pass rate: 0% (0 of 1)\n\n\
+         | | Result | Duration | Environment | Trigger | Execution | Started |\n\
+         |---|---|---|---|---|---|---|\n\
+         | ✗ | FAILED | 1s | staging\\<U+009B\\>2J |  | SHP-1-00002 | 2026-11-26 04:00 UTC |\n"
+    );
+    let titles: Vec<String> = handler::code_lens::handle(
+        &st,
+        CodeLensParams {
+            text_document: TextDocumentIdentifier::new(uri.clone()),
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        },
+    )
+    .unwrap_or_default()
+    .into_iter()
+    .filter_map(|l| l.command.map(|c| c.title))
+    .collect();
+    assert_eq!(
+        titles,
+        vec!["✗ FAILED 1s · SHP-1-00002 · staging<U+009B>2J", "↻ Re-run"]
+    );
+    st.lock().shutdown = true;
+    let _ = std::fs::remove_dir_all(&root);
+}
