@@ -985,4 +985,85 @@ mod tests {
         );
         assert_eq!(events(b""), vec![]);
     }
+
+    /// A Backend with no configuration (nothing polls) behind `LspService`.
+    fn backend() -> (LspService<crate::Backend>, ClientSocket) {
+        let options = crate::Options {
+            env: Default::default(),
+            cache_dir: std::env::temp_dir().join("testany-lsp-transport-tests"),
+            debounce: std::time::Duration::from_millis(1),
+            log_concurrency: 1,
+        };
+        LspService::new(move |client| crate::Backend::new(client, options.clone()))
+    }
+
+    /// Reads one frame's body from the server's output.
+    async fn read_body(out: &mut BufReader<tokio::io::DuplexStream>) -> String {
+        let mut header = String::new();
+        out.read_line(&mut header).await.unwrap();
+        let len: usize = header["Content-Length: ".len()..].trim().parse().unwrap();
+        let mut blank = String::new();
+        out.read_line(&mut blank).await.unwrap();
+        let mut body = vec![0; len];
+        out.read_exact(&mut body).await.unwrap();
+        String::from_utf8(body).unwrap()
+    }
+
+    fn bad_then_shutdown() -> Vec<u8> {
+        [frame(b"not json!"), frame(SHUTDOWN.as_bytes())].concat()
+    }
+
+    /// Why this module exists: tower-lsp-server 0.23 on its own returns from `serve`
+    /// after one bad frame although its input is still open (the shutdown request after
+    /// it is never answered). If this starts failing, upstream has fixed it
+    /// (docs/upstream/tower-lsp-server-malformed-input.md) and this layer may shrink.
+    #[tokio::test]
+    async fn tower_lsp_server_alone_stops_after_one_bad_frame() {
+        let (mut client, server_in) = tokio::io::duplex(PIPE);
+        client.write_all(&bad_then_shutdown()).await.unwrap();
+        let (service, socket) = backend();
+        let mut output = Vec::new();
+        Server::new(server_in, &mut output, socket)
+            .serve(service)
+            .await; // returns although `client` is still open
+        assert_eq!(
+            String::from_utf8(output).unwrap(),
+            "Content-Length: 75\r\n\r\n{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32700,\"message\":\"Parse error\"},\"id\":null}"
+        );
+        drop(client);
+    }
+
+    #[tokio::test]
+    async fn serve_answers_the_bad_frame_and_goes_on_until_the_input_ends() {
+        let (mut client, server_in) = tokio::io::duplex(PIPE);
+        let (server_out, client_out) = tokio::io::duplex(PIPE);
+        let (service, socket) = backend();
+        let serving = tokio::spawn(serve(server_in, server_out, service, socket));
+        client.write_all(&bad_then_shutdown()).await.unwrap();
+        let mut out = BufReader::new(client_out);
+        let mut bodies = vec![read_body(&mut out).await, read_body(&mut out).await];
+        bodies.sort(); // the answer from this layer and the server's race
+        assert_eq!(
+            bodies,
+            vec![
+                r#"{"error":{"code":-32700,"message":"Parse error: the message is not JSON (expected ident at line 1 column 2)."},"id":null,"jsonrpc":"2.0"}"#,
+                // Answered by the server (not initialized yet), so it was served.
+                r#"{"jsonrpc":"2.0","error":{"code":-32002,"message":"Server not initialized"},"id":9}"#,
+            ]
+        );
+        assert!(!serving.is_finished());
+        drop(client);
+        assert_eq!(serving.await.unwrap(), Ended::Eof);
+
+        // After `exit` it returns without waiting for the end of input.
+        let (mut client, server_in) = tokio::io::duplex(PIPE);
+        let (service, socket) = backend();
+        client
+            .write_all(&frame(br#"{"jsonrpc":"2.0","method":"exit"}"#))
+            .await
+            .unwrap();
+        let ended = serve(server_in, tokio::io::sink(), service, socket).await;
+        assert_eq!(ended, Ended::Exit);
+        drop(client);
+    }
 }
