@@ -15,6 +15,8 @@
 //!   operator ids from sign replies, log URL query strings) the newest [`MAX_ISSUED`].
 //!   Signs expire within minutes and the language server fetches at most a few logs at a
 //!   time, so an evicted one is long dead; a value seen again moves to the newest place.
+//! - Any JWT is redacted by its shape too, seen or not: a sign issued to another
+//!   process (or before a restart) and quoted back is still a credential.
 //! - It works the same on wasm32 (std's lock types compile there; there are no threads).
 
 use std::borrow::Cow;
@@ -128,6 +130,7 @@ fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
             mark(text, secret, &mut covered);
         }
     }
+    mark_jwts(text, &mut covered);
     if covered.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -168,6 +171,30 @@ fn mark(text: &str, secret: &str, covered: &mut Vec<(usize, usize)>) {
         let start = from + found;
         covered.push((start, start + secret.len()));
         from = start + step;
+    }
+}
+
+/// Every JSON Web Token (`eyJ…` `.` `…` `.` `…`, base64url): a sign issued to another
+/// process, or before a restart, is still a credential even if this process never saw it.
+fn mark_jwts(text: &str, covered: &mut Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(found) = text.get(from..).and_then(|rest| rest.find("eyJ")) {
+        let start = from + found;
+        let mut end = start;
+        let mut dots = 0;
+        while let Some(&b) = bytes.get(end) {
+            match b {
+                b'.' => dots += 1,
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'=' => {}
+                _ => break,
+            }
+            end += 1;
+        }
+        if dots >= 2 && end - start >= 16 {
+            covered.push((start, end));
+        }
+        from = end.max(start + 1);
     }
 }
 
@@ -337,6 +364,25 @@ mod tests {
             "GET /view?[redacted] and sig=[redacted]"
         );
         assert_eq!(redact("nothing here"), "nothing here");
+    }
+
+    /// A sign this process never received (issued to an earlier run) is still a JWT.
+    #[test]
+    fn unseen_jwts_are_redacted_by_shape() {
+        let table = [
+            (
+                "X-Sign: eyJ0eXAiOiJKV1QifQ.eyJleGVjIjoiU0hQIn0.MwhpwKpd7N-x_y, next",
+                "X-Sign: [redacted], next",
+            ),
+            ("(eyJhbGciOiJub25lIn0.eyJhIjoxfQ.)", "([redacted])"),
+            // Not a JWT: one dot, or too short.
+            ("eyJhbGciOiJub25lIn0.only", "eyJhbGciOiJub25lIn0.only"),
+            ("eyJ.a.b", "eyJ.a.b"),
+            ("plain eyJ text", "plain eyJ text"),
+        ];
+        for (text, expected) in table {
+            assert_eq!(redact(text), expected, "{text}");
+        }
     }
 
     #[test]

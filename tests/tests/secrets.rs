@@ -1,0 +1,225 @@
+//! Issue 17: secrets the process holds never echo. `testany mock --faults echo_secrets`
+//! quotes the request's X-Sign and X-Operator-Id back from the log proxy, and from then
+//! on every `tools/call` error quotes the Authorization header and those too. Neither
+//! the CLI (`status`, `status --json`, `logs`) nor the language server (stale message,
+//! openLog error) may print the token, a sign or the operator id, and neither may
+//! their DEBUG trace lines on stderr.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use testany_e2e::lsp::editor_capabilities;
+use testany_e2e::{Lsp, Mock, Workspace, testany_bin};
+
+const TOKEN: &str = "tok-E2E-SECRET-4f1c9a2b7e";
+/// The shop scenario's operator: every sign reply carries it.
+const OPERATOR: &str = "dev@acme.test";
+const LATEST: &str = "SHP-0601-0000C";
+const WAIT: Duration = Duration::from_secs(60);
+
+/// The log proxy's echo, redacted.
+const PROXY_ECHO: &str = "the Testany service answered HTTP 500 (from the log proxy: log store failed for X-Sign: [redacted], X-Operator-Id: [redacted]); try again later";
+/// The MCP service's echo after that, redacted.
+const MCP_ECHO: &str = "the Testany service answered HTTP 500 (internal error serving Authorization: Bearer [redacted] after X-Sign: [redacted], X-Operator-Id: [redacted]); try again later";
+
+fn assert_no_secrets(what: &str, text: &str) {
+    assert!(!text.contains(TOKEN), "{what}: the token leaked:\n{text}");
+    assert!(
+        !text.contains(OPERATOR),
+        "{what}: the operator id leaked:\n{text}"
+    );
+    // Every sign the emulator issues is a JWT.
+    assert!(!text.contains("eyJ"), "{what}: a sign leaked:\n{text}");
+}
+
+/// Runs `testany ARGS` in `ws` with the token, a private cache and DEBUG tracing.
+fn testany(ws: &Workspace, cache: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut cmd = Command::new(testany_bin());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("TESTANY_") {
+            cmd.env_remove(k);
+        }
+    }
+    let out = cmd
+        .args(args)
+        .current_dir(&ws.root)
+        .env("TESTANY_TOKEN", TOKEN)
+        .env("TESTANY_LOG", "debug")
+        .env("XDG_CACHE_HOME", cache)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run testany");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn status_never_prints_a_quoted_sign_operator_or_token() {
+    let mock = Mock::start(&["--faults", "echo_secrets"]);
+    let ws = Workspace::shop("secrets-status", &mock.url);
+    let cache = Workspace::empty("secrets-status-cache");
+    let (code, stdout, stderr) = testany(&ws, &cache.root, &["status"]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let notes: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("note: log not read: "))
+        .collect();
+    assert_eq!(notes, [PROXY_ECHO, MCP_ECHO, MCP_ECHO, MCP_ECHO, MCP_ECHO]);
+    // The DEBUG retry lines quote the same errors.
+    assert!(
+        stderr.contains("retrying the log fetch retry=0 "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(PROXY_ECHO) && stderr.contains(MCP_ECHO),
+        "{stderr}"
+    );
+    assert_no_secrets("stdout", &stdout);
+    assert_no_secrets("stderr", &stderr);
+}
+
+#[test]
+fn status_json_log_errors_hold_no_secret() {
+    let mock = Mock::start(&["--faults", "echo_secrets"]);
+    let ws = Workspace::shop("secrets-json", &mock.url);
+    let cache = Workspace::empty("secrets-json-cache");
+    let (code, stdout, stderr) = testany(&ws, &cache.root, &["status", "--json"]);
+    assert_eq!(code, Some(1), "{stdout}\n{stderr}");
+    let report: Value = serde_json::from_str(&stdout).expect("status --json prints JSON");
+    let mut errors = Vec::new();
+    collect_log_errors(&report, &mut errors);
+    assert_eq!(
+        errors,
+        [PROXY_ECHO, MCP_ECHO, MCP_ECHO, MCP_ECHO, MCP_ECHO],
+        "{stdout}"
+    );
+    assert_no_secrets("stdout", &stdout);
+    assert_no_secrets("stderr", &stderr);
+}
+
+/// Every `log_error` string in the report, in document order.
+fn collect_log_errors(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (k, v) in map {
+                match (k.as_str(), v) {
+                    ("log_error", Value::String(s)) => out.push(s.clone()),
+                    _ => collect_log_errors(v, out),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_log_errors(v, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn logs_never_prints_a_quoted_sign_operator_or_token() {
+    let mock = Mock::start(&["--faults", "echo_secrets"]);
+    let ws = Workspace::shop("secrets-logs", &mock.url);
+    let cache = Workspace::empty("secrets-logs-cache");
+    let (code, stdout, stderr) = testany(&ws, &cache.root, &["logs", LATEST, "1"]);
+    assert_eq!(code, Some(3), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr.lines().last(),
+        Some(format!("error: {PROXY_ECHO}").as_str())
+    );
+    assert!(
+        stderr.contains("retrying the log fetch retry=2 "),
+        "{stderr}"
+    );
+    assert_no_secrets("stderr", &stderr);
+    // A new process never saw the sign the service now quotes: a JWT is redacted by
+    // its shape. (The operator id it never saw is not a secret it holds.)
+    let (code, _, stderr) = testany(&ws, &cache.root, &["logs", LATEST, "1"]);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("after X-Sign: [redacted], X-Operator-Id: "),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains(TOKEN) && !stderr.contains("eyJ"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_language_server_never_shows_a_quoted_sign_operator_or_token() {
+    let mock = Mock::start(&["--faults", "echo_secrets"]);
+    let ws = Workspace::shop("secrets-lsp", &mock.url);
+    let cache = Workspace::empty("secrets-lsp-cache");
+    let cache_dir = cache.root.to_string_lossy().into_owned();
+    let log = cache.root.join("lsp.log");
+    let lsp = Lsp::spawn(
+        &[
+            ("XDG_CACHE_HOME", &cache_dir),
+            ("TESTANY_LOG", "debug"),
+            ("TESTANY_TOKEN", TOKEN),
+        ],
+        Some(&log),
+    );
+    lsp.initialize(&[&ws.root], editor_capabilities(false), json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    // The background log fetches make the proxy echo; the next poll fails with the
+    // service's echo and the results go stale.
+    let stale = lsp.wait_for(WAIT, "the stale warning", |msgs| {
+        msgs.iter()
+            .filter(|m| m["method"] == "window/showMessage")
+            .filter_map(|m| m["params"]["message"].as_str())
+            .find(|t| t.contains("stale"))
+            .map(str::to_owned)
+    });
+    assert_eq!(
+        stale,
+        format!("Testany: showing the last known results (stale): {MCP_ECHO}")
+    );
+    let error = lsp
+        .execute(
+            "testany.openLog",
+            json!({"execution": LATEST, "caseIndex": 1}),
+        )
+        .expect_err("the log cannot be fetched");
+    assert_eq!(error["message"], MCP_ECHO);
+    let messages = serde_json::to_string(&lsp.messages()).unwrap();
+    lsp.shutdown();
+    assert_no_secrets("messages to the editor", &messages);
+    let stderr = std::fs::read_to_string(&log).expect("the server's stderr");
+    assert!(stderr.contains("DEBUG"), "{stderr}");
+    assert!(stderr.contains(MCP_ECHO), "{stderr}");
+    assert_no_secrets("stderr", &stderr);
+}
+
+/// Issue 17: `$XDG_CACHE_HOME/testany` and below were created 0755.
+#[cfg(unix)]
+#[test]
+fn log_cache_directories_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("cache-modes", &mock.url);
+    let cache = Workspace::empty("cache-modes-cache");
+    let (code, stdout, stderr) = testany(&ws, &cache.root, &["logs", LATEST, "1"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stdout.is_empty());
+    let mode = |p: &Path| {
+        std::fs::metadata(p)
+            .expect("cache path exists")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let dir = cache.root.join("testany");
+    let modes: Vec<u32> = [dir.clone(), dir.join("logs"), dir.join("logs").join(LATEST)]
+        .iter()
+        .map(|d| mode(d))
+        .collect();
+    assert_eq!(modes, [0o700; 3]);
+    assert_eq!(mode(&dir.join("logs").join(LATEST).join("1.log")), 0o600);
+}
