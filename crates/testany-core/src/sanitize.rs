@@ -178,7 +178,14 @@ fn push_visible(c: char, out: &mut String) {
 }
 
 impl vte::Perform for Sink<'_> {
+    #[inline]
     fn print(&mut self, c: char) {
+        // The common case first: printable ASCII with nothing pending (vte hands C0
+        // controls to `execute`, never here; DEL does come here).
+        if c.is_ascii() && c != '\x7f' && !self.pending_cr && !self.sentinel_seen {
+            self.out.push(c);
+            return;
+        }
         if c == SENTINEL {
             // Only ever the fed sentinel: a SENTINEL in the text itself is printed before
             // the real one, and the last one seen is the fed one.
