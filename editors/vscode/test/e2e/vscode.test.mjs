@@ -146,12 +146,14 @@ test('the Testing view lists the marked cases with their results', async () => {
   const passedIcon = await row('D4A8B6C2').locator('.codicon').evaluateAll((els) => els.map((e) => e.className).join(' '));
   assert.match(`${failedLabel} ${failedIcon}`, /fail|error/i, `failed case row: ${failedLabel} ${failedIcon}`);
   assert.match(`${passedLabel} ${passedIcon}`, /pass/i, `passed case row: ${passedLabel} ${passedIcon}`);
-  // The case name is the label, the key leads the description.
-  const label = (key) => row(key).locator('.label-name').first().innerText();
-  const description = (key) => row(key).locator('.label-description').first().innerText();
-  await row('E5B1C7D3').locator('.label-name', { hasText: 'test_login_lockout_after_three_attempts' }).waitFor({ timeout: TIMEOUT });
+  // The case name is the label, the key leads the description (the Testing view renders
+  // `.label` as the label text followed by a `.test-label-description` span).
+  const label = (key) => row(key).locator('.label').first().evaluate((e) => e.firstChild?.textContent ?? '');
+  const description = (key) => row(key).locator('.test-label-description').first().innerText();
+  await row('E5B1C7D3').locator('.label', { hasText: 'test_login_lockout_after_three_attempts' }).waitFor({ timeout: TIMEOUT });
   assert.equal((await label('E5B1C7D3')).trim(), 'test_login_lockout_after_three_attempts');
   assert.match((await description('E5B1C7D3')).trim(), /^E5B1C7D3 · FAILED · SHP-0601-\w+$/);
+  await row('D4A8B6C2').locator('.label', { hasText: 'test_login_with_valid_password' }).waitFor({ timeout: TIMEOUT });
   assert.equal((await label('D4A8B6C2')).trim(), 'test_login_with_valid_password');
   assert.match((await description('D4A8B6C2')).trim(), /^D4A8B6C2 · PASSED · SHP-0601-\w+$/);
   await screenshot('testing-view');
