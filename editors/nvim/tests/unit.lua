@@ -129,6 +129,57 @@ return function()
       end
     end
     H.eq(('ansi.for_display matches core on %d cases, idempotent'):format(#core_cases), mismatched, {})
+
+    -- The tables of core's own sanitize tests, read from sanitize.rs: when core's
+    -- behaviour changes, this port fails here rather than drifting.
+    local rs = table.concat(vim.fn.readfile(vim.g.testany_plugin_root .. '/../../crates/testany-core/src/sanitize.rs', 'b'), '\n')
+    local function unescape(body)
+      body = body:gsub('\\\n%s*', '')
+      return (body:gsub('\\(u{(%x+)})', function(_, hex)
+        return vim.fn.nr2char(tonumber(hex, 16))
+      end):gsub('\\x(%x%x)', function(hex)
+        local n = tonumber(hex, 16)
+        return n < 0x80 and string.char(n) or vim.fn.nr2char(n)
+      end):gsub('\\([nrt0\\"\'])', { n = '\n', r = '\r', t = '\t', ['0'] = '\0', ['\\'] = '\\', ['"'] = '"', ["'"] = "'" }))
+    end
+    local from_rs = {}
+    for block in rs:gmatch('let cases: &%[%(&str[^%]]-%)%] = &%[(.-)\n%s*%];') do
+      -- Tuples of string literals; parentheses inside strings do not count.
+      local i, n, depth, strings, cur = 1, #block, 0, nil, nil
+      while i <= n do
+        local c = block:sub(i, i)
+        if c == '"' then
+          local j = i + 1
+          while j <= n and block:sub(j, j) ~= '"' do
+            j = j + (block:sub(j, j) == '\\' and 2 or 1)
+          end
+          if strings then
+            strings[#strings + 1] = unescape(block:sub(i + 1, j - 1))
+          end
+          i = j
+        elseif c == '(' then
+          depth = depth + 1
+          strings = strings or {}
+        elseif c == ')' then
+          depth = depth - 1
+          if depth == 0 and strings then
+            if #strings == 2 or #strings == 3 then
+              from_rs[#from_rs + 1] = { strings[1], strings[#strings] }
+            end
+            strings = nil
+          end
+        end
+        i = i + 1
+      end
+    end
+    local differ = {}
+    for _, c in ipairs(from_rs) do
+      if ansi.for_display(c[1]) ~= c[2] then
+        differ[#differ + 1] = { c[1], want = c[2], got = ansi.for_display(c[1]) }
+      end
+    end
+    H.truthy('read the tables of sanitize.rs', #from_rs >= 50, #from_rs)
+    H.eq('ansi.for_display passes the tables of core sanitize tests', differ, {})
     -- A style left open carries over to the next line.
     local style = {}
     ansi.parse('\27[33mstart', style)

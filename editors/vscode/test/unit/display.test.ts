@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { forDisplay } from '../../src/shared/display';
 import { logExcerpt, renderExecution } from '../../src/shared/render';
 import { hoverMarkdown } from '../../src/shared/executions';
@@ -95,4 +97,38 @@ test('service text in views: execution document, hover, log excerpt', () => {
     logExcerpt('setup\n\x1b]52;c;ZWNobw==\x07ok\nAssertionError: x\x1b[2K\u202e\n'),
     'setup\nok\nAssertionError: x<U+202E>',
   );
+});
+
+// The tables of core's own sanitize tests, read from the source: when core's behaviour
+// changes, this port fails here rather than drifting. Bundled to out/unit/, four levels
+// below the repository root.
+const SANITIZE_RS = join(__dirname, '..', '..', '..', '..', 'crates', 'testany-core', 'src', 'sanitize.rs');
+
+/** The value of a Rust string literal body (escapes and line continuations). */
+function rustString(body: string): string {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u\{[0-9a-fA-F]+\}|\n\s*|[nrt0\\"'])/g, (_m, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (e[0] === 'u') return String.fromCodePoint(parseInt(e.slice(2, -1), 16));
+    if (e[0] === '\n') return '';
+    return { n: '\n', r: '\r', t: '\t', '0': '\0', '\\': '\\', '"': '"', "'": "'" }[e] ?? '';
+  });
+}
+
+/** `(input, display)` pairs of every `let cases: &[(&str, ...)]` table in sanitize.rs. */
+function coreCases(source: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const table of source.matchAll(/let cases: &\[\((&str, )+&str\)\] = &\[([\s\S]*?)\n\s*\];/g)) {
+    for (const tuple of table[2].matchAll(/\(\s*((?:"(?:[^"\\]|\\[\s\S])*"\s*,?\s*)+)\)/g)) {
+      const strings = [...tuple[1].matchAll(/"((?:[^"\\]|\\[\s\S])*)"/g)].map((m) => rustString(m[1]));
+      // (input, want) tables hold for every mode; (input, coloured, stripped): stripped.
+      if (strings.length === 2 || strings.length === 3) out.push([strings[0], strings[strings.length - 1]]);
+    }
+  }
+  return out;
+}
+
+test('forDisplay passes the tables of core`s sanitize tests (read from sanitize.rs)', () => {
+  const cases = coreCases(readFileSync(SANITIZE_RS, 'utf8'));
+  assert.ok(cases.length >= 50, `read ${cases.length} cases from sanitize.rs`);
+  for (const [input, want] of cases) assert.equal(forDisplay(input), want, JSON.stringify(input));
 });
