@@ -169,32 +169,30 @@ impl Normalizer {
 fn strip_csi(line: &str, out: &mut String) -> bool {
     let b = line.as_bytes();
     let mut copied = 0;
-    let mut i = 0;
-    while let Some(&c) = b.get(i) {
-        if c == 0x1b {
-            if b.get(i + 1) != Some(&b'[') {
-                return false;
-            }
-            let params = run(b, i + 2, usize::MAX, |p| {
-                matches!(p, b'0'..=b'9' | b';' | b':')
-            });
-            let end = i + 2 + params;
-            if !matches!(b.get(end), Some(0x40..=0x7e)) {
-                return false;
-            }
-            out.push_str(line.get(copied..i).unwrap_or(""));
-            i = end + 1;
-            copied = i;
-            continue;
-        }
-        // The bytes `ansi` treats as controls (0xC2 may lead a C1 control).
-        if (c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r')) || c == 0x7f || c == 0xc2 {
+    loop {
+        let rest = b.get(copied..).unwrap_or(&[]);
+        let esc = memchr::memchr(0x1b, rest).map_or(b.len(), |p| copied + p);
+        let text = line.get(copied..esc).unwrap_or("");
+        // Any other byte `ansi` treats as a control (0xC2 may lead a C1 control).
+        if crate::ansi::has_escapes(text) {
             return false;
         }
-        i += 1;
+        out.push_str(text);
+        if esc == b.len() {
+            return true;
+        }
+        if b.get(esc + 1) != Some(&b'[') {
+            return false;
+        }
+        let params = run(b, esc + 2, usize::MAX, |p| {
+            matches!(p, b'0'..=b'9' | b';' | b':')
+        });
+        let end = esc + 2 + params;
+        if !matches!(b.get(end), Some(0x40..=0x7e)) {
+            return false;
+        }
+        copied = end + 1;
     }
-    out.push_str(line.get(copied..).unwrap_or(""));
-    true
 }
 
 /// Normalise one line on its own: the families that are always removed, and a learnable
