@@ -4,7 +4,7 @@
 //! Escape sequences are parsed by `vte`, as in [`crate::ansi`]: OSC (clipboard writes,
 //! titles, hyperlinks), CSI cursor moves and erases, DCS, SOS/PM/APC are removed. SGR
 //! (colour and style) is kept on a colour terminal, re-encoded from its parsed parameters
-//! so nothing but `ESC [ digits ; : m` can pass. Control characters that would act on the
+//! so nothing but `ESC [ digits ; : m` can pass, minus conceal (8), which hides text. Control characters that would act on the
 //! terminal or hide text are made visible instead of silently dropped, so a reader sees
 //! that something was there: C0 controls as Control Pictures (`␛`, `␀`, `␇`, `␍`, ...),
 //! DEL as `␡`, C1 controls (U+0080–U+009F, e.g. the 8-bit CSI U+009B) and invisible bidi
@@ -237,8 +237,32 @@ impl vte::Perform for Sink<'_> {
             return;
         }
         self.flush_cr();
+        let groups: Vec<&[u16]> = params.iter().collect();
+        let mut kept: Vec<&[u16]> = Vec::with_capacity(groups.len());
+        let mut i = 0;
+        while let Some(group) = groups.get(i) {
+            // `38;5;n` and `38;2;r;g;b` spend the following groups: an 8 there is a
+            // colour, not "conceal".
+            let spent = match group {
+                [38 | 48 | 58] => match groups.get(i + 1) {
+                    Some([5]) => 3,
+                    Some([2]) => 5,
+                    _ => 1,
+                },
+                _ => 1,
+            };
+            // Conceal (SGR 8) would hide the text that follows: the one code dropped.
+            if *group != [8] {
+                kept.extend(groups.iter().skip(i).take(spent));
+            }
+            i += spent;
+        }
+        if kept.is_empty() {
+            // Not `ESC [ m`: that would be a reset.
+            return;
+        }
         self.out.push_str("\x1b[");
-        for (i, group) in params.iter().enumerate() {
+        for (i, group) in kept.iter().enumerate() {
             if i > 0 {
                 self.out.push(';');
             }
@@ -320,6 +344,14 @@ mod tests {
             ("\x1b[1;4;38;2;10;20;30mX", "\x1b[1;4;38;2;10;20;30mX", "X"),
             // Private SGR-like sequences (XTMODKEYS) are not SGR.
             ("\x1b[>4;1mX", "X", "X"),
+            // Conceal would hide what follows; an 8 inside a colour is a colour.
+            ("\x1b[8mhidden\x1b[0m", "hidden\x1b[0m", "hidden"),
+            (
+                "\x1b[1;8;38;5;8;48;2;8;8;8mX",
+                "\x1b[1;38;5;8;48;2;8;8;8mX",
+                "X",
+            ),
+            ("\x1b[38;5mX\x1b[8;4m", "\x1b[38;5mX\x1b[4m", "X"),
         ];
         for (input, coloured, stripped) in cases {
             assert_eq!(term(input), *coloured, "colour {input:?}");
