@@ -129,18 +129,29 @@ fn crates_with_benches() -> Result<Vec<String>> {
     Ok(found)
 }
 
-/// `cargo xtask fuzz [--seconds N]`: runs each fuzz target of testany-core for N seconds.
+/// Crates with a cargo-fuzz project (each outside the workspace, with its own lock file).
+const FUZZ_DIRS: [&str; 2] = ["crates/testany-core/fuzz", "crates/testany-lsp/fuzz"];
+
+/// `cargo xtask fuzz [--seconds N] [--target NAME]`: runs each fuzz target (of
+/// testany-core, and the language server's message loop) for N seconds, or only NAME.
 /// Not part of `test`: fuzzing is open-ended. Uses libFuzzer's coverage instrumentation
 /// on the stable toolchain (no sanitizer), so neither nightly nor cargo-fuzz is needed.
+/// Seeds in `<dir>/seeds/<target>/` (checked in) start the corpus.
 fn fuzz(args: &[String]) -> Result<()> {
-    let seconds = match args {
-        [] => 30,
-        [flag, n] if flag == "--seconds" => n
-            .parse::<u64>()
-            .with_context(|| format!("--seconds takes a whole number, not `{n}`"))?,
-        _ => bail!("usage: cargo xtask fuzz [--seconds N]"),
-    };
-    let dir = Path::new("crates/testany-core/fuzz");
+    let mut seconds = 30;
+    let mut only: Option<&str> = None;
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        match (flag.as_str(), rest.next()) {
+            ("--seconds", Some(n)) => {
+                seconds = n
+                    .parse::<u64>()
+                    .with_context(|| format!("--seconds takes a whole number, not `{n}`"))?;
+            }
+            ("--target", Some(name)) => only = Some(name),
+            _ => bail!("usage: cargo xtask fuzz [--seconds N] [--target NAME]"),
+        }
+    }
     let host = "x86_64-unknown-linux-gnu";
     let flags = [
         "-Cpasses=sancov-module",
@@ -154,29 +165,44 @@ fn fuzz(args: &[String]) -> Result<()> {
         "-Coverflow-checks",
     ]
     .join(" ");
-    let mut build = cargo(&["build", "--release", "--bins", "--target", host]);
-    build.current_dir(dir).env("RUSTFLAGS", flags);
-    step("build fuzz targets", build)?;
-    let mut targets: Vec<String> = std::fs::read_dir(dir.join("fuzz_targets"))
-        .context("crates/testany-core/fuzz/fuzz_targets is missing")?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.path()
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .map(str::to_owned)
-        })
-        .collect();
-    targets.sort();
-    std::fs::create_dir_all(dir.join("artifacts"))?;
-    for target in targets {
-        let corpus = dir.join("corpus").join(&target);
-        std::fs::create_dir_all(&corpus)?;
-        let mut run = Command::new(dir.join("target").join(host).join("release").join(&target));
-        run.arg(format!("-max_total_time={seconds}"))
-            .arg("-artifact_prefix=crates/testany-core/fuzz/artifacts/")
-            .arg(&corpus);
-        step(&format!("fuzz {target} for {seconds}s"), run)?;
+    let mut ran = 0;
+    for dir in FUZZ_DIRS.map(Path::new) {
+        let mut targets: Vec<String> = std::fs::read_dir(dir.join("fuzz_targets"))
+            .with_context(|| format!("{}/fuzz_targets is missing", dir.display()))?
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                e.path()
+                    .file_stem()
+                    .and_then(|s| s.to_str())
+                    .map(str::to_owned)
+            })
+            .filter(|t| only.is_none_or(|o| o == t))
+            .collect();
+        if targets.is_empty() {
+            continue;
+        }
+        targets.sort();
+        let mut build = cargo(&["build", "--release", "--bins", "--target", host]);
+        build.current_dir(dir).env("RUSTFLAGS", &flags);
+        step(&format!("build fuzz targets in {}", dir.display()), build)?;
+        std::fs::create_dir_all(dir.join("artifacts"))?;
+        for target in targets {
+            let corpus = dir.join("corpus").join(&target);
+            std::fs::create_dir_all(&corpus)?;
+            let mut run = Command::new(dir.join("target").join(host).join("release").join(&target));
+            run.arg(format!("-max_total_time={seconds}"))
+                .arg(format!("-artifact_prefix={}/artifacts/", dir.display()))
+                .arg(&corpus);
+            let seeds = dir.join("seeds").join(&target);
+            if seeds.is_dir() {
+                run.arg(&seeds);
+            }
+            step(&format!("fuzz {target} for {seconds}s"), run)?;
+            ran += 1;
+        }
+    }
+    if ran == 0 {
+        bail!("no fuzz target is named `{}`", only.unwrap_or_default());
     }
     Ok(())
 }
