@@ -78,7 +78,7 @@ function M.handle_result(command, result, client, bufnr, started)
     M.float(M.execution_lines(result), 'Testany execution')
   elseif command == 'testany.runPipeline' then
     local key = type(result) == 'table' and (result.execution_id or result.execution) or nil
-    notify(key and ('run ' .. key .. ' started') or 'pipeline run requested')
+    notify(type(key) == 'string' and shown('run ' .. key .. ' started') or 'pipeline run requested')
   end
   testany().refresh_lenses(bufnr)
 end

@@ -365,16 +365,18 @@ function M.check()
     health.warn('no service URL to try')
     return
   end
+  -- What the service and the binary say is shown with non-printing characters visible.
+  local shown = require('testany.ansi').for_display
   local ok, detail = M.probe(url)
   if ok then
-    health.ok(('%s reachable: %s'):format(url, detail))
+    health.ok(shown(('%s reachable: %s'):format(url, detail)))
   else
-    health.error(('%s unreachable: %s'):format(url, detail))
+    health.error(shown(('%s unreachable: %s'):format(url, detail)))
   end
   if status and status.verdict == 'ok' then
-    health.ok(status.summary)
+    health.ok(shown(status.summary))
   elseif status and status.verdict == 'service' then
-    health.error('`testany status`: ' .. table.concat(status.messages, ' '))
+    health.error(shown('`testany status`: ' .. table.concat(status.messages, ' ')))
   end
   if not vim.env.TESTANY_TOKEN or vim.env.TESTANY_TOKEN == '' then
     health.info('TESTANY_TOKEN is not set (needed by the hosted service, not by `testany mock`)')

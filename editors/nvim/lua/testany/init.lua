@@ -302,7 +302,7 @@ function M.setup(opts)
           end, { value.title, value.message, value.percentage and (value.percentage .. '%') }),
           ' '
         )
-        vim.api.nvim_echo({ { text } }, false, {})
+        vim.api.nvim_echo({ { (require('testany.ansi').for_display(text):gsub('\n', ' ')) } }, false, {})
       end
     end,
   })
