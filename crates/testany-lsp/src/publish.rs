@@ -546,4 +546,59 @@ mod tests {
         let plan = plan_of(&mut inner, "/ws/tests/test_cart.py", TEST);
         assert_eq!(plan.lenses[0].title, "✗ FAILED 1s · P-1-00001 (stale)");
     }
+
+    /// Issue 17: lenses kept `? no result yet` after the diagnostics showed the
+    /// failure. One step sends the failure and the lens refresh together, and data that
+    /// arrives after a step's snapshot keeps its refresh for the step that publishes it.
+    #[test]
+    fn one_step_sends_new_diagnostics_with_their_lens_refresh() {
+        let mut inner = fixture();
+        inner.caps.code_lens_refresh = true;
+        let uri: Uri = "file:///ws/tests/test_cart.py".parse().unwrap();
+        let data = std::mem::take(&mut inner.pipelines);
+        let titles = |inner: &mut Inner| -> Vec<String> {
+            let (plan, _) = plan_open(inner, &uri, false).expect("open");
+            plan.lenses.iter().map(|l| l.title.to_string()).collect()
+        };
+        let sent = |step: &Step| -> Vec<(String, Vec<(u32, String)>)> {
+            step.diagnostics
+                .iter()
+                .map(|(u, d, _)| {
+                    let d = d.iter().map(|d| (d.range.start.line, d.message.clone()));
+                    (u.as_str().to_owned(), d.collect())
+                })
+                .collect()
+        };
+        // Projects known, no data yet (settle): no diagnostics, one refresh.
+        inner.lens_dirty = true;
+        let first = step(&mut inner, true, &[]);
+        assert_eq!((sent(&first), first.refresh_lenses), (vec![], true));
+        assert_eq!(titles(&mut inner), vec!["? no result yet"]);
+
+        // The first results arrive (what poller::store does) after that snapshot.
+        inner.pipelines = data;
+        State::touch(&mut inner);
+        inner.lens_dirty = true;
+        let second = step(&mut inner, true, &[]);
+        let failure = "FAILED in P-1-00001: /builds/x/shop/cart.py:3: AssertionError: 2 != 3";
+        assert_eq!(
+            (sent(&second), second.refresh_lenses),
+            (
+                vec![(uri.as_str().to_owned(), vec![(2, failure.to_owned())])],
+                true
+            )
+        );
+        // The lens request that refresh triggers sees the same data.
+        assert_eq!(
+            titles(&mut inner),
+            vec!["✗ FAILED 1s · P-1-00001", "↻ Re-run"]
+        );
+        // Nothing new: nothing sent, no refresh.
+        let third = step(&mut inner, true, &[]);
+        assert_eq!((sent(&third), third.refresh_lenses), (vec![], false));
+        // A client without refresh support gets the diagnostics only.
+        inner.caps.code_lens_refresh = false;
+        inner.lens_dirty = true;
+        assert!(!step(&mut inner, true, &[]).refresh_lenses);
+    }
 }
