@@ -137,6 +137,9 @@ struct Session {
     version: Option<String>,
     /// `None` when the server could not list its tools: seed names are used then.
     tools: Option<Arc<Vec<ToolSchema>>>,
+    /// The `serverInfo` of the last `initialize` answer: while a new session reports
+    /// the same server and version, its tools are the ones already listed.
+    server: Option<Value>,
 }
 
 /// What one call needs from the session.
@@ -481,7 +484,11 @@ impl Client {
                 tools: session.tools.clone(),
             });
         }
+        // Only this caller initialises: the others wait on the lock held until the
+        // new session is ready, then use it (one re-initialisation however many
+        // callers saw the old session expire).
         let mut snap = Snapshot::empty();
+        let mut server = None;
         match self
             .rpc("initialize", &protocol::initialize_params(), &snap, true)
             .await
@@ -489,6 +496,7 @@ impl Client {
             Ok((result, session_id)) => {
                 snap.version = Some(protocol::negotiated_version(&result));
                 snap.id = session_id;
+                server = result.get("serverInfo").cloned();
                 tracing::debug!(
                     version = snap.version.as_deref(),
                     session = snap.id.is_some(),
@@ -516,7 +524,20 @@ impl Client {
             }
             Err(failure) => return Err(self.scrub_error(failure.error, &[])),
         }
-        snap.tools = self.list_tools(&snap).await?;
+        // A session that replaces an expired one reuses the tool list when the same
+        // server answers: listing again spent the new session's requests, and with a
+        // short session lifetime a waiting caller's retry found it expired (issue 17).
+        let same_server = server.is_some()
+            && session.server == server
+            && session.version == snap.version
+            && session.tools.is_some();
+        snap.tools = if same_server {
+            tracing::debug!("the same server answered; reusing its tool list");
+            session.tools.clone()
+        } else {
+            self.list_tools(&snap).await?
+        };
+        session.server = server;
         session.generation += 1;
         session.ready = true;
         session.id = snap.id.clone();

@@ -344,8 +344,15 @@ async fn an_expired_session_is_initialized_again() {
         for _ in 0..6 {
             assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
         }
+        // Each session serves 3 requests: the first one initialized, tools/list and
+        // one call; each later one initialized and two calls (the tool list is kept
+        // while the same server answers), so 6 calls need 4 sessions.
         let c = mock.counts();
-        assert_eq!((c.initialize, c.tool_calls), (6, 6), "{mode:?}: {c:?}");
+        assert_eq!(
+            (c.initialize, c.tool_calls, c.mcp_requests),
+            (4, 6, 18),
+            "{mode:?}: {c:?}"
+        );
         mock.shutdown().await;
     }
 }

@@ -78,6 +78,45 @@ async fn concurrent_calls_share_one_reinitialisation_sse() {
     concurrent_calls_share_one_reinitialisation(ResponseMode::Sse).await;
 }
 
+/// Issue 17's case: every session lives 3 requests and three callers start at once.
+/// The first session serves its handshake and one call; the other two callers find it
+/// expired. One re-initialisation must leave room for both retries: it used to list
+/// the tools again, spending the new session's requests, and one caller failed with
+/// HTTP 404.
+async fn three_callers_across_a_short_session_lifetime(mode: ResponseMode) {
+    let mock = start_mock(mode, "session_expiry=3").await;
+    let client = Arc::new(Client::new(config(&mock)).unwrap());
+    let calls: Vec<_> = (0..3)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { client.list_pipelines(None).await.map(|p| p.len()) })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for call in calls {
+        outcomes.push(call.await.unwrap().map_err(|e| e.to_string()));
+    }
+    assert_eq!(outcomes, [Ok(2), Ok(2), Ok(2)], "{mode:?}");
+    // initialize, initialized, tools/list, 3 calls; initialize, initialized, 2 retries.
+    let counts = mock.counts();
+    assert_eq!(
+        (counts.initialize, counts.tool_calls, counts.mcp_requests),
+        (2, 3, 10),
+        "{mode:?}: {counts:?}"
+    );
+    mock.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_callers_across_a_short_session_lifetime_json() {
+    three_callers_across_a_short_session_lifetime(ResponseMode::Json).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_callers_across_a_short_session_lifetime_sse() {
+    three_callers_across_a_short_session_lifetime(ResponseMode::Sse).await;
+}
+
 /// The newest completed SHP-0601 execution: its cases have logs.
 async fn completed_execution(client: &Client) -> String {
     let filter = ListFilter {
