@@ -23,17 +23,18 @@ const FULL_PKG_DIR: &str = "target/wasm-pkg-full";
 const WEBVIEW_DIR: &str = "editors/vscode/webview";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// Size budget of the optimised `.wasm`, gzipped (issue 8: "at most 150 KB"), read
-/// strictly as 150,000 bytes. Both builds are held to it; docs/benchmarks.md has the
-/// figures and what was cut to get there.
-const GZIP_BUDGET: u64 = 150_000;
+/// Size budgets of the optimised `.wasm`, gzipped. Issue 16 set them: 600 KB for the
+/// engine the web entry runs (it will carry the whole language server) and 60 KB for
+/// the log viewer's module, read strictly as bytes; docs/benchmarks.md has the figures.
+const ENGINE_GZIP_BUDGET: u64 = 600_000;
+const VIEWER_GZIP_BUDGET: u64 = 60_000;
 
 /// The viewer's wasm (LogView only) into `target/wasm-pkg/` and its page into
 /// `editors/vscode/webview/dist/`, then the full facade (plus parseExecution,
 /// planLenses, TestanyClient) into `target/wasm-pkg-full/`; each within the budget.
 pub fn build() -> Result<()> {
     build_viewer()?;
-    package("the full facade", &[], FULL_PKG_DIR, GZIP_BUDGET)
+    package("the full facade", &[], FULL_PKG_DIR, ENGINE_GZIP_BUDGET)
 }
 
 /// The viewer's wasm and page only (what `test` needs).
@@ -45,7 +46,7 @@ fn build_viewer() -> Result<()> {
         "the log viewer",
         &["--no-default-features"],
         PKG_DIR,
-        GZIP_BUDGET,
+        VIEWER_GZIP_BUDGET,
     )?;
     step("bundle the log viewer", npm(&["run", "--silent", "build"]))
 }
