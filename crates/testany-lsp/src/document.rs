@@ -38,15 +38,25 @@ pub type LocationKey = (String, String, u32);
 /// keeps editing. Each location is mapped through the edits made since it was first
 /// planned for this document (`testany_core::drift`), so a failure stays on its
 /// statement when lines are inserted or removed above it. Only line effects are kept
-/// (an edit's new text is reduced to its line breaks), and edits no location needs
-/// are dropped, so a long session stays small.
+/// (an edit's new text is reduced to its line breaks), edits no location needs are
+/// dropped, and every [`MAX_EDITS`] edits the locations are moved to their current
+/// lines and the edits forgotten, so a long session stays small and planning cheap.
 #[derive(Debug, Clone, Default)]
 pub struct Drift {
     /// Edits in order; `edits[0]` is edit number `dropped`.
     edits: Vec<TextEdit>,
     dropped: usize,
-    /// The edit number each location was first planned at.
-    since: HashMap<LocationKey, usize>,
+    since: HashMap<LocationKey, Since>,
+}
+
+/// Edits kept before they are folded into the locations' lines.
+pub const MAX_EDITS: usize = 512;
+
+/// Where a location stood at edit number `edit` (`None`: its line was deleted).
+#[derive(Debug, Clone, Copy)]
+struct Since {
+    edit: usize,
+    line: Option<u32>,
 }
 
 impl Drift {
@@ -66,6 +76,9 @@ impl Drift {
             range,
             new_text: "\n".repeat(breaks),
         });
+        if self.edits.len() >= MAX_EDITS {
+            self.fold();
+        }
     }
 
     /// The current 0-based line of location `key` (`line0` as the run reported it);
@@ -73,18 +86,41 @@ impl Drift {
     /// to match the text as it is now.
     pub fn line(&mut self, key: &LocationKey, line0: u32) -> Option<u32> {
         let now = self.dropped + self.edits.len();
-        let since = *self.since.entry(key.clone()).or_insert(now);
+        let since = *self.since.entry(key.clone()).or_insert(Since {
+            edit: now,
+            line: Some(line0),
+        });
+        self.map(since)
+    }
+
+    fn map(&self, since: Since) -> Option<u32> {
         let edits = self
             .edits
-            .get(since.saturating_sub(self.dropped)..)
+            .get(since.edit.saturating_sub(self.dropped)..)
             .unwrap_or(&[]);
-        LineMap::new(edits).map_line(line0)
+        LineMap::new(edits).map_line(since.line?)
+    }
+
+    /// Moves every location to its current line and forgets the edits.
+    fn fold(&mut self) {
+        let now = self.dropped + self.edits.len();
+        let moved: Vec<(LocationKey, Since)> = self
+            .since
+            .iter()
+            .map(|(k, s)| {
+                let line = self.map(*s);
+                (k.clone(), Since { edit: now, line })
+            })
+            .collect();
+        self.since = moved.into_iter().collect();
+        self.edits.clear();
+        self.dropped = now;
     }
 
     /// Forgets locations no longer shown, then the edits no location needs.
     pub fn retain(&mut self, live: impl Fn(&LocationKey) -> bool) {
         self.since.retain(|k, _| live(k));
-        let first = self.since.values().min().copied();
+        let first = self.since.values().map(|s| s.edit).min();
         let keep_from = first.unwrap_or(self.dropped + self.edits.len());
         let drop = keep_from.saturating_sub(self.dropped).min(self.edits.len());
         self.edits.drain(..drop);
@@ -269,5 +305,27 @@ mod tests {
         assert_eq!(drift.line(&key(3), 2), Some(3));
         drift.retain(|_| false);
         assert_eq!((drift.edits.len(), drift.is_active()), (0, false));
+    }
+
+    #[test]
+    fn many_edits_are_folded_into_the_locations_lines() {
+        let key = |line: u32| ("E-1".to_owned(), "K".to_owned(), line);
+        let at = |l: u32| Range::new(Position::new(l, 0), Position::new(l, 0));
+        let mut drift = Drift::default();
+        assert_eq!(drift.line(&key(1000), 999), Some(999));
+        assert_eq!(drift.line(&key(6), 5), Some(5));
+        // One line inserted at the top, MAX_EDITS + 3 times; line 5 is deleted once.
+        for i in 0..MAX_EDITS + 3 {
+            drift.record(at(0), "x\n");
+            if i == 10 {
+                drift.record(Range::new(Position::new(16, 0), Position::new(17, 0)), "");
+            }
+        }
+        let n = u32::try_from(MAX_EDITS).unwrap() + 3;
+        assert_eq!(drift.edits.len(), 4, "folded once");
+        assert_eq!(
+            (drift.line(&key(1000), 999), drift.line(&key(6), 5)),
+            (Some(999 + n - 1), None)
+        );
     }
 }
