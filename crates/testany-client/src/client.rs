@@ -573,6 +573,7 @@ impl Client {
                         },
                     ..
                 }) => return Ok(None),
+                Err(failure) if failure.session_expired => return Err(Error::SessionExpired),
                 Err(failure) => return Err(self.scrub_error(failure.error, &[])),
             }
         }
@@ -647,6 +648,11 @@ impl Client {
                     tracing::debug!("the session expired; initializing again");
                     self.drop_session(snap.generation).await;
                     reinitialized = true;
+                }
+                Err(failure) if failure.session_expired => {
+                    // The renewed session expired too: say so, not "check the url".
+                    self.drop_session(snap.generation).await;
+                    return Err(Error::SessionExpired);
                 }
                 Err(failure) => return Err(self.scrub_error(failure.error, &[])),
             }

@@ -63,6 +63,11 @@ pub enum Error {
     )]
     Truncated,
 
+    #[error(
+        "the Testany service ended each new MCP session before it could serve a call; try again, and ask its administrator about the session lifetime if this persists"
+    )]
+    SessionExpired,
+
     #[error("the Testany service returned error {code}: {}", redact(message))]
     Rpc { code: i64, message: String },
 

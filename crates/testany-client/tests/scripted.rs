@@ -35,6 +35,8 @@ fn script(payloads: Vec<(&str, Value)>) -> Script {
             .collect(),
         no_initialize: false,
         sse: false,
+        expire_first_call: false,
+        new_server_each_session: false,
     }
 }
 
@@ -253,4 +255,35 @@ async fn a_sign_reply_without_operator_uses_the_configured_one_or_says_so() {
         .await
         .unwrap();
     assert_eq!(log.text, "ok");
+}
+
+/// A session that replaces an expired one keeps the tool list only while the same
+/// server (name and version) answers: a redeployed service may have new schemas.
+#[tokio::test]
+async fn tools_are_listed_again_only_when_another_server_answers() {
+    let handshake = [
+        "initialize",
+        "notifications/initialized",
+        "tools/list",
+        "tools/call",
+    ];
+    let same: Vec<&str> = [
+        &handshake[..],
+        &["initialize", "notifications/initialized", "tools/call"],
+    ]
+    .concat();
+    let other: Vec<&str> = [&handshake[..], &handshake[..]].concat();
+    for (new_server, expected) in [(false, same), (true, other)] {
+        let mut s = script(vec![(
+            "testany_get_pipeline",
+            json!({"pipeline_key": "SHP-0601", "name": "Shop"}),
+        )]);
+        s.expire_first_call = true;
+        s.new_server_each_session = new_server;
+        let (fake, seen) = FakeMcp::new(s);
+        let client = client(fake, "testany.localhost");
+        client.get_pipeline("SHP-0601").await.unwrap();
+        let methods = seen.lock().unwrap().methods.clone();
+        assert_eq!(methods, expected, "new server: {new_server}");
+    }
 }

@@ -117,6 +117,34 @@ async fn three_callers_across_a_short_session_lifetime_sse() {
     three_callers_across_a_short_session_lifetime(ResponseMode::Sse).await;
 }
 
+/// A session that expires before it can serve one call: the error says so instead of
+/// "HTTP 404 (Session expired); check that the `url` setting points at the MCP endpoint".
+#[tokio::test]
+async fn sessions_that_expire_at_once_are_named_in_the_error() {
+    let mock = start_mock(ResponseMode::Json, "session_expiry=1").await;
+    let client = Client::new(config(&mock)).unwrap();
+    let err = client.list_pipelines(None).await.unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the Testany service ended each new MCP session before it could serve a call; try again, and ask its administrator about the session lifetime if this persists"
+    );
+    mock.shutdown().await;
+}
+
+/// Sessions of two requests: the handshake of a renewed session is one request
+/// (initialized), so each renewal serves a call. Listing the tools again made every
+/// call fail with HTTP 404.
+#[tokio::test]
+async fn sessions_of_two_requests_serve_every_call() {
+    let mock = start_mock(ResponseMode::Json, "session_expiry=2").await;
+    let client = Client::new(config(&mock)).unwrap();
+    for _ in 0..3 {
+        assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
+    }
+    assert_eq!(mock.counts().initialize, 4);
+    mock.shutdown().await;
+}
+
 /// The newest completed SHP-0601 execution: its cases have logs.
 async fn completed_execution(client: &Client) -> String {
     let filter = ListFilter {

@@ -22,6 +22,10 @@ pub struct Script {
     pub no_initialize: bool,
     /// Answer as SSE with a notification first.
     pub sse: bool,
+    /// The first `tools/call` finds its session expired (HTTP 404).
+    pub expire_first_call: bool,
+    /// Each `initialize` reports another server version (a redeployed service).
+    pub new_server_each_session: bool,
 }
 
 /// Everything the fake saw.
@@ -34,6 +38,8 @@ pub struct Seen {
     pub headers: Vec<Vec<(String, String)>>,
     /// URLs of every GET passed to the real network.
     pub gets: Vec<String>,
+    pub initializes: usize,
+    pub expired_once: bool,
 }
 
 pub struct FakeMcp {
@@ -68,7 +74,18 @@ impl FakeMcp {
                 json!({"jsonrpc":"2.0","id":id,"error":{"code":-32601,"message":"Method not found: initialize"}})
             }
             "initialize" => {
-                json!({"jsonrpc":"2.0","id":id,"result":{"protocolVersion":"2025-03-26","capabilities":{}}})
+                seen.initializes += 1;
+                let version = if self.script.new_server_each_session {
+                    format!("1.{}", seen.initializes)
+                } else {
+                    "1.0".to_owned()
+                };
+                json!({"jsonrpc":"2.0","id":id,"result":{"protocolVersion":"2025-03-26","capabilities":{},
+                    "serverInfo": {"name": "fake", "version": version}}})
+            }
+            "tools/call" if self.script.expire_first_call && !seen.expired_once => {
+                seen.expired_once = true;
+                return response(404, "session expired", Vec::new());
             }
             "tools/list" => json!({"jsonrpc":"2.0","id":id,"result": self.script.tools}),
             "tools/call" => {
