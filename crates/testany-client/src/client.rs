@@ -221,6 +221,8 @@ impl Client {
 
     /// A client over any transport (tests, custom stacks).
     pub fn with_transport(config: ClientConfig, transport: Arc<dyn Transport>) -> Self {
+        // A password or `?token=` in the configured URL is a configured secret too.
+        secret::remember_configured_url(&config.url);
         Self {
             transport,
             config,

@@ -116,6 +116,26 @@ pub fn remember_url_query(url: &str) {
     }
 }
 
+/// Remembers the user-info password and the query values of a configured URL (a
+/// `?token=` there is as secret as the token setting) among the configured secrets.
+pub fn remember_configured_url(url: &str) {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if let Some((user_info, _)) = authority.rsplit_once('@')
+        && let Some((_, password)) = user_info.split_once(':')
+    {
+        remember_in(Tier::Configured, password);
+    }
+    if let Some((_, query)) = url.split_once('?') {
+        let query = query.split('#').next().unwrap_or(query);
+        for pair in query.split('&') {
+            if let Some((_, value)) = pair.split_once('=') {
+                remember_in(Tier::Configured, value);
+            }
+        }
+    }
+}
+
 /// `text` with every remembered secret replaced by `[redacted]`.
 pub fn redact(text: &str) -> Cow<'_, str> {
     redact_with(text, &[])
@@ -383,6 +403,15 @@ mod tests {
         for (text, expected) in table {
             assert_eq!(redact(text), expected, "{text}");
         }
+    }
+
+    #[test]
+    fn a_configured_urls_password_and_query_values_are_remembered() {
+        remember_configured_url("https://me:pw-hunter2-url@h.test/mcp/?token=url-token-0042#x");
+        assert_eq!(
+            redact("refused pw-hunter2-url and url-token-0042"),
+            "refused [redacted] and [redacted]"
+        );
     }
 
     #[test]
