@@ -381,6 +381,10 @@ async fn no_argument_null_empty_array_and_empty_object_mean_no_options() {
             "bad arguments: testany.openLog needs `caseIndex` (arguments: {execution, caseIndex})",
         ),
         (
+            json!({"execution": null, "caseIndex": 0}),
+            "bad arguments: testany.openLog needs `execution` (arguments: {execution, caseIndex})",
+        ),
+        (
             json!("SHP-1-00001"),
             "bad arguments: testany.openLog takes one JSON object, not a string",
         ),

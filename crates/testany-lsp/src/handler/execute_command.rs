@@ -43,7 +43,11 @@ fn options(command: &str, arguments: Vec<Value>) -> Result<Value> {
     match arguments.into_iter().next() {
         None | Some(Value::Null) => Ok(Value::Object(Map::new())),
         Some(Value::Array(a)) if a.is_empty() => Ok(Value::Object(Map::new())),
-        Some(obj @ Value::Object(_)) => Ok(obj),
+        // A field set to `null` is a field not given (`{"days": null}` is the default).
+        Some(Value::Object(mut obj)) => {
+            obj.retain(|_, v| !v.is_null());
+            Ok(Value::Object(obj))
+        }
         Some(other) => Err(Error::invalid_params(format!(
             "bad arguments: {command} takes one JSON object, not {}",
             kind(&other)
