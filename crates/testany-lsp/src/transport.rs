@@ -139,15 +139,15 @@ impl Framer {
                 let problem =
                     "Parse error: expected a `Content-Length: N` header before the message.";
                 (problem.to_owned(), 1)
-            } else if let Some(end) = find(window, b"\r\n\r\n") {
-                match parse_header(&rest[..end], self.limits) {
+            } else if let Some((block, end)) = header_end(window) {
+                match parse_header(&rest[..block], self.limits) {
                     Ok(len) => {
-                        at += end + 4;
+                        at += end;
                         self.body = Some(len);
                         self.quiet = false;
                         continue;
                     }
-                    Err(problem) => (problem, end + 4),
+                    Err(problem) => (problem, end),
                 }
             } else if rest.len() > self.limits.max_header {
                 let problem = "Parse error: the header is too long (no blank line ends it).";
@@ -190,6 +190,7 @@ impl Framer {
 /// requires), and the server gets frames without it.
 fn parse_header(block: &[u8], limits: Limits) -> Result<usize, String> {
     let mut length = None;
+    let block = block.strip_suffix(b"\n").unwrap_or(block);
     for line in block.split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let Some(colon) = line.iter().position(|&b| b == b':') else {
@@ -237,8 +238,20 @@ fn first_line_is_garbage(bytes: &[u8]) -> bool {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Where the header block ends: its length without the blank line, and with it. Lines
+/// end in CRLF as LSP says, but a bare LF is taken too (tower-lsp-server's header parser,
+/// httparse, takes it, so clients that send it worked before this layer).
+fn header_end(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'\n' {
+            if matches!(&bytes[start..i], b"" | b"\r") {
+                return Some((start, i + 1));
+            }
+            start = i + 1;
+        }
+    }
+    None
 }
 
 fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -715,6 +728,25 @@ mod tests {
             assert_eq!(out, expected, "split at {split}");
             assert_eq!(framer.finish(), None);
         }
+    }
+
+    #[test]
+    fn headers_ending_in_bare_line_feeds_are_read_too() {
+        assert_eq!(
+            events(&[b"Content-Length: 44\n\n".as_slice(), SHUTDOWN.as_bytes()].concat()),
+            vec![fwd(SHUTDOWN)]
+        );
+        assert_eq!(
+            events(
+                &[
+                    b"Content-Type: application/vscode-jsonrpc\nContent-Length: 44\r\n\n"
+                        .as_slice(),
+                    SHUTDOWN.as_bytes()
+                ]
+                .concat()
+            ),
+            vec![fwd(SHUTDOWN)]
+        );
     }
 
     #[test]
