@@ -93,6 +93,12 @@ impl Drift {
         self.map(since)
     }
 
+    /// The current 0-based line of a location already planned here; `None` when it
+    /// was not (or its line was deleted).
+    pub fn current(&self, key: &LocationKey) -> Option<u32> {
+        self.map(*self.since.get(key)?)
+    }
+
     fn map(&self, since: Since) -> Option<u32> {
         let edits = self
             .edits

@@ -483,6 +483,13 @@ async fn failure_lines_follow_edits_made_since_they_were_published() {
             want(marker, failure),
             "edit {version}"
         );
+        // recentFailures (quickfix, Problems) names the same line while it exists.
+        let rows = execute(&st, "testany.recentFailures", vec![])
+            .await
+            .expect("recentFailures")
+            .expect("rows");
+        let line = &rows[0]["locations"][0]["line"];
+        assert_eq!(*line, json!(failure.unwrap_or(2)), "edit {version}");
     }
     st.lock().shutdown = true;
     let _ = std::fs::remove_dir_all(&root);

@@ -1,5 +1,6 @@
 //! `testany.recentFailures {pipeline?, days?}`: failed cases of the known executions of
-//! the last `days` (default 7), each with its failure locations resolved to files.
+//! the last `days` (default 7), each with its failure locations resolved to files (at
+//! their current lines in documents edited since: the same lines as the diagnostics).
 
 use std::sync::Arc;
 
@@ -70,11 +71,20 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                         if !places.insert((rel, l.line)) {
                             return None;
                         }
-                        let uri = file_uri(&project.root.join(rel))?;
+                        let abs = project.root.join(rel);
+                        let uri = file_uri(&abs)?;
+                        // In a document open and edited since: where its diagnostic is.
+                        let key = (exec.key.clone(), case.case_key.clone(), l.line);
+                        let line = inner
+                            .documents
+                            .values()
+                            .find(|d| d.path.as_deref() == Some(abs.as_path()))
+                            .and_then(|d| d.drift.current(&key))
+                            .unwrap_or(l.line.saturating_sub(1));
                         Some(json!({
                             "uri": uri.as_str(),
                             "path": rel,
-                            "line": l.line.saturating_sub(1),
+                            "line": line,
                             "column": l.column,
                             "message": l.message,
                         }))
