@@ -222,4 +222,22 @@ fn log_cache_directories_are_owner_only() {
         .collect();
     assert_eq!(modes, [0o700; 3]);
     assert_eq!(mode(&dir.join("logs").join(LATEST).join("1.log")), 0o600);
+
+    // The language server's openLog creates the same directories the same way.
+    let lsp_cache = Workspace::empty("cache-modes-lsp");
+    let cache_dir = lsp_cache.root.to_string_lossy().into_owned();
+    let lsp = Lsp::spawn(&[("XDG_CACHE_HOME", &cache_dir)], None);
+    lsp.initialize(&[&ws.root], editor_capabilities(false), json!({}));
+    lsp.execute(
+        "testany.openLog",
+        json!({"execution": LATEST, "caseIndex": 1}),
+    )
+    .expect("openLog");
+    lsp.shutdown();
+    let dir = lsp_cache.root.join("testany");
+    let modes: Vec<u32> = [dir.clone(), dir.join("logs"), dir.join("logs").join(LATEST)]
+        .iter()
+        .map(|d| mode(d))
+        .collect();
+    assert_eq!(modes, [0o700; 3]);
 }
