@@ -106,7 +106,8 @@ fn first_candidate(bytes: &[u8]) -> Option<usize> {
 }
 
 /// A private-use character fed after each line: it reaches `print` only if the parser is
-/// back in the ground state, which tells a complete line from a cut sequence.
+/// back in the ground state, which tells a complete line from a cut sequence. The same
+/// character in the text is told apart by `Sink::feeding_sentinel`.
 const SENTINEL: char = '\u{f8ff}';
 
 /// One line (with or without its `\n`) appended to `out`.
@@ -128,11 +129,13 @@ fn sanitize_line(segment: &str, colour: bool, out: &mut String) {
         out,
         colour,
         pending_cr: false,
+        feeding_sentinel: false,
         sentinel_seen: false,
     };
     let mut parser = vte::Parser::new();
     parser.advance(&mut sink, body.as_bytes());
     let mut buf = [0u8; 4];
+    sink.feeding_sentinel = true;
     parser.advance(&mut sink, SENTINEL.encode_utf8(&mut buf).as_bytes());
     sink.flush_cr();
     if !sink.sentinel_seen {
@@ -149,6 +152,8 @@ struct Sink<'a> {
     /// A CR not yet written: a CR right before the line end is dropped (CRLF), any other
     /// is shown as `␍`. Within a line body every CR is bare, so this only orders output.
     pending_cr: bool,
+    /// Set while the fed SENTINEL goes through the parser: only then is one ours.
+    feeding_sentinel: bool,
     sentinel_seen: bool,
 }
 
@@ -182,35 +187,18 @@ impl vte::Perform for Sink<'_> {
     fn print(&mut self, c: char) {
         // The common case first: printable ASCII with nothing pending (vte hands C0
         // controls to `execute`, never here; DEL does come here).
-        if c.is_ascii() && c != '\x7f' && !self.pending_cr && !self.sentinel_seen {
+        if c.is_ascii() && c != '\x7f' && !self.pending_cr {
             self.out.push(c);
             return;
         }
-        if c == SENTINEL {
-            // Only ever the fed sentinel: a SENTINEL in the text itself is printed before
-            // the real one, and the last one seen is the fed one.
-            if self.sentinel_seen {
-                self.flush_cr();
-                self.out.push(SENTINEL);
-            }
+        if c == SENTINEL && self.feeding_sentinel {
             self.sentinel_seen = true;
             return;
-        }
-        if self.sentinel_seen {
-            // A SENTINEL that was text, followed by more text.
-            self.sentinel_seen = false;
-            self.flush_cr();
-            self.out.push(SENTINEL);
         }
         self.push_visible(c);
     }
 
     fn execute(&mut self, byte: u8) {
-        if self.sentinel_seen {
-            self.sentinel_seen = false;
-            self.flush_cr();
-            self.out.push(SENTINEL);
-        }
         match byte {
             b'\t' | b'\n' => {
                 self.flush_cr();
@@ -232,7 +220,6 @@ impl vte::Perform for Sink<'_> {
         ignore: bool,
         action: char,
     ) {
-        self.restore_text_sentinel();
         if !self.colour || action != 'm' || !intermediates.is_empty() || ignore {
             return;
         }
@@ -274,28 +261,6 @@ impl vte::Perform for Sink<'_> {
             }
         }
         self.out.push('m');
-    }
-
-    fn esc_dispatch(&mut self, _intermediates: &[u8], _ignore: bool, _byte: u8) {
-        self.restore_text_sentinel();
-    }
-
-    fn osc_dispatch(&mut self, _params: &[&[u8]], _bell_terminated: bool) {
-        self.restore_text_sentinel();
-    }
-
-    fn hook(&mut self, _params: &vte::Params, _intermediates: &[u8], _ignore: bool, _c: char) {
-        self.restore_text_sentinel();
-    }
-}
-
-impl Sink<'_> {
-    /// A SENTINEL character in the text followed by a sequence: it was text.
-    fn restore_text_sentinel(&mut self) {
-        if std::mem::take(&mut self.sentinel_seen) {
-            self.flush_cr();
-            self.out.push(SENTINEL);
-        }
     }
 }
 
@@ -493,6 +458,9 @@ mod tests {
             ("\x07\u{f8ff}\u{f8ff}a", "␇\u{f8ff}\u{f8ff}a"),
             ("\x07\u{f8ff}\x1b[2Kx", "␇\u{f8ff}x"),
             ("\x07\u{f8ff}\r", "␇\u{f8ff}␍"),
+            // A SENTINEL in the text before a sequence cut by the line end.
+            ("\x07\u{f8ff}\x1b]x", "␇\u{f8ff}␛"),
+            ("\u{f8ff}\x1b]52;c;aGk=", "\u{f8ff}␛"),
         ];
         for (input, want) in cases {
             assert_eq!(term(input), *want, "colour {input:?}");
