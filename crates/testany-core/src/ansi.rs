@@ -220,15 +220,13 @@ impl SpanSink {
 
 impl vte::Perform for SpanSink {
     fn print(&mut self, c: char) {
-        if c != '\u{7f}' {
-            self.push_char(c);
-        }
+        self.push_char(c);
     }
 
+    /// Every control reaches the span text (vte hands C0 and C1 here): the renderer
+    /// shows them visibly as [`crate::sanitize`] does (issue 17), not silently dropped.
     fn execute(&mut self, byte: u8) {
-        if matches!(byte, b'\t' | b'\n' | b'\r') {
-            self.push_char(byte as char);
-        }
+        self.push_char(char::from(byte));
     }
 
     fn csi_dispatch(
@@ -410,6 +408,11 @@ mod tests {
         };
         let cases: Vec<(&str, Vec<(&str, Style)>)> = vec![
             ("plain", vec![("plain", Style::default())]),
+            // Controls stay in the text for the renderer to show (issue 17).
+            (
+                "a\x07\u{9b}\x7f\0b",
+                vec![("a\x07\u{9b}\x7f\0b", Style::default())],
+            ),
             (
                 "\x1b[31mred\x1b[0m ok",
                 vec![("red", red()), (" ok", Style::default())],

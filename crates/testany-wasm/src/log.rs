@@ -436,8 +436,8 @@ pub fn palette(c: Color) -> u8 {
 
 /// Span text as HTML, with what core's sanitiser shows made visible the same way
 /// (issue 17): a bare CR as `␍`, bidi and format characters (U+202E, ...) as `<U+202E>`,
-/// so a log cannot reorder or hide what the viewer shows. `ansi::spans` already dropped
-/// the other controls.
+/// so a log cannot reorder or hide what the viewer shows; other C0 controls as Control
+/// Pictures, DEL as `␡`, C1 controls as `<U+009B>`.
 pub fn escape_visible_into(out: &mut String, text: &str) {
     if !text.chars().any(sanitize::is_unsafe_char) {
         return escape_into(out, text);
@@ -448,6 +448,8 @@ pub fn escape_visible_into(out: &mut String, text: &str) {
         let cp = c as u32;
         if cp < 0x20 && sanitize::is_unsafe_char(c) {
             out.push(char::from_u32(0x2400 + cp).unwrap_or('\u{fffd}'));
+        } else if c == '\u{7f}' {
+            out.push('\u{2421}');
         } else if sanitize::is_unsafe_char(c) {
             out.push_str("&lt;U+");
             for shift in [12, 8, 4, 0] {

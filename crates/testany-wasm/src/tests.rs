@@ -382,7 +382,8 @@ fn plan_options_are_read_field_by_field() {
 }
 
 /// Issue 17: the viewer shows what core's sanitiser shows for characters that would
-/// reorder or hide text; other controls and escape sequences never reach the page.
+/// reorder or hide text or act on a terminal (controls shown as `␇`, `<U+009B>`); escape
+/// sequences never reach the page.
 #[test]
 fn hostile_characters_are_shown_not_rendered() {
     let mut log = Log::from_text(
@@ -392,12 +393,12 @@ fn hostile_characters_are_shown_not_rendered() {
         log.render_lines(0, 1),
         "<div class=\"l\" data-line=\"0\"><span class=\"g\">1</span><span class=\"t\">\
          access&lt;U+202E&gt;nimda <span class=\"ansi-fg-1\">red&lt;U+2066&gt;</span>\
-         \u{240d}fake2J&lt;b&gt;</span></div>"
+         \u{240d}fake\u{2407}&lt;U+009B&gt;2J&lt;b&gt;</span></div>"
     );
     let mut out = String::new();
-    escape_visible_into(&mut out, "a\u{200e}\u{061c}\u{fff9}<&\u{2028}");
+    escape_visible_into(&mut out, "a\u{200e}\u{061c}\u{fff9}<&\u{2028}\0\x7f");
     assert_eq!(
         out,
-        "a&lt;U+200E&gt;&lt;U+061C&gt;&lt;U+FFF9&gt;&lt;&amp;&lt;U+2028&gt;"
+        "a&lt;U+200E&gt;&lt;U+061C&gt;&lt;U+FFF9&gt;&lt;&amp;&lt;U+2028&gt;\u{2400}\u{2421}"
     );
 }
