@@ -1,0 +1,432 @@
+//! Per-test results from a case log, one module per test framework (issue 14).
+//!
+//! A Testany case is a whole test project, so its log lists many tests. Each module
+//! reads the normalised lines of one log (see [`crate::normalize`]) and reports the
+//! tests it recognises into a [`Report`]; every module sees every line, so a log that
+//! mixes frameworks (a Maven build running a Playwright step) yields both. Modules keep
+//! bounded state: a log of millions of lines costs memory in tests found, not lines.
+//! Failure locations found in a test's failure block are attached by [`Analyzer`] from
+//! the location extractor ([`crate::locations`]); a module may also set them itself.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::locations::{Extractor, FailureLocation, LocationKind};
+use crate::normalize::Normalizer;
+
+/// The test frameworks with a module here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Framework {
+    Pytest,
+    Unittest,
+    Junit,
+    Playwright,
+    /// Jest, Vitest and Mocha: one family of reporters.
+    Jest,
+    Newman,
+    Go,
+    Rust,
+    Dotnet,
+    /// RSpec, minitest and Cucumber.
+    Ruby,
+    Phpunit,
+}
+
+/// A test's outcome as its framework printed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TestStatus {
+    Passed,
+    Failed,
+    Skipped,
+    /// Not an assertion failure: setup/teardown or collection error, crash, timeout.
+    Error,
+    /// Failed, then passed on a retry.
+    Flaky,
+}
+
+impl TestStatus {
+    /// Failed or errored: the test needs attention.
+    pub fn is_failure(self) -> bool {
+        matches!(self, TestStatus::Failed | TestStatus::Error)
+    }
+}
+
+/// One test of a case log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestResult {
+    pub framework: Framework,
+    /// Framework-native id: pytest node id, `Class#method` (JUnit), `file:line title`
+    /// path for Playwright, `collection / folder / request / test` for Newman, `TestX/sub`
+    /// for Go. At most [`MAX_ID`] bytes.
+    pub id: String,
+    /// What a person calls it (the test's own name or title).
+    pub name: String,
+    /// The test's file, as printed (not yet resolved to the workspace).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based line of the test's definition, when the log prints it (Playwright does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub status: TestStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// The failure message, first line or summary. At most [`MAX_TEXT`] bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Expected and actual values when the framework prints both.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual: Option<String>,
+    /// Frames of the test's failure, innermost (most specific) first. Resolution to the
+    /// workspace picks the first that lands in the project.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locations: Vec<FailureLocation>,
+    /// 0-based log lines of the test's failure details, when known: the analyzer
+    /// attaches the locations found there.
+    #[serde(skip)]
+    pub failure_lines: Option<(usize, usize)>,
+    /// 0-based log line where the test was first reported.
+    pub log_line: usize,
+}
+
+impl TestResult {
+    /// A test with only its identity and status; the rest filled by the module.
+    pub fn new(framework: Framework, id: &str, status: TestStatus, log_line: usize) -> Self {
+        let id = clip(id, MAX_ID).to_owned();
+        TestResult {
+            framework,
+            name: id.clone(),
+            id,
+            file: None,
+            line: None,
+            status,
+            duration_ms: None,
+            message: None,
+            expected: None,
+            actual: None,
+            locations: Vec::new(),
+            failure_lines: None,
+            log_line,
+        }
+    }
+}
+
+/// Test ids longer than this are cut (a hostile or broken log cannot grow them).
+pub const MAX_ID: usize = 512;
+/// Messages, expected and actual values are cut to this many bytes.
+pub const MAX_TEXT: usize = 2000;
+/// At most this many tests are kept per log.
+pub const MAX_TESTS: usize = 100_000;
+/// At most this many locations are attached to one test.
+pub const MAX_TEST_LOCATIONS: usize = 16;
+
+/// `s` cut to at most `max` bytes at a char boundary.
+pub fn clip(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.get(..end).unwrap_or("")
+}
+
+/// The tests found so far, one entry per (framework, id), in order of first report.
+#[derive(Debug, Default)]
+pub struct Report {
+    tests: Vec<TestResult>,
+    index: HashMap<(Framework, String), usize>,
+}
+
+impl Report {
+    /// Adds `test`, or merges it into the test already reported under its id: fields the
+    /// new record has replace the old ones (a summary line's status wins over a progress
+    /// line's), a failure then a pass of the same id is [`TestStatus::Flaky`].
+    pub fn test(&mut self, mut test: TestResult) {
+        test.id = clip(&test.id, MAX_ID).to_owned();
+        clip_opt(&mut test.message);
+        clip_opt(&mut test.expected);
+        clip_opt(&mut test.actual);
+        test.locations.truncate(MAX_TEST_LOCATIONS);
+        if let Some(&at) = self.index.get(&(test.framework, test.id.clone())) {
+            if let Some(old) = self.tests.get_mut(at) {
+                merge(old, test);
+            }
+            return;
+        }
+        if self.tests.len() >= MAX_TESTS {
+            return;
+        }
+        self.index
+            .insert((test.framework, test.id.clone()), self.tests.len());
+        self.tests.push(test);
+    }
+
+    /// The test reported under `id`, to complete it (message, duration, block).
+    pub fn get_mut(&mut self, framework: Framework, id: &str) -> Option<&mut TestResult> {
+        let at = *self.index.get(&(framework, id.to_owned()))?;
+        self.tests.get_mut(at)
+    }
+
+    pub fn tests(&self) -> &[TestResult] {
+        &self.tests
+    }
+
+    pub fn into_tests(self) -> Vec<TestResult> {
+        self.tests
+    }
+}
+
+fn clip_opt(s: &mut Option<String>) {
+    if let Some(v) = s
+        && v.len() > MAX_TEXT
+    {
+        let end = clip(v, MAX_TEXT).len();
+        v.truncate(end);
+    }
+}
+
+fn merge(old: &mut TestResult, new: TestResult) {
+    old.status = match (old.status, new.status) {
+        (TestStatus::Failed | TestStatus::Error, TestStatus::Passed) => TestStatus::Flaky,
+        (TestStatus::Flaky, TestStatus::Passed | TestStatus::Failed | TestStatus::Error) => {
+            TestStatus::Flaky
+        }
+        (_, s) => s,
+    };
+    if new.name != new.id || old.name == old.id {
+        old.name = new.name;
+    }
+    old.file = new.file.or(old.file.take());
+    old.line = new.line.or(old.line);
+    old.duration_ms = new.duration_ms.or(old.duration_ms);
+    old.message = new.message.or(old.message.take());
+    old.expected = new.expected.or(old.expected.take());
+    old.actual = new.actual.or(old.actual.take());
+    if !new.locations.is_empty() {
+        old.locations = new.locations;
+    }
+    old.failure_lines = match (old.failure_lines, new.failure_lines) {
+        (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+        (x, y) => y.or(x),
+    };
+}
+
+/// One framework's reader of a log. Implementations live in this module's children.
+pub trait Parser {
+    fn framework(&self) -> Framework;
+    /// One normalised line (no line break, no CI prefix, no ANSI), 0-based index `n`.
+    fn line(&mut self, line: &str, n: usize, report: &mut Report);
+    /// The log ended: report what is still pending.
+    fn finish(&mut self, _report: &mut Report) {}
+}
+
+/// A parser for every framework, in a fixed order.
+pub fn parsers() -> Vec<Box<dyn Parser>> {
+    Vec::new()
+}
+
+/// What one case log says: its tests and the failure locations of the whole log (those
+/// of tests included, in order of appearance).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Analysis {
+    pub tests: Vec<TestResult>,
+    pub locations: Vec<FailureLocation>,
+}
+
+impl Analysis {
+    /// The location a person should look at first: the first frame of the first failed
+    /// test that has one, else the first location of the log.
+    pub fn primary(&self) -> Option<&FailureLocation> {
+        self.tests
+            .iter()
+            .filter(|t| t.status.is_failure())
+            .find_map(|t| t.locations.first())
+            .or_else(|| self.locations.first())
+    }
+}
+
+/// Streaming analysis of one log: normalise each line once, hand it to every framework
+/// module and to the location extractor, then attach locations to tests.
+pub struct Analyzer {
+    normalizer: Normalizer,
+    parsers: Vec<Box<dyn Parser>>,
+    report: Report,
+    extractor: Extractor,
+    next_line: usize,
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer")
+            .field("next_line", &self.next_line)
+            .field("tests", &self.report.tests.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    pub fn new() -> Self {
+        Analyzer {
+            normalizer: Normalizer::new(),
+            parsers: parsers(),
+            report: Report::default(),
+            extractor: Extractor::new(),
+            next_line: 0,
+        }
+    }
+
+    /// The case's error text from the service, before the log.
+    pub fn error_text(&mut self, text: &str) {
+        self.extractor.error_text(text);
+    }
+
+    /// The next raw log line, without its line break.
+    pub fn line(&mut self, raw: &str) {
+        let n = self.next_line;
+        self.next_line += 1;
+        let line = self.normalizer.line(raw);
+        for p in &mut self.parsers {
+            p.line(&line, n, &mut self.report);
+        }
+        self.extractor.log_line(raw);
+    }
+
+    /// A whole log.
+    pub fn log(&mut self, text: &str) {
+        for line in text.split('\n') {
+            self.line(line);
+        }
+    }
+
+    pub fn finish(mut self) -> Analysis {
+        for p in &mut self.parsers {
+            p.finish(&mut self.report);
+        }
+        let locations = self.extractor.finish();
+        let mut tests = self.report.into_tests();
+        attach_locations(&mut tests, &locations);
+        Analysis { tests, locations }
+    }
+}
+
+/// Each failed test without frames of its own gets the locations found in its failure
+/// block, innermost first (Python prints the innermost frame last, stacks print it first).
+fn attach_locations(tests: &mut [TestResult], locations: &[FailureLocation]) {
+    for t in tests.iter_mut() {
+        if !t.locations.is_empty() || !t.status.is_failure() {
+            continue;
+        }
+        let Some((from, to)) = t.failure_lines else {
+            continue;
+        };
+        let mut found: Vec<FailureLocation> = locations
+            .iter()
+            .filter(|l| l.log_line.is_some_and(|n| n >= from && n <= to))
+            .cloned()
+            .collect();
+        if found
+            .iter()
+            .all(|l| matches!(l.kind, LocationKind::Python | LocationKind::Pytest))
+        {
+            found.reverse();
+        }
+        found.truncate(MAX_TEST_LOCATIONS);
+        t.locations = found;
+    }
+}
+
+/// [`Analyzer`] over a whole text.
+pub fn analyze(error: Option<&str>, log: &str) -> Analysis {
+    let mut a = Analyzer::new();
+    if let Some(e) = error {
+        a.error_text(e);
+    }
+    a.log(log);
+    a.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_then_a_pass_of_the_same_test_is_flaky() {
+        let mut r = Report::default();
+        r.test(TestResult::new(
+            Framework::Pytest,
+            "t::a",
+            TestStatus::Failed,
+            3,
+        ));
+        r.test(TestResult::new(
+            Framework::Pytest,
+            "t::a",
+            TestStatus::Passed,
+            9,
+        ));
+        r.test(TestResult::new(
+            Framework::Pytest,
+            "t::b",
+            TestStatus::Passed,
+            10,
+        ));
+        let got: Vec<_> = r
+            .tests()
+            .iter()
+            .map(|t| (t.id.as_str(), t.status, t.log_line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("t::a", TestStatus::Flaky, 3),
+                ("t::b", TestStatus::Passed, 10)
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_and_messages_are_bounded() {
+        let mut r = Report::default();
+        let mut t = TestResult::new(Framework::Go, &"é".repeat(400), TestStatus::Failed, 0);
+        t.message = Some("x".repeat(5000));
+        r.test(t);
+        let t = &r.tests()[0];
+        assert_eq!(
+            (t.id.len(), t.message.as_ref().map(String::len)),
+            (512, Some(2000))
+        );
+    }
+
+    #[test]
+    fn python_blocks_attach_innermost_frame_first() {
+        let loc = |line, log_line| FailureLocation {
+            path: "tests/test_a.py".into(),
+            line,
+            column: None,
+            message: None,
+            log_line: Some(log_line),
+            kind: LocationKind::Pytest,
+        };
+        let mut t = TestResult::new(Framework::Pytest, "a", TestStatus::Failed, 0);
+        t.failure_lines = Some((2, 10));
+        let mut tests = [t];
+        attach_locations(
+            &mut tests,
+            &[loc(1, 1), loc(29, 4), loc(34, 8), loc(50, 11)],
+        );
+        let lines: Vec<u32> = tests[0].locations.iter().map(|l| l.line).collect();
+        assert_eq!(lines, [34, 29]);
+    }
+}
