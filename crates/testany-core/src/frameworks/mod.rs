@@ -8,6 +8,18 @@
 //! Failure locations found in a test's failure block are attached by [`Analyzer`] from
 //! the location extractor ([`crate::locations`]); a module may also set them itself.
 
+pub mod dotnet;
+pub mod go;
+pub mod jest;
+pub mod junit;
+pub mod newman;
+pub mod phpunit;
+pub mod playwright;
+pub mod pytest;
+pub mod ruby;
+pub mod rust;
+pub mod unittest;
+
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -228,7 +240,19 @@ pub trait Parser {
 
 /// A parser for every framework, in a fixed order.
 pub fn parsers() -> Vec<Box<dyn Parser>> {
-    Vec::new()
+    vec![
+        Box::new(pytest::PytestParser::default()),
+        Box::new(unittest::UnittestParser::default()),
+        Box::new(junit::JunitParser::default()),
+        Box::new(playwright::PlaywrightParser::default()),
+        Box::new(jest::JestParser::default()),
+        Box::new(newman::NewmanParser::default()),
+        Box::new(go::GoParser::default()),
+        Box::new(rust::RustParser::default()),
+        Box::new(dotnet::DotnetParser::default()),
+        Box::new(ruby::RubyParser::default()),
+        Box::new(phpunit::PhpunitParser::default()),
+    ]
 }
 
 /// What one case log says: its tests and the failure locations of the whole log (those
