@@ -297,8 +297,9 @@ fn separator(b: &[u8], n: usize) -> Option<usize> {
     }
 }
 
-/// Count of leading bytes of `b` (from `from`) that satisfy `f`, at most `max`.
-fn run(b: &[u8], from: usize, max: usize, f: impl Fn(u8) -> bool) -> usize {
+/// Count of leading bytes of `b` (from `from`) that satisfy `f`, at most `max`. A
+/// function pointer, not a generic: one copy of the loop in the wasm build.
+fn run(b: &[u8], from: usize, max: usize, f: fn(u8) -> bool) -> usize {
     b.get(from..)
         .unwrap_or(&[])
         .iter()
