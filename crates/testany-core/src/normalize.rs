@@ -831,6 +831,16 @@ mod tests {
     }
 
     #[test]
+    fn long_lines_stay_linear() {
+        // A million stacked prefixes and a 10 MB line of padding: each attempt reads a
+        // bounded number of bytes, so this is linear (quadratic would take hours).
+        let stacked = "[gw0] ".repeat(1_000_000) + "x";
+        assert_eq!(normalize_line(&stacked), "x");
+        let padded = "web".to_owned() + &" ".repeat(10_000_000) + "| x";
+        assert_eq!(normalize_line(&padded), padded);
+    }
+
+    #[test]
     fn apply_is_idempotent_and_does_not_learn() {
         let mut n = Normalizer::new();
         n.line("web:test: start");
