@@ -1,15 +1,1032 @@
 //! JUnit 4/5 under Maven Surefire and Gradle, Java and Kotlin.
+//!
+//! Read here:
+//! - Surefire per-test lines, 2.x and 3.x, JUnit 4 and the JUnit Platform
+//!   (`testX(com.acme.FooTest)  Time elapsed: 0.01 s  <<< FAILURE!`,
+//!   `com.acme.FooTest.testX -- Time elapsed: 5.2 s <<< ERROR!`, `testX  Time elapsed: ...`
+//!   under the class of the last `Running`/`Tests run: ... in` line), the failure block
+//!   below them (message, `at` frames, `Caused by:` chains), and the `Results:` summary
+//!   (`Failures:`/`Errors:`/`Flakes:`, `  FooTest.testX:42 msg`, old `Failed tests:` and
+//!   `Tests in error:`);
+//! - Gradle `FooTest > testX() FAILED` lines (also Kotlin names with spaces, nested
+//!   classes, parameterised `[1]` rows), the default short exception format
+//!   (`java.lang.AssertionError at FooTest.java:9`) and the full one, and the
+//!   gradle-test-logger plugin (a class line, then `  Test testX() PASSED (1.2s)`).
+//!
+//! Ids are `fully.qualified.Class#method` (the class as printed when no package is
+//! shown). Locations are read from the failure block here rather than taken from the
+//! extractor: the innermost frame in the project's own packages (those of the test class)
+//! comes first, so a helper of the test beats the test method, and a library frame never
+//! beats either.
 
-use super::{Framework, Parser, Report};
+use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
+use crate::locations::{FailureLocation, LocationKind};
+
+/// Lines a failure block may span before it is closed anyway (bounded state).
+const MAX_BLOCK_LINES: usize = 400;
+/// Message lines kept from a failure block.
+const MAX_MESSAGE_LINES: usize = 24;
+/// Candidate frames kept from one failure block.
+const MAX_FRAMES: usize = 64;
+/// Classes remembered to map Surefire's short summary names to qualified ones.
+const MAX_CLASSES: usize = 4096;
 
 /// Reads JUnit 4/5 under Maven Surefire and Gradle, Java and Kotlin from a case log.
 #[derive(Debug, Default)]
-pub struct JunitParser {}
+pub struct JunitParser {
+    /// Class of the last Surefire `Running X` / `Tests run: ... in X` line.
+    surefire_class: Option<String>,
+    /// Class line of the gradle-test-logger plugin.
+    logger_class: Option<String>,
+    /// Inside Surefire's `Results:` section: the status of the current list.
+    results: Option<ResultsList>,
+    in_results: bool,
+    /// Simple class name -> qualified name, for the summary's short names.
+    classes: Vec<(String, String)>,
+    block: Option<Block>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ResultsList {
+    Failed,
+    Error,
+    Flaky,
+}
+
+/// Which tool printed the block: it decides how the block ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Surefire,
+    Gradle,
+}
+
+/// The failure details of one test, being read.
+#[derive(Debug)]
+struct Block {
+    id: String,
+    class: String,
+    style: Style,
+    lines: usize,
+    message: Vec<String>,
+    /// Frames: (qualified method or file stem, location, cause depth).
+    frames: Vec<Frame>,
+    /// 0 for the top exception, then one more per `Caused by:`.
+    depth: u32,
+    seen_frame: bool,
+    /// A frame was seen since the last `Caused by:` (a cause's message may hold blank
+    /// lines before its frames).
+    section_frame: bool,
+}
+
+#[derive(Debug)]
+struct Frame {
+    /// `com.acme.FooTest.testX`, or for Gradle's short format the file's class name.
+    qualified: String,
+    location: FailureLocation,
+    depth: u32,
+}
 
 impl Parser for JunitParser {
     fn framework(&self) -> Framework {
         Framework::Junit
     }
 
-    fn line(&mut self, _line: &str, _n: usize, _report: &mut Report) {}
+    fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let (level, body) = strip_level(line);
+        if self.block.is_some() {
+            self.block_line(line, level, body, n, report);
+            if self.block.is_some() {
+                return;
+            }
+        }
+        // Prefilter: every line this parser acts on holds one of these bytes or starts a
+        // result list; a blank or plain log line costs a few byte checks.
+        let b = body.as_bytes();
+        let Some(&first) = b.first() else {
+            return;
+        };
+        if self.in_results {
+            self.results_line(level, body, n, report);
+            return;
+        }
+        let last = *b.last().unwrap_or(&0);
+        if first == b'R' || first == b'T' {
+            if let Some(class) = body.strip_prefix("Running ") {
+                self.set_surefire_class(class.trim());
+                return;
+            }
+            if body.starts_with("Tests run:") {
+                if let Some(at) = body.rfind(" in ") {
+                    self.set_surefire_class(body.get(at + 4..).unwrap_or("").trim());
+                }
+                return;
+            }
+            if body.starts_with("Results")
+                && body.trim_end().trim_end_matches([' ', ':']) == "Results"
+            {
+                self.in_results = true;
+                self.results = None;
+                return;
+            }
+        }
+        if last == b'!' || memchr::memmem::find(b, b"Time elapsed:").is_some() {
+            if self.surefire_test(body, n, report) {
+                return;
+            }
+        }
+        if matches!(last, b'D' | b')') && self.gradle_test(line, n, report) {
+            return;
+        }
+        // gradle-test-logger: a class line (a qualified name alone) above its tests.
+        if level.is_none() && !matches!(first, b' ' | b'\t') && looks_like_class_name(body) {
+            self.logger_class = Some(clip(body, super::MAX_ID).to_owned());
+        }
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.close_block(report);
+    }
+}
+
+/// Maven's `[ERROR] ` / `[INFO] ` / `[WARNING] ` level, and the rest of the line.
+fn strip_level(line: &str) -> (Option<&str>, &str) {
+    if line.as_bytes().first() != Some(&b'[') {
+        return (None, line);
+    }
+    for level in ["[ERROR]", "[INFO]", "[WARNING]", "[WARN]", "[DEBUG]"] {
+        if let Some(rest) = line.strip_prefix(level) {
+            let rest = rest.strip_prefix(' ').unwrap_or(rest);
+            return (Some(level), rest);
+        }
+    }
+    (None, line)
+}
+
+impl JunitParser {
+    fn set_surefire_class(&mut self, class: &str) {
+        // `Running com.acme.FooTest` may carry a suffix in some runners (`(of 3)`).
+        let class = class.split_whitespace().next().unwrap_or("");
+        if class.is_empty() || !looks_like_class_name(class) {
+            return;
+        }
+        self.surefire_class = Some(clip(class, super::MAX_ID).to_owned());
+        self.remember_class(class);
+    }
+
+    fn remember_class(&mut self, class: &str) {
+        let simple = simple_name(class);
+        if simple == class || self.classes.iter().any(|(s, _)| s == simple) {
+            return;
+        }
+        if self.classes.len() < MAX_CLASSES {
+            self.classes.push((simple.to_owned(), class.to_owned()));
+        }
+    }
+
+    /// The qualified name of a class the summary names by its simple name.
+    fn qualify<'a>(&'a self, simple: &'a str) -> &'a str {
+        self.classes
+            .iter()
+            .find(|(s, _)| s == simple)
+            .map_or(simple, |(_, q)| q.as_str())
+    }
+
+    /// A Surefire per-test line. Returns whether it was one.
+    fn surefire_test(&mut self, body: &str, n: usize, report: &mut Report) -> bool {
+        if body.starts_with("Tests run:") {
+            return false;
+        }
+        let Some(at) = body.find("Time elapsed:") else {
+            return false;
+        };
+        let name = body.get(..at).unwrap_or("").trim_end();
+        let name = name.strip_suffix("--").unwrap_or(name).trim_end();
+        if name.is_empty() {
+            return false;
+        }
+        let tail = body.get(at..).unwrap_or("");
+        let status = if tail.contains("<<< FAILURE!") {
+            TestStatus::Failed
+        } else if tail.contains("<<< ERROR!") {
+            TestStatus::Error
+        } else if tail.contains("SKIPPED") {
+            TestStatus::Skipped
+        } else {
+            TestStatus::Passed
+        };
+        let Some((class, method)) = split_surefire_name(name, self.surefire_class.as_deref())
+        else {
+            return false;
+        };
+        self.remember_class(&class);
+        let id = format!("{class}#{method}");
+        let mut t = TestResult::new(Framework::Junit, &id, status, n);
+        t.name = method.clone();
+        t.duration_ms = parse_elapsed(tail);
+        report.test(t);
+        if status.is_failure() {
+            self.block = Some(Block::new(id, class, Style::Surefire));
+        }
+        true
+    }
+
+    /// `FooTest > testX() FAILED` (Gradle) or `  Test testX() PASSED (1.2s)`
+    /// (gradle-test-logger). Returns whether it was one.
+    fn gradle_test(&mut self, line: &str, n: usize, report: &mut Report) -> bool {
+        let trimmed = line.trim();
+        // test-logger appends the duration: `PASSED (10.6s)`, `FAILED (120ms)`.
+        let (head, duration) = match trimmed.strip_suffix(')') {
+            Some(body) => match body.rfind(" (") {
+                Some(open) => {
+                    let d = body.get(open + 2..).unwrap_or("");
+                    match parse_duration(d) {
+                        Some(ms) => (body.get(..open).unwrap_or("").trim_end(), Some(ms)),
+                        None => (trimmed, None),
+                    }
+                }
+                None => (trimmed, None),
+            },
+            None => (trimmed, None),
+        };
+        let (rest, status) = if let Some(r) = head.strip_suffix(" FAILED") {
+            (r, TestStatus::Failed)
+        } else if let Some(r) = head.strip_suffix(" PASSED") {
+            (r, TestStatus::Passed)
+        } else if let Some(r) = head.strip_suffix(" SKIPPED") {
+            (r, TestStatus::Skipped)
+        } else {
+            return false;
+        };
+        let (class, method) = if let Some(test) = rest.strip_prefix("Test ") {
+            // gradle-test-logger: the class is the line above the group.
+            let indented = line.starts_with([' ', '\t']);
+            let Some(class) = self.logger_class.clone().filter(|_| indented) else {
+                return false;
+            };
+            (class, method_name(test))
+        } else {
+            let segments: Vec<&str> = rest.split(" > ").map(str::trim).collect();
+            if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
+                return false;
+            }
+            let first = segments.first().copied().unwrap_or("");
+            // `> Task :test FAILED` and other Gradle lines are not tests.
+            if first.starts_with('>') || first.contains(char::is_whitespace) {
+                return false;
+            }
+            let mut method_at = segments.len() - 1;
+            let mut index = "";
+            let last = segments.get(method_at).copied().unwrap_or("");
+            // Parameterised rows: `testX(int) > [1] 1 FAILED`.
+            if last.starts_with('[') && method_at >= 2 {
+                index = last.split(']').next().map_or("", |s| s);
+                method_at -= 1;
+            }
+            let mut class = first.to_owned();
+            for nested in segments.get(1..method_at).unwrap_or(&[]) {
+                class.push('$');
+                class.push_str(nested);
+            }
+            let mut method = method_name(segments.get(method_at).copied().unwrap_or(""));
+            if !index.is_empty() {
+                method.push_str(index);
+                method.push(']');
+            }
+            (class, method)
+        };
+        if method.is_empty() {
+            return false;
+        }
+        self.remember_class(&class);
+        let id = format!("{class}#{method}");
+        let mut t = TestResult::new(Framework::Junit, &id, status, n);
+        t.name = method;
+        t.duration_ms = duration;
+        report.test(t);
+        if status.is_failure() {
+            self.block = Some(Block::new(id, class, Style::Gradle));
+        }
+        true
+    }
+
+    /// A line inside Surefire's `Results:` section.
+    fn results_line(&mut self, level: Option<&str>, body: &str, n: usize, report: &mut Report) {
+        let trimmed = body.trim();
+        if trimmed.starts_with("Tests run:")
+            || trimmed.starts_with("BUILD ")
+            || trimmed.starts_with("---")
+        {
+            self.in_results = false;
+            self.results = None;
+            return;
+        }
+        let (list, rest) = if let Some(r) = trimmed.strip_prefix("Failed tests:") {
+            (Some(ResultsList::Failed), r)
+        } else if let Some(r) = trimmed.strip_prefix("Tests in error:") {
+            (Some(ResultsList::Error), r)
+        } else if let Some(r) = trimmed.strip_prefix("Failures:") {
+            (Some(ResultsList::Failed), r)
+        } else if let Some(r) = trimmed.strip_prefix("Errors:") {
+            (Some(ResultsList::Error), r)
+        } else if let Some(r) = trimmed.strip_prefix("Flakes:") {
+            (Some(ResultsList::Flaky), r)
+        } else {
+            (None, trimmed)
+        };
+        if let Some(list) = list {
+            self.results = Some(list);
+        }
+        let Some(list) = self.results else {
+            return;
+        };
+        let rest = rest.trim();
+        if rest.is_empty() {
+            return;
+        }
+        // Entries are indented under their heading; a message's continuation lines are
+        // not (or carry no level in Maven 3), and are skipped.
+        let indented = body.starts_with("  ") || list_inline(trimmed);
+        if !indented && !(list == ResultsList::Flaky && level.is_some()) {
+            return;
+        }
+        // Reruns: `Run 1: FooTest.testX:42 msg`, `Run 2: PASS`.
+        if rest.starts_with("Run ") {
+            return;
+        }
+        self.summary_entry(list, rest, n, report);
+    }
+
+    /// `FooTest.testX:42 msg`, `A.m:13->B.n:66 » Exc msg`, `testX(com.acme.FooTest): msg`,
+    /// `com.acme.FooTest.testX` (flakes).
+    fn summary_entry(&mut self, list: ResultsList, entry: &str, n: usize, report: &mut Report) {
+        let status = match list {
+            ResultsList::Failed => TestStatus::Failed,
+            ResultsList::Error => TestStatus::Error,
+            ResultsList::Flaky => TestStatus::Flaky,
+        };
+        // Old form: `testX(com.acme.FooTest): message`.
+        if let Some(open) = entry.find('(')
+            && let Some(close) = entry
+                .get(open..)
+                .and_then(|s| s.find(')'))
+                .map(|c| open + c)
+        {
+            let method = entry.get(..open).unwrap_or("");
+            let class = entry.get(open + 1..close).unwrap_or("");
+            if is_identifier_like(method) && looks_like_class_name(class) {
+                let message = entry
+                    .get(close + 1..)
+                    .unwrap_or("")
+                    .trim_start_matches(':')
+                    .trim();
+                let id = format!("{class}#{method}");
+                let mut t = TestResult::new(Framework::Junit, &id, status, n);
+                t.name = method.to_owned();
+                if !message.is_empty() {
+                    set_message(&mut t, message);
+                }
+                report.test(t);
+                return;
+            }
+        }
+        let token_end = entry.find(char::is_whitespace).unwrap_or(entry.len());
+        let token = entry.get(..token_end).unwrap_or("");
+        let message = entry.get(token_end..).unwrap_or("").trim();
+        // `»` (or `?` where a console code page lost it) before the exception's short name.
+        let message = message
+            .strip_prefix('»')
+            .or_else(|| message.strip_prefix("? "))
+            .unwrap_or(message)
+            .trim();
+        let mut chain = token.split("->");
+        let Some(head) = chain.next() else {
+            return;
+        };
+        let (head, line) = split_line_suffix(head);
+        // `Sub>Base.method`: the test's class is the one before `>`.
+        let (class, method) = match head.split_once('>') {
+            Some((class, rest)) => match rest.rsplit_once('.') {
+                Some((_, m)) => (class, m),
+                None => return,
+            },
+            None => match split_class_method(head) {
+                Some(cm) => cm,
+                None => return,
+            },
+        };
+        if class.is_empty() || method.is_empty() || !looks_like_class_name(class) {
+            return;
+        }
+        let class = self.qualify(class).to_owned();
+        let method = method_name(method);
+        let id = format!("{class}#{method}");
+        let mut t = TestResult::new(Framework::Junit, &id, status, n);
+        t.name = method.to_owned();
+        if !message.is_empty() && list != ResultsList::Flaky {
+            set_message(&mut t, message);
+        }
+        // The innermost element of the chain is where it failed: a fallback for tests
+        // whose block printed no frame (trimmed stack traces).
+        let innermost = chain.last().map_or((head, line), split_line_suffix);
+        let summary_location = innermost.1.map(|l| {
+            // `Sub>Base.method:42`: the line is in Base, where the method is written.
+            let element = innermost.0.split_once('>').map_or(innermost.0, |(_, b)| b);
+            let c = split_class_method(element).map_or(class.as_str(), |(c, _)| self.qualify(c));
+            let qualified_class = match (c.contains('.'), class.rsplit_once('.')) {
+                (false, Some((pkg, _))) => format!("{pkg}.{c}"),
+                _ => c.to_owned(),
+            };
+            java_location(
+                format!("{}.java", qualified_class.replace('.', "/")),
+                l,
+                (!message.is_empty()).then(|| message.to_owned()),
+                n,
+            )
+        });
+        let has_locations = report
+            .get_mut(Framework::Junit, &id)
+            .is_some_and(|t| !t.locations.is_empty());
+        if !has_locations && let Some(loc) = summary_location {
+            t.locations.push(loc);
+        }
+        if report.get_mut(Framework::Junit, &id).is_some() {
+            // Keep the block's fuller message; the summary only confirms the status.
+            t.message = None;
+        }
+        report.test(t);
+    }
+
+    fn block_line(
+        &mut self,
+        line: &str,
+        level: Option<&str>,
+        body: &str,
+        n: usize,
+        report: &mut Report,
+    ) {
+        let Some(block) = self.block.as_mut() else {
+            return;
+        };
+        block.lines += 1;
+        let trimmed = body.trim();
+        let ends = block.lines > MAX_BLOCK_LINES
+            || (trimmed.is_empty() && block.section_frame)
+            || match block.style {
+                // A Maven level line, a new class or test.
+                Style::Surefire => {
+                    level.is_some()
+                        || body.starts_with("Running ")
+                        || body.starts_with("Tests run:")
+                        || body.contains("Time elapsed:")
+                }
+                // Gradle indents the details; a line at the margin ends them.
+                Style::Gradle => {
+                    (!trimmed.is_empty() && !line.starts_with([' ', '\t']))
+                        || trimmed.ends_with(" FAILED")
+                        || trimmed.ends_with(" PASSED")
+                        || trimmed.ends_with(" SKIPPED")
+                }
+            };
+        if ends {
+            self.close_block(report);
+            return;
+        }
+        if trimmed.is_empty() {
+            return;
+        }
+        if let Some(frame) = trimmed.strip_prefix("at ")
+            && let Some(parsed) = jvm_frame(frame)
+        {
+            block.seen_frame = true;
+            block.section_frame = true;
+            if let Some((qualified, path, line_no)) = parsed
+                && block.frames.len() < MAX_FRAMES
+            {
+                let message = block.message.first().cloned();
+                block.frames.push(Frame {
+                    qualified,
+                    location: java_location(path, line_no, message, n),
+                    depth: block.depth,
+                });
+            }
+            return;
+        }
+        if trimmed.starts_with("... ") && trimmed.ends_with(" more") {
+            block.seen_frame = true;
+            block.section_frame = true;
+            return;
+        }
+        let (cause, text) = match trimmed.strip_prefix("Caused by: ") {
+            Some(rest) => (true, rest),
+            None => (false, trimmed),
+        };
+        if cause {
+            block.depth += 1;
+            block.section_frame = false;
+        }
+        // Gradle's short format: `java.lang.AssertionError at FooTest.java:9`.
+        if let Some((exception, file, line_no)) = short_format(text) {
+            block.seen_frame = true;
+            block.section_frame = true;
+            if !cause && block.message.len() < MAX_MESSAGE_LINES {
+                block.message.push(exception.to_owned());
+            }
+            if block.frames.len() < MAX_FRAMES {
+                let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+                let class = &block.class;
+                let path = match class.rsplit_once('.') {
+                    Some((pkg, _)) if simple_outer(class) == stem => {
+                        format!("{}/{file}", pkg.replace('.', "/"))
+                    }
+                    _ => file.to_owned(),
+                };
+                let depth = block.depth;
+                block.frames.push(Frame {
+                    qualified: format!("{stem}.?"),
+                    location: java_location(path, line_no, Some(exception.to_owned()), n),
+                    depth,
+                });
+            }
+            return;
+        }
+        if cause {
+            return;
+        }
+        if !block.seen_frame {
+            if block.message.len() < MAX_MESSAGE_LINES {
+                block.message.push(clip(text, super::MAX_TEXT).to_owned());
+            }
+        } else if block.section_frame && block.style == Style::Surefire {
+            // Text after a stack that is not a frame: the block is over (stdout of the
+            // next test, a Spring log line).
+            self.close_block(report);
+        }
+    }
+
+    fn close_block(&mut self, report: &mut Report) {
+        let Some(block) = self.block.take() else {
+            return;
+        };
+        let Some(t) = report.get_mut(Framework::Junit, &block.id) else {
+            return;
+        };
+        if !block.message.is_empty() {
+            let text = block.message.join("\n");
+            if let Some((expected, actual)) = expected_actual(&text) {
+                t.expected = Some(clip(&expected, super::MAX_TEXT).to_owned());
+                t.actual = Some(clip(&actual, super::MAX_TEXT).to_owned());
+            }
+            t.message = Some(clip(text.trim(), super::MAX_TEXT).to_owned());
+        }
+        t.locations = order_frames(&block.class, block.frames);
+        t.locations.truncate(super::MAX_TEST_LOCATIONS);
+    }
+}
+
+impl Block {
+    fn new(id: String, class: String, style: Style) -> Self {
+        Block {
+            id,
+            class,
+            style,
+            lines: 0,
+            message: Vec::new(),
+            frames: Vec::new(),
+            depth: 0,
+            seen_frame: false,
+            section_frame: false,
+        }
+    }
+}
+
+/// The block's frames, best first: the project's own frames (the test class, or its
+/// package root and not a known library) of the top exception, then of its causes, then
+/// other frames that are not library code. Library frames are dropped.
+fn order_frames(test_class: &str, frames: Vec<Frame>) -> Vec<FailureLocation> {
+    let outer = test_class.split('$').next().unwrap_or(test_class);
+    let root = package_root(outer);
+    let simple = simple_name(outer);
+    let rank = |f: &Frame| -> Option<u32> {
+        let q = f.qualified.as_str();
+        let class = q.rsplit_once('.').map_or(q, |(c, _)| c);
+        let class_outer = class.split('$').next().unwrap_or(class);
+        let own =
+            class_outer == outer || (!outer.contains('.') && simple_name(class_outer) == simple);
+        let in_root = root.is_some_and(|r| {
+            class_outer.starts_with(r) && class_outer.as_bytes().get(r.len()) == Some(&b'.')
+        });
+        let short = q.ends_with(".?");
+        if short {
+            // Gradle's short format names only a file: trust it when it is the test
+            // class or named like a test (the top frame may be any library's).
+            let stem = q.trim_end_matches(".?");
+            return (stem == simple || is_test_class_name(stem)).then_some(0);
+        }
+        if is_library(q) && !own {
+            return None;
+        }
+        Some(match (own || in_root, f.depth == 0) {
+            (true, true) => 0,
+            (true, false) => 1,
+            (false, true) => 2,
+            (false, false) => 3,
+        })
+    };
+    let mut ranked: Vec<(u32, usize, FailureLocation)> = frames
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, f)| rank(&f).map(|r| (r, i, f.location)))
+        .collect();
+    ranked.sort_by_key(|(r, i, _)| (*r, *i));
+    let mut out: Vec<FailureLocation> = Vec::new();
+    for (_, _, loc) in ranked {
+        if !out.iter().any(|l| l.path == loc.path && l.line == loc.line) {
+            out.push(loc);
+        }
+    }
+    out
+}
+
+fn java_location(path: String, line: u32, message: Option<String>, n: usize) -> FailureLocation {
+    FailureLocation {
+        path,
+        line,
+        column: None,
+        message: message.map(|m| clip(&m, 500).to_owned()),
+        log_line: Some(n),
+        kind: LocationKind::Java,
+    }
+}
+
+/// `com.acme` of `com.acme.shop.FooTest`: frames under it are the project's. One segment
+/// for a one-segment package, none for the default package.
+fn package_root(class: &str) -> Option<&str> {
+    let pkg = class.rsplit_once('.')?.0;
+    let mut dots = pkg.match_indices('.');
+    match (dots.next(), dots.next()) {
+        (Some(_), Some((second, _))) => pkg.get(..second),
+        _ => Some(pkg),
+    }
+}
+
+fn simple_name(class: &str) -> &str {
+    class.rsplit('.').next().unwrap_or(class)
+}
+
+/// `Foo` of `com.acme.Foo$Inner`.
+fn simple_outer(class: &str) -> &str {
+    let s = simple_name(class);
+    s.split('$').next().unwrap_or(s)
+}
+
+/// `FooTest`, `FooTests`, `FooIT`, `FooTestCase`, `FooSpec`.
+fn is_test_class_name(class: &str) -> bool {
+    ["Test", "Tests", "IT", "TestCase", "Spec"]
+        .iter()
+        .any(|s| class.len() > s.len() && class.ends_with(s))
+}
+
+/// JDK, test frameworks, build tools and the common libraries a test calls into. A class
+/// named like a test outside the JDK is never library code (a project may live under
+/// `org.apache.maven.`; libraries name no class `FooTest`).
+fn is_library(qualified: &str) -> bool {
+    const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta."];
+    if JDK.iter().any(|p| qualified.starts_with(p)) {
+        return true;
+    }
+    const LIBS: &[&str] = &[
+        "org.junit.",
+        "junit.",
+        "org.opentest4j.",
+        "org.assertj.",
+        "org.hamcrest.",
+        "org.mockito.",
+        "net.bytebuddy.",
+        "org.testng.",
+        "org.spockframework.",
+        "io.kotest.",
+        "io.mockk.",
+        "kotlin.",
+        "kotlinx.",
+        "org.jetbrains.",
+        "groovy.",
+        "org.codehaus.groovy.",
+        "scala.",
+        "org.scalatest.",
+        "org.gradle.",
+        "worker.org.gradle.",
+        "org.apache.",
+        "org.springframework.",
+        "org.hibernate.",
+        "com.zaxxer.",
+        "com.fasterxml.",
+        "com.google.",
+        "io.netty.",
+        "reactor.",
+        "io.reactivex.",
+        "io.micronaut.",
+        "io.quarkus.",
+        "io.vertx.",
+        "org.slf4j.",
+        "ch.qos.",
+        "org.h2.",
+        "org.postgresql.",
+        "com.mysql.",
+        "org.mariadb.",
+        "org.testcontainers.",
+        "io.restassured.",
+        "org.openqa.selenium.",
+        "com.microsoft.playwright.",
+        "okhttp3.",
+        "retrofit2.",
+        "org.eclipse.",
+        "com.intellij.",
+    ];
+    let class = qualified.rsplit_once('.').map_or(qualified, |(c, _)| c);
+    let class = simple_outer(class);
+    LIBS.iter().any(|p| qualified.starts_with(p)) && !is_test_class_name(class)
+}
+
+/// `com.acme.Foo.bar(Foo.java:88)` -> (`com.acme.Foo.bar`, `com/acme/Foo.java`, 88).
+/// Module prefixes (`java.base/`, `app//`) are dropped; frames without a source line
+/// (`Native Method`, `<generated>`) give nothing.
+fn parse_java_frame(rest: &str) -> Option<(String, String, u32)> {
+    let open = rest.find('(')?;
+    let qualified = rest.get(..open)?;
+    if qualified.is_empty() || qualified.contains(char::is_whitespace) {
+        return None;
+    }
+    let close = open + rest.get(open..)?.find(')')?;
+    let inner = rest.get(open + 1..close)?;
+    let (file, line) = inner.rsplit_once(':')?;
+    let jvm = [".java", ".kt", ".kts", ".scala", ".groovy", ".clj"];
+    if !jvm.iter().any(|e| file.ends_with(e)) || file.contains(['/', '\\']) {
+        return None;
+    }
+    let line = parse_u32(line).filter(|&l| l > 0)?;
+    let qualified = qualified.rsplit('/').next().unwrap_or(qualified);
+    let segments: Vec<&str> = qualified.split('.').collect();
+    let package = segments
+        .get(..segments.len().saturating_sub(2))
+        .unwrap_or(&[]);
+    let mut path = String::new();
+    for seg in package {
+        path.push_str(seg);
+        path.push('/');
+    }
+    path.push_str(file);
+    Some((qualified.to_owned(), path, line))
+}
+
+/// An `at` line's text as a JVM frame: `Some(Some(..))` with a source line,
+/// `Some(None)` for a JVM frame without one (`Native Method`, `<generated>`), `None` for
+/// anything else (a Node stack inside a message, prose).
+fn jvm_frame(rest: &str) -> Option<Option<(String, String, u32)>> {
+    let open = rest.find('(')?;
+    let qualified = rest.get(..open)?;
+    if qualified.is_empty() || qualified.contains(char::is_whitespace) || !qualified.contains('.') {
+        return None;
+    }
+    let close = open + rest.get(open..)?.find(')')?;
+    let inner = rest.get(open + 1..close)?;
+    if let Some(f) = parse_java_frame(rest) {
+        return Some(Some(f));
+    }
+    let jvm = [".java", ".kt", ".kts", ".scala", ".groovy", ".clj"];
+    let known = matches!(inner, "Native Method" | "Unknown Source" | "<generated>")
+        || jvm.iter().any(|e| inner.ends_with(e));
+    known.then_some(None)
+}
+
+/// Gradle's short exception format: `java.lang.AssertionError at FooTest.java:9`.
+fn short_format(text: &str) -> Option<(&str, &str, u32)> {
+    let (exception, loc) = text.rsplit_once(" at ")?;
+    if exception.contains(char::is_whitespace)
+        || !exception.contains('.') && !exception.ends_with("Error")
+    {
+        return None;
+    }
+    let (file, line) = loc.trim().rsplit_once(':')?;
+    let jvm = [".java", ".kt", ".kts", ".scala", ".groovy"];
+    if !jvm.iter().any(|e| file.ends_with(e)) || file.contains([' ', '/', '\\']) {
+        return None;
+    }
+    Some((exception, file, parse_u32(line)?))
+}
+
+fn parse_u32(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `com.acme.FooTest` or `FooTest` (also `Foo$Inner`): identifiers joined by dots.
+fn looks_like_class_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= super::MAX_ID
+        && s.split('.').all(|seg| {
+            seg.chars()
+                .next()
+                .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+                && seg
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+        && s.split('.')
+            .next_back()
+            .and_then(|l| l.chars().next())
+            .is_some_and(char::is_uppercase)
+}
+
+/// A method name, possibly with a JUnit 4 parameter index (`testX[0]`).
+fn is_identifier_like(s: &str) -> bool {
+    let base = s.split('[').next().unwrap_or(s);
+    !base.is_empty()
+        && base
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphabetic() || c == '_' || c == '$')
+        && base
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '$')
+}
+
+/// `testX()` -> `testX`, `testX(Path)` -> `testX`, `testX(int)[2]` -> `testX[2]`; display
+/// names and Kotlin names with spaces are kept.
+fn method_name(s: &str) -> String {
+    let s = s.trim();
+    let Some(open) = s.find('(') else {
+        return s.to_owned();
+    };
+    let Some(close) = s.rfind(')') else {
+        return s.to_owned();
+    };
+    if close < open {
+        return s.to_owned();
+    }
+    let mut m = s.get(..open).unwrap_or("").trim_end().to_owned();
+    let after = s.get(close + 1..).unwrap_or("").trim();
+    if after.starts_with('[') {
+        m.push_str(after);
+    }
+    m
+}
+
+/// Surefire's test name: `testX(com.acme.FooTest)` (JUnit 4),
+/// `com.acme.FooTest.testX` / `com.acme.FooTest.testX(int)[1]` (JUnit Platform), or a
+/// bare method under the current class.
+fn split_surefire_name(name: &str, current: Option<&str>) -> Option<(String, String)> {
+    if let Some(open) = name.find('(')
+        && name.ends_with(')')
+    {
+        let before = name.get(..open)?;
+        let inner = name.get(open + 1..name.len() - 1)?;
+        if !before.contains('.') && looks_like_class_name(inner) {
+            return Some((inner.to_owned(), before.to_owned()));
+        }
+    }
+    if let Some(cur) = current
+        && let Some(rest) = name.strip_prefix(cur).and_then(|r| r.strip_prefix('.'))
+    {
+        return Some((cur.to_owned(), method_name(rest)));
+    }
+    let head_end = name.find(['(', '[', ' ']).unwrap_or(name.len());
+    let head = name.get(..head_end)?;
+    if let Some((class, method)) = head.rsplit_once('.')
+        && looks_like_class_name(class)
+    {
+        let rest = name.get(class.len() + 1..)?;
+        let _ = method;
+        return Some((class.to_owned(), method_name(rest)));
+    }
+    let cur = current?;
+    Some((cur.to_owned(), method_name(name)))
+}
+
+/// `FooTest.testX` -> (`FooTest`, `testX`); a qualified class is split at its last dot
+/// before the method.
+fn split_class_method(s: &str) -> Option<(&str, &str)> {
+    let head_end = s.find(['(', '[']).unwrap_or(s.len());
+    let (class, _) = s.get(..head_end)?.rsplit_once('.')?;
+    let method = s.get(class.len() + 1..)?;
+    Some((class, method))
+}
+
+/// `FooTest.testX:42` -> (`FooTest.testX`, Some(42)).
+fn split_line_suffix(s: &str) -> (&str, Option<u32>) {
+    match s.rsplit_once(':') {
+        Some((head, n)) => match parse_u32(n) {
+            Some(l) if l > 0 => (head, Some(l)),
+            _ => (s, None),
+        },
+        None => (s, None),
+    }
+}
+
+/// `Time elapsed: 0.05 s` / `0.05 sec` -> milliseconds.
+fn parse_elapsed(tail: &str) -> Option<u64> {
+    let rest = tail.strip_prefix("Time elapsed:")?.trim_start();
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .unwrap_or(rest.len());
+    let secs: f64 = rest.get(..end)?.replace(',', ".").parse().ok()?;
+    secs_to_ms(secs)
+}
+
+/// `10.6s`, `120ms`, `1m 2s` -> milliseconds.
+fn parse_duration(d: &str) -> Option<u64> {
+    if let Some(ms) = d.strip_suffix("ms") {
+        return ms.trim().parse::<u64>().ok();
+    }
+    let s = d.strip_suffix('s')?;
+    let secs: f64 = s.trim().parse().ok()?;
+    secs_to_ms(secs)
+}
+
+fn secs_to_ms(secs: f64) -> Option<u64> {
+    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+        return None;
+    }
+    Some((secs * 1000.0).round() as u64)
+}
+
+fn set_message(t: &mut TestResult, message: &str) {
+    if let Some((e, a)) = expected_actual(message) {
+        t.expected = Some(clip(&e, super::MAX_TEXT).to_owned());
+        t.actual = Some(clip(&a, super::MAX_TEXT).to_owned());
+    }
+    t.message = Some(clip(message, super::MAX_TEXT).to_owned());
+}
+
+/// True when a list's heading carries its first entry on the same line (old Surefire:
+/// `Failed tests:   testX(com.acme.FooTest): msg`).
+fn list_inline(trimmed: &str) -> bool {
+    trimmed.starts_with("Failed tests:") || trimmed.starts_with("Tests in error:")
+}
+
+/// Expected and actual values from JUnit, opentest4j, Hamcrest and AssertJ messages:
+/// `expected: <1> but was: <2>`, `expected:<1> but was:<2>`, `expected: "x"\n but was: "y"`,
+/// `Expected: is "x"\n     but: was "y"`, and AssertJ's `Expecting actual:\n  x\nto ...:\n  y`.
+fn expected_actual(text: &str) -> Option<(String, String)> {
+    if let Some(at) = text.find("expected:") {
+        let rest = text.get(at + "expected:".len()..)?;
+        let but = rest.find("but was:")?;
+        let expected = rest.get(..but)?.trim();
+        let actual = rest.get(but + "but was:".len()..)?;
+        let actual = actual.lines().next().unwrap_or("").trim();
+        return Some((unwrap_value(expected), unwrap_value(actual)));
+    }
+    if let Some(at) = text.find("Expected: ") {
+        let rest = text.get(at + "Expected: ".len()..)?;
+        let but = rest.find("but: ")?;
+        let expected = rest.get(..but)?.trim();
+        let actual = rest.get(but + "but: ".len()..)?.lines().next()?.trim();
+        let actual = actual.strip_prefix("was ").unwrap_or(actual);
+        return Some((expected.to_owned(), actual.to_owned()));
+    }
+    if let Some(at) = text.find("Expecting actual:") {
+        let rest = text.get(at + "Expecting actual:".len()..)?;
+        let mut lines = rest.lines().skip_while(|l| l.trim().is_empty());
+        let mut actual = Vec::new();
+        let mut expected = Vec::new();
+        let mut seen_to = false;
+        for l in lines.by_ref() {
+            let t = l.trim();
+            if !seen_to && t.starts_with("to ") && t.ends_with(':')
+                || !seen_to && t.starts_with("not to ")
+            {
+                seen_to = true;
+                continue;
+            }
+            if t.is_empty() {
+                if seen_to && !expected.is_empty() {
+                    break;
+                }
+                continue;
+            }
+            if seen_to {
+                if !l.starts_with([' ', '\t']) {
+                    break;
+                }
+                expected.push(t);
+            } else {
+                actual.push(t);
+            }
+        }
+        if !seen_to || expected.is_empty() || actual.is_empty() {
+            return None;
+        }
+        return Some((expected.join("\n"), actual.join("\n")));
+    }
+    None
+}
+
+/// `<x>` -> `x`; other values as printed.
+fn unwrap_value(v: &str) -> String {
+    let v = v.trim();
+    v.strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(v)
+        .to_owned()
 }
