@@ -144,7 +144,7 @@ fn redact_display(value: &impl std::fmt::Display) -> String {
 }
 
 /// `250 ms`, `30 s`, `1.5 s`.
-fn limit_text(ms: u64) -> String {
+pub(crate) fn limit_text(ms: u64) -> String {
     if ms < 1000 {
         format!("{ms} ms")
     } else if ms.is_multiple_of(1000) {

@@ -110,8 +110,10 @@ impl Limits {
         match self.whole {
             Some(whole) if spent >= whole => TransportError::Timeout,
             _ if is_connect => TransportError::Connect(format!(
-                "no connection within {} ms",
-                self.connect.as_millis()
+                "no connection within {}",
+                crate::error::limit_text(
+                    u64::try_from(self.connect.as_millis()).unwrap_or(u64::MAX)
+                )
             )),
             _ => TransportError::Idle(self.read),
         }
@@ -212,6 +214,36 @@ mod tests {
         ];
         for (name, expected) in table {
             assert_eq!(is_localhost_name(name), expected, "{name}");
+        }
+    }
+
+    /// Issue 17: every reqwest timeout was reported as the request's own limit.
+    #[test]
+    fn timeouts_are_told_apart_by_the_time_spent() {
+        let limits = |spent_ms: u64| Limits {
+            started: Instant::now()
+                .checked_sub(Duration::from_millis(spent_ms))
+                .unwrap(),
+            whole: Some(Duration::from_secs(3)),
+            connect: Duration::from_secs(1),
+            read: Duration::from_millis(1500),
+        };
+        let table = [
+            (3100, false, TransportError::Timeout),
+            (3100, true, TransportError::Timeout),
+            (
+                1600,
+                false,
+                TransportError::Idle(Duration::from_millis(1500)),
+            ),
+            (
+                1100,
+                true,
+                TransportError::Connect("no connection within 1 s".to_owned()),
+            ),
+        ];
+        for (spent, is_connect, expected) in table {
+            assert_eq!(limits(spent).timeout(is_connect), expected, "{spent}");
         }
     }
 
