@@ -1,15 +1,1203 @@
-//! pytest: `-v` lines, `-rA` summaries, failure sections, xdist.
+//! pytest: `-v` lines, `-q` progress letters, `-r` short summaries, failure sections
+//! (`--tb=long|short|line|native`), xdist, `--durations`.
+//!
+//! What a pytest log says about a test comes in pieces: a `-v` line (or only a letter of
+//! a progress line), a failure section whose header names the function but not its file
+//! (`____ TestClass.test_two ____`), a short-summary line with the full node id. The
+//! parser reports `-v` lines at once (run order) and keeps failure sections and summary
+//! lines of the current session until its final `=== 1 failed in 0.1s ===` line (or the
+//! log's end), then joins them: a section header maps to the node id seen on a `-v` or
+//! summary line with the same function part, else to the file of the progress letter at
+//! the same position of the run (the k-th `F` is the k-th section of FAILURES), else to
+//! the section's first frame. Failures are reported in run order (the progress letters
+//! say it; ERRORS is printed before FAILURES), so [`super::Analysis::primary`] names the
+//! first test that failed.
+//!
+//! Status mapping: `XFAIL` (an expected failure happened) is [`TestStatus::Skipped`]:
+//! nothing to fix, like a skip; a non-strict `XPASS` is [`TestStatus::Passed`] (pytest
+//! does not fail the run for it; a strict one is printed as `FAILED`). `RERUN`
+//! (pytest-rerunfailures) is a failed attempt, so a later `PASSED` makes the test
+//! [`TestStatus::Flaky`]. A test whose call failed and whose teardown then errored stays
+//! failed. A collection error (`ERROR collecting tests/x.py`) is a test whose id is the
+//! file, as pytest's own summary prints it. Durations come from `--durations`: the sum of
+//! the phases listed (setup, call, teardown), as pytest's JUnit XML counts a test's time.
+//!
+//! The failure location is the innermost frame outside the standard library and
+//! installed packages, of the last exception of a chain ("The above exception was the
+//! direct cause of the following exception"): in a long traceback the
+//! `tests/test_tree.py:34: AssertionError` line, not the `tests/test_tree.py:29: ` above.
 
-use super::{Framework, Parser, Report};
+use std::collections::HashMap;
 
-/// Reads pytest: `-v` lines, `-rA` summaries, failure sections, xdist from a case log.
+use super::{Framework, MAX_TESTS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip};
+use crate::locations::{FailureLocation, LocationKind, is_internal};
+
+/// Frames kept per failure (the innermost ones).
+const MAX_FRAMES: usize = 64;
+/// Longest path kept from a `rootdir:` line.
+const MAX_ROOTDIR: usize = 4096;
+
+/// Reads pytest output from a case log (see the module documentation).
 #[derive(Debug, Default)]
-pub struct PytestParser {}
+pub struct PytestParser {
+    section: Section,
+    block: Option<Block>,
+    /// Closed failure sections of the session, in print order.
+    blocks: Vec<Block>,
+    /// Short-summary lines of the session (`FAILED id - msg`), in print order.
+    summary: Vec<Pending>,
+    /// Node ids seen on `-v` or summary lines, and by function part (`TestC.test_x`).
+    known: Vec<String>,
+    by_head: HashMap<String, Vec<usize>>,
+    /// `F` and `E` progress letters in run order, with the index of their file in `files`.
+    letters: Vec<(u8, Option<usize>)>,
+    files: Vec<String>,
+    /// A `-v` line that named a test before its status (live logs, `-s` output).
+    awaiting: Option<(String, usize)>,
+    rootdir: Option<String>,
+    /// `--durations` figures by node id, in milliseconds.
+    durations: HashMap<String, u64>,
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    #[default]
+    None,
+    Failures,
+    Errors,
+    Passes,
+    Summary,
+    Durations,
+    Other,
+}
+
+/// One failure section (or one `--tb=line` line).
+#[derive(Debug)]
+struct Block {
+    status: TestStatus,
+    /// The header's name (`TestClass.test_two`, `test_x[a b-1]`); for a collection
+    /// error the collected path; empty for a `--tb=line` line.
+    head: String,
+    collecting: bool,
+    start: usize,
+    end: usize,
+    frames: Frames,
+    /// First `E` line, and the exception named by the last `path:N: Name` frame line.
+    e_first: Option<String>,
+    exception: Option<String>,
+    /// Native tracebacks: the exception line after the frames.
+    native_message: Option<String>,
+    after_frame: bool,
+    in_diff: bool,
+    diff_minus: Vec<String>,
+    diff_plus: Vec<String>,
+    diff_context: bool,
+    in_captured: bool,
+}
+
+/// A test's details waiting for the end of the session.
+#[derive(Debug)]
+struct Pending {
+    id: String,
+    status: TestStatus,
+    message: Option<String>,
+    expected: Option<String>,
+    actual: Option<String>,
+    locations: Vec<FailureLocation>,
+    lines: Option<(usize, usize)>,
+    log_line: usize,
+}
 
 impl Parser for PytestParser {
     fn framework(&self) -> Framework {
         Framework::Pytest
     }
 
-    fn line(&mut self, _line: &str, _n: usize, _report: &mut Report) {}
+    fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let Some(&first) = line.as_bytes().first() else {
+            return;
+        };
+        match first {
+            b'=' => {
+                if let Some(title) = rule_title(line, b'=') {
+                    self.section_line(title, n, report);
+                    return;
+                }
+            }
+            b'_' => {
+                if let Some(head) = rule_title(line, b'_') {
+                    self.header(head, n);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        if self.block.is_some() {
+            self.block_line(line, n);
+            return;
+        }
+        match self.section {
+            Section::Summary => {
+                self.status_first(line, n, report);
+                return;
+            }
+            Section::Durations => {
+                self.duration_line(line);
+                return;
+            }
+            Section::Failures | Section::Errors if first != b' ' => {
+                // `--tb=line`: one `path:N: message` line per failure, no header.
+                if let Some((path, line_no, rest)) = colon_frame(line) {
+                    self.line_mode(path, line_no, rest, n);
+                    return;
+                }
+            }
+            _ => {}
+        }
+        match first {
+            b'[' => {
+                self.status_first(line, n, report);
+            }
+            b'P' | b'F' | b'E' | b'S' | b'X' | b'R' => {
+                if !self.status_first(line, n, report) {
+                    self.other_line(line, n, report);
+                }
+            }
+            b'.' => self.progress_letters(None, line),
+            b'0'..=b'9' => {
+                if is_final_summary(line) {
+                    self.flush(report);
+                }
+            }
+            b'r' if line.starts_with("rootdir: ") => {
+                let dir = line.get("rootdir: ".len()..).unwrap_or("");
+                let dir = dir.split(", ").next().unwrap_or(dir).trim();
+                self.rootdir = Some(clip(dir, MAX_ROOTDIR).to_owned());
+            }
+            b' ' | b'\t' | b'>' => {}
+            _ => self.other_line(line, n, report),
+        }
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.flush(report);
+    }
+}
+
+impl PytestParser {
+    /// A `=== title ===` line: a section starts, or the session ends.
+    fn section_line(&mut self, title: &str, n: usize, report: &mut Report) {
+        self.close_block(n);
+        self.section = match title {
+            "FAILURES" => Section::Failures,
+            "ERRORS" => Section::Errors,
+            "PASSES" => Section::Passes,
+            "short test summary info" => Section::Summary,
+            t if t.starts_with("slowest") && t.ends_with("durations") => Section::Durations,
+            t if is_final_summary(t) => {
+                self.flush(report);
+                Section::None
+            }
+            "test session starts" => {
+                // A new session: what the last one left is complete.
+                self.flush(report);
+                Section::None
+            }
+            _ => Section::Other,
+        };
+    }
+
+    /// A `____ name ____` line: a failure section's header.
+    fn header(&mut self, head: &str, n: usize) {
+        self.close_block(n);
+        // An excerpt may start below the `=== FAILURES ===` line: a header that can only
+        // be pytest's opens a section too.
+        let section = match self.section {
+            Section::None | Section::Other if head.starts_with("ERROR ") => Section::Errors,
+            Section::None | Section::Other if looks_like_test_head(head) => Section::Failures,
+            s => s,
+        };
+        let (status, head, collecting) = match section {
+            Section::Failures => (TestStatus::Failed, head, false),
+            Section::Errors => {
+                if let Some(path) = head.strip_prefix("ERROR collecting ") {
+                    (TestStatus::Error, path, true)
+                } else {
+                    let h = head
+                        .strip_prefix("ERROR at setup of ")
+                        .or_else(|| head.strip_prefix("ERROR at teardown of "))
+                        .unwrap_or(head);
+                    (TestStatus::Error, h, false)
+                }
+            }
+            _ => return,
+        };
+        self.block = Some(Block::new(status, head, collecting, n));
+    }
+
+    fn close_block(&mut self, n: usize) {
+        if let Some(mut b) = self.block.take() {
+            b.end = n.saturating_sub(1).max(b.start);
+            if self.blocks.len() < MAX_TESTS {
+                self.blocks.push(b);
+            }
+        }
+    }
+
+    fn line_mode(&mut self, path: &str, line_no: u32, rest: &str, n: usize) {
+        let status = if self.section == Section::Errors {
+            TestStatus::Error
+        } else {
+            TestStatus::Failed
+        };
+        let mut b = Block::new(status, "", false, n);
+        b.frames.push(frame(path, line_no, n, LocationKind::Pytest));
+        if !rest.is_empty() {
+            b.e_first = Some(clip(rest, MAX_TEXT).to_owned());
+        }
+        b.end = n;
+        if self.blocks.len() < MAX_TESTS {
+            self.blocks.push(b);
+        }
+    }
+
+    /// A line inside a failure section.
+    fn block_line(&mut self, line: &str, n: usize) {
+        let Some(b) = self.block.as_mut() else {
+            return;
+        };
+        b.end = n;
+        if b.in_captured {
+            return;
+        }
+        let bytes = line.as_bytes();
+        match bytes.first() {
+            Some(b'-') if line.starts_with("---") && line.contains(" Captured ") => {
+                b.in_captured = true;
+            }
+            Some(b'E') if matches!(bytes.get(1), None | Some(b' ')) => {
+                let text = line.get(1..).unwrap_or("");
+                b.e_line(text);
+            }
+            Some(b' ') => {
+                let t = line.trim_start();
+                if let Some((path, line_no)) = python_frame(t) {
+                    b.frames.push(frame(path, line_no, n, LocationKind::Python));
+                    b.after_frame = true;
+                } else if b.after_frame && line.starts_with("    ") {
+                    // the frame's source line
+                } else if t.starts_with("The above exception") || t.starts_with("During handling") {
+                    b.frames.chain();
+                }
+            }
+            Some(_) => {
+                if let Some((path, line_no, rest)) = colon_frame(line) {
+                    b.frames.push(frame(path, line_no, n, LocationKind::Pytest));
+                    let name = rest.trim();
+                    if !name.is_empty() && !name.contains(' ') {
+                        b.exception = Some(name.to_owned());
+                    }
+                } else if line.starts_with("The above exception")
+                    || line.starts_with("During handling")
+                {
+                    b.frames.chain();
+                    b.native_message = None;
+                } else if b.after_frame && !line.starts_with("Traceback") && !line.starts_with('^')
+                {
+                    b.native_message = Some(clip(line.trim(), MAX_TEXT).to_owned());
+                    b.after_frame = false;
+                }
+            }
+            None => {}
+        }
+    }
+
+    /// `PASSED id`, `FAILED id - message`, xdist's `[ 50%] FAILED id`, or a bare status
+    /// word ending a `-v` line whose test printed output. Returns whether it was one.
+    fn status_first(&mut self, line: &str, n: usize, report: &mut Report) -> bool {
+        let mut rest = line;
+        let mut progress = false;
+        if rest.starts_with('[') {
+            let Some(after) = strip_progress_prefix(rest) else {
+                return false;
+            };
+            rest = after;
+            progress = true;
+        }
+        let Some((status, after)) = status_word(rest) else {
+            return false;
+        };
+        let after = after.trim_start();
+        if after.is_empty() || is_progress(after) {
+            // The status of a test named on an earlier line.
+            if let Some((id, at)) = self.awaiting.take() {
+                self.report_now(&id, status, at, report);
+                return true;
+            }
+            return false;
+        }
+        let (id, tail) = split_id(after);
+        let collecting = self.section == Section::Summary && !id.contains("::");
+        if id.is_empty() || !(id.contains("::") || collecting && looks_like_file(id)) {
+            return false;
+        }
+        if self.section == Section::Summary && !progress {
+            let message = tail
+                .trim_start()
+                .strip_prefix("- ")
+                .map(str::trim)
+                .filter(|m| !m.is_empty());
+            self.remember_id(id);
+            if self.summary.len() < MAX_TESTS {
+                let (expected, actual) = message.map_or((None, None), expected_actual);
+                self.summary.push(Pending {
+                    id: id.to_owned(),
+                    status,
+                    message: message.map(|m| clip(m, MAX_TEXT).to_owned()),
+                    expected,
+                    actual,
+                    locations: Vec::new(),
+                    lines: None,
+                    log_line: n,
+                });
+            }
+        } else {
+            self.report_now(id, status, n, report);
+        }
+        true
+    }
+
+    /// `tests/a.py::test_x PASSED [ 25%]` (also `<- base.py`, `SKIPPED (why)`), or a
+    /// node id alone whose status follows later.
+    fn id_first(&mut self, line: &str, n: usize, report: &mut Report) {
+        let Some(sep) = memchr::memmem::find(line.as_bytes(), b"::") else {
+            return;
+        };
+        if !looks_like_file(line.get(..sep).unwrap_or("")) {
+            return;
+        }
+        let (id, rest) = split_id(line);
+        if !id.contains("::") {
+            return;
+        }
+        let mut rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("<- ") {
+            rest = r.split_once(' ').map_or("", |x| x.1).trim_start();
+        }
+        match status_word(rest) {
+            Some((status, _)) => {
+                self.awaiting = None;
+                self.report_now(id, status, n, report);
+            }
+            None => self.awaiting = Some((clip(id, super::MAX_ID).to_owned(), n)),
+        }
+    }
+
+    /// A test seen with its status during the run: reported at once, in run order.
+    fn report_now(&mut self, id: &str, status: TestStatus, n: usize, report: &mut Report) {
+        self.remember_id(id);
+        if status == TestStatus::Error
+            && let Some(t) = report.get_mut(Framework::Pytest, id)
+            && t.status == TestStatus::Failed
+        {
+            // A teardown error after a failure: the failure is what to fix first.
+            return;
+        }
+        let mut t = TestResult::new(Framework::Pytest, id, status, n);
+        fill_identity(&mut t);
+        report.test(t);
+    }
+
+    fn remember_id(&mut self, id: &str) {
+        let id = clip(id, super::MAX_ID);
+        if self.known.len() >= MAX_TESTS || self.known.iter().rev().take(4).any(|k| k == id) {
+            return;
+        }
+        let head = head_of(id);
+        let list = self.by_head.entry(head).or_default();
+        if list
+            .iter()
+            .any(|&i| self.known.get(i).is_some_and(|k| k == id))
+        {
+            return;
+        }
+        list.push(self.known.len());
+        self.known.push(id.to_owned());
+    }
+
+    /// A line that may be a `-v` line (its first token holds `::`) or a progress line
+    /// (`tests/test_a.py .F.sxX   [ 50%]`). Only the first token is searched.
+    fn other_line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let bytes = line.as_bytes();
+        let tok_end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
+        let tok = bytes.get(..tok_end).unwrap_or(&[]);
+        if memchr::memmem::find(tok, b"::").is_some() {
+            self.id_first(line, n, report);
+        } else if tok_end < bytes.len()
+            && bytes
+                .last()
+                .is_some_and(|&b| b == b']' || is_progress_letter(b))
+            && let Some(file) = line.get(..tok_end)
+            && looks_like_file(file)
+        {
+            let letters = line.get(tok_end..).unwrap_or("");
+            self.progress_letters(Some(file), letters);
+        }
+    }
+
+    fn progress_letters(&mut self, file: Option<&str>, letters: &str) {
+        let letters = strip_progress_suffix(letters).trim();
+        if letters.is_empty() || !letters.bytes().all(is_progress_letter) {
+            return;
+        }
+        let file_idx = match file {
+            Some(f) => {
+                if self.files.last().is_none_or(|l| l != f) && self.files.len() < MAX_TESTS {
+                    self.files.push(f.to_owned());
+                }
+                self.files.len().checked_sub(1)
+            }
+            None => self.files.len().checked_sub(1),
+        };
+        for b in letters.bytes() {
+            if matches!(b, b'F' | b'E') && self.letters.len() < MAX_TESTS {
+                self.letters.push((b, file_idx));
+            }
+        }
+    }
+
+    /// `0.52s call     tests/test_a.py::test_x` under `slowest N durations`.
+    fn duration_line(&mut self, line: &str) {
+        let mut parts = line.split_whitespace();
+        let (Some(secs), Some(_phase), Some(id)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return;
+        };
+        let Some(ms) = secs.strip_suffix('s').and_then(seconds_to_ms) else {
+            return;
+        };
+        let rest = line.get(line.find(id).unwrap_or(0)..).unwrap_or(id);
+        let (id, _) = split_id(rest);
+        if !id.contains("::") || self.durations.len() >= MAX_TESTS {
+            return;
+        }
+        *self.durations.entry(id.to_owned()).or_default() += ms;
+    }
+
+    /// The session ended: join sections, summary lines and durations, report them in run
+    /// order, and start afresh.
+    fn flush(&mut self, report: &mut Report) {
+        self.close_block(usize::MAX);
+        let blocks = std::mem::take(&mut self.blocks);
+        let ordered = order_blocks(blocks, &self.letters);
+        let mut used: Vec<bool> = vec![false; self.known.len()];
+        let mut resolved: Vec<Pending> = Vec::new();
+        let mut anonymous: Vec<Block> = Vec::new();
+        for (block, letter_file) in ordered {
+            if block.head.is_empty() && !block.collecting {
+                anonymous.push(block);
+                continue;
+            }
+            let file = letter_file
+                .and_then(|i| self.files.get(i))
+                .map(String::as_str);
+            let id = self.resolve(&block, file, &mut used);
+            resolved.push(block.into_pending(id));
+        }
+        // `--tb=line`: the k-th line belongs to the k-th failed test without a section.
+        let mut failed_ids = self
+            .known
+            .iter()
+            .enumerate()
+            .filter(|(i, id)| {
+                !used.get(*i).copied().unwrap_or(true)
+                    && (report
+                        .get_mut(Framework::Pytest, id)
+                        .is_some_and(|t| t.status.is_failure())
+                        || self
+                            .summary
+                            .iter()
+                            .any(|s| &s.id == *id && s.status.is_failure()))
+            })
+            .map(|(_, id)| id.clone())
+            .collect::<Vec<_>>()
+            .into_iter();
+        for block in anonymous {
+            if let Some(id) = failed_ids.next() {
+                resolved.push(block.into_pending(id));
+            }
+        }
+        let mut summary = std::mem::take(&mut self.summary);
+        for p in &mut resolved {
+            if let Some(at) = summary.iter().position(|s| s.id == p.id) {
+                let s = summary.remove(at);
+                p.message = p.message.take().or(s.message);
+                p.expected = p.expected.take().or(s.expected);
+                p.actual = p.actual.take().or(s.actual);
+            }
+        }
+        for p in resolved.into_iter().chain(summary) {
+            emit(p, report);
+        }
+        for (id, ms) in self.durations.drain() {
+            if let Some(t) = report.get_mut(Framework::Pytest, &id) {
+                t.duration_ms = Some(ms);
+            }
+        }
+        let rootdir = self.rootdir.take();
+        *self = PytestParser {
+            rootdir,
+            ..PytestParser::default()
+        };
+    }
+
+    /// The node id of a failure section (see the module documentation).
+    fn resolve(&self, block: &Block, letter_file: Option<&str>, used: &mut [bool]) -> String {
+        if block.collecting {
+            return block.head.clone();
+        }
+        let hint = block.frames.first_path();
+        if let Some(list) = self.by_head.get(&block.head) {
+            let free: Vec<usize> = list
+                .iter()
+                .copied()
+                .filter(|&i| !used.get(i).copied().unwrap_or(true))
+                .collect();
+            let by_file = |f: &str| {
+                free.iter().copied().find(|&i| {
+                    self.known
+                        .get(i)
+                        .is_some_and(|id| same_file(file_part(id), f))
+                })
+            };
+            let pick = letter_file
+                .and_then(by_file)
+                .or_else(|| hint.and_then(by_file))
+                .or_else(|| free.first().copied())
+                .or_else(|| list.first().copied());
+            if let Some(i) = pick
+                && let Some(id) = self.known.get(i)
+            {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+                return id.clone();
+            }
+        }
+        let file = letter_file.map(str::to_owned).or_else(|| {
+            let hint = if block.status == TestStatus::Error {
+                block.frames.test_file_path().or(hint)
+            } else {
+                hint
+            };
+            hint.map(|h| self.relative(h))
+        });
+        let tail = head_to_id(&block.head);
+        match file {
+            Some(f) => format!("{f}::{tail}"),
+            None => tail,
+        }
+    }
+
+    /// `path` relative to the `rootdir:` line, as node ids are.
+    fn relative(&self, path: &str) -> String {
+        if let Some(root) = &self.rootdir
+            && let Some(rest) = path.strip_prefix(root.as_str())
+            && let Some(rest) = rest.strip_prefix(['/', '\\'])
+        {
+            return rest.to_owned();
+        }
+        path.to_owned()
+    }
+}
+
+/// `test_x`, `TestC.test_x[p]`: a header pytest prints for a test function.
+fn looks_like_test_head(head: &str) -> bool {
+    let name = head.split('[').next().unwrap_or(head);
+    let last = name.rsplit('.').next().unwrap_or(name);
+    last.starts_with("test") && !last.contains(' ')
+}
+
+/// Reports a joined test, or completes the one already reported under its id.
+fn emit(p: Pending, report: &mut Report) {
+    if let Some(t) = report.get_mut(Framework::Pytest, &p.id) {
+        if !t.status.is_failure() && t.status != TestStatus::Flaky && p.status.is_failure() {
+            t.status = p.status;
+        }
+        if p.message.is_some() {
+            t.message = p.message.map(|m| clip(&m, MAX_TEXT).to_owned());
+        }
+        if p.expected.is_some() {
+            t.expected = p.expected.map(|m| clip(&m, MAX_TEXT).to_owned());
+            t.actual = p.actual.map(|m| clip(&m, MAX_TEXT).to_owned());
+        }
+        if !p.locations.is_empty() {
+            t.locations = p.locations;
+            t.locations.truncate(super::MAX_TEST_LOCATIONS);
+        }
+        if p.lines.is_some() {
+            t.failure_lines = p.lines;
+        }
+        return;
+    }
+    let mut t = TestResult::new(Framework::Pytest, &p.id, p.status, p.log_line);
+    fill_identity(&mut t);
+    t.message = p.message;
+    t.expected = p.expected;
+    t.actual = p.actual;
+    t.locations = p.locations;
+    t.failure_lines = p.lines;
+    report.test(t);
+}
+
+/// Name (`TestC.test_x[p]`, as pytest's section headers print it) and file of a node id.
+fn fill_identity(t: &mut TestResult) {
+    if let Some((file, _)) = t.id.split_once("::") {
+        t.file = Some(file.to_owned());
+        t.name = head_of(&t.id);
+    }
+}
+
+/// Sections in run order: the k-th `F` letter is the k-th FAILURES section, the k-th `E`
+/// the k-th ERRORS section; collection errors first, what the letters do not cover last.
+fn order_blocks(
+    blocks: Vec<Block>,
+    letters: &[(u8, Option<usize>)],
+) -> Vec<(Block, Option<usize>)> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut failures = std::collections::VecDeque::new();
+    let mut errors = std::collections::VecDeque::new();
+    let mut rest = Vec::new();
+    for b in blocks {
+        if b.collecting {
+            out.push((b, None));
+        } else if b.head.is_empty() {
+            rest.push(b);
+        } else if b.status == TestStatus::Error {
+            errors.push_back(b);
+        } else {
+            failures.push_back(b);
+        }
+    }
+    for &(letter, file) in letters {
+        let next = if letter == b'F' {
+            failures.pop_front()
+        } else {
+            errors.pop_front()
+        };
+        if let Some(b) = next {
+            out.push((b, file));
+        }
+    }
+    // Without letters the print order stays: ERRORS, then FAILURES.
+    let mut left: Vec<Block> = errors.into_iter().chain(failures).collect();
+    left.sort_by_key(|b| b.start);
+    out.extend(left.into_iter().map(|b| (b, None)));
+    out.extend(rest.into_iter().map(|b| (b, None)));
+    out
+}
+
+impl Block {
+    fn new(status: TestStatus, head: &str, collecting: bool, n: usize) -> Self {
+        Block {
+            status,
+            head: clip(head, super::MAX_ID).to_owned(),
+            collecting,
+            start: n,
+            end: n,
+            frames: Frames::default(),
+            e_first: None,
+            exception: None,
+            native_message: None,
+            after_frame: false,
+            in_diff: false,
+            diff_minus: Vec::new(),
+            diff_plus: Vec::new(),
+            diff_context: false,
+            in_captured: false,
+        }
+    }
+
+    /// An `E   ...` line (without the `E`).
+    fn e_line(&mut self, text: &str) {
+        let t = text.trim();
+        if self.e_first.is_none() {
+            if !t.is_empty() {
+                self.e_first = Some(clip(t, MAX_TEXT).to_owned());
+            }
+            return;
+        }
+        if t == "Full diff:" {
+            self.in_diff = true;
+            return;
+        }
+        if !self.in_diff {
+            return;
+        }
+        // Diff lines keep one indentation step after `E`; `?` lines mark changes.
+        let body = text.trim_start();
+        if let Some(v) = body.strip_prefix("- ") {
+            push_bounded(&mut self.diff_minus, v);
+        } else if let Some(v) = body.strip_prefix("+ ") {
+            push_bounded(&mut self.diff_plus, v);
+        } else if !body.starts_with('?') && !body.is_empty() {
+            self.diff_context = true;
+        }
+    }
+
+    fn message(&self) -> Option<String> {
+        let e = self.e_first.as_deref().or(self.native_message.as_deref());
+        match (e, self.exception.as_deref()) {
+            (Some(e), Some(exc)) if !first_word(e).ends_with(exc) && !self.head.is_empty() => {
+                Some(clip(&format!("{exc}: {e}"), MAX_TEXT).to_owned())
+            }
+            (Some(e), _) => Some(e.to_owned()),
+            (None, Some(exc)) => Some(exc.to_owned()),
+            (None, None) => None,
+        }
+    }
+
+    fn into_pending(self, id: String) -> Pending {
+        let message = self.message();
+        let (mut expected, mut actual) = self
+            .e_first
+            .as_deref()
+            .map_or((None, None), expected_actual);
+        if let ([minus], [plus], false) = (
+            self.diff_minus.as_slice(),
+            self.diff_plus.as_slice(),
+            self.diff_context,
+        ) {
+            // Whole values from pytest's full diff, when they agree with the abbreviated
+            // ones of the `assert` line (`-` is the right side in pytest >= 5.4, the left
+            // before).
+            let fits = |short: &Option<String>, full: &str| {
+                short.as_deref().is_some_and(|s| abbreviates(s, full))
+            };
+            if fits(&expected, minus) && fits(&actual, plus) {
+                expected = Some(minus.clone());
+                actual = Some(plus.clone());
+            } else if fits(&expected, plus) && fits(&actual, minus) {
+                expected = Some(plus.clone());
+                actual = Some(minus.clone());
+            }
+        }
+        let mut locations = self.frames.innermost_first();
+        for l in &mut locations {
+            l.message = message.as_deref().map(|m| clip(m, 500).to_owned());
+        }
+        Pending {
+            id,
+            status: self.status,
+            message,
+            expected,
+            actual,
+            locations,
+            lines: Some((self.start, self.end)),
+            log_line: self.start,
+        }
+    }
+}
+
+fn push_bounded(v: &mut Vec<String>, s: &str) {
+    if v.len() < 4 {
+        v.push(clip(s, MAX_TEXT).to_owned());
+    }
+}
+
+/// Whether `short` is `full` or pytest's abbreviation of it (`['banana', 'a...elon']`).
+fn abbreviates(short: &str, full: &str) -> bool {
+    match short.split_once("...") {
+        Some((head, tail)) => {
+            full.len() >= head.len() + tail.len() && full.starts_with(head) && full.ends_with(tail)
+        }
+        None => short == full,
+    }
+}
+
+fn first_word(s: &str) -> &str {
+    let end = s.find([' ', ':']).unwrap_or(s.len());
+    s.get(..end).unwrap_or(s)
+}
+
+/// The frames of one traceback, project frames only, per exception of a chain.
+#[derive(Debug, Default)]
+pub(super) struct Frames {
+    current: Vec<FailureLocation>,
+    previous: Vec<FailureLocation>,
+    /// The first frame printed, library or not (names the test's file).
+    first: Option<String>,
+    /// The first frame in a file named like a test module.
+    test_file: Option<String>,
+}
+
+impl Frames {
+    pub(super) fn push(&mut self, loc: FailureLocation) {
+        if self.first.is_none() {
+            self.first = Some(loc.path.clone());
+        }
+        if self.test_file.is_none() && is_test_file(&loc.path) {
+            self.test_file = Some(loc.path.clone());
+        }
+        if is_python_library(&loc.path) {
+            return;
+        }
+        if self.current.len() >= MAX_FRAMES {
+            self.current.remove(0);
+        }
+        self.current.push(loc);
+    }
+
+    /// The next traceback of a chain starts: it is the exception that ended the test.
+    pub(super) fn chain(&mut self) {
+        if !self.current.is_empty() {
+            self.previous = std::mem::take(&mut self.current);
+        }
+    }
+
+    /// Project frames of the last exception (else of the one before), innermost first.
+    pub(super) fn innermost_first(self) -> Vec<FailureLocation> {
+        let mut v = if self.current.is_empty() {
+            self.previous
+        } else {
+            self.current
+        };
+        v.reverse();
+        v.truncate(super::MAX_TEST_LOCATIONS);
+        v
+    }
+
+    fn first_path(&self) -> Option<&str> {
+        self.first.as_deref()
+    }
+
+    fn test_file_path(&self) -> Option<&str> {
+        self.test_file.as_deref()
+    }
+}
+
+pub(super) fn frame(path: &str, line: u32, n: usize, kind: LocationKind) -> FailureLocation {
+    FailureLocation {
+        path: path.to_owned(),
+        line,
+        column: None,
+        message: None,
+        log_line: Some(n),
+        kind,
+    }
+}
+
+/// Standard library, installed packages and frozen modules, on any OS (Windows installs
+/// keep the standard library under `...\Python311\Lib\`).
+pub(super) fn is_python_library(path: &str) -> bool {
+    is_internal(path)
+        || path.contains("\\Lib\\")
+        || path.contains("/Lib/")
+        || path.contains("\\lib\\python")
+        || path.starts_with('<')
+}
+
+fn is_test_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.starts_with("test_") || name.ends_with("_test.py") || name.ends_with("_tests.py")
+}
+
+/// `File "path", line 42, in name` (already trimmed).
+pub(super) fn python_frame(t: &str) -> Option<(&str, u32)> {
+    let rest = t.strip_prefix("File \"")?;
+    let close = rest.find("\", line ")?;
+    let path = rest.get(..close)?;
+    let after = rest.get(close + "\", line ".len()..)?;
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    let line = parse_u32(after.get(..digits)?)?;
+    if path.is_empty() || line == 0 {
+        return None;
+    }
+    Some((path, line))
+}
+
+/// `path:42: rest` (pytest's frame lines, `--tb=line` lines) at the start of a line. The
+/// path may hold spaces (absolute Windows paths); it must end in a file extension.
+fn colon_frame(line: &str) -> Option<(&str, u32, &str)> {
+    let bytes = line.as_bytes();
+    if matches!(bytes.first(), None | Some(b' ' | b'\t')) {
+        return None;
+    }
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b':', bytes.get(from..)?) {
+        let colon = from + p;
+        let digits = bytes
+            .get(colon + 1..)?
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits > 0 && bytes.get(colon + 1 + digits) == Some(&b':') {
+            let path = line.get(..colon)?;
+            let line_no = parse_u32(line.get(colon + 1..colon + 1 + digits)?)?;
+            if looks_like_file(path) && line_no > 0 {
+                let rest = line.get(colon + 2 + digits..).unwrap_or("").trim();
+                return Some((path, line_no, rest));
+            }
+        }
+        from = colon + 1;
+    }
+    None
+}
+
+fn parse_u32(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A path whose last component has a file extension (`tests/test_a.py`, `x.yaml`).
+fn looks_like_file(p: &str) -> bool {
+    if p.is_empty() || p.contains("://") || p.starts_with(' ') {
+        return false;
+    }
+    let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !stem.is_empty()
+        && (1..=8).contains(&ext.len())
+        && ext.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// The title of `=== title ===` or `___ title ___` (pytest's `sep` lines); `None` for a
+/// bare rule and for traceback separators (`_ _ _ _`).
+fn rule_title(line: &str, ch: u8) -> Option<&str> {
+    let c = ch as char;
+    let line = line.trim_end();
+    let inner = line.trim_start_matches(c).strip_prefix(' ')?;
+    let inner = inner.trim_end_matches(c).strip_suffix(' ')?;
+    let title = inner.trim();
+    if title.is_empty() || title.bytes().all(|b| b == ch || b == b' ') {
+        return None;
+    }
+    Some(title)
+}
+
+/// `1 failed, 3 passed in 0.12s`, `no tests ran in 0.01s` (the session's last line).
+fn is_final_summary(t: &str) -> bool {
+    let t = t.trim().trim_matches('=').trim();
+    let starts =
+        t.as_bytes().first().is_some_and(u8::is_ascii_digit) || t.starts_with("no tests ran");
+    if !starts {
+        return false;
+    }
+    let Some(at) = t.find(" in ") else {
+        return false;
+    };
+    let counts = t.get(..at).unwrap_or("");
+    let after = t.get(at + 4..).unwrap_or("");
+    after.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && counts.split(", ").all(|part| {
+            part == "no tests ran"
+                || part
+                    .split_once(' ')
+                    .is_some_and(|(n, _)| n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty())
+        })
+}
+
+/// A status word at the start of `s` and what follows it.
+fn status_word(s: &str) -> Option<(TestStatus, &str)> {
+    const WORDS: [(&str, TestStatus); 7] = [
+        ("PASSED", TestStatus::Passed),
+        ("FAILED", TestStatus::Failed),
+        ("ERROR", TestStatus::Error),
+        ("SKIPPED", TestStatus::Skipped),
+        ("XFAIL", TestStatus::Skipped),
+        ("XPASS", TestStatus::Passed),
+        ("RERUN", TestStatus::Failed),
+    ];
+    for (word, status) in WORDS {
+        if let Some(rest) = s.strip_prefix(word)
+            && matches!(rest.as_bytes().first(), None | Some(b' ' | b'('))
+        {
+            return Some((status, rest));
+        }
+    }
+    None
+}
+
+/// `[ 50%] rest` (xdist after its `[gw0] ` is removed), `[  3/32] rest`.
+fn strip_progress_prefix(s: &str) -> Option<&str> {
+    let close = s.find(']')?;
+    let inner = s.get(1..close)?;
+    if !is_progress_inner(inner) {
+        return None;
+    }
+    Some(s.get(close + 1..)?.trim_start())
+}
+
+fn is_progress(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with('[') && s.ends_with(']') && is_progress_inner(s.get(1..s.len() - 1).unwrap_or(""))
+}
+
+fn is_progress_inner(inner: &str) -> bool {
+    let inner = inner.trim();
+    let body = inner.strip_suffix('%').unwrap_or(inner);
+    !body.is_empty() && body.bytes().all(|b| b.is_ascii_digit() || b == b'/')
+}
+
+/// `s` without a trailing `[ 50%]` progress column.
+fn strip_progress_suffix(s: &str) -> &str {
+    let t = s.trim_end();
+    if t.ends_with(']')
+        && let Some(open) = t.rfind('[')
+        && is_progress_inner(t.get(open + 1..t.len() - 1).unwrap_or(""))
+    {
+        return t.get(..open).unwrap_or(t);
+    }
+    t
+}
+
+fn is_progress_letter(b: u8) -> bool {
+    matches!(b, b'.' | b'F' | b'E' | b's' | b'x' | b'X' | b'R')
+}
+
+/// A node id at the start of `s` and the rest: the id ends at the first space outside
+/// brackets (parameters may hold spaces: `test_x[a b-1]`).
+fn split_id(s: &str) -> (&str, &str) {
+    let mut depth = 0usize;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b' ' if depth == 0 => {
+                return (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or(""));
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        // Unbalanced brackets: fall back to the first ` - ` or space.
+        let end = s.find(" - ").or_else(|| s.find(' ')).unwrap_or(s.len());
+        return (s.get(..end).unwrap_or(""), s.get(end..).unwrap_or(""));
+    }
+    (s, "")
+}
+
+/// `tests/a.py::TestC::test_x[p]` -> `TestC.test_x[p]` (pytest's section header).
+fn head_of(id: &str) -> String {
+    let tail = id.split_once("::").map_or(id, |x| x.1);
+    let mut out = String::with_capacity(tail.len());
+    let mut depth = 0usize;
+    let mut rest = tail;
+    while let Some(c) = rest.chars().next() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth == 0 && rest.starts_with("::") {
+            out.push('.');
+            rest = rest.get(2..).unwrap_or("");
+            continue;
+        }
+        out.push(c);
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
+
+/// `TestC.test_x[1.5]` -> `TestC::test_x[1.5]`.
+fn head_to_id(head: &str) -> String {
+    let mut out = String::with_capacity(head.len() + 4);
+    let mut depth = 0usize;
+    for c in head.chars() {
+        match c {
+            '[' => depth += 1,
+            ']' => depth = depth.saturating_sub(1),
+            '.' if depth == 0 => {
+                out.push_str("::");
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn file_part(id: &str) -> &str {
+    id.split_once("::").map_or(id, |x| x.0)
+}
+
+/// Whether two printed paths name the same file (one may be absolute, either separator).
+fn same_file(a: &str, b: &str) -> bool {
+    let a = a.replace('\\', "/");
+    let b = b.replace('\\', "/");
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    long == short
+        || long
+            .strip_suffix(short.as_str())
+            .is_some_and(|h| h.ends_with('/'))
+}
+
+fn seconds_to_ms(s: &str) -> Option<u64> {
+    let v: f64 = s.parse().ok()?;
+    if !(0.0..1e12).contains(&v) {
+        return None;
+    }
+    Some((v * 1000.0).round() as u64)
+}
+
+/// Expected and actual values of `assert actual == expected` (also after
+/// `AssertionError: `): pytest's convention is that the right side is the expected one.
+pub(super) fn expected_actual(message: &str) -> (Option<String>, Option<String>) {
+    let m = message.trim();
+    let m = m.strip_prefix("AssertionError: ").unwrap_or(m);
+    let Some(expr) = m.strip_prefix("assert ") else {
+        return (None, None);
+    };
+    let Some(at) = top_level_eq(expr) else {
+        return (None, None);
+    };
+    let left = expr.get(..at).unwrap_or("").trim();
+    let right = expr.get(at + 4..).unwrap_or("").trim();
+    if left.is_empty() || right.is_empty() {
+        return (None, None);
+    }
+    (
+        Some(clip(right, MAX_TEXT).to_owned()),
+        Some(clip(left, MAX_TEXT).to_owned()),
+    )
+}
+
+/// The byte offset of ` == ` outside quotes and brackets.
+fn top_level_eq(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = *b.get(i)?;
+        match quote {
+            Some(q) => {
+                if c == b'\\' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'[' | b'(' | b'{' => depth += 1,
+                b']' | b')' | b'}' => depth -= 1,
+                b' ' if depth == 0 && b.get(i..i + 4) == Some(b" == ") => return Some(i),
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
 }
