@@ -883,6 +883,8 @@ pub fn is_internal(path: &str) -> bool {
         "/hostedtoolcache/go/",
         "/Cellar/go/",
         "/Program Files/Go/src/",
+        // The test binary's generated main package.
+        "_testmain.go",
     ];
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
     PARTS.iter().any(|p| path.contains(p))
@@ -1723,6 +1725,8 @@ panic: boom [recovered]
 \t/home/runner/go/pkg/mod/golang.org/x/sync@v0.1.0/errgroup/errgroup.go:75 +0x1
 \tgithub.com/stretchr/testify@v1.8.4/require/require.go:12 +0x1
 \t/opt/hostedtoolcache/go/1.21.0/x64/src/sync/once.go:74 +0x1
+\tC:/Program Files/Go/src/testing/testing.go:2802 +0x34b
+\t_testmain.go:94 +0x9b
 \t/builds/acme/shop/cart/cart_test.go:17 +0x25";
         assert_eq!(
             rows(&extract(None, log)),
@@ -1731,7 +1735,7 @@ panic: boom [recovered]
                 17,
                 None,
                 Some("panic: boom [recovered]"),
-                Some(7),
+                Some(9),
                 K::Go
             )]
         );
