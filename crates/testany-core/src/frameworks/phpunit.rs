@@ -1,15 +1,398 @@
 //! PHPUnit.
+//!
+//! Read here: the default result printer's sections (`There was 1 failure:`,
+//! `There were 2 errors:`, `There was 1 skipped test:`, `incomplete`), their numbered
+//! entries `1) Ns\FooTest::testX` (with `with data set #1 (...)` / `"name" (...)`), the
+//! message, `--- Expected` / `+++ Actual` diffs and the trace of `/path/FooTest.php:42`
+//! lines below each; `--testdox` (`Foo (Ns\Foo)` then ` ✔ Name` / ` ✘ Name` / ` ↩ Name`
+//! with `│`-prefixed details); and `--debug` lines (`Test 'Ns\FooTest::testX' started`,
+//! PHPUnit 10's `Test Passed (Ns\FooTest::testX)`).
+//!
+//! Ids are `Class::method` as printed, plus ` with data set "name"` / `#1` without the
+//! data set's values. The first trace line outside `vendor/` is the failure location
+//! (PHPUnit prints its trace innermost first and already filtered of its own frames).
 
-use super::{Framework, Parser, Report};
+use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
+use crate::locations::{FailureLocation, LocationKind};
+
+const MAX_BLOCK_LINES: usize = 400;
+const MAX_MESSAGE_LINES: usize = 24;
+const MAX_DIFF_LINES: usize = 200;
 
 /// Reads PHPUnit from a case log.
 #[derive(Debug, Default)]
-pub struct PhpunitParser {}
+pub struct PhpunitParser {
+    /// Status of the entries of the current `There was ...` section.
+    section: Option<TestStatus>,
+    block: Option<Block>,
+    /// `--testdox`: the class of the current group (`Foo (Ns\Foo)` -> `Ns\Foo`).
+    testdox_class: Option<String>,
+}
+
+#[derive(Debug)]
+struct Block {
+    id: String,
+    lines: usize,
+    message: Vec<String>,
+    /// `--- Expected` / `+++ Actual` diff being read: (expected lines, actual lines).
+    diff: Option<(Vec<String>, Vec<String>)>,
+    locations: Vec<FailureLocation>,
+    /// Details carry testdox's `│` margin.
+    testdox: bool,
+}
 
 impl Parser for PhpunitParser {
     fn framework(&self) -> Framework {
         Framework::Phpunit
     }
 
-    fn line(&mut self, _line: &str, _n: usize, _report: &mut Report) {}
+    fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let trimmed = line.trim();
+        // Section headings and summary lines end any block.
+        if let Some(first) = trimmed.as_bytes().first() {
+            match first {
+                b'T' if trimmed.starts_with("There w") => {
+                    self.close_block(report);
+                    self.section = section_status(trimmed);
+                    return;
+                }
+                b'F' | b'O' | b'E' | b'W' | b'T'
+                    if trimmed.starts_with("FAILURES!")
+                        || trimmed.starts_with("ERRORS!")
+                        || trimmed.starts_with("OK (")
+                        || trimmed.starts_with("OK, but")
+                        || trimmed.starts_with("Tests: ")
+                        || trimmed.starts_with("WARNINGS!") =>
+                {
+                    self.close_block(report);
+                    self.section = None;
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let in_diff = self
+            .block
+            .as_ref()
+            .is_some_and(|b| b.diff.is_some() && b.locations.is_empty());
+        if trimmed == "--" && !in_diff {
+            self.close_block(report);
+            self.section = None;
+            return;
+        }
+        if let Some(status) = self.section
+            && let Some(entry) = numbered_entry(trimmed)
+        {
+            self.close_block(report);
+            let id = test_id(entry);
+            if id.is_empty() {
+                return;
+            }
+            let mut t = TestResult::new(Framework::Phpunit, &id, status, n);
+            t.name = method_of(&id).to_owned();
+            report.test(t);
+            self.block = Some(Block::new(id, false));
+            return;
+        }
+        if self.testdox_line(line, trimmed, n, report) {
+            return;
+        }
+        if self.block.is_some() {
+            self.block_line(trimmed, n, report);
+            return;
+        }
+        self.debug_line(trimmed, n, report);
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.close_block(report);
+    }
+}
+
+impl Block {
+    fn new(id: String, testdox: bool) -> Self {
+        Block {
+            id,
+            lines: 0,
+            message: Vec::new(),
+            diff: None,
+            locations: Vec::new(),
+            testdox,
+        }
+    }
+}
+
+impl PhpunitParser {
+    fn block_line(&mut self, trimmed: &str, n: usize, report: &mut Report) {
+        let Some(block) = self.block.as_mut() else {
+            return;
+        };
+        block.lines += 1;
+        if block.lines > MAX_BLOCK_LINES {
+            self.close_block(report);
+            return;
+        }
+        let text = if block.testdox {
+            match trimmed.strip_prefix('│') {
+                Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
+                None => {
+                    // The detail margin ended.
+                    if !trimmed.is_empty() {
+                        self.close_block(report);
+                    }
+                    return;
+                }
+            }
+        } else {
+            trimmed
+        };
+        if let Some(loc) = trace_line(text) {
+            block.diff = block
+                .diff
+                .take()
+                .filter(|d| !d.0.is_empty() || !d.1.is_empty());
+            if !is_vendor(loc.0) && block.locations.len() < super::MAX_TEST_LOCATIONS {
+                let message = block.message.first().cloned();
+                block.locations.push(FailureLocation {
+                    path: loc.0.to_owned(),
+                    line: loc.1,
+                    column: None,
+                    message,
+                    log_line: Some(n),
+                    kind: LocationKind::Php,
+                });
+            }
+            return;
+        }
+        if text == "--- Expected" {
+            block.diff = Some((Vec::new(), Vec::new()));
+            return;
+        }
+        if let Some((expected, actual)) = block.diff.as_mut()
+            && block.locations.is_empty()
+        {
+            if text == "+++ Actual" || text.starts_with("@@") || text.is_empty() {
+                return;
+            }
+            // Diff lines keep their one-character marker; the trimmed line lost the
+            // leading space of context lines.
+            if expected.len() + actual.len() < MAX_DIFF_LINES {
+                if let Some(e) = text.strip_prefix('-') {
+                    expected.push(e.to_owned());
+                } else if let Some(a) = text.strip_prefix('+') {
+                    actual.push(a.to_owned());
+                } else {
+                    expected.push(text.to_owned());
+                    actual.push(text.to_owned());
+                }
+            }
+            return;
+        }
+        if text.is_empty() || !block.locations.is_empty() {
+            return;
+        }
+        if block.message.len() < MAX_MESSAGE_LINES {
+            block.message.push(clip(text, super::MAX_TEXT).to_owned());
+        }
+    }
+
+    fn close_block(&mut self, report: &mut Report) {
+        let Some(block) = self.block.take() else {
+            return;
+        };
+        let Some(t) = report.get_mut(Framework::Phpunit, &block.id) else {
+            return;
+        };
+        if !block.message.is_empty() {
+            t.message = Some(clip(&block.message.join("\n"), super::MAX_TEXT).to_owned());
+        }
+        let values = match block.diff {
+            Some((e, a)) if !e.is_empty() || !a.is_empty() => Some((e.join("\n"), a.join("\n"))),
+            _ => block.message.first().and_then(|m| asserted_values(m)),
+        };
+        if let Some((e, a)) = values {
+            t.expected = Some(clip(&e, super::MAX_TEXT).to_owned());
+            t.actual = Some(clip(&a, super::MAX_TEXT).to_owned());
+        }
+        if !block.locations.is_empty() {
+            t.locations = block.locations;
+        }
+    }
+
+    /// `--testdox`: a class heading `Foo (Ns\Foo)`, then ` ✔ Name`, ` ✘ Name`, ` ↩ Name`,
+    /// ` ∅ Name` lines. Returns whether the line was one of them.
+    fn testdox_line(&mut self, line: &str, trimmed: &str, n: usize, report: &mut Report) -> bool {
+        let mut chars = trimmed.chars();
+        let status = match chars.next() {
+            Some('✔') => TestStatus::Passed,
+            Some('✘') => TestStatus::Failed,
+            Some('↩') | Some('∅') => TestStatus::Skipped,
+            _ => {
+                // `Foo (Ns\Foo)` at the margin starts a testdox group.
+                if !line.starts_with(' ')
+                    && trimmed.ends_with(')')
+                    && let Some(open) = trimmed.rfind(" (")
+                {
+                    let class = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or("");
+                    if !class.is_empty()
+                        && !class.contains(char::is_whitespace)
+                        && !class.contains(',')
+                    {
+                        self.close_block(report);
+                        self.testdox_class = Some(clip(class, super::MAX_ID).to_owned());
+                        return true;
+                    }
+                }
+                return false;
+            }
+        };
+        let Some(class) = self.testdox_class.clone() else {
+            return false;
+        };
+        let name = chars.as_str().trim();
+        // A trailing duration: `✔ Name  12 ms`.
+        let name = strip_duration(name);
+        if name.is_empty() {
+            return false;
+        }
+        self.close_block(report);
+        let id = format!("{class}::{name}");
+        let mut t = TestResult::new(Framework::Phpunit, &id, status, n);
+        t.name = name.to_owned();
+        report.test(t);
+        if status.is_failure() {
+            self.block = Some(Block::new(clip(&id, super::MAX_ID).to_owned(), true));
+        }
+        true
+    }
+
+    /// PHPUnit 9 `--debug`: `Test 'Ns\FooTest::testX' started` / `ended`; PHPUnit 10:
+    /// `Test Passed (Ns\FooTest::testX)`, `Test Failed (...)`, `Test Errored (...)`,
+    /// `Test Skipped (...)`.
+    fn debug_line(&mut self, trimmed: &str, n: usize, report: &mut Report) {
+        let Some(rest) = trimmed.strip_prefix("Test ") else {
+            return;
+        };
+        let (status, inner) = if let Some(r) = rest.strip_prefix("Passed (") {
+            (TestStatus::Passed, r)
+        } else if let Some(r) = rest.strip_prefix("Failed (") {
+            (TestStatus::Failed, r)
+        } else if let Some(r) = rest.strip_prefix("Errored (") {
+            (TestStatus::Error, r)
+        } else if let Some(r) = rest.strip_prefix("Skipped (") {
+            (TestStatus::Skipped, r)
+        } else {
+            return;
+        };
+        let Some(inner) = inner.strip_suffix(')') else {
+            return;
+        };
+        if !inner.contains("::") {
+            return;
+        }
+        let id = test_id(inner);
+        let mut t = TestResult::new(Framework::Phpunit, &id, status, n);
+        t.name = method_of(&id).to_owned();
+        report.test(t);
+    }
+}
+
+/// `There was 1 failure:` -> Failed; errors -> Error; skipped and incomplete -> Skipped;
+/// risky tests, warnings and deprecations are not a test status.
+fn section_status(heading: &str) -> Option<TestStatus> {
+    if !heading.ends_with(':') {
+        return None;
+    }
+    if heading.contains(" failure") {
+        Some(TestStatus::Failed)
+    } else if heading.contains(" error") {
+        Some(TestStatus::Error)
+    } else if heading.contains(" skipped") || heading.contains(" incomplete") {
+        Some(TestStatus::Skipped)
+    } else {
+        None
+    }
+}
+
+/// `1) Ns\FooTest::testX ...` -> `Ns\FooTest::testX ...`.
+fn numbered_entry(trimmed: &str) -> Option<&str> {
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let rest = trimmed.get(digits..)?.strip_prefix(") ")?;
+    rest.contains("::").then_some(rest)
+}
+
+/// The id of an entry: `Class::method` with ` with data set "name"` / `#1` kept and the
+/// data set's values `(1, 1, 3)` dropped.
+fn test_id(entry: &str) -> String {
+    let entry = entry.trim();
+    let Some(at) = entry.find(" with data set ") else {
+        return clip(entry, super::MAX_ID).to_owned();
+    };
+    let head = entry.get(..at).unwrap_or("");
+    let set = entry.get(at + " with data set ".len()..).unwrap_or("");
+    let name = if let Some(quoted) = set.strip_prefix('"') {
+        match quoted.find("\" (").or_else(|| quoted.rfind('"')) {
+            Some(end) => format!("\"{}\"", quoted.get(..end).unwrap_or("")),
+            None => set.to_owned(),
+        }
+    } else {
+        set.split_whitespace().next().unwrap_or("").to_owned()
+    };
+    clip(&format!("{head} with data set {name}"), super::MAX_ID).to_owned()
+}
+
+fn method_of(id: &str) -> &str {
+    id.rsplit_once("::").map_or(id, |(_, m)| m)
+}
+
+/// A trace line: `/path/to/tests/FooTest.php:42` (also Windows paths).
+fn trace_line(text: &str) -> Option<(&str, u32)> {
+    if text.contains(char::is_whitespace) && !text.contains(":\\") {
+        return None;
+    }
+    let (path, line) = text.rsplit_once(':')?;
+    if !(path.ends_with(".php") || path.ends_with(".phpt") || path.ends_with(".inc")) {
+        return None;
+    }
+    if line.is_empty() || line.len() > 9 || !line.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let line: u32 = line.parse().ok()?;
+    (line > 0).then_some((path, line))
+}
+
+/// Composer dependencies and PHPUnit itself.
+fn is_vendor(path: &str) -> bool {
+    let p = path.replace('\\', "/");
+    p.contains("/vendor/") || p.starts_with("vendor/") || p.starts_with("phar://")
+}
+
+/// `Name  12 ms` -> `Name`.
+fn strip_duration(name: &str) -> &str {
+    let Some((head, unit)) = name.rsplit_once(' ') else {
+        return name;
+    };
+    if !matches!(unit, "ms" | "s") {
+        return name;
+    }
+    match head.trim_end().rsplit_once(' ') {
+        Some((h, num)) if num.bytes().all(|b| b.is_ascii_digit() || b == b'.') => h.trim_end(),
+        _ => name,
+    }
+}
+
+/// `Failed asserting that 0 matches expected 1.` -> (`1`, `0`); also `is identical to`
+/// and `is equal to`.
+fn asserted_values(m: &str) -> Option<(String, String)> {
+    let rest = m.strip_prefix("Failed asserting that ")?;
+    let rest = rest.strip_suffix('.').unwrap_or(rest);
+    for sep in [" matches expected ", " is identical to ", " is equal to "] {
+        if let Some((actual, expected)) = rest.split_once(sep) {
+            return Some((expected.to_owned(), actual.to_owned()));
+        }
+    }
+    None
 }
