@@ -97,15 +97,15 @@ struct Block {
 
 /// A test's details waiting for the end of the session.
 #[derive(Debug)]
-struct Pending {
-    id: String,
-    status: TestStatus,
-    message: Option<String>,
-    expected: Option<String>,
-    actual: Option<String>,
-    locations: Vec<FailureLocation>,
-    lines: Option<(usize, usize)>,
-    log_line: usize,
+pub(super) struct Pending {
+    pub(super) id: String,
+    pub(super) status: TestStatus,
+    pub(super) message: Option<String>,
+    pub(super) expected: Option<String>,
+    pub(super) actual: Option<String>,
+    pub(super) locations: Vec<FailureLocation>,
+    pub(super) lines: Option<(usize, usize)>,
+    pub(super) log_line: usize,
 }
 
 impl Parser for PytestParser {
@@ -537,7 +537,7 @@ impl PytestParser {
             }
         }
         for p in resolved.into_iter().chain(summary) {
-            emit(p, report);
+            emit(Framework::Pytest, p, report);
         }
         for (id, ms) in self.durations.drain() {
             if let Some(t) = report.get_mut(Framework::Pytest, &id) {
@@ -619,8 +619,8 @@ fn looks_like_test_head(head: &str) -> bool {
 }
 
 /// Reports a joined test, or completes the one already reported under its id.
-fn emit(p: Pending, report: &mut Report) {
-    if let Some(t) = report.get_mut(Framework::Pytest, &p.id) {
+pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
+    if let Some(t) = report.get_mut(framework, &p.id) {
         if !t.status.is_failure() && t.status != TestStatus::Flaky && p.status.is_failure() {
             t.status = p.status;
         }
@@ -640,8 +640,10 @@ fn emit(p: Pending, report: &mut Report) {
         }
         return;
     }
-    let mut t = TestResult::new(Framework::Pytest, &p.id, p.status, p.log_line);
-    fill_identity(&mut t);
+    let mut t = TestResult::new(framework, &p.id, p.status, p.log_line);
+    if framework == Framework::Pytest {
+        fill_identity(&mut t);
+    }
     t.message = p.message;
     t.expected = p.expected;
     t.actual = p.actual;

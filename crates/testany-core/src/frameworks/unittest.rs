@@ -1,15 +1,350 @@
-//! Python unittest: `test_x (pkg.Class.test_x) ... ok`, FAIL:/ERROR: blocks.
+//! Python unittest (also Django's runner): `-v` lines, `FAIL:`/`ERROR:` blocks with their
+//! tracebacks, progress letters, `Ran N tests`, `--durations`.
+//!
+//! Ids are `module.Class.method` as printed: Python 3.11+ prints the whole id in the
+//! parentheses (`test_x (pkg.mod.Class.test_x)`), older versions the class only
+//! (`test_x (pkg.mod.Class)`), which gives the same id; an import error of a test module
+//! is `unittest.loader._FailedTest.<module>`. `subTest` failures (`FAIL: test_x (...)
+//! (i=1)`) belong to their test. `expected failure` maps to [`TestStatus::Skipped`] like
+//! pytest's XFAIL; `unexpected success` to [`TestStatus::Failed`], since unittest fails the
+//! run for it.
+//!
+//! unittest prints all ERROR blocks before all FAIL blocks; when the progress letters
+//! (`.F.E`) are in the log, the k-th `F` is the k-th FAIL block and the k-th `E` the k-th
+//! ERROR block, so the blocks are reported in run order when a run ends (`Ran N tests`).
+//! The failure location is the innermost project frame of the last exception of a chain.
 
-use super::{Framework, Parser, Report};
+use super::pytest::{Frames, Pending, emit, frame, python_frame};
+use super::{Framework, MAX_ID, MAX_TESTS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip};
+use crate::locations::LocationKind;
 
-/// Reads Python unittest: `test_x (pkg.Class.test_x) ... ok`, FAIL:/ERROR: blocks from a case log.
+/// Reads Python unittest output from a case log (see the module documentation).
 #[derive(Debug, Default)]
-pub struct UnittestParser {}
+pub struct UnittestParser {
+    block: Option<Block>,
+    blocks: Vec<Block>,
+    /// `F` and `E` progress letters in run order.
+    letters: Vec<u8>,
+    /// A `-v` line that named a test before its status (docstring line, printed output).
+    awaiting: Option<(String, usize)>,
+    /// Inside Python 3.12's `Slowest test durations`.
+    durations: bool,
+}
+
+#[derive(Debug)]
+struct Block {
+    id: String,
+    status: TestStatus,
+    start: usize,
+    end: usize,
+    /// The `-----` line under the header was seen (the traceback follows it).
+    ruled: bool,
+    frames: Frames,
+    after_frame: bool,
+    message: Option<String>,
+    /// The first line of the block (for import errors: `ImportError: Failed to import`).
+    first_line: Option<String>,
+}
 
 impl Parser for UnittestParser {
     fn framework(&self) -> Framework {
         Framework::Unittest
     }
 
-    fn line(&mut self, _line: &str, _n: usize, _report: &mut Report) {}
+    fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let bytes = line.as_bytes();
+        let Some(&first) = bytes.first() else {
+            return;
+        };
+        if first == b'=' && is_rule(bytes, b'=') {
+            self.close_block();
+            return;
+        }
+        if self.block.is_some() {
+            self.block_line(line, n);
+            return;
+        }
+        match first {
+            b'F' | b'E' | b'U' => {
+                if let Some((status, rest)) = header(line) {
+                    if let Some((id, _)) = test_id(rest) {
+                        self.block = Some(Block::new(id, status, n));
+                    }
+                    return;
+                }
+            }
+            b'R' if line.starts_with("Ran ") && line.contains(" test") => {
+                self.flush(report);
+                return;
+            }
+            b'S' if line.starts_with("Slowest test durations") => {
+                self.durations = true;
+                return;
+            }
+            _ => {}
+        }
+        if self.durations && first.is_ascii_digit() {
+            self.duration_line(line, report);
+            return;
+        }
+        if matches!(first, b'.' | b'F' | b'E' | b's' | b'x' | b'u')
+            && bytes
+                .iter()
+                .all(|b| matches!(b, b'.' | b'F' | b'E' | b's' | b'x' | b'u'))
+        {
+            for &b in bytes {
+                if matches!(b, b'F' | b'E') && self.letters.len() < MAX_TESTS {
+                    self.letters.push(b);
+                }
+            }
+            return;
+        }
+        if first == b't' && line.starts_with("test") {
+            self.verbose_line(line, n, report);
+            return;
+        }
+        if self.awaiting.is_some() {
+            self.awaited_status(line, report);
+        }
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.flush(report);
+    }
+}
+
+impl UnittestParser {
+    /// `test_x (pkg.Class.test_x) ... ok`, or its first part when the status comes later.
+    fn verbose_line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let Some((id, rest)) = test_id(line) else {
+            return;
+        };
+        match rest.split_once(" ... ") {
+            Some((_, status)) => match status_of(status) {
+                Some(s) => {
+                    self.awaiting = None;
+                    report_now(&id, s, n, report);
+                }
+                None => self.awaiting = Some((id, n)),
+            },
+            None if rest.ends_with(" ...") => self.awaiting = Some((id, n)),
+            None => self.awaiting = Some((id, n)),
+        }
+    }
+
+    /// A line after a `-v` line without status: `Docstring ... ok` or a bare `ok`.
+    fn awaited_status(&mut self, line: &str, report: &mut Report) {
+        let status = match line.rsplit_once(" ... ") {
+            Some((_, s)) => status_of(s),
+            None => status_of(line),
+        };
+        if let Some(s) = status
+            && let Some((id, at)) = self.awaiting.take()
+        {
+            report_now(&id, s, at, report);
+        }
+    }
+
+    fn block_line(&mut self, line: &str, n: usize) {
+        let Some(b) = self.block.as_mut() else {
+            return;
+        };
+        let bytes = line.as_bytes();
+        if bytes.first() == Some(&b'-') && is_rule(bytes, b'-') {
+            if b.ruled && (b.after_frame || b.message.is_some()) {
+                // The rule above `Ran N tests`: the last block ended.
+                self.close_block();
+            } else {
+                b.ruled = true;
+            }
+            return;
+        }
+        b.end = n;
+        if !b.ruled {
+            return;
+        }
+        let indent = bytes.iter().take_while(|c| **c == b' ').count();
+        let t = line.get(indent..).unwrap_or("").trim_end();
+        if let Some((path, line_no)) = python_frame(t) {
+            b.frames.push(frame(path, line_no, n, LocationKind::Python));
+            b.after_frame = true;
+            return;
+        }
+        if t.starts_with("During handling of the above exception")
+            || t.starts_with("The above exception was the direct cause")
+        {
+            b.frames.chain();
+            return;
+        }
+        if indent == 0 && !t.is_empty() {
+            if b.first_line.is_none() {
+                b.first_line = Some(clip(t, MAX_TEXT).to_owned());
+            }
+            if b.after_frame && !t.starts_with("Traceback") {
+                b.message = Some(clip(t, MAX_TEXT).to_owned());
+                b.after_frame = false;
+            }
+        }
+    }
+
+    fn close_block(&mut self) {
+        if let Some(b) = self.block.take()
+            && self.blocks.len() < MAX_TESTS
+        {
+            self.blocks.push(b);
+        }
+    }
+
+    /// `0.123s     test_x (pkg.Class.test_x)` under `Slowest test durations`.
+    fn duration_line(&mut self, line: &str, report: &mut Report) {
+        let Some((secs, rest)) = line.split_once(' ') else {
+            return;
+        };
+        let (Some(v), Some((id, _))) = (
+            secs.strip_suffix('s').and_then(|s| s.parse::<f64>().ok()),
+            test_id(rest.trim_start()),
+        ) else {
+            return;
+        };
+        if (0.0..1e12).contains(&v)
+            && let Some(t) = report.get_mut(Framework::Unittest, &id)
+        {
+            t.duration_ms = Some((v * 1000.0).round() as u64);
+        }
+    }
+
+    /// A run ended: report its blocks in run order.
+    fn flush(&mut self, report: &mut Report) {
+        self.close_block();
+        self.durations = false;
+        self.awaiting = None;
+        let blocks = std::mem::take(&mut self.blocks);
+        let letters = std::mem::take(&mut self.letters);
+        let mut fails = std::collections::VecDeque::new();
+        let mut errors = std::collections::VecDeque::new();
+        for b in blocks {
+            if b.status == TestStatus::Error {
+                errors.push_back(b);
+            } else {
+                fails.push_back(b);
+            }
+        }
+        let mut ordered = Vec::with_capacity(fails.len() + errors.len());
+        for l in letters {
+            let next = if l == b'F' {
+                fails.pop_front()
+            } else {
+                errors.pop_front()
+            };
+            ordered.extend(next);
+        }
+        let mut left: Vec<Block> = errors.into_iter().chain(fails).collect();
+        left.sort_by_key(|b| b.start);
+        ordered.extend(left);
+        let mut done: Vec<String> = Vec::new();
+        for b in ordered {
+            // Several subTest failures of one test: the first one speaks for it.
+            if done.iter().any(|d| *d == b.id) {
+                continue;
+            }
+            if done.len() < 4096 {
+                done.push(b.id.clone());
+            }
+            emit(Framework::Unittest, b.into_pending(), report);
+        }
+    }
+}
+
+fn report_now(id: &str, status: TestStatus, n: usize, report: &mut Report) {
+    let mut t = TestResult::new(Framework::Unittest, id, status, n);
+    t.name = id.rsplit('.').next().unwrap_or(id).to_owned();
+    report.test(t);
+}
+
+impl Block {
+    fn new(id: String, status: TestStatus, n: usize) -> Self {
+        Block {
+            id,
+            status,
+            start: n,
+            end: n,
+            ruled: false,
+            frames: Frames::default(),
+            after_frame: false,
+            message: None,
+            first_line: None,
+        }
+    }
+
+    fn into_pending(self) -> Pending {
+        let message = self.message.or(self.first_line);
+        let mut locations = self.frames.innermost_first();
+        for l in &mut locations {
+            l.message = message.as_deref().map(|m| clip(m, 500).to_owned());
+        }
+        Pending {
+            id: self.id,
+            status: self.status,
+            message,
+            expected: None,
+            actual: None,
+            locations,
+            lines: Some((self.start, self.end)),
+            log_line: self.start,
+        }
+    }
+}
+
+/// A line of one repeated byte (unittest's separators are 70 wide).
+fn is_rule(bytes: &[u8], ch: u8) -> bool {
+    let t = bytes.trim_ascii_end();
+    t.len() >= 20 && t.iter().all(|&b| b == ch)
+}
+
+/// `FAIL: `, `ERROR: `, `UNEXPECTED SUCCESS: ` block headers.
+fn header(line: &str) -> Option<(TestStatus, &str)> {
+    if let Some(r) = line.strip_prefix("FAIL: ") {
+        return Some((TestStatus::Failed, r));
+    }
+    if let Some(r) = line.strip_prefix("ERROR: ") {
+        return Some((TestStatus::Error, r));
+    }
+    line.strip_prefix("UNEXPECTED SUCCESS: ")
+        .map(|r| (TestStatus::Failed, r))
+}
+
+/// `test_x (pkg.Class.test_x)` or `test_x (pkg.Class)` at the start of `s`: the id
+/// `pkg.Class.test_x` and what follows the parentheses.
+fn test_id(s: &str) -> Option<(String, &str)> {
+    let open = s.find(" (")?;
+    let name = s.get(..open)?;
+    if name.is_empty() || name.contains(' ') {
+        return None;
+    }
+    let after = s.get(open + 2..)?;
+    let close = after.find(')')?;
+    let dotted = after.get(..close)?;
+    if dotted.is_empty() || dotted.contains(' ') || !dotted.contains('.') && !dotted.contains('_') {
+        return None;
+    }
+    let rest = after.get(close + 1..).unwrap_or("");
+    let id = match dotted.strip_suffix(name) {
+        Some(head) if head.ends_with('.') => dotted.to_owned(),
+        _ => format!("{dotted}.{name}"),
+    };
+    Some((clip(&id, MAX_ID).to_owned(), rest))
+}
+
+/// unittest's verbose status words.
+fn status_of(s: &str) -> Option<TestStatus> {
+    let s = s.trim();
+    match s {
+        "ok" => Some(TestStatus::Passed),
+        "FAIL" => Some(TestStatus::Failed),
+        "ERROR" => Some(TestStatus::Error),
+        "expected failure" => Some(TestStatus::Skipped),
+        "unexpected success" => Some(TestStatus::Failed),
+        _ if s.starts_with("skipped") => Some(TestStatus::Skipped),
+        _ => None,
+    }
 }
