@@ -1,15 +1,908 @@
-//! Jest, Vitest and Mocha reporters.
+//! Jest, Vitest and Mocha: one family of JavaScript reporters.
+//!
+//! - Jest: `PASS`/`FAIL file` headers, the verbose tree (`✓ title (5 ms)`, `✕`, `○ skipped`,
+//!   Windows `√`/`×`) under indented describe titles, `● describe › title` failure blocks
+//!   with `Expected:`/`Received:`, a code frame and `at fn (file:line:col)` frames.
+//!   Ids: `file › describe › title`.
+//! - Vitest: the verbose lines (`✓ file > describe > title 5ms`), the default reporter's
+//!   per-file tree (`❯ file (3 tests | 1 failed)` then `× describe > title`), the
+//!   `FAIL  file > describe > title` failure blocks with `❯ file:line:col` frames.
+//!   Ids: `file › describe › title` (Vitest's ` > ` read as Jest's ` › `).
+//! - Mocha's spec reporter: indented suites, `✔ title`, `N) title`, `- pending`, then
+//!   `N passing` / `N failing` and the numbered failure details (`AssertionError ...`,
+//!   `+ expected - actual`, `at Context.<anonymous> (test/a.js:10:5)`). Mocha prints no
+//!   file, so ids are `suite › test`. The tree is only trusted once `N passing` closes
+//!   it (a test run's own output can look like suite titles), so its tests are held until
+//!   then, one entry per test.
+//!
+//! A failure's location is its first stack frame outside libraries and Node's core, or
+//! the frame the code frame (`> 13 |`) points at when the stack shows it.
 
-use super::{Framework, Parser, Report};
+use std::collections::HashMap;
+
+use super::playwright::fix_mojibake;
+use super::{Framework, MAX_TEST_LOCATIONS, MAX_TESTS, Parser, Report, TestResult, TestStatus};
+use crate::locations::{FailureLocation, LocationKind, is_internal};
+
+/// Where the tree lines being read belong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tree {
+    None,
+    /// Under a Jest `PASS`/`FAIL file` header.
+    Jest(String),
+    /// Under a Vitest file line (`❯ file (3 tests | 1 failed)`).
+    Vitest(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Jest,
+    Vitest,
+    Mocha,
+}
+
+/// Which diff notation a failure prints: Mocha's `+ expected - actual` or node's
+/// `+ actual - expected`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Diff {
+    ExpectedPlus,
+    ActualPlus,
+}
+
+/// A failure's details being read.
+#[derive(Debug)]
+struct Block {
+    kind: Kind,
+    id: Option<String>,
+    /// Mocha: the title lines after `N) ` until the one ending with `:`.
+    mocha_titles: Vec<String>,
+    mocha_number: Option<u32>,
+    mocha_title_done: bool,
+    file: Option<String>,
+    start: usize,
+    end: usize,
+    message: Option<String>,
+    expected: Option<String>,
+    actual: Option<String>,
+    /// From a chai/Vitest message `expected 2 to be 3`, used when no explicit values.
+    message_expected: Option<String>,
+    message_actual: Option<String>,
+    /// `- Expected:` / `+ Received:` with the value on the next line.
+    pending: Option<bool>,
+    diff: Option<Diff>,
+    frames: Vec<FailureLocation>,
+    snippet: Option<u32>,
+}
+
+impl Block {
+    fn new(kind: Kind, id: Option<String>, file: Option<String>, n: usize) -> Self {
+        Block {
+            kind,
+            id,
+            mocha_titles: Vec::new(),
+            mocha_number: None,
+            mocha_title_done: kind != Kind::Mocha,
+            file,
+            start: n,
+            end: n,
+            message: None,
+            expected: None,
+            actual: None,
+            message_expected: None,
+            message_actual: None,
+            pending: None,
+            diff: None,
+            frames: Vec::new(),
+            snippet: None,
+        }
+    }
+}
+
+/// A Mocha test held until `N passing` confirms the tree.
+#[derive(Debug)]
+struct MochaTest {
+    id: String,
+    name: String,
+    status: TestStatus,
+    duration_ms: Option<u64>,
+    log_line: usize,
+}
 
 /// Reads Jest, Vitest and Mocha reporters from a case log.
-#[derive(Debug, Default)]
-pub struct JestParser {}
+#[derive(Debug)]
+pub struct JestParser {
+    tree: Tree,
+    /// Describe/suite titles of the tree being read: (indent, title).
+    suites: Vec<(usize, String)>,
+    /// Inside a Jest `console.log` block (its lines are not describe titles).
+    console: bool,
+    block: Option<Block>,
+    mocha: Vec<MochaTest>,
+    /// Mocha's failure numbers (`3) title`) and the ids they stand for.
+    mocha_numbers: HashMap<u32, String>,
+    /// After `N failing`: numbered lines are failure details.
+    mocha_details: bool,
+}
+
+impl Default for JestParser {
+    fn default() -> Self {
+        JestParser {
+            tree: Tree::None,
+            suites: Vec::new(),
+            console: false,
+            block: None,
+            mocha: Vec::new(),
+            mocha_numbers: HashMap::new(),
+            mocha_details: false,
+        }
+    }
+}
 
 impl Parser for JestParser {
     fn framework(&self) -> Framework {
         Framework::Jest
     }
 
-    fn line(&mut self, _line: &str, _n: usize, _report: &mut Report) {}
+    fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        // Prefilter: what matters starts with a space (trees, blocks, Vitest), `P`/`F`
+        // (Jest's PASS/FAIL), `T` (Jest's totals), or lies inside failure details.
+        let first = match line.as_bytes().first() {
+            Some(&b) => b,
+            None => {
+                self.blank(n);
+                return;
+            }
+        };
+        if self.block.is_none() && !matches!(first, b' ' | b'P' | b'F' | b'T') {
+            return;
+        }
+        let fixed = fix_mojibake(line);
+        self.process(&fixed, n, report);
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.end_block(report);
+    }
+}
+
+impl JestParser {
+    fn blank(&mut self, n: usize) {
+        if let Some(b) = self.block.as_mut() {
+            b.end = n;
+        }
+        if matches!(self.tree, Tree::Vitest(_)) {
+            self.tree = Tree::None;
+        }
+    }
+
+    fn process(&mut self, line: &str, n: usize, report: &mut Report) {
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        let t = line.get(indent..).unwrap_or("").trim_end();
+        if t.is_empty() {
+            self.blank(n);
+            return;
+        }
+
+        // Jest file headers.
+        if indent <= 1
+            && let Some(rest) = t.strip_prefix("PASS ").or_else(|| t.strip_prefix("FAIL "))
+        {
+            let rest = rest.trim();
+            if !rest.contains(" > ") && !rest.contains(" › ") {
+                if let Some(file) = jest_file(rest) {
+                    self.end_block(report);
+                    self.tree = Tree::Jest(file.to_owned());
+                    self.suites.clear();
+                    self.console = false;
+                    return;
+                }
+            } else if let Some(id) = vitest_id(rest) {
+                // Vitest: ` FAIL  file > describe > test` opens a failure block.
+                self.end_block(report);
+                self.tree = Tree::None;
+                let file = rest.split(" > ").next().map(str::to_owned);
+                self.block = Some(Block::new(Kind::Vitest, Some(id), file, n));
+                return;
+            }
+        }
+        if indent == 0 && (t.starts_with("Tests:") || t.starts_with("Test Suites:")) {
+            self.end_block(report);
+            self.tree = Tree::None;
+            return;
+        }
+        if t.starts_with("⎯⎯") {
+            self.end_block(report);
+            self.tree = Tree::None;
+            return;
+        }
+
+        // Jest failure blocks.
+        if let Some(title) = t.strip_prefix("● ") {
+            self.end_block(report);
+            let file = match &self.tree {
+                Tree::Jest(f) => Some(f.clone()),
+                _ => None,
+            };
+            self.suites.clear();
+            let title = title.trim();
+            let id = match (&file, title) {
+                (_, "Test suite failed to run") => None,
+                (Some(f), t) => Some(format!("{f} › {t}")),
+                (None, t) => Some(t.to_owned()),
+            };
+            // Keep the file for the next block of the same file.
+            self.block = Some(Block::new(Kind::Jest, id, file, n));
+            return;
+        }
+
+        // Mocha's summary and failure details.
+        if indent == 2
+            && let Some(word) = count_word(t)
+        {
+            match word {
+                "passing" => {
+                    self.end_block(report);
+                    self.flush_mocha(report);
+                }
+                "failing" => {
+                    self.end_block(report);
+                    self.flush_mocha(report);
+                    self.mocha_details = true;
+                }
+                _ => {}
+            }
+            return;
+        }
+        if self.mocha_details
+            && indent == 2
+            && let Some((number, title)) = numbered(t)
+        {
+            self.end_block(report);
+            let mut b = Block::new(Kind::Mocha, None, None, n);
+            b.mocha_number = Some(number);
+            push_mocha_title(&mut b, title);
+            self.block = Some(b);
+            return;
+        }
+
+        // Tree lines with a status glyph.
+        if indent >= 1
+            && self.block.is_none()
+            && let Some((status, rest)) = glyph(t)
+            && self.test_line(indent, status, rest, n, report)
+        {
+            return;
+        }
+
+        if self.block.is_some() {
+            self.block_line(t, n);
+            return;
+        }
+
+        // Describe/suite titles of a tree.
+        self.suite_line(indent, t, n);
+    }
+
+    /// A line with a status glyph; returns whether it was a test or a file line.
+    fn test_line(
+        &mut self,
+        indent: usize,
+        status: TestStatus,
+        rest: &str,
+        n: usize,
+        report: &mut Report,
+    ) -> bool {
+        // Vitest file lines: `✓ file (3 tests) 12ms`, `❯ file (14 tests | 7 failed) 280ms`.
+        if indent == 1
+            && let Some(file) = vitest_file_line(rest)
+        {
+            self.end_block(report);
+            self.tree = Tree::Vitest(file.to_owned());
+            return true;
+        }
+        if indent == 1 && rest.contains(" > ") {
+            let (title, duration) = strip_duration(rest);
+            if let Some(id) = vitest_id(title) {
+                self.end_block(report);
+                self.tree = Tree::None;
+                let file = title.split(" > ").next().unwrap_or("");
+                let name = title.rsplit(" > ").next().unwrap_or(title);
+                self.report(report, id, name, Some(file), status, duration, n);
+                return true;
+            }
+        }
+        if status == TestStatus::Error {
+            // `❯` is a file or a running suite, never a test.
+            return false;
+        }
+        match self.tree.clone() {
+            Tree::Vitest(file) if indent >= 2 => {
+                let (title, duration) = strip_duration(rest);
+                let (title, skipped) = match title.strip_suffix(" [skipped]") {
+                    Some(t) => (t, true),
+                    None => (title, false),
+                };
+                let status = if skipped { TestStatus::Skipped } else { status };
+                let id = format!("{file} › {}", title.replace(" > ", " › "));
+                self.end_block(report);
+                self.report(report, id, title, Some(&file), status, duration, n);
+                true
+            }
+            Tree::Jest(file) if indent >= 2 => {
+                self.console = false;
+                let (title, duration) = strip_duration(rest);
+                let title = title
+                    .strip_prefix("skipped ")
+                    .or_else(|| title.strip_prefix("todo "))
+                    .unwrap_or(title);
+                let path = self.suite_path(indent);
+                let id = if path.is_empty() {
+                    format!("{file} › {title}")
+                } else {
+                    format!("{file} › {path} › {title}")
+                };
+                self.end_block(report);
+                self.report(report, id, title, Some(&file), status, duration, n);
+                true
+            }
+            Tree::None if indent >= 2 && self.block.is_none() && !self.mocha_details => {
+                let (title, duration) = strip_duration(rest);
+                self.mocha_test(indent, title, status, duration, n);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn mocha_test(
+        &mut self,
+        indent: usize,
+        title: &str,
+        status: TestStatus,
+        duration: Option<u64>,
+        n: usize,
+    ) {
+        if self.mocha.len() >= MAX_TESTS {
+            return;
+        }
+        let path = self.suite_path(indent);
+        let id = if path.is_empty() {
+            title.to_owned()
+        } else {
+            format!("{path} › {title}")
+        };
+        self.mocha.push(MochaTest {
+            id,
+            name: title.to_owned(),
+            status,
+            duration_ms: duration,
+            log_line: n,
+        });
+    }
+
+    /// Suite and describe titles, and Mocha's numbered (failed) tests.
+    fn suite_line(&mut self, indent: usize, t: &str, n: usize) {
+        if indent < 2 {
+            return;
+        }
+        match &self.tree {
+            Tree::Jest(_) => {
+                if t.starts_with("console.") {
+                    self.console = true;
+                    return;
+                }
+                if self.console || !looks_like_title(t) {
+                    return;
+                }
+            }
+            Tree::Vitest(_) => return,
+            Tree::None => {
+                if self.mocha_details {
+                    return;
+                }
+                if let Some((number, title)) = numbered(t) {
+                    let before = self.mocha.len();
+                    let (title, duration) = strip_duration(title);
+                    self.mocha_test(indent, title, TestStatus::Failed, duration, n);
+                    if self.mocha.len() > before
+                        && let Some(m) = self.mocha.last()
+                        && self.mocha_numbers.len() < MAX_TESTS
+                    {
+                        self.mocha_numbers.insert(number, m.id.clone());
+                    }
+                    return;
+                }
+                if !looks_like_title(t) {
+                    return;
+                }
+            }
+        }
+        while self.suites.last().is_some_and(|(i, _)| *i >= indent) {
+            self.suites.pop();
+        }
+        if self.suites.len() < 64 {
+            self.suites.push((indent, t.to_owned()));
+        }
+    }
+
+    /// The describe titles above a test at `indent`, joined with ` › `.
+    fn suite_path(&self, indent: usize) -> String {
+        let mut path = String::new();
+        for (i, title) in &self.suites {
+            if *i >= indent {
+                break;
+            }
+            if !path.is_empty() {
+                path.push_str(" › ");
+            }
+            path.push_str(title);
+        }
+        path
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn report(
+        &mut self,
+        report: &mut Report,
+        id: String,
+        name: &str,
+        file: Option<&str>,
+        status: TestStatus,
+        duration: Option<u64>,
+        n: usize,
+    ) {
+        report.test(TestResult {
+            name: name.to_owned(),
+            file: file.map(str::to_owned),
+            duration_ms: duration,
+            ..TestResult::new(Framework::Jest, &id, status, n)
+        });
+    }
+
+    fn block_line(&mut self, t: &str, n: usize) {
+        let Some(b) = self.block.as_mut() else {
+            return;
+        };
+        b.end = n;
+        if !b.mocha_title_done {
+            push_mocha_title(b, t);
+            return;
+        }
+        // Frames: `at fn (file:1:2)`, Vitest `❯ file:1:2` / `❯ fn file:1:2`.
+        let frame = t
+            .strip_prefix("at ")
+            .and_then(parse_frame)
+            .or_else(|| t.strip_prefix("❯ ").and_then(parse_vitest_frame));
+        if let Some((path, line, col)) = frame {
+            if !is_internal(path) && b.frames.len() < MAX_TEST_LOCATIONS {
+                b.frames.push(FailureLocation {
+                    path: path.to_owned(),
+                    line,
+                    column: col,
+                    message: None,
+                    log_line: Some(n),
+                    kind: LocationKind::Node,
+                });
+            }
+            return;
+        }
+        if let Some(rest) = t.strip_prefix('>') {
+            if b.snippet.is_none()
+                && let Some(num) = code_frame_line(rest)
+            {
+                b.snippet = Some(num);
+            }
+            return;
+        }
+        if code_frame_line(t).is_some() || t.starts_with('|') {
+            return;
+        }
+        if let Some(expected) = b.pending.take() {
+            if expected {
+                b.expected.get_or_insert_with(|| t.to_owned());
+            } else {
+                b.actual.get_or_insert_with(|| t.to_owned());
+            }
+            return;
+        }
+        // Diff headers.
+        match t {
+            "+ expected - actual" => {
+                b.diff = Some(Diff::ExpectedPlus);
+                return;
+            }
+            "+ actual - expected" => {
+                b.diff = Some(Diff::ActualPlus);
+                return;
+            }
+            _ => {}
+        }
+        for (label, expected) in [("- Expected", true), ("+ Received", false)] {
+            if let Some(rest) = t.strip_prefix(label) {
+                if let Some(v) = rest.strip_prefix(':') {
+                    let v = v.trim();
+                    if v.is_empty() {
+                        b.pending = Some(expected);
+                    } else if expected {
+                        b.expected.get_or_insert_with(|| v.to_owned());
+                    } else {
+                        b.actual.get_or_insert_with(|| v.to_owned());
+                    }
+                }
+                return;
+            }
+        }
+        if let Some(d) = b.diff
+            && let Some(sign) = t.chars().next()
+            && matches!(sign, '+' | '-')
+        {
+            let value = t.get(1..).unwrap_or("").trim();
+            let is_expected = (sign == '+') == (d == Diff::ExpectedPlus);
+            if !value.is_empty() {
+                if is_expected {
+                    b.expected.get_or_insert_with(|| value.to_owned());
+                } else {
+                    b.actual.get_or_insert_with(|| value.to_owned());
+                }
+            }
+            return;
+        }
+        if b.expected.is_none()
+            && let Some(v) = labelled_value(t, "Expected")
+        {
+            b.expected = Some(v.to_owned());
+            return;
+        }
+        if b.actual.is_none()
+            && let Some(v) = labelled_value(t, "Received")
+        {
+            b.actual = Some(v.to_owned());
+            return;
+        }
+        if b.message.is_none() {
+            b.message = Some(t.to_owned());
+        }
+        if b.message_expected.is_none()
+            && let Some((actual, expected)) = chai_values(t)
+        {
+            b.message_actual = Some(actual.to_owned());
+            b.message_expected = Some(expected.to_owned());
+        }
+    }
+
+    fn end_block(&mut self, report: &mut Report) {
+        let Some(mut b) = self.block.take() else {
+            return;
+        };
+        let id = match (b.kind, b.id.take()) {
+            (_, Some(id)) => id,
+            (Kind::Mocha, None) => {
+                let by_number = b.mocha_number.and_then(|k| self.mocha_numbers.get(&k));
+                match by_number {
+                    Some(id) => id.clone(),
+                    None if !b.mocha_titles.is_empty() => b.mocha_titles.join(" › "),
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+        let mut locations = Vec::new();
+        let marked = b
+            .snippet
+            .and_then(|line| b.frames.iter().position(|f| f.line == line));
+        if let Some(i) = marked {
+            locations.push(b.frames.remove(i));
+        }
+        locations.append(&mut b.frames);
+        if locations.is_empty()
+            && let (Some(line), Some(file)) = (b.snippet, b.file.as_ref())
+        {
+            locations.push(FailureLocation {
+                path: file.clone(),
+                line,
+                column: None,
+                message: None,
+                log_line: Some(b.start),
+                kind: LocationKind::Node,
+            });
+        }
+        for l in &mut locations {
+            l.message.clone_from(&b.message);
+        }
+        let name = id.rsplit(" › ").next().unwrap_or(&id).to_owned();
+        let file = match b.kind {
+            Kind::Mocha => None,
+            _ => b.file.clone(),
+        };
+        let expected = b.expected.or(b.message_expected);
+        let actual = b.actual.or(b.message_actual);
+        let test = TestResult {
+            name,
+            file,
+            message: b.message,
+            expected,
+            actual,
+            locations,
+            failure_lines: Some((b.start, b.end)),
+            ..TestResult::new(Framework::Jest, &id, TestStatus::Failed, b.start)
+        };
+        report.test(test);
+    }
+
+    /// Reports the held Mocha tests (at `N passing` or the end of the log).
+    fn flush_mocha(&mut self, report: &mut Report) {
+        for m in std::mem::take(&mut self.mocha) {
+            report.test(TestResult {
+                name: m.name,
+                duration_ms: m.duration_ms,
+                ..TestResult::new(Framework::Jest, &m.id, m.status, m.log_line)
+            });
+        }
+        self.suites.clear();
+    }
+}
+
+fn push_mocha_title(b: &mut Block, t: &str) {
+    let t = t.trim();
+    if let Some(last) = t.strip_suffix(':') {
+        b.mocha_titles.push(last.to_owned());
+        b.mocha_title_done = true;
+    } else if b.mocha_titles.len() < 64 {
+        b.mocha_titles.push(t.to_owned());
+    }
+    if b.mocha_titles.len() >= 64 {
+        b.mocha_title_done = true;
+    }
+}
+
+/// A status glyph and the text after it.
+fn glyph(t: &str) -> Option<(TestStatus, &str)> {
+    const GLYPHS: &[(&str, TestStatus)] = &[
+        ("✓ ", TestStatus::Passed),
+        ("✔ ", TestStatus::Passed),
+        ("√ ", TestStatus::Passed),
+        ("✕ ", TestStatus::Failed),
+        ("✗ ", TestStatus::Failed),
+        ("× ", TestStatus::Failed),
+        ("✖ ", TestStatus::Failed),
+        ("○ ", TestStatus::Skipped),
+        ("↓ ", TestStatus::Skipped),
+        ("✎ ", TestStatus::Skipped),
+        ("- ", TestStatus::Skipped),
+        // A Vitest file with failures; never a test (see `test_line`).
+        ("❯ ", TestStatus::Error),
+    ];
+    GLYPHS
+        .iter()
+        .find_map(|(g, s)| Some((*s, t.strip_prefix(g)?.trim_start())))
+        .filter(|(_, rest)| !rest.is_empty())
+}
+
+/// `3) title` -> (3, `title`).
+fn numbered(t: &str) -> Option<(u32, &str)> {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    let number = t.get(..digits)?;
+    if number.is_empty() || number.len() > 9 {
+        return None;
+    }
+    let rest = t.get(digits..)?.strip_prefix(") ")?.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    Some((number.parse().ok()?, rest))
+}
+
+/// `17 passing (348ms)`, `7 failing`, `1 pending` -> the word.
+fn count_word(t: &str) -> Option<&str> {
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let rest = t.get(digits..)?.strip_prefix(' ')?;
+    let word = rest.split(' ').next()?;
+    let tail = rest.get(word.len()..)?.trim();
+    let ok = matches!(word, "passing" | "failing" | "pending")
+        && (tail.is_empty() || (tail.starts_with('(') && tail.ends_with(')')));
+    ok.then_some(word)
+}
+
+/// Not a describe title: data a test printed (`key: [`, `'quoted' +`, `}`).
+fn looks_like_title(t: &str) -> bool {
+    let Some(last) = t.chars().last() else {
+        return false;
+    };
+    let Some(first) = t.chars().next() else {
+        return false;
+    };
+    !matches!(last, '{' | '[' | '(' | ',' | '+' | ';' | ':' | '}' | ']')
+        && !matches!(
+            first,
+            '\'' | '"' | '}' | ']' | '{' | '[' | '<' | '|' | '-' | '+' | '^' | '→'
+        )
+        && !t.starts_with("at ")
+        && !t.starts_with("> ")
+        && code_frame_line(t).is_none()
+}
+
+/// `src/a.test.ts (5.2 s)` -> `src/a.test.ts`.
+fn jest_file(rest: &str) -> Option<&str> {
+    let file = match rest.rfind(" (") {
+        Some(i) if rest.ends_with(')') => rest.get(..i)?,
+        _ => rest,
+    };
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    (name.contains('.') && !file.contains(' ')
+        || name.contains(".test.")
+        || name.contains(".spec."))
+    .then_some(file)
+}
+
+/// `file > describe > test` -> `file › describe › test` when the first part is a file.
+fn vitest_id(rest: &str) -> Option<String> {
+    let rest = rest.trim();
+    let (file, _) = rest.split_once(" > ")?;
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    if !name.contains('.') || file.contains(' ') {
+        return None;
+    }
+    Some(rest.replace(" > ", " › "))
+}
+
+/// `file (3 tests) 12ms`, `file (14 tests | 7 failed) 280ms` -> `file`.
+fn vitest_file_line(rest: &str) -> Option<&str> {
+    let open = rest.find(" (")?;
+    let file = rest.get(..open)?;
+    let inner = rest.get(open + 2..)?;
+    let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
+    let after = inner.get(digits..)?;
+    if digits == 0 || !(after.starts_with(" test)") || after.starts_with(" tests")) {
+        return None;
+    }
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.contains('.').then_some(file)
+}
+
+/// A title without its duration: Jest `(5 ms)`, Mocha `(218ms)`, Vitest `160ms`.
+fn strip_duration(rest: &str) -> (&str, Option<u64>) {
+    let rest = rest.trim_end();
+    if let Some(open) = rest.rfind(" (")
+        && let Some(inner) = rest.get(open + 2..).and_then(|s| s.strip_suffix(')'))
+        && let Some(ms) = parse_duration(inner)
+    {
+        return (rest.get(..open).unwrap_or(rest).trim_end(), Some(ms));
+    }
+    if let Some(sp) = rest.rfind(' ')
+        && let Some(ms) = rest.get(sp + 1..).and_then(parse_duration)
+    {
+        return (rest.get(..sp).unwrap_or(rest).trim_end(), Some(ms));
+    }
+    (rest, None)
+}
+
+/// `5 ms`, `218ms`, `1.2s`, `4.014 s` in milliseconds.
+fn parse_duration(s: &str) -> Option<u64> {
+    let split = s.bytes().position(|b| !(b.is_ascii_digit() || b == b'.'))?;
+    let (num, unit) = s.split_at(split);
+    if num.is_empty() || num.len() > 12 {
+        return None;
+    }
+    let value: f64 = num.parse().ok()?;
+    let factor = match unit.trim_start() {
+        "ms" => 1.0,
+        "s" => 1_000.0,
+        "m" => 60_000.0,
+        _ => return None,
+    };
+    let ms = (value * factor).round();
+    (ms.is_finite() && ms >= 0.0).then_some(ms as u64)
+}
+
+/// `fn (path:l:c)` or `path:l:c` after `at `.
+fn parse_frame(rest: &str) -> Option<(&str, u32, Option<u32>)> {
+    let rest = rest.trim();
+    let inner = match rest.strip_suffix(')') {
+        Some(body) => {
+            let mut depth = 0usize;
+            let mut open = None;
+            for (i, b) in body.bytes().enumerate().rev() {
+                match b {
+                    b')' => depth += 1,
+                    b'(' if depth == 0 => {
+                        open = Some(i);
+                        break;
+                    }
+                    b'(' => depth -= 1,
+                    _ => {}
+                }
+            }
+            body.get(open? + 1..)?
+        }
+        None => rest,
+    };
+    path_line(inner)
+}
+
+/// Vitest's `❯ file:l:c` or `❯ fn file:l:c`.
+fn parse_vitest_frame(rest: &str) -> Option<(&str, u32, Option<u32>)> {
+    let rest = rest.trim();
+    let loc = rest.rsplit(' ').next().unwrap_or(rest);
+    path_line(loc)
+}
+
+fn path_line(inner: &str) -> Option<(&str, u32, Option<u32>)> {
+    let inner = inner
+        .strip_prefix("file://")
+        .or_else(|| inner.strip_prefix("webpack:///"))
+        .unwrap_or(inner);
+    let (head, last) = inner.rsplit_once(':')?;
+    let last = number(last)?;
+    let (path, line, col) = match head.rsplit_once(':') {
+        Some((p, mid)) if number(mid).is_some() => (p, number(mid)?, Some(last)),
+        _ => (head, last, None),
+    };
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    if line == 0
+        || path.is_empty()
+        || path.trim() != path
+        || !name.contains('.')
+        || name.starts_with('<')
+    {
+        return None;
+    }
+    Some((path, line, col))
+}
+
+fn number(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// `13 |` (after a code frame's `>`), `137|` (Vitest), or a whole unmarked frame line.
+fn code_frame_line(s: &str) -> Option<u32> {
+    let s = s.trim_start();
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let num = number(s.get(..digits)?)?;
+    s.get(digits..)?
+        .trim_start()
+        .starts_with('|')
+        .then_some(num)
+}
+
+/// `Expected: 3`, `Received:   2`, `Expected value: x` -> the value.
+fn labelled_value<'a>(t: &'a str, label: &str) -> Option<&'a str> {
+    let rest = t.strip_prefix(label)?;
+    let colon = rest.find(':')?;
+    let between = rest.get(..colon)?;
+    if between.len() > 20 || between.contains(['(', ')']) {
+        return None;
+    }
+    let value = rest.get(colon + 1..).unwrap_or("").trim();
+    (!value.is_empty()).then_some(value)
+}
+
+/// chai and Vitest: `expected 2 to equal 3`, `AssertionError: expected 200 to be 403 //
+/// Object.is equality` -> (actual, expected).
+fn chai_values(t: &str) -> Option<(&str, &str)> {
+    let at = t.find("expected ")?;
+    if at > 0 && !t.get(..at)?.ends_with(": ") {
+        return None;
+    }
+    let rest = t.get(at + "expected ".len()..)?;
+    let rest = rest.split(" // ").next().unwrap_or(rest);
+    for verb in [
+        " to deeply equal ",
+        " to strictly equal ",
+        " to equal ",
+        " to be ",
+    ] {
+        if let Some((actual, expected)) = rest.split_once(verb) {
+            let (actual, expected) = (actual.trim(), expected.trim());
+            if !actual.is_empty() && !expected.is_empty() {
+                return Some((actual, expected));
+            }
+        }
+    }
+    None
 }
