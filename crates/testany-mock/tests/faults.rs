@@ -211,3 +211,63 @@ async fn scenario_faults_apply_and_flags_add_to_them() {
     assert_eq!(statuses(&mut mcp, 4).await, vec![503, 500, 200, 500]);
     h.shutdown().await;
 }
+
+#[tokio::test]
+async fn echo_secrets_quotes_the_credentials_back() {
+    let h = start("echo_secrets", ResponseMode::Json, 1.0).await;
+    let mut mcp = session(&h).await;
+    // Before any log request the service answers as usual.
+    assert_eq!(statuses(&mut mcp, 1).await, vec![200]);
+    let s = mcp
+        .ok(
+            "testany_log_sign",
+            json!({"executionKey": "SHP-0601-0000C", "caseIndex": 1}),
+        )
+        .await;
+    let (sign, operator) = (
+        s["sign"].as_str().unwrap(),
+        s["operatorId"].as_str().unwrap(),
+    );
+    let url = s["logUrl"].as_str().unwrap();
+    let resp = log_client(&h, url)
+        .get(url)
+        .header("x-sign", sign)
+        .header("x-operator-id", operator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let quoted = format!("X-Sign: {sign}, X-Operator-Id: {operator}");
+    assert_eq!(
+        resp.text().await.unwrap(),
+        format!("log store failed for {quoted}\n")
+    );
+    // From then on every tools/call quotes them with the Authorization header.
+    let a = mcp.request("tools/call", get_exe()).await;
+    assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        a.body,
+        format!("internal error serving Authorization: none after {quoted}\n")
+    );
+    h.shutdown().await;
+}
+
+#[tokio::test]
+async fn expiring_sessions_limits_expiry_to_the_first_sessions() {
+    let h = start(
+        "session_expiry=3,expiring_sessions=1",
+        ResponseMode::Json,
+        1.0,
+    )
+    .await;
+    let mut mcp = session(&h).await; // notifications/initialized is request 1
+    assert_eq!(statuses(&mut mcp, 3).await, vec![200, 200, 404]);
+    mcp.initialize().await;
+    assert_eq!(
+        statuses(&mut mcp, 5).await,
+        vec![200; 5],
+        "the second session lives"
+    );
+    assert_eq!(h.counts().initialize, 2);
+    h.shutdown().await;
+}
