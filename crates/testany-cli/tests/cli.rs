@@ -531,7 +531,7 @@ fn analyze_a_file_and_stdin() {
     assert_eq!(v["source"], "-");
     assert_eq!(v["lines"], 10);
     assert_eq!(v["bytes"], CI_LOG.len());
-    assert_eq!(v["locations"], 2);
+    assert_eq!(v["locations"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["resolved"], 2);
     assert_eq!(v["categories"]["assertion"], 2);
     let f = &v["failures"][0];

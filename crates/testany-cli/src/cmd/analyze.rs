@@ -1,6 +1,7 @@
-//! `testany analyze [LOGFILE|-] [--root DIR] [--json]`: failures, categories and
-//! workspace locations in any local log. The log is read line by line, so a log of any
-//! size is analysed in bounded memory.
+//! `testany analyze [LOGFILE|-] [--root DIR] [--json]`: per-test results (one module per
+//! test framework, `testany_core::frameworks`), failure locations, categories and their
+//! workspace files in any local log. The log is read line by line and fed to the
+//! analyzer as it is read, so a log of any size is analysed in one pass in bounded memory.
 
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
@@ -10,10 +11,11 @@ use std::process::ExitCode;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer};
 use serde::Serialize;
 use testany_core::category;
-use testany_core::locations::{Extractor, FailureLocation, WorkspaceIndex};
+use testany_core::frameworks::{Analyzer, Framework, TestResult, TestStatus};
+use testany_core::locations::{FailureLocation, WorkspaceIndex};
 
 use crate::common::{self, FAILURES, Failure, OK};
-use crate::out::{self, BOLD, GREEN, RED_BOLD, paint};
+use crate::out::{self, BOLD, GREEN, RED_BOLD, YELLOW, paint};
 use crate::{lines, workspace};
 
 #[derive(Debug, clap::Args)]
@@ -36,13 +38,39 @@ pub struct Analysis {
     pub root: String,
     pub lines: u64,
     pub bytes: u64,
-    /// Failures grouped by message, in order of first appearance.
-    pub failures: Vec<AnalyzedFailure>,
+    /// Number of tests per status (`passed`, `failed`, `error`, `skipped`, `flaky`).
+    pub summary: BTreeMap<&'static str, usize>,
+    /// Every test the log reports, in order of first report.
+    pub tests: Vec<AnalyzedTest>,
+    /// Every failure location of the log, in order of appearance.
+    pub locations: Vec<AnalyzedLocation>,
+    /// How many of `locations` resolved to files under `root`.
+    pub resolved: usize,
     /// Number of failures per category (`assertion`, `timeout`, `error`, `infrastructure`).
     pub categories: BTreeMap<&'static str, usize>,
-    /// Locations found, and how many resolved to files under `root`.
-    pub locations: usize,
-    pub resolved: usize,
+    /// The locations grouped by message, in order of first appearance.
+    pub failures: Vec<AnalyzedFailure>,
+}
+
+/// One test of the log (`testany_core::frameworks::TestResult`, its location resolved).
+#[derive(Debug, Serialize)]
+pub struct AnalyzedTest {
+    /// Framework-native id (pytest node id, `Class#method`, `TestX/sub`, ...).
+    pub id: String,
+    pub name: String,
+    pub framework: Framework,
+    pub status: TestStatus,
+    /// The test's file as printed in the log.
+    pub file: Option<String>,
+    /// 1-based line of the test's definition, when printed.
+    pub line: Option<u32>,
+    pub duration_ms: Option<u64>,
+    pub message: Option<String>,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    /// Where it failed: the first of its frames that lands in the project, else its
+    /// first frame; `null` for tests without frames.
+    pub location: Option<AnalyzedLocation>,
 }
 
 #[derive(Debug, Serialize)]
@@ -52,7 +80,7 @@ pub struct AnalyzedFailure {
     pub locations: Vec<AnalyzedLocation>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct AnalyzedLocation {
     /// The workspace file it resolved to (`null`: none under `root`).
     pub file: Option<String>,
@@ -61,6 +89,8 @@ pub struct AnalyzedLocation {
     pub column: Option<u32>,
     /// 1-based line of the log it was found on.
     pub log_line: Option<usize>,
+    /// The nearest error line of the log.
+    pub message: Option<String>,
 }
 
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
@@ -97,31 +127,101 @@ pub fn run(args: AnalyzeArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         out::json(&analysis)?;
     } else {
-        render(&mut out::stdout(), &analysis, &root)?;
+        let mut stdout = out::stdout();
+        render(&mut stdout, &analysis, &root)?;
+        stdout.flush()?;
     }
-    Ok(common::exit(if analysis.failures.is_empty() {
-        OK
-    } else {
-        FAILURES
-    }))
+    let failed =
+        !analysis.failures.is_empty() || analysis.tests.iter().any(|t| t.status.is_failure());
+    Ok(common::exit(if failed { FAILURES } else { OK }))
 }
 
-/// Streams `reader` through the location extractor and groups what it found.
+/// Streams `reader` through the analyzer (every framework module and the location
+/// extractor) and resolves what it found under `root`.
 pub fn analyze(reader: impl Read, source: &str, root: &Path) -> io::Result<Analysis> {
-    let mut reader = io::BufReader::with_capacity(256 * 1024, reader);
-    let mut extractor = Extractor::new();
-    let (mut count, mut bytes) = (0u64, 0u64);
-    lines::for_each_line(&mut reader, |line, raw| {
+    let mut reader = io::BufReader::with_capacity(
+        256 * 1024,
+        Counting {
+            inner: reader,
+            n: 0,
+        },
+    );
+    let mut analyzer = Analyzer::new();
+    let mut count = 0u64;
+    lines::for_each_line(&mut reader, |line, _| {
         count += 1;
-        bytes += raw.len() as u64;
-        extractor.log_line(line);
+        analyzer.line(line);
         Ok(true)
     })?;
-    let found = extractor.finish();
+    // Every byte read, also those of lines cut at `lines::MAX_LINE`.
+    let bytes = reader.get_ref().n;
+    let found = analyzer.finish();
     let files = workspace::files(root);
     let refs: Vec<&str> = files.iter().map(String::as_str).collect();
     let index = WorkspaceIndex::new(&refs);
-    Ok(group(source, root, count, bytes, &found, &index))
+    let mut analysis = group(source, root, count, bytes, &found.locations, &index);
+    analysis.tests = found.tests.iter().map(|t| test(t, &index)).collect();
+    for t in &analysis.tests {
+        *analysis.summary.entry(status_word(t.status)).or_insert(0) += 1;
+    }
+    Ok(analysis)
+}
+
+/// A reader that counts the bytes it hands on.
+struct Counting<R> {
+    inner: R,
+    n: u64,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.n += n as u64;
+        Ok(n)
+    }
+}
+
+fn status_word(s: TestStatus) -> &'static str {
+    match s {
+        TestStatus::Passed => "passed",
+        TestStatus::Failed => "failed",
+        TestStatus::Skipped => "skipped",
+        TestStatus::Error => "error",
+        TestStatus::Flaky => "flaky",
+    }
+}
+
+fn located(l: &FailureLocation, index: &WorkspaceIndex<'_>) -> AnalyzedLocation {
+    AnalyzedLocation {
+        file: index.resolve(&l.path).map(str::to_owned),
+        path: l.path.clone(),
+        line: l.line,
+        column: l.column,
+        log_line: l.log_line.map(|n| n + 1),
+        message: l.message.clone(),
+    }
+}
+
+fn test(t: &TestResult, index: &WorkspaceIndex<'_>) -> AnalyzedTest {
+    let mut frames = t.locations.iter().map(|l| located(l, index));
+    let first = frames.next();
+    let location = match first {
+        Some(f) if f.file.is_none() => Some(frames.find(|l| l.file.is_some()).unwrap_or(f)),
+        f => f,
+    };
+    AnalyzedTest {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        framework: t.framework,
+        status: t.status,
+        file: t.file.clone(),
+        line: t.line,
+        duration_ms: t.duration_ms,
+        message: t.message.clone(),
+        expected: t.expected.clone(),
+        actual: t.actual.clone(),
+        location,
+    }
 }
 
 fn group(
@@ -133,17 +233,12 @@ fn group(
     index: &WorkspaceIndex<'_>,
 ) -> Analysis {
     let mut failures: Vec<AnalyzedFailure> = Vec::new();
+    let mut locations = Vec::with_capacity(found.len());
     let mut resolved = 0;
     for l in found {
-        let file = index.resolve(&l.path).map(str::to_owned);
-        resolved += usize::from(file.is_some());
-        let loc = AnalyzedLocation {
-            file,
-            path: l.path.clone(),
-            line: l.line,
-            column: l.column,
-            log_line: l.log_line.map(|n| n + 1),
-        };
+        let loc = located(l, index);
+        resolved += usize::from(loc.file.is_some());
+        locations.push(loc.clone());
         match failures.iter_mut().find(|f| f.message == l.message) {
             Some(f) => f.locations.push(loc),
             None => failures.push(AnalyzedFailure {
@@ -169,11 +264,89 @@ fn group(
         root: root.display().to_string(),
         lines,
         bytes,
-        failures,
-        categories,
-        locations: found.len(),
+        summary: BTreeMap::new(),
+        tests: Vec::new(),
+        locations,
         resolved,
+        categories,
+        failures,
     }
+}
+
+/// Failed tests listed in the human output; the rest are counted (all are in `--json`).
+const MAX_FAILED_SHOWN: usize = 100;
+/// Lines of a failure message shown under its test.
+const MAX_MESSAGE_LINES: usize = 6;
+
+/// `5 tests: 1 failed, 1 error, 3 passed`: the tests by status, failures first.
+fn summary_line(a: &Analysis) -> String {
+    let parts: Vec<String> = ["failed", "error", "flaky", "passed", "skipped"]
+        .iter()
+        .filter_map(|w| a.summary.get(w).map(|n| format!("{n} {w}")))
+        .collect();
+    format!(
+        "{}: {}",
+        out::plural(a.tests.len(), "test", "tests"),
+        parts.join(", ")
+    )
+}
+
+/// The tests part of the human output: the summary line, then each failed test with
+/// where it failed and its message.
+fn render_tests(out: &mut impl Write, a: &Analysis) -> io::Result<()> {
+    if a.tests.is_empty() {
+        return Ok(());
+    }
+    let failed = a.summary.get("failed").copied().unwrap_or(0)
+        + a.summary.get("error").copied().unwrap_or(0);
+    let style = if failed > 0 { RED_BOLD } else { GREEN };
+    writeln!(out, "{}", paint(style, &summary_line(a)))?;
+    for t in a
+        .tests
+        .iter()
+        .filter(|t| t.status.is_failure())
+        .take(MAX_FAILED_SHOWN)
+    {
+        let word = if t.status == TestStatus::Error {
+            "ERROR"
+        } else {
+            "FAILED"
+        };
+        let at = match &t.location {
+            Some(l) => match &l.file {
+                Some(f) => format!("  {f}:{}", l.line),
+                None => format!("  {}:{} (not in this project)", l.path, l.line),
+            },
+            None => String::new(),
+        };
+        writeln!(out, "{} {}{at}", paint(RED_BOLD, word), paint(BOLD, &t.id))?;
+        let message = t.message.as_deref().unwrap_or("");
+        let lines: Vec<&str> = message.lines().filter(|l| !l.trim().is_empty()).collect();
+        for l in lines.iter().take(MAX_MESSAGE_LINES) {
+            writeln!(out, "    {l}")?;
+        }
+        if lines.len() > MAX_MESSAGE_LINES {
+            writeln!(out, "    ...")?;
+        }
+        if let (Some(e), Some(g)) = (&t.expected, &t.actual) {
+            writeln!(out, "    expected: {e}")?;
+            writeln!(out, "    actual:   {g}")?;
+        }
+    }
+    if failed > MAX_FAILED_SHOWN {
+        writeln!(
+            out,
+            "{}",
+            paint(
+                YELLOW,
+                &format!(
+                    "{} more: see `--json`",
+                    out::plural(failed - MAX_FAILED_SHOWN, "failed test", "failed tests")
+                )
+            )
+        )?;
+    }
+    writeln!(out)
 }
 
 pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()> {
@@ -186,6 +359,7 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
         super::logs::human_bytes(a.bytes)
     )?;
     writeln!(out)?;
+    render_tests(out, a)?;
     let renderer = Renderer::styled();
     for f in &a.failures {
         let title = f.message.clone().unwrap_or_else(|| "failure".to_owned());
@@ -242,7 +416,12 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
         writeln!(out)?;
     }
     if a.failures.is_empty() {
-        writeln!(out, "{}", paint(GREEN, "no failure locations found"))?;
+        let style = if a.tests.iter().any(|t| t.status.is_failure()) {
+            YELLOW
+        } else {
+            GREEN
+        };
+        writeln!(out, "{}", paint(style, "no failure locations found"))?;
     } else {
         let cats: Vec<String> = a
             .categories
@@ -258,11 +437,122 @@ pub fn render(out: &mut impl Write, a: &Analysis, root: &Path) -> io::Result<()>
                     "{} ({}); {}, {} in the project",
                     out::plural(a.failures.len(), "failure", "failures"),
                     cats.join(", "),
-                    out::plural(a.locations, "location", "locations"),
+                    out::plural(a.locations.len(), "location", "locations"),
                     a.resolved,
                 )
             )
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use testany_core::locations::LocationKind;
+
+    fn frame(path: &str, line: u32) -> FailureLocation {
+        FailureLocation {
+            path: path.to_owned(),
+            line,
+            column: None,
+            message: None,
+            log_line: Some(3),
+            kind: LocationKind::Pytest,
+        }
+    }
+
+    #[test]
+    fn a_test_fails_at_its_first_frame_in_the_project() {
+        let files = ["tests/test_cart.py", "src/cart.py"];
+        let index = WorkspaceIndex::new(&files);
+        let mut t = TestResult::new(
+            Framework::Pytest,
+            "tests/test_cart.py::test_total",
+            TestStatus::Failed,
+            0,
+        );
+        t.locations = vec![
+            frame("/venv/lib/helper.py", 5),
+            frame("/builds/x/src/cart.py", 12),
+            frame("/builds/x/tests/test_cart.py", 20),
+        ];
+        let got = test(&t, &index)
+            .location
+            .map(|l| (l.file, l.path, l.line, l.log_line));
+        assert_eq!(
+            got,
+            Some((
+                Some("src/cart.py".to_owned()),
+                "/builds/x/src/cart.py".to_owned(),
+                12,
+                Some(4)
+            ))
+        );
+        t.locations = vec![frame("/venv/lib/helper.py", 5)];
+        let got = test(&t, &index).location.map(|l| (l.file, l.path));
+        assert_eq!(got, Some((None, "/venv/lib/helper.py".to_owned())));
+    }
+
+    #[test]
+    fn human_output_lists_counts_then_failed_tests() {
+        let files = ["tests/test_cart.py"];
+        let index = WorkspaceIndex::new(&files);
+        let mut failed = TestResult::new(
+            Framework::Pytest,
+            "tests/test_cart.py::test_total",
+            TestStatus::Failed,
+            4,
+        );
+        failed.message = Some("AssertionError: assert 24.3 == 27.0\n\n  second line".to_owned());
+        failed.expected = Some("27.0".to_owned());
+        failed.actual = Some("24.3".to_owned());
+        failed.locations = vec![frame("/builds/x/tests/test_cart.py", 20)];
+        let mut error = TestResult::new(Framework::Go, "TestStock", TestStatus::Error, 9);
+        error.locations = vec![frame("stock_test.go", 7)];
+        let passed = TestResult::new(Framework::Pytest, "t::ok", TestStatus::Passed, 1);
+        let mut a = group("-", Path::new("/x"), 10, 100, &[], &index);
+        a.tests = [failed, error, passed.clone(), passed]
+            .iter()
+            .map(|t| test(t, &index))
+            .collect();
+        for t in &a.tests {
+            *a.summary.entry(status_word(t.status)).or_insert(0) += 1;
+        }
+        let mut buf = Vec::new();
+        render_tests(&mut buf, &a).unwrap();
+        let text = anstream::adapter::strip_str(std::str::from_utf8(&buf).unwrap()).to_string();
+        assert_eq!(
+            text,
+            "4 tests: 1 failed, 1 error, 2 passed\n\
+             FAILED tests/test_cart.py::test_total  tests/test_cart.py:20\n    \
+             AssertionError: assert 24.3 == 27.0\n      second line\n    \
+             expected: 27.0\n    actual:   24.3\n\
+             ERROR TestStock  stock_test.go:7 (not in this project)\n\n"
+        );
+        let json = serde_json::to_value(&a.tests[0]).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "id": "tests/test_cart.py::test_total",
+                "name": "tests/test_cart.py::test_total",
+                "framework": "pytest",
+                "status": "failed",
+                "file": null,
+                "line": null,
+                "duration_ms": null,
+                "message": "AssertionError: assert 24.3 == 27.0\n\n  second line",
+                "expected": "27.0",
+                "actual": "24.3",
+                "location": {
+                    "file": "tests/test_cart.py",
+                    "path": "/builds/x/tests/test_cart.py",
+                    "line": 20,
+                    "column": null,
+                    "log_line": 4,
+                    "message": null
+                }
+            })
+        );
+    }
 }
