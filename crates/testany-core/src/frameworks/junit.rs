@@ -129,10 +129,10 @@ impl Parser for JunitParser {
                 return;
             }
         }
-        if last == b'!' || memchr::memmem::find(b, b"Time elapsed:").is_some() {
-            if self.surefire_test(body, n, report) {
-                return;
-            }
+        if (last == b'!' || memchr::memmem::find(b, b"Time elapsed:").is_some())
+            && self.surefire_test(body, n, report)
+        {
+            return;
         }
         if matches!(last, b'D' | b')') && self.gradle_test(line, n, report) {
             return;
@@ -346,7 +346,7 @@ impl JunitParser {
         // Entries are indented under their heading; a message's continuation lines are
         // not (or carry no level in Maven 3), and are skipped.
         let indented = body.starts_with("  ") || list_inline(trimmed);
-        if !indented && !(list == ResultsList::Flaky && level.is_some()) {
+        if !(indented || list == ResultsList::Flaky && level.is_some()) {
             return;
         }
         // Reruns: `Run 1: FooTest.testX:42 msg`, `Run 2: PASS`.
@@ -753,7 +753,9 @@ fn is_library(qualified: &str) -> bool {
 fn parse_java_frame(rest: &str) -> Option<(String, String, u32)> {
     let open = rest.find('(')?;
     let qualified = rest.get(..open)?;
-    if qualified.is_empty() || qualified.contains(char::is_whitespace) {
+    // Kotlin test names may hold spaces (`FooTest.adds two numbers`); the class may not.
+    let class = qualified.rsplit_once('.')?.0;
+    if class.is_empty() || class.contains(char::is_whitespace) {
         return None;
     }
     let close = open + rest.get(open..)?.find(')')?;
@@ -784,7 +786,8 @@ fn parse_java_frame(rest: &str) -> Option<(String, String, u32)> {
 fn jvm_frame(rest: &str) -> Option<Option<(String, String, u32)>> {
     let open = rest.find('(')?;
     let qualified = rest.get(..open)?;
-    if qualified.is_empty() || qualified.contains(char::is_whitespace) || !qualified.contains('.') {
+    let class = qualified.rsplit_once('.')?.0;
+    if class.is_empty() || class.contains(char::is_whitespace) {
         return None;
     }
     let close = open + rest.get(open..)?.find(')')?;
@@ -945,7 +948,7 @@ fn parse_duration(d: &str) -> Option<u64> {
 }
 
 fn secs_to_ms(secs: f64) -> Option<u64> {
-    if !secs.is_finite() || secs < 0.0 || secs > 1e9 {
+    if !secs.is_finite() || !(0.0..=1e9).contains(&secs) {
         return None;
     }
     Some((secs * 1000.0).round() as u64)
@@ -1029,4 +1032,413 @@ fn unwrap_value(v: &str) -> String {
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or(v)
         .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(log: &str) -> Vec<TestResult> {
+        let mut p = JunitParser::default();
+        let mut r = Report::default();
+        for (n, l) in log.lines().enumerate() {
+            p.line(l, n, &mut r);
+        }
+        p.finish(&mut r);
+        r.into_tests()
+    }
+
+    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
+        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+    }
+
+    fn locs(t: &TestResult) -> Vec<(&str, u32, Option<usize>)> {
+        t.locations
+            .iter()
+            .map(|l| (l.path.as_str(), l.line, l.log_line))
+            .collect()
+    }
+
+    #[test]
+    fn surefire_3_junit_platform_failure_block() {
+        let tests = run("\
+[INFO] Running com.acme.shop.CartTest
+[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! -- in com.acme.shop.CartTest
+[ERROR] com.acme.shop.CartTest.addsItem -- Time elapsed: 0.012 s <<< FAILURE!
+org.opentest4j.AssertionFailedError: expected: <3> but was: <2>
+\tat org.junit.jupiter.api.AssertionFailureBuilder.build(AssertionFailureBuilder.java:151)
+\tat org.junit.jupiter.api.AssertEquals.assertEquals(AssertEquals.java:150)
+\tat com.acme.shop.CartTest.addsItem(CartTest.java:42)
+\tat java.base/java.lang.reflect.Method.invoke(Method.java:580)
+
+[INFO] 
+[INFO] Results:
+[INFO] 
+[ERROR] Failures: 
+[ERROR]   CartTest.addsItem:42 expected: <3> but was: <2>
+[INFO] 
+[ERROR] Tests run: 2, Failures: 1, Errors: 0, Skipped: 0
+");
+        assert_eq!(
+            statuses(&tests),
+            [("com.acme.shop.CartTest#addsItem", TestStatus::Failed)]
+        );
+        let t = &tests[0];
+        assert_eq!(t.name, "addsItem");
+        assert_eq!(t.duration_ms, Some(12));
+        assert_eq!(
+            t.message.as_deref(),
+            Some("org.opentest4j.AssertionFailedError: expected: <3> but was: <2>")
+        );
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("3"), Some("2"))
+        );
+        assert_eq!(locs(t), [("com/acme/shop/CartTest.java", 42, Some(6))]);
+    }
+
+    #[test]
+    fn surefire_2_junit4_method_of_class_lines_and_old_summary() {
+        let tests = run("\
+Running com.acme.FooTest
+Tests run: 2, Failures: 1, Errors: 1, Skipped: 0, Time elapsed: 0.1 sec <<< FAILURE!
+testSum(com.acme.FooTest)  Time elapsed: 0.01 sec  <<< FAILURE!
+java.lang.AssertionError: expected:<4> but was:<5>
+\tat org.junit.Assert.fail(Assert.java:88)
+\tat com.acme.FooTest.testSum(FooTest.java:17)
+
+testLoad(com.acme.FooTest)  Time elapsed: 0 sec  <<< ERROR!
+java.lang.NullPointerException
+\tat com.acme.Loader.load(Loader.java:30)
+\tat com.acme.FooTest.testLoad(FooTest.java:25)
+
+
+Results :
+
+Failed tests:   testSum(com.acme.FooTest): expected:<4> but was:<5>
+
+Tests in error: 
+  testLoad(com.acme.FooTest)
+
+Tests run: 2, Failures: 1, Errors: 1, Skipped: 0
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("com.acme.FooTest#testSum", TestStatus::Failed),
+                ("com.acme.FooTest#testLoad", TestStatus::Error)
+            ]
+        );
+        assert_eq!(locs(&tests[0]), [("com/acme/FooTest.java", 17, Some(5))]);
+        // The source frame of the project comes before the test's own line.
+        assert_eq!(
+            locs(&tests[1]),
+            [
+                ("com/acme/Loader.java", 30, Some(9)),
+                ("com/acme/FooTest.java", 25, Some(10))
+            ]
+        );
+        assert_eq!(tests[0].expected.as_deref(), Some("4"));
+        assert_eq!(
+            tests[1].message.as_deref(),
+            Some("java.lang.NullPointerException")
+        );
+    }
+
+    #[test]
+    fn surefire_2_22_bare_method_under_class_with_cause_chain() {
+        let tests = run("\
+[ERROR] Tests run: 1, Failures: 0, Errors: 1, Skipped: 0, Time elapsed: 7.1 s <<< FAILURE! - in com.example.demo.AppTests
+[ERROR] contextLoads  Time elapsed: 0.004 s  <<< ERROR!
+java.lang.IllegalStateException: Failed to load ApplicationContext
+\tat org.springframework.test.context.cache.DefaultCacheAwareContextLoaderDelegate.loadContext(DefaultCacheAwareContextLoaderDelegate.java:132)
+Caused by: org.springframework.beans.factory.BeanCreationException: Error creating bean
+\tat org.springframework.beans.factory.support.AbstractBeanFactory.doGetBean(AbstractBeanFactory.java:335)
+\tat com.example.demo.config.DbConfig.dataSource(DbConfig.java:21)
+\t... 9 more
+[INFO] 
+");
+        assert_eq!(
+            statuses(&tests),
+            [("com.example.demo.AppTests#contextLoads", TestStatus::Error)]
+        );
+        // Spring frames are library code; the project's frame in the cause is kept.
+        assert_eq!(
+            locs(&tests[0]),
+            [("com/example/demo/config/DbConfig.java", 21, Some(6))]
+        );
+    }
+
+    /// Issue 14, item 4: Maven's own tests live under `org.apache.maven.`.
+    #[test]
+    fn own_tests_under_a_library_package_keep_their_frames() {
+        let tests = run("\
+[ERROR] org.apache.maven.project.ProjectBuilderTest.buildsPom -- Time elapsed: 0.2 s <<< FAILURE!
+org.opentest4j.AssertionFailedError: expected: <true> but was: <false>
+\tat org.junit.jupiter.api.AssertTrue.assertTrue(AssertTrue.java:63)
+\tat org.apache.maven.project.ProjectBuilderTest.buildsPom(ProjectBuilderTest.java:77)
+\tat org.apache.maven.surefire.junitplatform.JUnitPlatformProvider.invoke(JUnitPlatformProvider.java:150)
+[INFO] 
+");
+        assert_eq!(
+            locs(&tests[0]),
+            [(
+                "org/apache/maven/project/ProjectBuilderTest.java",
+                77,
+                Some(3)
+            )]
+        );
+    }
+
+    #[test]
+    fn helper_in_the_test_package_beats_the_test_line_and_libraries() {
+        let tests = run("\
+[INFO] Running playwright.BookstoreTest
+[ERROR] playwright.BookstoreTest.buys -- Time elapsed: 5.7 s <<< ERROR!
+com.microsoft.playwright.PlaywrightException: 
+Error {
+  message='strict mode violation'
+    at async Frame.click (/tmp/playwright-java-1/package/lib/server/frames.js:959:22)
+}
+
+\tat com.microsoft.playwright.impl.LocatorImpl.click(LocatorImpl.java:160)
+\tat playwright.BaseUITest.search(BaseUITest.java:66)
+\tat playwright.BookstoreTest.buys(BookstoreTest.java:13)
+Caused by: com.microsoft.playwright.impl.DriverException: Error {
+
+}
+\tat com.microsoft.playwright.impl.Connection.dispatch(Connection.java:259)
+\t... 16 more
+
+[INFO] 
+[INFO] Results:
+[INFO] 
+[ERROR] Errors: 
+[ERROR]   BookstoreTest.buys:13->BaseUITest.search:66 » Playwright Error {
+  message='strict mode violation'
+[INFO] 
+[ERROR] Tests run: 1, Failures: 0, Errors: 1, Skipped: 0
+");
+        assert_eq!(
+            statuses(&tests),
+            [("playwright.BookstoreTest#buys", TestStatus::Error)]
+        );
+        assert_eq!(
+            locs(&tests[0]),
+            [
+                ("playwright/BaseUITest.java", 66, Some(9)),
+                ("playwright/BookstoreTest.java", 13, Some(10))
+            ]
+        );
+    }
+
+    #[test]
+    fn surefire_summary_alone_gives_status_and_the_innermost_line() {
+        let tests = run("\
+[INFO] Running com.acme.CartTest
+[INFO] Running com.acme.OrderTest
+[INFO] Results:
+[ERROR] Failures: 
+[ERROR]   CartTest.adds:42 expected: <1> but was: <2>
+[ERROR]   OrderTest.places:13->OrderHelper.check:66 boom
+[ERROR]   OrderTest>BaseTest.inherited:9 nope
+[ERROR] Errors: 
+[ERROR]   OrderTest.loads » NullPointer
+[ERROR] Tests run: 4, Failures: 3, Errors: 1, Skipped: 0
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("com.acme.CartTest#adds", TestStatus::Failed),
+                ("com.acme.OrderTest#places", TestStatus::Failed),
+                ("com.acme.OrderTest#inherited", TestStatus::Failed),
+                ("com.acme.OrderTest#loads", TestStatus::Error)
+            ]
+        );
+        assert_eq!(locs(&tests[0]), [("com/acme/CartTest.java", 42, Some(4))]);
+        assert_eq!(
+            locs(&tests[1]),
+            [("com/acme/OrderHelper.java", 66, Some(5))]
+        );
+        assert_eq!(locs(&tests[2]), [("com/acme/BaseTest.java", 9, Some(6))]);
+        assert_eq!(locs(&tests[3]), []);
+        assert_eq!(
+            (tests[0].expected.as_deref(), tests[0].actual.as_deref()),
+            (Some("1"), Some("2"))
+        );
+        assert_eq!(tests[3].message.as_deref(), Some("NullPointer"));
+    }
+
+    #[test]
+    fn surefire_flakes_are_flaky() {
+        let tests = run("\
+[INFO] Running com.acme.NetTest
+[INFO] Results:
+[WARNING] Flakes: 
+[WARNING] com.acme.NetTest.connects
+[ERROR]   Run 1: NetTest.connects:20 timeout
+[INFO]   Run 2: PASS
+[WARNING] Tests run: 1, Failures: 0, Errors: 0, Skipped: 0, Flakes: 1
+");
+        assert_eq!(
+            statuses(&tests),
+            [("com.acme.NetTest#connects", TestStatus::Flaky)]
+        );
+    }
+
+    #[test]
+    fn gradle_short_exception_format() {
+        let tests = run("\
+> Task :test FAILED
+
+com.acme.GreeterTest > greets() FAILED
+    java.lang.AssertionError at GreeterTest.java:9
+
+com.acme.GreeterTest > waves() PASSED
+
+com.acme.GreeterTest > skips() SKIPPED
+
+ContextTests > contextLoads() FAILED
+    java.lang.IllegalStateException at DefaultCacheAwareContextLoaderDelegate.java:180
+        Caused by: org.springframework.beans.factory.NoSuchBeanDefinitionException at DefaultListableBeanFactory.java:1880
+
+3 tests completed, 2 failed
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("com.acme.GreeterTest#greets", TestStatus::Failed),
+                ("com.acme.GreeterTest#waves", TestStatus::Passed),
+                ("com.acme.GreeterTest#skips", TestStatus::Skipped),
+                ("ContextTests#contextLoads", TestStatus::Failed)
+            ]
+        );
+        assert_eq!(locs(&tests[0]), [("com/acme/GreeterTest.java", 9, Some(3))]);
+        assert_eq!(
+            tests[0].message.as_deref(),
+            Some("java.lang.AssertionError")
+        );
+        // Only a Spring frame is printed: no location of the project.
+        assert_eq!(locs(&tests[3]), []);
+    }
+
+    #[test]
+    fn gradle_kotlin_names_nested_classes_and_parameterised_rows() {
+        let tests = run("\
+CalculatorTest > adds two numbers() FAILED
+    org.opentest4j.AssertionFailedError: expected: <4> but was: <5>
+        at app//org.junit.jupiter.api.AssertionUtils.fail(AssertionUtils.java:55)
+        at app//com.acme.CalculatorTest.adds two numbers(CalculatorTest.kt:12)
+
+CalculatorTest > Division > by zero() PASSED
+CalculatorTest > squares(int) > [2] 3 FAILED
+    java.lang.AssertionError at CalculatorTest.kt:30
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("CalculatorTest#adds two numbers", TestStatus::Failed),
+                ("CalculatorTest$Division#by zero", TestStatus::Passed),
+                ("CalculatorTest#squares[2]", TestStatus::Failed)
+            ]
+        );
+        assert_eq!(
+            locs(&tests[0]),
+            [("com/acme/CalculatorTest.kt", 12, Some(3))]
+        );
+        assert_eq!(
+            (tests[0].expected.as_deref(), tests[0].actual.as_deref()),
+            (Some("4"), Some("5"))
+        );
+        assert_eq!(locs(&tests[2]), [("CalculatorTest.kt", 30, Some(7))]);
+    }
+
+    #[test]
+    fn gradle_test_logger_class_lines_and_durations() {
+        let tests = run("\
+ru.acme.StorageTest
+
+  Test writesPage(Path) PASSED (10.6s)
+  Test readsPage() FAILED (120ms)
+
+  org.assertj.core.error.AssertJMultipleFailuresError at StorageTest.java:40
+
+ru.acme.LexerTest
+
+  Test tokenizes() SKIPPED
+
+SUCCESS: Executed 3 tests in 15.8s
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("ru.acme.StorageTest#writesPage", TestStatus::Passed),
+                ("ru.acme.StorageTest#readsPage", TestStatus::Failed),
+                ("ru.acme.LexerTest#tokenizes", TestStatus::Skipped)
+            ]
+        );
+        assert_eq!(tests[0].duration_ms, Some(10_600));
+        assert_eq!(tests[1].duration_ms, Some(120));
+        assert_eq!(locs(&tests[1]), [("ru/acme/StorageTest.java", 40, Some(5))]);
+    }
+
+    #[test]
+    fn assertj_and_hamcrest_values() {
+        assert_eq!(
+            expected_actual(
+                "java.lang.AssertionError: \nExpecting actual:\n  \"foo\"\nto be equal to:\n  \"bar\"\n"
+            ),
+            Some(("\"bar\"".to_owned(), "\"foo\"".to_owned()))
+        );
+        assert_eq!(
+            expected_actual(
+                "org.opentest4j.AssertionFailedError: \nexpected: \"bar\"\n but was: \"foo\""
+            ),
+            Some(("\"bar\"".to_owned(), "\"foo\"".to_owned()))
+        );
+        assert_eq!(
+            expected_actual("java.lang.AssertionError: \nExpected: is <3>\n     but: was <2>"),
+            Some(("is <3>".to_owned(), "<2>".to_owned()))
+        );
+        assert_eq!(
+            expected_actual("Unexpected row count (expected row count 1 but was 0)"),
+            None
+        );
+    }
+
+    #[test]
+    fn old_surefire_summary_only() {
+        let tests = run("\
+Results :
+
+Failed tests:   testGetSuffix(org.acme.HomeworkTest): expected:<[Java]> but was:<[fix me!]>
+  testOther(org.acme.HomeworkTest): boom
+
+Tests run: 2, Failures: 2, Errors: 0, Skipped: 0
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("org.acme.HomeworkTest#testGetSuffix", TestStatus::Failed),
+                ("org.acme.HomeworkTest#testOther", TestStatus::Failed)
+            ]
+        );
+        assert_eq!(
+            (tests[0].expected.as_deref(), tests[0].actual.as_deref()),
+            (Some("[Java]"), Some("[fix me!]"))
+        );
+        assert_eq!(tests[1].message.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn plain_lines_are_not_tests() {
+        let tests = run("\
+> Task :test FAILED
+BUILD FAILED in 2s
+Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 s - in com.acme.FooTest
+[INFO] Time elapsed: 3 s
+Results
+");
+        assert_eq!(statuses(&tests), []);
+    }
 }
