@@ -14,9 +14,18 @@
 //! - Rust panics: `thread 'x' panicked at src/lib.rs:10:5:` (message: the next line) and
 //!   the pre-1.73 `panicked at 'msg', src/lib.rs:10:5`.
 //!
-//! Frames of libraries, runtimes and test frameworks are dropped (see [`is_internal`]).
-//! The scan goes line by line with byte-level prefilters and no regex: a line that has
-//! no `:` and no `"` costs one `memchr` and a copy into a small look-back ring.
+//! Every line (of the log and of the error text) first goes through the line normaliser
+//! ([`crate::normalize`]): escapes, CRs, a BOM and CI/tool prefixes are gone before any
+//! shape is tried, and indentation after a prefix is kept.
+//!
+//! Frames of libraries, runtimes and test frameworks are dropped (see [`is_internal`]
+//! and, for JVM classes, `is_library_class`: a test-named class under a library's
+//! package is the project's own). Inside a stack frame's parentheses a path may hold
+//! spaces.
+//!
+//! The scan goes line by line with byte-level prefilters and no regex: a normalised line
+//! that cannot hold a location costs a token check and a copy into a small look-back
+//! ring.
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
