@@ -302,7 +302,7 @@ fn parse_duration(d: &str) -> Option<u64> {
         total += num.take()? * factor;
         rest = rest.get(uend..)?;
     }
-    (total.is_finite() && total >= 0.0 && total < 1e15).then(|| total.round() as u64)
+    (total.is_finite() && (0.0..1e15).contains(&total)).then(|| total.round() as u64)
 }
 
 /// A test's full name: a dotted name without spaces before any argument list.
@@ -446,4 +446,169 @@ fn mstest_expected_actual(m: &str) -> Option<(String, String)> {
     let actual = rest.get(end + ">. Actual:<".len()..)?;
     let actual = actual.get(..actual.rfind('>')?)?;
     Some((expected.to_owned(), actual.to_owned()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(log: &str) -> Vec<TestResult> {
+        let mut p = DotnetParser::default();
+        let mut r = Report::default();
+        for (n, l) in log.lines().enumerate() {
+            p.line(l, n, &mut r);
+        }
+        p.finish(&mut r);
+        r.into_tests()
+    }
+
+    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
+        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+    }
+
+    fn locs(t: &TestResult) -> Vec<(&str, u32, Option<usize>)> {
+        t.locations
+            .iter()
+            .map(|l| (l.path.as_str(), l.line, l.log_line))
+            .collect()
+    }
+
+    #[test]
+    fn vstest_console_logger_blocks() {
+        let tests = run("\
+Starting test execution, please wait...
+  Passed Acme.Tests.CalcTests.Subtracts [3 ms]
+  Failed Acme.Tests.CalcTests.Adds [12 ms]
+  Error Message:
+   Assert.Equal() Failure
+Expected: 5
+Actual:   4
+  Stack Trace:
+     at Xunit.Assert.Equal[T](T expected, T actual)
+     at Acme.Calc.Add(Int32 a, Int32 b) in /_/src/Calc.cs:line 9
+     at Acme.Tests.CalcTests.Adds() in /_/test/CalcTests.cs:line 280
+  Skipped Acme.Tests.CalcTests.Later [1 ms]
+
+Failed!  - Failed:     1, Passed:     1, Skipped:     1, Total:     3, Duration: 40 ms - Acme.Tests.dll (net8.0)
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("Acme.Tests.CalcTests.Subtracts", TestStatus::Passed),
+                ("Acme.Tests.CalcTests.Adds", TestStatus::Failed),
+                ("Acme.Tests.CalcTests.Later", TestStatus::Skipped)
+            ]
+        );
+        let t = &tests[1];
+        assert_eq!(t.duration_ms, Some(12));
+        assert_eq!(
+            t.message.as_deref(),
+            Some("Assert.Equal() Failure\nExpected: 5\nActual:   4")
+        );
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("5"), Some("4"))
+        );
+        assert_eq!(
+            locs(t),
+            [
+                ("/_/src/Calc.cs", 9, Some(9)),
+                ("/_/test/CalcTests.cs", 280, Some(10))
+            ]
+        );
+    }
+
+    #[test]
+    fn localized_frames() {
+        let tests = run("\
+  Con error Acme.T.M [1 ms]
+  Failed Acme.T.M [1 ms]
+  Error Message:
+   boom
+  Stack Trace:
+     en Acme.T.M() en C:\\src\\My Tests\\T.cs:línea 272
+");
+        assert_eq!(locs(&tests[0]), [("C:\\src\\My Tests\\T.cs", 272, Some(5))]);
+        assert_eq!(
+            parse_frame("bei Acme.T.M() in /src/T.cs:Zeile 12"),
+            Some(Some(("Acme.T.M", "/src/T.cs", 12)))
+        );
+        assert_eq!(
+            parse_frame("à Acme.T.M(String s) dans D:\\a\\T.cs:ligne 5"),
+            Some(Some(("Acme.T.M", "D:\\a\\T.cs", 5)))
+        );
+        assert_eq!(parse_frame("at Xunit.Assert.True(Boolean c)"), Some(None));
+        assert_eq!(parse_frame("Assert.Equal() Failure: Values differ"), None);
+        assert_eq!(parse_frame("at least (5) items"), None);
+    }
+
+    #[test]
+    fn xunit_runner_lines_then_terminal_logger_merge() {
+        let tests = run("\
+[xUnit.net 00:00:00.08]     MyTests.UnitTest1.Theory(value: 6) [FAIL]
+[xUnit.net 00:00:00.09]       Assert.True() Failure
+[xUnit.net 00:00:00.09]       Expected: True
+[xUnit.net 00:00:00.09]       Actual:   False
+[xUnit.net 00:00:00.09]       Stack Trace:
+[xUnit.net 00:00:00.09]         UnitTest1.cs(28,0): at MyTests.UnitTest1.Theory(Int32 value)
+[xUnit.net 00:00:00.09]     MyTests.UnitTest1.Passing [PASS]
+[xUnit.net 00:00:00.09]   Finished:    MyTests
+  MyTests test failed with 1 error(s) (0.5s)
+    UnitTest1.cs(28): error TESTERROR:
+      MyTests.UnitTest1.Theory(value: 6) (< 1ms): Error Message: Assert.True() Failure
+      Expected: True
+      Actual:   False
+      Stack Trace:
+         at MyTests.UnitTest1.Theory(Int32 value) in UnitTest1.cs:line 28
+
+Test summary: total: 2, failed: 1, succeeded: 1, skipped: 0, duration: 0.4s
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("MyTests.UnitTest1.Theory(value: 6)", TestStatus::Failed),
+                ("MyTests.UnitTest1.Passing", TestStatus::Passed)
+            ]
+        );
+        let t = &tests[0];
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("True"), Some("False"))
+        );
+        assert_eq!(locs(t), [("UnitTest1.cs", 28, Some(14))]);
+        assert_eq!(t.duration_ms, Some(1));
+    }
+
+    #[test]
+    fn mstest_values_and_testing_platform_lines() {
+        let tests = run("\
+failed Acme.Tests.MathTests.Divides (15ms)
+  Assert.AreEqual failed. Expected:<2>. Actual:<3>.
+  Stack Trace:
+    at Acme.Tests.MathTests.Divides() in C:\\src\\MathTests.cs:21
+passed Acme.Tests.MathTests.Adds (1ms)
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("Acme.Tests.MathTests.Divides", TestStatus::Failed),
+                ("Acme.Tests.MathTests.Adds", TestStatus::Passed)
+            ]
+        );
+        let t = &tests[0];
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("2"), Some("3"))
+        );
+        assert_eq!(locs(t), [("C:\\src\\MathTests.cs", 21, Some(3))]);
+        assert_eq!(t.duration_ms, Some(15));
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("< 1 ms"), Some(1));
+        assert_eq!(parse_duration("2 m 3 s"), Some(123_000));
+        assert_eq!(parse_duration("1.5s"), Some(1500));
+        assert_eq!(parse_duration("soon"), None);
+    }
 }
