@@ -476,7 +476,8 @@ impl PlaywrightParser {
 
     /// Settles the run's statuses and reports its tests.
     fn flush(&mut self, report: &mut Report) {
-        let run = std::mem::take(&mut self.run);
+        let mut run = std::mem::take(&mut self.run);
+        merge_step_headers(&mut run);
         self.listing = None;
         self.active = false;
         // The summary names every failed test: a `✘` it does not list was expected to
@@ -515,6 +516,57 @@ impl PlaywrightParser {
             });
         }
     }
+}
+
+/// A failure header names the failing step after the test's title (`› fails › click`)
+/// when no list line told the test's own title (dot and github reporters): the summary
+/// names the test, so the header's details go to the summary's test, kept where the
+/// header was first seen.
+fn merge_step_headers(run: &mut Run) {
+    let mut removed = vec![false; run.tests.len()];
+    for i in 0..run.tests.len() {
+        let Some(e) = run.tests.get(i) else {
+            continue;
+        };
+        if !e.has_failure || e.listed.is_some() || e.mark.is_some() {
+            continue;
+        }
+        let mut cut = e.id.as_str();
+        let mut target = None;
+        while let Some(k) = cut.rfind(" › ") {
+            cut = cut.get(..k).unwrap_or("");
+            if let Some(&t) = run.index.get(cut)
+                && t != i
+            {
+                target = Some(t);
+                break;
+            }
+        }
+        let Some(t) = target else {
+            continue;
+        };
+        let Some(from) = run.tests.get_mut(t).map(std::mem::take) else {
+            continue;
+        };
+        if let Some(e) = run.tests.get_mut(i) {
+            e.id = from.id;
+            e.name = from.name;
+            e.file = from.file;
+            e.line = from.line;
+            e.listed = from.listed;
+            e.mark = from.mark;
+            e.duration_ms = from.duration_ms.or(e.duration_ms);
+        }
+        if let Some(r) = removed.get_mut(t) {
+            *r = true;
+        }
+    }
+    let mut k = 0;
+    run.tests.retain(|_| {
+        let keep = !removed.get(k).copied().unwrap_or(false);
+        k += 1;
+        keep
+    });
 }
 
 /// A test title as the reporters print it.
@@ -875,8 +927,11 @@ const MOJIBAKE: &[(&str, &str)] = &[
 /// glyphs are repaired, so ids read the same on every platform; other text (titles)
 /// stays as printed. Lines without a lead character of the table are returned as is.
 pub(super) fn fix_mojibake(line: &str) -> std::borrow::Cow<'_, str> {
-    const LEADS: &[&str] = &["Ô", "Γ", "├", "â", "Ã", "т"];
-    if !LEADS.iter().any(|l| line.contains(l)) {
+    // First bytes of the leads: `Ô` `â` `Ã` (C3), `Γ` (CE), `т` (D1); `├` (E2 94 9C).
+    let b = line.as_bytes();
+    if memchr::memchr3(0xC3, 0xCE, 0xD1, b).is_none()
+        && memchr::memmem::find(b, "├".as_bytes()).is_none()
+    {
         return std::borrow::Cow::Borrowed(line);
     }
     let mut out = line.to_owned();
@@ -886,4 +941,396 @@ pub(super) fn fix_mojibake(line: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(log: &str) -> Vec<TestResult> {
+        let mut p = PlaywrightParser::default();
+        let mut r = Report::default();
+        for (n, l) in log.lines().enumerate() {
+            p.line(l, n, &mut r);
+        }
+        p.finish(&mut r);
+        r.into_tests()
+    }
+
+    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
+        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+    }
+
+    fn loc(
+        path: &str,
+        line: u32,
+        column: Option<u32>,
+        log_line: usize,
+        msg: &str,
+    ) -> FailureLocation {
+        FailureLocation {
+            path: path.to_owned(),
+            line,
+            column,
+            message: Some(msg.to_owned()),
+            log_line: Some(log_line),
+            kind: LocationKind::Node,
+        }
+    }
+
+    const LIST: &str = "\
+Running 4 tests using 2 workers
+
+  ✓  1 [chromium] › tests/example.spec.ts:3:5 › has title (1.2s)
+  ✘  2 [chromium] › tests/a.spec.ts:10:7 › suite › fails (30.0s)
+  ✘  3 [chromium] › tests/b.spec.ts:4:5 › flips (2.0s)
+  -  4 [chromium] › tests/b.spec.ts:9:6 › later (not ready)
+  ✓  5 [chromium] › tests/b.spec.ts:4:5 › flips (retry #1) (1.5s)
+  ✘  6 [chromium] › tests/a.spec.ts:10:7 › suite › fails (retry #1) (30.0s)
+
+
+  1) [chromium] › tests/a.spec.ts:10:7 › suite › fails ─────────────────────────────────
+
+    Error: expect(received).toBe(expected) // Object.is equality
+
+    Expected: 3
+    Received: 2
+
+      10 |   test('fails', async () => {
+      11 |     const n = await count();
+    > 12 |     expect(n).toBe(3);
+         |               ^
+      13 |   });
+        at /home/ci/app/tests/a.spec.ts:12:15
+
+    Retry #1 ───────────────────────────────────────────────────────────────────
+
+    Error: expect(received).toBe(expected) // Object.is equality
+        at /home/ci/app/tests/a.spec.ts:12:15
+
+  2) [chromium] › tests/b.spec.ts:4:5 › flips ────────────────────────────────────────
+
+    Error: page.goto: net::ERR_CONNECTION_REFUSED
+        at /home/ci/app/tests/b.spec.ts:5:16
+
+  1 failed
+    [chromium] › tests/a.spec.ts:10:7 › suite › fails ──────────────────────────────────
+  1 flaky
+    [chromium] › tests/b.spec.ts:4:5 › flips ───────────────────────────────────────────
+  1 skipped
+  1 passed (35.1s)
+";
+
+    #[test]
+    fn list_reporter_statuses_retries_and_failure_details() {
+        let tests = run(LIST);
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "[chromium] › tests/example.spec.ts:3:5 › has title",
+                    TestStatus::Passed
+                ),
+                (
+                    "[chromium] › tests/a.spec.ts:10:7 › suite › fails",
+                    TestStatus::Failed
+                ),
+                (
+                    "[chromium] › tests/b.spec.ts:4:5 › flips",
+                    TestStatus::Flaky
+                ),
+                (
+                    "[chromium] › tests/b.spec.ts:9:6 › later (not ready)",
+                    TestStatus::Skipped
+                ),
+            ]
+        );
+        let msg = "Error: expect(received).toBe(expected) // Object.is equality";
+        assert_eq!(
+            tests[1],
+            TestResult {
+                framework: Framework::Playwright,
+                id: "[chromium] › tests/a.spec.ts:10:7 › suite › fails".into(),
+                name: "suite › fails".into(),
+                file: Some("tests/a.spec.ts".into()),
+                line: Some(10),
+                status: TestStatus::Failed,
+                duration_ms: Some(30_000),
+                message: Some(msg.into()),
+                expected: Some("3".into()),
+                actual: Some("2".into()),
+                locations: vec![loc("/home/ci/app/tests/a.spec.ts", 12, Some(15), 22, msg)],
+                failure_lines: Some((10, 27)),
+                log_line: 3,
+            }
+        );
+        assert_eq!(tests[0].duration_ms, Some(1_200));
+        assert_eq!(
+            tests[2].locations,
+            [loc(
+                "/home/ci/app/tests/b.spec.ts",
+                5,
+                Some(16),
+                32,
+                "Error: page.goto: net::ERR_CONNECTION_REFUSED"
+            )]
+        );
+    }
+
+    #[test]
+    fn windows_ascii_marks_mojibake_and_backslash_frames() {
+        let log = "\
+Running 3 tests using 1 worker
+
+  ok 1 [chromium] ÔÇ║ e2e\\home.spec.ts:8:3 ÔÇ║ Home ÔÇ║ has title (1.1s)
+  x  2 [chromium] ÔÇ║ e2e\\home.spec.ts:40:3 ÔÇ║ Home ÔÇ║ switches language (30.0s)
+  -  3 [chromium] ΓÇ║ e2e\\home.spec.ts:50:3 ΓÇ║ Home ΓÇ║ later
+
+
+  1) [chromium] ÔÇ║ e2e\\home.spec.ts:40:3 ÔÇ║ Home ÔÇ║ switches language ÔöÇÔöÇÔöÇÔöÇÔöÇÔöÇ
+
+    Test timeout of 30000ms exceeded.
+
+    > 46 |     await page.getByRole('button').click();
+         |                                    ^
+        at C:\\Users\\me\\url\\e2e\\home.spec.ts:46:52
+
+  1 failed
+    [chromium] ÔÇ║ e2e\\home.spec.ts:40:3 ÔÇ║ Home ÔÇ║ switches language ÔöÇÔöÇÔöÇÔöÇÔöÇÔöÇÔöÇÔöÇÔöÇÔöÇ
+  1 skipped
+  1 passed (31.5s)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "[chromium] › e2e\\home.spec.ts:8:3 › Home › has title",
+                    TestStatus::Passed
+                ),
+                (
+                    "[chromium] › e2e\\home.spec.ts:40:3 › Home › switches language",
+                    TestStatus::Failed
+                ),
+                (
+                    "[chromium] › e2e\\home.spec.ts:50:3 › Home › later",
+                    TestStatus::Skipped
+                ),
+            ]
+        );
+        let t = &tests[1];
+        assert_eq!(
+            (t.file.as_deref(), t.line, t.message.as_deref()),
+            (
+                Some("e2e\\home.spec.ts"),
+                Some(40),
+                Some("Test timeout of 30000ms exceeded.")
+            )
+        );
+        assert_eq!(
+            t.locations,
+            [loc(
+                "C:\\Users\\me\\url\\e2e\\home.spec.ts",
+                46,
+                Some(52),
+                13,
+                "Test timeout of 30000ms exceeded."
+            )]
+        );
+    }
+
+    #[test]
+    fn interrupted_tests_are_left_out_and_unlisted_failures_were_expected() {
+        let log = "\
+Running 3 tests using 2 workers
+
+  ✘  1 [webkit] › a.spec.ts:3:5 › expected to fail (1.0s)
+  ✘  2 [webkit] › a.spec.ts:9:5 › stopped (5.0s)
+  ✓  3 [webkit] › a.spec.ts:15:5 › fine (1.0s)
+Testing stopped early after 1 maximum allowed failures.
+
+  1 interrupted
+    [webkit] › a.spec.ts:9:5 › stopped ─────────────────────────────────────────────────
+  1 passed (7.0s)
+";
+        assert_eq!(
+            statuses(&run(log)),
+            [
+                (
+                    "[webkit] › a.spec.ts:3:5 › expected to fail",
+                    TestStatus::Passed
+                ),
+                ("[webkit] › a.spec.ts:15:5 › fine", TestStatus::Passed),
+            ]
+        );
+    }
+
+    #[test]
+    fn line_reporter_with_step_updates_helper_hint_and_no_project() {
+        let log = "\
+Running 3 tests using 1 worker
+
+[1/3] tests/a.spec.ts:3:5 › logs in
+[1/3] tests/a.spec.ts:7:9 › logs in › fill the form
+[2/3] tests/a.spec.ts:20:5 › spins
+  1) tests/a.spec.ts:20:5 › spins › open lobby ───────────────────────────────────────
+
+    Error: page.click: Test timeout of 600000ms exceeded.
+
+       at helpers.ts:53
+
+      52 | export async function spinWheel(page: Page) {
+    > 53 |   await page.click('button');
+         |              ^
+        at spinWheel (C:\\w\\tests\\e2e\\helpers.ts:53:14)
+        at C:\\w\\tests\\e2e\\a.spec.ts:26:11
+
+[3/3] tests/a.spec.ts:30:5 › last
+  1 failed
+    tests/a.spec.ts:20:5 › spins ──────────────────────────────────────────────────────
+  2 passed (40.0s)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("tests/a.spec.ts:3:5 › logs in", TestStatus::Passed),
+                ("tests/a.spec.ts:20:5 › spins", TestStatus::Failed),
+                ("tests/a.spec.ts:30:5 › last", TestStatus::Passed),
+            ]
+        );
+        let lines: Vec<(&str, u32)> = tests[1]
+            .locations
+            .iter()
+            .map(|l| (l.path.as_str(), l.line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("C:\\w\\tests\\e2e\\helpers.ts", 53),
+                ("C:\\w\\tests\\e2e\\a.spec.ts", 26)
+            ]
+        );
+    }
+
+    #[test]
+    fn line_reporter_without_summary_reports_only_what_it_knows() {
+        let log = "\
+[1/2] [chromium] › a.spec.ts:3:5 › first
+[2/2] [chromium] › a.spec.ts:8:5 › second
+  1) [chromium] › a.spec.ts:8:5 › second ─────────────────────────────────────────────
+
+    Error: boom
+
+      7 | test('second', () => {
+    > 8 |   throw new Error('boom');
+        |         ^
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [("[chromium] › a.spec.ts:8:5 › second", TestStatus::Failed)]
+        );
+        // No stack: the code frame is in the test's own file.
+        assert_eq!(
+            tests[0].locations,
+            [FailureLocation {
+                log_line: Some(2),
+                column: None,
+                ..loc("a.spec.ts", 8, None, 2, "Error: boom")
+            }]
+        );
+    }
+
+    #[test]
+    fn dot_reporter_failures_with_step_suffix_and_summary() {
+        let log = "\
+Running 5 tests using 2 workers
+··F×±°
+
+  1) [firefox] › cart.spec.ts:12:3 › cart › adds item › click add ─────────────────────
+
+    Error: expect(locator).toHaveText(expected)
+        at /src/cart.spec.ts:18:7
+
+  2) [firefox] › cart.spec.ts:30:3 › cart › retries ─────────────────────────────────
+
+    Error: flaky
+        at /src/cart.spec.ts:31:7
+
+  1 failed
+    [firefox] › cart.spec.ts:12:3 › cart › adds item ──────────────────────────────────
+  1 flaky
+    [firefox] › cart.spec.ts:30:3 › cart › retries ────────────────────────────────────
+  1 skipped
+  2 passed (3.0s)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "[firefox] › cart.spec.ts:12:3 › cart › adds item",
+                    TestStatus::Failed
+                ),
+                (
+                    "[firefox] › cart.spec.ts:30:3 › cart › retries",
+                    TestStatus::Flaky
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn github_reporter_annotations() {
+        let log = "\
+::error file=tests/a.spec.ts,title=[chromium] › a.spec.ts:10:7 › suite › fails,line=12,col=21::  1) [chromium] › a.spec.ts:10:7 › suite › fails ───────%0A%0A    Error: expect(received).toBe(expected)%0A%0A    Expected: 3%0A    Received: 2%0A%0A    > 12 |     expect(n).toBe(3);%0A        at /home/runner/work/app/app/tests/a.spec.ts:12:21%0A
+::notice title=🎭 Playwright Run Summary::%0A  1 failed%0A    [chromium] › a.spec.ts:10:7 › suite › fails ──────%0A  3 passed (5.1s)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [(
+                "[chromium] › a.spec.ts:10:7 › suite › fails",
+                TestStatus::Failed
+            )]
+        );
+        let t = &tests[0];
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("3"), Some("2"))
+        );
+        let first = &t.locations[0];
+        assert_eq!(
+            (first.path.as_str(), first.line, first.column),
+            ("tests/a.spec.ts", 12, Some(21))
+        );
+    }
+
+    #[test]
+    fn other_tools_lines_are_not_tests() {
+        let log = "\
+  ✓ renders (5 ms)
+  x = 5
+  1) suite
+       title:
+  3 passed (2s)
+  17 passing (348ms)
+[1/2] building
+";
+        assert_eq!(run(log), []);
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(parse_duration("1.8m"), Some(108_000));
+        assert_eq!(parse_duration("446ms"), Some(446));
+        assert_eq!(parse_duration("not ready"), None);
+        assert_eq!(
+            parse_frame("navigate (C:\\w\\my dir\\f.js:37:30)"),
+            Some(("C:\\w\\my dir\\f.js", 37, Some(30)))
+        );
+        assert_eq!(parse_frame("Array.map (<anonymous>)"), None);
+        assert_eq!(fix_mojibake("a âœ“ b тА║ c"), "a ✓ b › c");
+    }
 }
