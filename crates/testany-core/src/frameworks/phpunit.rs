@@ -234,9 +234,10 @@ impl PhpunitParser {
                     && let Some(open) = trimmed.rfind(" (")
                 {
                     let class = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or("");
+                    // Not `Test Passed (Ns\FooTest::testX)` (`--debug`) nor prose.
                     if !class.is_empty()
                         && !class.contains(char::is_whitespace)
-                        && !class.contains(',')
+                        && !class.contains([',', ':'])
                     {
                         self.close_block(report);
                         self.testdox_class = Some(clip(class, super::MAX_ID).to_owned());
@@ -395,4 +396,216 @@ fn asserted_values(m: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(log: &str) -> Vec<TestResult> {
+        let mut p = PhpunitParser::default();
+        let mut r = Report::default();
+        for (n, l) in log.lines().enumerate() {
+            p.line(l, n, &mut r);
+        }
+        p.finish(&mut r);
+        r.into_tests()
+    }
+
+    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
+        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+    }
+
+    fn locs(t: &TestResult) -> Vec<(&str, u32, Option<usize>)> {
+        t.locations
+            .iter()
+            .map(|l| (l.path.as_str(), l.line, l.log_line))
+            .collect()
+    }
+
+    #[test]
+    fn failures_errors_and_skipped_sections() {
+        let tests = run("\
+PHPUnit 10.5.35 by Sebastian Bergmann and contributors.
+
+FES.                                                                4 / 4 (100%)
+
+There was 1 error:
+
+1) App\\Tests\\CartTest::testTotal
+TypeError: App\\Cart::total(): Return value must be of type int, null returned
+
+/app/src/Cart.php:30
+/app/tests/CartTest.php:21
+
+--
+
+There were 2 failures:
+
+1) App\\Tests\\CartTest::testName
+Failed asserting that two strings are equal.
+--- Expected
++++ Actual
+@@ @@
+-'bar'
++'baz'
+
+/app/tests/CartTest.php:13
+/app/vendor/phpunit/phpunit/src/Framework/TestCase.php:1200
+
+2) App\\Tests\\MathTest::testAdd with data set \"one plus one\" (1, 1, 3)
+Failed asserting that 2 is identical to 3.
+
+/app/tests/MathTest.php:20
+
+--
+
+There was 1 skipped test:
+
+1) App\\Tests\\CartTest::testLater
+This test depends on \"App\\Tests\\CartTest::testName\" to pass
+
+FAILURES!
+Tests: 4, Assertions: 3, Errors: 1, Failures: 2, Skipped: 1.
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("App\\Tests\\CartTest::testTotal", TestStatus::Error),
+                ("App\\Tests\\CartTest::testName", TestStatus::Failed),
+                (
+                    "App\\Tests\\MathTest::testAdd with data set \"one plus one\"",
+                    TestStatus::Failed
+                ),
+                ("App\\Tests\\CartTest::testLater", TestStatus::Skipped)
+            ]
+        );
+        assert_eq!(
+            locs(&tests[0]),
+            [
+                ("/app/src/Cart.php", 30, Some(9)),
+                ("/app/tests/CartTest.php", 21, Some(10))
+            ]
+        );
+        assert_eq!(
+            tests[0].message.as_deref(),
+            Some("TypeError: App\\Cart::total(): Return value must be of type int, null returned")
+        );
+        let t = &tests[1];
+        assert_eq!(locs(t), [("/app/tests/CartTest.php", 13, Some(24))]);
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("'bar'"), Some("'baz'"))
+        );
+        assert_eq!(
+            t.message.as_deref(),
+            Some("Failed asserting that two strings are equal.")
+        );
+        let t = &tests[2];
+        assert_eq!(t.name, "testAdd with data set \"one plus one\"");
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("3"), Some("2"))
+        );
+        assert_eq!(locs(t), [("/app/tests/MathTest.php", 20, Some(30))]);
+        assert_eq!(locs(&tests[3]), []);
+    }
+
+    #[test]
+    fn multi_line_diff_and_numbered_data_sets() {
+        let tests = run("\
+There was 1 failure:
+
+1) FooTest::testLines with data set #1 ('a', 'b')
+Failed asserting that two strings are equal.
+--- Expected
++++ Actual
+@@ @@
+ 'foo\\n
+-bar\\n
++bah\\n
+ '
+
+C:\\work\\tests\\FooTest.php:18
+
+FAILURES!
+");
+        assert_eq!(
+            statuses(&tests),
+            [("FooTest::testLines with data set #1", TestStatus::Failed)]
+        );
+        let t = &tests[0];
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("'foo\\n\nbar\\n\n'"), Some("'foo\\n\nbah\\n\n'"))
+        );
+        assert_eq!(locs(t), [("C:\\work\\tests\\FooTest.php", 18, Some(12))]);
+    }
+
+    #[test]
+    fn testdox_groups() {
+        let tests = run("\
+Cart (App\\Tests\\Cart)
+ ✔ Adds an item  3 ms
+ ✘ Computes the total
+   │
+   │ Failed asserting that 5 matches expected 6.
+   │
+   │ /app/tests/CartTest.php:42
+   │
+ ↩ Applies coupons
+
+Time: 00:00.010, Memory: 8.00 MB
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("App\\Tests\\Cart::Adds an item", TestStatus::Passed),
+                ("App\\Tests\\Cart::Computes the total", TestStatus::Failed),
+                ("App\\Tests\\Cart::Applies coupons", TestStatus::Skipped)
+            ]
+        );
+        let t = &tests[1];
+        assert_eq!(locs(t), [("/app/tests/CartTest.php", 42, Some(6))]);
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("6"), Some("5"))
+        );
+    }
+
+    #[test]
+    fn debug_lines() {
+        let tests = run("\
+Test Passed (App\\Tests\\CartTest::testAdd)
+Test Failed (App\\Tests\\CartTest::testTotal)
+Test Skipped (App\\Tests\\CartTest::testLater)
+Test runner started
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("App\\Tests\\CartTest::testAdd", TestStatus::Passed),
+                ("App\\Tests\\CartTest::testTotal", TestStatus::Failed),
+                ("App\\Tests\\CartTest::testLater", TestStatus::Skipped)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_failure_without_a_trace_has_no_location() {
+        let tests = run("\
+There was 1 failure:
+
+1) ExceptionTest::testException
+Failed asserting that exception of type \"InvalidArgumentException\" is thrown.
+
+FAILURES!
+Tests: 1, Assertions: 1, Failures: 1.
+");
+        assert_eq!(
+            statuses(&tests),
+            [("ExceptionTest::testException", TestStatus::Failed)]
+        );
+        assert_eq!(locs(&tests[0]), []);
+    }
 }
