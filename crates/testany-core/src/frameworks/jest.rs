@@ -906,3 +906,343 @@ fn chai_values(t: &str) -> Option<(&str, &str)> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(log: &str) -> Vec<TestResult> {
+        let mut p = JestParser::default();
+        let mut r = Report::default();
+        for (n, l) in log.lines().enumerate() {
+            p.line(l, n, &mut r);
+        }
+        p.finish(&mut r);
+        r.into_tests()
+    }
+
+    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
+        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+    }
+
+    fn at(tests: &[TestResult], i: usize) -> Vec<(&str, u32)> {
+        tests
+            .get(i)
+            .map(|t| {
+                t.locations
+                    .iter()
+                    .map(|l| (l.path.as_str(), l.line))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn jest_verbose_tree_and_failure_block() {
+        let log = "\
+FAIL spec/ultest a.test.ts (5.2 s)
+  cart
+    totals
+      ✓ sums (5 ms)
+      ✕ rounds (3 ms)
+    ○ skipped later
+  ✓ top level
+
+  ● cart › totals › rounds
+
+    expect(received).toBe(expected) // Object.is equality
+
+    Expected: 3
+    Received: 2
+
+      3 | test('rounds', () => {
+    > 4 |   expect(round(2.4)).toBe(3);
+        |                      ^
+      5 | });
+
+      at Object.<anonymous> (spec/ultest a.test.ts:4:20)
+
+Tests:       1 failed, 1 skipped, 2 passed, 4 total
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "spec/ultest a.test.ts › cart › totals › sums",
+                    TestStatus::Passed
+                ),
+                (
+                    "spec/ultest a.test.ts › cart › totals › rounds",
+                    TestStatus::Failed
+                ),
+                ("spec/ultest a.test.ts › cart › later", TestStatus::Skipped),
+                ("spec/ultest a.test.ts › top level", TestStatus::Passed),
+            ]
+        );
+        let msg = "expect(received).toBe(expected) // Object.is equality";
+        assert_eq!(
+            tests[1],
+            TestResult {
+                framework: Framework::Jest,
+                id: "spec/ultest a.test.ts › cart › totals › rounds".into(),
+                name: "rounds".into(),
+                file: Some("spec/ultest a.test.ts".into()),
+                line: None,
+                status: TestStatus::Failed,
+                duration_ms: Some(3),
+                message: Some(msg.into()),
+                expected: Some("3".into()),
+                actual: Some("2".into()),
+                locations: vec![FailureLocation {
+                    path: "spec/ultest a.test.ts".into(),
+                    line: 4,
+                    column: Some(20),
+                    message: Some(msg.into()),
+                    log_line: Some(20),
+                    kind: LocationKind::Node,
+                }],
+                failure_lines: Some((8, 21)),
+                log_line: 4,
+            }
+        );
+    }
+
+    #[test]
+    fn jest_windows_glyphs_console_blocks_and_library_frames() {
+        let log = "
+  console.log
+    file created!
+
+      at SaveFile.execute (src/save-file.ts:26:21)
+
+FAIL src/save-file.test.ts
+  SaveFile
+    × saves with defaults (25 ms)
+    √ saves with options (5 ms)
+
+  ● SaveFile › saves with defaults
+
+    ENOENT: no such file or directory, open 'C:\\Users\\me\\CURSOS DEV\\out\\table.txt'
+
+      at Object.openSync (node:fs:573:18)
+      at Object.readFileSync (node_modules/graceful-fs/polyfills.js:30:9)
+      at Object.<anonymous> (src/save-file.test.ts:28:32)
+
+Test Suites: 1 failed, 1 total
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "src/save-file.test.ts › SaveFile › saves with defaults",
+                    TestStatus::Failed
+                ),
+                (
+                    "src/save-file.test.ts › SaveFile › saves with options",
+                    TestStatus::Passed
+                ),
+            ]
+        );
+        assert_eq!(at(&tests, 0), [("src/save-file.test.ts", 28)]);
+    }
+
+    #[test]
+    fn vitest_verbose_mojibake_and_failure_block() {
+        let log = "
+ RUN  v1.6.1 C:/Users/celso/adorn-api
+
+ Ô£ô tests/crud.test.ts > CRUD > creates 12ms
+ ├ù tests/crud.test.ts > CRUD > builds schema
+   ÔåÆ Cannot read properties of undefined (reading 'name')
+
+ÔÄ»ÔÄ»ÔÄ»ÔÄ» Failed Tests 1 ÔÄ»ÔÄ»ÔÄ»ÔÄ»
+
+ FAIL  tests/crud.test.ts > CRUD > builds schema
+TypeError: Cannot read properties of undefined (reading 'name')
+ ÔØ» tests/crud.test.ts:137:33
+    135|         const params = spec.paths['/tasks/{id}'].get.parameters;
+    137|         expect(params[0].name).toBe('id');
+       |                                 ^
+
+ÔÄ»ÔÄ»ÔÄ»ÔÄ»ÔÄ»ÔÄ»ÔÄ»ÔÄ»[1/1]ÔÄ»
+
+ Test Files  1 failed (1)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("tests/crud.test.ts › CRUD › creates", TestStatus::Passed),
+                (
+                    "tests/crud.test.ts › CRUD › builds schema",
+                    TestStatus::Failed
+                ),
+            ]
+        );
+        assert_eq!(tests[0].duration_ms, Some(12));
+        assert_eq!(at(&tests, 1), [("tests/crud.test.ts", 137)]);
+        assert_eq!(
+            tests[1].message.as_deref(),
+            Some("TypeError: Cannot read properties of undefined (reading 'name')")
+        );
+    }
+
+    #[test]
+    fn vitest_tree_summary_and_expected_on_next_line() {
+        let log = "
+ ❯ test/loop.test.ts (3 tests | 1 failed) 280ms
+   × Loop — lifecycle > starts idle 160ms
+     → expected undefined to be 'idle' // Object.is equality
+   ✓ Loop — lifecycle > stops 8ms
+   ↓ Loop > later [skipped]
+ ✓ test/cli.test.ts (1 test) 42ms
+
+⎯⎯⎯⎯⎯⎯⎯ Failed Tests 1 ⎯⎯⎯⎯⎯⎯⎯
+
+ FAIL  test/loop.test.ts > Loop — lifecycle > starts idle
+AssertionError: expected undefined to be 'idle' // Object.is equality
+
+- Expected: 
+\"idle\"
+
++ Received: 
+undefined
+
+ ❯ test/loop.test.ts:105:38
+    105|       expect(loop.getState().status).toBe('idle');
+
+⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯⎯[1/1]⎯
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "test/loop.test.ts › Loop — lifecycle › starts idle",
+                    TestStatus::Failed
+                ),
+                (
+                    "test/loop.test.ts › Loop — lifecycle › stops",
+                    TestStatus::Passed
+                ),
+                ("test/loop.test.ts › Loop › later", TestStatus::Skipped),
+            ]
+        );
+        let t = &tests[0];
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("\"idle\""), Some("undefined"))
+        );
+        assert_eq!(at(&tests, 0), [("test/loop.test.ts", 105)]);
+    }
+
+    #[test]
+    fn mocha_spec_reporter_with_details_diffs_and_old_node_frames() {
+        let log = "
+
+  Cart
+[2026-02-08T08:56:22.236Z] [INFO] started
+    totals
+      ✔ sums (218ms)
+      1) rounds
+    - later
+  Api
+    2) fetches
+
+  1 passing (348ms)
+  2 failing
+  1 pending
+
+  1) Cart
+       totals
+         rounds:
+
+      AssertionError: expected 2 to equal 3
+      + expected - actual
+
+      -2
+      +3
+      
+      at Context.<anonymous> (test/cart.js:10:5)
+
+  2) Api
+       fetches:
+     AssertionError [ERR_ASSERTION]: false == true
+      at Object.<anonymous>.exports.ok (assert.js:86:5)
+      at Module._compile (module.js:460:26)
+      at Context.<anonymous> (test/api.js:7:12)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("Cart › totals › sums", TestStatus::Passed),
+                ("Cart › totals › rounds", TestStatus::Failed),
+                ("Cart › later", TestStatus::Skipped),
+                ("Api › fetches", TestStatus::Failed),
+            ]
+        );
+        let t = &tests[1];
+        assert_eq!(
+            (
+                t.message.as_deref(),
+                t.expected.as_deref(),
+                t.actual.as_deref()
+            ),
+            (
+                Some("AssertionError: expected 2 to equal 3"),
+                Some("3"),
+                Some("2")
+            )
+        );
+        assert_eq!(at(&tests, 1), [("test/cart.js", 10)]);
+        assert_eq!(at(&tests, 3), [("test/api.js", 7)]);
+    }
+
+    #[test]
+    fn mocha_trees_need_their_summary_and_data_is_not_a_suite() {
+        // Without `N passing` nothing is trusted (other tools indent lines too).
+        assert_eq!(
+            run("  Suite\n    ✔ works\n      - waiting for locator\n"),
+            []
+        );
+        let log = "
+  Core
+    edge cases
+An input selector returned a different result.
+  arguments: [Arguments] {
+    '0': { timestamp: 1752731765346 }
+  },
+  stack: 'Error\\n' +
+      ✔ handles empty files
+
+  1 passing (10ms)
+";
+        assert_eq!(
+            statuses(&run(log)),
+            [(
+                "Core › edge cases › handles empty files",
+                TestStatus::Passed
+            )]
+        );
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(strip_duration("sums (5 ms)"), ("sums", Some(5)));
+        assert_eq!(strip_duration("exits  2241ms"), ("exits", Some(2241)));
+        assert_eq!(
+            strip_duration("Full flow (2 players)"),
+            ("Full flow (2 players)", None)
+        );
+        assert_eq!(
+            chai_values("AssertionError: expected 200 to be 403 // Object.is equality"),
+            Some(("200", "403"))
+        );
+        assert_eq!(chai_values("the expected value"), None);
+        assert_eq!(count_word("7 failing"), Some("failing"));
+        assert_eq!(count_word("3 passed (2s)"), None);
+    }
+}

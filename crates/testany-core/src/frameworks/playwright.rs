@@ -1309,7 +1309,7 @@ Running 5 tests using 2 workers
 
     #[test]
     fn other_tools_lines_are_not_tests() {
-        let log = "\
+        let log = "
   ✓ renders (5 ms)
   x = 5
   1) suite
