@@ -1203,3 +1203,479 @@ fn top_level_eq(s: &str) -> Option<usize> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Analysis, analyze};
+    use super::*;
+
+    fn statuses(a: &Analysis) -> Vec<(&str, TestStatus)> {
+        a.tests
+            .iter()
+            .filter(|t| t.framework == Framework::Pytest)
+            .map(|t| (t.id.as_str(), t.status))
+            .collect()
+    }
+
+    fn first_location(a: &Analysis, id: &str) -> Option<(String, u32)> {
+        let t = a.tests.iter().find(|t| t.id == id)?;
+        t.locations.first().map(|l| (l.path.clone(), l.line))
+    }
+
+    #[test]
+    fn verbose_long_traceback_reports_every_test_and_the_innermost_frame() {
+        let log = "\
+============================= test session starts ==============================
+collecting ... collected 3 items
+
+tests/test_tree.py::test_ok PASSED                                       [ 33%]
+tests/test_tree.py::test_depth FAILED                                    [ 66%]
+tests/test_tree.py::test_skip SKIPPED (no db)                            [100%]
+
+=================================== FAILURES ===================================
+__________________________________ test_depth __________________________________
+
+    def test_depth():
+>       check(3)
+
+tests/test_tree.py:29: 
+_ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ _ 
+
+n = 3
+
+    def check(n):
+>       assert depth(n) == n + 1
+E       assert 3 == 4
+E        +  where 3 = depth(3)
+
+tests/test_tree.py:34: AssertionError
+=========================== short test summary info ============================
+FAILED tests/test_tree.py::test_depth - assert 3 == 4
+==================== 1 failed, 1 passed, 1 skipped in 0.05s ====================
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [
+                ("tests/test_tree.py::test_ok", TestStatus::Passed),
+                ("tests/test_tree.py::test_depth", TestStatus::Failed),
+                ("tests/test_tree.py::test_skip", TestStatus::Skipped),
+            ]
+        );
+        let t = a.tests.get(1).unwrap();
+        let loc = |line, log_line| FailureLocation {
+            path: "tests/test_tree.py".into(),
+            line,
+            column: None,
+            message: Some("AssertionError: assert 3 == 4".into()),
+            log_line: Some(log_line),
+            kind: LocationKind::Pytest,
+        };
+        let want = TestResult {
+            framework: Framework::Pytest,
+            id: "tests/test_tree.py::test_depth".into(),
+            name: "test_depth".into(),
+            file: Some("tests/test_tree.py".into()),
+            line: None,
+            status: TestStatus::Failed,
+            duration_ms: None,
+            message: Some("AssertionError: assert 3 == 4".into()),
+            expected: Some("4".into()),
+            actual: Some("3".into()),
+            locations: vec![loc(34, 23), loc(29, 13)],
+            failure_lines: Some((8, 23)),
+            log_line: 4,
+        };
+        assert_eq!(t, &want);
+        assert_eq!(
+            a.primary().map(|l| (l.path.as_str(), l.line)),
+            Some(("tests/test_tree.py", 34))
+        );
+    }
+
+    #[test]
+    fn quiet_run_maps_headers_through_progress_letters_in_run_order() {
+        // ERRORS is printed before FAILURES, but test_fail ran first (`.FE`).
+        let log = "\
+test_example.py .FEsxX                                               [100%]
+
+================================== ERRORS ==================================
+_______________________ ERROR at setup of test_error _______________________
+
+    @pytest.fixture
+    def error_fixture():
+>       assert 0
+E       assert 0
+
+conftest.py:6: AssertionError
+================================= FAILURES =================================
+____________________________ TestClass.test_two ____________________________
+
+self = <test_example.TestClass object at 0xdeadbeef>
+
+    def test_two(self):
+>       assert hasattr('x', 'check')
+E       AssertionError: assert False
+
+test_example.py:14: AssertionError
+== 1 failed, 1 passed, 1 skipped, 1 xfailed, 1 xpassed, 1 error in 0.12s ===
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [
+                ("test_example.py::TestClass::test_two", TestStatus::Failed),
+                ("test_example.py::test_error", TestStatus::Error),
+            ]
+        );
+        assert_eq!(
+            a.primary().map(|l| (l.path.as_str(), l.line)),
+            Some(("test_example.py", 14))
+        );
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (t.name.as_str(), t.message.as_deref()),
+            ("TestClass.test_two", Some("AssertionError: assert False"))
+        );
+    }
+
+    #[test]
+    fn q_without_file_names_takes_the_file_from_the_first_frame() {
+        let log = "\
+.F
+======= FAILURES ========
+_______ TestClass.test_two ________
+
+    def test_two(self):
+>       assert 1 == 2
+E       assert 1 == 2
+
+test_class.py:8: AssertionError
+1 failed, 1 passed in 0.12 seconds
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [("test_class.py::TestClass::test_two", TestStatus::Failed)]
+        );
+    }
+
+    #[test]
+    fn xdist_lines_with_and_without_worker_prefix() {
+        let log = "\
+[gw0] [ 50%] PASSED tests/test_a.py::test_one 
+[gw1] [100%] FAILED tests/test_a.py::test_two[a b-1] 
+[gw1] PASSED tests/test_b.py::test_three
+=================================== FAILURES ===================================
+_______________________________ test_two[a b-1] ________________________________
+[gw1] linux -- Python 3.11.4 /usr/bin/python
+tests/test_a.py:9: in test_two
+    assert x == 'b c'
+E   AssertionError: assert 'a b' == 'b c'
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_two[a b-1] - AssertionError: assert 'a b' == 'b c'
+========================= 1 failed, 2 passed in 0.30s ==========================
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [
+                ("tests/test_a.py::test_one", TestStatus::Passed),
+                ("tests/test_a.py::test_two[a b-1]", TestStatus::Failed),
+                ("tests/test_b.py::test_three", TestStatus::Passed),
+            ]
+        );
+        let t = a.tests.get(1).unwrap();
+        assert_eq!(
+            (
+                t.name.as_str(),
+                t.expected.as_deref(),
+                t.actual.as_deref(),
+                first_location(&a, "tests/test_a.py::test_two[a b-1]")
+            ),
+            (
+                "test_two[a b-1]",
+                Some("'b c'"),
+                Some("'a b'"),
+                Some(("tests/test_a.py".to_owned(), 9))
+            )
+        );
+    }
+
+    #[test]
+    fn summary_only_run_keeps_ids_with_spaces_and_messages() {
+        let log = "\
+tests/test_p.py F.                                                       [100%]
+=========================== short test summary info ============================
+FAILED tests/test_p.py::test_x[param with spaces] - assert 1 == 2
+PASSED tests/test_p.py::test_y
+XFAIL tests/test_p.py::test_z - reason: flaky backend
+XPASS tests/test_p.py::test_w always xfail
+SKIPPED [1] tests/test_p.py:12: no network
+============== 1 failed, 1 passed, 1 xfailed, 1 xpassed in 0.20s ===============
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [
+                (
+                    "tests/test_p.py::test_x[param with spaces]",
+                    TestStatus::Failed
+                ),
+                ("tests/test_p.py::test_y", TestStatus::Passed),
+                ("tests/test_p.py::test_z", TestStatus::Skipped),
+                ("tests/test_p.py::test_w", TestStatus::Passed),
+            ]
+        );
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                t.message.as_deref(),
+                t.expected.as_deref(),
+                t.actual.as_deref()
+            ),
+            (Some("assert 1 == 2"), Some("2"), Some("1"))
+        );
+    }
+
+    #[test]
+    fn tb_line_lines_belong_to_the_failed_tests_in_order() {
+        let log = "\
+tests/test_a.py::test_one FAILED                                         [ 50%]
+tests/test_a.py::test_two FAILED                                         [100%]
+
+=================================== FAILURES ===================================
+/home/ci/proj/tests/test_a.py:12: AssertionError: assert 1 == 2
+/home/ci/proj/tests/helpers.py:40: KeyError: 'x'
+============================== 2 failed in 0.02s ===============================
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            (
+                first_location(&a, "tests/test_a.py::test_one"),
+                first_location(&a, "tests/test_a.py::test_two"),
+            ),
+            (
+                Some(("/home/ci/proj/tests/test_a.py".to_owned(), 12)),
+                Some(("/home/ci/proj/tests/helpers.py".to_owned(), 40)),
+            )
+        );
+        assert_eq!(
+            a.tests.get(1).and_then(|t| t.message.as_deref()),
+            Some("KeyError: 'x'")
+        );
+    }
+
+    #[test]
+    fn tb_native_takes_the_innermost_project_frame_of_the_last_exception() {
+        let log = "\
+tests/test_n.py::test_n FAILED                                           [100%]
+
+=================================== FAILURES ===================================
+___________________________________ test_n ____________________________________
+Traceback (most recent call last):
+  File \"/w/proj/app/db.py\", line 10, in load
+    raise KeyError(key)
+KeyError: 'id'
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File \"/w/proj/tests/test_n.py\", line 5, in test_n
+    load_user()
+  File \"/w/proj/app/users.py\", line 22, in load_user
+    raise LookupError('no user') from e
+  File \"/usr/lib/python3.12/contextlib.py\", line 158, in __exit__
+    self.gen.throw(value)
+LookupError: no user
+============================== 1 failed in 0.02s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        let got: Vec<(&str, u32)> = t
+            .locations
+            .iter()
+            .map(|l| (l.path.as_str(), l.line))
+            .collect();
+        assert_eq!(
+            (got, t.message.as_deref()),
+            (
+                vec![("/w/proj/app/users.py", 22), ("/w/proj/tests/test_n.py", 5)],
+                Some("LookupError: no user")
+            )
+        );
+    }
+
+    #[test]
+    fn full_diff_gives_whole_values_of_abbreviated_ones() {
+        let log = "\
+test_v.py::test_words FAILED                                             [100%]
+
+================================= FAILURES =================================
+_______________________________ test_words _________________________________
+
+    def test_words():
+>       assert fruits1 == fruits2
+E       AssertionError: assert ['banana', 'a...elon', 'kiwi'] == ['banana', 'a...elon', 'kiwi']
+E         At index 2 diff: 'grapes' != 'orange'
+E         Full diff:
+E         - ['banana', 'apple', 'orange', 'melon', 'kiwi']
+E         ?                      ^  ^^
+E         + ['banana', 'apple', 'grapes', 'melon', 'kiwi']
+E         ?                      ^  ^ +
+
+test_v.py:8: AssertionError
+============================== 1 failed in 0.02s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (
+                Some("['banana', 'apple', 'orange', 'melon', 'kiwi']"),
+                Some("['banana', 'apple', 'grapes', 'melon', 'kiwi']")
+            )
+        );
+    }
+
+    #[test]
+    fn rerun_then_pass_is_flaky_and_teardown_error_after_failure_stays_failed() {
+        let log = "\
+tests/test_r.py::test_net RERUN                                          [ 50%]
+tests/test_r.py::test_net PASSED                                         [ 50%]
+tests/test_r.py::test_db FAILED                                          [100%]
+tests/test_r.py::test_db ERROR                                           [100%]
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [
+                ("tests/test_r.py::test_net", TestStatus::Flaky),
+                ("tests/test_r.py::test_db", TestStatus::Failed),
+            ]
+        );
+    }
+
+    #[test]
+    fn live_log_status_on_a_later_line_and_durations() {
+        let log = "\
+tests/test_l.py::test_slow 
+-------------------------------- live log call ---------------------------------
+INFO     app:app.py:12 working
+PASSED                                                                   [100%]
+============================= slowest 3 durations ==============================
+1.50s call     tests/test_l.py::test_slow
+0.25s setup    tests/test_l.py::test_slow
+============================== 1 passed in 1.80s ===============================
+";
+        let a = analyze(None, log);
+        let got: Vec<_> = a
+            .tests
+            .iter()
+            .map(|t| (t.id.as_str(), t.status, t.duration_ms, t.log_line))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "tests/test_l.py::test_slow",
+                TestStatus::Passed,
+                Some(1750),
+                0
+            )]
+        );
+    }
+
+    #[test]
+    fn collection_error_is_a_test_named_by_its_file() {
+        let log = "\
+==================================== ERRORS ====================================
+____________________ ERROR collecting tests/test_import.py _____________________
+ImportError while importing test module '/w/p/tests/test_import.py'.
+Traceback:
+/usr/lib/python3.11/importlib/__init__.py:126: in import_module
+    return _bootstrap._gcd_import(name[level:], package, level)
+tests/test_import.py:3: in <module>
+    import missing_mod
+E   ModuleNotFoundError: No module named 'missing_mod'
+=========================== short test summary info ============================
+ERROR tests/test_import.py
+!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!
+=============================== 1 error in 0.05s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                statuses(&a),
+                t.message.as_deref(),
+                first_location(&a, "tests/test_import.py")
+            ),
+            (
+                vec![("tests/test_import.py", TestStatus::Error)],
+                Some("ModuleNotFoundError: No module named 'missing_mod'"),
+                Some(("tests/test_import.py".to_owned(), 3))
+            )
+        );
+    }
+
+    #[test]
+    fn same_function_name_in_two_files_maps_by_the_frame_file() {
+        let log = "\
+tests/a/test_x.py::test_same FAILED                                      [ 50%]
+tests/b/test_x.py::test_same FAILED                                      [100%]
+=================================== FAILURES ===================================
+__________________________________ test_same ___________________________________
+tests/b/test_x.py:7: in test_same
+    assert 0
+E   assert 0
+__________________________________ test_same ___________________________________
+tests/a/test_x.py:3: in test_same
+    assert 0
+E   assert 0
+============================== 2 failed in 0.02s ===============================
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            (
+                first_location(&a, "tests/a/test_x.py::test_same"),
+                first_location(&a, "tests/b/test_x.py::test_same")
+            ),
+            (
+                Some(("tests/a/test_x.py".to_owned(), 3)),
+                Some(("tests/b/test_x.py".to_owned(), 7))
+            )
+        );
+    }
+
+    #[test]
+    fn windows_library_frames_are_skipped() {
+        let log = "\
+tests\\test_w.py::test_w FAILED                                          [100%]
+================================== FAILURES ===================================
+___________________________________ test_w ____________________________________
+tests\\test_w.py:5: in test_w
+    json.loads('x')
+C:\\Python311\\Lib\\json\\__init__.py:346: in loads
+    return _default_decoder.decode(s)
+E   json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)
+============================== 1 failed in 0.02s ==============================
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            first_location(&a, "tests\\test_w.py::test_w"),
+            Some(("tests\\test_w.py".to_owned(), 5))
+        );
+    }
+
+    #[test]
+    fn ordinary_lines_are_not_tests() {
+        let log = "\
+see tests/a.py::helper for details
+FAILED (failures=2)
+ERROR: something broke
+PASSED the review
+[ 50%] done
+";
+        assert_eq!(analyze(None, log).tests, Vec::<TestResult>::new());
+    }
+}

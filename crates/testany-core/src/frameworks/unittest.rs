@@ -241,14 +241,11 @@ impl UnittestParser {
         let mut left: Vec<Block> = errors.into_iter().chain(fails).collect();
         left.sort_by_key(|b| b.start);
         ordered.extend(left);
-        let mut done: Vec<String> = Vec::new();
+        let mut done: std::collections::HashSet<String> = std::collections::HashSet::new();
         for b in ordered {
             // Several subTest failures of one test: the first one speaks for it.
-            if done.iter().any(|d| *d == b.id) {
+            if !done.insert(b.id.clone()) {
                 continue;
-            }
-            if done.len() < 4096 {
-                done.push(b.id.clone());
             }
             emit(Framework::Unittest, b.into_pending(), report);
         }
@@ -346,5 +343,256 @@ fn status_of(s: &str) -> Option<TestStatus> {
         "unexpected success" => Some(TestStatus::Failed),
         _ if s.starts_with("skipped") => Some(TestStatus::Skipped),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Analysis, analyze};
+    use super::*;
+    use crate::locations::FailureLocation;
+
+    fn statuses(a: &Analysis) -> Vec<(&str, TestStatus)> {
+        a.tests
+            .iter()
+            .filter(|t| t.framework == Framework::Unittest)
+            .map(|t| (t.id.as_str(), t.status))
+            .collect()
+    }
+
+    #[test]
+    fn verbose_new_and_old_id_forms_and_every_status_word() {
+        let log = "\
+test_a (pkg.mod.TestA.test_a) ... ok
+test_b (pkg.mod.TestA) ... FAIL
+test_c (pkg.mod.TestA.test_c) ... ERROR
+test_d (pkg.mod.TestA.test_d) ... skipped 'no network'
+test_e (pkg.mod.TestA.test_e) ... expected failure
+test_f (pkg.mod.TestA.test_f) ... unexpected success
+test_g (pkg.mod.TestA.test_g)
+Checks the docstring form. ... ok
+test_h (pkg.mod.TestA.test_h) ... printed by the test
+ok
+";
+        assert_eq!(
+            statuses(&analyze(None, log)),
+            [
+                ("pkg.mod.TestA.test_a", TestStatus::Passed),
+                ("pkg.mod.TestA.test_b", TestStatus::Failed),
+                ("pkg.mod.TestA.test_c", TestStatus::Error),
+                ("pkg.mod.TestA.test_d", TestStatus::Skipped),
+                ("pkg.mod.TestA.test_e", TestStatus::Skipped),
+                ("pkg.mod.TestA.test_f", TestStatus::Failed),
+                ("pkg.mod.TestA.test_g", TestStatus::Passed),
+                ("pkg.mod.TestA.test_h", TestStatus::Passed),
+            ]
+        );
+    }
+
+    #[test]
+    fn blocks_give_message_and_innermost_project_frame() {
+        let log = "\
+test_one (tests.test_x.T.test_one) ... FAIL
+
+======================================================================
+FAIL: test_one (tests.test_x.T.test_one)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+  File \"/w/p/tests/test_x.py\", line 12, in test_one
+    self.assertEqual(total([1, 2]), 4)
+  File \"/w/p/app/calc.py\", line 3, in total
+    return helper(xs)
+  File \"C:\\Python311\\Lib\\functools.py\", line 9, in helper
+    raise AssertionError('3 != 4')
+AssertionError: 3 != 4
+
+----------------------------------------------------------------------
+Ran 1 test in 0.001s
+
+FAILED (failures=1)
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        let loc = |path: &str, line, log_line| FailureLocation {
+            path: path.into(),
+            line,
+            column: None,
+            message: Some("AssertionError: 3 != 4".into()),
+            log_line: Some(log_line),
+            kind: LocationKind::Python,
+        };
+        let want = TestResult {
+            framework: Framework::Unittest,
+            id: "tests.test_x.T.test_one".into(),
+            name: "test_one".into(),
+            file: None,
+            line: None,
+            status: TestStatus::Failed,
+            duration_ms: None,
+            message: Some("AssertionError: 3 != 4".into()),
+            expected: None,
+            actual: None,
+            locations: vec![
+                loc("/w/p/app/calc.py", 3, 8),
+                loc("/w/p/tests/test_x.py", 12, 6),
+            ],
+            failure_lines: Some((3, 12)),
+            log_line: 0,
+        };
+        assert_eq!(t, &want);
+    }
+
+    #[test]
+    fn dots_order_errors_and_failures_in_run_order_and_import_errors_are_errors() {
+        // unittest prints ERROR blocks first; `FE` says the failure came first.
+        let log = "\
+FE
+======================================================================
+ERROR: test_models (unittest.loader._FailedTest)
+----------------------------------------------------------------------
+ImportError: Failed to import test module: test_models
+Traceback (most recent call last):
+  File \"/usr/lib/python3.8/unittest/loader.py\", line 436, in _find_test_path
+    module = self._get_module_from_name(name)
+  File \"/app/models/__init__.py\", line 3, in <module>
+    from models.amenity import Amenity
+AttributeError: partially initialized module 'models' has no attribute 'x'
+
+======================================================================
+FAIL: test_sum (test_calc.CalcTest)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+  File \"/app/test_calc.py\", line 8, in test_sum
+    self.assertEqual(1 + 1, 3)
+AssertionError: 2 != 3
+
+----------------------------------------------------------------------
+Ran 2 tests in 0.001s
+
+FAILED (failures=1, errors=1)
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [
+                ("test_calc.CalcTest.test_sum", TestStatus::Failed),
+                ("unittest.loader._FailedTest.test_models", TestStatus::Error),
+            ]
+        );
+        assert_eq!(
+            a.primary().map(|l| (l.path.as_str(), l.line)),
+            Some(("/app/test_calc.py", 8))
+        );
+        assert_eq!(
+            a.tests.get(1).and_then(|t| t.message.as_deref()),
+            Some("AttributeError: partially initialized module 'models' has no attribute 'x'")
+        );
+    }
+
+    #[test]
+    fn subtest_failures_belong_to_their_test_and_the_first_speaks() {
+        let log = "\
+======================================================================
+FAIL: test_even (__main__.NumbersTest.test_even) (i=1)
+Test that numbers between 0 and 5 are all even.
+----------------------------------------------------------------------
+Traceback (most recent call last):
+  File \"subtests.py\", line 11, in test_even
+    self.assertEqual(i % 2, 0)
+    ^^^^^^^^^^^^^^^^^^^^^^^^^^
+AssertionError: 1 != 0
+
+======================================================================
+FAIL: test_even (__main__.NumbersTest.test_even) (i=3)
+Test that numbers between 0 and 5 are all even.
+----------------------------------------------------------------------
+Traceback (most recent call last):
+  File \"subtests.py\", line 12, in test_even
+    self.assertEqual(i % 2, 0)
+AssertionError: 3 != 0
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                statuses(&a),
+                t.message.as_deref(),
+                t.locations.first().map(|l| l.line)
+            ),
+            (
+                vec![("__main__.NumbersTest.test_even", TestStatus::Failed)],
+                Some("AssertionError: 1 != 0"),
+                Some(11)
+            )
+        );
+    }
+
+    #[test]
+    fn chained_exception_takes_the_last_traceback() {
+        let log = "\
+======================================================================
+ERROR: test_fetch (app.tests.FetchTest.test_fetch)
+----------------------------------------------------------------------
+Traceback (most recent call last):
+  File \"/w/app/client.py\", line 114, in fetch
+    raise ClientError(status)
+app.client.ClientError: 401
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File \"/w/app/tests.py\", line 40, in test_fetch
+    client.search()
+  File \"/w/app/client.py\", line 160, in search
+    raise SearchError('failed') from e
+app.client.SearchError: failed
+
+----------------------------------------------------------------------
+Ran 1 test in 0.010s
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                t.locations.first().map(|l| (l.path.as_str(), l.line)),
+                t.message.as_deref()
+            ),
+            (
+                Some(("/w/app/client.py", 160)),
+                Some("app.client.SearchError: failed")
+            )
+        );
+    }
+
+    #[test]
+    fn durations_of_python_3_12() {
+        let log = "\
+test_slow (t.T.test_slow) ... ok
+
+Slowest test durations
+----------------------------------------------------------------------
+1.250s     test_slow (t.T.test_slow)
+
+----------------------------------------------------------------------
+Ran 1 test in 1.251s
+
+OK
+";
+        let a = analyze(None, log);
+        assert_eq!(a.tests.first().and_then(|t| t.duration_ms), Some(1250));
+    }
+
+    #[test]
+    fn stdout_glued_to_dots_is_not_a_test() {
+        let log = "\
+.SELECT * FROM users WHERE name = 'x'
+test output (not a test) here
+..
+----------------------------------------------------------------------
+Ran 3 tests in 0.100s
+
+OK
+";
+        assert_eq!(analyze(None, log).tests, Vec::<TestResult>::new());
     }
 }
