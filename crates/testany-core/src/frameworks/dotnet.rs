@@ -15,6 +15,10 @@
 //! number ends the line after a colon and an optional word. The first frame in the test's
 //! own namespace comes first, then other frames outside the runtime and test frameworks.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
 use crate::locations::{FailureLocation, LocationKind};
 
@@ -22,6 +26,9 @@ use crate::locations::{FailureLocation, LocationKind};
 const MAX_BLOCK_LINES: usize = 400;
 const MAX_MESSAGE_LINES: usize = 24;
 const MAX_FRAMES: usize = 64;
+
+static ERROR_MESSAGE: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("): Error Message:"));
 
 /// Reads `dotnet test` (xUnit, NUnit, MSTest) from a case log.
 #[derive(Debug, Default)]
@@ -241,7 +248,9 @@ fn test_line(trimmed: &str) -> Option<TestLine<'_>> {
         });
     }
     // .NET 9 terminal logger: `Ns.Class.Method (< 1ms): Error Message: text`.
-    if let Some(at) = trimmed.find("): Error Message:") {
+    if first.is_ascii_alphabetic()
+        && let Some(at) = ERROR_MESSAGE.find(trimmed.as_bytes())
+    {
         let head = trimmed.get(..at + 1)?;
         let (id, duration) = split_duration(head)?;
         let message = trimmed.get(at + "): Error Message:".len()..)?.trim();

@@ -19,6 +19,10 @@
 //! comes first, so a helper of the test beats the test method, and a library frame never
 //! beats either.
 
+use std::sync::LazyLock;
+
+use memchr::memmem;
+
 use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
 use crate::locations::{FailureLocation, LocationKind};
 
@@ -30,6 +34,9 @@ const MAX_MESSAGE_LINES: usize = 24;
 const MAX_FRAMES: usize = 64;
 /// Classes remembered to map Surefire's short summary names to qualified ones.
 const MAX_CLASSES: usize = 4096;
+
+static TIME_ELAPSED: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("Time elapsed:"));
 
 /// Reads JUnit 4/5 under Maven Surefire and Gradle, Java and Kotlin from a case log.
 #[derive(Debug, Default)]
@@ -129,7 +136,9 @@ impl Parser for JunitParser {
                 return;
             }
         }
-        if (last == b'!' || memchr::memmem::find(b, b"Time elapsed:").is_some())
+        // Per-test lines end with `<<< FAILURE!` or, passing, with `0.01 s` / `0.01 sec`.
+        if matches!(last, b'!' | b's' | b'c')
+            && TIME_ELAPSED.find(b).is_some()
             && self.surefire_test(body, n, report)
         {
             return;
