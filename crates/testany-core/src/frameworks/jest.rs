@@ -113,7 +113,10 @@ struct MochaTest {
 pub struct JestParser {
     tree: Tree,
     /// Describe/suite titles of the tree being read: (indent, title).
+    /// Only the first `suites_len` are current; the rest are buffers kept for reuse
+    /// (every indented line of any log may be a title: no allocation per line).
     suites: Vec<(usize, String)>,
+    suites_len: usize,
     /// Inside a Jest `console.log` block (its lines are not describe titles).
     console: bool,
     block: Option<Block>,
@@ -129,6 +132,7 @@ impl Default for JestParser {
         JestParser {
             tree: Tree::None,
             suites: Vec::new(),
+            suites_len: 0,
             console: false,
             block: None,
             mocha: Vec::new(),
@@ -192,7 +196,7 @@ impl JestParser {
                 if let Some(file) = jest_file(rest) {
                     self.end_block(report);
                     self.tree = Tree::Jest(file.to_owned());
-                    self.suites.clear();
+                    self.suites_len = 0;
                     self.console = false;
                     return;
                 }
@@ -223,7 +227,7 @@ impl JestParser {
                 Tree::Jest(f) => Some(f.clone()),
                 _ => None,
             };
-            self.suites.clear();
+            self.suites_len = 0;
             let title = title.trim();
             let id = match (&file, title) {
                 (_, "Test suite failed to run") => None,
@@ -417,18 +421,30 @@ impl JestParser {
                 }
             }
         }
-        while self.suites.last().is_some_and(|(i, _)| *i >= indent) {
-            self.suites.pop();
+        let keep = self
+            .suites
+            .iter()
+            .take(self.suites_len)
+            .take_while(|(i, _)| *i < indent)
+            .count();
+        if keep >= 64 {
+            return;
         }
-        if self.suites.len() < 64 {
-            self.suites.push((indent, t.to_owned()));
+        match self.suites.get_mut(keep) {
+            Some(slot) => {
+                slot.0 = indent;
+                slot.1.clear();
+                slot.1.push_str(t);
+            }
+            None => self.suites.push((indent, t.to_owned())),
         }
+        self.suites_len = keep + 1;
     }
 
     /// The describe titles above a test at `indent`, joined with ` › `.
     fn suite_path(&self, indent: usize) -> String {
         let mut path = String::new();
-        for (i, title) in &self.suites {
+        for (i, title) in self.suites.iter().take(self.suites_len) {
             if *i >= indent {
                 break;
             }
@@ -638,7 +654,7 @@ impl JestParser {
                 ..TestResult::new(Framework::Jest, &m.id, m.status, m.log_line)
             });
         }
-        self.suites.clear();
+        self.suites_len = 0;
     }
 }
 
