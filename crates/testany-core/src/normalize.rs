@@ -257,8 +257,9 @@ fn one_prefix(b: &[u8], enabled: Enabled) -> Option<(usize, bool)> {
     let found = match first {
         0xEF => b.starts_with("\u{feff}".as_bytes()).then_some(3),
         b'0'..=b'9' => iso_timestamp(b)
-            .or_else(|| clock(b))
             .and_then(|n| separator(b, n))
+            .map(|n| n + gitlab_stream(b.get(n..).unwrap_or(&[])))
+            .or_else(|| clock(b).and_then(|n| separator(b, n)))
             .or_else(|| compose_service(b, true))
             .or_else(|| learnt(b, enabled)),
         b'[' => bracketed(b).or_else(|| xdist(b)).or_else(|| obs(b)),
@@ -342,6 +343,22 @@ fn iso_timestamp(b: &[u8]) -> Option<usize> {
         _ => {}
     }
     Some(n)
+}
+
+/// GitLab runner's stream marker after its timestamp (on by default since runner
+/// 18.7): `00O ` / `01E ` (stream number, stdout or stderr), or `00O+` for a line that
+/// continues the previous one, with its text right after the `+`. Returns its length, 0
+/// when there is none.
+fn gitlab_stream(b: &[u8]) -> usize {
+    match b {
+        [h0, h1, b'O' | b'E', b' ' | b'+', ..]
+            if h0.is_ascii_hexdigit() && h1.is_ascii_hexdigit() =>
+        {
+            4
+        }
+        [h0, h1, b'O' | b'E'] if h0.is_ascii_hexdigit() && h1.is_ascii_hexdigit() => 3,
+        _ => 0,
+    }
 }
 
 /// `21:11:43[.fff]` (fraction after `.` or `,`, up to 9 digits) without the separator.
@@ -536,6 +553,17 @@ mod tests {
             ("2023-06-28T21:11:43.1659012Z", ""),
             ("2024-01-15T10:00:00+01:00 INFO up", "INFO up"),
             ("2024-01-15T10:00:00-0500 INFO up", "INFO up"),
+            // GitLab runner: the stream marker goes with the timestamp.
+            (
+                "2026-09-26T22:30:07.959723Z 00O+\x1b[36;1mCleaning up project directory\x1b[0;m",
+                "Cleaning up project directory",
+            ),
+            (
+                "2024-12-18T10:30:09.950336Z 01E   File \"/builds/acme/shop/tests/test_cart.py\", line 42, in test_total",
+                "  File \"/builds/acme/shop/tests/test_cart.py\", line 42, in test_total",
+            ),
+            ("2024-12-18T10:30:09.950336Z 00O", ""),
+            ("2024-12-18T10:30:09.950336Z 00Oops", "00Oops"),
             // Not a timestamp: no `T`, no time, no separator.
             ("2023-06-28 build", "2023-06-28 build"),
             ("2023-06-28T21:11 x", "2023-06-28T21:11 x"),
