@@ -6,9 +6,10 @@
 //! [`crate::ansi::strip_into`], i.e. `vte`), trailing carriage returns (CRLF and a lone
 //! trailing CR), then, repeatedly from the start of the line while one matches:
 //! - a UTF-8 byte-order mark;
-//! - ISO 8601 timestamps, bare (GitHub Actions: `2023-06-28T21:11:43.1651496Z `) or in
-//!   brackets (Jenkins: `[2023-06-28T21:11:43.165Z] `), and clock times (Jenkins
-//!   timestamper: `21:11:43 `, `[21:11:43] `);
+//! - ISO 8601 timestamps, bare (GitHub Actions: `2023-06-28T21:11:43.1651496Z `; GitLab
+//!   runner's, with the stream marker after it: `... 01E `, `... 00O+`) or in brackets
+//!   (Jenkins: `[2023-06-28T21:11:43.165Z] `), and clock times (Jenkins timestamper:
+//!   `21:11:43 `, `[21:11:43] `);
 //! - Open Build Service stamps `[   28s] `;
 //! - BuildKit step timings `#12 55.71 `;
 //! - yarn berry `➤ YN0000: ` with a following `[workspace]: ` or `│ `;
