@@ -146,9 +146,23 @@ impl Parser for JunitParser {
         if matches!(last, b'D' | b')') && self.gradle_test(line, n, report) {
             return;
         }
-        // gradle-test-logger: a class line (a qualified name alone) above its tests.
-        if level.is_none() && !matches!(first, b' ' | b'\t') && looks_like_class_name(body) {
-            self.logger_class = Some(clip(body, super::MAX_ID).to_owned());
+        if level.is_some() {
+            return;
+        }
+        // gradle-test-logger: a class line (a qualified name alone) above its tests, at
+        // the margin (plain and standard themes) or indented by two (mocha theme).
+        // A lone capitalised word (`BUILD`, `Summary`) is no class unless named like a test.
+        let class_like = |s: &str| {
+            looks_like_class_name(s) && (s.contains('.') || is_test_class_name(simple_outer(s)))
+        };
+        let class_line = match body.strip_prefix("  ") {
+            Some(rest) => class_like(rest),
+            None => first != b' ' && first != b'\t' && class_like(body),
+        };
+        if class_line {
+            self.logger_class = Some(clip(body.trim_start(), super::MAX_ID).to_owned());
+        } else if first == b' ' && self.logger_class.is_some() {
+            self.mocha_test(body, n, report);
         }
     }
 
@@ -244,19 +258,7 @@ impl JunitParser {
     fn gradle_test(&mut self, line: &str, n: usize, report: &mut Report) -> bool {
         let trimmed = line.trim();
         // test-logger appends the duration: `PASSED (10.6s)`, `FAILED (120ms)`.
-        let (head, duration) = match trimmed.strip_suffix(')') {
-            Some(body) => match body.rfind(" (") {
-                Some(open) => {
-                    let d = body.get(open + 2..).unwrap_or("");
-                    match parse_duration(d) {
-                        Some(ms) => (body.get(..open).unwrap_or("").trim_end(), Some(ms)),
-                        None => (trimmed, None),
-                    }
-                }
-                None => (trimmed, None),
-            },
-            None => (trimmed, None),
-        };
+        let (head, duration) = split_logger_duration(trimmed);
         let (rest, status) = if let Some(r) = head.strip_suffix(" FAILED") {
             (r, TestStatus::Failed)
         } else if let Some(r) = head.strip_suffix(" PASSED") {
@@ -316,6 +318,30 @@ impl JunitParser {
             self.block = Some(Block::new(id, class, Style::Gradle));
         }
         true
+    }
+
+    /// gradle-test-logger's mocha theme: `    ✔ testX()`, `    ✘ testY() (1.2s)`,
+    /// `    - testZ()` (`√` and `X` on Windows) under a class line.
+    fn mocha_test(&mut self, line: &str, n: usize, report: &mut Report) {
+        let Some((status, rest)) = mocha_glyph(line) else {
+            return;
+        };
+        let Some(class) = self.logger_class.clone() else {
+            return;
+        };
+        let (name, duration) = split_logger_duration(rest);
+        let method = method_name(name);
+        if method.is_empty() {
+            return;
+        }
+        let id = format!("{class}#{method}");
+        let mut t = TestResult::new(Framework::Junit, &id, status, n);
+        t.name = method;
+        t.duration_ms = duration;
+        report.test(t);
+        if status.is_failure() {
+            self.block = Some(Block::new(id, class, Style::Gradle));
+        }
     }
 
     /// A line inside Surefire's `Results:` section.
@@ -491,6 +517,7 @@ impl JunitParser {
                 // Gradle indents the details; a line at the margin ends them.
                 Style::Gradle => {
                     (!trimmed.is_empty() && !line.starts_with([' ', '\t']))
+                        || mocha_glyph(line).is_some()
                         || trimmed.ends_with(" FAILED")
                         || trimmed.ends_with(" PASSED")
                         || trimmed.ends_with(" SKIPPED")
@@ -934,6 +961,43 @@ fn split_line_suffix(s: &str) -> (&str, Option<u32>) {
         },
         None => (s, None),
     }
+}
+
+/// `name (10.6s)` -> (`name`, Some(10600)); text without a duration as it is.
+fn split_logger_duration(s: &str) -> (&str, Option<u64>) {
+    let Some(body) = s.strip_suffix(')') else {
+        return (s, None);
+    };
+    let Some(open) = body.rfind(" (") else {
+        return (s, None);
+    };
+    match parse_duration(body.get(open + 2..).unwrap_or("")) {
+        Some(ms) => (body.get(..open).unwrap_or("").trim_end(), Some(ms)),
+        None => (s, None),
+    }
+}
+
+/// The status glyph of a mocha-theme test line (indented by four or more) and the rest.
+fn mocha_glyph(line: &str) -> Option<(TestStatus, &str)> {
+    let rest = line.strip_prefix("    ")?.trim_start();
+    for (glyph, status) in [
+        ("✔ ", TestStatus::Passed),
+        ("√ ", TestStatus::Passed),
+        ("✘ ", TestStatus::Failed),
+        ("X ", TestStatus::Failed),
+        ("- ", TestStatus::Skipped),
+    ] {
+        if let Some(r) = rest.strip_prefix(glyph) {
+            let r = r.trim();
+            // `X` and `-` also start prose and lists: only with a JUnit 5 name `m()`.
+            let ascii = glyph.len() == 2;
+            if ascii && !split_logger_duration(r).0.ends_with(')') {
+                return None;
+            }
+            return Some((status, r));
+        }
+    }
+    None
 }
 
 /// `Time elapsed: 0.05 s` / `0.05 sec` -> milliseconds.
@@ -1389,6 +1453,36 @@ SUCCESS: Executed 3 tests in 15.8s
         assert_eq!(tests[0].duration_ms, Some(10_600));
         assert_eq!(tests[1].duration_ms, Some(120));
         assert_eq!(locs(&tests[1]), [("ru/acme/StorageTest.java", 40, Some(5))]);
+    }
+
+    #[test]
+    fn gradle_test_logger_mocha_theme() {
+        let tests = run("\
+  com.acme.StorageTest
+
+    ✔ writesPage()
+    ✘ readsPage() (1.2s)
+
+      java.lang.AssertionError at StorageTest.java:40
+    - later()
+    √ windows()
+Dependencies
+    - foo
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("com.acme.StorageTest#writesPage", TestStatus::Passed),
+                ("com.acme.StorageTest#readsPage", TestStatus::Failed),
+                ("com.acme.StorageTest#later", TestStatus::Skipped),
+                ("com.acme.StorageTest#windows", TestStatus::Passed)
+            ]
+        );
+        assert_eq!(tests[1].duration_ms, Some(1200));
+        assert_eq!(
+            locs(&tests[1]),
+            [("com/acme/StorageTest.java", 40, Some(5))]
+        );
     }
 
     #[test]
