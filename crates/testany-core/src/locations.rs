@@ -1669,6 +1669,12 @@ version 1.2:3";
                 "cart/cart_test.go",
             ),
             (
+                "kubectl logs --prefix",
+                "[pod/shop-tests-7d9f8/tests] FAIL src/cart.test.ts\n[pod/shop-tests-7d9f8/tests]     at Object.<anonymous> (/app/src/cart.test.ts:17:11)",
+                ("/app/src/cart.test.ts", 17),
+                "src/cart.test.ts",
+            ),
+            (
                 "GitLab runner timestamps and stream markers",
                 "2026-09-26T22:30:07.958626Z 01E E       assert 2 == 3\n2026-09-26T22:30:07.958700Z 01E \n2026-09-26T22:30:07.958800Z 01E tests/test_cart.py:42: AssertionError",
                 ("tests/test_cart.py", 42),

@@ -13,7 +13,7 @@
 //! - Open Build Service stamps `[   28s] `;
 //! - BuildKit step timings `#12 55.71 `;
 //! - yarn berry `➤ YN0000: ` with a following `[workspace]: ` or `│ `;
-//! - pytest-xdist workers `[gw0] `;
+//! - pytest-xdist workers `[gw0] `; `kubectl logs --prefix` (`[pod/name/container] `);
 //! - richgo labels (`START| `, `FAIL | `, ... and, once a label was seen, `     | `);
 //! - docker-compose services with a replica number (`web_1  | `, `web-1  | `);
 //! - learnt prefixes: `name  | ` (docker-compose with `container_name`) and turbo/nx
@@ -263,7 +263,10 @@ fn one_prefix(b: &[u8], enabled: Enabled) -> Option<(usize, bool)> {
             .or_else(|| clock(b).and_then(|n| separator(b, n)))
             .or_else(|| compose_service(b, true))
             .or_else(|| learnt(b, enabled)),
-        b'[' => bracketed(b).or_else(|| xdist(b)).or_else(|| obs(b)),
+        b'[' => bracketed(b)
+            .or_else(|| xdist(b))
+            .or_else(|| obs(b))
+            .or_else(|| kubectl(b)),
         b'#' => buildkit(b),
         0xE2 => yarn(b),
         b' ' => (enabled.richgo && b.starts_with(b"     | ")).then_some(7),
@@ -393,6 +396,20 @@ fn bracketed(b: &[u8]) -> Option<usize> {
         return None;
     }
     separator(b, n + 2)
+}
+
+/// `[pod/shop-tests-7d9f/tests] `: `kubectl logs --prefix` (also `[job/...]`,
+/// `[deployment/...]`): a resource kind, `/`, names without spaces.
+fn kubectl(b: &[u8]) -> Option<usize> {
+    let kind = run(b, 1, 32, |c| c.is_ascii_lowercase());
+    if kind == 0 || b.get(1 + kind) != Some(&b'/') {
+        return None;
+    }
+    let name = run(b, 2 + kind, MAX_NAME, |c| is_name_byte(c) || c == b'/');
+    if name == 0 || b.get(2 + kind + name) != Some(&b']') {
+        return None;
+    }
+    separator(b, 3 + kind + name)
 }
 
 /// `[gw0] `: pytest-xdist's worker id.
@@ -729,6 +746,22 @@ mod tests {
             ("[21:11:43] Starting 'test'...", "Starting 'test'..."),
             ("21:11:43.123 INFO", "INFO"),
             ("21:11:434 x", "21:11:434 x"),
+        ]);
+    }
+
+    #[test]
+    fn kubectl_prefixes() {
+        check(&[
+            (
+                "[pod/shop-tests-7d9f8/tests]     at Object.<anonymous> (/app/src/cart.test.ts:17:11)",
+                "    at Object.<anonymous> (/app/src/cart.test.ts:17:11)",
+            ),
+            (
+                "[job/e2e/runner] FAILED tests/test_cart.py::test_total",
+                "FAILED tests/test_cart.py::test_total",
+            ),
+            ("[INFO] BUILD SUCCESS", "[INFO] BUILD SUCCESS"),
+            ("[pod/] x", "[pod/] x"),
         ]);
     }
 

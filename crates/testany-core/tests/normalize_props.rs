@@ -25,6 +25,7 @@ const PREFIXES: &[&str] = &[
     "➤ YN0000: [@acme/web]: ",
     "➤ YN0000: │ ",
     "[gw0] ",
+    "[pod/shop-tests-7d9f8/tests] ",
     "START| ",
     "FAIL | ",
     "\u{feff}",
