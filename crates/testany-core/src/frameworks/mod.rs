@@ -153,6 +153,8 @@ pub fn clip(s: &str, max: usize) -> &str {
 pub struct Report {
     tests: Vec<TestResult>,
     index: HashMap<(Framework, String), usize>,
+    /// Failure locations a module found that belong to no test (see [`Report::location`]).
+    locations: Vec<FailureLocation>,
 }
 
 impl Report {
@@ -187,6 +189,27 @@ impl Report {
 
     pub fn tests(&self) -> &[TestResult] {
         &self.tests
+    }
+
+    /// A failure location that belongs to no test (a compiler error before any test ran,
+    /// a crash), in a shape the extractor does not read. Kept once per (path, line), at
+    /// most [`crate::locations::MAX_LOCATIONS`]; [`Analyzer::finish`] merges them into
+    /// the log's locations by log line.
+    pub fn location(&mut self, loc: FailureLocation) {
+        if self.locations.len() >= crate::locations::MAX_LOCATIONS
+            || self
+                .locations
+                .iter()
+                .any(|l| l.path == loc.path && l.line == loc.line)
+        {
+            return;
+        }
+        self.locations.push(loc);
+    }
+
+    /// The locations given to [`Report::location`].
+    pub fn locations(&self) -> &[FailureLocation] {
+        &self.locations
     }
 
     pub fn into_tests(self) -> Vec<TestResult> {
@@ -338,11 +361,39 @@ impl Analyzer {
         for p in &mut self.parsers {
             p.finish(&mut self.report);
         }
-        let locations = self.extractor.finish();
+        let own = std::mem::take(&mut self.report.locations);
+        let locations = merge_locations(own, self.extractor.finish());
         let mut tests = self.report.into_tests();
         attach_locations(&mut tests, &locations);
         Analysis { tests, locations }
     }
+}
+
+/// The extractor's locations with the modules' own ones placed by log line (the
+/// extractor's order is kept: error-text ones first), one per (path, line), first wins.
+fn merge_locations(
+    own: Vec<FailureLocation>,
+    extracted: Vec<FailureLocation>,
+) -> Vec<FailureLocation> {
+    if own.is_empty() {
+        return extracted;
+    }
+    let before = |o: &FailureLocation, e: &FailureLocation| match (o.log_line, e.log_line) {
+        (Some(a), Some(b)) => a < b,
+        _ => false,
+    };
+    let mut merged = Vec::with_capacity(own.len() + extracted.len());
+    let mut own = own.into_iter().peekable();
+    for e in extracted {
+        while let Some(o) = own.next_if(|o| before(o, &e)) {
+            merged.push(o);
+        }
+        merged.push(e);
+    }
+    merged.extend(own);
+    let mut seen = std::collections::HashSet::new();
+    merged.retain(|l| seen.insert((l.path.clone(), l.line)));
+    merged
 }
 
 /// Each failed test without frames of its own gets the locations found in its failure
@@ -430,6 +481,43 @@ mod tests {
         assert_eq!(
             (t.id.len(), t.message.as_ref().map(String::len)),
             (512, Some(2000))
+        );
+    }
+
+    #[test]
+    fn module_locations_merge_into_the_log_order() {
+        let loc = |path: &str, line, log_line| FailureLocation {
+            path: path.into(),
+            line,
+            column: None,
+            message: None,
+            log_line,
+            kind: LocationKind::Generic,
+        };
+        let mut r = Report::default();
+        r.location(loc("src/A.java", 27, Some(20)));
+        r.location(loc("src/A.java", 27, Some(40)));
+        r.location(loc("src/B.java", 3, Some(50)));
+        let own = std::mem::take(&mut r.locations);
+        let merged = merge_locations(
+            own,
+            vec![
+                loc("err.py", 1, None),
+                loc("x.py", 2, Some(10)),
+                loc("y.py", 3, Some(30)),
+                loc("src/B.java", 3, Some(60)),
+            ],
+        );
+        let got: Vec<(&str, u32)> = merged.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("err.py", 1),
+                ("x.py", 2),
+                ("src/A.java", 27),
+                ("y.py", 3),
+                ("src/B.java", 3)
+            ]
         );
     }
 
