@@ -2,8 +2,9 @@
 //! so that frames hidden behind what CI runners and tools put in front of a line are
 //! found again.
 //!
-//! Removed, in this order: ANSI escape sequences and control characters (by
-//! [`crate::ansi::strip_into`], i.e. `vte`), trailing carriage returns (CRLF and a lone
+//! Removed, in this order: ANSI escape sequences and control characters (what
+//! [`crate::ansi::strip_into`], i.e. `vte`, removes; plain numeric CSI sequences, the
+//! usual CI colours, without the parser), trailing carriage returns (CRLF and a lone
 //! trailing CR), then, repeatedly from the start of the line while one matches:
 //! - a UTF-8 byte-order mark;
 //! - ISO 8601 timestamps, bare (GitHub Actions: `2023-06-28T21:11:43.1651496Z `; GitLab
@@ -261,7 +262,6 @@ fn one_prefix(b: &[u8], enabled: Enabled) -> Option<(usize, bool)> {
             .and_then(|n| separator(b, n))
             .map(|n| n + gitlab_stream(b.get(n..).unwrap_or(&[])))
             .or_else(|| clock(b).and_then(|n| separator(b, n)))
-            .or_else(|| compose_service(b, true))
             .or_else(|| learnt(b, enabled)),
         b'[' => bracketed(b)
             .or_else(|| xdist(b))
