@@ -51,6 +51,10 @@ pub struct JunitParser {
     /// Simple class name -> qualified name, for the summary's short names.
     classes: Vec<(String, String)>,
     block: Option<Block>,
+    /// The last token of the previous line when that line may have been hard-wrapped in
+    /// the middle of an absolute path (PowerShell's `Out-String` cuts at the console
+    /// width), and its log line.
+    wrapped: Option<(String, usize)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,9 +113,16 @@ impl Parser for JunitParser {
         // Prefilter: every line this parser acts on holds one of these bytes or starts a
         // result list; a blank or plain log line costs a few byte checks.
         let b = body.as_bytes();
+        let wrapped = self.wrapped.take();
         let Some(&first) = b.first() else {
             return;
         };
+        if level != Some("[INFO]") && self.compiler_error(level, body, wrapped, n, report) {
+            return;
+        }
+        if b.len() >= WRAP_WIDTH {
+            self.remember_wrap(body, n);
+        }
         if self.in_results {
             self.results_line(level, body, n, report);
             return;
@@ -212,6 +223,58 @@ impl JunitParser {
             .iter()
             .find(|(s, _)| s == simple)
             .map_or(simple, |(_, q)| q.as_str())
+    }
+
+    /// javac, Maven's compiler plugin and kotlinc errors (no test ran): a location that
+    /// belongs to no test. `/src/Foo.java:93: error: msg`, `[ERROR] /D:/src/Foo.java:[27,20]
+    /// msg`, `e: file:///src/Foo.kt:12:5 msg`; a relative path right below a line cut in
+    /// the middle of an absolute one is joined to it.
+    fn compiler_error(
+        &mut self,
+        level: Option<&str>,
+        body: &str,
+        wrapped: Option<(String, usize)>,
+        n: usize,
+        report: &mut Report,
+    ) -> bool {
+        let Some(err) = parse_compiler_error(body) else {
+            return false;
+        };
+        // The bracket form is Maven's: only its `[ERROR]` lines are errors.
+        if err.maven && level != Some("[ERROR]") {
+            return false;
+        }
+        let (path, log_line) = match wrapped {
+            Some((head, at)) if !is_absolute(err.path) => (format!("{head}{}", err.path), at),
+            _ => (err.path.to_owned(), n),
+        };
+        // `/D:/x/Foo.java` (Maven on Windows): the drive is the path's start.
+        let path = match path.strip_prefix('/') {
+            Some(rest) if is_drive(rest) => rest.to_owned(),
+            _ => path,
+        };
+        report.location(FailureLocation {
+            path,
+            line: err.line,
+            column: err.column,
+            message: (!err.message.is_empty()).then(|| clip(err.message, 500).to_owned()),
+            log_line: Some(log_line),
+            kind: LocationKind::Java,
+        });
+        true
+    }
+
+    fn remember_wrap(&mut self, body: &str, n: usize) {
+        let token = body.rsplit([' ', '\t']).next().unwrap_or("");
+        if token.len() < 4 || token.len() > 1024 || !is_absolute(token) {
+            return;
+        }
+        let name = token.rsplit(['/', '\\']).next().unwrap_or(token);
+        // A whole file name ends the path: nothing was cut.
+        if name.contains('.') {
+            return;
+        }
+        self.wrapped = Some((token.to_owned(), n));
     }
 
     /// A Surefire per-test line. Returns whether it was one.
@@ -963,6 +1026,100 @@ fn split_line_suffix(s: &str) -> (&str, Option<u32>) {
     }
 }
 
+/// Lines at least this long may have been hard-wrapped by a console (80 columns and
+/// up; PowerShell keeps one column free).
+const WRAP_WIDTH: usize = 60;
+
+struct CompilerError<'a> {
+    path: &'a str,
+    line: u32,
+    column: Option<u32>,
+    message: &'a str,
+    /// Maven's `path:[line,col]` form.
+    maven: bool,
+}
+
+/// `path.java:93: error: msg`, `path.java:[27,20] msg`, `e: file:///p/Foo.kt:12:5 msg`,
+/// `e: /p/Foo.kt: (12, 5): msg`. Warnings are not errors.
+fn parse_compiler_error(body: &str) -> Option<CompilerError<'_>> {
+    let t = body.trim_start();
+    let (t, kotlin) = match t.strip_prefix("e: ") {
+        Some(rest) => (rest.strip_prefix("file://").unwrap_or(rest), true),
+        None => (t, false),
+    };
+    let b = t.as_bytes();
+    // The drive's colon is not the location's (`C:\\x`, Maven's `/D:/x`).
+    let start = match t.strip_prefix('/') {
+        Some(rest) if is_drive(rest) => 3,
+        _ if is_drive(t) => 2,
+        _ => 0,
+    };
+    let colon = start + memchr::memchr(b':', b.get(start..)?)?;
+    let path = t.get(..colon)?;
+    let jvm = [".java", ".kt", ".kts", ".scala", ".groovy"];
+    if !jvm.iter().any(|e| path.ends_with(e)) || path.contains(['\t']) {
+        return None;
+    }
+    let rest = t.get(colon + 1..)?;
+    if let Some(bracket) = rest.strip_prefix('[') {
+        // Maven: `[27,20] message`.
+        let (nums, message) = bracket.split_once(']')?;
+        let (l, c) = nums.split_once(',').unwrap_or((nums, ""));
+        return Some(CompilerError {
+            path,
+            line: parse_u32(l.trim()).filter(|&l| l > 0)?,
+            column: parse_u32(c.trim()),
+            message: message.trim(),
+            maven: true,
+        });
+    }
+    if kotlin {
+        // `12:5 message` or ` (12, 5): message`.
+        let rest = rest.trim_start();
+        let (nums, message) = match rest.strip_prefix('(') {
+            Some(r) => {
+                let (nums, m) = r.split_once(')')?;
+                (nums.replace(' ', ""), m.trim_start_matches(':').trim())
+            }
+            None => {
+                let (loc, m) = rest.split_once(' ').unwrap_or((rest, ""));
+                (loc.replace(':', ","), m.trim())
+            }
+        };
+        let (l, c) = nums.split_once(',').unwrap_or((nums.as_str(), ""));
+        return Some(CompilerError {
+            path,
+            line: parse_u32(l).filter(|&l| l > 0)?,
+            column: parse_u32(c),
+            message,
+            maven: false,
+        });
+    }
+    // javac: `93: error: message`.
+    let (l, after) = rest.split_once(':')?;
+    let message = after.trim_start().strip_prefix("error:")?.trim();
+    Some(CompilerError {
+        path,
+        line: parse_u32(l).filter(|&l| l > 0)?,
+        column: None,
+        message,
+        maven: false,
+    })
+}
+
+/// `C:\…` or `C:/…`.
+fn is_drive(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() > 2
+        && b.first().is_some_and(u8::is_ascii_alphabetic)
+        && b.get(1) == Some(&b':')
+        && matches!(b.get(2), Some(b'\\' | b'/'))
+}
+
+fn is_absolute(p: &str) -> bool {
+    p.starts_with(['/', '\\']) || is_drive(p)
+}
+
 /// `name (10.6s)` -> (`name`, Some(10600)); text without a duration as it is.
 fn split_logger_duration(s: &str) -> (&str, Option<u64>) {
     let Some(body) = s.strip_suffix(')') else {
@@ -1482,6 +1639,92 @@ Dependencies
         assert_eq!(
             locs(&tests[1]),
             [("com/acme/StorageTest.java", 40, Some(5))]
+        );
+    }
+
+    fn log_locations(log: &str) -> Vec<(String, u32, Option<u32>, Option<usize>)> {
+        let mut p = JunitParser::default();
+        let mut r = Report::default();
+        for (n, l) in log.lines().enumerate() {
+            p.line(l, n, &mut r);
+        }
+        p.finish(&mut r);
+        r.locations()
+            .iter()
+            .map(|l| (l.path.clone(), l.line, l.column, l.log_line))
+            .collect()
+    }
+
+    #[test]
+    fn compiler_errors_belong_to_no_test() {
+        let got = log_locations(
+            "\
+[INFO] Compiling 12 source files to /D:/IdeaProjects/wallet/target/classes
+[WARNING] /D:/IdeaProjects/wallet/src/main/java/a/Old.java:[3,8] deprecated
+[ERROR] /D:/IdeaProjects/wallet/src/main/java/a/WalletController.java:[27,20] cannot find symbol
+[ERROR]   symbol:   class Wallet
+[ERROR] /D:/IdeaProjects/wallet/src/main/java/a/WalletController.java:[27,20] cannot find symbol
+/home/u/p/src/main/java/a/B.java:93: error: cannot find symbol
+/home/u/p/src/main/java/a/B.java:94: warning: [removal] deprecated
+e: file:///home/u/p/src/main/kotlin/a/C.kt:12:5 Unresolved reference: bar
+e: /home/u/p/src/main/kotlin/a/D.kt: (7, 9): Unresolved reference: baz
+",
+        );
+        assert_eq!(
+            got,
+            [
+                (
+                    "D:/IdeaProjects/wallet/src/main/java/a/WalletController.java".to_owned(),
+                    27,
+                    Some(20),
+                    Some(2)
+                ),
+                (
+                    "/home/u/p/src/main/java/a/B.java".to_owned(),
+                    93,
+                    None,
+                    Some(5)
+                ),
+                (
+                    "/home/u/p/src/main/kotlin/a/C.kt".to_owned(),
+                    12,
+                    Some(5),
+                    Some(7)
+                ),
+                (
+                    "/home/u/p/src/main/kotlin/a/D.kt".to_owned(),
+                    7,
+                    Some(9),
+                    Some(8)
+                ),
+            ]
+        );
+    }
+
+    /// PowerShell's `Out-String` cuts lines at the console width, in the middle of a path.
+    #[test]
+    fn compiler_error_paths_cut_by_the_console_width_are_joined() {
+        let got = log_locations(
+            "\
+.\\gradlew : C:\\Users\\Acer\\Videos\\EcommerceApi\\src\\main\\java\\com\\ws101\\carpioceb
+uano\\ecommerceapi\\service\\JwtUtil.java:93: error: cannot find symbol
+  Note: C:\\Users\\Acer\\Videos\\EcommerceApi\\src\\main\\java\\com\\ws101\\carpiocebuano
+\\ecommerceapi\\service\\JwtUtil.java uses or overrides a deprecated API.
+src/main/java/a/Short.java:5: error: ';' expected
+",
+        );
+        assert_eq!(
+            got,
+            [
+                (
+                    "C:\\Users\\Acer\\Videos\\EcommerceApi\\src\\main\\java\\com\\ws101\\carpiocebuano\\ecommerceapi\\service\\JwtUtil.java"
+                        .to_owned(),
+                    93,
+                    None,
+                    Some(0)
+                ),
+                ("src/main/java/a/Short.java".to_owned(), 5, None, Some(4)),
+            ]
         );
     }
 
