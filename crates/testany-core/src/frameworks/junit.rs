@@ -339,7 +339,15 @@ impl JunitParser {
             };
             (class, method_name(test))
         } else {
-            let segments: Vec<&str> = rest.split(" > ").map(str::trim).collect();
+            let mut segments: Vec<&str> = rest.split(" > ").map(str::trim).collect();
+            // gradle-test-logger's parallel themes: `com.acme.FooTest testX() PASSED`.
+            if segments.len() == 1
+                && let Some((class, name)) = rest.split_once(' ')
+                && class.contains('.')
+                && looks_like_class_name(class)
+            {
+                segments = vec![class, name.trim()];
+            }
             if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
                 return false;
             }
@@ -444,7 +452,9 @@ impl JunitParser {
         // Entries are indented under their heading; a message's continuation lines are
         // not (or carry no level in Maven 3), and are skipped.
         let indented = body.starts_with("  ") || list_inline(trimmed);
-        if !(indented || list == ResultsList::Flaky && level.is_some()) {
+        // Rerun tests head their `Run N:` lines with their qualified name at the margin.
+        let rerun_head = level.is_some() && !rest.contains(char::is_whitespace);
+        if !(indented || rerun_head) {
             return;
         }
         // Reruns: `Run 1: FooTest.testX:42 msg`, `Run 2: PASS`.
@@ -491,11 +501,10 @@ impl JunitParser {
         let token = entry.get(..token_end).unwrap_or("");
         let message = entry.get(token_end..).unwrap_or("").trim();
         // `»` (or `?` where a console code page lost it) before the exception's short name.
-        let message = message
+        let arrow = message
             .strip_prefix('»')
-            .or_else(|| message.strip_prefix("? "))
-            .unwrap_or(message)
-            .trim();
+            .or_else(|| message.strip_prefix("? "));
+        let message = arrow.unwrap_or(message).trim();
         let mut chain = token.split("->");
         let Some(head) = chain.next() else {
             return;
@@ -513,6 +522,13 @@ impl JunitParser {
             },
         };
         if class.is_empty() || method.is_empty() || !looks_like_class_name(class) {
+            return;
+        }
+        // A message's continuation line may look like `pkg.Name.word text`: an entry
+        // names a class that ran, or carries a line number or the `»` of an error.
+        let known = self.surefire_class.as_deref() == Some(class)
+            || self.classes.iter().any(|(s, q)| s == class || q == class);
+        if !(known || line.is_some() || arrow.is_some()) {
             return;
         }
         let class = self.qualify(class).to_owned();
@@ -1474,6 +1490,7 @@ Caused by: com.microsoft.playwright.impl.DriverException: Error {
 [ERROR]   OrderTest>BaseTest.inherited:9 nope
 [ERROR] Errors: 
 [ERROR]   OrderTest.loads » NullPointer
+  org.example.Widget.render failed while drawing
 [ERROR] Tests run: 4, Failures: 3, Errors: 1, Skipped: 0
 ");
         assert_eq!(
@@ -1497,6 +1514,29 @@ Caused by: com.microsoft.playwright.impl.DriverException: Error {
             (Some("1"), Some("2"))
         );
         assert_eq!(tests[3].message.as_deref(), Some("NullPointer"));
+    }
+
+    #[test]
+    fn surefire_reruns_that_kept_failing_and_parallel_logger_lines() {
+        let tests = run("\
+[INFO] Running com.acme.NetTest
+[INFO] Results:
+[ERROR] Failures: 
+[ERROR] com.acme.NetTest.connects
+[ERROR]   Run 1: NetTest.connects:20 timeout
+[ERROR]   Run 2: NetTest.connects:20 timeout
+[ERROR] Tests run: 1, Failures: 1, Errors: 0, Skipped: 0
+com.acme.CartTest adds an item() PASSED (1.1s)
+com.acme.CartTest removes() FAILED
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("com.acme.NetTest#connects", TestStatus::Failed),
+                ("com.acme.CartTest#adds an item", TestStatus::Passed),
+                ("com.acme.CartTest#removes", TestStatus::Failed)
+            ]
+        );
     }
 
     #[test]
