@@ -1436,6 +1436,30 @@ org.opentest4j.AssertionFailedError: expected: <true> but was: <false>
         );
     }
 
+    /// A library the list does not know still ranks after the test's own packages.
+    #[test]
+    fn frames_in_the_test_packages_come_before_unknown_libraries() {
+        let tests = run("\
+[ERROR] com.acme.api.ApiTest.calls -- Time elapsed: 0.2 s <<< ERROR!
+io.thirdparty.ClientException: refused
+\tat io.thirdparty.Client.send(Client.java:88)
+\tat com.acme.api.ApiTest.calls(ApiTest.java:14)
+Caused by: java.net.ConnectException: refused
+\tat io.thirdparty.Socket.open(Socket.java:7)
+\tat com.acme.net.Dialer.dial(Dialer.java:31)
+[INFO] 
+");
+        assert_eq!(
+            locs(&tests[0]),
+            [
+                ("com/acme/api/ApiTest.java", 14, Some(3)),
+                ("com/acme/net/Dialer.java", 31, Some(6)),
+                ("io/thirdparty/Client.java", 88, Some(2)),
+                ("io/thirdparty/Socket.java", 7, Some(5))
+            ]
+        );
+    }
+
     #[test]
     fn helper_in_the_test_package_beats_the_test_line_and_libraries() {
         let tests = run("\
