@@ -884,8 +884,7 @@ pub fn is_internal(path: &str) -> bool {
         "testing/testing.go",
         "/src/runtime/",
         "/src/testing/",
-        // Go's module cache ($GOPATH/pkg/mod) and GOROOTs of the usual installs.
-        "/pkg/mod/",
+        // GOROOTs of the usual installs (the module cache: `is_go_module_path`).
         "/usr/local/go/src/",
         "/usr/lib/go/src/",
         "/usr/lib/go-",
@@ -902,12 +901,13 @@ pub fn is_internal(path: &str) -> bool {
         || is_node_core_file(path)
 }
 
-/// A Go file under a versioned module directory (`github.com/x/y@v1.7.2/z.go`, as
-/// `-trimpath` builds print the module cache).
+/// A file under a versioned module directory: Go's module cache
+/// (`$GOPATH/pkg/mod/github.com/x/y@v1.7.2/z.go`, or `github.com/x/y@v1.7.2/z.go` as
+/// `-trimpath` builds print it). The version, not `/pkg/mod/`, decides: a project may
+/// have a package of its own at `pkg/mod`.
 fn is_go_module_path(path: &str) -> bool {
-    path.ends_with(".go")
-        && memmem::find_iter(path.as_bytes(), b"@v")
-            .any(|at| path.as_bytes().get(at + 2).is_some_and(u8::is_ascii_digit))
+    memmem::find_iter(path.as_bytes(), b"@v")
+        .any(|at| path.as_bytes().get(at + 2).is_some_and(u8::is_ascii_digit))
 }
 
 /// A Node core module as old Node versions print it in stacks: a bare file name without
@@ -1748,17 +1748,28 @@ panic: boom [recovered]
 \t/opt/hostedtoolcache/go/1.21.0/x64/src/sync/once.go:74 +0x1
 \tC:/Program Files/Go/src/testing/testing.go:2802 +0x34b
 \t_testmain.go:94 +0x9b
-\t/builds/acme/shop/cart/cart_test.go:17 +0x25";
+\t/builds/acme/shop/cart/cart_test.go:17 +0x25
+\t/builds/acme/shop/pkg/mod/mod_test.go:5 +0x1";
         assert_eq!(
             rows(&extract(None, log)),
-            vec![(
-                "/builds/acme/shop/cart/cart_test.go",
-                17,
-                None,
-                Some("panic: boom [recovered]"),
-                Some(9),
-                K::Go
-            )]
+            vec![
+                (
+                    "/builds/acme/shop/cart/cart_test.go",
+                    17,
+                    None,
+                    Some("panic: boom [recovered]"),
+                    Some(9),
+                    K::Go
+                ),
+                (
+                    "/builds/acme/shop/pkg/mod/mod_test.go",
+                    5,
+                    None,
+                    Some("panic: boom [recovered]"),
+                    Some(10),
+                    K::Go
+                ),
+            ]
         );
     }
 
