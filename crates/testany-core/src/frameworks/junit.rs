@@ -533,7 +533,7 @@ impl JunitParser {
         }
         let class = self.qualify(class).to_owned();
         let method = method_name(method);
-        let id = format!("{class}#{method}");
+        let id = clip(&format!("{class}#{method}"), super::MAX_ID).to_owned();
         let mut t = TestResult::new(Framework::Junit, &id, status, n);
         t.name = method.to_owned();
         if !message.is_empty() && list != ResultsList::Flaky {
@@ -701,7 +701,8 @@ impl JunitParser {
 impl Block {
     fn new(id: String, class: String, style: Style) -> Self {
         Block {
-            id,
+            // The report keeps ids clipped: look the test up by the same text.
+            id: clip(&id, super::MAX_ID).to_owned(),
             class,
             style,
             lines: 0,
@@ -1838,6 +1839,55 @@ Tests run: 2, Failures: 2, Errors: 0, Skipped: 0
             (Some("[Java]"), Some("[fix me!]"))
         );
         assert_eq!(tests[1].message.as_deref(), Some("boom"));
+    }
+
+    #[test]
+    fn long_ids_keep_their_failure_block() {
+        let method = "m".repeat(600);
+        let tests = run(&format!(
+            "[ERROR] com.acme.FooTest.{method} -- Time elapsed: 0.1 s <<< FAILURE!\n\
+             java.lang.AssertionError: boom\n\
+             \tat com.acme.FooTest.{method}(FooTest.java:5)\n\
+             [INFO] \n\
+             [INFO] Results:\n\
+             [ERROR] Failures: \n\
+             [ERROR]   FooTest.{method}:5 boom\n"
+        ));
+        assert_eq!(tests.len(), 1);
+        assert_eq!(tests[0].id.len(), 512);
+        assert_eq!(locs(&tests[0]), [("com/acme/FooTest.java", 5, Some(2))]);
+        assert_eq!(
+            tests[0].message.as_deref(),
+            Some("java.lang.AssertionError: boom")
+        );
+    }
+
+    proptest::proptest! {
+        /// Arbitrary mixes of the shapes this module reads never panic, and ids and
+        /// locations stay within bounds.
+        #[test]
+        fn fragments_never_panic(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "[ERROR] ", "[INFO] ", "Running ", "Tests run:", " in ", "Time elapsed:",
+                " -- ", "<<< FAILURE!", "<<< ERROR!", " > ", " FAILED", " PASSED", "(",
+                ")", "[", "]", ":", ".", "$", "com.acme.FooTest", "testX", "\tat ",
+                "Caused by: ", "... 3 more", "Foo.java:", "12", ",", " at ", "Results :",
+                "Failures:", "Errors:", "Flakes:", "Failed tests:", "  ", "\n", "->", "»",
+                "é", "✔ ", "✘ ", "- ", "    ", "/D:/", "C:\\", "e: file://", "error:",
+                "expected: <", "> but was: <", "Expecting actual:", "to be equal to:",
+            ]),
+            0..80,
+        )) {
+            let log: String = parts.concat();
+            let tests = run(&log);
+            for t in &tests {
+                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
+                for l in &t.locations {
+                    proptest::prop_assert!(l.line > 0);
+                }
+            }
+            log_locations(&log);
+        }
     }
 
     #[test]
