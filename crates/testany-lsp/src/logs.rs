@@ -78,6 +78,15 @@ fn for_each_line(path: &Path, mut f: impl FnMut(usize, &str) -> bool) -> std::io
     }
 }
 
+/// Does this log line (escapes allowed) read like an error? The fallback of
+/// [`first_failure_line_in_file`], and a failure line of `testany/logView`.
+pub fn reads_as_error(line: &str) -> bool {
+    let lower = ansi::strip(line).to_ascii_lowercase();
+    ["error", "fail", "panic", "exception"]
+        .iter()
+        .any(|w| lower.contains(w))
+}
+
 /// Streaming state of [`first_failure_line_in_file`].
 #[derive(Default)]
 struct FailureLine {
@@ -89,14 +98,8 @@ struct FailureLine {
 impl FailureLine {
     fn push(&mut self, line: &str) {
         self.extractor.log_line(line);
-        if self.errorish.is_none() {
-            let lower = ansi::strip(line).to_ascii_lowercase();
-            if ["error", "fail", "panic", "exception"]
-                .iter()
-                .any(|w| lower.contains(w))
-            {
-                self.errorish = Some(self.index);
-            }
+        if self.errorish.is_none() && reads_as_error(line) {
+            self.errorish = Some(self.index);
         }
         self.index += 1;
     }

@@ -3,9 +3,11 @@
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, LanguageServer};
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
 
+use crate::ext::{self, CaseState, LogViewResult};
 use crate::handler;
 use crate::state::{Options, State};
 
@@ -26,6 +28,45 @@ impl Backend {
             state: Arc::new(State::new(client, options)),
         }
     }
+}
+
+/// The service with every custom request of [`ext`] registered.
+pub fn service(options: Options) -> (LspService<Backend>, ClientSocket) {
+    LspService::build(move |client| Backend::new(client, options.clone()))
+        .custom_method(ext::CaseStates::METHOD, Backend::case_states)
+        .custom_method(ext::LogView::METHOD, Backend::log_view)
+        .finish()
+}
+
+impl Backend {
+    async fn case_states(&self, params: serde_json::Value) -> Result<Vec<CaseState>> {
+        let params = custom_params::<ext::CaseStates>("{uri?}", params)?;
+        handler::case_states::handle(&self.state, params)
+    }
+
+    async fn log_view(&self, params: serde_json::Value) -> Result<LogViewResult> {
+        let params = custom_params::<ext::LogView>("{execution, caseIndex}", params)?;
+        let result = handler::log_view::handle(&self.state, params).await;
+        // Errors quote service messages and the editor's own arguments: shown as text.
+        result.map_err(|mut e| {
+            e.message = crate::convert::display(&e.message).into();
+            e
+        })
+    }
+}
+
+/// A custom request's params as `R::Params`, read as command arguments are: `null` is
+/// `{}`, a field set to `null` is a field not given, a missing field is named.
+fn custom_params<R: Request>(usage: &str, params: serde_json::Value) -> Result<R::Params> {
+    let params = match params {
+        serde_json::Value::Null => serde_json::Value::Object(Default::default()),
+        serde_json::Value::Object(mut obj) => {
+            obj.retain(|_, v| !v.is_null());
+            serde_json::Value::Object(obj)
+        }
+        other => other,
+    };
+    crate::command::parse(R::METHOD, usage, params)
 }
 
 impl LanguageServer for Backend {

@@ -2,32 +2,28 @@
 //! the cache (mode 0600), then `window/showDocument` with the first failure line
 //! selected; returns `{uri, line}` either way.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde_json::{Value, json};
 use testany_core::locations::WorkspaceIndex;
 use testany_core::markers::len_in;
 use tower_lsp_server::jsonrpc::Error;
 use tower_lsp_server::ls_types::{Position, Range, ShowDocumentParams};
 
-use super::{client_for_execution, known_execution, not_configured, parse, service_error};
+use super::{client_for_execution, known_execution, not_configured, service_error};
 use crate::convert::file_uri;
+use crate::ext::{CaseRef, OpenLogResult};
 use crate::logs::{cache_path, first_failure_line_in_file};
 use crate::state::State;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Args {
-    execution: String,
-    case_index: usize,
-}
-
-pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse("testany.openLog", "{execution, caseIndex}", arg)?;
+/// The case's log in the cache, fetched (sign + guarded download) unless a finished
+/// case's copy is there already: a finished case's log never changes, a running one is
+/// fetched again each time. Returns the path and the file's lock, held while reading.
+pub async fn cached_log(
+    state: &Arc<State>,
+    args: &CaseRef,
+) -> Result<(PathBuf, tokio::sync::OwnedMutexGuard<()>), Error> {
     let path = cache_path(&state.options.cache_dir, &args.execution, args.case_index);
-    // A finished case's log never changes: reuse the cached copy. A running one is
-    // fetched again each time.
     let finished = known_execution(state, &args.execution)
         .and_then(|e| {
             e.case_at(args.case_index)
@@ -44,6 +40,11 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
             .await
             .map_err(|e| service_error(state, &e))?;
     }
+    Ok((path, file))
+}
+
+pub async fn run(state: &Arc<State>, args: CaseRef) -> Result<OpenLogResult, Error> {
+    let (path, file) = cached_log(state, &args).await?;
     let scan = path.clone();
     let files = workspace_files(state, &args.execution);
     let (line, line_text) = tokio::task::spawn_blocking(move || {
@@ -83,17 +84,29 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
             tracing::debug!(error = %e, "the client did not show the log");
         }
     }
-    Ok(json!({ "uri": uri.as_str(), "line": line }))
+    Ok(OpenLogResult {
+        uri: uri.as_str().to_owned(),
+        line,
+    })
 }
 
 /// File lists of the projects polling the execution's pipeline (all projects when none
 /// does), to tell workspace frames from library frames.
-fn workspace_files(state: &State, execution: &str) -> Vec<Arc<Vec<String>>> {
+pub fn workspace_files(state: &State, execution: &str) -> Vec<Arc<Vec<String>>> {
+    workspace_projects(state, execution)
+        .into_iter()
+        .map(|(_, files)| files)
+        .collect()
+}
+
+/// Root and file list of the projects polling the execution's pipeline (all projects
+/// when none does).
+pub fn workspace_projects(state: &State, execution: &str) -> Vec<(PathBuf, Arc<Vec<String>>)> {
     let pipeline = known_execution(state, execution)
         .and_then(|e| e.pipeline_key)
         .or_else(|| execution.rsplit_once('-').map(|(p, _)| p.to_owned()));
     let inner = state.lock();
-    let serving: Vec<Arc<Vec<String>>> = inner
+    let serving: Vec<(PathBuf, Arc<Vec<String>>)> = inner
         .projects
         .values()
         .filter(|p| {
@@ -101,10 +114,14 @@ fn workspace_files(state: &State, execution: &str) -> Vec<Arc<Vec<String>>> {
                 .as_ref()
                 .is_some_and(|c| c.pipelines.iter().any(|q| Some(q) == pipeline.as_ref()))
         })
-        .map(|p| p.files.clone())
+        .map(|p| (p.root.clone(), p.files.clone()))
         .collect();
     if serving.is_empty() {
-        inner.projects.values().map(|p| p.files.clone()).collect()
+        inner
+            .projects
+            .values()
+            .map(|p| (p.root.clone(), p.files.clone()))
+            .collect()
     } else {
         serving
     }

@@ -5,27 +5,20 @@
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Deserialize;
-use serde_json::Value;
 use testany_client::ListFilter;
-use testany_core::{health, plan};
+use testany_core::health::{self, PipelineHealth};
+use testany_core::plan;
 use tower_lsp_server::jsonrpc::Error;
 
-use super::{known_execution, not_configured, parse, service_error, url_for_pipeline};
+use super::{known_execution, not_configured, service_error, url_for_pipeline};
+use crate::ext::PipelineHealthArgs;
 use crate::poller;
 use crate::state::State;
 
 /// Executions read per request at most (one list page).
 const MAX_RUNS: u64 = 100;
 
-#[derive(Deserialize)]
-struct Args {
-    pipeline: String,
-    days: Option<u32>,
-}
-
-pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse("testany.pipelineHealth", "{pipeline, days?}", arg)?;
+pub async fn run(state: &Arc<State>, args: PipelineHealthArgs) -> Result<PipelineHealth, Error> {
     let days = args.days.unwrap_or(7).max(1);
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;
@@ -61,6 +54,5 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
             ),
         }
     }
-    let report = health::health(&executions, now, days);
-    serde_json::to_value(&report).map_err(|e| Error::invalid_params(e.to_string()))
+    Ok(health::health(&executions, now, days))
 }

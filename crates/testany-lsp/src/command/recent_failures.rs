@@ -5,27 +5,21 @@
 use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
-use serde::Deserialize;
-use serde_json::{Value, json};
 use testany_core::category;
 use testany_core::locations::{self, WorkspaceIndex};
 use testany_core::model::CaseResult;
 use testany_core::plan::newest_first;
 use tower_lsp_server::jsonrpc::Error;
 
-use super::parse;
 use crate::convert::file_uri;
 use crate::data::{self, LogEntry};
+use crate::ext::{FailurePlace, RecentFailure, RecentFailuresArgs};
 use crate::state::State;
 
-#[derive(Deserialize)]
-struct Args {
-    pipeline: Option<String>,
-    days: Option<u32>,
-}
-
-pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse("testany.recentFailures", "{pipeline?, days?}", arg)?;
+pub async fn run(
+    state: &Arc<State>,
+    args: RecentFailuresArgs,
+) -> Result<Vec<RecentFailure>, Error> {
     let days = args.days.unwrap_or(7).max(1);
     let since = Timestamp::now()
         .checked_sub(SignedDuration::from_hours(24 * i64::from(days)))
@@ -64,7 +58,7 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                 // The same place is often named twice (error text and log, or an
                 // absolute CI path and a relative one): once per (file, line).
                 let mut places = std::collections::HashSet::new();
-                let locs: Vec<Value> = found
+                let locs: Vec<FailurePlace> = found
                     .iter()
                     .filter_map(|l| {
                         let rel = index.resolve(&l.path)?;
@@ -81,13 +75,13 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                             .find(|d| d.path.as_deref() == Some(abs.as_path()))
                             .and_then(|d| d.drift.current(&key))
                             .unwrap_or(l.line.saturating_sub(1));
-                        Some(json!({
-                            "uri": uri.as_str(),
-                            "path": rel,
-                            "line": line,
-                            "column": l.column,
-                            "message": l.message,
-                        }))
+                        Some(FailurePlace {
+                            uri: uri.as_str().to_owned(),
+                            path: rel.to_owned(),
+                            line,
+                            column: l.column,
+                            message: l.message.clone(),
+                        })
                     })
                     .collect();
                 let cat = category::categorize(
@@ -95,22 +89,22 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                     case.result.as_ref(),
                     case.error.as_deref(),
                 )
-                .map(category::code);
-                rows.push(json!({
-                    "execution": exec.key,
-                    "pipeline": pipeline,
-                    "caseKey": case.case_key,
-                    "caseIndex": case.index,
-                    "name": case.name,
-                    "result": result_word(case),
-                    "category": cat,
-                    "error": case.error,
-                    "locations": locs,
-                }));
+                .map(|c| category::code(c).to_owned());
+                rows.push(RecentFailure {
+                    execution: exec.key.clone(),
+                    pipeline: pipeline.clone(),
+                    case_key: case.case_key.clone(),
+                    case_index: case.index,
+                    name: case.name.clone(),
+                    result: result_word(case),
+                    category: cat,
+                    error: case.error.clone(),
+                    locations: locs,
+                });
             }
         }
     }
-    Ok(Value::Array(rows))
+    Ok(rows)
 }
 
 /// The case's result word, else its status word (a TIMEOUT or CANCELLED case has no

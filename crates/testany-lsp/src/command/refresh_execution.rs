@@ -3,21 +3,15 @@
 
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde_json::Value;
+use testany_core::model::Execution;
 use tower_lsp_server::jsonrpc::Error;
 
-use super::{client_for_execution, not_configured, parse, service_error};
+use super::{client_for_execution, not_configured, service_error};
+use crate::ext::ExecutionRef;
 use crate::poller;
 use crate::state::State;
 
-#[derive(Deserialize)]
-struct Args {
-    execution: String,
-}
-
-pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse("testany.refreshExecution", "{execution}", arg)?;
+pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Error> {
     let client = client_for_execution(state, &args.execution)
         .ok_or_else(|| not_configured(&args.execution))?;
     let exec = client
@@ -26,5 +20,5 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
         .map_err(|e| service_error(state, &e))?;
     poller::merge_execution(state, &exec);
     poller::wake(state, exec.pipeline_key.as_deref());
-    serde_json::to_value(&exec).map_err(|e| Error::invalid_params(e.to_string()))
+    Ok(exec)
 }

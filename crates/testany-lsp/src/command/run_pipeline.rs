@@ -5,24 +5,18 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::Deserialize;
-use serde_json::{Value, json};
 use testany_core::model::Execution;
 use tower_lsp_server::jsonrpc::Error;
 
-use super::{not_configured, parse, service_error, url_for_pipeline};
+use super::{not_configured, service_error, url_for_pipeline};
 use crate::convert::display;
+use crate::ext::{RunPipelineArgs, RunPipelineResult};
 use crate::poller;
 use crate::progress::Run;
 use crate::state::State;
 
 /// Consecutive failed status checks after which the progress gives up.
 const MAX_ERRORS: u32 = 5;
-
-#[derive(Deserialize)]
-struct Args {
-    pipeline: String,
-}
 
 fn done_total(exec: &Execution) -> (usize, usize) {
     let done = exec
@@ -46,8 +40,7 @@ fn interval(state: &State, pipeline: &str) -> Duration {
     Duration::from_secs(secs).min(Duration::from_millis(500))
 }
 
-pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse("testany.runPipeline", "{pipeline}", arg)?;
+pub async fn run(state: &Arc<State>, args: RunPipelineArgs) -> Result<RunPipelineResult, Error> {
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;
     let client = poller::client_for(state, &url).ok_or_else(|| not_configured(&args.pipeline))?;
@@ -113,9 +106,9 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
     if let Some(p) = progress {
         p.end(display(&format!("{result} · {}", exec.key))).await;
     }
-    Ok(json!({
-        "execution": exec.key,
-        "status": exec.status.as_str(),
-        "result": exec.result.as_ref().map(|r| r.as_str().to_owned()),
-    }))
+    Ok(RunPipelineResult {
+        status: exec.status.as_str().to_owned(),
+        result: exec.result.as_ref().map(|r| r.as_str().to_owned()),
+        execution: exec.key,
+    })
 }

@@ -2,20 +2,14 @@
 
 use std::sync::Arc;
 
-use serde::Deserialize;
-use serde_json::Value;
+use testany_core::model::Execution;
 use tower_lsp_server::jsonrpc::Error;
 
-use super::{client_for_execution, known_execution, not_configured, parse, service_error};
+use super::{client_for_execution, known_execution, not_configured, service_error};
+use crate::ext::ExecutionRef;
 use crate::state::State;
 
-#[derive(Deserialize)]
-struct Args {
-    execution: String,
-}
-
-pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
-    let args: Args = parse("testany.showExecution", "{execution}", arg)?;
+pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Error> {
     let exec = match known_execution(state, &args.execution).filter(|e| !e.cases.is_empty()) {
         Some(e) => e,
         None => {
@@ -27,5 +21,5 @@ pub async fn run(state: &Arc<State>, arg: Value) -> Result<Value, Error> {
                 .map_err(|e| service_error(state, &e))?
         }
     };
-    serde_json::to_value(&exec).map_err(|e| Error::invalid_params(e.to_string()))
+    Ok(exec)
 }

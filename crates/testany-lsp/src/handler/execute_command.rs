@@ -1,5 +1,9 @@
-//! `workspace/executeCommand`: routes the six commands of design.md section 6.
+//! `workspace/executeCommand`: routes the six commands of design.md section 6 through
+//! one typed table ([`REGISTRY`]), from which `COMMANDS` and `executeCommandProvider`
+//! come, so a command cannot be advertised without a handler or the other way round.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -7,7 +11,57 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::ExecuteCommandParams;
 
 use crate::command;
+use crate::ext::{self, Command};
 use crate::state::State;
+
+/// A command's handler over its raw argument object.
+type Run =
+    for<'a> fn(&'a Arc<State>, Value) -> Pin<Box<dyn Future<Output = Result<Value>> + Send + 'a>>;
+
+/// One command: its name and its handler.
+pub struct Entry {
+    pub name: &'static str,
+    run: Run,
+}
+
+/// An entry for command `$cmd` handled by `$run(state, args) -> Result<$cmd::Result>`:
+/// the argument is parsed into `$cmd::Args` and the result serialized here, once.
+macro_rules! entry {
+    ($cmd:ty, $run:path) => {
+        Entry {
+            name: <$cmd as Command>::NAME,
+            run: |state, arg| {
+                Box::pin(async move {
+                    let args: <$cmd as Command>::Args =
+                        command::parse(<$cmd as Command>::NAME, <$cmd as Command>::USAGE, arg)?;
+                    let result: <$cmd as Command>::Result = $run(state, args).await?;
+                    serde_json::to_value(&result).map_err(|e| Error::invalid_params(e.to_string()))
+                })
+            },
+        }
+    };
+}
+
+/// Every command, in the order `executeCommandProvider` lists them.
+pub const REGISTRY: [Entry; 6] = [
+    entry!(ext::OpenLog, command::open_log::run),
+    entry!(ext::ShowExecution, command::show_execution::run),
+    entry!(ext::RefreshExecution, command::refresh_execution::run),
+    entry!(ext::RunPipeline, command::run_pipeline::run),
+    entry!(ext::RecentFailures, command::recent_failures::run),
+    entry!(ext::PipelineHealthCommand, command::pipeline_health::run),
+];
+
+/// The names of [`REGISTRY`], in its order.
+pub const fn names() -> [&'static str; REGISTRY.len()] {
+    let mut out = [""; REGISTRY.len()];
+    let mut i = 0;
+    while i < REGISTRY.len() {
+        out[i] = REGISTRY[i].name;
+        i += 1;
+    }
+    out
+}
 
 #[tracing::instrument(skip_all, fields(command = %params.command))]
 pub async fn handle(state: &Arc<State>, params: ExecuteCommandParams) -> Result<Option<Value>> {
@@ -20,19 +74,11 @@ pub async fn handle(state: &Arc<State>, params: ExecuteCommandParams) -> Result<
 
 async fn run(state: &Arc<State>, params: ExecuteCommandParams) -> Result<Value> {
     let command = params.command.as_str();
-    if !crate::COMMANDS.contains(&command) {
+    let Some(entry) = REGISTRY.iter().find(|e| e.name == command) else {
         return Err(Error::invalid_params(format!("unknown command {command}")));
-    }
+    };
     let arg = options(command, params.arguments)?;
-    match command {
-        "testany.openLog" => command::open_log::run(state, arg).await,
-        "testany.showExecution" => command::show_execution::run(state, arg).await,
-        "testany.refreshExecution" => command::refresh_execution::run(state, arg).await,
-        "testany.runPipeline" => command::run_pipeline::run(state, arg).await,
-        "testany.recentFailures" => command::recent_failures::run(state, arg).await,
-        "testany.pipelineHealth" => command::pipeline_health::run(state, arg).await,
-        other => Err(Error::invalid_params(format!("unknown command {other}"))),
-    }
+    (entry.run)(state, arg).await
 }
 
 /// The command's one JSON object. No argument, `null`, `[]` and `{}` all mean "no

@@ -1,5 +1,6 @@
 //! One handler per LSP method, as free functions over the shared state.
 
+pub mod case_states;
 pub mod code_lens;
 pub mod did_change;
 pub mod did_change_configuration;
@@ -12,4 +13,5 @@ pub mod execute_command;
 pub mod hover;
 pub mod initialize;
 pub mod initialized;
+pub mod log_view;
 pub mod shutdown;
