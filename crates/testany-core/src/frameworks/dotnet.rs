@@ -471,6 +471,30 @@ mod tests {
         r.into_tests()
     }
 
+    proptest::proptest! {
+        /// Arbitrary mixes of the shapes this module reads never panic, and ids and
+        /// locations stay within bounds.
+        #[test]
+        fn fragments_never_panic(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "  Failed ", "  Passed ", "Skipped ", "failed ", "[FAIL]", "[PASS]", " [", "ms]", "(", ")",
+                "< 1ms", "): Error Message:", "Error Message:", "Stack Trace:", "at ", "en ", " in ",
+                "Ns.Class.Method", "X.cs", ":line ", ":línea ", "12", ",", "0", "): at ", "Expected:",
+                "Actual:", "[xUnit.net 00:00:00.01] ", "  ", "\n", "é", "Finished:", ".", ":",
+                "Expected:<", ">. Actual:<", ">.",
+            ]),
+            0..80,
+        )) {
+            let tests = run(&parts.concat());
+            for t in &tests {
+                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
+                for l in &t.locations {
+                    proptest::prop_assert!(l.line > 0);
+                }
+            }
+        }
+    }
+
     fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
         tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
     }

@@ -412,6 +412,31 @@ mod tests {
         r.into_tests()
     }
 
+    proptest::proptest! {
+        /// Arbitrary mixes of the shapes this module reads never panic, and ids and
+        /// locations stay within bounds.
+        #[test]
+        fn fragments_never_panic(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "There was 1 failure:", "There were 2 errors:", "There was 1 skipped test:", "1) ",
+                "Ns\\FooTest::testX", " with data set ", "\"", "#1", " (1, 2)", "--- Expected",
+                "+++ Actual", "@@ @@", "-", "+", " ", "/app/tests/FooTest.php", ":", "42", "--",
+                "FAILURES!", "OK (", "✔ ", "✘ ", "↩ ", "│ ", "Foo (Ns\\Foo)", "Test Passed (",
+                "Test Failed (", ")", "\n", "é", "Failed asserting that ", " matches expected ",
+                " ms", "C:\\",
+            ]),
+            0..80,
+        )) {
+            let tests = run(&parts.concat());
+            for t in &tests {
+                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
+                for l in &t.locations {
+                    proptest::prop_assert!(l.line > 0);
+                }
+            }
+        }
+    }
+
     fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
         tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
     }
