@@ -46,9 +46,9 @@ pub struct PytestParser {
     blocks: Vec<Block>,
     /// Short-summary lines of the session (`FAILED id - msg`), in print order.
     summary: Vec<Pending>,
-    /// Node ids seen on `-v` or summary lines, and by function part (`TestC.test_x`).
+    /// Node ids seen on `-v` or summary lines, in order (indexed at the session's end,
+    /// and only when a section needs them).
     known: Vec<String>,
-    by_head: HashMap<String, Vec<usize>>,
     /// `F` and `E` progress letters in run order, with the index of their file in `files`.
     letters: Vec<(u8, Option<usize>)>,
     files: Vec<String>,
@@ -120,7 +120,7 @@ impl Parser for PytestParser {
         match first {
             b'=' => {
                 if let Some(title) = rule_title(line, b'=') {
-                    self.section_line(title, n, report);
+                    self.section_line(title, report);
                     return;
                 }
             }
@@ -138,7 +138,10 @@ impl Parser for PytestParser {
         }
         match self.section {
             Section::Summary => {
-                self.status_first(line, n, report);
+                if !self.status_first(line, n, report) && is_final_summary(line) {
+                    // `-q` prints the last line without `=` rules.
+                    self.flush(report);
+                }
                 return;
             }
             Section::Durations => {
@@ -186,8 +189,8 @@ impl Parser for PytestParser {
 
 impl PytestParser {
     /// A `=== title ===` line: a section starts, or the session ends.
-    fn section_line(&mut self, title: &str, n: usize, report: &mut Report) {
-        self.close_block(n);
+    fn section_line(&mut self, title: &str, report: &mut Report) {
+        self.close_block();
         self.section = match title {
             "FAILURES" => Section::Failures,
             "ERRORS" => Section::Errors,
@@ -209,7 +212,7 @@ impl PytestParser {
 
     /// A `____ name ____` line: a failure section's header.
     fn header(&mut self, head: &str, n: usize) {
-        self.close_block(n);
+        self.close_block();
         // An excerpt may start below the `=== FAILURES ===` line: a header that can only
         // be pytest's opens a section too.
         let section = match self.section {
@@ -235,9 +238,9 @@ impl PytestParser {
         self.block = Some(Block::new(status, head, collecting, n));
     }
 
-    fn close_block(&mut self, n: usize) {
-        if let Some(mut b) = self.block.take() {
-            b.end = n.saturating_sub(1).max(b.start);
+    fn close_block(&mut self) {
+        if let Some(b) = self.block.take() {
+            // `b.end` is the block's last line already.
             if self.blocks.len() < MAX_TESTS {
                 self.blocks.push(b);
             }
@@ -370,7 +373,7 @@ impl PytestParser {
     /// `tests/a.py::test_x PASSED [ 25%]` (also `<- base.py`, `SKIPPED (why)`), or a
     /// node id alone whose status follows later.
     fn id_first(&mut self, line: &str, n: usize, report: &mut Report) {
-        let Some(sep) = memchr::memmem::find(line.as_bytes(), b"::") else {
+        let Some(sep) = find_double_colon(line.as_bytes()) else {
             return;
         };
         if !looks_like_file(line.get(..sep).unwrap_or("")) {
@@ -410,19 +413,10 @@ impl PytestParser {
 
     fn remember_id(&mut self, id: &str) {
         let id = clip(id, super::MAX_ID);
-        if self.known.len() >= MAX_TESTS || self.known.iter().rev().take(4).any(|k| k == id) {
-            return;
+        // Repeats (a `-v` line then its summary line) are dropped when indexed.
+        if self.known.len() < 2 * MAX_TESTS && self.known.last().is_none_or(|k| k != id) {
+            self.known.push(id.to_owned());
         }
-        let head = head_of(id);
-        let list = self.by_head.entry(head).or_default();
-        if list
-            .iter()
-            .any(|&i| self.known.get(i).is_some_and(|k| k == id))
-        {
-            return;
-        }
-        list.push(self.known.len());
-        self.known.push(id.to_owned());
     }
 
     /// A line that may be a `-v` line (its first token holds `::`) or a progress line
@@ -431,7 +425,12 @@ impl PytestParser {
         let bytes = line.as_bytes();
         let tok_end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
         let tok = bytes.get(..tok_end).unwrap_or(&[]);
-        if memchr::memmem::find(tok, b"::").is_some() {
+        // Node ids and progress lines start with a file name: no dot, nothing to read.
+        #[allow(clippy::manual_contains)]
+        if !tok.iter().any(|&b| b == b'.') {
+            return;
+        }
+        if find_double_colon(tok).is_some() {
             self.id_first(line, n, report);
         } else if tok_end < bytes.len()
             && bytes
@@ -487,56 +486,65 @@ impl PytestParser {
     /// The session ended: join sections, summary lines and durations, report them in run
     /// order, and start afresh.
     fn flush(&mut self, report: &mut Report) {
-        self.close_block(usize::MAX);
+        self.close_block();
         let blocks = std::mem::take(&mut self.blocks);
         let ordered = order_blocks(blocks, &self.letters);
         let mut used: Vec<bool> = vec![false; self.known.len()];
         let mut resolved: Vec<Pending> = Vec::new();
         let mut anonymous: Vec<Block> = Vec::new();
-        for (block, letter_file) in ordered {
-            if block.head.is_empty() && !block.collecting {
-                anonymous.push(block);
-                continue;
-            }
-            let file = letter_file
-                .and_then(|i| self.files.get(i))
-                .map(String::as_str);
-            let id = self.resolve(&block, file, &mut used);
-            resolved.push(block.into_pending(id));
-        }
-        // `--tb=line`: the k-th line belongs to the k-th failed test without a section.
-        let mut failed_ids = self
-            .known
-            .iter()
-            .enumerate()
-            .filter(|(i, id)| {
-                !used.get(*i).copied().unwrap_or(true)
-                    && (report
-                        .get_mut(Framework::Pytest, id)
-                        .is_some_and(|t| t.status.is_failure())
-                        || self
-                            .summary
-                            .iter()
-                            .any(|s| &s.id == *id && s.status.is_failure()))
-            })
-            .map(|(_, id)| id.clone())
-            .collect::<Vec<_>>()
-            .into_iter();
-        for block in anonymous {
-            if let Some(id) = failed_ids.next() {
+        if !ordered.is_empty() {
+            let index = self.index_known(&mut used);
+            for (block, letter_file) in ordered {
+                if block.head.is_empty() && !block.collecting {
+                    anonymous.push(block);
+                    continue;
+                }
+                let file = letter_file
+                    .and_then(|i| self.files.get(i))
+                    .map(String::as_str);
+                let id = self.resolve(&block, file, &index, &mut used);
                 resolved.push(block.into_pending(id));
             }
         }
-        let mut summary = std::mem::take(&mut self.summary);
+        let mut summary: Vec<Option<Pending>> = std::mem::take(&mut self.summary)
+            .into_iter()
+            .map(Some)
+            .collect();
+        let summary_at: HashMap<String, usize> = summary
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| Some((s.as_ref()?.id.clone(), i)))
+            .collect();
+        if !anonymous.is_empty() {
+            // `--tb=line`: the k-th line belongs to the k-th failed test without a section.
+            let mut failed_ids = Vec::new();
+            for (i, id) in self.known.iter().enumerate() {
+                let failed = report
+                    .get_mut(Framework::Pytest, id)
+                    .is_some_and(|t| t.status.is_failure())
+                    || summary_at
+                        .get(id)
+                        .and_then(|&at| summary.get(at)?.as_ref())
+                        .is_some_and(|s| s.status.is_failure());
+                if failed && !used.get(i).copied().unwrap_or(true) {
+                    failed_ids.push(id.clone());
+                }
+            }
+            for (block, id) in anonymous.into_iter().zip(failed_ids) {
+                resolved.push(block.into_pending(id));
+            }
+        }
         for p in &mut resolved {
-            if let Some(at) = summary.iter().position(|s| s.id == p.id) {
-                let s = summary.remove(at);
+            if let Some(s) = summary_at
+                .get(&p.id)
+                .and_then(|&at| summary.get_mut(at)?.take())
+            {
                 p.message = p.message.take().or(s.message);
                 p.expected = p.expected.take().or(s.expected);
                 p.actual = p.actual.take().or(s.actual);
             }
         }
-        for p in resolved.into_iter().chain(summary) {
+        for p in resolved.into_iter().chain(summary.into_iter().flatten()) {
             emit(Framework::Pytest, p, report);
         }
         for (id, ms) in self.durations.drain() {
@@ -551,13 +559,51 @@ impl PytestParser {
         };
     }
 
+    /// Known ids by their last segment (`test_x[p]`); repeats are marked used.
+    fn index_known(&self, used: &mut [bool]) -> HashMap<&str, Vec<usize>> {
+        let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, id) in self.known.iter().enumerate() {
+            let list = index.entry(last_segment(id, "::")).or_default();
+            if list
+                .iter()
+                .any(|&j| self.known.get(j).is_some_and(|k| k == id))
+            {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+            } else {
+                list.push(i);
+            }
+        }
+        index
+    }
+
     /// The node id of a failure section (see the module documentation).
-    fn resolve(&self, block: &Block, letter_file: Option<&str>, used: &mut [bool]) -> String {
+    fn resolve(
+        &self,
+        block: &Block,
+        letter_file: Option<&str>,
+        index: &HashMap<&str, Vec<usize>>,
+        used: &mut [bool],
+    ) -> String {
         if block.collecting {
             return block.head.clone();
         }
         let hint = block.frames.first_path();
-        if let Some(list) = self.by_head.get(&block.head) {
+        let list: Vec<usize> = index
+            .get(last_segment(&block.head, "."))
+            .map(|l| {
+                l.iter()
+                    .copied()
+                    .filter(|&i| {
+                        self.known
+                            .get(i)
+                            .is_some_and(|id| head_matches(id, &block.head))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !list.is_empty() {
             let free: Vec<usize> = list
                 .iter()
                 .copied()
@@ -654,7 +700,7 @@ pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
 
 /// Name (`TestC.test_x[p]`, as pytest's section headers print it) and file of a node id.
 fn fill_identity(t: &mut TestResult) {
-    if let Some((file, _)) = t.id.split_once("::") {
+    if let Some((file, _)) = split_node_id(&t.id) {
         t.file = Some(file.to_owned());
         t.name = head_of(&t.id);
     }
@@ -946,6 +992,26 @@ fn colon_frame(line: &str) -> Option<(&str, u32, &str)> {
     None
 }
 
+/// The first `::` in `b`. A `memchr` for `:` then one byte: building a `memmem` searcher
+/// per line costs more than the search on lines this short.
+fn find_double_colon(b: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(p) = memchr::memchr(b':', b.get(from..)?) {
+        let at = from + p;
+        if b.get(at + 1) == Some(&b':') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// `(file, rest)` of a node id, split at its first `::`.
+fn split_node_id(id: &str) -> Option<(&str, &str)> {
+    let at = find_double_colon(id.as_bytes())?;
+    Some((id.get(..at)?, id.get(at + 2..)?))
+}
+
 fn parse_u32(s: &str) -> Option<u32> {
     if s.is_empty() || s.len() > 9 {
         return None;
@@ -985,6 +1051,10 @@ fn rule_title(line: &str, ch: u8) -> Option<&str> {
 /// `1 failed, 3 passed in 0.12s`, `no tests ran in 0.01s` (the session's last line).
 fn is_final_summary(t: &str) -> bool {
     let t = t.trim().trim_matches('=').trim();
+    // `in 0.12s`, `in 0.12 seconds`, `in 400.60s (0:06:40)`: one byte rejects most lines.
+    if !matches!(t.as_bytes().last(), Some(b's' | b')')) {
+        return false;
+    }
     let starts =
         t.as_bytes().first().is_some_and(u8::is_ascii_digit) || t.starts_with("no tests ran");
     if !starts {
@@ -1006,23 +1076,23 @@ fn is_final_summary(t: &str) -> bool {
 
 /// A status word at the start of `s` and what follows it.
 fn status_word(s: &str) -> Option<(TestStatus, &str)> {
-    const WORDS: [(&str, TestStatus); 7] = [
-        ("PASSED", TestStatus::Passed),
-        ("FAILED", TestStatus::Failed),
-        ("ERROR", TestStatus::Error),
-        ("SKIPPED", TestStatus::Skipped),
-        ("XFAIL", TestStatus::Skipped),
-        ("XPASS", TestStatus::Passed),
-        ("RERUN", TestStatus::Failed),
-    ];
-    for (word, status) in WORDS {
-        if let Some(rest) = s.strip_prefix(word)
-            && matches!(rest.as_bytes().first(), None | Some(b' ' | b'('))
-        {
-            return Some((status, rest));
-        }
+    // One candidate per first byte: a line costs one comparison.
+    let b = s.as_bytes();
+    let (word, status) = match b.first()? {
+        b'P' => ("PASSED", TestStatus::Passed),
+        b'F' => ("FAILED", TestStatus::Failed),
+        b'E' => ("ERROR", TestStatus::Error),
+        b'S' => ("SKIPPED", TestStatus::Skipped),
+        b'X' if b.get(1) == Some(&b'F') => ("XFAIL", TestStatus::Skipped),
+        b'X' => ("XPASS", TestStatus::Passed),
+        b'R' => ("RERUN", TestStatus::Failed),
+        _ => return None,
+    };
+    if b.get(1) != word.as_bytes().get(1) {
+        return None;
     }
-    None
+    let rest = s.strip_prefix(word)?;
+    matches!(rest.as_bytes().first(), None | Some(b' ' | b'(')).then_some((status, rest))
 }
 
 /// `[ 50%] rest` (xdist after its `[gw0] ` is removed), `[  3/32] rest`.
@@ -1086,7 +1156,7 @@ fn split_id(s: &str) -> (&str, &str) {
 
 /// `tests/a.py::TestC::test_x[p]` -> `TestC.test_x[p]` (pytest's section header).
 fn head_of(id: &str) -> String {
-    let tail = id.split_once("::").map_or(id, |x| x.1);
+    let tail = split_node_id(id).map_or(id, |x| x.1);
     let mut out = String::with_capacity(tail.len());
     let mut depth = 0usize;
     let mut rest = tail;
@@ -1105,6 +1175,57 @@ fn head_of(id: &str) -> String {
         rest = rest.get(c.len_utf8()..).unwrap_or("");
     }
     out
+}
+
+/// What follows the last `sep` outside brackets (`test_x[a.b]` of `C.test_x[a.b]`).
+fn last_segment<'a>(s: &'a str, sep: &str) -> &'a str {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        match b.get(i) {
+            Some(b'[') => depth += 1,
+            Some(b']') => depth = depth.saturating_sub(1),
+            _ if depth == 0 && b.get(i..i + sep.len()) == Some(sep.as_bytes()) => {
+                start = i + sep.len();
+                i += sep.len();
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    s.get(start..).unwrap_or(s)
+}
+
+/// Whether `head` is the section header of node id `id` ([`head_of`] without allocating).
+fn head_matches(id: &str, head: &str) -> bool {
+    let tail = split_node_id(id).map_or(id, |x| x.1).as_bytes();
+    let head = head.as_bytes();
+    let (mut i, mut j, mut depth) = (0, 0, 0usize);
+    while i < tail.len() {
+        let c = tail.get(i).copied().unwrap_or(0);
+        if depth == 0 && c == b':' && tail.get(i + 1) == Some(&b':') {
+            if head.get(j) != Some(&b'.') {
+                return false;
+            }
+            i += 2;
+            j += 1;
+            continue;
+        }
+        match c {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if head.get(j) != Some(&c) {
+            return false;
+        }
+        i += 1;
+        j += 1;
+    }
+    j == head.len()
 }
 
 /// `TestC.test_x[1.5]` -> `TestC::test_x[1.5]`.
@@ -1127,7 +1248,7 @@ fn head_to_id(head: &str) -> String {
 }
 
 fn file_part(id: &str) -> &str {
-    id.split_once("::").map_or(id, |x| x.0)
+    split_node_id(id).map_or(id, |x| x.0)
 }
 
 /// Whether two printed paths name the same file (one may be absolute, either separator).
