@@ -61,7 +61,7 @@ impl Parser for DotnetParser {
         if trimmed.is_empty() {
             return;
         }
-        if let Some(test) = test_line(trimmed) {
+        if let Some(test) = test_line(trimmed, line.starts_with("  ")) {
             self.close_block(report);
             let mut t = TestResult::new(Framework::Dotnet, test.id, test.status, n);
             t.duration_ms = test.duration_ms;
@@ -208,7 +208,7 @@ struct TestLine<'a> {
 }
 
 /// A line that reports one test, in any of the runners' shapes.
-fn test_line(trimmed: &str) -> Option<TestLine<'_>> {
+fn test_line(trimmed: &str, indented: bool) -> Option<TestLine<'_>> {
     let last = *trimmed.as_bytes().last()?;
     // xUnit: `Ns.Class.Method [FAIL]`.
     if last == b']' {
@@ -248,7 +248,9 @@ fn test_line(trimmed: &str) -> Option<TestLine<'_>> {
         });
     }
     // .NET 9 terminal logger: `Ns.Class.Method (< 1ms): Error Message: text`.
-    if first.is_ascii_alphabetic()
+    // Indented under `X.cs(14): error TESTERROR:`, and starting with the id.
+    if indented
+        && first.is_ascii_alphabetic()
         && let Some(at) = ERROR_MESSAGE.find(trimmed.as_bytes())
     {
         let head = trimmed.get(..at + 1)?;

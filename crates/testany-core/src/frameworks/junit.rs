@@ -148,7 +148,7 @@ impl Parser for JunitParser {
             }
         }
         // Per-test lines end with `<<< FAILURE!` or, passing, with `0.01 s` / `0.01 sec`.
-        if matches!(last, b'!' | b's' | b'c')
+        if (last == b'!' || b.ends_with(b" s") || b.ends_with(b" sec"))
             && TIME_ELAPSED.find(b).is_some()
             && self.surefire_test(body, n, report)
         {
@@ -1071,7 +1071,14 @@ fn parse_compiler_error(body: &str) -> Option<CompilerError<'_>> {
         _ if is_drive(t) => 2,
         _ => 0,
     };
-    let colon = start + memchr::memchr(b':', b.get(start..)?)?;
+    // A relative path holds no space before its colon: most log lines stop at their
+    // first word.
+    let colon = if start == 0 && !t.starts_with('/') {
+        let at = memchr::memchr2(b':', b' ', b)?;
+        (b.get(at) == Some(&b':')).then_some(at)?
+    } else {
+        start + memchr::memchr(b':', b.get(start..)?)?
+    };
     let path = t.get(..colon)?;
     let jvm = [".java", ".kt", ".kts", ".scala", ".groovy"];
     if !jvm.iter().any(|e| path.ends_with(e)) || path.contains(['\t']) {
