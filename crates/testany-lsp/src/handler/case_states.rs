@@ -154,3 +154,272 @@ pub fn test_state(exec: &Execution, case: &CaseResult) -> TestState {
         },
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::path::{Path, PathBuf};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use serde_json::json;
+    use tower_lsp_server::ls_types::{DidOpenTextDocumentParams, TextDocumentItem};
+
+    use super::*;
+    use crate::state::Options;
+
+    /// A state with a client whose socket is gone (notifications go nowhere).
+    pub fn state(cache_dir: &Path) -> Arc<State> {
+        let options = Options {
+            env: Default::default(),
+            cache_dir: cache_dir.to_path_buf(),
+            debounce: Duration::from_millis(1),
+            log_concurrency: 1,
+        };
+        let mut out = None;
+        let (_service, _socket) = tower_lsp_server::LspService::new(|client| {
+            out = Some(Arc::new(State::new(client.clone(), options.clone())));
+            crate::Backend::new(client, options.clone())
+        });
+        out.expect("LspService::new calls its init")
+    }
+
+    /// A temporary project serving `SHP-1` (service unreachable) with `files`.
+    pub fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("testany-lsp-ext-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::write(
+            root.join("testany.toml"),
+            "url = \"http://127.0.0.1:9/api/v2/mcp/\"\nworkspace = \"SHP\"\npipelines = [\"SHP-1\"]\n\n[cases]\nF00DF00D = \"t.py\"\n",
+        )
+        .unwrap();
+        for (file, text) in files {
+            std::fs::write(root.join(file), text).unwrap();
+        }
+        root
+    }
+
+    pub async fn open(state: &Arc<State>, path: &Path) -> Uri {
+        let uri = Uri::from_file_path(path).unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        crate::handler::did_open::handle(
+            state,
+            DidOpenTextDocumentParams {
+                text_document: TextDocumentItem::new(uri.clone(), "python".into(), 1, text),
+            },
+        )
+        .await;
+        uri
+    }
+
+    pub fn shp1() -> crate::data::PollKey {
+        crate::data::PollKey {
+            url: "http://127.0.0.1:9/api/v2/mcp/".into(),
+            pipeline: "SHP-1".into(),
+        }
+    }
+
+    pub fn execution(value: serde_json::Value) -> Execution {
+        Execution::from_json(&value).expect("execution")
+    }
+
+    #[tokio::test]
+    async fn states_of_open_and_closed_markers_and_mappings_from_the_newest_run() {
+        let root = project(
+            "states",
+            &[
+                (
+                    "t.py",
+                    "# testany: A1B2C3D4\ndef test_x():\n    pass\n# testany: DEADBEEF\n",
+                ),
+                ("other.py", "\n\n# testany: C0FFEE00\n"),
+            ],
+        );
+        let st = state(&root.join(".cache"));
+        let t_py = open(&st, &root.join("t.py")).await;
+        let other = Uri::from_file_path(root.join("other.py")).unwrap();
+        crate::poller::store(
+            &st,
+            &shp1(),
+            vec![
+                execution(json!({
+                    "execution_id": "SHP-1-00001", "status": "COMPLETED", "result": "FAILED",
+                    "pipeline_key": "SHP-1", "started_at": "2026-12-01T10:00:00Z",
+                    "cases": [
+                        {"case_key": "A1B2C3D4", "index": 0, "status": "COMPLETED", "result": "PASSED"},
+                        {"case_key": "C0FFEE00", "index": 1, "status": "TIMEOUT", "name": "slow"},
+                        {"case_key": "F00DF00D", "index": 2, "status": "COMPLETED", "result": "SKIPPED"},
+                    ]
+                })),
+                execution(json!({
+                    "execution_id": "SHP-1-00002", "status": "RUNNING",
+                    "pipeline_key": "SHP-1", "started_at": "2026-12-02T10:00:00Z",
+                    "cases": [
+                        {"case_key": "A1B2C3D4", "index": 0, "status": "COMPLETED", "result": "FAILED",
+                         "name": "test_x"},
+                        {"case_key": "F00DF00D", "index": 1},
+                    ]
+                })),
+            ],
+        );
+        let row =
+            |uri: &Uri, line, key: &str, name: Option<&str>, state, execution: Option<&str>| {
+                CaseState {
+                    uri: uri.as_str().to_owned(),
+                    line,
+                    key: key.to_owned(),
+                    name: name.map(str::to_owned),
+                    state,
+                    execution: execution.map(str::to_owned),
+                    stale: false,
+                }
+            };
+        let t_rows = vec![
+            row(
+                &t_py,
+                0,
+                "A1B2C3D4",
+                Some("test_x"),
+                TestState::Failed,
+                Some("SHP-1-00002"),
+            ),
+            // The mapping's case: no result yet in the running execution.
+            row(
+                &t_py,
+                0,
+                "F00DF00D",
+                None,
+                TestState::Running,
+                Some("SHP-1-00002"),
+            ),
+            row(&t_py, 3, "DEADBEEF", None, TestState::Unknown, None),
+        ];
+        let other_rows = vec![row(
+            &other,
+            2,
+            "C0FFEE00",
+            Some("slow"),
+            TestState::Timeout,
+            Some("SHP-1-00001"),
+        )];
+        let all = handle(&st, CaseStatesParams { uri: None }).unwrap();
+        let mut want = [other_rows.clone(), t_rows.clone()].concat();
+        want.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
+        assert_eq!(all, want);
+        let one = |uri: &str| {
+            handle(
+                &st,
+                CaseStatesParams {
+                    uri: Some(uri.to_owned()),
+                },
+            )
+        };
+        assert_eq!(one(t_py.as_str()).unwrap(), t_rows);
+        assert_eq!(one(other.as_str()).unwrap(), other_rows);
+        assert_eq!(one("file:///nowhere/x.py").unwrap(), vec![]);
+        let err = one("not a uri").unwrap_err();
+        assert_eq!(
+            err.message,
+            "bad params: testany/caseStates needs `uri` to be a URI, not \"not a uri\""
+        );
+        // The wire shape: camelCase enum words, absent optional fields left out.
+        assert_eq!(
+            serde_json::to_value(&t_rows[2]).unwrap(),
+            json!({"uri": t_py.as_str(), "line": 3, "key": "DEADBEEF", "state": "unknown", "stale": false})
+        );
+        // A failed poll marks every state stale.
+        st.lock().pipelines.get_mut(&shp1()).unwrap().stale = true;
+        State::touch(&mut st.lock());
+        let stale: Vec<bool> = handle(&st, CaseStatesParams::default())
+            .unwrap()
+            .iter()
+            .map(|s| s.stale)
+            .collect();
+        assert_eq!(stale, vec![true; 4]);
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn state_words_follow_the_status_lens() {
+        let exec = |status: &str| {
+            execution(json!({"execution_id": "SHP-1-1", "status": status, "cases": []}))
+        };
+        let case = |c: serde_json::Value| {
+            let e =
+                execution(json!({"execution_id": "SHP-1-1", "status": "COMPLETED", "cases": [c]}));
+            e.cases.into_iter().next().unwrap()
+        };
+        // (execution status, case, state)
+        let cases = [
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "status": "TIMEOUT", "result": "PASSED"}),
+                TestState::Timeout,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "PASSED"}),
+                TestState::Passed,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "FAILED"}),
+                TestState::Failed,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "ERROR"}),
+                TestState::Error,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "SKIPPED"}),
+                TestState::Skipped,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "success"}),
+                TestState::Passed,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "FAIL_AS_EXPECTED"}),
+                TestState::Passed,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "result": "WEIRD"}),
+                TestState::Unknown,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "status": "RUNNING"}),
+                TestState::Running,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "status": "PENDING"}),
+                TestState::Pending,
+            ),
+            (
+                "COMPLETED",
+                json!({"case_key": "K", "status": "CANCELLED"}),
+                TestState::Skipped,
+            ),
+            ("RUNNING", json!({"case_key": "K"}), TestState::Running),
+            ("PENDING", json!({"case_key": "K"}), TestState::Pending),
+            ("TIMEOUT", json!({"case_key": "K"}), TestState::Timeout),
+            ("CANCELLED", json!({"case_key": "K"}), TestState::Skipped),
+            ("COMPLETED", json!({"case_key": "K"}), TestState::Unknown),
+        ];
+        for (status, c, want) in cases {
+            assert_eq!(
+                test_state(&exec(status), &case(c.clone())),
+                want,
+                "{status} {c}"
+            );
+        }
+    }
+}

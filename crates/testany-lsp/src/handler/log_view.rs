@@ -107,3 +107,119 @@ pub fn view(
         frames,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use testany_core::ansi::{Color, StyledSpan};
+    use tower_lsp_server::ls_types::Uri;
+
+    use super::*;
+    use crate::handler::case_states::tests::{execution, open, project, shp1, state};
+    use crate::logs::cache_path;
+
+    const LOG: &str = "collecting ...\r\n\
+        \x1b[31mFAILED\x1b[0m t.py::test_x\n\
+        Traceback (most recent call last):\n  \
+        File \"/usr/lib/python3.12/unittest/case.py\", line 58, in run\n  \
+        File \"/builds/acme/shop/t.py\", line 2, in test_x\n\
+        AssertionError: boom\n\
+        \x1b[1mdone\n";
+
+    #[tokio::test]
+    async fn a_cached_log_becomes_text_styles_failure_lines_and_workspace_frames() {
+        let root = project(
+            "logview",
+            &[("t.py", "# testany: A1B2C3D4\ndef test_x():\n    assert 0\n")],
+        );
+        let cache = root.join(".cache");
+        let st = state(&cache);
+        open(&st, &root.join("t.py")).await;
+        // A finished case with its log cached: nothing is fetched (the service is down).
+        let log = cache_path(&cache, "SHP-1-00001", 0);
+        std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+        std::fs::write(&log, LOG).unwrap();
+        crate::poller::store(
+            &st,
+            &shp1(),
+            vec![execution(json!({
+                "execution_id": "SHP-1-00001", "status": "COMPLETED", "result": "FAILED",
+                "pipeline_key": "SHP-1", "started_at": "2026-12-01T10:00:00Z",
+                "cases": [{"case_key": "A1B2C3D4", "index": 0, "status": "COMPLETED", "result": "FAILED"}]
+            }))],
+        );
+        let args = CaseRef {
+            execution: "SHP-1-00001".into(),
+            case_index: 0,
+        };
+        let got = handle(&st, args).await.expect("view");
+        let t_py = Uri::from_file_path(root.join("t.py")).unwrap();
+        let red = testany_core::ansi::Style {
+            fg: Some(Color::Basic { index: 1 }),
+            ..Style::default()
+        };
+        let bold = Style {
+            bold: true,
+            ..Style::default()
+        };
+        let span = |text: &str, style| StyledSpan {
+            text: text.into(),
+            style,
+        };
+        let want = LogViewResult {
+            uri: Uri::from_file_path(&log).unwrap().as_str().to_owned(),
+            text: "collecting ...\n\
+                FAILED t.py::test_x\n\
+                Traceback (most recent call last):\n  \
+                File \"/usr/lib/python3.12/unittest/case.py\", line 58, in run\n  \
+                File \"/builds/acme/shop/t.py\", line 2, in test_x\n\
+                AssertionError: boom\n\
+                done"
+                .into(),
+            styles: vec![
+                LineStyle {
+                    line: 1,
+                    spans: vec![span("FAILED", red), span(" t.py::test_x", Style::default())],
+                },
+                LineStyle {
+                    line: 6,
+                    spans: vec![span("done", bold)],
+                },
+            ],
+            // FAILED and AssertionError read as errors; the project frame is a location
+            // (the standard library's frame is neither).
+            failure_lines: vec![1, 4, 5],
+            first_failure: 4,
+            frames: vec![LogFrame {
+                log_line: 4,
+                uri: t_py.as_str().to_owned(),
+                line: 1,
+                column: None,
+            }],
+        };
+        assert_eq!(got, want);
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    #[tokio::test]
+    async fn a_log_nobody_serves_is_not_configured() {
+        let st = state(&std::env::temp_dir().join("testany-lsp-ext-none"));
+        let err = handle(
+            &st,
+            CaseRef {
+                execution: "NOPE-1".into(),
+                case_index: 3,
+            },
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(
+            (err.code, err.message.as_ref()),
+            (
+                ErrorCode::ServerError(-32001),
+                "no Testany configuration serves NOPE-1: add it to `pipelines` in testany.toml"
+            )
+        );
+    }
+}
