@@ -1,15 +1,699 @@
 //! RSpec, minitest and Cucumber.
+//!
+//! RSpec: the documentation format (groups and examples told apart by the next line's
+//! indentation: a line followed by a deeper one is a group; `(FAILED - 1)` and
+//! `(PENDING: reason)` suffixes; progress dots glued to the line start), the
+//! `Failures:` and `Pending:` sections (`  1) Full description`, `Failure/Error:`,
+//! `expected: 3` / `got: 2`, backtraces `# ./spec/calc_spec.rb:5:in ...` with old
+//! backticks or Ruby 3.4 quotes) and the rerun lines `rspec ./spec/calc_spec.rb:4 # Calc
+//! adds`. Documentation lines are only reported once the log shows it is RSpec output
+//! (a failure section, a suffix, the `N examples, M failures` summary, ...); until then
+//! they wait in a bounded buffer, so indented text of other tools does not become tests.
+//! Ids are RSpec's full descriptions (group titles and the example's, joined by spaces).
+//!
+//! minitest: `Failure:` / `Error:` / `Skipped:` entries (also numbered `  1) Failure:`)
+//! with `Class#test_x [path:line]:` or `Class#test_x:` then the message and, for errors,
+//! a backtrace; `-v` lines `Class#test_x = 0.00 s = .`. Ids are `Class#test_x`.
+//!
+//! Cucumber (pretty formatter, any language): `Feature: name` at the margin, scenarios
+//! `  Scenario: name  # features/x.feature:24` (Backgrounds are not tests), steps, and
+//! the error block under a failed step, whose backtrace (`./features/step_definitions/
+//! x.rb:5:in ...`, then `features/x.feature:24:in ...`) gives the location; `Failing
+//! Scenarios:` lists `cucumber features/x.feature:24 # Scenario: name`. Ids are
+//! `Feature › Scenario`.
 
-use super::{Framework, Parser, Report};
+use std::collections::HashMap;
+
+use super::{
+    Framework, MAX_ID, MAX_TEST_LOCATIONS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip,
+};
+use crate::locations::{FailureLocation, LocationKind, is_internal};
+
+/// Documentation-format examples held until the log shows it is RSpec output.
+const MAX_TENTATIVE: usize = 10_000;
+/// Nesting of RSpec groups followed.
+const MAX_DEPTH: usize = 64;
+/// Scenario locations remembered to read `Failing Scenarios:`.
+const MAX_SCENARIOS: usize = 100_000;
+
+/// Background keywords of common Gherkin languages: a background is not a scenario.
+const BACKGROUNDS: &[&str] = &[
+    "Background",
+    "Contexto",
+    "Antecedentes",
+    "Contexte",
+    "Grundlage",
+    "Hintergrund",
+    "Achtergrond",
+    "Предыстория",
+    "Контекст",
+    "背景",
+    "Dasar",
+    "Fondo",
+    "Tło",
+    "Sfondo",
+];
+
+/// Words that start `Word: text` lines at the margin without being a Gherkin feature.
+const NOT_FEATURES: &[&str] = &[
+    "Error",
+    "Warning",
+    "WARNING",
+    "Failure",
+    "Failures",
+    "Note",
+    "Caused",
+    "Exception",
+    "Pending",
+    "Coverage",
+    "Finished",
+    "Randomized",
+    "Run",
+    "Using",
+    "Failed",
+    "Tests",
+];
 
 /// Reads RSpec, minitest and Cucumber from a case log.
 #[derive(Debug, Default)]
-pub struct RubyParser {}
+pub struct RubyParser {
+    // RSpec documentation format.
+    held: Option<DocLine>,
+    groups: Vec<(usize, String)>,
+    doc_off: bool,
+    confirmed: bool,
+    tentative: Vec<TestResult>,
+    // RSpec sections.
+    section: Section,
+    entry: Option<Entry>,
+    // minitest.
+    minitest_header: Option<TestStatus>,
+    // Cucumber.
+    feature: Option<String>,
+    scenario: Option<Scenario>,
+    scenarios: HashMap<String, String>,
+    failing_list: bool,
+}
+
+#[derive(Debug, Clone)]
+struct DocLine {
+    indent: usize,
+    text: String,
+    n: usize,
+}
+
+#[derive(Debug, Default, PartialEq, Eq, Clone, Copy)]
+enum Section {
+    #[default]
+    None,
+    Failures,
+    Pending,
+    /// minitest's entry body.
+    Minitest,
+}
+
+/// A failure (or pending, or minitest) entry being read.
+#[derive(Debug)]
+struct Entry {
+    id: String,
+    status: TestStatus,
+    message: Option<String>,
+    expected: Option<String>,
+    actual: Option<String>,
+    locations: Vec<FailureLocation>,
+    /// minitest: the `[path:line]` of the header (the assertion's line).
+    header_location: Option<FailureLocation>,
+    n: usize,
+    lines: usize,
+}
+
+#[derive(Debug)]
+struct Scenario {
+    id: String,
+    failed: bool,
+    locations: Vec<FailureLocation>,
+    message: Option<String>,
+    n: usize,
+    file: Option<(String, u32)>,
+}
 
 impl Parser for RubyParser {
     fn framework(&self) -> Framework {
         Framework::Ruby
     }
 
-    fn line(&mut self, _line: &str, _n: usize, _report: &mut Report) {}
+    fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            self.failing_list = false;
+            return;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if indent == 0 && self.margin_line(trimmed, n, report) {
+            return;
+        }
+        // minitest's numbered entries: `  1) Failure:`, `  2) Error:`, `  3) Skipped:`.
+        if indent <= 4
+            && let Some(status) = numbered(trimmed).and_then(|r| match r {
+                "Failure:" => Some(TestStatus::Failed),
+                "Error:" => Some(TestStatus::Error),
+                "Skipped:" => Some(TestStatus::Skipped),
+                _ => None,
+            })
+        {
+            self.close_entry(report);
+            self.section = Section::None;
+            self.minitest_header = Some(status);
+            return;
+        }
+        if self.section != Section::None && self.entry_line(trimmed, indent, n, report) {
+            return;
+        }
+        if self.cucumber_line(trimmed, indent, n, report) {
+            return;
+        }
+        self.doc_line(line, n, report);
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.close_entry(report);
+        self.close_scenario(report);
+        if let Some(held) = self.held.take() {
+            self.emit_example(held, report);
+        }
+        // Never confirmed as RSpec: the tentative examples were something else.
+        self.tentative.clear();
+    }
+}
+
+impl RubyParser {
+    /// Lines at the margin: section headings, summaries, rerun lines, minitest headers,
+    /// Cucumber features. Returns whether the line was consumed.
+    fn margin_line(&mut self, trimmed: &str, n: usize, report: &mut Report) -> bool {
+        let first = trimmed.as_bytes().first().copied().unwrap_or(0);
+        match first {
+            b'F' if trimmed == "Failures:" => {
+                self.stop_doc(report);
+                self.confirm(report);
+                self.close_entry(report);
+                self.section = Section::Failures;
+                return true;
+            }
+            b'F' | b'T'
+                if trimmed.starts_with("Finished in ")
+                    || trimmed == "Failed examples:"
+                    || (trimmed.starts_with("Top ") && trimmed.contains(" slowest ")) =>
+            {
+                self.stop_doc(report);
+                self.close_entry(report);
+                self.section = Section::None;
+                return true;
+            }
+            b'F' if trimmed == "Failure:" => {
+                self.close_entry(report);
+                self.minitest_header = Some(TestStatus::Failed);
+                return true;
+            }
+            b'E' if trimmed == "Error:" => {
+                self.close_entry(report);
+                self.minitest_header = Some(TestStatus::Error);
+                return true;
+            }
+            b'P' if trimmed.starts_with("Pending:") => {
+                self.stop_doc(report);
+                self.confirm(report);
+                self.close_entry(report);
+                self.section = Section::Pending;
+                return true;
+            }
+            b'F' if trimmed == "Failing Scenarios:" => {
+                self.close_scenario(report);
+                self.failing_list = true;
+                return true;
+            }
+            b'R' if trimmed.starts_with("Randomized with seed")
+                || trimmed.starts_with("Run options:") =>
+            {
+                self.doc_off = false;
+                self.held = None;
+                self.groups.clear();
+                return true;
+            }
+            b'r' if trimmed.starts_with("rspec ") => {
+                if let Some((path, line, id)) = rerun_line(trimmed) {
+                    self.confirm(report);
+                    let mut t = TestResult::new(Framework::Ruby, id, TestStatus::Failed, n);
+                    t.name = id.to_owned();
+                    t.file = Some(path.to_owned());
+                    t.line = Some(line);
+                    report.test(t);
+                    return true;
+                }
+            }
+            b'c' if self.failing_list && trimmed.starts_with("cucumber ") => {
+                let rest = trimmed.get("cucumber ".len()..).unwrap_or("");
+                let loc = rest.split(" # ").next().unwrap_or(rest).trim();
+                if let Some(id) = self.scenarios.get(loc).cloned() {
+                    let t = TestResult::new(Framework::Ruby, &id, TestStatus::Failed, n);
+                    report.test(t);
+                }
+                return true;
+            }
+            _ => {}
+        }
+        if let Some(status) = self.minitest_header.take() {
+            self.close_entry(report);
+            if let Some(entry) = minitest_entry(trimmed, status, n) {
+                self.entry = Some(entry);
+                self.section = Section::Minitest;
+                return true;
+            }
+        }
+        if is_summary(trimmed) {
+            self.stop_doc(report);
+            self.confirm(report);
+            self.close_entry(report);
+            self.section = Section::None;
+            return true;
+        }
+        if let Some((id, status)) = minitest_verbose(trimmed) {
+            let mut t = TestResult::new(Framework::Ruby, id, status, n);
+            t.name = id.rsplit('#').next().unwrap_or(id).to_owned();
+            report.test(t);
+            return true;
+        }
+        if self.section == Section::Minitest {
+            // The message of a minitest entry sits at the margin.
+            return self.entry_line(trimmed, 0, n, report);
+        }
+        false
+    }
+
+    /// A line of a `Failures:`/`Pending:` entry or of a minitest entry.
+    fn entry_line(&mut self, trimmed: &str, indent: usize, n: usize, report: &mut Report) -> bool {
+        if matches!(self.section, Section::Failures | Section::Pending)
+            && indent >= 2
+            && let Some(desc) = numbered(trimmed)
+        {
+            self.close_entry(report);
+            let status = if self.section == Section::Failures {
+                TestStatus::Failed
+            } else {
+                TestStatus::Skipped
+            };
+            self.entry = Some(Entry {
+                id: clip(desc, MAX_ID).to_owned(),
+                status,
+                message: None,
+                expected: None,
+                actual: None,
+                locations: Vec::new(),
+                header_location: None,
+                n,
+                lines: 0,
+            });
+            return true;
+        }
+        let Some(entry) = self.entry.as_mut() else {
+            return false;
+        };
+        entry.lines += 1;
+        if entry.lines > 400 {
+            self.close_entry(report);
+            return false;
+        }
+        let text = trimmed.strip_prefix("# ").unwrap_or(trimmed);
+        if let Some((path, l)) = backtrace_line(text) {
+            if !is_library(path) && entry.locations.len() < MAX_TEST_LOCATIONS {
+                entry.locations.push(location(path, l, n));
+            }
+            return true;
+        }
+        if let Some(m) = trimmed.strip_prefix("Failure/Error: ") {
+            entry
+                .message
+                .get_or_insert_with(|| clip(m, MAX_TEXT).to_owned());
+        } else if let Some(v) = trimmed.strip_prefix("expected: ") {
+            entry
+                .expected
+                .get_or_insert_with(|| clip(v.trim(), MAX_TEXT).to_owned());
+        } else if let Some(v) = trimmed.strip_prefix("got: ") {
+            let v = v.strip_suffix(" (using ==)").unwrap_or(v);
+            entry
+                .actual
+                .get_or_insert_with(|| clip(v.trim(), MAX_TEXT).to_owned());
+        } else if let Some(v) = trimmed.strip_prefix("Expected: ") {
+            entry
+                .expected
+                .get_or_insert_with(|| clip(v.trim(), MAX_TEXT).to_owned());
+        } else if let Some(v) = trimmed.strip_prefix("Actual: ") {
+            entry
+                .actual
+                .get_or_insert_with(|| clip(v.trim(), MAX_TEXT).to_owned());
+        } else if entry.message.is_none() {
+            entry.message = Some(clip(trimmed, MAX_TEXT).to_owned());
+        }
+        true
+    }
+
+    fn close_entry(&mut self, report: &mut Report) {
+        let Some(e) = self.entry.take() else {
+            return;
+        };
+        if self.section == Section::Minitest {
+            self.section = Section::None;
+        }
+        let mut t = TestResult::new(Framework::Ruby, &e.id, e.status, e.n);
+        t.name = e.id.rsplit('#').next().unwrap_or(&e.id).to_owned();
+        t.message = e.message;
+        t.expected = e.expected;
+        t.actual = e.actual;
+        let mut locations = e.locations;
+        if let Some(h) = e.header_location {
+            // minitest failures: the header names the assertion's line.
+            if e.status == TestStatus::Failed || locations.is_empty() {
+                locations.insert(0, h);
+            }
+        }
+        if e.status == TestStatus::Skipped {
+            if let Some(l) = locations.first() {
+                t.file = Some(l.path.clone());
+                t.line = Some(l.line);
+            }
+            locations.clear();
+        }
+        locations.truncate(MAX_TEST_LOCATIONS);
+        t.locations = locations;
+        report.test(t);
+    }
+
+    /// Cucumber lines. Returns whether the line was consumed.
+    fn cucumber_line(
+        &mut self,
+        trimmed: &str,
+        indent: usize,
+        n: usize,
+        report: &mut Report,
+    ) -> bool {
+        if indent == 0 {
+            if let Some((keyword, name)) = gherkin(trimmed)
+                && !keyword.contains(' ')
+                && !NOT_FEATURES.contains(&keyword)
+            {
+                self.close_scenario(report);
+                self.feature = Some(clip(name.0, MAX_ID).to_owned());
+                self.held = None;
+                self.groups.clear();
+                return true;
+            }
+            return false;
+        }
+        let Some(feature) = self.feature.clone() else {
+            return false;
+        };
+        if indent == 2
+            && let Some((keyword, (name, source))) = gherkin(trimmed)
+        {
+            self.close_scenario(report);
+            if BACKGROUNDS.contains(&keyword) || name.is_empty() {
+                return true;
+            }
+            let id = format!("{feature} › {name}");
+            let file = source.and_then(|s| {
+                let (p, l) = s.rsplit_once(':')?;
+                Some((p.to_owned(), l.parse().ok()?))
+            });
+            if let Some((p, l)) = &file
+                && self.scenarios.len() < MAX_SCENARIOS
+            {
+                self.scenarios
+                    .insert(format!("{p}:{l}"), clip(&id, MAX_ID).to_owned());
+            }
+            self.scenario = Some(Scenario {
+                id,
+                failed: false,
+                locations: Vec::new(),
+                message: None,
+                n,
+                file,
+            });
+            return true;
+        }
+        let Some(s) = self.scenario.as_mut() else {
+            return indent >= 2;
+        };
+        if indent >= 6 {
+            if let Some((path, l)) = backtrace_line(trimmed) {
+                s.failed = true;
+                if !is_library(path) && s.locations.len() < MAX_TEST_LOCATIONS {
+                    s.locations.push(location(path, l, n));
+                }
+            } else if s.message.is_none() && !s.failed {
+                s.message = Some(clip(trimmed, MAX_TEXT).to_owned());
+            }
+        }
+        true
+    }
+
+    fn close_scenario(&mut self, report: &mut Report) {
+        let Some(s) = self.scenario.take() else {
+            return;
+        };
+        let status = if s.failed {
+            TestStatus::Failed
+        } else {
+            TestStatus::Passed
+        };
+        let mut t = TestResult::new(Framework::Ruby, &s.id, status, s.n);
+        t.name = s.id.rsplit(" › ").next().unwrap_or(&s.id).to_owned();
+        if let Some((p, l)) = s.file {
+            t.file = Some(p);
+            t.line = Some(l);
+        }
+        if s.failed {
+            t.message = s.message;
+            t.locations = s.locations;
+        }
+        report.test(t);
+    }
+
+    /// RSpec documentation format, one line behind.
+    fn doc_line(&mut self, line: &str, n: usize, report: &mut Report) {
+        if self.doc_off {
+            return;
+        }
+        // Progress dots of a second formatter glued to the line: `.    can be routed`.
+        let body = line.trim_start_matches(['.', 'F', '*']);
+        let body = if body.len() != line.len() && body.starts_with(' ') {
+            body
+        } else {
+            line
+        };
+        let text = body.trim_start();
+        let indent = body.len() - text.len();
+        if indent % 2 != 0 {
+            return;
+        }
+        if let Some(held) = self.held.take() {
+            if indent > held.indent {
+                while self.groups.last().is_some_and(|(i, _)| *i >= held.indent) {
+                    self.groups.pop();
+                }
+                if self.groups.len() < MAX_DEPTH {
+                    self.groups.push((held.indent, held.text));
+                }
+            } else {
+                self.emit_example(held, report);
+            }
+        }
+        self.held = Some(DocLine {
+            indent,
+            text: clip(text.trim_end(), MAX_ID).to_owned(),
+            n,
+        });
+    }
+
+    fn emit_example(&mut self, held: DocLine, report: &mut Report) {
+        while self.groups.last().is_some_and(|(i, _)| *i >= held.indent) {
+            self.groups.pop();
+        }
+        if held.indent < 2 || self.groups.is_empty() {
+            return;
+        }
+        let (title, status) = example_status(&held.text);
+        if status != TestStatus::Passed {
+            self.confirm(report);
+        }
+        let mut id = String::new();
+        for (_, g) in &self.groups {
+            id.push_str(g);
+            id.push(' ');
+        }
+        id.push_str(title);
+        let mut t = TestResult::new(Framework::Ruby, &id, status, held.n);
+        t.name = title.to_owned();
+        if self.confirmed {
+            report.test(t);
+        } else if self.tentative.len() < MAX_TENTATIVE {
+            self.tentative.push(t);
+        }
+    }
+
+    /// A documentation run ended.
+    fn stop_doc(&mut self, report: &mut Report) {
+        if let Some(held) = self.held.take() {
+            self.emit_example(held, report);
+        }
+        self.groups.clear();
+        self.doc_off = true;
+    }
+
+    /// The log is RSpec output: report the examples held so far.
+    fn confirm(&mut self, report: &mut Report) {
+        self.confirmed = true;
+        for t in self.tentative.drain(..) {
+            report.test(t);
+        }
+    }
+}
+
+/// `title (FAILED - 1)` / `title (PENDING: reason)` -> (title, status).
+fn example_status(text: &str) -> (&str, TestStatus) {
+    if let Some(at) = text.rfind(" (FAILED - ")
+        && text.ends_with(')')
+    {
+        return (&text[..at], TestStatus::Failed);
+    }
+    if let Some(at) = text.find(" (PENDING: ") {
+        return (&text[..at], TestStatus::Skipped);
+    }
+    (text, TestStatus::Passed)
+}
+
+/// `1) Calc adds` -> `Calc adds`.
+fn numbered(trimmed: &str) -> Option<&str> {
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 6 {
+        return None;
+    }
+    let rest = trimmed.get(digits..)?.strip_prefix(") ")?;
+    let rest = rest.trim();
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// `N examples, M failures` (RSpec) summary.
+fn is_summary(trimmed: &str) -> bool {
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && trimmed
+            .get(digits..)
+            .is_some_and(|r| r.starts_with(" example, ") || r.starts_with(" examples, "))
+}
+
+/// `rspec ./spec/calc_spec.rb:4 # Calc adds` -> (path, 4, `Calc adds`).
+fn rerun_line(trimmed: &str) -> Option<(&str, u32, &str)> {
+    let rest = trimmed.strip_prefix("rspec ")?;
+    let (loc, id) = rest.split_once(" # ")?;
+    let (path, line) = loc.trim().rsplit_once(':')?;
+    let line: u32 = line.parse().ok()?;
+    let id = id.trim();
+    (!id.is_empty() && !path.is_empty()).then_some((path, line, id))
+}
+
+/// A minitest entry header: `Class#test_x [path:line]:` or `Class#test_x:`.
+fn minitest_entry(trimmed: &str, status: TestStatus, n: usize) -> Option<Entry> {
+    let head = trimmed.strip_suffix(':')?;
+    let (id, loc) = match head.rsplit_once(" [") {
+        Some((id, loc)) => (id, loc.strip_suffix(']')),
+        None => (head, None),
+    };
+    if !id.contains('#') || id.contains(' ') {
+        return None;
+    }
+    let header_location = loc.and_then(|l| {
+        let (p, line) = l.rsplit_once(':')?;
+        Some(location(p, line.parse().ok()?, n))
+    });
+    Some(Entry {
+        id: clip(id, MAX_ID).to_owned(),
+        status,
+        message: None,
+        expected: None,
+        actual: None,
+        locations: Vec::new(),
+        header_location,
+        n,
+        lines: 0,
+    })
+}
+
+/// minitest `-v`: `Class#test_x = 0.00 s = .`.
+fn minitest_verbose(trimmed: &str) -> Option<(&str, TestStatus)> {
+    let (id, rest) = trimmed.split_once(" = ")?;
+    if !id.contains('#') || id.contains(' ') {
+        return None;
+    }
+    let (_, mark) = rest.rsplit_once(" = ")?;
+    let status = match mark {
+        "." => TestStatus::Passed,
+        "F" => TestStatus::Failed,
+        "E" => TestStatus::Error,
+        "S" => TestStatus::Skipped,
+        _ => return None,
+    };
+    Some((id, status))
+}
+
+/// A Gherkin keyword line: `Scenario: name   # features/x.feature:24` ->
+/// (`Scenario`, (`name`, Some(`features/x.feature:24`))).
+fn gherkin(trimmed: &str) -> Option<(&str, (&str, Option<&str>))> {
+    let (keyword, rest) = trimmed.split_once(':')?;
+    if keyword.is_empty()
+        || keyword.split(' ').count() > 3
+        || keyword.contains(|c: char| c.is_ascii_digit() || "/\\.()[]{}<>'\"=#@".contains(c))
+    {
+        return None;
+    }
+    if !rest.is_empty() && !rest.starts_with(' ') {
+        return None;
+    }
+    let (name, source) = match rest.rsplit_once(" # ") {
+        Some((name, src)) if src.trim().contains(".feature:") => (name, Some(src.trim())),
+        _ => (rest, None),
+    };
+    Some((keyword, (name.trim(), source)))
+}
+
+/// `./spec/x_spec.rb:5:in 'block ...'`, `features/x.feature:24:in ...`,
+/// `/path/x.rb:11:in ...` -> (path, line).
+fn backtrace_line(text: &str) -> Option<(&str, u32)> {
+    let at = text.find(":in ")?;
+    let head = &text[..at];
+    let (path, line) = head.rsplit_once(':')?;
+    let line: u32 = line.parse().ok()?;
+    if path.is_empty() || (path.contains(' ') && !path.contains(":\\")) || line == 0 {
+        return None;
+    }
+    Some((path, line))
+}
+
+/// Gems and Ruby itself.
+fn is_library(path: &str) -> bool {
+    let p = path.replace('\\', "/");
+    is_internal(&p)
+        || p.contains("/gems/")
+        || p.contains("/rubygems/")
+        || p.starts_with("<internal:")
+        || p.contains("/lib/ruby/")
+}
+
+fn location(path: &str, line: u32, n: usize) -> FailureLocation {
+    FailureLocation {
+        path: clip(path, MAX_ID).to_owned(),
+        line,
+        column: None,
+        message: None,
+        log_line: Some(n),
+        kind: LocationKind::Ruby,
+    }
 }
