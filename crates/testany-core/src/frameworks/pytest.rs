@@ -562,17 +562,12 @@ impl PytestParser {
     /// Known ids by their last segment (`test_x[p]`); repeats are marked used.
     fn index_known(&self, used: &mut [bool]) -> HashMap<&str, Vec<usize>> {
         let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
+        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for (i, id) in self.known.iter().enumerate() {
-            let list = index.entry(last_segment(id, "::")).or_default();
-            if list
-                .iter()
-                .any(|&j| self.known.get(j).is_some_and(|k| k == id))
-            {
-                if let Some(u) = used.get_mut(i) {
-                    *u = true;
-                }
-            } else {
-                list.push(i);
+            if seen.insert(id) {
+                index.entry(last_segment(id, "::")).or_default().push(i);
+            } else if let Some(u) = used.get_mut(i) {
+                *u = true;
             }
         }
         index

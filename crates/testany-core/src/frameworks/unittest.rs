@@ -313,13 +313,14 @@ fn header(line: &str) -> Option<(TestStatus, &str)> {
 /// `test_x (pkg.Class.test_x)` or `test_x (pkg.Class)` at the start of `s`: the id
 /// `pkg.Class.test_x` and what follows the parentheses.
 fn test_id(s: &str) -> Option<(String, &str)> {
-    let open = s.find(" (")?;
-    let name = s.get(..open)?;
-    if name.is_empty() || name.contains(' ') {
+    // The name is the first word and `(` follows its space: one `memchr` rejects the rest.
+    let open = memchr::memchr(b' ', s.as_bytes())?;
+    if open == 0 || s.as_bytes().get(open + 1) != Some(&b'(') {
         return None;
     }
+    let name = s.get(..open)?;
     let after = s.get(open + 2..)?;
-    let close = after.find(')')?;
+    let close = memchr::memchr(b')', after.as_bytes())?;
     let dotted = after.get(..close)?;
     if dotted.is_empty() || dotted.contains(' ') || !dotted.contains('.') && !dotted.contains('_') {
         return None;
