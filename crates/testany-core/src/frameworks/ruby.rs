@@ -697,3 +697,206 @@ fn location(path: &str, line: u32, n: usize) -> FailureLocation {
         kind: LocationKind::Ruby,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frameworks::analyze;
+
+    fn ruby_tests(log: &str) -> Vec<TestResult> {
+        analyze(None, log)
+            .tests
+            .into_iter()
+            .filter(|t| t.framework == Framework::Ruby)
+            .collect()
+    }
+
+    fn statuses(log: &str) -> Vec<(String, TestStatus)> {
+        ruby_tests(log)
+            .into_iter()
+            .map(|t| (t.id, t.status))
+            .collect()
+    }
+
+    fn s(x: &str) -> String {
+        x.to_owned()
+    }
+
+    const RSPEC: &str = "
+Randomized with seed 23507
+
+Calc
+  #add
+    adds (FAILED - 1)
+    adds zero
+  #sub
+    subtracts (PENDING: Not yet implemented)
+
+Failures:
+
+  1) Calc #add adds
+     Failure/Error: expect(add(1, 1)).to eq(3)
+
+       expected: 3
+            got: 2
+
+       (compared using ==)
+     # /usr/lib/ruby/gems/3.4.0/gems/rspec-expectations-3.13.0/lib/rspec/matchers.rb:9:in 'x'
+     # ./spec/calc_spec.rb:5:in 'block (3 levels) in <top (required)>'
+
+Finished in 0.01 seconds (files took 0.1 seconds to load)
+3 examples, 1 failure, 1 pending
+
+Failed examples:
+
+rspec ./spec/calc_spec.rb:4 # Calc #add adds
+";
+
+    #[test]
+    fn rspec_documentation_format_nests_groups_by_indentation() {
+        assert_eq!(
+            statuses(RSPEC),
+            [
+                (s("Calc #add adds"), TestStatus::Failed),
+                (s("Calc #add adds zero"), TestStatus::Passed),
+                (s("Calc #sub subtracts"), TestStatus::Skipped),
+            ]
+        );
+    }
+
+    #[test]
+    fn rspec_failure_block_gives_message_values_project_frame_and_definition_line() {
+        let t = ruby_tests(RSPEC).remove(0);
+        let l = &t.locations[0];
+        assert_eq!(
+            (
+                t.message.as_deref(),
+                t.expected.as_deref(),
+                t.actual.as_deref(),
+                l.path.as_str(),
+                l.line,
+                t.file.as_deref(),
+                t.line,
+                t.locations.len()
+            ),
+            (
+                Some("expect(add(1, 1)).to eq(3)"),
+                Some("3"),
+                Some("2"),
+                "./spec/calc_spec.rb",
+                5,
+                Some("./spec/calc_spec.rb"),
+                Some(4),
+                1
+            )
+        );
+    }
+
+    #[test]
+    fn indented_text_of_other_tools_is_not_taken_for_examples() {
+        let log = "Traceback (most recent call last):
+  File \"x.py\", line 3, in <module>
+    main()
+  ValueError
+";
+        assert_eq!(statuses(log), []);
+    }
+
+    #[test]
+    fn minitest_entries_numbered_and_rails_style() {
+        let log = "Run options: --seed 36592
+
+# Running:
+
+FE
+
+  1) Failure:
+PostTest#test_saves [/code/test/models/post_test.rb:58]:
+Expected: 1
+  Actual: 2
+
+Error:
+ArticleTest#test_errors:
+NameError: undefined local variable or method 'x'
+    test/models/article_test.rb:11:in 'block in <class:ArticleTest>'
+
+2 runs, 1 assertions, 1 failures, 1 errors, 0 skips
+";
+        let got: Vec<_> = ruby_tests(log)
+            .into_iter()
+            .map(|t| {
+                let l = t.locations.first().map(|l| (l.path.clone(), l.line));
+                (t.id, t.status, l, t.expected, t.actual)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    s("PostTest#test_saves"),
+                    TestStatus::Failed,
+                    Some((s("/code/test/models/post_test.rb"), 58)),
+                    Some(s("1")),
+                    Some(s("2"))
+                ),
+                (
+                    s("ArticleTest#test_errors"),
+                    TestStatus::Error,
+                    Some((s("test/models/article_test.rb"), 11)),
+                    None,
+                    None
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn cucumber_scenarios_in_any_language_with_the_failed_step_location() {
+        let log = "# language: pt
+Funcionalidade: Acessibilidade
+
+  Contexto: dados   # features/a.feature:3
+    Dado algo       # features/step_definitions/a_steps.rb:1
+
+  Cenário: Página inicial       # features/a.feature:8
+    Dado que eu estou na página # features/step_definitions/a_steps.rb:31
+    Então não deve ter violações # features/step_definitions/a_steps.rb:27
+      Found 1 accessibility violation (RSpec::Expectations::ExpectationNotMetError)
+      /home/u/.gem/ruby/3.4.0/gems/axe-core-api-4.11.0/lib/axe/rule.rb:45:in 'x'
+      ./features/step_definitions/a_steps.rb:28:in '\"não deve ter violações\"'
+      features/a.feature:10:in 'não deve ter violações'
+
+  Cenário: Página de login      # features/a.feature:12
+    Dado que eu estou na página # features/step_definitions/a_steps.rb:31
+
+Failing Scenarios:
+cucumber features/a.feature:8 # Cenário: Página inicial
+
+2 scenarios (1 failed, 1 passed)
+";
+        let got: Vec<_> = ruby_tests(log)
+            .into_iter()
+            .map(|t| {
+                let l = t.locations.first().map(|l| (l.path.clone(), l.line));
+                (t.id, t.status, l, t.line)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    s("Acessibilidade › Página inicial"),
+                    TestStatus::Failed,
+                    Some((s("./features/step_definitions/a_steps.rb"), 28)),
+                    Some(8)
+                ),
+                (
+                    s("Acessibilidade › Página de login"),
+                    TestStatus::Passed,
+                    None,
+                    Some(12)
+                ),
+            ]
+        );
+    }
+}
