@@ -68,7 +68,9 @@ impl Normalizer {
         Self::default()
     }
 
-    /// Normalise the next line of the log (without its `\n`) and learn from it.
+    /// Normalise the next line of the log (without its `\n`) and learn from it. The
+    /// result borrows from `line` (prefixes and CRs are cut off by slicing) unless escapes
+    /// had to be removed.
     pub fn line<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
         if !crate::ansi::has_escapes(line) {
             return self
