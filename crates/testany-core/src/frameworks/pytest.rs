@@ -1794,4 +1794,39 @@ PASSED the review
 ";
         assert_eq!(analyze(None, log).tests, Vec::<TestResult>::new());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn fragments_never_panic_and_stay_bounded(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "tests/test_a.py::test_x", "[a b-1]", " PASSED", " FAILED", " ERROR", " XFAIL", " RERUN",
+                "[ 50%]", "[gw0] ", "FAILED ", "ERROR ", " - ", "assert ", " == ", "'x'", "[", "]",
+                "=== FAILURES ===", "=== ERRORS ===", "=== short test summary info ===",
+                "=== slowest 3 durations ===", "== 1 failed, 2 passed in 0.1s ==", "1 failed in 0.1s",
+                "____ test_x ____", "____ ERROR at setup of T.test_x ____", "_ _ _ _", "E   ",
+                "E         Full diff:", "E         - [1]", "E         + [2]", "tests/test_a.py:12: ",
+                "AssertionError", "  File \"/w/t.py\", line 3, in f", "Traceback (most recent call last):",
+                "The above exception was the direct cause of the following exception:",
+                "--- Captured stdout call ---", "test_a.py .FE", "..F", "0.50s call ", "rootdir: /w",
+                "C:\\w\\t.py", "::", ":", "é", "\n", " "
+            ]),
+            0..80,
+        )) {
+            let log = parts.concat();
+            let lines = log.split('\n').count();
+            let a = analyze(None, &log);
+            for t in a.tests.iter().filter(|t| t.framework == Framework::Pytest) {
+                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
+                proptest::prop_assert!(t.message.as_ref().is_none_or(|m| m.len() <= MAX_TEXT));
+                if let Some((from, to)) = t.failure_lines {
+                    proptest::prop_assert!(from <= to && to < lines);
+                }
+                for l in &t.locations {
+                    proptest::prop_assert!(l.line > 0 && l.log_line.is_some_and(|n| n < lines));
+                }
+            }
+        }
+    }
 }

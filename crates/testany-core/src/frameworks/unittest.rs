@@ -596,4 +596,35 @@ OK
 ";
         assert_eq!(analyze(None, log).tests, Vec::<TestResult>::new());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn fragments_never_panic_and_stay_bounded(parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "test_x (pkg.T.test_x)", "test_x (pkg.T)", " ... ", "ok", "FAIL", "ERROR", "skipped 'x'",
+                "expected failure", "unexpected success", "FAIL: ", "ERROR: ", "UNEXPECTED SUCCESS: ",
+                "=".repeat(70).leak(), "-".repeat(70).leak(), "Traceback (most recent call last):",
+                "  File \"/w/t.py\", line 3, in f", "AssertionError: 1 != 2", " (i=1)",
+                "During handling of the above exception, another exception occurred:",
+                "Ran 2 tests in 0.1s", "Slowest test durations", "1.5s ", ".FE", "(", ")", "é", "\n", " "
+            ]),
+            0..80,
+        )) {
+            let log = parts.concat();
+            let lines = log.split('\n').count();
+            let a = analyze(None, &log);
+            for t in a.tests.iter().filter(|t| t.framework == Framework::Unittest) {
+                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
+                proptest::prop_assert!(t.message.as_ref().is_none_or(|m| m.len() <= MAX_TEXT));
+                if let Some((from, to)) = t.failure_lines {
+                    proptest::prop_assert!(from <= to && to < lines);
+                }
+                for l in &t.locations {
+                    proptest::prop_assert!(l.line > 0 && l.log_line.is_some_and(|n| n < lines));
+                }
+            }
+        }
+    }
 }
