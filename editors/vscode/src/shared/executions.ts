@@ -73,6 +73,15 @@ export function hoverMarkdown(caseKey: string, execs: readonly ExecutionJson[], 
   return [`**Testany ${cell(caseKey)}**: ${rate}`, '', '| result | duration | execution | environment | trigger |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
+/** Changes between passed and failed from one finished run to the next, oldest first
+ * (a stable sort: equal times keep their order, as in core's health). */
+function flips(finished: [number, boolean][]): number {
+  const ordered = [...finished].sort((a, b) => a[0] - b[0]);
+  let n = 0;
+  for (let i = 1; i < ordered.length; i++) if (ordered[i][1] !== ordered[i - 1][1]) n++;
+  return n;
+}
+
 /** Pass rate, runs, flaky and slowest cases over `days` before `nowMs`. */
 export function health(execs: readonly ExecutionJson[], days: number, nowMs: number) {
   const from = nowMs - days * 86_400_000;
@@ -82,25 +91,34 @@ export function health(execs: readonly ExecutionJson[], days: number, nowMs: num
   });
   let passed = 0;
   let failed = 0;
-  const perCase = new Map<string, { name?: string | null; runs: number; passed: number; failed: number; total: number; max: number }>();
+  // `finished`: (start time, failed) of each passed or failed run, for the flip count.
+  const perCase = new Map<string, { name?: string | null; runs: number; passed: number; failed: number; total: number; max: number; finished: [number, boolean][] }>();
   for (const e of inRange) {
     if (e.result === 'PASSED') passed++;
     else if (e.result === 'FAILED' || e.result === 'ERROR') failed++;
     for (const c of e.cases ?? []) {
       if (!c.case_key) continue;
-      const s = perCase.get(c.case_key) ?? { name: c.name, runs: 0, passed: 0, failed: 0, total: 0, max: 0 };
+      const s = perCase.get(c.case_key) ?? { name: c.name, runs: 0, passed: 0, failed: 0, total: 0, max: 0, finished: [] };
       s.runs++;
-      if (caseResult(c) === 'PASSED') s.passed++;
-      else if (caseFailed(c)) s.failed++;
+      const at = Date.parse(e.started_at ?? '');
+      if (caseResult(c) === 'PASSED') {
+        s.passed++;
+        s.finished.push([at, false]);
+      } else if (caseFailed(c)) {
+        s.failed++;
+        s.finished.push([at, true]);
+      }
       const d = c.duration_ms ?? 0;
       s.total += d;
       s.max = Math.max(s.max, d);
       perCase.set(c.case_key, s);
     }
   }
+  // Flaky as core's health says it (issue 17): the result flipped more than once in time
+  // order; a case that started failing and stayed failing is a regression, not flaky.
   const flaky = [...perCase]
-    .filter(([, s]) => s.passed > 0 && s.failed > 0)
-    .map(([case_key, s]) => ({ case_key, name: s.name ?? null, runs: s.runs, passed: s.passed, failed: s.failed }))
+    .map(([case_key, s]) => ({ case_key, name: s.name ?? null, runs: s.runs, passed: s.passed, failed: s.failed, flips: flips(s.finished) }))
+    .filter((f) => f.flips >= 2)
     .sort((a, b) => b.failed - a.failed || a.case_key.localeCompare(b.case_key));
   const slowest = [...perCase]
     .map(([case_key, s]) => ({ case_key, name: s.name ?? null, runs: s.runs, mean_ms: Math.round(s.total / Math.max(s.runs, 1)), max_ms: s.max }))

@@ -10,6 +10,9 @@ const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? forDisplay(String(v)) : '');
 const cell = (v: unknown): string => text(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
+/** `1 case`, `2 cases`: the count and the right form of the noun. */
+const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
 /** `2m 15s`, `12s`, `850ms`. */
 export function formatDuration(ms: unknown): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
@@ -35,8 +38,8 @@ export function renderExecution(value: unknown): string {
   ].filter(Boolean);
   lines.push(summary.join(' · '), '');
   const cases = arr(e.cases).map(obj);
-  const count = (r: string) => cases.filter((c) => text(c.result) === r).length;
-  lines.push(`${cases.length} cases: ${count('PASSED')} passed, ${cases.length - count('PASSED')} not passed`, '');
+  const passed = cases.filter((c) => text(c.result) === 'PASSED').length;
+  lines.push(`${count(cases.length, 'case', 'cases')}: ${passed} passed, ${cases.length - passed} not passed`, '');
   lines.push('| # | case | name | result | duration | error |', '|---|---|---|---|---|---|');
   for (const c of cases) {
     lines.push(
@@ -53,7 +56,7 @@ export function renderHealth(pipeline: string, value: unknown): string {
   const lines = [
     `# Pipeline health: ${pipeline}`,
     '',
-    `Last ${text(h.days) || '7'} days (${text(h.from)} to ${text(h.to)}): **${rate}** pass rate over ${text(h.runs) || '0'} runs (${text(h.passed) || '0'} passed, ${text(h.failed) || '0'} failed).`,
+    `Last ${text(h.days) || '7'} days (${text(h.from)} to ${text(h.to)}): **${rate}** pass rate over ${count(Number(text(h.runs)) || 0, 'run', 'runs')} (${text(h.passed) || '0'} passed, ${text(h.failed) || '0'} failed).`,
     '',
     '## Flaky cases',
     '',

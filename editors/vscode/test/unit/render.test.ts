@@ -92,7 +92,8 @@ test('health: pass rate, flaky and slowest cases within the window', () => {
   const h = health([EXEC, pass, ancient], 7, now);
   assert.equal(h.runs, 2);
   assert.equal(h.pass_rate, 0.5);
-  assert.deepEqual(h.flaky, [{ case_key: 'B2', name: 'bad|pipe', runs: 2, passed: 1, failed: 1 }]);
+  // B2 passed, then failed: a new failure, not flaky (issue 17).
+  assert.deepEqual(h.flaky, []);
   assert.deepEqual(h.slowest.map((s) => [s.case_key, s.mean_ms]), [['A1', 2000], ['B2', 2000]]);
   assert.match(renderHealth('SHP-0601', h), /\*\*50\.0%\*\* pass rate over 2 runs/);
 });
@@ -124,4 +125,29 @@ test('logExcerpt starts just before the first failure line and drops ANSI colour
   );
   assert.equal(logExcerpt('all good\nok'), undefined);
   assert.equal(logExcerpt(''), undefined);
+});
+
+test('health: flaky only when the result flipped more than once, in time order (issue 17)', () => {
+  const now = Date.parse('2026-11-26T12:00:00Z');
+  const run = (key: string, hour: number, result: string) => ({
+    key,
+    status: 'COMPLETED',
+    result,
+    started_at: `2026-11-26T0${hour}:00:00Z`,
+    cases: [{ case_key: 'K', name: 'k', result, duration_ms: 1000 }],
+  });
+  // Given newest first, as the service lists them: pass, fail, pass in time order.
+  const flipped = health([run('E-3', 3, 'PASSED'), run('E-2', 2, 'FAILED'), run('E-1', 1, 'PASSED')], 7, now);
+  assert.deepEqual(flipped.flaky, [{ case_key: 'K', name: 'k', runs: 3, passed: 2, failed: 1, flips: 2 }]);
+  // Failed only in the latest of three runs: one flip.
+  const fresh = health([run('E-3', 3, 'FAILED'), run('E-2', 2, 'PASSED'), run('E-1', 1, 'PASSED')], 7, now);
+  assert.deepEqual(fresh.flaky, []);
+  assert.match(renderHealth('P', fresh), /pass rate over 3 runs \(2 passed, 1 failed\)/);
+});
+
+test('renderExecution and renderHealth: counts of one are singular', () => {
+  const one = { ...EXEC, cases: [EXEC.cases[1]] };
+  assert.match(renderExecution(one), /\n1 case: 0 passed, 1 not passed\n/);
+  const now = Date.parse('2026-11-26T06:00:00Z');
+  assert.match(renderHealth('SHP-0601', health([EXEC], 7, now)), /\*\*0\.0%\*\* pass rate over 1 run \(0 passed, 1 failed\)\./);
 });
