@@ -103,6 +103,13 @@ impl Parser for UnittestParser {
             self.verbose_line(line, n, report);
             return;
         }
+        // Python 3.11+ `-v` prints each failing subTest indented under its test:
+        // `  test_x (pkg.T.test_x) (i=1) ... FAIL`.
+        if first == b' ' && line.starts_with("  test") {
+            self.awaiting = None;
+            self.verbose_line(line.trim_start(), n, report);
+            return;
+        }
         if self.awaiting.is_some() {
             self.awaited_status(line, report);
         }
@@ -336,6 +343,11 @@ fn test_id(s: &str) -> Option<(String, &str)> {
 /// unittest's verbose status words.
 fn status_of(s: &str) -> Option<TestStatus> {
     let s = s.trim();
+    // `ok (0.012s)`: a duration after the word.
+    let s = match s.rsplit_once(" (") {
+        Some((word, time)) if time.ends_with("s)") && !word.starts_with("skipped") => word,
+        _ => s,
+    };
     match s {
         "ok" => Some(TestStatus::Passed),
         "FAIL" => Some(TestStatus::Failed),
@@ -562,6 +574,23 @@ Ran 1 test in 0.010s
                 Some(("/w/app/client.py", 160)),
                 Some("app.client.SearchError: failed")
             )
+        );
+    }
+
+    #[test]
+    fn indented_subtest_lines_mark_their_test() {
+        let log = "\
+test_even (__main__.NumbersTest.test_even) ... 
+  test_even (__main__.NumbersTest.test_even) (i=1) ... FAIL
+  test_even (__main__.NumbersTest.test_even) (i=3) ... FAIL
+test_odd (__main__.NumbersTest.test_odd) ... ok (0.002s)
+";
+        assert_eq!(
+            statuses(&analyze(None, log)),
+            [
+                ("__main__.NumbersTest.test_even", TestStatus::Failed),
+                ("__main__.NumbersTest.test_odd", TestStatus::Passed),
+            ]
         );
     }
 
