@@ -93,6 +93,10 @@ pub struct RubyParser {
     scenario: Option<Scenario>,
     scenarios: HashMap<String, String>,
     failing_list: bool,
+    /// The log shows Cucumber output (a scenario's `# x.feature:N`, `Failing Scenarios:`,
+    /// the `N scenarios (...)` summary); scenarios before that wait here.
+    cucumber: bool,
+    tentative_scenarios: Vec<TestResult>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,8 +185,9 @@ impl Parser for RubyParser {
         if let Some(held) = self.held.take() {
             self.emit_example(held, report);
         }
-        // Never confirmed as RSpec: the tentative examples were something else.
+        // Never confirmed as RSpec or Cucumber: the tentative tests were something else.
         self.tentative.clear();
+        self.tentative_scenarios.clear();
     }
 }
 
@@ -228,6 +233,7 @@ impl RubyParser {
             }
             b'F' if trimmed == "Failing Scenarios:" => {
                 self.close_scenario(report);
+                self.confirm_cucumber(report);
                 self.failing_list = true;
                 return true;
             }
@@ -268,6 +274,12 @@ impl RubyParser {
                 self.section = Section::Minitest;
                 return true;
             }
+        }
+        if is_scenario_summary(trimmed) {
+            self.close_scenario(report);
+            self.confirm_cucumber(report);
+            self.feature = None;
+            return true;
         }
         if is_summary(trimmed) {
             self.stop_doc(report);
@@ -399,6 +411,9 @@ impl RubyParser {
             if let Some((keyword, name)) = gherkin(trimmed)
                 && !keyword.contains(' ')
                 && !NOT_FEATURES.contains(&keyword)
+                && !name.0.is_empty()
+                && keyword.chars().all(char::is_alphabetic)
+                && !keyword.starts_with(|c: char| c.is_lowercase())
             {
                 self.close_scenario(report);
                 self.feature = Some(clip(name.0, MAX_ID).to_owned());
@@ -423,6 +438,9 @@ impl RubyParser {
                 let (p, l) = s.rsplit_once(':')?;
                 Some((p.to_owned(), l.parse().ok()?))
             });
+            if file.is_some() {
+                self.confirm_cucumber(report);
+            }
             if let Some((p, l)) = &file
                 && self.scenarios.len() < MAX_SCENARIOS
             {
@@ -474,7 +492,18 @@ impl RubyParser {
             t.message = s.message;
             t.locations = s.locations;
         }
-        report.test(t);
+        if self.cucumber {
+            report.test(t);
+        } else if self.tentative_scenarios.len() < MAX_TENTATIVE {
+            self.tentative_scenarios.push(t);
+        }
+    }
+
+    fn confirm_cucumber(&mut self, report: &mut Report) {
+        self.cucumber = true;
+        for t in self.tentative_scenarios.drain(..) {
+            report.test(t);
+        }
     }
 
     /// RSpec documentation format, one line behind.
@@ -588,6 +617,15 @@ fn is_summary(trimmed: &str) -> bool {
         && trimmed
             .get(digits..)
             .is_some_and(|r| r.starts_with(" example, ") || r.starts_with(" examples, "))
+}
+
+/// Cucumber's `2 scenarios (1 failed, 1 passed)` / `1 scenario (1 passed)`.
+fn is_scenario_summary(trimmed: &str) -> bool {
+    let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && trimmed
+            .get(digits..)
+            .is_some_and(|r| r.starts_with(" scenario (") || r.starts_with(" scenarios ("))
 }
 
 /// `rspec ./spec/calc_spec.rb:4 # Calc adds` -> (path, 4, `Calc adds`).
@@ -798,6 +836,10 @@ rspec ./spec/calc_spec.rb:4 # Calc #add adds
   File \"x.py\", line 3, in <module>
     main()
   ValueError
+FAILURE: Build failed with an exception.
+  Reason: C:\\Users\\a\\src\\Main.java
+Turbo: 3 total
+  Time: 47.969s
 ";
         assert_eq!(statuses(log), []);
     }
