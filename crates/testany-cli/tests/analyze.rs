@@ -82,7 +82,104 @@ fn json_has_tests_and_locations_resolved_under_root() {
         }])
     );
     assert_eq!(v["resolved"], 1);
-    assert!(v["tests"].is_array(), "{v}");
+    assert_eq!(v["summary"], serde_json::json!({"failed": 1, "passed": 2}));
+    let passed = |id: &str, name: &str, file: &str| {
+        serde_json::json!({
+            "id": id, "name": name, "framework": "pytest", "status": "passed",
+            "file": file, "line": null, "duration_ms": null, "message": null,
+            "expected": null, "actual": null, "location": null
+        })
+    };
+    assert_eq!(
+        v["tests"],
+        serde_json::json!([
+            passed("tests/test_cart.py::test_add_item", "test_add_item", "tests/test_cart.py"),
+            {
+                "id": "tests/test_cart.py::test_discount_applies_once",
+                "name": "test_discount_applies_once",
+                "framework": "pytest",
+                "status": "failed",
+                "file": "tests/test_cart.py",
+                "line": null,
+                "duration_ms": null,
+                "message": "AssertionError: assert 24.3 == 27.0",
+                "expected": "27.0",
+                "actual": "24.3",
+                "location": {
+                    "file": "tests/test_cart.py",
+                    "path": "/builds/acme/shop/tests/test_cart.py",
+                    "line": 20,
+                    "column": null,
+                    "log_line": 17,
+                    "message": "AssertionError: assert 24.3 == 27.0"
+                }
+            },
+            passed("tests/test_login.py::test_login_ok", "test_login_ok", "tests/test_login.py"),
+        ])
+    );
+}
+
+#[test]
+fn human_output_counts_tests_then_lists_failed_ones_then_locations() {
+    let env = Env::new();
+    let root = shop(&env);
+    let log = env.dir.path().join("pytest.log");
+    std::fs::write(&log, PYTEST_LOG).unwrap();
+    let log_arg = log.display().to_string();
+    let out = env.run(&["analyze", &log_arg, "--root", &root]);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(
+        normalize(&out.stdout, &[(&log_arg, "[LOG]")]),
+        "analyzed [LOG]: 20 lines, 989 B
+
+3 tests: 1 failed, 2 passed
+FAILED tests/test_cart.py::test_discount_applies_once  tests/test_cart.py:20
+    AssertionError: assert 24.3 == 27.0
+    expected: 27.0
+    actual:   24.3
+
+error[assertion]: AssertionError: assert 24.3 == 27.0
+  --> tests/test_cart.py:20:5
+   |
+20 |     assert cart.total() == 27.00
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^ found in the log (log line 17)
+
+1 failure (assertion 1); 1 location, 1 in the project
+"
+    );
+}
+
+/// A failure message is log text: what it carries to move the cursor, set the title or
+/// write the clipboard is not passed on to the terminal.
+#[test]
+fn failed_tests_messages_are_sanitised() {
+    let env = Env::new();
+    let log = PYTEST_LOG.replace(
+        "E       assert 24.3 == 27.0",
+        "E       assert '\x1b]52;c;ZXZpbA==\x07\x1b[2J\u{202e}x' == 'y'",
+    );
+    let out = env.run_in(&env.work(), &["analyze", "-"], Some(log.as_bytes()));
+    assert_eq!(out.code, 1, "{out:?}");
+    let failed: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("FAILED "))
+        .take(4)
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "FAILED tests/test_cart.py::test_discount_applies_once  /builds/acme/shop/tests/test_cart.py:20 (not in this project)",
+            "    AssertionError: assert '<U+202E>x' == 'y'",
+            "    expected: 'y'",
+            "    actual:   '<U+202E>x'",
+        ]
+    );
+    assert!(
+        !out.stdout.contains(['\x1b', '\x07', '\u{202e}']),
+        "{:?}",
+        out.stdout
+    );
 }
 
 #[test]
