@@ -265,7 +265,11 @@ impl JunitParser {
     }
 
     fn remember_wrap(&mut self, body: &str, n: usize) {
-        let token = body.rsplit([' ', '\t']).next().unwrap_or("");
+        let b = body.as_bytes();
+        let token = match b.iter().rposition(|&c| c == b' ' || c == b'\t') {
+            Some(at) => body.get(at + 1..).unwrap_or(""),
+            None => body,
+        };
         if token.len() < 4 || token.len() > 1024 || !is_absolute(token) {
             return;
         }
@@ -942,8 +946,11 @@ fn parse_u32(s: &str) -> Option<u32> {
 
 /// `com.acme.FooTest` or `FooTest` (also `Foo$Inner`): identifiers joined by dots.
 fn looks_like_class_name(s: &str) -> bool {
+    // Most lines fail at their first space: check the bytes before anything else.
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.') || *b >= 0x80;
     !s.is_empty()
         && s.len() <= super::MAX_ID
+        && s.as_bytes().iter().all(ident)
         && s.split('.').all(|seg| {
             seg.chars()
                 .next()
@@ -1074,7 +1081,8 @@ fn parse_compiler_error(body: &str) -> Option<CompilerError<'_>> {
     // A relative path holds no space before its colon: most log lines stop at their
     // first word.
     let colon = if start == 0 && !t.starts_with('/') {
-        let at = memchr::memchr2(b':', b' ', b)?;
+        // A plain loop: the first word is short, a SIMD search's setup costs more.
+        let at = b.iter().position(|&c| c == b':' || c == b' ')?;
         (b.get(at) == Some(&b':')).then_some(at)?
     } else {
         start + memchr::memchr(b':', b.get(start..)?)?
