@@ -93,6 +93,10 @@ struct Block {
     diff_plus: Vec<String>,
     diff_context: bool,
     in_captured: bool,
+    /// Doctest `Expected:` / `Got:` blocks: which one is being read (1, 2), and both.
+    doc_part: u8,
+    doc_expected: Option<String>,
+    doc_got: Option<String>,
 }
 
 /// A test's details waiting for the end of the session.
@@ -282,6 +286,25 @@ impl PytestParser {
                 let text = line.get(1..).unwrap_or("");
                 b.e_line(text);
             }
+            Some(b' ') if b.doc_part > 0 => {
+                let slot = if b.doc_part == 1 {
+                    &mut b.doc_expected
+                } else {
+                    &mut b.doc_got
+                };
+                let v = line.strip_prefix("    ").unwrap_or(line);
+                match slot {
+                    Some(s) if s.len() < MAX_TEXT => {
+                        s.push('\n');
+                        s.push_str(clip(v, MAX_TEXT));
+                    }
+                    Some(_) => {}
+                    None => *slot = Some(clip(v, MAX_TEXT).to_owned()),
+                }
+            }
+            Some(_) if line == "Expected:" || line == "Got:" => {
+                b.doc_part = if line == "Got:" { 2 } else { 1 };
+            }
             Some(b' ') => {
                 let t = line.trim_start();
                 if let Some((path, line_no)) = python_frame(t) {
@@ -294,6 +317,7 @@ impl PytestParser {
                 }
             }
             Some(_) => {
+                b.doc_part = 0;
                 if let Some((path, line_no, rest)) = colon_frame(line) {
                     b.frames.push(frame(path, line_no, n, LocationKind::Pytest));
                     let name = rest.trim();
@@ -585,16 +609,19 @@ impl PytestParser {
             return block.head.clone();
         }
         let hint = block.frames.first_path();
+        // Doctests: `[doctest] mod.func` is node `mod.py::mod.func`.
+        let doctest = block.head.strip_prefix("[doctest] ");
+        let key = doctest.unwrap_or_else(|| last_segment(&block.head, "."));
+        let matches = |id: &str| match doctest {
+            Some(name) => split_node_id(id).is_some_and(|(_, tail)| tail == name),
+            None => head_matches(id, &block.head),
+        };
         let list: Vec<usize> = index
-            .get(last_segment(&block.head, "."))
+            .get(key)
             .map(|l| {
                 l.iter()
                     .copied()
-                    .filter(|&i| {
-                        self.known
-                            .get(i)
-                            .is_some_and(|id| head_matches(id, &block.head))
-                    })
+                    .filter(|&i| self.known.get(i).is_some_and(|id| matches(id)))
                     .collect()
             })
             .unwrap_or_default();
@@ -633,7 +660,7 @@ impl PytestParser {
             };
             hint.map(|h| self.relative(h))
         });
-        let tail = head_to_id(&block.head);
+        let tail = doctest.map_or_else(|| head_to_id(&block.head), str::to_owned);
         match file {
             Some(f) => format!("{f}::{tail}"),
             None => tail,
@@ -758,6 +785,9 @@ impl Block {
             diff_plus: Vec::new(),
             diff_context: false,
             in_captured: false,
+            doc_part: 0,
+            doc_expected: None,
+            doc_got: None,
         }
     }
 
@@ -824,6 +854,10 @@ impl Block {
                 expected = Some(plus.clone());
                 actual = Some(minus.clone());
             }
+        }
+        if self.doc_expected.is_some() && self.doc_got.is_some() {
+            expected = self.doc_expected;
+            actual = self.doc_got;
         }
         let mut locations = self.frames.innermost_first();
         for l in &mut locations {
@@ -1780,6 +1814,42 @@ E   json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)
         assert_eq!(
             first_location(&a, "tests\\test_w.py::test_w"),
             Some(("tests\\test_w.py".to_owned(), 5))
+        );
+    }
+
+    #[test]
+    fn doctest_sections_map_to_their_node_and_give_expected_and_got() {
+        let log = "\
+mymod.py::mymod.double FAILED                                            [100%]
+
+=================================== FAILURES ===================================
+___________________________ [doctest] mymod.double ____________________________
+003 Double a number.
+004 
+005     >>> double(2)
+Expected:
+    5
+Got:
+    4
+
+/w/proj/mymod.py:5: DocTestFailure
+============================== 1 failed in 0.02s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                statuses(&a),
+                t.expected.as_deref(),
+                t.actual.as_deref(),
+                first_location(&a, "mymod.py::mymod.double")
+            ),
+            (
+                vec![("mymod.py::mymod.double", TestStatus::Failed)],
+                Some("5"),
+                Some("4"),
+                Some(("/w/proj/mymod.py".to_owned(), 5))
+            )
         );
     }
 
