@@ -1151,3 +1151,53 @@ fn hostile_service_text_reaches_the_editor_as_visible_text() {
     assert_eq!(raw, Vec::<char>::new(), "{md:?}");
     lsp.shutdown();
 }
+
+/// Issue 17 (review): a run's progress names the execution as the service keyed it; a
+/// key carrying an OSC title write, BEL and a bidi override reaches the editor's progress
+/// (begin, reports, end) as visible text.
+#[test]
+fn run_progress_shows_a_hostile_execution_key_as_visible_text() {
+    let scenario = include_str!("../../crates/testany-cli/tests/hostile.toml").replace(
+        "key = \"EVL-0001\"",
+        "key = \"EVL\\u001B]0;pwned\\u0007\\u202E-0001\"",
+    );
+    let dir = Workspace::empty("hostile-key-scenario");
+    let path = dir.root.join("hostile.toml");
+    std::fs::write(&path, &scenario).expect("write scenario");
+    let mock = Mock::start(&["--scenario", &path.to_string_lossy()]);
+    let ws = Workspace::empty("hostile-key");
+    ws.write_config(&format!(
+        "url = \"{}\"\nworkspace = \"EVL\"\npipelines = [\"EVL\\u001B]0;pwned\\u0007\\u202E-0001\"]\n",
+        mock.url
+    ));
+    let cache = Workspace::empty("hostile-key-cache");
+    let lsp = server(&cache, &[&ws.root], false, json!({}));
+    let key = "EVL\u{1b}]0;pwned\u{7}\u{202e}-0001";
+    let result = lsp
+        .execute("testany.runPipeline", json!({"pipeline": key}))
+        .expect("runPipeline");
+    assert_eq!(result["execution"], format!("{key}-00002"));
+    let messages: Vec<(String, String)> = lsp
+        .received("$/progress")
+        .into_iter()
+        .map(|p| {
+            let v = &p["params"]["value"];
+            (
+                v["kind"].as_str().unwrap_or("").to_owned(),
+                v["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .filter(|(kind, _)| kind != "report")
+        .collect();
+    assert_eq!(
+        messages,
+        vec![
+            ("begin".to_owned(), "EVL<U+202E>-0001-00002".to_owned()),
+            (
+                "end".to_owned(),
+                "FAILED · EVL<U+202E>-0001-00002".to_owned()
+            ),
+        ]
+    );
+    lsp.shutdown();
+}

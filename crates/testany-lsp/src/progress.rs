@@ -25,7 +25,8 @@ impl Run {
         run.send(WorkDoneProgress::Begin(WorkDoneProgressBegin {
             title,
             cancellable: Some(false),
-            message: Some(id.to_owned()),
+            // The execution key comes from the service: shown as text (issue 17).
+            message: Some(crate::convert::display(id)),
             percentage: Some(0),
         }))
         .await;
