@@ -209,6 +209,18 @@ impl GoParser {
         let Some((status, name, duration)) = result(trimmed) else {
             return;
         };
+        self.result_line_parts(status, name, duration, indent, n, report);
+    }
+
+    fn result_line_parts(
+        &mut self,
+        status: TestStatus,
+        name: &str,
+        duration: Option<u64>,
+        indent: usize,
+        n: usize,
+        report: &mut Report,
+    ) {
         let mut t = TestResult::new(Framework::Go, name, status, n);
         t.name = name.rsplit('/').next().unwrap_or(name).to_owned();
         t.duration_ms = duration;
@@ -341,6 +353,11 @@ impl GoParser {
         }
         self.build_header = None;
         self.build = None;
+        if let Some((status, name, duration)) = gotestsum_line(line) {
+            // gotestsum's `testname` format: `FAIL pkg.TestX/sub (0.01s)`.
+            self.result_line_parts(status, name, duration, 0, n, report);
+            return;
+        }
         if line.starts_with("FAIL")
             || line.starts_with("ok ")
             || line.starts_with("PASS")
@@ -677,6 +694,32 @@ fn result(trimmed: &str) -> Option<(TestStatus, &str, Option<u64>)> {
     (!name.is_empty() && !name.contains(' ')).then_some((status, name, duration))
 }
 
+/// gotestsum `--format testname`: `PASS pkg/path.TestX/sub (0.01s)` -> (status, `TestX/sub`,
+/// duration). The test name starts at the first `.Test`, `.Example`, `.Fuzz` or
+/// `.Benchmark` (package paths do not hold them; subtest names come after).
+fn gotestsum_line(line: &str) -> Option<(TestStatus, &str, Option<u64>)> {
+    let (status, rest) = if let Some(r) = line.strip_prefix("PASS ") {
+        (TestStatus::Passed, r)
+    } else if let Some(r) = line.strip_prefix("FAIL ") {
+        (TestStatus::Failed, r)
+    } else if let Some(r) = line.strip_prefix("SKIP ") {
+        (TestStatus::Skipped, r)
+    } else {
+        return None;
+    };
+    let (qualified, d) = rest.trim_end().rsplit_once(" (")?;
+    let duration = duration_ms(d.strip_suffix(')')?);
+    if qualified.contains(char::is_whitespace) {
+        return None;
+    }
+    let pkg_end = ["Test", "Example", "Fuzz", "Benchmark"]
+        .iter()
+        .filter_map(|p| qualified.find(&format!(".{p}")))
+        .min()?;
+    let name = qualified.get(pkg_end + 1..)?;
+    (!name.is_empty()).then_some((status, name, duration))
+}
+
 /// `0.01s` or `0.02 seconds` -> milliseconds.
 fn duration_ms(d: &str) -> Option<u64> {
     let num = d.strip_suffix(" seconds").or_else(|| d.strip_suffix('s'))?;
@@ -967,6 +1010,27 @@ Actual: '400'
                 Some("200"),
                 Some("400")
             )
+        );
+    }
+
+    #[test]
+    fn gotestsum_testname_lines() {
+        let log = "PASS gopkg.in/yaml.v3.TestDecode (0.00s)
+FAIL example.com/m/internal/foo.TestBar/with.dots (0.25s)
+SKIP example.com/m/internal/foo.TestQux (0.00s)
+FAIL example.com/m/internal/foo 0.301s
+";
+        let got: Vec<_> = go_tests(log)
+            .into_iter()
+            .map(|t| (t.id, t.status, t.duration_ms))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (s("TestDecode"), TestStatus::Passed, Some(0)),
+                (s("TestBar/with.dots"), TestStatus::Failed, Some(250)),
+                (s("TestQux"), TestStatus::Skipped, Some(0)),
+            ]
         );
     }
 
