@@ -19,6 +19,7 @@
 //! comes first, so a helper of the test beats the test method, and a library frame never
 //! beats either.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use memchr::memmem;
@@ -49,7 +50,7 @@ pub struct JunitParser {
     results: Option<ResultsList>,
     in_results: bool,
     /// Simple class name -> qualified name, for the summary's short names.
-    classes: Vec<(String, String)>,
+    classes: HashMap<String, String>,
     block: Option<Block>,
     /// The last token of the previous line when that line may have been hard-wrapped in
     /// the middle of an absolute path (PowerShell's `Out-String` cuts at the console
@@ -209,20 +210,17 @@ impl JunitParser {
 
     fn remember_class(&mut self, class: &str) {
         let simple = simple_name(class);
-        if simple == class || self.classes.iter().any(|(s, _)| s == simple) {
+        if simple == class || self.classes.contains_key(simple) {
             return;
         }
         if self.classes.len() < MAX_CLASSES {
-            self.classes.push((simple.to_owned(), class.to_owned()));
+            self.classes.insert(simple.to_owned(), class.to_owned());
         }
     }
 
     /// The qualified name of a class the summary names by its simple name.
     fn qualify<'a>(&'a self, simple: &'a str) -> &'a str {
-        self.classes
-            .iter()
-            .find(|(s, _)| s == simple)
-            .map_or(simple, |(_, q)| q.as_str())
+        self.classes.get(simple).map_or(simple, String::as_str)
     }
 
     /// javac, Maven's compiler plugin and kotlinc errors (no test ran): a location that
@@ -531,7 +529,11 @@ impl JunitParser {
         // A message's continuation line may look like `pkg.Name.word text`: an entry
         // names a class that ran, or carries a line number or the `»` of an error.
         let known = self.surefire_class.as_deref() == Some(class)
-            || self.classes.iter().any(|(s, q)| s == class || q == class);
+            || self.classes.contains_key(class)
+            || self
+                .classes
+                .get(simple_name(class))
+                .is_some_and(|q| q == class);
         if !(known || line.is_some() || arrow.is_some()) {
             return;
         }
