@@ -174,6 +174,17 @@ impl Parser for PytestParser {
             b'0'..=b'9' => {
                 if is_final_summary(line) {
                     self.flush(report);
+                } else if let Some((ms, rest)) = line
+                    .split_once(' ')
+                    .and_then(|(d, rest)| Some((node_duration(d)?, rest)))
+                {
+                    // xdist with `console_output_style = times`: `1.234ms PASSED id`.
+                    if self.status_first(rest, n, report)
+                        && let Some(id) = self.known.last()
+                        && let Some(t) = report.get_mut(Framework::Pytest, id)
+                    {
+                        t.duration_ms = Some(ms);
+                    }
                 }
             }
             b'r' if line.starts_with("rootdir: ") => {
@@ -412,9 +423,17 @@ impl PytestParser {
             rest = r.split_once(' ').map_or("", |x| x.1).trim_start();
         }
         match status_word(rest) {
-            Some((status, _)) => {
+            Some((status, after)) => {
                 self.awaiting = None;
                 self.report_now(id, status, n, report);
+                // `console_output_style = times`: `PASSED    1.234ms` instead of `[ 50%]`.
+                let after = after.trim();
+                if after.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                    && let Some(ms) = node_duration(after)
+                    && let Some(t) = report.get_mut(Framework::Pytest, id)
+                {
+                    t.duration_ms = Some(ms);
+                }
             }
             None => self.awaiting = Some((clip(id, super::MAX_ID).to_owned(), n)),
         }
@@ -1295,6 +1314,42 @@ fn same_file(a: &str, b: &str) -> bool {
             .is_some_and(|h| h.ends_with('/'))
 }
 
+/// pytest's `format_node_duration`: `12.3us`, `1.234ms`, `1.500s`, `2m 5s`, `1h 2m`, in
+/// milliseconds.
+fn node_duration(s: &str) -> Option<u64> {
+    let s = s.trim();
+    if let Some((a, b)) = s.split_once(' ') {
+        let (a, b) = (a.trim(), b.trim());
+        let whole = |x: &str, unit: char| -> Option<u64> {
+            let d = x.strip_suffix(unit)?;
+            (!d.is_empty() && d.len() < 10 && d.bytes().all(|c| c.is_ascii_digit()))
+                .then(|| d.parse().ok())?
+        };
+        if let (Some(m), Some(sec)) = (whole(a, 'm'), whole(b, 's')) {
+            return Some((m * 60 + sec) * 1000);
+        }
+        if let (Some(h), Some(m)) = (whole(a, 'h'), whole(b, 'm')) {
+            return Some((h * 60 + m) * 60_000);
+        }
+        return None;
+    }
+    let (num, scale) = if let Some(n) = s.strip_suffix("us") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1000.0)
+    } else {
+        return None;
+    };
+    if num.is_empty() || !num.bytes().all(|c| c.is_ascii_digit() || c == b'.') {
+        return None;
+    }
+    let v: f64 = num.parse().ok()?;
+    let ms = v * scale;
+    (0.0..1e12).contains(&ms).then(|| ms.round() as u64)
+}
+
 fn seconds_to_ms(s: &str) -> Option<u64> {
     let v: f64 = s.parse().ok()?;
     if !(0.0..1e12).contains(&v) {
@@ -1850,6 +1905,29 @@ Got:
                 Some("4"),
                 Some(("/w/proj/mymod.py".to_owned(), 5))
             )
+        );
+    }
+
+    #[test]
+    fn times_output_style_gives_durations() {
+        let log = "\
+tests/test_t.py::test_a PASSED                                           1.234ms
+tests/test_t.py::test_b FAILED                                            2m 5s
+[gw0] 1.500s PASSED tests/test_t.py::test_c
+";
+        let a = analyze(None, log);
+        let got: Vec<_> = a
+            .tests
+            .iter()
+            .map(|t| (t.id.as_str(), t.status, t.duration_ms))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("tests/test_t.py::test_a", TestStatus::Passed, Some(1)),
+                ("tests/test_t.py::test_b", TestStatus::Failed, Some(125_000)),
+                ("tests/test_t.py::test_c", TestStatus::Passed, Some(1500)),
+            ]
         );
     }
 
