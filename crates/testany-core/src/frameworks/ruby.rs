@@ -88,6 +88,8 @@ pub struct RubyParser {
     entry: Option<Entry>,
     // minitest.
     minitest_header: Option<TestStatus>,
+    /// The class heading above SpecReporter lines.
+    minitest_class: Option<String>,
     // Cucumber.
     feature: Option<String>,
     scenario: Option<Scenario>,
@@ -114,6 +116,8 @@ enum Section {
     Pending,
     /// minitest's entry body.
     Minitest,
+    /// The details under a failed SpecReporter line.
+    Spec,
 }
 
 /// A failure (or pending, or minitest) entry being read.
@@ -129,6 +133,24 @@ struct Entry {
     header_location: Option<FailureLocation>,
     n: usize,
     lines: usize,
+    duration_ms: Option<u64>,
+}
+
+impl Entry {
+    fn new(id: &str, status: TestStatus, n: usize) -> Self {
+        Entry {
+            id: clip(id, MAX_ID).to_owned(),
+            status,
+            message: None,
+            expected: None,
+            actual: None,
+            locations: Vec::new(),
+            header_location: None,
+            n,
+            lines: 0,
+            duration_ms: None,
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -153,7 +175,29 @@ impl Parser for RubyParser {
             return;
         }
         let indent = line.len() - line.trim_start().len();
+        if self.section == Section::Spec && indent <= 2 {
+            self.close_entry(report);
+        }
         if indent == 0 && self.margin_line(trimmed, n, report) {
+            return;
+        }
+        if indent == 2
+            && let Some(class) = self.minitest_class.clone()
+            && let Some((name, status, ms)) = spec_reporter_line(trimmed)
+        {
+            // minitest-reporters' SpecReporter: `  test_x      FAIL (0.01s)` under `FooTest`.
+            let id = format!("{class}#{name}");
+            if status.is_failure() {
+                let mut e = Entry::new(&id, status, n);
+                e.duration_ms = ms;
+                self.entry = Some(e);
+                self.section = Section::Spec;
+            } else {
+                let mut t = TestResult::new(Framework::Ruby, &id, status, n);
+                t.name = name.to_owned();
+                t.duration_ms = ms;
+                report.test(t);
+            }
             return;
         }
         // minitest's numbered entries: `  1) Failure:`, `  2) Error:`, `  3) Skipped:`.
@@ -298,6 +342,13 @@ impl RubyParser {
             // The message of a minitest entry sits at the margin.
             return self.entry_line(trimmed, 0, n, report);
         }
+        // A class heading of minitest-reporters' SpecReporter: `FooTest`, `Api::UsersTest`.
+        self.minitest_class = (trimmed.starts_with(|c: char| c.is_ascii_uppercase())
+            && trimmed.len() <= MAX_ID
+            && trimmed
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b':'))
+        .then(|| trimmed.to_owned());
         false
     }
 
@@ -313,17 +364,7 @@ impl RubyParser {
             } else {
                 TestStatus::Skipped
             };
-            self.entry = Some(Entry {
-                id: clip(desc, MAX_ID).to_owned(),
-                status,
-                message: None,
-                expected: None,
-                actual: None,
-                locations: Vec::new(),
-                header_location: None,
-                n,
-                lines: 0,
-            });
+            self.entry = Some(Entry::new(desc, status, n));
             return true;
         }
         let Some(entry) = self.entry.as_mut() else {
@@ -364,6 +405,12 @@ impl RubyParser {
                 .get_or_insert_with(|| clip(v.trim(), MAX_TEXT).to_owned());
         } else if entry.message.is_none() {
             entry.message = Some(clip(trimmed, MAX_TEXT).to_owned());
+            // SpecReporter: `Minitest::Assertion:         Expected: 1`.
+            if let Some((_, v)) = trimmed.split_once(":  ")
+                && let Some(v) = v.trim().strip_prefix("Expected: ")
+            {
+                entry.expected = Some(clip(v.trim(), MAX_TEXT).to_owned());
+            }
         }
         true
     }
@@ -372,10 +419,11 @@ impl RubyParser {
         let Some(e) = self.entry.take() else {
             return;
         };
-        if self.section == Section::Minitest {
+        if matches!(self.section, Section::Minitest | Section::Spec) {
             self.section = Section::None;
         }
         let mut t = TestResult::new(Framework::Ruby, &e.id, e.status, e.n);
+        t.duration_ms = e.duration_ms;
         t.name = e.id.rsplit('#').next().unwrap_or(&e.id).to_owned();
         t.message = e.message;
         t.expected = e.expected;
@@ -652,17 +700,31 @@ fn minitest_entry(trimmed: &str, status: TestStatus, n: usize) -> Option<Entry> 
         let (p, line) = l.rsplit_once(':')?;
         Some(location(p, line.parse().ok()?, n))
     });
-    Some(Entry {
-        id: clip(id, MAX_ID).to_owned(),
-        status,
-        message: None,
-        expected: None,
-        actual: None,
-        locations: Vec::new(),
-        header_location,
-        n,
-        lines: 0,
-    })
+    let mut e = Entry::new(id, status, n);
+    e.header_location = header_location;
+    Some(e)
+}
+
+/// SpecReporter: `test_0001_adds      PASS (0.00s)` -> (name, status, ms).
+fn spec_reporter_line(trimmed: &str) -> Option<(&str, TestStatus, Option<u64>)> {
+    let (head, time) = trimmed.rsplit_once(" (")?;
+    let secs = time.strip_suffix("s)")?.parse::<f64>().ok();
+    let (name, word) = head.trim_end().rsplit_once(' ')?;
+    let status = match word {
+        "PASS" => TestStatus::Passed,
+        "FAIL" => TestStatus::Failed,
+        "ERROR" => TestStatus::Error,
+        "SKIP" => TestStatus::Skipped,
+        _ => return None,
+    };
+    let name = name.trim();
+    if name.is_empty() || name.contains(' ') {
+        return None;
+    }
+    let ms = secs
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(|s| (s * 1000.0).round() as u64);
+    Some((name, status, ms))
 }
 
 /// minitest `-v`: `Class#test_x = 0.00 s = .`.
@@ -887,6 +949,50 @@ NameError: undefined local variable or method 'x'
                     Some((s("test/models/article_test.rb"), 11)),
                     None,
                     None
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn minitest_reporters_spec_lines_under_their_class() {
+        let log = "Started with run options --seed 1234
+
+FooTest
+  test_0001_adds                                                  PASS (0.00s)
+  test_0002_subs                                                  FAIL (0.01s)
+        Minitest::Assertion:         Expected: 1
+          Actual: 2
+        test/foo_test.rb:12:in `block in <class:FooTest>'
+
+Finished in 0.00123s
+2 tests, 2 assertions, 1 failures, 0 errors, 0 skips
+";
+        let got: Vec<_> = ruby_tests(log)
+            .into_iter()
+            .map(|t| {
+                let l = t.locations.first().map(|l| (l.path.clone(), l.line));
+                (t.id, t.status, t.duration_ms, l, t.expected, t.actual)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    s("FooTest#test_0001_adds"),
+                    TestStatus::Passed,
+                    Some(0),
+                    None,
+                    None,
+                    None
+                ),
+                (
+                    s("FooTest#test_0002_subs"),
+                    TestStatus::Failed,
+                    Some(10),
+                    Some((s("test/foo_test.rb"), 12)),
+                    Some(s("1")),
+                    Some(s("2"))
                 ),
             ]
         );
