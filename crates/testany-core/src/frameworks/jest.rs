@@ -117,6 +117,8 @@ pub struct JestParser {
     /// (every indented line of any log may be a title: no allocation per line).
     suites: Vec<(usize, String)>,
     suites_len: usize,
+    /// The previous line was empty.
+    prev_blank: bool,
     /// Inside a Jest `console.log` block (its lines are not describe titles).
     console: bool,
     block: Option<Block>,
@@ -133,6 +135,7 @@ impl Default for JestParser {
             tree: Tree::None,
             suites: Vec::new(),
             suites_len: 0,
+            prev_blank: false,
             console: false,
             block: None,
             mocha: Vec::new(),
@@ -158,7 +161,22 @@ impl Parser for JestParser {
             }
         };
         if self.block.is_none() && !matches!(first, b' ' | b'P' | b'F' | b'T') {
+            self.prev_blank = false;
             return;
+        }
+        // Most indented output starts with a letter: a describe or suite title at most,
+        // decided before any other work (titles keep their text as printed).
+        if first == b' ' && self.block.is_none() {
+            let t = line.trim_start_matches(' ');
+            if t.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+                let indent = line.len() - t.len();
+                let prev_blank = std::mem::replace(&mut self.prev_blank, false);
+                if indent >= 2 {
+                    self.suite_line(indent, t.trim_end(), n, prev_blank);
+                    return;
+                }
+                self.prev_blank = prev_blank;
+            }
         }
         let fixed = fix_mojibake(line);
         self.process(&fixed, n, report);
@@ -171,6 +189,7 @@ impl Parser for JestParser {
 
 impl JestParser {
     fn blank(&mut self, n: usize) {
+        self.prev_blank = true;
         if let Some(b) = self.block.as_mut() {
             b.end = n;
         }
@@ -184,6 +203,16 @@ impl JestParser {
         let t = line.get(indent..).unwrap_or("").trim_end();
         if t.is_empty() {
             self.blank(n);
+            return;
+        }
+        let prev_blank = std::mem::replace(&mut self.prev_blank, false);
+        // Fast path: an indented line starting with a letter outside failure details can
+        // only be a describe or suite title.
+        if indent >= 2
+            && self.block.is_none()
+            && t.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        {
+            self.suite_line(indent, t, n, prev_blank);
             return;
         }
 
@@ -284,7 +313,7 @@ impl JestParser {
         }
 
         // Describe/suite titles of a tree.
-        self.suite_line(indent, t, n);
+        self.suite_line(indent, t, n, prev_blank);
     }
 
     /// A line with a status glyph; returns whether it was a test or a file line.
@@ -385,7 +414,9 @@ impl JestParser {
     }
 
     /// Suite and describe titles, and Mocha's numbered (failed) tests.
-    fn suite_line(&mut self, indent: usize, t: &str, n: usize) {
+    /// `prev_blank`: the line before was empty (Mocha prints one before each top-level
+    /// suite, so an indented line of other output is not taken for one).
+    fn suite_line(&mut self, indent: usize, t: &str, n: usize, prev_blank: bool) {
         if indent < 2 {
             return;
         }
@@ -416,7 +447,10 @@ impl JestParser {
                     }
                     return;
                 }
-                if !looks_like_title(t) {
+                let nested =
+                    self.suites_len > 0 && self.suites.first().is_some_and(|(i, _)| *i < indent);
+                let top = indent == 2 && prev_blank;
+                if !(top || nested) || !looks_like_title(t) {
                     return;
                 }
             }
@@ -781,8 +815,9 @@ fn vitest_file_line(rest: &str) -> Option<&str> {
 /// A title without its duration: Jest `(5 ms)`, Mocha `(218ms)`, Vitest `160ms`.
 fn strip_duration(rest: &str) -> (&str, Option<u64>) {
     let rest = rest.trim_end();
-    if let Some(open) = rest.rfind(" (")
-        && let Some(inner) = rest.get(open + 2..).and_then(|s| s.strip_suffix(')'))
+    if rest.ends_with(')')
+        && let Some(open) = memchr::memrchr(b'(', rest.as_bytes())
+        && let Some(inner) = rest.get(open + 1..).and_then(|s| s.strip_suffix(')'))
         && let Some(ms) = parse_duration(inner)
     {
         return (rest.get(..open).unwrap_or(rest).trim_end(), Some(ms));
@@ -1164,6 +1199,7 @@ undefined
       ✔ sums (218ms)
       1) rounds
     - later
+
   Api
     2) fetches
 

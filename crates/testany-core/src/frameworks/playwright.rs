@@ -121,6 +121,17 @@ impl Parser for PlaywrightParser {
             self.github(line, n, report);
             return;
         }
+        // An indented line starting with a letter (most output) is only a summary entry
+        // without a project or an `ok`/`x` list line: decided before any other work.
+        if first == b' ' && self.block.is_none() && self.listing.is_none() {
+            let t = line.trim_start_matches(' ');
+            if t.as_bytes()
+                .first()
+                .is_none_or(|&c| c.is_ascii_alphabetic() && c != b'o' && c != b'x')
+            {
+                return;
+            }
+        }
         let fixed = fix_mojibake(line);
         self.structural(&fixed, n, report);
     }
@@ -137,7 +148,6 @@ impl PlaywrightParser {
         let bytes = line.as_bytes();
         let indent = bytes.iter().take_while(|&&b| b == b' ').count();
         let t = line.get(indent..).unwrap_or("").trim_end();
-
         if indent == 0 {
             if let Some(rest) = t.strip_prefix("Running ")
                 && rest.contains(" test")
@@ -160,7 +170,9 @@ impl PlaywrightParser {
 
         if (1..=8).contains(&indent) {
             if let Some((mark, rest)) = list_mark(t) {
-                if let Some(title) = parse_title(strip_list_suffixes(rest).0) {
+                if find_sep(rest).is_some()
+                    && let Some(title) = parse_title(strip_list_suffixes(rest).0)
+                {
                     self.end_block();
                     self.listing = None;
                     self.list_line(mark, title, rest, n);
@@ -439,7 +451,7 @@ impl PlaywrightParser {
             return Some(id);
         }
         let mut cut = id;
-        while let Some(i) = cut.rfind(" › ") {
+        while let Some(i) = rfind_sep(cut) {
             cut = cut.get(..i).unwrap_or("");
             if self.run.index.contains_key(cut) {
                 return Some(cut);
@@ -533,7 +545,7 @@ fn merge_step_headers(run: &mut Run) {
         }
         let mut cut = e.id.as_str();
         let mut target = None;
-        while let Some(k) = cut.rfind(" › ") {
+        while let Some(k) = rfind_sep(cut) {
             cut = cut.get(..k).unwrap_or("");
             if let Some(&t) = run.index.get(cut)
                 && t != i
@@ -589,7 +601,7 @@ fn parse_title(s: &str) -> Option<Title<'_>> {
     } else {
         s
     };
-    let sep = rest.find(" › ")?;
+    let sep = find_sep(rest)?;
     let loc = rest.get(..sep)?;
     let name = rest.get(sep + " › ".len()..)?.trim();
     let (head, col) = loc.rsplit_once(':')?;
@@ -660,7 +672,7 @@ fn strip_list_suffixes(rest: &str) -> (&str, Option<u64>) {
     let rest = rest.trim_end();
     let mut duration = None;
     let mut title = rest;
-    if let Some(open) = rest.rfind(" (")
+    if let Some(open) = last_paren(rest)
         && let Some(inner) = rest.get(open + 2..).and_then(|s| s.strip_suffix(')'))
         && let Some(ms) = parse_duration(inner)
     {
@@ -670,9 +682,37 @@ fn strip_list_suffixes(rest: &str) -> (&str, Option<u64>) {
     (strip_retry(title).0, duration)
 }
 
+/// Where the last ` (` of `s` starts, when `s` ends with `)`.
+fn last_paren(s: &str) -> Option<usize> {
+    if !s.ends_with(')') {
+        return None;
+    }
+    let open = memchr::memrchr(b'(', s.as_bytes())?;
+    let sp = open.checked_sub(1)?;
+    (s.as_bytes().get(sp) == Some(&b' ')).then_some(sp)
+}
+
+/// ` › ` (the title separator: E2 80 BA between spaces), found by its last byte.
+fn find_sep(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xBA, b).find_map(|i| {
+        let start = i.checked_sub(3)?;
+        (b.get(start..i + 2) == Some(" › ".as_bytes())).then_some(start)
+    })
+}
+
+fn rfind_sep(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    memchr::memrchr_iter(0xBA, b).find_map(|i| {
+        let start = i.checked_sub(3)?;
+        (b.get(start..i + 2) == Some(" › ".as_bytes())).then_some(start)
+    })
+}
+
 /// `title (retry #2)` -> (`title`, Some(2)).
 fn strip_retry(s: &str) -> (&str, Option<u32>) {
-    if let Some(open) = s.rfind(" (retry #")
+    if let Some(open) = last_paren(s)
+        && s.get(open..).is_some_and(|r| r.starts_with(" (retry #"))
         && let Some(n) = s
             .get(open + " (retry #".len()..)
             .and_then(|r| r.strip_suffix(')'))
@@ -930,7 +970,7 @@ pub(super) fn fix_mojibake(line: &str) -> std::borrow::Cow<'_, str> {
     // First bytes of the leads: `Ô` `â` `Ã` (C3), `Γ` (CE), `т` (D1); `├` (E2 94 9C).
     let b = line.as_bytes();
     if memchr::memchr3(0xC3, 0xCE, 0xD1, b).is_none()
-        && memchr::memmem::find(b, "├".as_bytes()).is_none()
+        && !memchr::memchr_iter(0xE2, b).any(|i| b.get(i + 1..i + 3) == Some(&[0x94, 0x9C]))
     {
         return std::borrow::Cow::Borrowed(line);
     }
