@@ -5,6 +5,7 @@ pub mod ansi;
 pub mod category;
 pub mod config;
 pub mod drift;
+pub mod failure_line;
 pub mod frameworks;
 pub mod health;
 pub mod json;
