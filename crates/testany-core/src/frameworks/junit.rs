@@ -185,8 +185,22 @@ impl Parser for JunitParser {
 
 /// Maven's `[ERROR] ` / `[INFO] ` / `[WARNING] ` level, and the rest of the line.
 fn strip_level(line: &str) -> (Option<&str>, &str) {
-    if line.as_bytes().first() != Some(&b'[') {
-        return (None, line);
+    match line.as_bytes().first() {
+        Some(b'[') => {}
+        // GitHub Actions shows Maven's levels as `Error:  ` and `Warning:  `.
+        Some(b'E') => {
+            return match line.strip_prefix("Error:  ") {
+                Some(rest) => (Some("[ERROR]"), rest),
+                None => (None, line),
+            };
+        }
+        Some(b'W') => {
+            return match line.strip_prefix("Warning:  ") {
+                Some(rest) => (Some("[WARNING]"), rest),
+                None => (None, line),
+            };
+        }
+        _ => return (None, line),
     }
     for level in ["[ERROR]", "[INFO]", "[WARNING]", "[WARN]", "[DEBUG]"] {
         if let Some(rest) = line.strip_prefix(level) {
@@ -993,11 +1007,13 @@ fn method_name(s: &str) -> String {
     if close < open {
         return s.to_owned();
     }
-    let mut m = s.get(..open).unwrap_or("").trim_end().to_owned();
     let after = s.get(close + 1..).unwrap_or("").trim();
-    if after.starts_with('[') {
-        m.push_str(after);
+    // A dynamic test's name follows its factory: `decisionTests().InvalidZipCode.json`.
+    if !after.is_empty() && !after.starts_with('[') {
+        return s.to_owned();
     }
+    let mut m = s.get(..open).unwrap_or("").trim_end().to_owned();
+    m.push_str(after);
     m
 }
 
@@ -1578,6 +1594,36 @@ com.acme.CartTest removes() FAILED
                 ("com.acme.CartTest#adds an item", TestStatus::Passed),
                 ("com.acme.CartTest#removes", TestStatus::Failed)
             ]
+        );
+    }
+
+    #[test]
+    fn github_actions_levels_and_dynamic_tests() {
+        let tests = run("\
+Error:  Tests run: 2, Failures: 2, Errors: 0, Skipped: 0, Time elapsed: 0.6 s <<< FAILURE! - in ads.LoanTest
+Error:  testValid  Time elapsed: 0.022 s  <<< FAILURE!
+java.lang.AssertionError: expected:<1310> but was:<1315>
+\tat ads.LoanTest.testValid(LoanTest.java:44)
+
+Error:  decisionTests().InvalidZipCode.json  Time elapsed: 0.591 s  <<< FAILURE!
+org.opentest4j.AssertionFailedError: failed: false = true
+
+Warning:  Tests run: 1, Failures: 0, Errors: 0, Skipped: 1, Time elapsed: 0 s - in ads.OtherTest
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("ads.LoanTest#testValid", TestStatus::Failed),
+                (
+                    "ads.LoanTest#decisionTests().InvalidZipCode.json",
+                    TestStatus::Failed
+                )
+            ]
+        );
+        assert_eq!(locs(&tests[0]), [("ads/LoanTest.java", 44, Some(3))]);
+        assert_eq!(
+            (tests[0].expected.as_deref(), tests[0].actual.as_deref()),
+            (Some("1310"), Some("1315"))
         );
     }
 
