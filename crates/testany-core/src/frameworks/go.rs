@@ -389,6 +389,10 @@ impl GoParser {
 
     /// A testify field line. Returns whether the line was one.
     fn testify_line(&mut self, line: &str, n: usize) -> bool {
+        // Prefilter: a block starts with `Error Trace:`.
+        if self.testify.is_none() && !line.trim_start().starts_with("Error Trace:") {
+            return false;
+        }
         let fields = testify_fields(line);
         if let Some(("Error Trace", value)) = fields {
             self.close_testify();

@@ -79,6 +79,8 @@ const NOT_FEATURES: &[&str] = &[
 pub struct RubyParser {
     // RSpec documentation format.
     held: Option<DocLine>,
+    /// The buffer of the last held line, reused so that a line costs no allocation.
+    spare: String,
     groups: Vec<(usize, String)>,
     doc_off: bool,
     confirmed: bool,
@@ -471,9 +473,9 @@ impl RubyParser {
             }
             return false;
         }
-        let Some(feature) = self.feature.clone() else {
+        if self.feature.is_none() {
             return false;
-        };
+        }
         if indent == 2
             && let Some((keyword, (name, source))) = gherkin(trimmed)
         {
@@ -481,7 +483,7 @@ impl RubyParser {
             if BACKGROUNDS.contains(&keyword) || name.is_empty() {
                 return true;
             }
-            let id = format!("{feature} › {name}");
+            let id = format!("{} › {name}", self.feature.as_deref().unwrap_or(""));
             let file = source.and_then(|s| {
                 let (p, l) = s.rsplit_once(':')?;
                 Some((p.to_owned(), l.parse().ok()?))
@@ -583,14 +585,22 @@ impl RubyParser {
                 self.emit_example(held, report);
             }
         }
+        let mut buf = std::mem::take(&mut self.spare);
+        buf.clear();
+        buf.push_str(clip(text.trim_end(), MAX_ID));
         self.held = Some(DocLine {
             indent,
-            text: clip(text.trim_end(), MAX_ID).to_owned(),
+            text: buf,
             n,
         });
     }
 
     fn emit_example(&mut self, held: DocLine, report: &mut Report) {
+        self.emit_held(&held, report);
+        self.spare = held.text;
+    }
+
+    fn emit_held(&mut self, held: &DocLine, report: &mut Report) {
         while self.groups.last().is_some_and(|(i, _)| *i >= held.indent) {
             self.groups.pop();
         }
