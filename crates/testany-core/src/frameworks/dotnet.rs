@@ -140,7 +140,11 @@ impl Parser for DotnetParser {
         }
         if let Some(v) = trimmed.strip_prefix("Expected:") {
             block.expected.get_or_insert_with(|| v.trim().to_owned());
-        } else if let Some(v) = trimmed.strip_prefix("Actual:") {
+        } else if let Some(v) = trimmed
+            .strip_prefix("Actual:")
+            .or_else(|| trimmed.strip_prefix("But was:"))
+        {
+            // xUnit and MSTest say `Actual:`, NUnit `But was:`.
             block.actual.get_or_insert_with(|| v.trim().to_owned());
         }
         if block.message.len() < MAX_MESSAGE_LINES {
@@ -229,14 +233,18 @@ fn test_line(trimmed: &str, indented: bool) -> Option<TestLine<'_>> {
         }
     }
     let first = *trimmed.as_bytes().first()?;
-    // VSTest: `Failed Ns.Class.Method [12 ms]`; Microsoft.Testing.Platform:
-    // `failed Ns.Class.Method (12ms)`.
-    if matches!(first, b'F' | b'P' | b'S' | b'f' | b'p' | b's') && matches!(last, b']' | b')') {
+    // VSTest: `Failed Ns.Class.Method [12 ms]` (before .NET 5: `X`, `√`, `!`);
+    // Microsoft.Testing.Platform: `failed Ns.Class.Method (12ms)`.
+    if matches!(
+        first,
+        b'F' | b'P' | b'S' | b'f' | b'p' | b's' | b'X' | b'!' | 0xE2
+    ) && matches!(last, b']' | b')')
+    {
         let (word, rest) = trimmed.split_once(' ')?;
         let status = match word {
-            "Failed" | "failed" => TestStatus::Failed,
-            "Passed" | "passed" => TestStatus::Passed,
-            "Skipped" | "skipped" => TestStatus::Skipped,
+            "Failed" | "failed" | "X" => TestStatus::Failed,
+            "Passed" | "passed" | "√" | "✓" => TestStatus::Passed,
+            "Skipped" | "skipped" | "!" => TestStatus::Skipped,
             _ => return None,
         };
         let (id, duration) = split_duration(rest)?;
@@ -636,6 +644,36 @@ passed Acme.Tests.MathTests.Adds (1ms)
         );
         assert_eq!(locs(t), [("C:\\src\\MathTests.cs", 21, Some(3))]);
         assert_eq!(t.duration_ms, Some(15));
+    }
+
+    #[test]
+    fn old_vstest_glyphs_and_nunit_values() {
+        let tests = run("\
+  √ Adds [3ms]
+  X AddFirstOne [130ms]
+  Error Message:
+     Expected: 10
+  But was:  0
+  Stack Trace:
+     at FluentAssertions.Execution.LateBoundTestFramework.Throw(String message)
+   at Shop.Tests.CartTests.AddFirstOne() in D:\\a\\shop\\CartTests.cs:line 31
+  ! Later [1ms]
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("Adds", TestStatus::Passed),
+                ("AddFirstOne", TestStatus::Failed),
+                ("Later", TestStatus::Skipped)
+            ]
+        );
+        let t = &tests[1];
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("10"), Some("0"))
+        );
+        assert_eq!(locs(t), [("D:\\a\\shop\\CartTests.cs", 31, Some(7))]);
+        assert_eq!(t.duration_ms, Some(130));
     }
 
     #[test]
