@@ -233,7 +233,7 @@ impl JestParser {
                 // Vitest: ` FAIL  file > describe > test` opens a failure block.
                 self.end_block(report);
                 self.tree = Tree::None;
-                let file = rest.split(" > ").next().map(str::to_owned);
+                let file = strip_project(rest).split(" > ").next().map(str::to_owned);
                 self.block = Some(Block::new(Kind::Vitest, Some(id), file, n));
                 return;
             }
@@ -259,7 +259,8 @@ impl JestParser {
             self.suites_len = 0;
             let title = title.trim();
             let id = match (&file, title) {
-                (_, "Test suite failed to run") => None,
+                // Not tests: a suite that did not load, old Jest's console output.
+                (_, "Test suite failed to run" | "Console") => None,
                 (Some(f), t) => Some(format!("{f} › {t}")),
                 (None, t) => Some(t.to_owned()),
             };
@@ -335,6 +336,7 @@ impl JestParser {
         }
         if indent == 1 && rest.contains(" > ") {
             let (title, duration) = strip_duration(rest);
+            let title = strip_project(title);
             if let Some(id) = vitest_id(title) {
                 self.end_block(report);
                 self.tree = Tree::None;
@@ -356,6 +358,11 @@ impl JestParser {
                     None => (title, false),
                 };
                 let status = if skipped { TestStatus::Skipped } else { status };
+                // Some versions repeat the file: `× src/a.test.ts > suite > test`.
+                let title = title
+                    .strip_prefix(file.as_str())
+                    .and_then(|t| t.strip_prefix(" > "))
+                    .unwrap_or(title);
                 let id = format!("{file} › {}", title.replace(" > ", " › "));
                 self.end_block(report);
                 self.report(report, id, title, Some(&file), status, duration, n);
@@ -776,6 +783,11 @@ fn looks_like_title(t: &str) -> bool {
 
 /// `src/a.test.ts (5.2 s)` -> `src/a.test.ts`.
 fn jest_file(rest: &str) -> Option<&str> {
+    // A project's display name stands between `PASS` and the path: `PASS  unit  a.test.ts`.
+    let rest = match rest.rfind("  ") {
+        Some(i) => rest.get(i + 2..)?.trim_start(),
+        None => rest,
+    };
     let file = match rest.rfind(" (") {
         Some(i) if rest.ends_with(')') => rest.get(..i)?,
         _ => rest,
@@ -789,7 +801,7 @@ fn jest_file(rest: &str) -> Option<&str> {
 
 /// `file > describe > test` -> `file › describe › test` when the first part is a file.
 fn vitest_id(rest: &str) -> Option<String> {
-    let rest = rest.trim();
+    let rest = strip_project(rest.trim());
     let (file, _) = rest.split_once(" > ")?;
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     if !name.contains('.') || file.contains(' ') {
@@ -798,10 +810,21 @@ fn vitest_id(rest: &str) -> Option<String> {
     Some(rest.replace(" > ", " › "))
 }
 
+/// Vitest workspaces name the project first: `|unit| src/a.test.ts > t`.
+fn strip_project(s: &str) -> &str {
+    if let Some(rest) = s.strip_prefix('|')
+        && let Some(close) = rest.find("| ")
+    {
+        return rest.get(close + 2..).unwrap_or(s).trim_start();
+    }
+    s
+}
+
 /// `file (3 tests) 12ms`, `file (14 tests | 7 failed) 280ms` -> `file`.
 fn vitest_file_line(rest: &str) -> Option<&str> {
+    let rest = strip_project(rest);
     let open = rest.find(" (")?;
-    let file = rest.get(..open)?;
+    let file = rest.get(..open)?.trim_end();
     let inner = rest.get(open + 2..)?;
     let digits = inner.bytes().take_while(u8::is_ascii_digit).count();
     let after = inner.get(digits..)?;
@@ -1279,6 +1302,35 @@ An input selector returned a different result.
                 TestStatus::Passed
             )]
         );
+    }
+
+    #[test]
+    fn variants_console_blocks_display_names_and_vitest_projects() {
+        let log = "
+PASS  unit  src/a.test.ts (5.2 s)
+  ✓ adds (2 ms)
+
+  ● Console
+
+    console.log src/a.js:3
+      hello
+
+ ✓ |api| test/b.test.ts  (2 tests) 5ms
+ ❯ |api| test/c.test.ts  (2 tests | 1 failed) 9ms
+   × test/c.test.ts > parse > rejects 3ms
+ FAIL  |api| test/c.test.ts > parse > rejects
+Error: boom
+ ❯ test/c.test.ts:4:9
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("src/a.test.ts › adds", TestStatus::Passed),
+                ("test/c.test.ts › parse › rejects", TestStatus::Failed),
+            ]
+        );
+        assert_eq!(at(&tests, 1), [("test/c.test.ts", 4)]);
     }
 
     #[test]
