@@ -1062,4 +1062,64 @@ FAIL\texample.com/m/broken [build failed]
             )
         );
     }
+    #[test]
+    fn fragments_of_its_formats_in_any_order_never_panic() {
+        let pieces = [
+            "=== RUN   ",
+            "=== CONT  ",
+            "--- FAIL: ",
+            "--- PASS: ",
+            "--- SKIP: ",
+            "TestX",
+            "/sub",
+            " (0.01s)",
+            " (0.02 seconds)",
+            "    ",
+            "\t",
+            "x_test.go:",
+            "42",
+            ": msg",
+            "panic: ",
+            "running tests:",
+            "goroutine 1 [running]:",
+            " +0x1d",
+            "testing.(*T).Run(",
+            "# pkg",
+            "x.go:1:2: e",
+            "FAIL\tpkg\t0.1s",
+            "ok  \tpkg\t0.1s",
+            "Error Trace:",
+            "Error:",
+            "Test:",
+            "expected: ",
+            "actual  : ",
+            "* /a/x_test.go",
+            "Line 35:",
+            "Expected: '1'",
+            "Actual: '2'",
+            "PASS a.TestB (1s)",
+            "é",
+            ":",
+            " ",
+            "(",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..300 {
+            let mut log = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let piece = pieces[(seed >> 33) as usize % pieces.len()];
+                log.push_str(piece);
+                if (seed >> 20) % 3 == 0 {
+                    log.push('\n');
+                }
+            }
+            for t in analyze(None, &log).tests {
+                assert!(t.id.len() <= MAX_ID);
+                assert!(t.locations.iter().all(|l| l.line > 0));
+            }
+        }
+    }
 }

@@ -696,4 +696,62 @@ Iteration 2/2
         );
         assert_eq!(expected_actual("expected 1500 to be below 200"), None);
     }
+    #[test]
+    fn fragments_of_its_formats_in_any_order_never_panic() {
+        let pieces = [
+            "newman",
+            "",
+            "C",
+            "❏ F",
+            "↳ R",
+            "→ R",
+            "└ R",
+            "□ F",
+            "Gћэ X",
+            "Gіі Y",
+            "  ✓  t",
+            "  √  t",
+            "  1. t",
+            " 10. t",
+            "100. t",
+            "  2⠄ SyntaxError in test-script",
+            "  - [skipped] t",
+            "  GET http://x [200 OK, 1B, 1ms]",
+            "┌───┐",
+            "│ a │",
+            "  #  failure  detail",
+            " 1.  AssertionError  t",
+            "                     at assertion:",
+            "                     inside \"",
+            "\"",
+            "iteration: 2",
+            "expected 1 to equal 2",
+            " but got ",
+            "é",
+            "⠄",
+            ".",
+            " ",
+            "  ",
+            "\t",
+            "9999999999",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..300 {
+            let mut log = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let piece = pieces[(seed >> 33) as usize % pieces.len()];
+                log.push_str(piece);
+                if (seed >> 20) % 3 == 0 {
+                    log.push('\n');
+                }
+            }
+            for t in analyze(None, &log).tests {
+                assert!(t.id.len() <= MAX_ID);
+                assert!(t.locations.iter().all(|l| l.line > 0));
+            }
+        }
+    }
 }

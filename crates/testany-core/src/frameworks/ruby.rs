@@ -1057,4 +1057,58 @@ cucumber features/a.feature:8 # Cenário: Página inicial
             ]
         );
     }
+    #[test]
+    fn fragments_of_its_formats_in_any_order_never_panic() {
+        let pieces = [
+            "Failures:",
+            "Pending:",
+            "  1) ",
+            "Calc adds",
+            "     Failure/Error: x",
+            "expected: 3",
+            "got: 2",
+            "# ./spec/a_spec.rb:",
+            "5",
+            ":in 'b'",
+            "rspec ./spec/a_spec.rb:4 # Calc adds",
+            "3 examples, 1 failure",
+            " (FAILED - 1)",
+            " (PENDING: x)",
+            "  ",
+            "    ",
+            "Failure:",
+            "Error:",
+            "A#test_x [a.rb:3]:",
+            "A#test_x = 0.1 s = .",
+            "Feature: F",
+            "  Scenario: S # features/a.feature:3",
+            "      ./features/s.rb:2:in 'x'",
+            "Failing Scenarios:",
+            "cucumber features/a.feature:3",
+            "2 scenarios (1 failed)",
+            "FooTest",
+            "  test_a    FAIL (0.1s)",
+            "é",
+            ":",
+            " ",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..300 {
+            let mut log = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let piece = pieces[(seed >> 33) as usize % pieces.len()];
+                log.push_str(piece);
+                if (seed >> 20) % 3 == 0 {
+                    log.push('\n');
+                }
+            }
+            for t in analyze(None, &log).tests {
+                assert!(t.id.len() <= MAX_ID);
+                assert!(t.locations.iter().all(|l| l.line > 0));
+            }
+        }
+    }
 }

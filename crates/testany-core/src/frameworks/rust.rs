@@ -568,4 +568,54 @@ nope
             ]
         );
     }
+    #[test]
+    fn fragments_of_its_formats_in_any_order_never_panic() {
+        let pieces = [
+            "test ",
+            "tests::a",
+            " ... ",
+            "ok",
+            "FAILED",
+            "ignored",
+            " - should panic",
+            "---- ",
+            " stdout ----",
+            "thread '",
+            "main",
+            "' (12) panicked at ",
+            "src/lib.rs:",
+            "26:9",
+            ":",
+            "'",
+            "', ",
+            "  left: `4`,",
+            " right: `5`",
+            "failures:",
+            "    ",
+            "note: x",
+            "PASS [ 0.1s] c t",
+            "--- STDERR: c t ---",
+            "é",
+            " ",
+            "9999999999",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..300 {
+            let mut log = String::new();
+            for _ in 0..40 {
+                seed = seed
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let piece = pieces[(seed >> 33) as usize % pieces.len()];
+                log.push_str(piece);
+                if (seed >> 20) % 3 == 0 {
+                    log.push('\n');
+                }
+            }
+            for t in analyze(None, &log).tests {
+                assert!(t.id.len() <= MAX_ID);
+                assert!(t.locations.iter().all(|l| l.line > 0));
+            }
+        }
+    }
 }
