@@ -332,6 +332,7 @@ impl JestParser {
         {
             self.end_block(report);
             self.tree = Tree::Vitest(file.to_owned());
+            self.suites_len = 0;
             return true;
         }
         if indent == 1 && rest.contains(" > ") {
@@ -347,7 +348,24 @@ impl JestParser {
             }
         }
         if status == TestStatus::Error {
-            // `❯` is a file or a running suite, never a test.
+            // `❯` is a file or a suite with failures (Vitest 4+ nests the tree:
+            // `❯ describe (2)` above its tests), never a test.
+            if indent >= 2 && matches!(self.tree, Tree::Vitest(_)) {
+                let (title, _) = strip_duration(rest);
+                let title = match title.rfind(" (") {
+                    Some(i)
+                        if title.ends_with(')')
+                            && title
+                                .get(i + 2..title.len() - 1)
+                                .is_some_and(|c| number(c).is_some()) =>
+                    {
+                        title.get(..i).unwrap_or(title)
+                    }
+                    _ => title,
+                };
+                self.push_suite(indent, title);
+                return true;
+            }
             return false;
         }
         match self.tree.clone() {
@@ -363,9 +381,15 @@ impl JestParser {
                     .strip_prefix(file.as_str())
                     .and_then(|t| t.strip_prefix(" > "))
                     .unwrap_or(title);
-                let id = format!("{file} › {}", title.replace(" > ", " › "));
+                let path = self.suite_path(indent);
+                let id = if path.is_empty() {
+                    format!("{file} › {}", title.replace(" > ", " › "))
+                } else {
+                    format!("{file} › {path} › {}", title.replace(" > ", " › "))
+                };
+                let name = title.rsplit(" > ").next().unwrap_or(title);
                 self.end_block(report);
-                self.report(report, id, title, Some(&file), status, duration, n);
+                self.report(report, id, name, Some(&file), status, duration, n);
                 true
             }
             Tree::Jest(file) if indent >= 2 => {
@@ -462,6 +486,11 @@ impl JestParser {
                 }
             }
         }
+        self.push_suite(indent, t);
+    }
+
+    /// `t` becomes the title at `indent`, below the titles less indented.
+    fn push_suite(&mut self, indent: usize, t: &str) {
         let keep = self
             .suites
             .iter()
@@ -1331,6 +1360,29 @@ Error: boom
             ]
         );
         assert_eq!(at(&tests, 1), [("test/c.test.ts", 4)]);
+    }
+
+    #[test]
+    fn vitest_nested_tree() {
+        let log = "
+ ❯ src/simulate.test.ts (9 tests | 1 failed) 56ms
+   ❯ employer match (1)
+     × caps the raw match 6ms
+ ❯ tests/form.test.tsx (4 tests | 1 failed) 447ms
+     × renders the form 110ms
+
+ FAIL  src/simulate.test.ts > employer match > caps the raw match
+";
+        assert_eq!(
+            statuses(&run(log)),
+            [
+                (
+                    "src/simulate.test.ts › employer match › caps the raw match",
+                    TestStatus::Failed
+                ),
+                ("tests/form.test.tsx › renders the form", TestStatus::Failed),
+            ]
+        );
     }
 
     #[test]

@@ -773,7 +773,7 @@ fn summary_count(t: &str) -> Option<Count> {
         "failed" => Count::Failed(count),
         "flaky" => Count::Flaky,
         "interrupted" => Count::Interrupted,
-        "skipped" | "did not run" => Count::Other,
+        "skipped" | "did not run" | "passed" => Count::Other,
         w if w.starts_with("passed (") && w.ends_with(')') => Count::Other,
         w if w.starts_with("error was not a part of any test")
             || w.starts_with("errors were not part of any test") =>
