@@ -27,6 +27,8 @@ pub struct PhpunitParser {
     block: Option<Block>,
     /// `--testdox`: the class of the current group (`Foo (Ns\Foo)` -> `Ns\Foo`).
     testdox_class: Option<String>,
+    /// Collision (`php artisan test`, Pest): the class of the last `PASS  Ns\FooTest`.
+    collision_class: Option<String>,
 }
 
 #[derive(Debug)]
@@ -94,6 +96,9 @@ impl Parser for PhpunitParser {
             self.block = Some(Block::new(id, false));
             return;
         }
+        if self.collision_line(line, trimmed, n, report) {
+            return;
+        }
         if self.testdox_line(line, trimmed, n, report) {
             return;
         }
@@ -146,12 +151,24 @@ impl PhpunitParser {
         } else {
             trimmed
         };
-        if let Some(loc) = trace_line(text) {
+        // Collision: `at tests/FooTest.php:19` and numbered frames `1   tests/x.php:7`.
+        let frame = text.strip_prefix("at ").unwrap_or_else(|| {
+            let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+            match text.get(digits..) {
+                Some(rest) if digits > 0 && rest.starts_with("  ") => rest.trim_start(),
+                _ => text,
+            }
+        });
+        if let Some(loc) = trace_line(frame) {
             block.diff = block
                 .diff
                 .take()
                 .filter(|d| !d.0.is_empty() || !d.1.is_empty());
-            if !is_vendor(loc.0) && block.locations.len() < super::MAX_TEST_LOCATIONS {
+            let known = block
+                .locations
+                .iter()
+                .any(|l| l.path == loc.0 && l.line == loc.1);
+            if !known && !is_vendor(loc.0) && block.locations.len() < super::MAX_TEST_LOCATIONS {
                 let message = block.message.first().cloned();
                 block.locations.push(FailureLocation {
                     path: loc.0.to_owned(),
@@ -208,7 +225,7 @@ impl PhpunitParser {
         }
         let values = match block.diff {
             Some((e, a)) if !e.is_empty() || !a.is_empty() => Some((e.join("\n"), a.join("\n"))),
-            _ => block.message.first().and_then(|m| asserted_values(m)),
+            _ => block.message.iter().find_map(|m| asserted_values(m)),
         };
         if let Some((e, a)) = values {
             t.expected = Some(clip(&e, super::MAX_TEXT).to_owned());
@@ -264,6 +281,72 @@ impl PhpunitParser {
         if status.is_failure() {
             self.block = Some(Block::new(clip(&id, super::MAX_ID).to_owned(), true));
         }
+        true
+    }
+
+    /// Collision's printer (`php artisan test`, Pest): `PASS  Ns\FooTest` heads a class,
+    /// `✓ name  0.01s` / `⨯ name` / `- name → reason` list its tests, and
+    /// `FAILED  Ns\FooTest > name` starts a failure's details. Returns whether the line
+    /// was one of them.
+    fn collision_line(&mut self, line: &str, trimmed: &str, n: usize, report: &mut Report) -> bool {
+        let Some(&first) = trimmed.as_bytes().first() else {
+            return false;
+        };
+        if matches!(first, b'P' | b'F' | b'W') {
+            for head in ["PASS  ", "FAIL  ", "WARN  "] {
+                if let Some(class) = trimmed.strip_prefix(head) {
+                    let class = class.trim();
+                    // A PHP class, not a Jest file path (`FAIL  src/a.test.js`).
+                    if is_php_class(class) {
+                        self.close_block(report);
+                        self.collision_class = Some(clip(class, super::MAX_ID).to_owned());
+                        return true;
+                    }
+                    return false;
+                }
+            }
+            if let Some(rest) = trimmed.strip_prefix("FAILED  ")
+                && let Some((class, name)) = rest.split_once(" > ")
+                && is_php_class(class.trim())
+            {
+                // A right-aligned exception name may follow the test's name.
+                let name = name.split("  ").next().unwrap_or(name).trim();
+                let id = format!("{}::{name}", class.trim());
+                self.close_block(report);
+                let mut t = TestResult::new(Framework::Phpunit, &id, TestStatus::Failed, n);
+                t.name = name.to_owned();
+                report.test(t);
+                self.block = Some(Block::new(clip(&id, super::MAX_ID).to_owned(), false));
+                return true;
+            }
+            return false;
+        }
+        let Some(class) = self.collision_class.as_deref() else {
+            return false;
+        };
+        if !line.starts_with(' ') {
+            return false;
+        }
+        let mut chars = trimmed.chars();
+        let status = match chars.next() {
+            Some('✓' | '✔') => TestStatus::Passed,
+            Some('⨯' | '✕' | '✘' | '×') => TestStatus::Failed,
+            Some('-' | '…' | '↓') => TestStatus::Skipped,
+            _ => return false,
+        };
+        let Some(rest) = chars.as_str().strip_prefix(' ') else {
+            return false;
+        };
+        // `name → reason` (skipped, todo) and a right-aligned `0.01s`.
+        let name = rest.split(" → ").next().unwrap_or(rest);
+        let name = strip_seconds(name.trim());
+        if name.is_empty() {
+            return false;
+        }
+        let id = format!("{class}::{name}");
+        let mut t = TestResult::new(Framework::Phpunit, &id, status, n);
+        t.name = name.to_owned();
+        report.test(t);
         true
     }
 
@@ -369,6 +452,33 @@ fn trace_line(text: &str) -> Option<(&str, u32)> {
 fn is_vendor(path: &str) -> bool {
     let p = path.replace('\\', "/");
     p.contains("/vendor/") || p.starts_with("vendor/") || p.starts_with("phar://")
+}
+
+/// `Ns\FooTest`, `FooTest`, `Tests\Feature\ExampleTest`: no path separators or dots.
+fn is_php_class(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= super::MAX_ID
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'\\' || b >= 0x80)
+        && (s.contains('\\') || s.ends_with("Test"))
+}
+
+/// `basic test  0.02s` -> `basic test`.
+fn strip_seconds(name: &str) -> &str {
+    match name.rsplit_once(' ') {
+        Some((head, secs))
+            if secs.len() > 1
+                && secs.ends_with('s')
+                && secs
+                    .trim_end_matches('s')
+                    .trim_end_matches('m')
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'.') =>
+        {
+            head.trim_end()
+        }
+        _ => name,
+    }
 }
 
 /// `Name  12 ms` -> `Name`.
@@ -595,6 +705,63 @@ Time: 00:00.010, Memory: 8.00 MB
         assert_eq!(
             (t.expected.as_deref(), t.actual.as_deref()),
             (Some("6"), Some("5"))
+        );
+    }
+
+    #[test]
+    fn collision_printer() {
+        let tests = run("\
+   PASS  Tests\\Unit\\ExampleTest
+  ✓ that true is true                                               0.01s
+
+   FAIL  Tests\\Feature\\ExampleTest
+  ⨯ the application returns a successful response                   0.12s
+  - it is later → not yet
+  ───────────────────────────────────────────────────────────────────────────
+   FAILED  Tests\\Feature\\ExampleTest > the application returns a successful response
+  Expected response status code [200] but received 500.
+Failed asserting that 500 is identical to 200.
+
+  at tests/Feature/ExampleTest.php:19
+     15▕     {
+     16▕         $response = $this->get('/');
+  ➜  19▕         $response->assertStatus(200);
+     20▕     }
+
+  1   vendor/laravel/framework/src/Illuminate/Testing/TestResponse.php:101
+  2   tests/Feature/ExampleTest.php:19
+
+  Tests:    1 failed, 1 skipped, 1 passed (2 assertions)
+ FAIL  src/sum.test.js
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                (
+                    "Tests\\Unit\\ExampleTest::that true is true",
+                    TestStatus::Passed
+                ),
+                (
+                    "Tests\\Feature\\ExampleTest::the application returns a successful response",
+                    TestStatus::Failed
+                ),
+                (
+                    "Tests\\Feature\\ExampleTest::it is later",
+                    TestStatus::Skipped
+                )
+            ]
+        );
+        let t = &tests[1];
+        assert_eq!(locs(t), [("tests/Feature/ExampleTest.php", 19, Some(11))]);
+        assert_eq!(
+            t.message.as_deref(),
+            Some(
+                "Expected response status code [200] but received 500.\nFailed asserting that 500 is identical to 200."
+            )
+        );
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (Some("200"), Some("500"))
         );
     }
 
