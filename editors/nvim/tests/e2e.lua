@@ -335,6 +335,9 @@ return function()
       H.eq('line 23 is highlighted red and bold', { marks[1] and marks[1][3], marks[1] and marks[1][4].end_col, hl.fg, hl.bold }, { 0, 43, 0xcd3131, true })
       H.eq('buffer is read-only', { vim.bo[buf].modifiable, vim.bo[buf].buftype, vim.bo[buf].filetype }, { false, 'nofile', 'testanylog' })
       H.eq('failure lines', vim.b[buf].testany_log.failures, { 23, 25, 27, 29 })
+      H.eq('the frame comes resolved from the server (testany/logView)', vim.b[buf].testany_log.frames, {
+        ['25'] = { { file = root .. '/tests/test_cart.py', line = 20 } },
+      })
 
       -- ]f and [f
       local seen = {}

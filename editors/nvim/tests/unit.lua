@@ -360,6 +360,31 @@ return function()
       flags[#flags + 1] = log.is_failure_line(t)
     end
     H.eq('log.is_failure_line', flags, { true, true, true, true, false, false })
+
+    -- A testany/logView result (docs/protocol.md): spans become byte-column highlights,
+    -- frames are keyed by 1-based row, hostile text is shown, null fields are ignored.
+    local plain = { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
+    local red_bold = vim.tbl_extend('force', plain, { fg = { kind = 'basic', index = 1 }, bold = true })
+    local v_lines, v_spans, v_frames = log.from_view({
+      uri = 'file:///c/1.log',
+      text = 'Running\n/b/t.py:20: Error\nü\226\128\174x\nplain',
+      styles = {
+        { line = 1, spans = { { text = '/b/t.py', style = red_bold }, { text = ':20: Error', style = plain } } },
+        { line = 2, spans = { { text = 'ü\226\128\174', style = vim.tbl_extend('force', plain, { bg = { kind = 'rgb', r = 1, g = 2, b = 255 } }) }, { text = 'x', style = vim.tbl_extend('force', plain, { dim = true }) } } },
+      },
+      failureLines = { 1 },
+      firstFailure = 1,
+      frames = { { logLine = 1, uri = 'file:///ws/t.py', line = 19, column = vim.NIL } },
+    })
+    H.eq('log.from_view lines', v_lines, { 'Running', '/b/t.py:20: Error', 'ü<U+202E>x', 'plain' })
+    H.eq('log.from_view spans', v_spans, {
+      {},
+      { { 0, 7, { fg = '#cd3131', fg_n = 1, bold = true } } },
+      { { 0, 10, { bg = '#0102ff' } } },
+      {},
+    })
+    H.eq('log.from_view frames', v_frames, { ['2'] = { { file = '/ws/t.py', line = 20 } } })
+    H.eq('log.failure_lines with server frames', log.failure_lines({ 'a', 'b', 'Error: x' }, nil, { ['2'] = {} }), { 2, 3 })
   end)
 
   H.group('log opening: showDocument, command result, and no double split', function()

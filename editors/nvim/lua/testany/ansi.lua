@@ -27,6 +27,10 @@ local function xterm256(n)
   end
 end
 
+--- Hex colour of SGR colour number `n` (0-15 basic, 16-255 the xterm palette), for
+--- styles the server sends (testany/logView).
+M.xterm256 = xterm256
+
 local function copy(style)
   return {
     fg = style.fg,

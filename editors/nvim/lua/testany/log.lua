@@ -1,6 +1,10 @@
 --- The failure-log viewer: a read-only split showing a fetched log with its ANSI colours
 --- as highlights, the cursor on the first failure line, `]f`/`[f` between failure lines
 --- and `<CR>`/`gf` on a stack frame opening the source at that line.
+---
+--- The server renders the log (`testany/logView`, docs/protocol.md): escape-free text,
+--- style spans and frames already resolved to workspace files. Without a server that
+--- answers it (or for a log it does not know), the log is rendered here.
 local ansi = require('testany.ansi')
 local frames = require('testany.frames')
 
@@ -70,15 +74,19 @@ function M.render(raw)
 end
 
 --- 1-based numbers of the failure lines of `lines`: lines matching a failure pattern and
---- lines holding a file reference that resolves into the workspace.
+--- lines holding a file reference that resolves into the workspace (the server's frames
+--- when given: `frames_by_row`, keyed by the 1-based row as a string).
 ---@param lines string[]
 ---@param root? string
+---@param frames_by_row? table<string, table[]>
 ---@return integer[]
-function M.failure_lines(lines, root)
+function M.failure_lines(lines, root, frames_by_row)
   local out = {}
   for i, text in ipairs(lines) do
     local hit = M.is_failure_line(text)
-    if not hit and root then
+    if not hit and frames_by_row then
+      hit = frames_by_row[tostring(i)] ~= nil
+    elseif not hit and root then
       for _, f in ipairs(frames.find(text)) do
         if frames.resolve_in(root, f.path) then
           hit = true
@@ -108,23 +116,101 @@ local function find_win(buf)
   end
 end
 
---- Opens (or refreshes) the log at `uri` in a split below, cursor on 0-based `line`
---- (or the first failure line when nil). `root` is the workspace for frame mapping.
----@param uri string file:// URI or path of the saved log
----@param line? integer 0-based line to put the cursor on
----@param root? string
----@return integer? buf
-function M.open(uri, line, root)
-  local path = uri_to_path(uri)
-  local fd = io.open(path, 'rb')
-  if not fd then
-    vim.notify('testany: cannot read the log ' .. path, vim.log.levels.ERROR)
+--- A JSON value that may be `null` (decoded as nil or vim.NIL) as nil.
+local function opt(v)
+  if v == vim.NIL then
     return nil
   end
-  local raw = fd:read('*a') or ''
-  fd:close()
-  local lines, spans = M.render(raw)
+  return v
+end
 
+--- Hex colour and colour number of a server colour (`{kind, index}` or `{kind, r, g, b}`).
+local function color(c)
+  c = opt(c)
+  if type(c) ~= 'table' then
+    return nil, nil
+  end
+  if c.kind == 'rgb' then
+    return string.format('#%02x%02x%02x', c.r or 0, c.g or 0, c.b or 0), nil
+  end
+  local n = tonumber(c.index)
+  if not n then
+    return nil, nil
+  end
+  n = math.max(0, math.min(255, n))
+  return ansi.xterm256(n), n
+end
+
+--- A server span style as the style `ansi.hl_group` takes; nil when it shows as plain
+--- text (dim and inverse have no highlight here, as in `ansi.parse`).
+local function style_of(st)
+  st = opt(st)
+  if type(st) ~= 'table' then
+    return nil
+  end
+  local fg, fg_n = color(st.fg)
+  local bg, bg_n = color(st.bg)
+  local out = {
+    fg = fg,
+    bg = bg,
+    fg_n = fg_n,
+    bg_n = bg_n,
+    bold = st.bold == true or nil,
+    italic = st.italic == true or nil,
+    underline = st.underline == true or nil,
+  }
+  if not (out.fg or out.bg or out.bold or out.italic or out.underline) then
+    return nil
+  end
+  return out
+end
+
+--- Lines, highlight spans (as `M.render` gives them: byte columns) and frames by row of
+--- a `testany/logView` result.
+---@param view table
+---@return string[] lines, table[] spans, table<string, table[]> frames_by_row
+function M.from_view(view)
+  local lines = vim.split(type(view.text) == 'string' and view.text or '', '\n', { plain = true })
+  local spans = {}
+  for i = 1, #lines do
+    spans[i] = {}
+    -- Characters that must not reach a buffer raw are shown (as `M.render` does).
+    lines[i] = ansi.for_display(lines[i])
+  end
+  for _, ls in ipairs(opt(view.styles) or {}) do
+    local row = type(ls.line) == 'number' and ls.line + 1
+    local out = row and spans[row]
+    if out then
+      local col, parts = 0, {}
+      for _, sp in ipairs(opt(ls.spans) or {}) do
+        local shown = ansi.for_display(type(sp.text) == 'string' and sp.text or '')
+        local st = style_of(sp.style)
+        if st and #shown > 0 then
+          out[#out + 1] = { col, col + #shown, st }
+        end
+        col = col + #shown
+        parts[#parts + 1] = shown
+      end
+      lines[row] = table.concat(parts)
+    end
+  end
+  local by_row = {}
+  for _, f in ipairs(opt(view.frames) or {}) do
+    if type(f.logLine) == 'number' and type(f.uri) == 'string' and type(f.line) == 'number' then
+      local key = tostring(f.logLine + 1)
+      by_row[key] = by_row[key] or {}
+      table.insert(by_row[key], {
+        file = vim.uri_to_fname(f.uri),
+        line = f.line + 1,
+        col = type(opt(f.column)) == 'number' and f.column or nil,
+      })
+    end
+  end
+  return lines, spans, by_row
+end
+
+--- Shows `lines` with `spans` in the log buffer of `path`, in a split below.
+local function show(path, line, root, lines, spans, frames_by_row)
   local name = 'testany://log/' .. path
   local buf = vim.fn.bufnr('^' .. vim.fn.escape(name, '\\[]*?~.$^') .. '$')
   if buf == -1 then
@@ -147,11 +233,11 @@ function M.open(uri, line, root)
       })
     end
   end
-  if root then
+  if root and not frames_by_row then
     frames.index(root, true) -- a fresh file list per opened log
   end
-  local failures = M.failure_lines(lines, root)
-  vim.b[buf].testany_log = { path = path, root = root, failures = failures }
+  local failures = M.failure_lines(lines, root, frames_by_row)
+  vim.b[buf].testany_log = { path = path, root = root, failures = failures, frames = frames_by_row }
   vim.bo[buf].filetype = 'testanylog'
   M.set_keymaps(buf)
 
@@ -166,6 +252,66 @@ function M.open(uri, line, root)
   row = math.max(1, math.min(row, #lines))
   vim.api.nvim_win_set_cursor(0, { row, 0 })
   return buf
+end
+
+--- Reads and renders the log file here (no server view).
+local function show_file(path, line, root)
+  local fd = io.open(path, 'rb')
+  if not fd then
+    vim.notify('testany: cannot read the log ' .. path, vim.log.levels.ERROR)
+    return nil
+  end
+  local raw = fd:read('*a') or ''
+  fd:close()
+  local lines, spans = M.render(raw)
+  return show(path, line, root, lines, spans, nil)
+end
+
+--- The execution and case index of a log the server saved
+--- (`.../testany/logs/<execution>/<caseIndex>.log`).
+local function case_of(path)
+  local execution, index = path:match('/testany/logs/([^/]+)/(%d+)%.log$')
+  return execution, tonumber(index)
+end
+
+local function request(client, method, params, handler)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, handler)
+  end
+  return client.request(method, params, handler)
+end
+
+--- Opens (or refreshes) the log at `uri` in a split below, cursor on 0-based `line`
+--- (or the first failure line when nil). `root` is the workspace for frame mapping.
+--- With a Testany server the view is the server's (`testany/logView`, answered
+--- asynchronously); otherwise, or when it fails, the file is rendered here.
+---@param uri string file:// URI or path of the saved log
+---@param line? integer 0-based line to put the cursor on
+---@param root? string
+---@return integer? buf (nil while the server's view is on its way)
+function M.open(uri, line, root)
+  local path = uri_to_path(uri)
+  local execution, index = case_of(path)
+  local ok, testany = pcall(require, 'testany')
+  local client = execution and ok and testany.client and testany.client() or nil
+  if not client then
+    return show_file(path, line, root)
+  end
+  local params = { execution = execution, caseIndex = index }
+  local sent = pcall(request, client, 'testany/logView', params, function(err, view)
+    vim.schedule(function()
+      if err or type(view) ~= 'table' then
+        show_file(path, line, root)
+        return
+      end
+      local lines, spans, by_row = M.from_view(view)
+      show(path, line, root, lines, spans, by_row)
+    end)
+  end)
+  if not sent then
+    return show_file(path, line, root)
+  end
+  return nil
 end
 
 --- Moves the cursor to the next (`dir` = 1) or previous (-1) failure line.
@@ -212,6 +358,10 @@ end
 function M.frame_target()
   local info = vim.b.testany_log or {}
   local cursor = vim.api.nvim_win_get_cursor(0)
+  local served = info.frames and info.frames[tostring(cursor[1])]
+  if served and served[1] then
+    return served[1].file, served[1].line, served[1].col
+  end
   local text = vim.api.nvim_get_current_line()
   local f = frames.at(text, cursor[2])
   if not f then
