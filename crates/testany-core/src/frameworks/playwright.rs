@@ -1361,6 +1361,42 @@ Running 5 tests using 2 workers
         assert_eq!(run(log), []);
     }
 
+    proptest::proptest! {
+        /// Lines built from the reporters' own pieces (marks, separators, counters,
+        /// frames, mojibake) never panic either parser and keep ids bounded.
+        #[test]
+        fn pieces_of_reporter_lines_never_panic(
+            lines in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        " ", "  ", "    ", "✓", "✘", "ok", "x", "-", "×", "❯", "●", "1", "12",
+                        ") ", "[chromium]", " › ", "ÔÇ║", "─", "ÔöÇ", "a.spec.ts", ":3", ":5",
+                        "(1.2s)", "(retry #1)", "at ", "(", ")", "C:\\w\\a.ts", "> 12 |",
+                        "FAIL ", "PASS ", " > ", "passing", "failing", "failed", "passed",
+                        "flaky", "interrupted", "::error ", "file=", ",line=", "::", "%0A",
+                        "Expected: ", "- Expected", "+ Received", "é", "\u{0}", "⎯⎯", "[1/2] ",
+                    ]),
+                    0..12,
+                ),
+                0..40,
+            )
+        ) {
+            let log: Vec<String> = lines.iter().map(|l| l.concat()).collect();
+            let mut r = Report::default();
+            let mut pw = PlaywrightParser::default();
+            let mut js = super::super::jest::JestParser::default();
+            for (n, l) in log.iter().enumerate() {
+                pw.line(l, n, &mut r);
+                js.line(l, n, &mut r);
+            }
+            pw.finish(&mut r);
+            js.finish(&mut r);
+            for t in r.tests() {
+                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
+            }
+        }
+    }
+
     #[test]
     fn helpers() {
         assert_eq!(parse_duration("1.8m"), Some(108_000));
