@@ -110,6 +110,8 @@ pub(super) struct Pending {
     pub(super) locations: Vec<FailureLocation>,
     pub(super) lines: Option<(usize, usize)>,
     pub(super) log_line: usize,
+    /// A pytest-rerunfailures `RERUN` summary line (a failed attempt).
+    pub(super) rerun: bool,
 }
 
 impl Parser for PytestParser {
@@ -209,7 +211,9 @@ impl PytestParser {
         self.section = match title {
             "FAILURES" => Section::Failures,
             "ERRORS" => Section::Errors,
-            "PASSES" => Section::Passes,
+            // Sections of passing runs: pytest-rerunfailures' RERUNS holds the failed
+            // attempts of tests that may have passed in the end.
+            "PASSES" | "RERUNS" => Section::Passes,
             "short test summary info" => Section::Summary,
             t if t.starts_with("slowest") && t.ends_with("durations") => Section::Durations,
             t if is_final_summary(t) => {
@@ -397,6 +401,7 @@ impl PytestParser {
                     locations: Vec::new(),
                     lines: None,
                     log_line: n,
+                    rerun: rest.starts_with("RERUN"),
                 });
             }
         } else {
@@ -587,8 +592,23 @@ impl PytestParser {
                 p.actual = p.actual.take().or(s.actual);
             }
         }
+        // A summary that lists `RERUN id` and then `PASSED id`: passed on a retry.
+        let mut reran: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        let mut flaky: Vec<String> = Vec::new();
+        for p in summary.iter().flatten() {
+            if p.rerun {
+                reran.insert(&p.id);
+            } else if p.status == TestStatus::Passed && reran.contains(p.id.as_str()) {
+                flaky.push(p.id.clone());
+            }
+        }
         for p in resolved.into_iter().chain(summary.into_iter().flatten()) {
             emit(Framework::Pytest, p, report);
+        }
+        for id in flaky {
+            if let Some(t) = report.get_mut(Framework::Pytest, &id) {
+                t.status = TestStatus::Flaky;
+            }
         }
         for (id, ms) in self.durations.drain() {
             if let Some(t) = report.get_mut(Framework::Pytest, &id) {
@@ -891,6 +911,7 @@ impl Block {
             locations,
             lines: Some((self.start, self.end)),
             log_line: self.start,
+            rerun: false,
         }
     }
 }
@@ -1758,6 +1779,27 @@ tests/test_r.py::test_db ERROR                                           [100%]
                 ("tests/test_r.py::test_net", TestStatus::Flaky),
                 ("tests/test_r.py::test_db", TestStatus::Failed),
             ]
+        );
+    }
+
+    #[test]
+    fn rerun_sections_of_a_quiet_run_are_no_failures() {
+        let log = "\
+tests/test_r.py R.                                                       [100%]
+=================================== RERUNS ====================================
+__________________________________ test_net ___________________________________
+tests/test_r.py:4: in test_net
+    assert fetch() == 200
+E   assert 503 == 200
+=========================== short test summary info ===========================
+RERUN tests/test_r.py::test_net - assert 503 == 200
+PASSED tests/test_r.py::test_net
+======================== 1 passed, 1 rerun in 0.20s ==========================
+";
+        let a = analyze(None, log);
+        assert_eq!(
+            statuses(&a),
+            [("tests/test_r.py::test_net", TestStatus::Flaky)]
         );
     }
 

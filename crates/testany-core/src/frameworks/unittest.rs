@@ -295,6 +295,7 @@ impl Block {
             locations,
             lines: Some((self.start, self.end)),
             log_line: self.start,
+            rerun: false,
         }
     }
 }
