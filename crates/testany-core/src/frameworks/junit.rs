@@ -442,6 +442,15 @@ impl JunitParser {
             self.results = None;
             return;
         }
+        // A cut log may lack the closing `Tests run:`: the next module's tests end it.
+        if trimmed.starts_with("T E S T S") || body.starts_with("Running ") {
+            self.in_results = false;
+            self.results = None;
+            if let Some(class) = body.strip_prefix("Running ") {
+                self.set_surefire_class(class.trim());
+            }
+            return;
+        }
         let (list, rest) = if let Some(r) = trimmed.strip_prefix("Failed tests:") {
             (Some(ResultsList::Failed), r)
         } else if let Some(r) = trimmed.strip_prefix("Tests in error:") {
@@ -1624,6 +1633,22 @@ Warning:  Tests run: 1, Failures: 0, Errors: 0, Skipped: 1, Time elapsed: 0 s - 
         assert_eq!(
             (tests[0].expected.as_deref(), tests[0].actual.as_deref()),
             (Some("1310"), Some("1315"))
+        );
+    }
+
+    #[test]
+    fn a_results_section_without_its_total_ends_at_the_next_tests() {
+        let tests = run("\
+[INFO] Results:
+[ERROR] Failures: 
+[INFO]  T E S T S
+[INFO] Running com.acme.NextTest
+[ERROR] com.acme.NextTest.runs -- Time elapsed: 0.1 s <<< FAILURE!
+java.lang.AssertionError: no
+");
+        assert_eq!(
+            statuses(&tests),
+            [("com.acme.NextTest#runs", TestStatus::Failed)]
         );
     }
 
