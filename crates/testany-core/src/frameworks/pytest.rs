@@ -112,6 +112,8 @@ pub(super) struct Pending {
     pub(super) log_line: usize,
     /// A pytest-rerunfailures `RERUN` summary line (a failed attempt).
     pub(super) rerun: bool,
+    /// The test's file when only the traceback names it (unittest).
+    pub(super) file: Option<String>,
 }
 
 impl Parser for PytestParser {
@@ -402,6 +404,7 @@ impl PytestParser {
                     lines: None,
                     log_line: n,
                     rerun: rest.starts_with("RERUN"),
+                    file: None,
                 });
             }
         } else {
@@ -745,6 +748,9 @@ pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
         if p.lines.is_some() {
             t.failure_lines = p.lines;
         }
+        if t.file.is_none() {
+            t.file = p.file;
+        }
         return;
     }
     let mut t = TestResult::new(framework, &p.id, p.status, p.log_line);
@@ -756,6 +762,7 @@ pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
     t.actual = p.actual;
     t.locations = p.locations;
     t.failure_lines = p.lines;
+    t.file = t.file.take().or(p.file);
     report.test(t);
 }
 
@@ -912,6 +919,7 @@ impl Block {
             lines: Some((self.start, self.end)),
             log_line: self.start,
             rerun: false,
+            file: None,
         }
     }
 }

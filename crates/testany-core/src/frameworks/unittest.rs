@@ -44,6 +44,8 @@ struct Block {
     message: Option<String>,
     /// The first line of the block (for import errors: `ImportError: Failed to import`).
     first_line: Option<String>,
+    /// The file of the frame that runs the test method (`File "...", in test_x`).
+    file: Option<String>,
 }
 
 impl Parser for UnittestParser {
@@ -173,6 +175,10 @@ impl UnittestParser {
         let indent = bytes.iter().take_while(|c| **c == b' ').count();
         let t = line.get(indent..).unwrap_or("").trim_end();
         if let Some((path, line_no)) = python_frame(t) {
+            let method = b.id.rsplit('.').next().unwrap_or("");
+            if b.file.is_none() && t.rsplit_once(", in ").is_some_and(|(_, f)| f == method) {
+                b.file = Some(path.to_owned());
+            }
             b.frames.push(frame(path, line_no, n, LocationKind::Python));
             b.after_frame = true;
             return;
@@ -277,6 +283,7 @@ impl Block {
             after_frame: false,
             message: None,
             first_line: None,
+            file: None,
         }
     }
 
@@ -296,6 +303,7 @@ impl Block {
             lines: Some((self.start, self.end)),
             log_line: self.start,
             rerun: false,
+            file: self.file,
         }
     }
 }
@@ -439,7 +447,7 @@ FAILED (failures=1)
             framework: Framework::Unittest,
             id: "tests.test_x.T.test_one".into(),
             name: "test_one".into(),
-            file: None,
+            file: Some("/w/p/tests/test_x.py".into()),
             line: None,
             status: TestStatus::Failed,
             duration_ms: None,
