@@ -40,7 +40,13 @@ pub fn colors_on() -> bool {
 /// Service text for a place that is not a stream (a table cell before its width is
 /// measured, a progress bar message): no escape sequence at all, controls made visible.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    testany_core::sanitize::for_terminal(text, false)
+    // Redacted first, so a table measures the text it will print.
+    match testany_client::secret::redact(text) {
+        Cow::Borrowed(text) => testany_core::sanitize::for_terminal(text, false),
+        Cow::Owned(text) => {
+            Cow::Owned(testany_core::sanitize::for_terminal(&text, false).into_owned())
+        }
+    }
 }
 
 /// `1 case`, `2 cases`: the count and the right form of the noun.
@@ -81,6 +87,9 @@ impl<W: Write> Safe<W> {
 
     fn push_text(&mut self, bytes: &[u8]) {
         let text = String::from_utf8_lossy(bytes);
+        // Case data (errors, names, logs) may quote the token or a sign: secrets the
+        // process has seen never reach the output (issue 17).
+        let text = testany_client::secret::redact(&text);
         let clean = testany_core::sanitize::for_terminal(&text, self.colour);
         self.ready.push_str(&clean);
     }
@@ -298,6 +307,9 @@ impl serde_json::ser::Formatter for SafeJson<'_> {
         writer: &mut W,
         fragment: &str,
     ) -> io::Result<()> {
+        // Secrets the process has seen are redacted here too (a case error quoting the
+        // token is data, but not data to print).
+        let fragment = &*testany_client::secret::redact(fragment);
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if testany_core::sanitize::is_unsafe_char(c) {
@@ -413,6 +425,23 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn secrets_the_process_has_seen_are_redacted_from_text_and_json() {
+        let _token = testany_client::Secret::new("tok-OUT-RS-3f9a1c7e");
+        let line: &[u8] = b"auth failed for Bearer tok-OUT-RS-3f9a1c7e \x1b]0;t\x07ok\n";
+        assert_eq!(
+            safe(false, &[line]),
+            "auth failed for Bearer [redacted] ok\n"
+        );
+        let v = serde_json::json!({"error": "Bearer tok-OUT-RS-3f9a1c7e\u{9b}"});
+        let text = String::from_utf8(json_bytes(&v).unwrap()).unwrap();
+        assert_eq!(text, "{\n  \"error\": \"Bearer [redacted]\\u009b\"\n}\n");
+        assert_eq!(
+            clean("x tok-OUT-RS-3f9a1c7e\u{202e}"),
+            "x [redacted]<U+202E>"
+        );
     }
 
     #[test]
