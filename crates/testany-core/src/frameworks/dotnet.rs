@@ -399,7 +399,12 @@ fn parse_frame(trimmed: &str) -> Option<Option<(&str, &str, u32)>> {
     let colon = loc.rfind(':')?;
     let path = loc.get(..colon)?.trim();
     let tail = loc.get(colon + 1..)?.trim();
-    let digits = tail.rsplit(' ').next().unwrap_or(tail);
+    // `line 280`, `línea 272`, `Zeile 12`, also glued (`Zeile49`) or bare (`:21`).
+    let count = tail.bytes().rev().take_while(u8::is_ascii_digit).count();
+    let (word, digits) = tail.split_at_checked(tail.len() - count)?;
+    if word.contains(char::is_whitespace) && !word.ends_with(' ') {
+        return Some(None);
+    }
     let line_no = parse_u32(digits)?;
     if !SOURCE_EXTS.iter().any(|e| path.ends_with(e)) || line_no == 0 {
         return Some(None);
@@ -578,6 +583,10 @@ Failed!  - Failed:     1, Passed:     1, Skipped:     1, Total:     3, Duration:
         assert_eq!(
             parse_frame("à Acme.T.M(String s) dans D:\\a\\T.cs:ligne 5"),
             Some(Some(("Acme.T.M", "D:\\a\\T.cs", 5)))
+        );
+        assert_eq!(
+            parse_frame("bei Vishnu.Vm.Get() in C:\\Users\\m\\Vm.cs: Zeile49"),
+            Some(Some(("Vishnu.Vm.Get", "C:\\Users\\m\\Vm.cs", 49)))
         );
         assert_eq!(parse_frame("at Xunit.Assert.True(Boolean c)"), Some(None));
         assert_eq!(parse_frame("Assert.Equal() Failure: Values differ"), None);
