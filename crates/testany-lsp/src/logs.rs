@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use testany_core::ansi;
+use testany_core::failure_line::is_failure_line;
 use testany_core::locations::{Extractor, FailureLocation};
 
 use crate::data::{LogEntry, failure_targets};
@@ -78,15 +78,6 @@ fn for_each_line(path: &Path, mut f: impl FnMut(usize, &str) -> bool) -> std::io
     }
 }
 
-/// Does this log line (escapes allowed) read like an error? The fallback of
-/// [`first_failure_line_in_file`], and a failure line of `testany/logView`.
-pub fn reads_as_error(line: &str) -> bool {
-    let lower = ansi::strip(line).to_ascii_lowercase();
-    ["error", "fail", "panic", "exception"]
-        .iter()
-        .any(|w| lower.contains(w))
-}
-
 /// Streaming state of [`first_failure_line_in_file`].
 #[derive(Default)]
 struct FailureLine {
@@ -98,7 +89,7 @@ struct FailureLine {
 impl FailureLine {
     fn push(&mut self, line: &str) {
         self.extractor.log_line(line);
-        if self.errorish.is_none() && reads_as_error(line) {
+        if self.errorish.is_none() && is_failure_line(line) {
             self.errorish = Some(self.index);
         }
         self.index += 1;
@@ -238,6 +229,13 @@ mod tests {
             ),
             ("nothing here\n", 0, "nothing here"),
             ("", 0, ""),
+            // Regression (issue 16): core's failure-line rule; `fail` inside a flag or a
+            // zero count is no failure (the old any-case substring rule picked line 0).
+            (
+                "$ cargo test --no-fail-fast\nRan 3 tests, 0 errors\nERROR: Job failed: exit code 1\n",
+                2,
+                "ERROR: Job failed: exit code 1",
+            ),
         ];
         let path = std::env::temp_dir().join(format!("testany-lsp-log-{}.log", std::process::id()));
         for (log, line, text) in cases {

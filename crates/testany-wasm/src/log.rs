@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use testany_core::ansi::{self, Color, Style, StyledSpan};
 use testany_core::category;
+use testany_core::failure_line::is_failure_line;
 use testany_core::locations::{Extractor, FailureLocation};
 use testany_core::sanitize;
 
@@ -67,6 +68,8 @@ pub struct Log {
     extractor: Extractor,
     /// Lines handed to the extractor so far.
     analyzed: usize,
+    /// Analysed lines that core's failure-line rule marks, ascending.
+    word_lines: Vec<u32>,
     derived: Option<Derived>,
 }
 
@@ -185,6 +188,9 @@ impl Log {
             let start = self.starts.get(n).copied().unwrap_or(0);
             let line = self.text.get(start..start + line.len()).unwrap_or("");
             self.extractor.log_line(line);
+            if is_failure_line(line) {
+                self.word_lines.push(u32::try_from(n).unwrap_or(u32::MAX));
+            }
             self.analyzed += 1;
         }
         if spent > 0 {
@@ -200,7 +206,7 @@ impl Log {
 
     fn derived(&mut self) -> &Derived {
         self.derived
-            .get_or_insert_with(|| derive(self.extractor.locations()))
+            .get_or_insert_with(|| derive(self.extractor.locations(), &self.word_lines))
     }
 
     pub fn failures(&mut self) -> Vec<Failure> {
@@ -230,7 +236,7 @@ impl Log {
         let derived = self
             .derived
             .take()
-            .unwrap_or_else(|| derive(self.extractor.locations()));
+            .unwrap_or_else(|| derive(self.extractor.locations(), &self.word_lines));
         for n in start..end {
             let Some(line) = self.raw_line(n) else { break };
             let n32 = u32::try_from(n).unwrap_or(u32::MAX);
@@ -309,7 +315,9 @@ impl Log {
     }
 }
 
-fn derive(found: &[FailureLocation]) -> Derived {
+/// Failures from `found`; failure lines are theirs plus `word_lines` (the lines core's
+/// failure-line rule marks), as the language server's `testany/logView` marks them.
+fn derive(found: &[FailureLocation], word_lines: &[u32]) -> Derived {
     let mut d = Derived::default();
     let mut previous: Option<&str> = None;
     for loc in found {
@@ -341,6 +349,7 @@ fn derive(found: &[FailureLocation]) -> Derived {
     }
     // Sorted and unique by binary insertion (core keeps at most 1,000 locations): a
     // sort would add ~4 KB to the .wasm (size budget).
+    d.failure_lines = word_lines.to_vec();
     for f in &d.failures {
         if let Err(at) = d.failure_lines.binary_search(&f.line) {
             d.failure_lines.insert(at, f.line);

@@ -76,7 +76,22 @@ fn failures_and_locations_from_a_jest_log() {
             },
         ]
     );
-    assert_eq!(log.failure_lines(), [5]);
+    // Line 4 by core's failure-line rule (`Error:`), line 5 as the failure's first frame.
+    assert_eq!(log.failure_lines(), [4, 5]);
+}
+
+/// Regression (issue 16): the viewer marks the lines core's failure-line rule marks, as
+/// the language server's `testany/logView` does, not only lines of located failures.
+#[test]
+fn failure_lines_follow_the_core_rule() {
+    let mut log = Log::from_text(
+        "$ cargo test --no-fail-fast\nerror[E0308]: mismatched types\nok\n\u{1b}[31mERROR\u{1b}[0m: Job failed: exit code 1",
+    );
+    assert_eq!(log.failure_lines(), [1, 3]);
+    assert!(
+        log.render_lines(0, 4)
+            .contains("<div class=\"l fail\" data-line=\"3\">")
+    );
 }
 
 #[test]

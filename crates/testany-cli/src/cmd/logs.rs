@@ -131,7 +131,7 @@ fn stream_marked(file: impl io::Read, out: &mut impl Write) -> io::Result<()> {
         extractor.log_line(line);
         let found = extractor.locations().len() > seen;
         seen = extractor.locations().len();
-        if found || is_failure_line(line) {
+        if found || testany_core::failure_line::is_failure_line(line) {
             writeln!(out, "{} {line}", paint(RED_BOLD, "▶"))?;
         } else {
             writeln!(out, "  {line}")?;
@@ -141,38 +141,9 @@ fn stream_marked(file: impl io::Read, out: &mut impl Write) -> io::Result<()> {
     out.flush()
 }
 
-/// Failure words of the frameworks the locations module knows.
-pub fn is_failure_line(line: &str) -> bool {
-    const WORDS: [&str; 7] = [
-        "FAILED",
-        "Error:",
-        "AssertionError",
-        "--- FAIL",
-        "panicked at",
-        "[ERROR]",
-        "Exception",
-    ];
-    let plain = testany_core::ansi::strip(line);
-    WORDS.iter().any(|w| plain.contains(w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn failure_lines() {
-        let cases = [
-            ("E   AssertionError: assert 24.3 == 27.0", true),
-            ("\x1b[31mFAILED\x1b[0m tests/test_cart.py::test_x", true),
-            ("--- FAIL: TestReserve (0.00s)", true),
-            ("collected 3 items", false),
-            ("PASSED", false),
-        ];
-        for (line, expected) in cases {
-            assert_eq!(is_failure_line(line), expected, "{line}");
-        }
-    }
 
     #[test]
     fn marks_failure_lines_only() {
@@ -184,6 +155,21 @@ mod tests {
         assert_eq!(
             plain,
             "  collected 1 item\n▶ E   AssertionError: assert 1 == 2\n▶ /builds/x/tests/a.py:3: AssertionError\n  ok\n"
+        );
+    }
+
+    /// Regression (issue 16): the CLI marks what core's failure-line rule marks; its own
+    /// word list missed CI job failures, Go panics and rustc errors.
+    #[test]
+    fn marks_what_the_core_rule_marks() {
+        let log = "$ cargo test --no-fail-fast\nerror[E0308]: mismatched types\npanic: runtime error\nERROR: Job failed: exit code 1\n";
+        let mut out = Vec::new();
+        stream_marked(log.as_bytes(), &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let plain = anstream::adapter::strip_str(&text).to_string();
+        assert_eq!(
+            plain,
+            "  $ cargo test --no-fail-fast\n▶ error[E0308]: mismatched types\n▶ panic: runtime error\n▶ ERROR: Job failed: exit code 1\n"
         );
     }
 

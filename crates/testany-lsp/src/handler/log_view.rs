@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use testany_core::ansi::{Style, Styler};
+use testany_core::failure_line::is_failure_line;
 use testany_core::locations::{Extractor, WorkspaceIndex};
 use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 
 use crate::command::open_log::{cached_log, workspace_projects};
 use crate::convert::file_uri;
 use crate::ext::{CaseRef, LineStyle, LogFrame, LogViewResult};
-use crate::logs::{first_failure_line_in_file, reads_as_error};
+use crate::logs::first_failure_line_in_file;
 use crate::state::State;
 
 #[tracing::instrument(skip_all, fields(execution = %args.execution, case = args.case_index))]
@@ -53,7 +54,7 @@ pub fn view(
     for (i, line) in body.split('\n').enumerate() {
         let line = line.trim_end_matches('\r');
         extractor.log_line(line);
-        if reads_as_error(line) {
+        if is_failure_line(line) {
             failure_lines.push(i);
         }
         let spans = styler.line(line);
@@ -186,9 +187,10 @@ mod tests {
                     spans: vec![span("done", bold)],
                 },
             ],
-            // FAILED and AssertionError read as errors; the project frame is a location
-            // (the standard library's frame is neither).
-            failure_lines: vec![1, 4, 5],
+            // FAILED, Traceback and AssertionError are failure lines by core's rule
+            // (failure_line); the project frame is a location (the standard library's
+            // frame is neither).
+            failure_lines: vec![1, 2, 4, 5],
             first_failure: 4,
             frames: vec![LogFrame {
                 log_line: 4,
