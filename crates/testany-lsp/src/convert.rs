@@ -12,8 +12,12 @@ use tower_lsp_server::ls_types as lsp;
 /// the service and are untrusted. Escape sequences are removed; control, bidi and format
 /// characters (ESC, NUL, a bare CR, U+202E, ...) are made visible, so nothing can hide or
 /// reorder what the user reads.
+///
+/// Secrets the process has seen (token, signs, operator ids) are redacted first: a case
+/// error or name that quotes one is still not shown (issue 17).
 pub fn display(text: &str) -> String {
-    sanitize::for_display(text).into_owned()
+    let text = testany_client::secret::redact(text);
+    sanitize::for_display(&text).into_owned()
 }
 
 pub fn position(p: markers::Position) -> lsp::Position {

@@ -564,3 +564,40 @@ async fn hostile_service_text_is_shown_as_visible_text() {
     st.lock().shutdown = true;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Issue 17 (review): a case error quoting the token reaches the editor redacted, in the
+/// diagnostics and in the lens-side messages alike.
+#[tokio::test]
+async fn a_case_error_quoting_a_secret_is_shown_redacted() {
+    let _token = testany_client::Secret::new("tok-LSP-REVIEW-51d0c2");
+    let root = project("secret-quote", "t.py", TEXT);
+    let st = state(&root.join(".cache"));
+    let uri = uri_of(&root.join("t.py"));
+    open(&st, &uri, TEXT).await;
+    let exec = testany_core::model::Execution::from_json(&json!({
+        "execution_id": "SHP-1-00003", "status": "COMPLETED", "result": "FAILED",
+        "pipeline_key": "SHP-1", "started_at": "2026-11-26T04:00:00Z",
+        "cases": [{
+            "case_key": "A1B2C3D4", "index": 0, "status": "FAILED", "duration_ms": 1500,
+            "error": "t.py:3: AuthError: Bearer tok-LSP-REVIEW-51d0c2 refused",
+        }],
+    }))
+    .expect("execution");
+    crate::poller::store(&st, &shp1(), vec![exec]);
+    crate::publish::publish_pending(&st).await;
+    assert_eq!(
+        published(&st, &uri),
+        vec![
+            (
+                0,
+                "FAILED in SHP-1-00003: t.py:3: AuthError: Bearer [redacted] refused".to_owned()
+            ),
+            (
+                2,
+                "AuthError: Bearer [redacted] refused (A1B2C3D4 FAILED in SHP-1-00003)".to_owned()
+            ),
+        ]
+    );
+    st.lock().shutdown = true;
+    let _ = std::fs::remove_dir_all(&root);
+}
