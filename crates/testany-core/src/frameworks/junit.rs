@@ -364,6 +364,10 @@ impl JunitParser {
             {
                 segments = vec![class, name.trim()];
             }
+            // TestNG under Gradle: `Gradle suite > Gradle test > com.acme.FooTest > testX`.
+            while segments.len() > 2 && segments.first().is_some_and(|s| s.starts_with("Gradle ")) {
+                segments.remove(0);
+            }
             if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
                 return false;
             }
@@ -1596,6 +1600,12 @@ Caused by: com.microsoft.playwright.impl.DriverException: Error {
 com.acme.CartTest adds an item() PASSED (1.1s)
 com.acme.CartTest removes() FAILED
 ");
+        assert_eq!(
+            statuses(&run(
+                "Gradle suite > Gradle test > com.acme.NgTest > checks FAILED\n"
+            )),
+            [("com.acme.NgTest#checks", TestStatus::Failed)]
+        );
         assert_eq!(
             statuses(&tests),
             [
