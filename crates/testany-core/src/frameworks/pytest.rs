@@ -848,6 +848,14 @@ impl Block {
         }
         if t == "Full diff:" {
             self.in_diff = true;
+            self.diff_context = false;
+            self.diff_minus.clear();
+            self.diff_plus.clear();
+            return;
+        }
+        if t.is_empty() {
+            // pytest 8 prints a text diff after a blank `E` line, without `Full diff:`.
+            self.in_diff = true;
             return;
         }
         if !self.in_diff {
@@ -890,15 +898,13 @@ impl Block {
             // Whole values from pytest's full diff, when they agree with the abbreviated
             // ones of the `assert` line (`-` is the right side in pytest >= 5.4, the left
             // before).
-            let fits = |short: &Option<String>, full: &str| {
-                short.as_deref().is_some_and(|s| abbreviates(s, full))
-            };
-            if fits(&expected, minus) && fits(&actual, plus) {
-                expected = Some(minus.clone());
-                actual = Some(plus.clone());
-            } else if fits(&expected, plus) && fits(&actual, minus) {
-                expected = Some(plus.clone());
-                actual = Some(minus.clone());
+            let fits = |short: &Option<String>, full: &str| whole(short.as_deref()?, full);
+            if let (Some(e), Some(a)) = (fits(&expected, minus), fits(&actual, plus)) {
+                expected = Some(e);
+                actual = Some(a);
+            } else if let (Some(e), Some(a)) = (fits(&expected, plus), fits(&actual, minus)) {
+                expected = Some(e);
+                actual = Some(a);
             }
         }
         if self.doc_expected.is_some() && self.doc_got.is_some() {
@@ -930,14 +936,40 @@ fn push_bounded(v: &mut Vec<String>, s: &str) {
     }
 }
 
+/// The whole value of `short` given a diff line `full`: `full` itself when `short`
+/// abbreviates it, quoted like `short` when `short` is a string's repr (text diffs print
+/// strings without quotes).
+fn whole(short: &str, full: &str) -> Option<String> {
+    if abbreviates(short, full) {
+        return Some(full.to_owned());
+    }
+    let q = *short.as_bytes().first()?;
+    if !matches!(q, b'\'' | b'"') || short.len() < 2 || short.as_bytes().last() != Some(&q) {
+        return None;
+    }
+    let inner = short.get(1..short.len() - 1)?;
+    let q = q as char;
+    abbreviates(inner, full).then(|| format!("{q}{full}{q}"))
+}
+
 /// Whether `short` is `full` or pytest's abbreviation of it (`['banana', 'a...elon']`).
 fn abbreviates(short: &str, full: &str) -> bool {
-    match short.split_once("...") {
-        Some((head, tail)) => {
-            full.len() >= head.len() + tail.len() && full.starts_with(head) && full.ends_with(tail)
-        }
-        None => short == full,
+    if short == full {
+        return true;
     }
+    // The `...` may sit anywhere in a run of dots (`new....path` is `new.` + `...`).
+    let b = short.as_bytes();
+    (0..b.len().saturating_sub(2)).any(|i| {
+        b.get(i..i + 3) == Some(b"...")
+            && match (short.get(..i), short.get(i + 3..)) {
+                (Some(head), Some(tail)) => {
+                    full.len() >= head.len() + tail.len()
+                        && full.starts_with(head)
+                        && full.ends_with(tail)
+                }
+                _ => false,
+            }
+    })
 }
 
 fn first_word(s: &str) -> &str {
@@ -1768,6 +1800,33 @@ test_v.py:8: AssertionError
             (
                 Some("['banana', 'apple', 'orange', 'melon', 'kiwi']"),
                 Some("['banana', 'apple', 'grapes', 'melon', 'kiwi']")
+            )
+        );
+    }
+
+    #[test]
+    fn text_diff_after_a_blank_e_line_gives_whole_strings() {
+        let log = "\
+tests/test_s.py::test_url FAILED                                         [100%]
+=================================== FAILURES ===================================
+___________________________________ test_url ___________________________________
+tests/test_s.py:53: in test_url
+    assert url == 'https://new.example.com/a/very/long/path/img.png'
+E   AssertionError: assert 'https://old....path/img.png' == 'https://new....path/img.png'
+E     
+E     - https://new.example.com/a/very/long/path/img.png
+E     ?         ^^^
+E     + https://old.example.com/a/very/long/path/img.png
+E     ?         ^^^
+============================== 1 failed in 0.02s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (t.expected.as_deref(), t.actual.as_deref()),
+            (
+                Some("'https://new.example.com/a/very/long/path/img.png'"),
+                Some("'https://old.example.com/a/very/long/path/img.png'")
             )
         );
     }
