@@ -336,7 +336,9 @@ impl GoParser {
             _ => {}
         }
         // A compiler error under `# pkg`: `path/x_test.go:6:10: msg`.
-        if let Some((path, l, col, msg)) = compile_error(line) {
+        if (self.build_header.is_some() || self.build.is_some())
+            && let Some((path, l, col, msg)) = compile_error(line)
+        {
             if let Some((pkg, at)) = self.build_header.take() {
                 let mut t = TestResult::new(Framework::Go, &pkg, TestStatus::Error, at);
                 t.message = Some(clip(msg, MAX_TEXT).to_owned());
@@ -353,6 +355,10 @@ impl GoParser {
         }
         self.build_header = None;
         self.build = None;
+        // Prefilter: what follows starts with FAIL, PASS, SKIP, ok or exit.
+        if !matches!(first, b'F' | b'P' | b'S' | b'o' | b'e') {
+            return;
+        }
         if let Some((status, name, duration)) = gotestsum_line(line) {
             // gotestsum's `testname` format: `FAIL pkg.TestX/sub (0.01s)`.
             self.result_line_parts(status, name, duration, 0, n, report);
@@ -390,7 +396,11 @@ impl GoParser {
     /// A testify field line. Returns whether the line was one.
     fn testify_line(&mut self, line: &str, n: usize) -> bool {
         // Prefilter: a block starts with `Error Trace:`.
-        if self.testify.is_none() && !line.trim_start().starts_with("Error Trace:") {
+        if self.testify.is_none()
+            && !line
+                .trim_start_matches([' ', '\t'])
+                .starts_with("Error Trace:")
+        {
             return false;
         }
         let fields = testify_fields(line);
@@ -733,7 +743,13 @@ fn duration_ms(d: &str) -> Option<u64> {
 
 /// `x_test.go:42: message` (also `x_test.go:42:` with the message on later lines).
 fn message_line(trimmed: &str) -> Option<(&str, u32, &str)> {
-    let at = trimmed.find(".go:")?;
+    // The first or second `:` (after a Windows drive) ends `.go`: two memchr steps
+    // instead of a substring search over every line.
+    let bytes = trimmed.as_bytes();
+    let at = memchr::memchr_iter(b':', bytes)
+        .take(2)
+        .find(|&i| i >= 3 && bytes.get(i - 3..i) == Some(&b".go"[..]))?
+        - 3;
     let path = trimmed.get(..at + 3)?;
     if path.is_empty() || path.contains(' ') {
         return None;

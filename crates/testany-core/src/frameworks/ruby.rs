@@ -29,7 +29,9 @@ use super::{
 };
 use crate::locations::{FailureLocation, LocationKind, is_internal};
 
-/// Documentation-format examples held until the log shows it is RSpec output.
+/// Documentation-format examples held until the log shows it is RSpec output; a log
+/// with more candidates and no sign of RSpec is not read as documentation output any
+/// more (until an RSpec run header), which bounds the cost on other logs.
 const MAX_TENTATIVE: usize = 10_000;
 /// Nesting of RSpec groups followed.
 const MAX_DEPTH: usize = 64;
@@ -611,6 +613,12 @@ impl RubyParser {
         if status != TestStatus::Passed {
             self.confirm(report);
         }
+        if !self.confirmed && self.tentative.len() >= MAX_TENTATIVE {
+            self.tentative.clear();
+            self.groups.clear();
+            self.doc_off = true;
+            return;
+        }
         let mut id = String::new();
         for (_, g) in &self.groups {
             id.push_str(g);
@@ -623,6 +631,11 @@ impl RubyParser {
             report.test(t);
         } else if self.tentative.len() < MAX_TENTATIVE {
             self.tentative.push(t);
+        } else {
+            // That many indented lines and still no sign of RSpec: not RSpec output.
+            self.tentative.clear();
+            self.groups.clear();
+            self.doc_off = true;
         }
     }
 
@@ -739,6 +752,11 @@ fn spec_reporter_line(trimmed: &str) -> Option<(&str, TestStatus, Option<u64>)> 
 
 /// minitest `-v`: `Class#test_x = 0.00 s = .`.
 fn minitest_verbose(trimmed: &str) -> Option<(&str, TestStatus)> {
+    if !trimmed.starts_with(|c: char| c.is_ascii_uppercase())
+        || memchr::memchr(b'#', trimmed.as_bytes()).is_none()
+    {
+        return None;
+    }
     let (id, rest) = trimmed.split_once(" = ")?;
     if !id.contains('#') || id.contains(' ') {
         return None;
@@ -757,6 +775,10 @@ fn minitest_verbose(trimmed: &str) -> Option<(&str, TestStatus)> {
 /// A Gherkin keyword line: `Scenario: name   # features/x.feature:24` ->
 /// (`Scenario`, (`name`, Some(`features/x.feature:24`))).
 fn gherkin(trimmed: &str) -> Option<(&str, (&str, Option<&str>))> {
+    // Prefilter: keywords start with a letter (`Feature`, `Funcionalidade`, `功能`).
+    if !trimmed.starts_with(|c: char| c.is_ascii_uppercase() || !c.is_ascii()) {
+        return None;
+    }
     let (keyword, rest) = trimmed.split_once(':')?;
     if keyword.is_empty()
         || keyword.split(' ').count() > 3
