@@ -360,6 +360,21 @@ return function()
       flags[#flags + 1] = log.is_failure_line(t)
     end
     H.eq('log.is_failure_line', flags, { true, true, true, true, false, false })
+    -- The cases of core's failure-line rule (testany-core tests/failure_line.rs reads the
+    -- same file): this copy answers as core does until issue 16 removes it.
+    local fixture = vim.g.testany_plugin_root .. '/../../crates/testany-core/tests/fixtures/failure_lines.txt'
+    local differ, read = {}, 0
+    for _, row in ipairs(vim.fn.readfile(fixture, 'b')) do
+      local want, text = row:match('^(%a+)|(.*)$')
+      if want then
+        read = read + 1
+        if log.is_failure_line(text) ~= (want == 'true') then
+          differ[#differ + 1] = row
+        end
+      end
+    end
+    H.eq('log.is_failure_line reads the core table', read, 44)
+    H.eq('log.is_failure_line answers as core on its table', differ, {})
 
     -- A testany/logView result (docs/protocol.md): spans become byte-column highlights,
     -- frames are keyed by 1-based row, hostile text is shown, null fields are ignored.

@@ -12,23 +12,27 @@ local M = {}
 
 M.ns = vim.api.nvim_create_namespace('testany_log')
 
---- Lines that read as a failure: error messages, failed-test summaries, panics.
+--- Lines that read as a failure: core's rule (testany-core failure_line.rs), kept equal
+--- to it by the unit test that reads crates/testany-core/tests/fixtures/failure_lines.txt
+--- until issue 16 moves the log buffer onto `testany/logView`.
 local FAILURE_PATTERNS = {
   '^E%s', -- pytest assertion detail
-  '^FAILED%s', -- pytest short summary
-  '^%-%-%- FAIL', -- go test
-  '^FAIL%s',
-  '^ERROR[:%s]', -- CI job failure
-  '^%s*✘',
+  '^%s*✘', -- Playwright
   '^%s*%d+%) ', -- Playwright / Mocha numbered failure
+  '^%s*Traceback ', -- Python
+  '^%s*panic: ', -- Go
+  '%f[%w_]FAIL%f[^%w_]', -- go test, Jest
+  '%f[%w_]FAILED%f[^%w_]', -- pytest, googletest
+  '%f[%w_]ERROR%f[^%w_]', -- pytest, Maven, CI job failure
+  'Error%s*$',
+  'Exception%s*$',
   'Error:',
-  'Error$',
   'Exception:',
-  'Exception$',
+  'Exception in ',
+  'error:', -- gcc, cargo
+  'error%[', -- rustc
   'Failure:',
   'panicked at',
-  '%[ERROR%]',
-  '^%s*Traceback ',
 }
 
 --- Does this (escape-free) log line read as a failure line?
