@@ -130,7 +130,24 @@ export function viewerHtml(page: string, cspSource: string, asUri: (file: string
     .replace(/\b(src|href)="(?!data:|https?:|#)([^"]+)"/g, (_m, attr: string, file: string) => `${attr}="${asUri(file)}"`);
 }
 
-const FAILURE_LINE = /\b(AssertionError|Error|Exception|FAILED|FAIL|panic(ked)?|Traceback|TimeoutError)\b/;
+const FAILURE_START = /^(E\s|\s*(✘|\d+\) |Traceback |panic: ))/;
+const FAILURE_WORD = /(^|[^A-Za-z0-9_])(FAIL|FAILED|ERROR)(?![A-Za-z0-9_])/;
+const FAILURE_END = /(Error|Exception)\s*$/;
+const FAILURE_TEXT = ['Error:', 'Exception:', 'Exception in ', 'error:', 'error[', 'Failure:', 'panicked at'];
+
+/**
+ * Does this (escape-free) log line read as a failure? Core's rule (testany-core
+ * failure_line.rs), kept equal to it by test/unit/failure_lines.test.ts, which reads core's
+ * table, until issue 16 moves the viewer onto the server's `testany/logView`.
+ */
+export function isFailureLine(text: string): boolean {
+  return (
+    FAILURE_START.test(text) ||
+    FAILURE_WORD.test(text) ||
+    FAILURE_END.test(text) ||
+    FAILURE_TEXT.some((t) => text.includes(t))
+  );
+}
 
 /**
  * A few lines of a failure log for a Test Explorer message: from just before the first
@@ -139,7 +156,7 @@ const FAILURE_LINE = /\b(AssertionError|Error|Exception|FAILED|FAIL|panic(ked)?|
  */
 export function logExcerpt(log: string, maxLines = 12): string | undefined {
   const lines = forDisplay(log).split('\n');
-  const at = lines.findIndex((l) => FAILURE_LINE.test(l) && !/^\s*(=+|-+)/.test(l));
+  const at = lines.findIndex(isFailureLine);
   if (at < 0) return undefined;
   const start = Math.max(0, at - 2);
   return lines.slice(start, start + maxLines).join('\n').trimEnd();
