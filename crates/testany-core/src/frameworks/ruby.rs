@@ -299,7 +299,7 @@ impl RubyParser {
                     let mut t = TestResult::new(Framework::Ruby, id, TestStatus::Failed, n);
                     t.name = id.to_owned();
                     t.file = Some(path.to_owned());
-                    t.line = Some(line);
+                    t.line = line;
                     report.test(t);
                     return true;
                 }
@@ -699,14 +699,22 @@ fn is_scenario_summary(trimmed: &str) -> bool {
             .is_some_and(|r| r.starts_with(" scenario (") || r.starts_with(" scenarios ("))
 }
 
-/// `rspec ./spec/calc_spec.rb:4 # Calc adds` -> (path, 4, `Calc adds`).
-fn rerun_line(trimmed: &str) -> Option<(&str, u32, &str)> {
+/// `rspec ./spec/calc_spec.rb:4 # Calc adds` -> (path, Some(4), `Calc adds`); RSpec's
+/// example ids `rspec './spec/calc_spec.rb[1:2:1]' # Calc adds` -> (path, None, ...).
+fn rerun_line(trimmed: &str) -> Option<(&str, Option<u32>, &str)> {
     let rest = trimmed.strip_prefix("rspec ")?;
     let (loc, id) = rest.split_once(" # ")?;
-    let (path, line) = loc.trim().rsplit_once(':')?;
-    let line: u32 = line.parse().ok()?;
+    let loc = loc.trim().trim_matches('\'');
     let id = id.trim();
-    (!id.is_empty() && !path.is_empty()).then_some((path, line, id))
+    if id.is_empty() {
+        return None;
+    }
+    if let Some((path, scoped)) = loc.split_once('[') {
+        return (scoped.ends_with(']') && !path.is_empty()).then_some((path, None, id));
+    }
+    let (path, line) = loc.rsplit_once(':')?;
+    let line: u32 = line.parse().ok()?;
+    (!path.is_empty()).then_some((path, Some(line), id))
 }
 
 /// A minitest entry header: `Class#test_x [path:line]:` or `Class#test_x:`.
@@ -921,6 +929,18 @@ rspec ./spec/calc_spec.rb:4 # Calc #add adds
                 Some(4),
                 1
             )
+        );
+    }
+
+    #[test]
+    fn rerun_lines_with_line_numbers_or_example_ids() {
+        assert_eq!(
+            rerun_line("rspec ./spec/calc_spec.rb:4 # Calc adds"),
+            Some(("./spec/calc_spec.rb", Some(4), "Calc adds"))
+        );
+        assert_eq!(
+            rerun_line("rspec './spec/calc_spec.rb[1:2:1]' # Calc adds twice"),
+            Some(("./spec/calc_spec.rb", None, "Calc adds twice"))
         );
     }
 
