@@ -4,7 +4,7 @@
 //! (`❏ Folder / Sub`, Windows `□`, `--disable-unicode` `Folder`), request items
 //! (`→ Name` at the root, `↳ Name` in a folder, Windows `└`, plain `Root`/`Sub-folder`);
 //! assertions (`  ✓  name` / Windows `  √  name` / plain `  Pass  name` passed,
-//! `  1. name` failed, the number being the row of the failure table, `  - [skipped] name`);
+//! `  1. name` failed, the number being the row of the failure table, `  -  [skipped] name`);
 //! script errors (`  2⠄ SyntaxError in test-script`, not a test); `[errored]` requests;
 //! the failure table (`1.  AssertionError  name`, message lines, `at assertion:0 in
 //! test-script`, `inside "Folder / Request"`). The glyphs of a UTF-8 log read in another
@@ -212,7 +212,10 @@ impl NewmanParser {
         if indent > 3 {
             return;
         }
-        let (status, name, number) = if let Some(name) = trimmed.strip_prefix("- [skipped] ") {
+        let skipped = trimmed
+            .strip_prefix('-')
+            .and_then(|r| r.trim_start().strip_prefix("[skipped] "));
+        let (status, name, number) = if let Some(name) = skipped {
             (TestStatus::Skipped, name, None)
         } else if let Some((number, script_error, name)) = numbered(trimmed) {
             if script_error {
@@ -526,7 +529,7 @@ Shop API
   POST https://shop.test/refund [404 Not Found, 312B, 85ms]
   ✓  Response time is below 200ms
   1. Status code is 200
-  - [skipped] Refund id is set
+  -  [skipped] Refund id is set
 
 → Health
   GET https://shop.test/health [200 OK, 1.2kB, 12ms]
