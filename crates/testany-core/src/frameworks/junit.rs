@@ -316,14 +316,27 @@ impl JunitParser {
         } else {
             TestStatus::Passed
         };
-        let Some((class, method)) = split_surefire_name(name, self.surefire_class.as_deref())
-        else {
-            return false;
+        // A class-level failure (`@BeforeAll`, a Spring context) names the class alone.
+        let (class, method) = if self.surefire_class.as_deref() == Some(name) {
+            (name.to_owned(), String::new())
+        } else {
+            let Some(cm) = split_surefire_name(name, self.surefire_class.as_deref()) else {
+                return false;
+            };
+            cm
         };
         self.remember_class(&class);
-        let id = format!("{class}#{method}");
+        let id = if method.is_empty() {
+            class.clone()
+        } else {
+            format!("{class}#{method}")
+        };
         let mut t = TestResult::new(Framework::Junit, &id, status, n);
-        t.name = method.clone();
+        t.name = if method.is_empty() {
+            simple_name(&class).to_owned()
+        } else {
+            method.clone()
+        };
         t.duration_ms = parse_elapsed(tail);
         report.test(t);
         if status.is_failure() {
@@ -1660,6 +1673,21 @@ java.lang.AssertionError: no
             statuses(&tests),
             [("com.acme.NextTest#runs", TestStatus::Failed)]
         );
+    }
+
+    #[test]
+    fn a_class_level_error_is_the_class() {
+        let tests = run("\
+[INFO] Running com.acme.DbTest
+[ERROR] Tests run: 1, Failures: 0, Errors: 1, Skipped: 0, Time elapsed: 0.5 s <<< FAILURE! -- in com.acme.DbTest
+[ERROR] com.acme.DbTest -- Time elapsed: 0.5 s <<< ERROR!
+java.lang.IllegalStateException: no database
+\tat com.acme.DbTest.setUp(DbTest.java:20)
+[INFO] 
+");
+        assert_eq!(statuses(&tests), [("com.acme.DbTest", TestStatus::Error)]);
+        assert_eq!(tests[0].name, "DbTest");
+        assert_eq!(locs(&tests[0]), [("com/acme/DbTest.java", 20, Some(4))]);
     }
 
     #[test]
