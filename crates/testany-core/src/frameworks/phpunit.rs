@@ -384,7 +384,9 @@ impl PhpunitParser {
 /// `There was 1 failure:` -> Failed; errors -> Error; skipped and incomplete -> Skipped;
 /// risky tests, warnings and deprecations are not a test status.
 fn section_status(heading: &str) -> Option<TestStatus> {
-    if !heading.ends_with(':') {
+    // PHPUnit 10 also lists `tests that triggered errors/warnings/deprecations`: those
+    // are issues of tests that may have passed, not their status.
+    if !heading.ends_with(':') || heading.contains("triggered") {
         return None;
     }
     if heading.contains(" failure") {
@@ -763,6 +765,21 @@ Failed asserting that 500 is identical to 200.
             (t.expected.as_deref(), t.actual.as_deref()),
             (Some("200"), Some("500"))
         );
+    }
+
+    #[test]
+    fn triggered_issue_sections_are_no_status() {
+        let tests = run("\
+There was 1 test that triggered an error:
+
+1) App\\Tests\\CartTest::testTotal
+Undefined variable $x
+
+/app/tests/CartTest.php:12
+
+OK, but there were issues!
+");
+        assert_eq!(statuses(&tests), []);
     }
 
     #[test]
