@@ -132,7 +132,9 @@ fn case_states_and_log_view_on_the_shop() {
     );
     assert_eq!(lines[28], "ERROR: Job failed: exit code 1");
     assert_eq!(view["firstFailure"], 24);
-    assert_eq!(view["failureLines"], json!([16, 22, 24, 26, 27, 28]));
+    // Core's failure-line rule (issue 16): `E`, AssertionError, FAILED and the job's
+    // ERROR; not the `=== FAILURES ===` heading or the `1 failed in` summary.
+    assert_eq!(view["failureLines"], json!([22, 24, 26, 28]));
     assert_eq!(
         view["frames"],
         json!([{"logLine": 24, "uri": cart, "line": 19, "column": null}])

@@ -232,7 +232,8 @@ pub struct LogViewResult {
     /// Styled spans of each line that has a style other than the default; a line's spans
     /// concatenated are its text.
     pub styles: Vec<LineStyle>,
-    /// 0-based lines that hold a failure location or read like an error, ascending.
+    /// 0-based lines that read as a failure (testany-core's `failure_line` rule) or hold
+    /// a frame in the workspace, ascending.
     pub failure_lines: Vec<usize>,
     /// The 0-based line `testany.openLog` selects first.
     pub first_failure: usize,

@@ -50,9 +50,7 @@ pub fn view(
     let mut failure_lines = Vec::new();
     let mut styler = Styler::new();
     let mut extractor = Extractor::new();
-    let body = raw.strip_suffix('\n').unwrap_or(&raw);
-    for (i, line) in body.split('\n').enumerate() {
-        let line = line.trim_end_matches('\r');
+    for (i, line) in testany_core::lines::split(&raw).enumerate() {
         extractor.log_line(line);
         if is_failure_line(line) {
             failure_lines.push(i);
@@ -78,7 +76,6 @@ pub fn view(
         let Some(log_line) = loc.log_line else {
             continue;
         };
-        failure_lines.push(log_line);
         let resolved = projects
             .iter()
             .zip(&indexes)
@@ -86,6 +83,8 @@ pub fn view(
         let Some(uri) = resolved.as_deref().and_then(file_uri) else {
             continue;
         };
+        // A frame in the workspace is where the user wants to stop; a library frame is not.
+        failure_lines.push(log_line);
         frames.push(LogFrame {
             log_line,
             uri: uri.as_str().to_owned(),
@@ -125,6 +124,7 @@ mod tests {
         File \"/usr/lib/python3.12/unittest/case.py\", line 58, in run\n  \
         File \"/builds/acme/shop/t.py\", line 2, in test_x\n\
         AssertionError: boom\n\
+        \tat org.pg.PGStream.<init>(PGStream.java:98)\n\
         \x1b[1mdone\n";
 
     #[tokio::test]
@@ -175,6 +175,7 @@ mod tests {
                 File \"/usr/lib/python3.12/unittest/case.py\", line 58, in run\n  \
                 File \"/builds/acme/shop/t.py\", line 2, in test_x\n\
                 AssertionError: boom\n\
+                \tat org.pg.PGStream.<init>(PGStream.java:98)\n\
                 done"
                 .into(),
             styles: vec![
@@ -183,13 +184,14 @@ mod tests {
                     spans: vec![span("FAILED", red), span(" t.py::test_x", Style::default())],
                 },
                 LineStyle {
-                    line: 6,
+                    line: 7,
                     spans: vec![span("done", bold)],
                 },
             ],
             // FAILED, Traceback and AssertionError are failure lines by core's rule
-            // (failure_line); the project frame is a location (the standard library's
-            // frame is neither).
+            // (failure_line); the project frame is a location in the workspace (the
+            // standard library's frame is no location, the PGStream frame is one outside
+            // the workspace: neither is a failure line).
             failure_lines: vec![1, 2, 4, 5],
             first_failure: 4,
             frames: vec![LogFrame {
