@@ -24,6 +24,9 @@ use super::playwright::fix_mojibake;
 use super::{Framework, MAX_TEST_LOCATIONS, MAX_TESTS, Parser, Report, TestResult, TestStatus};
 use crate::locations::{FailureLocation, LocationKind, is_internal};
 
+/// Lines of failure details read before their block is closed without an end marker.
+const MAX_BLOCK_LINES: usize = 2000;
+
 /// Where the tree lines being read belong.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Tree {
@@ -308,6 +311,15 @@ impl JestParser {
             return;
         }
 
+        if self
+            .block
+            .as_ref()
+            .is_some_and(|b| n.saturating_sub(b.start) > MAX_BLOCK_LINES)
+        {
+            // Failure details are short; a block this long lost its end (a log cut or
+            // joined): stop reading every line as part of it.
+            self.end_block(report);
+        }
         if self.block.is_some() {
             self.block_line(t, n);
             return;
@@ -645,10 +657,14 @@ impl JestParser {
             b.actual = Some(v.to_owned());
             return;
         }
-        if b.message.is_none() {
+        let is_message = b.message.is_none();
+        if is_message {
             b.message = Some(t.to_owned());
         }
+        // chai and Vitest messages: `expected 2 to equal 3`, `AssertionError: expected ...`
+        // (looked for only where such a message can start: cheap for other lines).
         if b.message_expected.is_none()
+            && (is_message || t.starts_with("expected "))
             && let Some((actual, expected)) = chai_values(t)
         {
             b.message_actual = Some(actual.to_owned());

@@ -16,6 +16,9 @@ use std::collections::HashMap;
 use super::{Framework, MAX_TEST_LOCATIONS, MAX_TESTS, Parser, Report, TestResult, TestStatus};
 use crate::locations::{FailureLocation, LocationKind, is_internal};
 
+/// Lines of failure details read before their block is closed without an end marker.
+const MAX_BLOCK_LINES: usize = 2000;
+
 /// What a list line's mark says about one attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
@@ -201,6 +204,15 @@ impl PlaywrightParser {
             }
         }
         self.listing = None;
+        if self
+            .block
+            .as_ref()
+            .is_some_and(|b| n.saturating_sub(b.start) > MAX_BLOCK_LINES)
+        {
+            // Failure details are short; a block this long lost its end (a log cut or
+            // joined): stop reading every line as part of it.
+            self.end_block();
+        }
         if self.block.is_some() {
             self.block_line(t, n);
         }
@@ -967,20 +979,35 @@ const MOJIBAKE: &[(&str, &str)] = &[
 /// glyphs are repaired, so ids read the same on every platform; other text (titles)
 /// stays as printed. Lines without a lead character of the table are returned as is.
 pub(super) fn fix_mojibake(line: &str) -> std::borrow::Cow<'_, str> {
-    // First bytes of the leads: `Ô` `â` `Ã` (C3), `Γ` (CE), `т` (D1); `├` (E2 94 9C).
     let b = line.as_bytes();
-    if memchr::memchr3(0xC3, 0xCE, 0xD1, b).is_none()
-        && !memchr::memchr_iter(0xE2, b).any(|i| b.get(i + 1..i + 3) == Some(&[0x94, 0x9C]))
-    {
+    let mut leads = 0u8;
+    for i in memchr::memchr3_iter(0xC3, 0xCE, 0xD1, b).chain(memchr::memchr_iter(0xE2, b)) {
+        leads |= lead_bit(b.get(i..).unwrap_or(&[]));
+    }
+    if leads == 0 {
         return std::borrow::Cow::Borrowed(line);
     }
     let mut out = line.to_owned();
     for (bad, good) in MOJIBAKE {
-        if out.contains(bad) {
+        if leads & lead_bit(bad.as_bytes()) != 0 && out.contains(bad) {
             out = out.replace(bad, good);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Which lead of [`MOJIBAKE`] `b` starts with, as a bit: `Ô` C3 94, `â` C3 A2, `Ã` C3 83,
+/// `Γ` CE 93, `т` D1 82, `├` E2 94 9C (accented letters such as `é` C3 A9 are none).
+fn lead_bit(b: &[u8]) -> u8 {
+    match b {
+        [0xC3, 0x94, ..] => 1,
+        [0xC3, 0xA2, ..] => 2,
+        [0xC3, 0x83, ..] => 4,
+        [0xCE, 0x93, ..] => 8,
+        [0xD1, 0x82, ..] => 16,
+        [0xE2, 0x94, 0x9C, ..] => 32,
+        _ => 0,
+    }
 }
 
 #[cfg(test)]
