@@ -180,6 +180,7 @@ impl Parser for PytestParser {
                     self.flush(report);
                 } else if let Some((ms, rest)) = line
                     .split_once(' ')
+                    .filter(|(d, _)| d.ends_with('s'))
                     .and_then(|(d, rest)| Some((node_duration(d)?, rest)))
                 {
                     // xdist with `console_output_style = times`: `1.234ms PASSED id`.
@@ -474,13 +475,21 @@ impl PytestParser {
     /// (`tests/test_a.py .F.sxX   [ 50%]`). Only the first token is searched.
     fn other_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let bytes = line.as_bytes();
-        let tok_end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
-        let tok = bytes.get(..tok_end).unwrap_or(&[]);
-        // Node ids and progress lines start with a file name: no dot, nothing to read.
-        #[allow(clippy::manual_contains)]
-        if !tok.iter().any(|&b| b == b'.') {
+        // Node ids and progress lines start with a file name: a first word without a dot
+        // is nothing to read. One plain loop (words are short) finds both.
+        let mut dot = false;
+        let mut tok_end = bytes.len();
+        for (i, &b) in bytes.iter().enumerate() {
+            if b == b' ' {
+                tok_end = i;
+                break;
+            }
+            dot |= b == b'.';
+        }
+        if !dot {
             return;
         }
+        let tok = bytes.get(..tok_end).unwrap_or(&[]);
         if find_double_colon(tok).is_some() {
             self.id_first(line, n, report);
         } else if tok_end < bytes.len()
