@@ -173,8 +173,13 @@ impl PlaywrightParser {
 
         if (1..=8).contains(&indent) {
             if let Some((mark, rest)) = list_mark(t) {
+                // Skipped tests print no duration: a title ending like one keeps it.
+                let title_text = match mark {
+                    Mark::Skipped => strip_retry(rest.trim_end()).0,
+                    _ => strip_list_suffixes(rest).0,
+                };
                 if find_sep(rest).is_some()
-                    && let Some(title) = parse_title(strip_list_suffixes(rest).0)
+                    && let Some(title) = parse_title(title_text)
                 {
                     self.end_block();
                     self.listing = None;
@@ -232,7 +237,10 @@ impl PlaywrightParser {
 
     fn list_line(&mut self, mark: Mark, title: Title<'_>, rest: &str, n: usize) {
         self.active = true;
-        let (_, duration) = strip_list_suffixes(rest);
+        let duration = match mark {
+            Mark::Skipped => None,
+            _ => strip_list_suffixes(rest).1,
+        };
         let e = self.entry(&title, n);
         if let Some(e) = e {
             if mark == Mark::Failed {
@@ -1051,7 +1059,7 @@ Running 4 tests using 2 workers
   ✓  1 [chromium] › tests/example.spec.ts:3:5 › has title (1.2s)
   ✘  2 [chromium] › tests/a.spec.ts:10:7 › suite › fails (30.0s)
   ✘  3 [chromium] › tests/b.spec.ts:4:5 › flips (2.0s)
-  -  4 [chromium] › tests/b.spec.ts:9:6 › later (not ready)
+  -  4 [chromium] › tests/b.spec.ts:9:6 › waits (5s)
   ✓  5 [chromium] › tests/b.spec.ts:4:5 › flips (retry #1) (1.5s)
   ✘  6 [chromium] › tests/a.spec.ts:10:7 › suite › fails (retry #1) (30.0s)
 
@@ -1107,7 +1115,7 @@ Running 4 tests using 2 workers
                     TestStatus::Flaky
                 ),
                 (
-                    "[chromium] › tests/b.spec.ts:9:6 › later (not ready)",
+                    "[chromium] › tests/b.spec.ts:9:6 › waits (5s)",
                     TestStatus::Skipped
                 ),
             ]
