@@ -223,7 +223,7 @@ fn test_line(trimmed: &str, indented: bool) -> Option<TestLine<'_>> {
         ] {
             if let Some(id) = trimmed.strip_suffix(tag) {
                 let id = id.trim();
-                return is_test_id(id).then_some(TestLine {
+                return is_display_name(id).then_some(TestLine {
                     id,
                     status,
                     duration_ms: None,
@@ -248,7 +248,15 @@ fn test_line(trimmed: &str, indented: bool) -> Option<TestLine<'_>> {
             _ => return None,
         };
         let (id, duration) = split_duration(rest)?;
-        return is_test_id(id).then_some(TestLine {
+        // The glyphs are Jest's and Mocha's too (`√ adds numbers (5 ms)`): only with
+        // VSTest's `[12 ms]` and a full name without spaces. The words are VSTest's and
+        // the Testing Platform's own.
+        let ok = if word.len() > 3 {
+            is_display_name(id)
+        } else {
+            last == b']' && is_test_id(id)
+        };
+        return ok.then_some(TestLine {
             id,
             status,
             duration_ms: parse_duration(duration),
@@ -333,6 +341,15 @@ fn is_test_id(id: &str) -> bool {
             .chars()
             .next()
             .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && id.len() <= super::MAX_ID
+}
+
+/// A display name (`[Fact(DisplayName = "adds numbers")]`): the runner's own markers
+/// around it (`[FAIL]`, `Failed ... [12 ms]`) are distinctive enough to allow spaces.
+fn is_display_name(id: &str) -> bool {
+    id.chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
         && id.len() <= super::MAX_ID
 }
 
@@ -667,13 +684,16 @@ passed Acme.Tests.MathTests.Adds (1ms)
      at FluentAssertions.Execution.LateBoundTestFramework.Throw(String message)
    at Shop.Tests.CartTests.AddFirstOne() in D:\\a\\shop\\CartTests.cs:line 31
   ! Later [1ms]
+    √ adds numbers (5 ms)
+    √ adds [5 ms]
 ");
         assert_eq!(
             statuses(&tests),
             [
                 ("Adds", TestStatus::Passed),
                 ("AddFirstOne", TestStatus::Failed),
-                ("Later", TestStatus::Skipped)
+                ("Later", TestStatus::Skipped),
+                ("adds", TestStatus::Passed)
             ]
         );
         let t = &tests[1];
@@ -683,6 +703,22 @@ passed Acme.Tests.MathTests.Adds (1ms)
         );
         assert_eq!(locs(t), [("D:\\a\\shop\\CartTests.cs", 31, Some(7))]);
         assert_eq!(t.duration_ms, Some(130));
+    }
+
+    #[test]
+    fn display_names_with_spaces() {
+        let tests = run("\
+    adds two numbers [FAIL]
+      Assert.Equal() Failure
+  Passed subtracts numbers [2 ms]
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("adds two numbers", TestStatus::Failed),
+                ("subtracts numbers", TestStatus::Passed)
+            ]
+        );
     }
 
     #[test]
