@@ -380,14 +380,14 @@ return function()
     -- frames are keyed by 1-based row, hostile text is shown, null fields are ignored.
     local plain = { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
     local red_bold = vim.tbl_extend('force', plain, { fg = { kind = 'basic', index = 1 }, bold = true })
-    local v_lines, v_spans, v_frames = log.from_view({
+    local v_lines, v_spans, v_frames, v_failures = log.from_view({
       uri = 'file:///c/1.log',
       text = 'Running\n/b/t.py:20: Error\nü\226\128\174x\nplain',
       styles = {
         { line = 1, spans = { { text = '/b/t.py', style = red_bold }, { text = ':20: Error', style = plain } } },
         { line = 2, spans = { { text = 'ü\226\128\174', style = vim.tbl_extend('force', plain, { bg = { kind = 'rgb', r = 1, g = 2, b = 255 } }) }, { text = 'x', style = vim.tbl_extend('force', plain, { dim = true }) } } },
       },
-      failureLines = { 1 },
+      failureLines = { 1, 9 },
       firstFailure = 1,
       frames = { { logLine = 1, uri = 'file:///ws/t.py', line = 19, column = vim.NIL } },
     })
@@ -399,6 +399,7 @@ return function()
       {},
     })
     H.eq('log.from_view frames', v_frames, { ['2'] = { { file = '/ws/t.py', line = 20 } } })
+    H.eq('log.from_view failure lines: 1-based, inside the log', v_failures, { 2 })
     H.eq('log.failure_lines with server frames', log.failure_lines({ 'a', 'b', 'Error: x' }, nil, { ['2'] = {} }), { 2, 3 })
   end)
 

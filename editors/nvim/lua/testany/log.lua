@@ -169,10 +169,11 @@ local function style_of(st)
   return out
 end
 
---- Lines, highlight spans (as `M.render` gives them: byte columns) and frames by row of
---- a `testany/logView` result.
+--- Lines, highlight spans (as `M.render` gives them: byte columns), frames by row and
+--- 1-based failure lines of a `testany/logView` result (the server's failure-line rule,
+--- testany-core's `failure_line`, replaces the patterns above for these logs).
 ---@param view table
----@return string[] lines, table[] spans, table<string, table[]> frames_by_row
+---@return string[] lines, table[] spans, table<string, table[]> frames_by_row, integer[] failures
 function M.from_view(view)
   local lines = vim.split(type(view.text) == 'string' and view.text or '', '\n', { plain = true })
   local spans = {}
@@ -210,11 +211,17 @@ function M.from_view(view)
       })
     end
   end
-  return lines, spans, by_row
+  local failures = {}
+  for _, l in ipairs(opt(view.failureLines) or {}) do
+    if type(l) == 'number' and l >= 0 and l < #lines then
+      failures[#failures + 1] = l + 1
+    end
+  end
+  return lines, spans, by_row, failures
 end
 
 --- Shows `lines` with `spans` in the log buffer of `path`, in a split below.
-local function show(path, line, root, lines, spans, frames_by_row)
+local function show(path, line, root, lines, spans, frames_by_row, failures)
   local name = 'testany://log/' .. path
   local buf = vim.fn.bufnr('^' .. vim.fn.escape(name, '\\[]*?~.$^') .. '$')
   if buf == -1 then
@@ -240,7 +247,7 @@ local function show(path, line, root, lines, spans, frames_by_row)
   if root and not frames_by_row then
     frames.index(root, true) -- a fresh file list per opened log
   end
-  local failures = M.failure_lines(lines, root, frames_by_row)
+  failures = failures or M.failure_lines(lines, root, frames_by_row)
   vim.b[buf].testany_log = { path = path, root = root, failures = failures, frames = frames_by_row }
   vim.bo[buf].filetype = 'testanylog'
   M.set_keymaps(buf)
@@ -308,8 +315,7 @@ function M.open(uri, line, root)
         show_file(path, line, root)
         return
       end
-      local lines, spans, by_row = M.from_view(view)
-      show(path, line, root, lines, spans, by_row)
+      show(path, line, root, M.from_view(view))
     end)
   end)
   if not sent then
