@@ -154,7 +154,7 @@ impl Extractor {
     /// normalised on their own: what the log's normaliser learns stays the log's.
     pub fn error_text(&mut self, text: &str) {
         let mut normalizer = Normalizer::new();
-        for line in split_lines(text) {
+        for line in crate::lines::split(text) {
             let line = normalizer.line(line);
             self.process(&line, Source::Error);
         }
@@ -535,28 +535,6 @@ impl Extractor {
     }
 }
 
-fn split_lines(text: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(text);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match memchr::memchr(b'\n', r.as_bytes()) {
-            Some(i) => {
-                rest = r.get(i + 1..);
-                let line = r.get(..i).unwrap_or("");
-                Some(line.strip_suffix('\r').unwrap_or(line))
-            }
-            None => {
-                rest = None;
-                if r.is_empty() {
-                    None
-                } else {
-                    Some(r.strip_suffix('\r').unwrap_or(r))
-                }
-            }
-        }
-    })
-}
-
 /// Cheap test on a log line: is it a stack frame (`at ...`) or does its first token
 /// (after an arrow-like prefix) look like `name.ext:digits`? Mirrors [`leading_token`].
 fn first_token_candidate(line: &str) -> bool {
@@ -893,6 +871,9 @@ pub fn is_internal(path: &str) -> bool {
         "/Program Files/Go/src/",
         // The test binary's generated main package.
         "_testmain.go",
+        // Installed Ruby gems (`.../lib/ruby/gems/3.4.0/gems/rspec-core-3.13.0/...`,
+        // bundler's `vendor/bundle/ruby/3.4.0/gems/...`).
+        "/gems/",
     ];
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
     PARTS.iter().any(|p| path.contains(p))
@@ -1771,6 +1752,26 @@ panic: boom [recovered]
                 ),
             ]
         );
+    }
+
+    /// Installed gems are library code; the project's own `gems/` folder name inside a
+    /// path segment (`src/gemstone.rb`) is not.
+    #[test]
+    fn ruby_gems_are_libraries() {
+        for (path, internal) in [
+            (
+                "/usr/local/lib/ruby/gems/3.4.0/gems/axe-core-api-4.8.0/lib/axe/api.rb",
+                true,
+            ),
+            (
+                "/app/vendor/bundle/ruby/3.3.0/gems/rspec-core-3.13.0/lib/rspec.rb",
+                true,
+            ),
+            ("./spec/models/user_spec.rb", false),
+            ("app/models/gemstone.rb", false),
+        ] {
+            assert_eq!(is_internal(path), internal, "{path}");
+        }
     }
 
     /// Issue 14, item 4: Node core frames without `node:` are not user files.
