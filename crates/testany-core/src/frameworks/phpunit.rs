@@ -138,7 +138,12 @@ impl PhpunitParser {
             return;
         }
         let text = if block.testdox {
-            match trimmed.strip_prefix('│') {
+            // PHPUnit 9 draws the margin with `│`; 10 opens it with `┐`, starts the
+            // message with `├` and closes with `┴`.
+            if trimmed == "┐" || trimmed == "┴" {
+                return;
+            }
+            match trimmed.strip_prefix(['│', '├']) {
                 Some(rest) => rest.strip_prefix(' ').unwrap_or(rest),
                 None => {
                     // The detail margin ended.
@@ -680,7 +685,33 @@ FAILURES!
     }
 
     #[test]
-    fn testdox_groups() {
+    fn testdox_phpunit_10_margins() {
+        let tests = run("\
+Cart (App\\Tests\\Cart)
+ ✘ Computes the total
+   ┐
+   ├ Failed asserting that 5 matches expected 6.
+   │
+   │ /app/tests/CartTest.php:42
+   ┴
+ ✔ Adds an item
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("App\\Tests\\Cart::Computes the total", TestStatus::Failed),
+                ("App\\Tests\\Cart::Adds an item", TestStatus::Passed)
+            ]
+        );
+        assert_eq!(locs(&tests[0]), [("/app/tests/CartTest.php", 42, Some(5))]);
+        assert_eq!(
+            tests[0].message.as_deref(),
+            Some("Failed asserting that 5 matches expected 6.")
+        );
+    }
+
+    #[test]
+    fn testdox_phpunit_9_margins() {
         let tests = run("\
 Cart (App\\Tests\\Cart)
  ✔ Adds an item  3 ms
