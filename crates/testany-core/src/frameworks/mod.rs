@@ -152,7 +152,8 @@ pub fn clip(s: &str, max: usize) -> &str {
 #[derive(Debug, Default)]
 pub struct Report {
     tests: Vec<TestResult>,
-    index: HashMap<(Framework, String), usize>,
+    /// Per framework, id → position in `tests`: looked up by `&str`, no copy per lookup.
+    index: HashMap<Framework, HashMap<String, usize>>,
     /// Failure locations a module found that belong to no test (see [`Report::location`]).
     locations: Vec<FailureLocation>,
 }
@@ -162,12 +163,17 @@ impl Report {
     /// new record has replace the old ones (a summary line's status wins over a progress
     /// line's), a failure then a pass of the same id is [`TestStatus::Flaky`].
     pub fn test(&mut self, mut test: TestResult) {
-        test.id = clip(&test.id, MAX_ID).to_owned();
+        let id_len = clip(&test.id, MAX_ID).len();
+        test.id.truncate(id_len);
         clip_opt(&mut test.message);
         clip_opt(&mut test.expected);
         clip_opt(&mut test.actual);
         test.locations.truncate(MAX_TEST_LOCATIONS);
-        if let Some(&at) = self.index.get(&(test.framework, test.id.clone())) {
+        if let Some(&at) = self
+            .index
+            .get(&test.framework)
+            .and_then(|ids| ids.get(test.id.as_str()))
+        {
             if let Some(old) = self.tests.get_mut(at) {
                 merge(old, test);
             }
@@ -177,13 +183,15 @@ impl Report {
             return;
         }
         self.index
-            .insert((test.framework, test.id.clone()), self.tests.len());
+            .entry(test.framework)
+            .or_default()
+            .insert(test.id.clone(), self.tests.len());
         self.tests.push(test);
     }
 
     /// The test reported under `id`, to complete it (message, duration, block).
     pub fn get_mut(&mut self, framework: Framework, id: &str) -> Option<&mut TestResult> {
-        let at = *self.index.get(&(framework, id.to_owned()))?;
+        let at = *self.index.get(&framework)?.get(id)?;
         self.tests.get_mut(at)
     }
 
