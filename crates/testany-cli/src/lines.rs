@@ -3,19 +3,18 @@
 
 use std::io::{self, BufRead};
 
-/// Lines longer than this are cut (the rest of the line is skipped, not buffered).
-pub const MAX_LINE: usize = 64 * 1024;
+use testany_core::lines::LineSplitter;
+pub use testany_core::lines::MAX_LINE;
 
-/// Calls `each(line, raw)` for every line of `reader`: `line` is the text without its
-/// line break (lossy UTF-8, cut at [`MAX_LINE`] bytes), `raw` the bytes as read
-/// including the break (cut the same way; byte-exact copies use `io::copy`). Stops
-/// early when `each` returns `false`.
+/// Calls `each(line, raw)` for every line of `reader` by core's line rule
+/// (`testany_core::lines`): `line` is the text without its line break (lossy UTF-8, cut
+/// at [`MAX_LINE`] bytes), `raw` the bytes as read including the break (cut the same
+/// way; byte-exact copies use `io::copy`). Stops early when `each` returns `false`.
 pub fn for_each_line(
     reader: &mut impl BufRead,
     mut each: impl FnMut(&str, &[u8]) -> io::Result<bool>,
 ) -> io::Result<()> {
-    let mut buf: Vec<u8> = Vec::with_capacity(8 * 1024);
-    let mut raw_overflow = false;
+    let mut splitter = LineSplitter::new();
     loop {
         let available = match reader.fill_buf() {
             Ok(b) => b,
@@ -23,47 +22,16 @@ pub fn for_each_line(
             Err(e) => return Err(e),
         };
         if available.is_empty() {
-            if !buf.is_empty() || raw_overflow {
-                let text = text_of(&buf);
-                each(&text, &buf)?;
-            }
+            splitter.finish(&mut each)?;
             return Ok(());
         }
-        let (chunk, found_break) = match memchr::memchr(b'\n', available) {
-            Some(i) => (&available[..=i], true),
-            None => (available, false),
-        };
-        let used = chunk.len();
-        let room = MAX_LINE + 1 - buf.len().min(MAX_LINE + 1);
-        if chunk.len() <= room {
-            buf.extend_from_slice(chunk);
-        } else {
-            buf.extend_from_slice(&chunk[..room]);
-            raw_overflow = true;
-        }
+        let used = available.len();
+        let go_on = splitter.push(available, &mut each)?;
         reader.consume(used);
-        if found_break {
-            let text = text_of(&buf);
-            let keep_going = each(&text, &buf)?;
-            buf.clear();
-            raw_overflow = false;
-            if !keep_going {
-                return Ok(());
-            }
+        if !go_on {
+            return Ok(());
         }
     }
-}
-
-fn text_of(buf: &[u8]) -> std::borrow::Cow<'_, str> {
-    let mut end = buf.len();
-    if buf.last() == Some(&b'\n') {
-        end -= 1;
-        if end > 0 && buf.get(end - 1) == Some(&b'\r') {
-            end -= 1;
-        }
-    }
-    let body = buf.get(..end.min(MAX_LINE)).unwrap_or(buf);
-    String::from_utf8_lossy(body)
 }
 
 #[cfg(test)]

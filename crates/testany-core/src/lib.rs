@@ -9,6 +9,7 @@ pub mod failure_line;
 pub mod frameworks;
 pub mod health;
 pub mod json;
+pub mod lines;
 pub mod locations;
 pub mod markers;
 pub mod model;

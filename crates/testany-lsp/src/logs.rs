@@ -1,11 +1,12 @@
 //! Case logs: the cache layout, background fetching of the latest failed cases' logs
 //! (bounded concurrency, once per execution and case) and reading locations from them.
 
-use std::io::BufRead;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use testany_core::failure_line::is_failure_line;
+use testany_core::lines::LineSplitter;
 use testany_core::locations::{Extractor, FailureLocation};
 
 use crate::data::{LogEntry, failure_targets};
@@ -59,22 +60,28 @@ pub fn first_failure_line_in_file(
     Ok((want, text))
 }
 
-/// Calls `f(index, line)` for each line (lossy UTF-8, without the break) until it
-/// returns false.
+/// Calls `f(index, line)` for each line (core's `lines` rule: lossy UTF-8, without the
+/// break, cut at `lines::MAX_LINE` bytes) until it returns false.
 fn for_each_line(path: &Path, mut f: impl FnMut(usize, &str) -> bool) -> std::io::Result<()> {
-    let mut reader = std::io::BufReader::new(std::fs::File::open(path)?);
-    let mut buf = Vec::new();
+    let mut file = std::fs::File::open(path)?;
+    let mut splitter = LineSplitter::new();
+    let mut buf = vec![0u8; 64 * 1024];
     let mut i = 0;
-    loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
-            return Ok(());
-        }
-        let line = String::from_utf8_lossy(&buf);
-        if !f(i, line.trim_end_matches(['\n', '\r'])) {
-            return Ok(());
-        }
+    let mut each = |line: &str, _: &[u8]| -> std::io::Result<bool> {
+        let go_on = f(i, line);
         i += 1;
+        Ok(go_on)
+    };
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(0) => return splitter.finish(&mut each).map(drop),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if !splitter.push(buf.get(..n).unwrap_or_default(), &mut each)? {
+            return Ok(());
+        }
     }
 }
 
@@ -200,6 +207,26 @@ mod tests {
         for (exec, idx, want) in cases {
             assert_eq!(cache_path(base, exec, *idx), PathBuf::from(want), "{exec}");
         }
+    }
+
+    /// Regression (issue 16): logs are read by core's bounded splitter; a line of 200 KiB
+    /// is cut at `lines::MAX_LINE` bytes instead of held whole.
+    #[test]
+    fn long_lines_are_cut() {
+        let path =
+            std::env::temp_dir().join(format!("testany-lsp-long-{}.log", std::process::id()));
+        let log = format!("{}\r\nERROR: Job failed\r\n", "x".repeat(200 * 1024));
+        std::fs::write(&path, log).unwrap();
+        let mut lens = Vec::new();
+        for_each_line(&path, |_, l| {
+            lens.push(l.len());
+            true
+        })
+        .unwrap();
+        assert_eq!(lens, [testany_core::lines::MAX_LINE, 17]);
+        let got = first_failure_line_in_file(&path, |_| true).unwrap();
+        assert_eq!(got, (1, "ERROR: Job failed".to_owned()));
+        std::fs::remove_file(&path).unwrap();
     }
 
     #[test]

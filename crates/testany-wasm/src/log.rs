@@ -13,7 +13,7 @@ use testany_core::sanitize;
 
 /// A rendered line is cut after this many bytes so one pathological line cannot stall
 /// the page (the rest is announced, never shown raw).
-pub const MAX_RENDERED_LINE: usize = 64 * 1024;
+pub const MAX_RENDERED_LINE: usize = testany_core::lines::MAX_LINE;
 /// At most this many lines are rendered per call (a screen holds a few dozen).
 pub const MAX_WINDOW: usize = 10_000;
 /// Longest accepted search pattern, in bytes.

@@ -50,9 +50,7 @@ pub fn view(
     let mut failure_lines = Vec::new();
     let mut styler = Styler::new();
     let mut extractor = Extractor::new();
-    let body = raw.strip_suffix('\n').unwrap_or(&raw);
-    for (i, line) in body.split('\n').enumerate() {
-        let line = line.trim_end_matches('\r');
+    for (i, line) in testany_core::lines::split(&raw).enumerate() {
         extractor.log_line(line);
         if is_failure_line(line) {
             failure_lines.push(i);
