@@ -159,7 +159,7 @@ impl Parser for JestParser {
         let first = match line.as_bytes().first() {
             Some(&b) => b,
             None => {
-                self.blank(n);
+                self.blank(n, report);
                 return;
             }
         };
@@ -191,10 +191,14 @@ impl Parser for JestParser {
 }
 
 impl JestParser {
-    fn blank(&mut self, n: usize) {
+    fn blank(&mut self, n: usize, report: &mut Report) {
         self.prev_blank = true;
         if let Some(b) = self.block.as_mut() {
             b.end = n;
+            // Mocha's details end with their stack: what follows may be another run.
+            if b.kind == Kind::Mocha && !b.frames.is_empty() {
+                self.end_block(report);
+            }
         }
         if matches!(self.tree, Tree::Vitest(_)) {
             self.tree = Tree::None;
@@ -205,7 +209,7 @@ impl JestParser {
         let indent = line.bytes().take_while(|&b| b == b' ').count();
         let t = line.get(indent..).unwrap_or("").trim_end();
         if t.is_empty() {
-            self.blank(n);
+            self.blank(n, report);
             return;
         }
         let prev_blank = std::mem::replace(&mut self.prev_blank, false);
@@ -267,7 +271,7 @@ impl JestParser {
                 (Some(f), t) => Some(format!("{f} › {t}")),
                 (None, t) => Some(t.to_owned()),
             };
-            // Keep the file for the next block of the same file.
+            // The tree stays the file's: its next block needs the file too.
             self.block = Some(Block::new(Kind::Jest, id, file, n));
             return;
         }
@@ -421,7 +425,9 @@ impl JestParser {
                 self.report(report, id, title, Some(&file), status, duration, n);
                 true
             }
-            Tree::None if indent >= 2 && self.block.is_none() && !self.mocha_details => {
+            Tree::None if indent >= 2 && self.block.is_none() => {
+                // A test line after failure details: the next run's tree.
+                self.mocha_details = false;
                 let (title, duration) = strip_duration(rest);
                 self.mocha_test(indent, title, status, duration, n);
                 true
@@ -475,9 +481,6 @@ impl JestParser {
             }
             Tree::Vitest(_) => return,
             Tree::None => {
-                if self.mocha_details {
-                    return;
-                }
                 if let Some((number, title)) = numbered(t) {
                     let before = self.mocha.len();
                     let (title, duration) = strip_duration(title);
@@ -495,6 +498,10 @@ impl JestParser {
                 let top = indent == 2 && prev_blank;
                 if !(top || nested) || !looks_like_title(t) {
                     return;
+                }
+                if top {
+                    // A new top-level suite: any failure details before were a run's end.
+                    self.mocha_details = false;
                 }
             }
         }
@@ -1319,6 +1326,40 @@ undefined
         );
         assert_eq!(at(&tests, 1), [("test/cart.js", 10)]);
         assert_eq!(at(&tests, 3), [("test/api.js", 7)]);
+    }
+
+    #[test]
+    fn two_mocha_runs_in_one_log() {
+        let log = "
+
+  A
+    1) fails
+
+  0 passing (1ms)
+  1 failing
+
+  1) A
+       fails:
+     Error: boom
+      at Context.<anonymous> (test/a.js:3:9)
+
+> second package
+
+  B
+    ✔ works
+    2) breaks
+
+  1 passing (2ms)
+  1 failing
+";
+        assert_eq!(
+            statuses(&run(log)),
+            [
+                ("A › fails", TestStatus::Failed),
+                ("B › works", TestStatus::Passed),
+                ("B › breaks", TestStatus::Failed),
+            ]
+        );
     }
 
     #[test]
