@@ -312,9 +312,12 @@ impl PlaywrightParser {
         };
         let props = rest.get(..sep).unwrap_or("");
         let message = rest.get(sep + 2..).unwrap_or("");
-        if !message.contains(" › ") && !props.contains("Playwright") {
+        let summary = props.contains("Playwright Run Summary");
+        if !summary && !message.contains(" › ") {
             return;
         }
+        // The summary's first count follows `::` directly (`::  1 failed%0A    [...`).
+        self.active = self.active || summary;
         let fixed = fix_mojibake(message);
         for piece in fixed.split("%0A") {
             self.structural(piece, n, report);
@@ -1360,7 +1363,7 @@ Running 5 tests using 2 workers
     fn github_reporter_annotations() {
         let log = "\
 ::error file=tests/a.spec.ts,title=[chromium] › a.spec.ts:10:7 › suite › fails,line=12,col=21::  1) [chromium] › a.spec.ts:10:7 › suite › fails ───────%0A%0A    Error: expect(received).toBe(expected)%0A%0A    Expected: 3%0A    Received: 2%0A%0A    > 12 |     expect(n).toBe(3);%0A        at /home/runner/work/app/app/tests/a.spec.ts:12:21%0A
-::notice title=🎭 Playwright Run Summary::%0A  1 failed%0A    [chromium] › a.spec.ts:10:7 › suite › fails ──────%0A  3 passed (5.1s)
+::notice title=🎭 Playwright Run Summary::  1 failed%0A    [chromium] › a.spec.ts:10:7 › suite › fails ──────%0A  3 passed (5.1s)
 ";
         let tests = run(log);
         assert_eq!(
@@ -1379,6 +1382,15 @@ Running 5 tests using 2 workers
         assert_eq!(
             (first.path.as_str(), first.line, first.column),
             ("tests/a.spec.ts", 12, Some(21))
+        );
+    }
+
+    #[test]
+    fn github_summary_alone_lists_flaky_tests() {
+        let log = "::notice title=🎭 Playwright Run Summary::  1 flaky%0A    [chromium] › a.spec.ts:3:5 › t ───%0A  2 passed (1.0s)\n";
+        assert_eq!(
+            statuses(&run(log)),
+            [("[chromium] › a.spec.ts:3:5 › t", TestStatus::Flaky)]
         );
     }
 
