@@ -135,14 +135,15 @@ fn logs_never_prints_a_quoted_sign_operator_or_token() {
         "{stderr}"
     );
     assert_no_secrets("stderr", &stderr);
-    // A new process never saw the sign the service now quotes: a JWT is redacted by
-    // its shape. (The operator id it never saw is not a secret it holds.)
+    // A new process never saw the sign and operator id the service now quotes: a JWT
+    // is redacted by its shape, any quoted credential header by its name.
     let (code, _, stderr) = testany(&ws, &cache.root, &["logs", LATEST, "1"]);
     assert_eq!(code, Some(3), "{stderr}");
-    assert!(
-        stderr.contains("after X-Sign: [redacted], X-Operator-Id: "),
-        "{stderr}"
+    assert_eq!(
+        stderr.lines().last(),
+        Some(format!("error: {MCP_ECHO}").as_str())
     );
+    assert_no_secrets("second stderr", &stderr);
     assert!(
         !stderr.contains(TOKEN) && !stderr.contains("eyJ"),
         "{stderr}"
@@ -240,4 +241,53 @@ fn log_cache_directories_are_owner_only() {
         .map(|d| mode(d))
         .collect();
     assert_eq!(modes, [0o700; 3]);
+}
+
+/// Review of issue 17: after one `testany logs` made the proxy remember the request's
+/// credentials, a second process (`status --json`, then the language server) printed
+/// the quoted `X-Operator-Id: dev@acme.test` in its notes, stderr, stale message and
+/// command errors.
+#[test]
+fn a_later_process_never_prints_the_operator_quoted_from_an_earlier_one() {
+    let mock = Mock::start(&["--faults", "echo_secrets"]);
+    let ws = Workspace::shop("secrets-second", &mock.url);
+    let cache = Workspace::empty("secrets-second-cache");
+    let (code, _, stderr) = testany(&ws, &cache.root, &["logs", LATEST, "1"]);
+    assert_eq!(code, Some(3), "{stderr}");
+
+    let (code, stdout, stderr) = testany(&ws, &cache.root, &["status", "--json"]);
+    assert_eq!(code, Some(3), "{stdout}\n{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr.lines().last(),
+        Some(format!("error: {MCP_ECHO}").as_str())
+    );
+    assert_no_secrets("status --json stderr", &stderr);
+
+    let cache_dir = cache.root.to_string_lossy().into_owned();
+    let log = cache.root.join("lsp-second.log");
+    let lsp = Lsp::spawn(
+        &[
+            ("XDG_CACHE_HOME", &cache_dir),
+            ("TESTANY_LOG", "debug"),
+            ("TESTANY_TOKEN", TOKEN),
+        ],
+        Some(&log),
+    );
+    lsp.initialize(&[&ws.root], editor_capabilities(false), json!({}));
+    let cart = ws.uri("tests/test_cart.py");
+    lsp.open(&cart, "python", &ws.read("tests/test_cart.py"));
+    let error = lsp
+        .execute(
+            "testany.openLog",
+            json!({"execution": LATEST, "caseIndex": 1}),
+        )
+        .expect_err("the log cannot be fetched");
+    assert_eq!(error["message"], MCP_ECHO);
+    let messages = serde_json::to_string(&lsp.messages()).unwrap();
+    lsp.shutdown();
+    assert_no_secrets("messages to the editor", &messages);
+    let stderr = std::fs::read_to_string(&log).expect("the server's stderr");
+    assert!(stderr.contains(MCP_ECHO), "{stderr}");
+    assert_no_secrets("stderr", &stderr);
 }

@@ -226,6 +226,7 @@ fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
         }
     }
     mark_jwts(text, &mut covered);
+    mark_credential_headers(text, &mut covered);
     if covered.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -290,6 +291,85 @@ fn mark_jwts(text: &str, covered: &mut Vec<(usize, usize)>) {
             covered.push((start, end));
         }
         from = end.max(start + 1);
+    }
+}
+
+/// Header names whose value is a credential wherever a text quotes them.
+const CREDENTIAL_HEADERS: [&str; 6] = [
+    "authorization",
+    "proxy-authorization",
+    "x-sign",
+    "x-operator-id",
+    "cookie",
+    "set-cookie",
+];
+
+/// The value after every quoted credential header (`X-Operator-Id: dev@acme.test`,
+/// `"x-sign":"…"`, `Authorization: Bearer …`): a service can quote credentials another
+/// process sent (its proxy remembers the last request), which this process never held.
+/// The value ends at whitespace, a quote, `,`, `;` or a closing bracket; values shorter
+/// than [`MIN_SECRET_LEN`] (`none`) are left alone.
+fn mark_credential_headers(text: &str, covered: &mut Vec<(usize, usize)>) {
+    let bytes = text.as_bytes();
+    let is_name = |b: u8| b.is_ascii_alphanumeric() || b == b'-' || b == b'_';
+    let ends_value = |b: u8| {
+        b.is_ascii_whitespace()
+            || matches!(b, b'"' | b'\'' | b',' | b';' | b')' | b']' | b'}' | b'>')
+    };
+    for (colon, _) in text.match_indices(':') {
+        let mut end = colon;
+        while end > 0 && matches!(bytes.get(end - 1), Some(b' ' | b'\t')) {
+            end -= 1;
+        }
+        if end > 0 && matches!(bytes.get(end - 1), Some(b'"' | b'\'')) {
+            end -= 1;
+        }
+        let mut start = end;
+        while start > 0 && bytes.get(start - 1).is_some_and(|b| is_name(*b)) {
+            start -= 1;
+        }
+        let name = text.get(start..end).unwrap_or_default();
+        let Some(header) = CREDENTIAL_HEADERS
+            .iter()
+            .find(|h| h.eq_ignore_ascii_case(name))
+        else {
+            continue;
+        };
+        let mut at = colon + 1;
+        while matches!(bytes.get(at), Some(b' ' | b'\t')) {
+            at += 1;
+        }
+        if matches!(bytes.get(at), Some(b'"' | b'\'')) {
+            at += 1;
+        }
+        // `Authorization: Bearer TOKEN`: the scheme stays, the token goes.
+        if header.ends_with("authorization") {
+            let scheme = bytes
+                .get(at..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_alphabetic())
+                .count();
+            if scheme > 0 && bytes.get(at + scheme) == Some(&b' ') {
+                at += scheme + 1;
+            }
+        }
+        // Already redacted (texts are redacted again on their way out).
+        if text
+            .get(at..)
+            .is_some_and(|rest| rest.starts_with(REDACTED))
+        {
+            continue;
+        }
+        let value = bytes
+            .get(at..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|b| !ends_value(**b))
+            .count();
+        if value >= MIN_SECRET_LEN {
+            covered.push((at, at + value));
+        }
     }
 }
 
@@ -477,6 +557,36 @@ mod tests {
         ];
         for (text, expected) in table {
             assert_eq!(redact(text), expected, "{text}");
+        }
+    }
+
+    /// Review of issue 17: a proxy quoted the operator id another process had sent;
+    /// this process never held it, so only the header name can say it is one.
+    #[test]
+    fn quoted_credential_headers_are_redacted_by_name() {
+        let table = [
+            (
+                "after X-Sign: none, X-Operator-Id: unseen-op@acme.test); try again",
+                "after X-Sign: none, X-Operator-Id: [redacted]); try again",
+            ),
+            (
+                r#"{"x-operator-id":"ops.unseen@acme.test","accept":"text/plain"}"#,
+                r#"{"x-operator-id":"[redacted]","accept":"text/plain"}"#,
+            ),
+            (
+                "authorization: Bearer unseen-token-123\nCookie: sid=unseen77; a=b",
+                "authorization: Bearer [redacted]\nCookie: [redacted]; a=b",
+            ),
+            // Ordinary words and short values stay.
+            ("Authorization: none", "Authorization: none"),
+            (
+                "signed: yes, see https://h.test/x",
+                "signed: yes, see https://h.test/x",
+            ),
+        ];
+        for (text, expected) in table {
+            assert_eq!(redact(text), expected, "{text}");
+            assert_eq!(redact(expected), expected, "redacting twice: {text}");
         }
     }
 
