@@ -1063,11 +1063,10 @@ fn split_surefire_name(name: &str, current: Option<&str>) -> Option<(String, Str
     }
     let head_end = name.find(['(', '[', ' ']).unwrap_or(name.len());
     let head = name.get(..head_end)?;
-    if let Some((class, method)) = head.rsplit_once('.')
+    if let Some((class, _)) = head.rsplit_once('.')
         && looks_like_class_name(class)
     {
         let rest = name.get(class.len() + 1..)?;
-        let _ = method;
         return Some((class.to_owned(), method_name(rest)));
     }
     let cur = current?;
