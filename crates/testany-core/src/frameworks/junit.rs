@@ -377,16 +377,29 @@ impl JunitParser {
             {
                 segments = vec![class, name.trim()];
             }
-            // TestNG under Gradle: `Gradle suite > Gradle test > com.acme.FooTest > testX`.
-            while segments.len() > 2 && segments.first().is_some_and(|s| s.starts_with("Gradle ")) {
+            // TestNG under Gradle: `Gradle suite > Gradle test > com.acme.FooTest.testX`, or
+            // with the default granularity the class and method joined by a dot alone
+            // (Gradle's `AbstractTestLogger`).
+            while segments.len() > 1 && segments.first().is_some_and(|s| s.starts_with("Gradle ")) {
                 segments.remove(0);
+            }
+            if let [single] = segments.as_slice()
+                && !line.starts_with([' ', '\t'])
+                && !single.contains(char::is_whitespace)
+                && let Some((class, method)) = single.rsplit_once('.')
+                && looks_like_class_name(class)
+            {
+                segments = vec![class, method];
             }
             if segments.len() < 2 || segments.iter().any(|s| s.is_empty()) {
                 return false;
             }
             let first = segments.first().copied().unwrap_or("");
-            // `> Task :test FAILED` and other Gradle lines are not tests.
-            if first.starts_with('>') || first.contains(char::is_whitespace) {
+            // `> Task :test FAILED` and other Gradle lines are not tests. Gradle prints its
+            // test events at the margin; a class's display name may hold spaces there.
+            if first.starts_with('>')
+                || first.contains(char::is_whitespace) && line.starts_with([' ', '\t'])
+            {
                 return false;
             }
             let mut method_at = segments.len() - 1;
@@ -1613,10 +1626,20 @@ com.acme.CartTest adds an item() PASSED (1.1s)
 com.acme.CartTest removes() FAILED
 ");
         assert_eq!(
-            statuses(&run(
-                "Gradle suite > Gradle test > com.acme.NgTest > checks FAILED\n"
-            )),
-            [("com.acme.NgTest#checks", TestStatus::Failed)]
+            statuses(&run("\
+Gradle suite > Gradle test > com.acme.NgTest > checks FAILED
+Gradle suite > Gradle test > com.acme.NgTest.flows FAILED
+com.acme.NgTest.waits PASSED
+Cart tests > adds an item() FAILED
+   spaced words > not a test FAILED
+Build step FAILED
+")),
+            [
+                ("com.acme.NgTest#checks", TestStatus::Failed),
+                ("com.acme.NgTest#flows", TestStatus::Failed),
+                ("com.acme.NgTest#waits", TestStatus::Passed),
+                ("Cart tests#adds an item", TestStatus::Failed)
+            ]
         );
         assert_eq!(
             statuses(&tests),
