@@ -57,19 +57,9 @@ impl fmt::Debug for LogUrl {
     }
 }
 
-/// Whether `host` is a loopback name or address: `localhost`, `*.localhost` (RFC 6761),
-/// `127.0.0.0/8` or `::1`.
-pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim_end_matches('.').to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") {
-        return true;
-    }
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match bare.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => false,
-    }
-}
+/// Whether `host` is loopback (`localhost`, `*.localhost`, `127.0.0.0/8`, `::1`): core's
+/// one rule, shared with the configuration's `http://` check and the emulator.
+pub use testany_core::loopback::is_loopback_host;
 
 fn is_label(label: &str) -> bool {
     !label.is_empty()
@@ -305,25 +295,6 @@ mod tests {
             validate_log_url(&format!("https://a.tr.x{LOG_PATH}"), "evil.com/x"),
             Err(LogUrlError::Domain("evil.com/x".into()))
         );
-    }
-
-    #[test]
-    fn loopback_hosts() {
-        let table = [
-            ("localhost", true),
-            ("LOCALHOST.", true),
-            ("a.tr.testany.localhost", true),
-            ("127.0.0.1", true),
-            ("127.9.9.9", true),
-            ("[::1]", true),
-            ("::1", true),
-            ("localhost.evil.com", false),
-            ("10.0.0.1", false),
-            ("evil-localhost", false),
-        ];
-        for (host, expected) in table {
-            assert_eq!(is_loopback_host(host), expected, "{host}");
-        }
     }
 
     #[test]

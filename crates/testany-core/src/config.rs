@@ -664,8 +664,15 @@ fn check_url(url: &str) -> Result<(), &'static str> {
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return Err("must start with https:// or http://");
     }
-    if url_host(url).is_none() {
+    let Some(host) = url_host(url) else {
         return Err("must name a host, e.g. https://testany.com.cn/api/v2/mcp/");
+    };
+    // The token travels with every request: plain http only where it stays on this
+    // machine (as for log URLs and the Neovim health check).
+    if lower.starts_with("http://") && !crate::loopback::is_loopback_host(&host) {
+        return Err(
+            "must use https:// (http:// is only for loopback hosts such as testany.localhost)",
+        );
     }
     Ok(())
 }

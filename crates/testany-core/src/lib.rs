@@ -11,6 +11,7 @@ pub mod health;
 pub mod json;
 pub mod lines;
 pub mod locations;
+pub mod loopback;
 pub mod markers;
 pub mod model;
 pub mod normalize;

@@ -175,6 +175,11 @@ fn each_error_is_one_sentence_with_key_and_line() {
             "url = \"ftp://testany.com.cn/\"\n",
             "testany.toml line 1: `url` must start with https:// or http://",
         ),
+        // Regression (issue 16): plain http only to loopback hosts (core's loopback rule).
+        (
+            "url = \"http://testany.com.cn/api/v2/mcp/\"\n",
+            "testany.toml line 1: `url` must use https:// (http:// is only for loopback hosts such as testany.localhost)",
+        ),
         (
             "url = \"https:///api/v2/mcp/\"\n",
             "testany.toml line 1: `url` must name a host, e.g. https://testany.com.cn/api/v2/mcp/",

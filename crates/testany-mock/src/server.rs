@@ -85,12 +85,9 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
+/// Core's loopback rule (the old prefix test took `127.evil.com` for loopback).
 fn is_loopback_host(host: &str) -> bool {
-    host == "127.0.0.1"
-        || host == "localhost"
-        || host == "::1"
-        || host.ends_with(".localhost")
-        || host.starts_with("127.")
+    testany_core::loopback::is_loopback_host(host)
 }
 
 fn is_loopback_origin(origin: &str) -> bool {
@@ -691,6 +688,8 @@ mod tests {
             ("::1", true),
             ("example.com", false),
             ("localhost.example.com", false),
+            // Regression (issue 16): core's rule; the old prefix test said true.
+            ("127.evil.com", false),
         ] {
             assert_eq!(is_loopback_host(host), want, "{host}");
         }

@@ -16,10 +16,10 @@ use super::{BoxFuture, HttpRequest, HttpResponse, Method, Transport, TransportEr
 #[derive(Debug, Default, Clone, Copy)]
 pub struct LoopbackResolver;
 
-/// Whether RFC 6761 reserves `name` for loopback.
+/// Whether `name` is loopback by core's rule (RFC 6761 reserves `*.localhost`; address
+/// literals never reach a resolver).
 fn is_localhost_name(name: &str) -> bool {
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == "localhost" || name.ends_with(".localhost")
+    testany_core::loopback::is_loopback_host(name)
 }
 
 impl Resolve for LoopbackResolver {
