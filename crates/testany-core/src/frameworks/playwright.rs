@@ -991,9 +991,16 @@ const MOJIBAKE: &[(&str, &str)] = &[
 /// stays as printed. Lines without a lead character of the table are returned as is.
 pub(super) fn fix_mojibake(line: &str) -> std::borrow::Cow<'_, str> {
     let b = line.as_bytes();
+    // `├` shares its first two bytes with the `─` rules (E2 94 80) that fill whole
+    // lines, so it is searched as a whole rather than byte by byte.
+    static BOX_LEAD: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new("├".as_bytes()));
     let mut leads = 0u8;
-    for i in memchr::memchr3_iter(0xC3, 0xCE, 0xD1, b).chain(memchr::memchr_iter(0xE2, b)) {
+    for i in memchr::memchr3_iter(0xC3, 0xCE, 0xD1, b) {
         leads |= lead_bit(b.get(i..).unwrap_or(&[]));
+    }
+    if BOX_LEAD.find(b).is_some() {
+        leads |= 32;
     }
     if leads == 0 {
         return std::borrow::Cow::Borrowed(line);
