@@ -845,6 +845,10 @@ fn jest_file(rest: &str) -> Option<&str> {
         _ => rest,
     };
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    // Vitest's ` FAIL  src/a.test.ts [ src/a.test.ts ]` is a file that failed to load.
+    if file.contains(" [") {
+        return None;
+    }
     (name.contains('.') && !file.contains(' ')
         || name.contains(".test.")
         || name.contains(".spec."))
