@@ -478,8 +478,21 @@ fn order_frames(test_id: &str, frames: Vec<(String, FailureLocation)>) -> Vec<Fa
     out
 }
 
-/// MSTest: `Assert.AreEqual failed. Expected:<1>. Actual:<2>.`; NUnit one-line forms.
+/// MSTest: `Assert.AreEqual failed. Expected:<1>. Actual:<2>.`; FluentAssertions:
+/// `Expected value to be 10, but found 0.`; Shouldly: `... should be 10 but was 0`.
 fn mstest_expected_actual(m: &str) -> Option<(String, String)> {
+    if let Some(at) = m.find(" to be ")
+        && m.starts_with("Expected ")
+        && let Some((e, a)) = m.get(at + " to be ".len()..)?.split_once(", but found ")
+    {
+        let a = a.strip_suffix('.').unwrap_or(a);
+        return Some((e.to_owned(), a.to_owned()));
+    }
+    if let Some(at) = m.find(" should be ")
+        && let Some((e, a)) = m.get(at + " should be ".len()..)?.split_once(" but was ")
+    {
+        return Some((e.trim().to_owned(), a.trim().to_owned()));
+    }
     let e = m.find("Expected:<")?;
     let rest = m.get(e + "Expected:<".len()..)?;
     let end = rest.find(">. Actual:<")?;
@@ -719,6 +732,19 @@ passed Acme.Tests.MathTests.Adds (1ms)
                 ("subtracts numbers", TestStatus::Passed)
             ]
         );
+    }
+
+    #[test]
+    fn assertion_library_values() {
+        assert_eq!(
+            mstest_expected_actual("Expected value to be 10, but found 0."),
+            Some(("10".to_owned(), "0".to_owned()))
+        );
+        assert_eq!(
+            mstest_expected_actual("result.Total should be 10 but was 7"),
+            Some(("10".to_owned(), "7".to_owned()))
+        );
+        assert_eq!(mstest_expected_actual("Expected no exceptions."), None);
     }
 
     #[test]
