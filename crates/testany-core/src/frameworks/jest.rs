@@ -1447,6 +1447,12 @@ Error: boom
     }
 
     #[test]
+    fn vitest_file_that_failed_to_load_is_no_jest_header() {
+        let log = " FAIL  src/a.test.ts [ src/a.test.ts ]\n  ✓ not a test of a file\n";
+        assert_eq!(run(log), []);
+    }
+
+    #[test]
     fn helpers() {
         assert_eq!(strip_duration("sums (5 ms)"), ("sums", Some(5)));
         assert_eq!(strip_duration("exits  2241ms"), ("exits", Some(2241)));
