@@ -1393,6 +1393,37 @@ Running 5 tests using 2 workers
     }
 
     #[test]
+    fn line_reporter_retries_and_flaky_summary() {
+        let log = "
+Running 2 tests using 1 worker
+
+[1/2] [chromium] › a.spec.ts:3:5 › steady
+[2/2] [chromium] › a.spec.ts:9:5 › wobbly
+[3/2] (retries) [chromium] › a.spec.ts:9:5 › wobbly (retry #1)
+  1) [chromium] › a.spec.ts:9:5 › wobbly ───────────────────────────────────────────
+
+    Error: first attempt failed
+        at /w/a.spec.ts:10:3
+
+  1 flaky
+    [chromium] › a.spec.ts:9:5 › wobbly ──────────────────────────────────────────
+  1 passed (3.0s)
+";
+        let tests = run(log);
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("[chromium] › a.spec.ts:3:5 › steady", TestStatus::Passed),
+                ("[chromium] › a.spec.ts:9:5 › wobbly", TestStatus::Flaky),
+            ]
+        );
+        assert_eq!(
+            tests[1].message.as_deref(),
+            Some("Error: first attempt failed")
+        );
+    }
+
+    #[test]
     fn github_summary_alone_lists_flaky_tests() {
         let log = "::notice title=🎭 Playwright Run Summary::  1 flaky%0A    [chromium] › a.spec.ts:3:5 › t ───%0A  2 passed (1.0s)\n";
         assert_eq!(
