@@ -795,55 +795,12 @@ fn parse_java_frame(rest: &str) -> Option<(Option<String>, u32)> {
     Some((Some(path), line))
 }
 
-/// Frames of the JDK, test frameworks and build tools (by package) are dropped. A
-/// project's own package may start like a library's (Maven's own tests live in
-/// `org.apache.maven.`, JUnit's in `org.junit.`), so outside the JDK a class named like a
-/// test (`FooTest`, `FooTests`, `FooIT`, `FooTestCase`) is kept: test frameworks and build
-/// tools name none of their classes that way (`junit.framework.TestCase` itself is not a
-/// test name), and a kept frame that is not the user's code simply resolves to no
-/// workspace file.
+/// Frames of the JDK, test frameworks, build tools and common libraries (by package) are
+/// dropped. One rule with the JUnit module's: a project's own package may start like a
+/// library's (Maven's own tests live in `org.apache.maven.`), so outside the JDK a class
+/// named like a test is kept.
 fn is_library_class(q: &str) -> bool {
-    const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun."];
-    if JDK.iter().any(|p| q.starts_with(p)) {
-        return true;
-    }
-    is_internal_class(q) && !is_test_class(q)
-}
-
-/// `pkg.FooTest.method` (also `pkg.FooTest$Nested.method`): the class is named like a test.
-fn is_test_class(q: &str) -> bool {
-    let class = q.rsplit('.').nth(1).unwrap_or("");
-    let class = class.split('$').next().unwrap_or(class);
-    ["Test", "Tests", "IT", "TestCase"]
-        .iter()
-        .any(|s| class.len() > s.len() && class.ends_with(s))
-        && class != "TestCase"
-}
-
-/// Packages of the JDK, test frameworks, build tools and language runtimes.
-fn is_internal_class(q: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "java.",
-        "javax.",
-        "jdk.",
-        "sun.",
-        "com.sun.",
-        "org.junit.",
-        "junit.framework.",
-        "junit.",
-        "org.opentest4j.",
-        "kotlin.",
-        "kotlinx.",
-        "org.gradle.",
-        "worker.org.gradle.",
-        "org.apache.maven.",
-        "org.testng.",
-        "org.codehaus.groovy.",
-        "groovy.lang.",
-        "scala.",
-        "org.scalatest.",
-    ];
-    PREFIXES.iter().any(|p| q.starts_with(p))
+    crate::frameworks::junit::is_library(q)
 }
 
 /// Library, runtime and framework files: never where a user's test failed.

@@ -864,7 +864,7 @@ fn is_test_class_name(class: &str) -> bool {
 /// JDK, test frameworks, build tools and the common libraries a test calls into. A class
 /// named like a test outside the JDK is never library code (a project may live under
 /// `org.apache.maven.`; libraries name no class `FooTest`).
-fn is_library(qualified: &str) -> bool {
+pub(crate) fn is_library(qualified: &str) -> bool {
     const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta."];
     if JDK.iter().any(|p| qualified.starts_with(p)) {
         return true;
