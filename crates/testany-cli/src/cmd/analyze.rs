@@ -3,6 +3,7 @@
 //! workspace files in any local log. The log is read line by line and fed to the
 //! analyzer as it is read, so a log of any size is analysed in one pass in bounded memory.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -243,7 +244,7 @@ fn whole_lines(mut block: &[u8], each: &mut impl FnMut(&str)) -> u64 {
         let mut text = valid;
         while let Some(i) = memchr::memchr(b'\n', text.as_bytes()) {
             let line = text.get(..i).unwrap_or_default();
-            each(cut(line.strip_suffix('\r').unwrap_or(line)));
+            each(&cut(line.strip_suffix('\r').unwrap_or(line)));
             count += 1;
             text = text.get(i + 1..).unwrap_or_default();
         }
@@ -263,13 +264,13 @@ fn strip_break(line: &[u8]) -> &[u8] {
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
-/// `line` cut to at most [`lines::MAX_LINE`] bytes, at a character boundary.
-fn cut(line: &str) -> &str {
-    if line.len() <= lines::MAX_LINE {
-        return line;
+/// `line` cut to at most [`lines::MAX_LINE`] bytes, as core's `LineSplitter` cuts (a
+/// character the cut splits becomes U+FFFD).
+fn cut(line: &str) -> Cow<'_, str> {
+    match line.as_bytes().get(..lines::MAX_LINE) {
+        Some(head) if line.len() > lines::MAX_LINE => String::from_utf8_lossy(head),
+        _ => Cow::Borrowed(line),
     }
-    line.get(..line.floor_char_boundary(lines::MAX_LINE))
-        .unwrap_or_default()
 }
 
 fn status_word(s: TestStatus) -> &'static str {
@@ -597,6 +598,41 @@ mod tests {
             lines_of(b"\n\n", 5),
             (vec![String::new(), String::new()], 2, 2)
         );
+    }
+
+    /// The same lines as core's one line rule (`testany_core::lines::LineSplitter`), which
+    /// the language server and the other commands use.
+    #[test]
+    fn lines_follow_cores_line_rule() {
+        let max = lines::MAX_LINE;
+        let mut long_crlf = vec![b'y'; max - 1];
+        long_crlf.extend_from_slice("é\r\nz".as_bytes());
+        let mut long_cut_char = vec![b'y'; max - 1];
+        long_cut_char.extend_from_slice("é".repeat(max).as_bytes());
+        long_cut_char.extend_from_slice(b"\r\nafter\r");
+        let inputs: Vec<Vec<u8>> = vec![
+            b"a\r\nb\rc\r\r\n\r\n\rd\r".to_vec(),
+            b"x\xff\r\n\xe2\x80\n\xe2\x80".to_vec(),
+            b"\n".to_vec(),
+            b"\r".to_vec(),
+            long_crlf,
+            long_cut_char,
+        ];
+        for input in inputs {
+            let mut core = Vec::new();
+            let mut splitter = testany_core::lines::LineSplitter::new();
+            let each = |l: &str, _: &[u8]| -> Result<bool, ()> {
+                core.push(l.to_owned());
+                Ok(true)
+            };
+            let mut each = each;
+            splitter.push(&input, &mut each).unwrap();
+            splitter.finish(&mut each).unwrap();
+            for step in [3, 1 << 20] {
+                let (ours, _, _) = lines_of(&input, step);
+                assert_eq!(ours, core, "{:?}", String::from_utf8_lossy(&input));
+            }
+        }
     }
 
     #[test]
