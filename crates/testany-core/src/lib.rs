@@ -4,6 +4,7 @@
 pub mod ansi;
 pub mod category;
 pub mod config;
+pub mod document;
 pub mod drift;
 pub mod failure_line;
 pub mod frameworks;

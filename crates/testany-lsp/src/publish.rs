@@ -2,14 +2,15 @@
 //! computed after a quiet period, sent only when they changed, and also sent for files
 //! that are not open but hold resolved failure locations.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use jiff::Timestamp;
+use testany_core::document::Document;
 use testany_core::locations::ResolvedLocation;
-use testany_core::markers::{self, Anchor, Marker};
-use testany_core::plan::{self, CaseLocations, Plan, PlanInput, RelatedMarker};
+use testany_core::markers::{self, Marker};
+use testany_core::plan::{CaseLocations, Plan, RelatedMarker};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert;
@@ -26,13 +27,13 @@ pub struct DocRef<'a> {
     pub markers: &'a [Marker],
 }
 
-/// Which of `doc`'s lines get lenses, diagnostics and hovers.
-fn anchors(inner: &Inner, doc: &DocRef<'_>) -> Option<(Vec<Anchor>, String, u32)> {
+/// `doc`'s workspace-relative path, `[cases]` mapping and history (None: no project
+/// configuration, so no lenses).
+fn settings(inner: &Inner, doc: &DocRef<'_>) -> Option<(String, BTreeMap<String, String>, u32)> {
     let project = inner.projects.get(doc.project)?;
     let config = project.config.as_ref()?;
     let rel = project.relative(doc.path)?;
-    let anchors = markers::anchors(&rel, doc.text, doc.markers, &config.cases);
-    Some((anchors, rel, config.history))
+    Some((rel, config.cases.clone(), config.history))
 }
 
 /// Markers of the project other than `except`'s (for relatedInformation): open
@@ -90,7 +91,7 @@ pub fn plan_doc(
     with_related: bool,
     drift: Option<&mut Drift>,
 ) -> Plan {
-    let Some((anchors, rel, history)) = anchors(inner, doc) else {
+    let Some((rel, mapping, history)) = settings(inner, doc) else {
         return Plan::default();
     };
     let derived = data::derived(inner, doc.project);
@@ -107,20 +108,21 @@ pub fn plan_doc(
         }
         None => &derived.locations,
     };
-    plan::plan(&PlanInput {
-        uri: doc.uri,
-        path: &rel,
-        text: doc.text,
-        anchors: &anchors,
-        executions: &derived.executions,
-        locations,
-        related: &related,
-        encoding: inner.encoding,
-        history: history as usize,
-        stale: derived.stale,
-        now: Timestamp::now(),
-        drift: None,
-    })
+    let mut plan_doc = Document::new(
+        doc.uri,
+        &rel,
+        doc.text,
+        &mapping,
+        &derived.executions,
+        Timestamp::now(),
+    );
+    plan_doc.markers = Some(doc.markers);
+    plan_doc.locations = locations;
+    plan_doc.related = &related;
+    plan_doc.encoding = inner.encoding;
+    plan_doc.history = history as usize;
+    plan_doc.stale = derived.stale;
+    plan_doc.plan()
 }
 
 /// The locations of cases with one in file `rel`, that file's lines mapped through the

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use serde_json::Value;
-use testany_core::markers::{self, Encoding};
+use testany_core::document::Document;
+use testany_core::markers::Encoding;
 use testany_core::model::Execution;
-use testany_core::plan::{self, Plan, PlanInput};
+use testany_core::plan::Plan;
 
 /// Options of `planLenses`; every field may be left out.
 #[derive(Debug, Default, PartialEq)]
@@ -66,30 +67,25 @@ pub fn executions(values: &[Value]) -> Result<Vec<Execution>, PlanError> {
 }
 
 /// Lenses and diagnostics for `text` (markers plus the mapping), as the language server
-/// would plan them.
+/// plans them: core's `Document` with its defaults, overridden by the options given.
 pub fn plan_lenses(text: &str, execs: &[Execution], options: &PlanOptions, now_ms: f64) -> Plan {
-    let encoding = match options.encoding.as_deref() {
-        Some("utf-8" | "utf8") => Encoding::Utf8,
-        _ => Encoding::Utf16,
-    };
-    let path = options.path.as_deref().unwrap_or("");
-    let found = markers::scan(text);
-    let anchors = markers::anchors(path, text, &found, &options.mapping);
     // Saturating float-to-int cast: NaN becomes 0, the epoch.
     let now = Timestamp::from_millisecond(options.now_ms.unwrap_or(now_ms) as i64)
         .unwrap_or(Timestamp::UNIX_EPOCH);
-    plan::plan(&PlanInput {
-        uri: options.uri.as_deref().unwrap_or("untitled:document"),
-        path,
+    let mut doc = Document::new(
+        options.uri.as_deref().unwrap_or("untitled:document"),
+        options.path.as_deref().unwrap_or(""),
         text,
-        anchors: &anchors,
-        executions: execs,
-        locations: &[],
-        related: &[],
-        encoding,
-        history: options.history.unwrap_or(10),
-        stale: options.stale,
+        &options.mapping,
+        execs,
         now,
-        drift: None,
-    })
+    );
+    if matches!(options.encoding.as_deref(), Some("utf-8" | "utf8")) {
+        doc.encoding = Encoding::Utf8;
+    }
+    if let Some(history) = options.history {
+        doc.history = history;
+    }
+    doc.stale = options.stale;
+    doc.plan()
 }

@@ -1,8 +1,7 @@
 //! `textDocument/hover` on a marker: the case's recent history and pass rate.
 
 use jiff::Timestamp;
-use testany_core::markers;
-use testany_core::plan::{self, PlanInput};
+use testany_core::document::Document;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
 
 use crate::convert;
@@ -19,22 +18,22 @@ pub fn handle(state: &State, params: HoverParams) -> Option<Hover> {
     let project = inner.projects.get(&key)?;
     let config = project.config.as_ref()?;
     let rel = project.relative(&path)?;
-    let anchors = markers::anchors(&rel, &text, &found, &config.cases);
+    let mapping = config.cases.clone();
     let history = config.history as usize;
     let derived = data::derived(&mut inner, &key);
-    let input = PlanInput {
-        uri: at.text_document.uri.as_str(),
-        path: &rel,
-        text: &text,
-        anchors: &anchors,
-        executions: &derived.executions,
-        locations: &derived.locations,
-        related: &[],
-        encoding: inner.encoding,
-        history,
-        stale: derived.stale,
-        now: Timestamp::now(),
-        drift: None,
-    };
-    plan::hover(&input, convert::core_position(at.position)).map(convert::hover)
+    let mut doc = Document::new(
+        at.text_document.uri.as_str(),
+        &rel,
+        &text,
+        &mapping,
+        &derived.executions,
+        Timestamp::now(),
+    );
+    doc.markers = Some(&found);
+    doc.locations = &derived.locations;
+    doc.encoding = inner.encoding;
+    doc.history = history;
+    doc.stale = derived.stale;
+    doc.hover(convert::core_position(at.position))
+        .map(convert::hover)
 }
