@@ -17,5 +17,6 @@ pub mod markers;
 pub mod model;
 pub mod normalize;
 pub mod plan;
+pub mod recent;
 pub mod sanitize;
 pub mod text;

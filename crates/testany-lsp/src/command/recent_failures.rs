@@ -4,11 +4,11 @@
 
 use std::sync::Arc;
 
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use testany_core::category;
 use testany_core::locations::{self, WorkspaceIndex};
 use testany_core::model::CaseResult;
-use testany_core::plan::newest_first;
+use testany_core::recent::RecentFilter;
 use tower_lsp_server::jsonrpc::Error;
 
 use crate::convert::file_uri;
@@ -20,10 +20,7 @@ pub async fn run(
     state: &Arc<State>,
     args: RecentFailuresArgs,
 ) -> Result<Vec<RecentFailure>, Error> {
-    let days = args.days.unwrap_or(7).max(1);
-    let since = Timestamp::now()
-        .checked_sub(SignedDuration::from_hours(24 * i64::from(days)))
-        .unwrap_or(Timestamp::UNIX_EPOCH);
+    let filter = RecentFilter::new(args.pipeline.as_deref(), args.days, Timestamp::now());
     let mut inner = state.lock();
     let keys: Vec<_> = inner.projects.keys().cloned().collect();
     let mut rows = Vec::new();
@@ -35,73 +32,58 @@ pub async fn run(
         };
         let files: Vec<&str> = project.files.iter().map(String::as_str).collect();
         let index = WorkspaceIndex::new(&files);
-        for exec in newest_first(&derived.executions) {
+        for (exec, case) in filter.failures(&derived.executions, &mut seen) {
             let pipeline = exec.pipeline_key.clone().unwrap_or_default();
-            if args.pipeline.as_deref().is_some_and(|p| p != pipeline) {
-                continue;
-            }
-            if exec
-                .started_at
-                .or(exec.completed_at)
-                .is_some_and(|t| t < since)
-            {
-                continue;
-            }
-            for case in exec.failed_cases() {
-                if !seen.insert((exec.key.clone(), case.index)) {
-                    continue;
-                }
-                let found = match inner.logs.get(&(exec.key.clone(), case.index)) {
-                    Some(LogEntry::Done(l)) => l.as_ref().clone(),
-                    _ => locations::extract(case.error.as_deref(), ""),
-                };
-                // The same place is often named twice (error text and log, or an
-                // absolute CI path and a relative one): once per (file, line).
-                let mut places = std::collections::HashSet::new();
-                let locs: Vec<FailurePlace> = found
-                    .iter()
-                    .filter_map(|l| {
-                        let rel = index.resolve(&l.path)?;
-                        if !places.insert((rel, l.line)) {
-                            return None;
-                        }
-                        let abs = project.root.join(rel);
-                        let uri = file_uri(&abs)?;
-                        // In a document open and edited since: where its diagnostic is.
-                        let key = (exec.key.clone(), case.case_key.clone(), l.line);
-                        let line = inner
-                            .documents
-                            .values()
-                            .find(|d| d.path.as_deref() == Some(abs.as_path()))
-                            .and_then(|d| d.drift.current(&key))
-                            .unwrap_or(l.line.saturating_sub(1));
-                        Some(FailurePlace {
-                            uri: uri.as_str().to_owned(),
-                            path: rel.to_owned(),
-                            line,
-                            column: l.column,
-                            message: l.message.clone(),
-                        })
+            let found = match inner.logs.get(&(exec.key.clone(), case.index)) {
+                Some(LogEntry::Done(l)) => l.as_ref().clone(),
+                _ => locations::extract(case.error.as_deref(), ""),
+            };
+            // The same place is often named twice (error text and log, or an
+            // absolute CI path and a relative one): once per (file, line).
+            let mut places = std::collections::HashSet::new();
+            let locs: Vec<FailurePlace> = found
+                .iter()
+                .filter_map(|l| {
+                    let rel = index.resolve(&l.path)?;
+                    if !places.insert((rel, l.line)) {
+                        return None;
+                    }
+                    let abs = project.root.join(rel);
+                    let uri = file_uri(&abs)?;
+                    // In a document open and edited since: where its diagnostic is.
+                    let key = (exec.key.clone(), case.case_key.clone(), l.line);
+                    let line = inner
+                        .documents
+                        .values()
+                        .find(|d| d.path.as_deref() == Some(abs.as_path()))
+                        .and_then(|d| d.drift.current(&key))
+                        .unwrap_or(l.line.saturating_sub(1));
+                    Some(FailurePlace {
+                        uri: uri.as_str().to_owned(),
+                        path: rel.to_owned(),
+                        line,
+                        column: l.column,
+                        message: l.message.clone(),
                     })
-                    .collect();
-                let cat = category::categorize(
-                    case.status.as_ref(),
-                    case.result.as_ref(),
-                    case.error.as_deref(),
-                )
-                .map(|c| category::code(c).to_owned());
-                rows.push(RecentFailure {
-                    execution: exec.key.clone(),
-                    pipeline: pipeline.clone(),
-                    case_key: case.case_key.clone(),
-                    case_index: case.index,
-                    name: case.name.clone(),
-                    result: result_word(case),
-                    category: cat,
-                    error: case.error.clone(),
-                    locations: locs,
-                });
-            }
+                })
+                .collect();
+            let cat = category::categorize(
+                case.status.as_ref(),
+                case.result.as_ref(),
+                case.error.as_deref(),
+            )
+            .map(|c| category::code(c).to_owned());
+            rows.push(RecentFailure {
+                execution: exec.key.clone(),
+                pipeline: pipeline.clone(),
+                case_key: case.case_key.clone(),
+                case_index: case.index,
+                name: case.name.clone(),
+                result: result_word(case),
+                category: cat,
+                error: case.error.clone(),
+                locations: locs,
+            });
         }
     }
     Ok(rows)
