@@ -1125,11 +1125,11 @@ fn hostile_service_text_reaches_the_editor_as_visible_text() {
         vec![
             (
                 13,
-                "FAILED in SHP-0601-0000C: tests/test_cart.py:20: AssertionError: boom <U+202E>evil bare␍CR"
+                "FAILED in SHP-0601-0000C: tests/test_cart.py:20: AssertionError: boom <U+202E>evil␀ bare␍CR"
             ),
             (
                 19,
-                "AssertionError: boom <U+202E>evil bare␍CR (B7E4C2A9 FAILED in SHP-0601-0000C)"
+                "AssertionError: boom <U+202E>evil␀ bare␍CR (B7E4C2A9 FAILED in SHP-0601-0000C)"
             ),
         ]
     );

@@ -151,11 +151,15 @@ impl Extractor {
     }
 
     /// Scan a case's error text (locations anywhere on a line count). Its lines are
-    /// normalised on their own: what the log's normaliser learns stays the log's.
+    /// normalised on their own: what the log's normaliser learns stays the log's. The
+    /// service's text is first made displayable ([`crate::sanitize::for_display`]), so a
+    /// message taken from it shows a control character as the diagnostic of the same
+    /// error and the hover do (`␀`) rather than dropping it.
     pub fn error_text(&mut self, text: &str) {
         let mut normalizer = Normalizer::new();
         for line in crate::lines::split(text) {
-            let line = normalizer.line(line);
+            let shown = crate::sanitize::for_display(line);
+            let line = normalizer.line(&shown);
             self.process(&line, Source::Error);
         }
         self.reset_context();
@@ -462,13 +466,14 @@ impl Extractor {
 
     /// Remembered lines, newest first, cleaned of escapes and trimmed.
     fn recent(&self) -> impl Iterator<Item = Cow<'_, str>> {
-        self.ring.iter().rev().map(|raw| {
-            if memchr::memchr(0x1b, raw.as_bytes()).is_some() {
-                Cow::Owned(crate::ansi::strip(raw).trim().to_owned())
-            } else {
-                Cow::Borrowed(raw.trim())
-            }
-        })
+        // Shown as every view shows them (`crate::sanitize::for_display`).
+        self.ring
+            .iter()
+            .rev()
+            .map(|raw| match crate::sanitize::for_display(raw.trim()) {
+                Cow::Borrowed(clean) => Cow::Borrowed(clean),
+                Cow::Owned(clean) => Cow::Owned(clean.trim().to_owned()),
+            })
     }
 
     fn remember(&mut self, line: &str) {

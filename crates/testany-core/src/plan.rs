@@ -510,14 +510,17 @@ fn status_lens(
     }
 }
 
-/// The error text as it goes into a diagnostic: no escapes, trimmed, bounded.
+/// The error text as it goes into a diagnostic: no escapes, control characters shown
+/// as the hover and every other view show them ([`crate::sanitize::for_display`]: a NUL
+/// dropped here but shown as `␀` there made one text look like two), trimmed, bounded.
 fn clean_error(error: Option<&str>) -> Option<String> {
     let raw = error?;
     // Escapes make the raw text longer than what is kept: 16 KiB is plenty for 4,000.
     let raw = raw
         .get(..crate::markers::floor_char_boundary(raw, 16_384))
         .unwrap_or(raw);
-    let e = crate::ansi::strip(raw);
+    // Trimmed before too: a trailing CR is a line end, not a character to show.
+    let e = crate::sanitize::for_display(raw.trim());
     let e = e.trim();
     if e.is_empty() {
         return None;

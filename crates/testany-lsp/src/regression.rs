@@ -497,8 +497,8 @@ async fn failure_lines_follow_edits_made_since_they_were_published() {
 
 /// Issue 17: error texts, case names and environments come from the service. What the
 /// editor renders (diagnostics, hover, lens titles) shows control, bidi and format
-/// characters as visible text and carries no escape sequence. (The planner already drops
-/// NUL from error texts; the bare CR and U+202E are what reached editors raw.)
+/// characters as visible text and carries no escape sequence, the same in the diagnostic
+/// as in the hover (review: the diagnostic dropped the NUL the hover showed as `␀`).
 #[tokio::test]
 async fn hostile_service_text_is_shown_as_visible_text() {
     let root = project("hostile", "t.py", TEXT);
@@ -523,12 +523,12 @@ async fn hostile_service_text_is_shown_as_visible_text() {
         vec![
             (
                 0,
-                "FAILED in SHP-1-00002: t.py:3: AssertionError: boom <U+202E>evil bare␍CR"
+                "FAILED in SHP-1-00002: t.py:3: AssertionError: boom <U+202E>evil␀ bare␍CR"
                     .to_owned()
             ),
             (
                 2,
-                "AssertionError: boom <U+202E>evil bare␍CR (A1B2C3D4 FAILED in SHP-1-00002)"
+                "AssertionError: boom <U+202E>evil␀ bare␍CR (A1B2C3D4 FAILED in SHP-1-00002)"
                     .to_owned()
             ),
         ]
