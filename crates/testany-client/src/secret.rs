@@ -217,6 +217,12 @@ pub fn redact(text: &str) -> Cow<'_, str> {
 
 /// [`redact`] plus `extra` values (which need not be remembered).
 fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
+    let covered = covered_ranges(text, extra);
+    replace_ranges(text, covered)
+}
+
+/// The byte ranges of `text` that hold a secret, unsorted and possibly overlapping.
+fn covered_ranges(text: &str, extra: &[&str]) -> Vec<(usize, usize)> {
     let mut covered: Vec<(usize, usize)> = Vec::new();
     {
         let registry = REGISTRY.read().unwrap_or_else(PoisonError::into_inner);
@@ -227,6 +233,11 @@ fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
     }
     mark_jwts(text, &mut covered);
     mark_credential_headers(text, &mut covered);
+    covered
+}
+
+/// `text` with each run of covered bytes replaced by one `[redacted]`.
+fn replace_ranges(text: &str, mut covered: Vec<(usize, usize)>) -> Cow<'_, str> {
     if covered.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -253,6 +264,39 @@ fn redact_with<'t>(text: &'t str, extra: &[&str]) -> Cow<'t, str> {
     }
     out.push_str(text.get(at..).unwrap_or_default());
     Cow::Owned(out)
+}
+
+/// [`redact`] for markdown whose service text was escaped with backslashes (`\_`,
+/// `\*`): a secret holding `_` appears there as `a\_b`, which [`redact`] cannot match.
+/// Secrets are found in the unescaped text and the escaped span that spells each one is
+/// replaced.
+pub fn redact_markdown(text: &str) -> Cow<'_, str> {
+    // `plain` without the escaping backslashes; `spans[i]`: the bytes of `text` that
+    // produced plain byte `i` (an escaped character's span includes its backslash).
+    let mut plain = String::with_capacity(text.len());
+    let mut spans: Vec<(usize, usize)> = Vec::with_capacity(text.len());
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, c)) = chars.next() {
+        let c = match (c, chars.peek()) {
+            ('\\', Some(&(_, next))) if next.is_ascii_punctuation() => {
+                chars.next();
+                next
+            }
+            _ => c,
+        };
+        let end = chars.peek().map_or(text.len(), |&(next, _)| next);
+        plain.push(c);
+        spans.extend(std::iter::repeat_n((at, end), c.len_utf8()));
+    }
+    let covered: Vec<(usize, usize)> = covered_ranges(&plain, &[])
+        .into_iter()
+        .filter_map(|(s, e)| {
+            let first = spans.get(s)?;
+            let last = spans.get(e.checked_sub(1)?)?;
+            Some((first.0, last.1))
+        })
+        .collect();
+    replace_ranges(text, covered)
 }
 
 /// Every occurrence of `secret` in `text`, overlapping ones included, as byte ranges
@@ -588,6 +632,18 @@ mod tests {
             assert_eq!(redact(text), expected, "{text}");
             assert_eq!(redact(expected), expected, "redacting twice: {text}");
         }
+    }
+
+    /// Review of issue 17: the hover escapes `_` and `*` before the server redacts, so a
+    /// secret holding them was shown.
+    #[test]
+    fn markdown_escaped_secrets_are_redacted() {
+        let _secret = Secret::new("tok_MD*review_77");
+        assert_eq!(
+            redact_markdown(r"**testany: X** · test\_a tok\_MD\*review\_77 \| ok"),
+            r"**testany: X** · test\_a [redacted] \| ok"
+        );
+        assert_eq!(redact_markdown(r"no \_ secret é"), r"no \_ secret é");
     }
 
     #[test]

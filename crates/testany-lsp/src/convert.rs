@@ -79,7 +79,10 @@ pub fn hover(h: plan::Hover) -> lsp::Hover {
     lsp::Hover {
         contents: lsp::HoverContents::Markup(lsp::MarkupContent {
             kind: lsp::MarkupKind::Markdown,
-            value: display(&h.markdown),
+            // Service text in the markdown is backslash-escaped (`\_`, `\*`): secrets are
+            // found in the unescaped text, or one holding `_` would be shown.
+            value: sanitize::for_display(&testany_client::secret::redact_markdown(&h.markdown))
+                .into_owned(),
         }),
         range: Some(range(h.range)),
     }

@@ -601,3 +601,51 @@ async fn a_case_error_quoting_a_secret_is_shown_redacted() {
     st.lock().shutdown = true;
     let _ = std::fs::remove_dir_all(&root);
 }
+
+/// Review of issue 17: command results (showExecution's execution, recentFailures'
+/// cases) were returned with a quoted secret as is, and the hover escaped `_` before
+/// redacting, so a secret holding one was shown.
+#[tokio::test]
+async fn command_results_and_hovers_are_redacted() {
+    let _token = testany_client::Secret::new("tok_LSP_cmd_review_93e1");
+    let root = project("secret-command", "t.py", TEXT);
+    let st = state(&root.join(".cache"));
+    let uri = uri_of(&root.join("t.py"));
+    open(&st, &uri, TEXT).await;
+    let exec = testany_core::model::Execution::from_json(&json!({
+        "execution_id": "SHP-1-00004", "status": "COMPLETED", "result": "FAILED",
+        "pipeline_key": "SHP-1", "started_at": "2026-11-26T04:00:00Z",
+        "cases": [{
+            "case_key": "A1B2C3D4", "index": 0, "status": "FAILED", "duration_ms": 1500,
+            "name": "test_x tok_LSP_cmd_review_93e1",
+            "error": "t.py:3: AuthError: Bearer tok_LSP_cmd_review_93e1 refused",
+        }],
+    }))
+    .expect("execution");
+    crate::poller::store(&st, &shp1(), vec![exec]);
+    crate::publish::publish_pending(&st).await;
+    let shown = execute(
+        &st,
+        "testany.showExecution",
+        vec![json!({"execution": "SHP-1-00004"})],
+    )
+    .await
+    .expect("showExecution")
+    .expect("a result");
+    assert_eq!(shown["cases"][0]["name"], "test_x [redacted]");
+    assert_eq!(
+        shown["cases"][0]["error"],
+        "t.py:3: AuthError: Bearer [redacted] refused"
+    );
+    assert!(!shown.to_string().contains("tok_LSP"), "{shown}");
+    let hover = hover_at(&st, &uri, 0, 3).expect("hover on the marker");
+    let HoverContents::Markup(markup) = hover.contents else {
+        panic!("markdown hover: {hover:?}");
+    };
+    assert_eq!(
+        markup.value.lines().next(),
+        Some("**testany: A1B2C3D4** · test\\_x [redacted]")
+    );
+    st.lock().shutdown = true;
+    let _ = std::fs::remove_dir_all(&root);
+}

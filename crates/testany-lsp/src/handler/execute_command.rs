@@ -66,10 +66,46 @@ pub const fn names() -> [&'static str; REGISTRY.len()] {
 #[tracing::instrument(skip_all, fields(command = %params.command))]
 pub async fn handle(state: &Arc<State>, params: ExecuteCommandParams) -> Result<Option<Value>> {
     // Errors quote service messages and the editor's own arguments: shown as text.
-    run(state, params).await.map(Some).map_err(|mut e| {
-        e.message = crate::convert::display(&e.message).into();
-        e
-    })
+    // Results are data (the editor renders them itself) but carry case errors and names
+    // that may quote a secret: every string in them is redacted here, for every command.
+    run(state, params)
+        .await
+        .map(|mut result| {
+            redact_strings(&mut result);
+            Some(result)
+        })
+        .map_err(|mut e| {
+            e.message = crate::convert::display(&e.message).into();
+            e
+        })
+}
+
+/// Redacts the secrets the process has seen from every string (and key) in `value`.
+fn redact_strings(value: &mut Value) {
+    use std::borrow::Cow;
+    use testany_client::secret::redact;
+    match value {
+        Value::String(s) => {
+            if let Cow::Owned(clean) = redact(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact_strings),
+        Value::Object(map) => {
+            let dirty: Vec<String> = map
+                .keys()
+                .filter(|k| matches!(redact(k), Cow::Owned(_)))
+                .cloned()
+                .collect();
+            for key in dirty {
+                if let Some(v) = map.remove(&key) {
+                    map.insert(redact(&key).into_owned(), v);
+                }
+            }
+            map.values_mut().for_each(redact_strings);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
 }
 
 async fn run(state: &Arc<State>, params: ExecuteCommandParams) -> Result<Value> {
