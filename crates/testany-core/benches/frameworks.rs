@@ -131,7 +131,7 @@ const PYTEST_TESTS: usize = 10_000;
 /// The node id of test `i`: 100 files of 100 tests, every third one parametrised.
 fn node_id(i: usize) -> String {
     let file = format!("tests/unit/test_mod_{:03}.py", i / 100);
-    if i % 3 == 0 {
+    if i.is_multiple_of(3) {
         format!("{file}::test_case_{i:05}[user-{} eu west]", i % 7)
     } else {
         format!("{file}::TestCart::test_case_{i:05}")
