@@ -39,7 +39,7 @@ enum Command {
     Pipeline(cmd::pipeline::PipelineCommand),
     /// Pass rate, runs, flaky and slowest cases of a pipeline.
     Health(cmd::health::HealthArgs),
-    /// Failures, categories and project locations in a local log file.
+    /// Per-test results, failures and project locations in a local log file.
     Analyze(cmd::analyze::AnalyzeArgs),
     /// Try everything in seconds: emulator, example project, a run and its report.
     Demo(cmd::demo::DemoArgs),
