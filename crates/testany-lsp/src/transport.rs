@@ -61,9 +61,11 @@ pub enum Event {
 }
 
 /// Splits the client's byte stream into LSP frames (`Content-Length: N\r\n\r\n` + N
-/// bytes) and validates each body ([`check_body`]). A bad header is answered once with
+/// bytes) and validates each body ([`check_body`]). A bad header is answered with
 /// -32700, then bytes are skipped up to the next `Content-Length` (the start of the next
-/// frame), so one bad frame costs one answer and the frames after it still work.
+/// frame), so the frames after it still work. Answers: one per bad header block (each is
+/// a frame the client meant to send), but one per stretch of garbage (text that cannot
+/// start a header, skipped a byte at a time: answering each byte would flood the client).
 #[derive(Debug)]
 pub struct Framer {
     limits: Limits,
@@ -72,8 +74,8 @@ pub struct Framer {
     body: Option<usize>,
     /// Skipping bytes up to the next `Content-Length`.
     resync: bool,
-    /// A header error was answered and no good header has followed yet: further header
-    /// errors of the same stretch of garbage are not answered again.
+    /// A header error was answered and no `Content-Length` has been found since: further
+    /// header errors of the same stretch of garbage are not answered again.
     quiet: bool,
 }
 
@@ -111,6 +113,8 @@ impl Framer {
                     Some(i) => {
                         at += i;
                         self.resync = false;
+                        // A new header block: its own answer if it is bad too.
+                        self.quiet = false;
                     }
                     None => {
                         // Keep a tail that may be the start of a split `Content-Length`.
@@ -265,6 +269,11 @@ fn find_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// JavaScript clients write them for text holding half an emoji. Bytes outside strings and
 /// valid pairs are left alone. Returns how many were rewritten.
 pub fn fix_lone_surrogates(json: &mut [u8]) -> usize {
+    rewrite_lone_surrogates(json, b"\\ufffd")
+}
+
+/// [`fix_lone_surrogates`] with another six-byte escape as the replacement.
+fn rewrite_lone_surrogates(json: &mut [u8], with: &[u8; 6]) -> usize {
     fn unit(bytes: &[u8]) -> Option<u16> {
         let hex = bytes.get(..6)?;
         if hex[0] != b'\\' || hex[1] != b'u' {
@@ -291,7 +300,7 @@ pub fn fix_lone_surrogates(json: &mut [u8]) -> usize {
                     continue;
                 }
                 if is_high(u) || is_low(u) {
-                    json[i..i + 6].copy_from_slice(b"\\ufffd");
+                    json[i..i + 6].copy_from_slice(with);
                     fixed += 1;
                 }
                 i += 6;
@@ -320,7 +329,8 @@ enum ServerReads {
 /// readable; invalid notifications and responses are dropped).
 pub fn check_body(body: &[u8], out: &mut Vec<Event>) {
     let mut bytes = body.to_vec();
-    if fix_lone_surrogates(&mut bytes) > 0 {
+    let surrogates = fix_lone_surrogates(&mut bytes);
+    if surrogates > 0 {
         tracing::debug!("lone UTF-16 surrogates replaced with U+FFFD");
     }
     let text = match String::from_utf8(bytes) {
@@ -339,6 +349,9 @@ pub fn check_body(body: &[u8], out: &mut Vec<Event>) {
         }
     };
     match value {
+        Value::Object(map) if surrogates > 0 && request_id_was_rewritten(body, &map) => {
+            out.push(reply(Value::Null, INVALID_REQUEST, SURROGATE_ID));
+        }
         Value::Object(map) => check_message(map, out),
         Value::Array(items) => check_batch(items, out),
         _ => out.push(reply(
@@ -347,6 +360,28 @@ pub fn check_body(body: &[u8], out: &mut Vec<Event>) {
             "Invalid Request: a message must be a JSON object.",
         )),
     }
+}
+
+const SURROGATE_ID: &str =
+    "Invalid Request: the id holds a lone UTF-16 surrogate, which no answer can repeat.";
+
+/// Whether a request's string id held a lone surrogate (rewritten to U+FFFD): the
+/// server's answer would carry `"\ufffd"`, an id the client never sent and cannot match,
+/// so the request is refused with id null instead (JSON-RPC: null when the id cannot be
+/// determined). Found by rewriting the surrogates to another character and comparing
+/// the ids, so an id that really holds U+FFFD still works; only runs when some
+/// surrogate was rewritten.
+fn request_id_was_rewritten(body: &[u8], message: &Map<String, Value>) -> bool {
+    let Some(Value::String(id)) = message.get("id") else {
+        return false;
+    };
+    if !id.contains('\u{fffd}') || !message.contains_key("method") {
+        return false;
+    }
+    let mut other = body.to_vec();
+    rewrite_lone_surrogates(&mut other, b"\\uffff");
+    let other: Option<Value> = serde_json::from_slice(&other).ok();
+    other.as_ref().and_then(|v| v.get("id")) != message.get("id")
 }
 
 const NO_BATCHES: &str = "Invalid Request: LSP has no batches; send each message in its own frame.";
@@ -821,6 +856,73 @@ mod tests {
         assert_eq!(text, br#"\ud800 "\ufffd" "\\" "x\ufffd"#.to_vec());
         let mut cut = br#""\ud8"#.to_vec();
         assert_eq!(fix_lone_surrogates(&mut cut), 0);
+    }
+
+    /// Review of issue 17: a request with id `"\ud800"` was answered with id
+    /// `"\ufffd"`, which the client cannot match; JSON-RPC answers null when the id
+    /// cannot be determined. An id that really holds U+FFFD, or a surrogate elsewhere
+    /// in the request, still goes through.
+    #[test]
+    fn a_request_whose_id_holds_a_lone_surrogate_is_answered_with_id_null() {
+        assert_eq!(
+            events(&framed(
+                br#"{"jsonrpc":"2.0","id":"\ud800","method":"shutdown"}"#
+            )),
+            vec![err("null", -32600, SURROGATE_ID)]
+        );
+        assert_eq!(
+            events(&framed(
+                br#"{"jsonrpc":"2.0","id":"a\ufffd","method":"m","params":{"t":"\udc00"}}"#
+            )),
+            vec![fwd(
+                "{\"id\":\"a\u{FFFD}\",\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":{\"t\":\"\u{FFFD}\"}}"
+            )]
+        );
+    }
+
+    /// Review of issue 17: after one bad header block the next, distinct one was dropped
+    /// without an answer. Each bad block is answered; a stretch of garbage once.
+    #[test]
+    fn each_bad_header_block_is_answered_and_a_garbage_stretch_once() {
+        let input = [
+            b"Content-Length: abc\r\n\r\n".as_slice(),
+            b"Content-Length: 1001\r\n\r\n",
+            b"not json! not json! not json!\r\n",
+            &framed(SHUTDOWN.as_bytes()),
+        ]
+        .concat();
+        assert_eq!(
+            events(&input),
+            vec![
+                err(
+                    "null",
+                    -32700,
+                    "Parse error: Content-Length `abc` is not a number of bytes."
+                ),
+                err(
+                    "null",
+                    -32700,
+                    "Parse error: Content-Length 1001 is more than the limit of 1000 bytes."
+                ),
+                fwd(SHUTDOWN),
+            ]
+        );
+        let garbage = [
+            b"not json!\r\nstill not\r\n".as_slice(),
+            &framed(SHUTDOWN.as_bytes()),
+        ]
+        .concat();
+        assert_eq!(
+            events(&garbage),
+            vec![
+                err(
+                    "null",
+                    -32700,
+                    "Parse error: expected a `Content-Length: N` header before the message."
+                ),
+                fwd(SHUTDOWN),
+            ]
+        );
     }
 
     #[test]
