@@ -46,7 +46,10 @@ fn write_frame(out: &mut impl Write, value: &Value) -> std::io::Result<()> {
     out.flush()
 }
 
-fn read_frame(input: &mut impl BufRead) -> Option<Value> {
+/// The next LSP frame from `input`, or None at the end of input. A body that is not
+/// JSON arrives as the string `not JSON: …`, so a bad answer shows up in an assertion
+/// instead of ending the reading.
+pub fn read_frame(input: &mut impl BufRead) -> Option<Value> {
     let mut len = None;
     loop {
         let mut line = String::new();
@@ -63,7 +66,11 @@ fn read_frame(input: &mut impl BufRead) -> Option<Value> {
     }
     let mut body = vec![0; len?];
     input.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
+    Some(
+        serde_json::from_slice(&body).unwrap_or_else(|_| {
+            Value::String(format!("not JSON: {}", String::from_utf8_lossy(&body)))
+        }),
+    )
 }
 
 impl Lsp {

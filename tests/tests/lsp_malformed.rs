@@ -2,12 +2,13 @@
 //! is sent as raw bytes to a real `testany lsp`; the exact error answer comes back (or
 //! none, for a notification), the next request is answered, and the process lives on.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use testany_e2e::lsp::read_frame;
 use testany_e2e::testany_bin;
 
 /// Generous: waits end as soon as the answer is there.
@@ -26,30 +27,6 @@ fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     out.extend_from_slice(body);
     out
-}
-
-fn read_frame(input: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if input.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    input.read_exact(&mut body).ok()?;
-    Some(
-        serde_json::from_slice(&body).unwrap_or_else(|_| {
-            Value::String(format!("not JSON: {}", String::from_utf8_lossy(&body)))
-        }),
-    )
 }
 
 impl Raw {

@@ -2,10 +2,13 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use common::completed_execution;
 use testany_client::{Client, ClientConfig, ListFilter, RetryPolicy, Secret};
 use testany_mock::{MockConfig, ResponseMode};
 
@@ -32,6 +35,17 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Buffer {
     }
 }
 
+/// Every trace line of this thread, at TRACE, into a buffer (until the guard drops).
+fn capture_traces() -> (Buffer, tracing::subscriber::DefaultGuard) {
+    let buffer = Buffer::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(buffer.clone())
+        .with_ansi(false)
+        .finish();
+    (buffer, tracing::subscriber::set_default(subscriber))
+}
+
 fn config(url: String, token: &str) -> ClientConfig {
     let mut config = ClientConfig::new(url);
     config.token = Some(Secret::new(token));
@@ -46,13 +60,7 @@ fn config(url: String, token: &str) -> ClientConfig {
 
 #[tokio::test(flavor = "current_thread")]
 async fn a_failing_run_never_shows_token_sign_or_operator() {
-    let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buffer, _guard) = capture_traces();
 
     let mut mock_config = MockConfig::shop()
         .unwrap()
@@ -153,32 +161,11 @@ async fn a_failing_run_never_shows_token_sign_or_operator() {
     }
 }
 
-/// The newest completed SHP-0601 execution: its cases have logs.
-async fn completed_execution(client: &Client) -> String {
-    let filter = ListFilter {
-        pipeline_key: Some("SHP-0601".into()),
-        status: Some("COMPLETED".into()),
-        ..Default::default()
-    };
-    let list = client.list_executions(&filter).await.unwrap();
-    list.executions
-        .first()
-        .expect("a completed run")
-        .key
-        .clone()
-}
-
 /// Issue 17: a sign and operator id received from `testany_log_sign` came back in a
 /// later service error (and in the DEBUG retry lines) unredacted.
 #[tokio::test(flavor = "current_thread")]
 async fn signs_and_operators_quoted_back_by_the_service_are_redacted() {
-    let buffer = Buffer::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(buffer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buffer, _guard) = capture_traces();
 
     let mut mock_config = MockConfig::shop().unwrap().faults("echo_secrets").unwrap();
     mock_config.scenario.token = Some(TOKEN.to_owned());

@@ -3,11 +3,14 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::completed_execution;
 use testany_client::transport::ReqwestTransport;
-use testany_client::{Client, ClientConfig, ListFilter, RetryPolicy, Secret};
+use testany_client::{Client, ClientConfig, RetryPolicy, Secret};
 use testany_mock::{MockConfig, MockHandle, ResponseMode};
 
 async fn start_mock(mode: ResponseMode, faults: &str) -> MockHandle {
@@ -143,21 +146,6 @@ async fn sessions_of_two_requests_serve_every_call() {
     }
     assert_eq!(mock.counts().initialize, 4);
     mock.shutdown().await;
-}
-
-/// The newest completed SHP-0601 execution: its cases have logs.
-async fn completed_execution(client: &Client) -> String {
-    let filter = ListFilter {
-        pipeline_key: Some("SHP-0601".into()),
-        status: Some("COMPLETED".into()),
-        ..Default::default()
-    };
-    let list = client.list_executions(&filter).await.unwrap();
-    list.executions
-        .first()
-        .expect("a completed run")
-        .key
-        .clone()
 }
 
 /// A client whose transport gives up after `read` without a byte.

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use testany_client::transport::{
     BoxFuture, HttpRequest, HttpResponse, Method, ReqwestTransport, Transport, TransportError,
 };
+use testany_client::{Client, ListFilter};
 
 /// How the fake answers.
 #[derive(Clone)]
@@ -182,4 +183,19 @@ pub async fn counting_listener(reply: String) -> (u16, Arc<std::sync::atomic::At
         }
     });
     (port, count)
+}
+
+/// The newest completed SHP-0601 execution: its cases have logs.
+pub async fn completed_execution(client: &Client) -> String {
+    let filter = ListFilter {
+        pipeline_key: Some("SHP-0601".into()),
+        status: Some("COMPLETED".into()),
+        ..Default::default()
+    };
+    let list = client.list_executions(&filter).await.unwrap();
+    list.executions
+        .first()
+        .expect("a completed run")
+        .key
+        .clone()
 }
