@@ -189,21 +189,34 @@ impl Extractor {
         self.line_with(line, has_quote);
     }
 
+    /// The next log line, already normalised by the caller's [`Normalizer`] (the
+    /// frameworks' analyzer normalises each line once for every reader).
+    pub fn normalized_line(&mut self, line: &str) {
+        let idx = self.next_log_line;
+        self.next_log_line += 1;
+        let has_quote = memchr::memchr2(b'"', b'\'', line.as_bytes()).is_some();
+        self.scan(line, idx, has_quote);
+    }
+
     /// `has_quote`: whether the raw line holds a quote (normalising only removes text,
     /// so a line without one stays without).
     fn line_with(&mut self, raw: &str, has_quote: bool) {
         let idx = self.next_log_line;
         self.next_log_line += 1;
         let line = self.normalizer.line(raw);
+        self.scan(&line, idx, has_quote);
+    }
+
+    fn scan(&mut self, line: &str, idx: usize, has_quote: bool) {
         // Fast path: a line that cannot hold a location is only remembered. Python frames
         // need a `"`, Rust panics a `'`, stack frames start with `at`, and other locations
         // are a line's first token.
-        let maybe = first_token_candidate(&line);
+        let maybe = first_token_candidate(line);
         if !maybe && !has_quote && self.pending_python.is_empty() && self.pending_rust.is_none() {
             self.in_stack = false;
-            self.remember(&line);
+            self.remember(line);
         } else {
-            self.process(&line, Source::Log(idx));
+            self.process(line, Source::Log(idx));
         }
     }
 

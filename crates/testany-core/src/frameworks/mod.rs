@@ -355,7 +355,7 @@ impl Analyzer {
         for p in &mut self.parsers {
             p.line(&line, n, &mut self.report);
         }
-        self.extractor.log_line(raw);
+        self.extractor.normalized_line(&line);
     }
 
     /// A whole log.
