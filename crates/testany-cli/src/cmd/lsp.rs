@@ -19,8 +19,9 @@ pub fn run() -> Result<ExitCode> {
     let filter = tracing_subscriber::EnvFilter::try_new(format!("{wanted},tower_lsp_server=debug"))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,tower_lsp_server=debug"));
     let _ = tracing_subscriber::fmt()
-        // Trace lines quote the service (errors, keys): sanitised as all CLI output.
-        .with_writer(|| crate::out::Safe::new(std::io::stderr(), false))
+        // Trace lines quote the service (errors, keys): sanitised as all CLI output,
+        // secrets redacted first, as `main`'s writer does with TESTANY_LOG.
+        .with_writer(|| trace_writer(std::io::stderr()))
         .with_ansi(false)
         .with_env_filter(filter)
         .try_init();
@@ -33,4 +34,41 @@ pub fn run() -> Result<ExitCode> {
     // Pollers and background fetches may still be sleeping: do not wait for them.
     runtime.shutdown_background();
     Ok(ExitCode::SUCCESS)
+}
+
+/// The server's trace writer over `inner`: whole lines are redacted
+/// ([`testany_client::secret::RedactingWriter`] holds a line however long) before
+/// [`crate::out::Safe`] sanitises them, which on its own hands a line longer than 64 KiB
+/// on in pieces and so could redact neither half of a secret cut there.
+fn trace_writer<W: std::io::Write>(
+    inner: W,
+) -> testany_client::secret::RedactingWriter<crate::out::Safe<W>> {
+    testany_client::secret::RedactingWriter::new(crate::out::Safe::new(inner, false))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    use super::trace_writer;
+
+    /// Review of issue 17: without TESTANY_LOG the server's trace writer only sanitised.
+    #[test]
+    fn a_secret_across_a_long_lines_cut_is_redacted() {
+        let _secret = testany_client::Secret::new("tok-CLI-LSP-trace-8d2e");
+        let mut out = Vec::new();
+        {
+            let mut w = trace_writer(&mut out);
+            let pad = "x".repeat(64 * 1024 - 4);
+            w.write_all(format!("{pad}tok-CLI-").as_bytes()).unwrap();
+            w.write_all(b"LSP-trace-8d2e end\n").unwrap();
+        }
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.len(), 64 * 1024 - 4 + "[redacted] end\n".len());
+        assert!(
+            text.ends_with("x[redacted] end\n"),
+            "{}",
+            &text[text.len() - 40..]
+        );
+    }
 }
