@@ -460,7 +460,7 @@ impl RubyParser {
         report: &mut Report,
     ) -> bool {
         if indent == 0 {
-            if let Some((keyword, name)) = gherkin(trimmed)
+            if let Some((keyword, name)) = gherkin(trimmed, 0)
                 && !keyword.contains(' ')
                 && !NOT_FEATURES.contains(&keyword)
                 && !name.0.is_empty()
@@ -479,7 +479,7 @@ impl RubyParser {
             return false;
         }
         if indent == 2
-            && let Some((keyword, (name, source))) = gherkin(trimmed)
+            && let Some((keyword, (name, source))) = gherkin(trimmed, 2)
         {
             self.close_scenario(report);
             if BACKGROUNDS.contains(&keyword) || name.is_empty() {
@@ -781,17 +781,52 @@ fn minitest_verbose(trimmed: &str) -> Option<(&str, TestStatus)> {
 }
 
 /// A Gherkin keyword line: `Scenario: name   # features/x.feature:24` ->
-/// (`Scenario`, (`name`, Some(`features/x.feature:24`))).
-fn gherkin(trimmed: &str) -> Option<(&str, (&str, Option<&str>))> {
+/// (`Scenario`, (`name`, Some(`features/x.feature:24`))). A keyword has at most
+/// `max_spaces` spaces (2: up to three words; a Feature line takes none).
+fn gherkin(trimmed: &str, max_spaces: usize) -> Option<(&str, (&str, Option<&str>))> {
     // Prefilter: keywords start with a letter (`Feature`, `Funcionalidade`, `功能`).
     if !trimmed.starts_with(|c: char| c.is_ascii_uppercase() || !c.is_ascii()) {
         return None;
     }
-    let (keyword, rest) = trimmed.split_once(':')?;
-    if keyword.is_empty()
-        || keyword.split(' ').count() > 3
-        || keyword.contains(|c: char| c.is_ascii_digit() || "/\\.()[]{}<>'\"=#@".contains(c))
-    {
+    // One pass to the first `:`, giving up at the first byte a keyword cannot hold:
+    // most log lines (`INFO http: ...`, timestamps) fail within a few bytes.
+    let mut spaces = 0;
+    let mut colon = None;
+    for (i, &b) in trimmed.as_bytes().iter().enumerate() {
+        match b {
+            b':' => {
+                colon = Some(i);
+                break;
+            }
+            b' ' => {
+                spaces += 1;
+                if spaces > max_spaces {
+                    return None;
+                }
+            }
+            b'0'..=b'9'
+            | b'/'
+            | b'\\'
+            | b'.'
+            | b'('
+            | b')'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'<'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'='
+            | b'#'
+            | b'@' => return None,
+            _ => {}
+        }
+    }
+    let colon = colon?;
+    let (keyword, rest) = (trimmed.get(..colon)?, trimmed.get(colon + 1..)?);
+    if keyword.is_empty() {
         return None;
     }
     if !rest.is_empty() && !rest.starts_with(' ') {
