@@ -1213,6 +1213,11 @@ fn split_logger_duration(s: &str) -> (&str, Option<u64>) {
     let Some(body) = s.strip_suffix(')') else {
         return (s, None);
     };
+    // Every duration ends with its unit's `s` (`ms`, `s`): most `(...)` tails stop here,
+    // before a substring search.
+    if !body.ends_with('s') {
+        return (s, None);
+    }
     let Some(open) = body.rfind(" (") else {
         return (s, None);
     };
