@@ -738,6 +738,9 @@ fn minitest_entry(trimmed: &str, status: TestStatus, n: usize) -> Option<Entry> 
 
 /// SpecReporter: `test_0001_adds      PASS (0.00s)` -> (name, status, ms).
 fn spec_reporter_line(trimmed: &str) -> Option<(&str, TestStatus, Option<u64>)> {
+    if !trimmed.ends_with("s)") {
+        return None;
+    }
     let (head, time) = trimmed.rsplit_once(" (")?;
     let secs = time.strip_suffix("s)")?.parse::<f64>().ok();
     let (name, word) = head.trim_end().rsplit_once(' ')?;
@@ -760,8 +763,11 @@ fn spec_reporter_line(trimmed: &str) -> Option<(&str, TestStatus, Option<u64>)> 
 
 /// minitest `-v`: `Class#test_x = 0.00 s = .`.
 fn minitest_verbose(trimmed: &str) -> Option<(&str, TestStatus)> {
-    if !trimmed.starts_with(|c: char| c.is_ascii_uppercase())
-        || memchr::memchr(b'#', trimmed.as_bytes()).is_none()
+    // Prefilter by the line's ends: `Upper…#… ` first word, ` = X` mark last.
+    let b = trimmed.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_uppercase)
+        || !matches!(b, [.., b' ', b'=', b' ', b'.' | b'F' | b'E' | b'S'])
+        || !b.iter().take_while(|&&c| c != b' ').any(|&c| c == b'#')
     {
         return None;
     }
