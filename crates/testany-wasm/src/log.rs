@@ -68,7 +68,8 @@ pub struct Log {
     extractor: Extractor,
     /// Lines handed to the extractor so far.
     analyzed: usize,
-    /// Analysed lines that core's failure-line rule marks, ascending.
+    /// Analysed lines that core's failure-line rule marks, ascending; at most
+    /// [`MAX_WORD_LINES`], since they only stand in for failures when none was located.
     word_lines: Vec<u32>,
     derived: Option<Derived>,
 }
@@ -188,7 +189,7 @@ impl Log {
             let start = self.starts.get(n).copied().unwrap_or(0);
             let line = self.text.get(start..start + line.len()).unwrap_or("");
             self.extractor.log_line(line);
-            if is_failure_line(line) {
+            if self.word_lines.len() < MAX_WORD_LINES && is_failure_line(line) {
                 self.word_lines.push(u32::try_from(n).unwrap_or(u32::MAX));
             }
             self.analyzed += 1;
@@ -315,8 +316,13 @@ impl Log {
     }
 }
 
-/// Failures from `found`; failure lines are theirs plus `word_lines` (the lines core's
-/// failure-line rule marks), as the language server's `testany/logView` marks them.
+/// How many rule-marked lines are kept (as the extractor keeps at most 1,000 locations).
+const MAX_WORD_LINES: usize = 1000;
+
+/// Failures from `found`. The failure lines (gutter marks, `n`/F8 stops, the count) are
+/// the located failures' lines, one stop per failure; only a log with no located failure
+/// falls back to `word_lines`, the lines core's failure-line rule marks (`ERROR: Job
+/// failed`, a compiler error), so such a log still has somewhere to jump.
 fn derive(found: &[FailureLocation], word_lines: &[u32]) -> Derived {
     let mut d = Derived::default();
     let mut previous: Option<&str> = None;
@@ -349,7 +355,9 @@ fn derive(found: &[FailureLocation], word_lines: &[u32]) -> Derived {
     }
     // Sorted and unique by binary insertion (core keeps at most 1,000 locations): a
     // sort would add ~4 KB to the .wasm (size budget).
-    d.failure_lines = word_lines.to_vec();
+    if d.failures.is_empty() {
+        d.failure_lines = word_lines.to_vec();
+    }
     for f in &d.failures {
         if let Err(at) = d.failure_lines.binary_search(&f.line) {
             d.failure_lines.insert(at, f.line);

@@ -76,12 +76,11 @@ fn failures_and_locations_from_a_jest_log() {
             },
         ]
     );
-    // Line 4 by core's failure-line rule (`Error:`), line 5 as the failure's first frame.
-    assert_eq!(log.failure_lines(), [4, 5]);
+    // One stop per located failure: its first frame's line, not also its `Error:` line.
+    assert_eq!(log.failure_lines(), [5]);
 }
 
-/// Regression (issue 16): the viewer marks the lines core's failure-line rule marks, as
-/// the language server's `testany/logView` does, not only lines of located failures.
+/// A log with no located failure falls back to the lines core's failure-line rule marks.
 #[test]
 fn failure_lines_follow_the_core_rule() {
     let mut log = Log::from_text(

@@ -36,8 +36,8 @@ fn log_view_counts_renders_and_finds() {
         json(&view.locations().unwrap()),
         serde_json::json!([{"path": "/builds/acme/shop/src/cart.test.ts", "line": 17, "column": 11, "logLine": 2}])
     );
-    // `FAIL` and `Error:` by core's failure-line rule; line 2 holds the failure's frame.
-    assert_eq!(view.failure_lines(), vec![0, 1, 2]);
+    // One stop per located failure (its frame's line), not also `FAIL` and `Error:`.
+    assert_eq!(view.failure_lines(), vec![2]);
     let html = view.render_lines(0, 4);
     assert_eq!(html.matches("<div class=\"l").count(), 4);
     assert!(html.contains("<span class=\"ansi-fg-1\">FAIL</span>"));
@@ -92,7 +92,7 @@ fn chunked_loading_paints_before_analysis() {
     assert_eq!(view.failure_lines(), Vec::<u32>::new());
     while !view.analyze(16) {}
     assert_eq!(view.analyzed_lines(), 4);
-    assert_eq!(view.failure_lines(), vec![0, 1, 2]);
+    assert_eq!(view.failure_lines(), vec![2]);
 }
 
 #[cfg(feature = "model")]
