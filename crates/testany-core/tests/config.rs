@@ -151,6 +151,19 @@ fn each_error_is_one_sentence_with_key_and_line() {
             "[cases]\nA1B2C3D4 = 3\n",
             "testany.toml line 2: `cases.A1B2C3D4` must be a string, found an integer",
         ),
+        // The first mistake in source order is reported, not the first by name.
+        (
+            "[cases]\nZZ = \"ok.py\"\nYY = 1\nAA = \"ok.py\"\nBB = 2\n",
+            "testany.toml line 3: `cases.YY` must be a string, found an integer",
+        ),
+        (
+            "[poll]\nrunning_secs = \"5s\"\nidle_secs = \"1m\"\n",
+            "testany.toml line 2: `poll.running_secs` must be an integer, found a string",
+        ),
+        (
+            "workspace = 1\nurl = 2\n",
+            "testany.toml line 1: `workspace` must be a string, found an integer",
+        ),
         (
             "[cases]\nA1B2C3D4 = { path = \"x\" }\n",
             "testany.toml line 2: `cases.A1B2C3D4` must be a string, found a table",
