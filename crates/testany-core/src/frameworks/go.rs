@@ -1119,23 +1119,8 @@ FAIL\texample.com/m/broken [build failed]
             " ",
             "(",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..300 {
-            let mut log = String::new();
-            for _ in 0..40 {
-                seed = seed
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1_442_695_040_888_963_407);
-                let piece = pieces[(seed >> 33) as usize % pieces.len()];
-                log.push_str(piece);
-                if (seed >> 20).is_multiple_of(3) {
-                    log.push('\n');
-                }
-            }
-            for t in analyze(None, &log).tests {
-                assert!(t.id.len() <= MAX_ID);
-                assert!(t.locations.iter().all(|l| l.line > 0));
-            }
+        for log in super::super::testutil::fragment_soups(&pieces, 300) {
+            super::super::testutil::assert_sane(&analyze(None, &log));
         }
     }
 }

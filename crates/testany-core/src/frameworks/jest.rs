@@ -1039,20 +1039,11 @@ fn chai_values(t: &str) -> Option<(&str, &str)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{self, statuses};
     use super::*;
 
     fn run(log: &str) -> Vec<TestResult> {
-        let mut p = JestParser::default();
-        let mut r = Report::default();
-        for (n, l) in log.lines().enumerate() {
-            p.line(l, n, &mut r);
-        }
-        p.finish(&mut r);
-        r.into_tests()
-    }
-
-    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
-        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+        testutil::run::<JestParser>(log)
     }
 
     fn at(tests: &[TestResult], i: usize) -> Vec<(&str, u32)> {

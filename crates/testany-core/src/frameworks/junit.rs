@@ -1359,27 +1359,11 @@ fn unwrap_value(v: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{self, locs, statuses};
     use super::*;
 
     fn run(log: &str) -> Vec<TestResult> {
-        let mut p = JunitParser::default();
-        let mut r = Report::default();
-        for (n, l) in log.lines().enumerate() {
-            p.line(l, n, &mut r);
-        }
-        p.finish(&mut r);
-        r.into_tests()
-    }
-
-    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
-        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
-    }
-
-    fn locs(t: &TestResult) -> Vec<(&str, u32, Option<usize>)> {
-        t.locations
-            .iter()
-            .map(|l| (l.path.as_str(), l.line, l.log_line))
-            .collect()
+        testutil::run::<JunitParser>(log)
     }
 
     #[test]
@@ -2033,12 +2017,7 @@ Tests run: 2, Failures: 2, Errors: 0, Skipped: 0
         )) {
             let log: String = parts.concat();
             let tests = run(&log);
-            for t in &tests {
-                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
-                for l in &t.locations {
-                    proptest::prop_assert!(l.line > 0);
-                }
-            }
+            testutil::prop_sane(&tests)?;
             log_locations(&log);
         }
     }

@@ -18,6 +18,8 @@ pub mod playwright;
 pub mod pytest;
 pub mod ruby;
 pub mod rust;
+#[cfg(test)]
+pub(crate) mod testutil;
 pub mod unittest;
 
 use std::collections::HashMap;

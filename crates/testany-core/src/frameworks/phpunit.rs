@@ -517,16 +517,11 @@ fn asserted_values(m: &str) -> Option<(String, String)> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{self, locs, statuses};
     use super::*;
 
     fn run(log: &str) -> Vec<TestResult> {
-        let mut p = PhpunitParser::default();
-        let mut r = Report::default();
-        for (n, l) in log.lines().enumerate() {
-            p.line(l, n, &mut r);
-        }
-        p.finish(&mut r);
-        r.into_tests()
+        testutil::run::<PhpunitParser>(log)
     }
 
     proptest::proptest! {
@@ -545,24 +540,8 @@ mod tests {
             0..80,
         )) {
             let tests = run(&parts.concat());
-            for t in &tests {
-                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
-                for l in &t.locations {
-                    proptest::prop_assert!(l.line > 0);
-                }
-            }
+            testutil::prop_sane(&tests)?;
         }
-    }
-
-    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
-        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
-    }
-
-    fn locs(t: &TestResult) -> Vec<(&str, u32, Option<usize>)> {
-        t.locations
-            .iter()
-            .map(|l| (l.path.as_str(), l.line, l.log_line))
-            .collect()
     }
 
     #[test]

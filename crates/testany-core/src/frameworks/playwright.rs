@@ -1030,20 +1030,11 @@ fn lead_bit(b: &[u8]) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::testutil::{self, statuses};
     use super::*;
 
     fn run(log: &str) -> Vec<TestResult> {
-        let mut p = PlaywrightParser::default();
-        let mut r = Report::default();
-        for (n, l) in log.lines().enumerate() {
-            p.line(l, n, &mut r);
-        }
-        p.finish(&mut r);
-        r.into_tests()
-    }
-
-    fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
-        tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+        testutil::run::<PlaywrightParser>(log)
     }
 
     fn loc(

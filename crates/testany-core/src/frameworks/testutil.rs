@@ -1,0 +1,71 @@
+//! Helpers shared by the framework modules' unit tests, so each module keeps only the
+//! logs and expectations that are its own.
+
+use super::{Analysis, MAX_ID, Parser, Report, TestResult, TestStatus};
+
+/// Feeds `log` line by line to a fresh `P`, as [`super::analyze`] would, and returns
+/// what that one parser reported.
+pub(crate) fn run<P: Parser + Default>(log: &str) -> Vec<TestResult> {
+    let mut p = P::default();
+    let mut r = Report::default();
+    for (n, l) in log.lines().enumerate() {
+        p.line(l, n, &mut r);
+    }
+    p.finish(&mut r);
+    r.into_tests()
+}
+
+/// Each test's id and status, in report order.
+pub(crate) fn statuses(tests: &[TestResult]) -> Vec<(&str, TestStatus)> {
+    tests.iter().map(|t| (t.id.as_str(), t.status)).collect()
+}
+
+/// A test's locations as (path, line, log line).
+pub(crate) fn locs(t: &TestResult) -> Vec<(&str, u32, Option<usize>)> {
+    t.locations
+        .iter()
+        .map(|l| (l.path.as_str(), l.line, l.log_line))
+        .collect()
+}
+
+/// `rounds` deterministic logs of 40 `pieces` each, glued together by a linear
+/// congruential generator (fixed seed, so a failure reproduces), with line breaks
+/// after about a third of the pieces.
+pub(crate) fn fragment_soups<'a>(
+    pieces: &'a [&'a str],
+    rounds: usize,
+) -> impl Iterator<Item = String> + 'a {
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    (0..rounds).map(move |_| {
+        let mut log = String::new();
+        for _ in 0..40 {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            log.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            if (seed >> 20).is_multiple_of(3) {
+                log.push('\n');
+            }
+        }
+        log
+    })
+}
+
+/// Every test's id fits [`MAX_ID`] and every location has a 1-based line.
+pub(crate) fn assert_sane(a: &Analysis) {
+    for t in &a.tests {
+        assert!(t.id.len() <= MAX_ID, "id of {} bytes", t.id.len());
+        assert!(t.locations.iter().all(|l| l.line > 0), "line 0 in {}", t.id);
+    }
+}
+
+/// [`assert_sane`] for one parser's tests inside a proptest.
+pub(crate) fn prop_sane(tests: &[TestResult]) -> Result<(), proptest::test_runner::TestCaseError> {
+    for t in tests {
+        proptest::prop_assert!(t.id.len() <= MAX_ID);
+        for l in &t.locations {
+            proptest::prop_assert!(l.line > 0);
+        }
+    }
+    Ok(())
+}
