@@ -1,7 +1,7 @@
 //! Helpers shared by the framework modules' unit tests, so each module keeps only the
 //! logs and expectations that are its own.
 
-use super::{Analysis, MAX_ID, Parser, Report, TestResult, TestStatus};
+use super::{Analysis, Framework, MAX_ID, MAX_TEXT, Parser, Report, TestResult, TestStatus};
 
 /// Feeds `log` line by line to a fresh `P`, as [`super::analyze`] would, and returns
 /// what that one parser reported.
@@ -65,6 +65,27 @@ pub(crate) fn prop_sane(tests: &[TestResult]) -> Result<(), proptest::test_runne
         proptest::prop_assert!(t.id.len() <= MAX_ID);
         for l in &t.locations {
             proptest::prop_assert!(l.line > 0);
+        }
+    }
+    Ok(())
+}
+
+/// Stricter bounds for `framework`'s tests in the analysis of a `lines`-line log:
+/// id within [`MAX_ID`], message within [`MAX_TEXT`], failure lines and every
+/// location's log line inside the log, and 1-based location lines.
+pub(crate) fn prop_bounded(
+    a: &Analysis,
+    framework: Framework,
+    lines: usize,
+) -> Result<(), proptest::test_runner::TestCaseError> {
+    for t in a.tests.iter().filter(|t| t.framework == framework) {
+        proptest::prop_assert!(t.id.len() <= MAX_ID);
+        proptest::prop_assert!(t.message.as_ref().is_none_or(|m| m.len() <= MAX_TEXT));
+        if let Some((from, to)) = t.failure_lines {
+            proptest::prop_assert!(from <= to && to < lines);
+        }
+        for l in &t.locations {
+            proptest::prop_assert!(l.line > 0 && l.log_line.is_some_and(|n| n < lines));
         }
     }
     Ok(())

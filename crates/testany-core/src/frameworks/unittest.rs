@@ -653,16 +653,7 @@ OK
             let log = parts.concat();
             let lines = log.split('\n').count();
             let a = analyze(None, &log);
-            for t in a.tests.iter().filter(|t| t.framework == Framework::Unittest) {
-                proptest::prop_assert!(t.id.len() <= super::super::MAX_ID);
-                proptest::prop_assert!(t.message.as_ref().is_none_or(|m| m.len() <= MAX_TEXT));
-                if let Some((from, to)) = t.failure_lines {
-                    proptest::prop_assert!(from <= to && to < lines);
-                }
-                for l in &t.locations {
-                    proptest::prop_assert!(l.line > 0 && l.log_line.is_some_and(|n| n < lines));
-                }
-            }
+            super::super::testutil::prop_bounded(&a, Framework::Unittest, lines)?;
         }
     }
 }
