@@ -224,7 +224,7 @@ impl vte::Perform for SpanSink {
     }
 
     /// Every control reaches the span text (vte hands C0 and C1 here): the renderer
-    /// shows them visibly as [`crate::sanitize`] does (issue 17), not silently dropped.
+    /// shows them visibly as the sanitiser does (issue 17), not silently dropped.
     fn execute(&mut self, byte: u8) {
         self.push_char(char::from(byte));
     }

@@ -814,11 +814,87 @@ fn parse_java_frame(rest: &str) -> Option<(Option<String>, u32)> {
 }
 
 /// Frames of the JDK, test frameworks, build tools and common libraries (by package) are
-/// dropped. One rule with the JUnit module's: a project's own package may start like a
-/// library's (Maven's own tests live in `org.apache.maven.`), so outside the JDK a class
-/// named like a test is kept.
+/// dropped; the JUnit module uses the same rule.
 fn is_library_class(q: &str) -> bool {
-    crate::frameworks::junit::is_library(q)
+    is_java_library(q)
+}
+
+pub(crate) fn simple_name(class: &str) -> &str {
+    class.rsplit('.').next().unwrap_or(class)
+}
+
+/// `Foo` of `com.acme.Foo$Inner`.
+pub(crate) fn simple_outer(class: &str) -> &str {
+    let s = simple_name(class);
+    s.split('$').next().unwrap_or(s)
+}
+
+/// `FooTest`, `FooTests`, `FooIT`, `FooTestCase`, `FooSpec`.
+pub(crate) fn is_test_class_name(class: &str) -> bool {
+    ["Test", "Tests", "IT", "TestCase", "Spec"]
+        .iter()
+        .any(|s| class.len() > s.len() && class.ends_with(s))
+}
+
+/// JDK, test frameworks, build tools and the common libraries a test calls into. A class
+/// named like a test outside the JDK is never library code (a project may live under
+/// `org.apache.maven.`; libraries name no class `FooTest`).
+pub(crate) fn is_java_library(qualified: &str) -> bool {
+    const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta."];
+    if JDK.iter().any(|p| qualified.starts_with(p)) {
+        return true;
+    }
+    const LIBS: &[&str] = &[
+        "org.junit.",
+        "junit.",
+        "org.opentest4j.",
+        "org.assertj.",
+        "org.hamcrest.",
+        "org.mockito.",
+        "net.bytebuddy.",
+        "org.testng.",
+        "org.spockframework.",
+        "io.kotest.",
+        "io.mockk.",
+        "kotlin.",
+        "kotlinx.",
+        "org.jetbrains.",
+        "groovy.",
+        "org.codehaus.groovy.",
+        "scala.",
+        "org.scalatest.",
+        "org.gradle.",
+        "worker.org.gradle.",
+        "org.apache.",
+        "org.springframework.",
+        "org.hibernate.",
+        "com.zaxxer.",
+        "com.fasterxml.",
+        "com.google.",
+        "io.netty.",
+        "reactor.",
+        "io.reactivex.",
+        "io.micronaut.",
+        "io.quarkus.",
+        "io.vertx.",
+        "org.slf4j.",
+        "ch.qos.",
+        "org.h2.",
+        "org.postgresql.",
+        "com.mysql.",
+        "org.mariadb.",
+        "org.testcontainers.",
+        "io.restassured.",
+        "org.openqa.selenium.",
+        "com.microsoft.playwright.",
+        "okhttp3.",
+        "retrofit2.",
+        "org.eclipse.",
+        "com.intellij.",
+    ];
+    let class = qualified.rsplit_once('.').map_or(qualified, |(c, _)| c);
+    let class = simple_outer(class);
+    LIBS.iter().any(|p| qualified.starts_with(p)) && !is_test_class_name(class)
 }
 
 /// Library, runtime and framework files: never where a user's test failed.

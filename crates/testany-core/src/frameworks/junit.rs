@@ -25,7 +25,10 @@ use std::sync::LazyLock;
 use memchr::memmem;
 
 use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{FailureLocation, LocationKind};
+use crate::locations::{
+    FailureLocation, LocationKind, is_java_library as is_library, is_test_class_name, simple_name,
+    simple_outer,
+};
 
 /// Lines a failure block may span before it is closed anyway (bounded state).
 const MAX_BLOCK_LINES: usize = 400;
@@ -842,84 +845,6 @@ fn package_root(class: &str) -> Option<&str> {
         (Some(_), Some((second, _))) => pkg.get(..second),
         _ => Some(pkg),
     }
-}
-
-fn simple_name(class: &str) -> &str {
-    class.rsplit('.').next().unwrap_or(class)
-}
-
-/// `Foo` of `com.acme.Foo$Inner`.
-fn simple_outer(class: &str) -> &str {
-    let s = simple_name(class);
-    s.split('$').next().unwrap_or(s)
-}
-
-/// `FooTest`, `FooTests`, `FooIT`, `FooTestCase`, `FooSpec`.
-fn is_test_class_name(class: &str) -> bool {
-    ["Test", "Tests", "IT", "TestCase", "Spec"]
-        .iter()
-        .any(|s| class.len() > s.len() && class.ends_with(s))
-}
-
-/// JDK, test frameworks, build tools and the common libraries a test calls into. A class
-/// named like a test outside the JDK is never library code (a project may live under
-/// `org.apache.maven.`; libraries name no class `FooTest`).
-pub(crate) fn is_library(qualified: &str) -> bool {
-    const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta."];
-    if JDK.iter().any(|p| qualified.starts_with(p)) {
-        return true;
-    }
-    const LIBS: &[&str] = &[
-        "org.junit.",
-        "junit.",
-        "org.opentest4j.",
-        "org.assertj.",
-        "org.hamcrest.",
-        "org.mockito.",
-        "net.bytebuddy.",
-        "org.testng.",
-        "org.spockframework.",
-        "io.kotest.",
-        "io.mockk.",
-        "kotlin.",
-        "kotlinx.",
-        "org.jetbrains.",
-        "groovy.",
-        "org.codehaus.groovy.",
-        "scala.",
-        "org.scalatest.",
-        "org.gradle.",
-        "worker.org.gradle.",
-        "org.apache.",
-        "org.springframework.",
-        "org.hibernate.",
-        "com.zaxxer.",
-        "com.fasterxml.",
-        "com.google.",
-        "io.netty.",
-        "reactor.",
-        "io.reactivex.",
-        "io.micronaut.",
-        "io.quarkus.",
-        "io.vertx.",
-        "org.slf4j.",
-        "ch.qos.",
-        "org.h2.",
-        "org.postgresql.",
-        "com.mysql.",
-        "org.mariadb.",
-        "org.testcontainers.",
-        "io.restassured.",
-        "org.openqa.selenium.",
-        "com.microsoft.playwright.",
-        "okhttp3.",
-        "retrofit2.",
-        "org.eclipse.",
-        "com.intellij.",
-    ];
-    let class = qualified.rsplit_once('.').map_or(qualified, |(c, _)| c);
-    let class = simple_outer(class);
-    LIBS.iter().any(|p| qualified.starts_with(p)) && !is_test_class_name(class)
 }
 
 /// `com.acme.Foo.bar(Foo.java:88)` -> (`com.acme.Foo.bar`, `com/acme/Foo.java`, 88).
