@@ -49,6 +49,21 @@ function startMock() {
   });
 }
 
+/**
+ * The rendered text of `locator` once it matches `re`: Monaco re-renders lenses and
+ * hovers, so one read can catch an element mid-layout with no visible text.
+ */
+async function textMatching(locator, re) {
+  const deadline = Date.now() + TIMEOUT;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = await locator.innerText({ timeout: TIMEOUT }).catch(() => '');
+    if (re.test(text)) return text;
+    await page.waitForTimeout(100);
+  }
+  return text;
+}
+
 /** Runs a command from the command palette by its title. */
 async function palette(title) {
   await page.keyboard.press('F1');
@@ -96,8 +111,8 @@ test('FAILED and PASSED lenses on a marked file opened from the Explorer', async
   const passed = page.locator('.codelens-decoration', { hasText: '✓ PASSED' }).first();
   await failed.waitFor({ timeout: TIMEOUT });
   await passed.waitFor({ timeout: TIMEOUT });
-  assert.match(await failed.innerText(), /✗ FAILED .*SHP-0601-\w+ · staging/);
-  assert.match(await passed.innerText(), /✓ PASSED .*SHP-0601-\w+ · staging/);
+  assert.match(await textMatching(failed, /✗ FAILED .*SHP-0601-\w+ · staging/), /✗ FAILED .*SHP-0601-\w+ · staging/);
+  assert.match(await textMatching(passed, /✓ PASSED .*SHP-0601-\w+ · staging/), /✓ PASSED .*SHP-0601-\w+ · staging/);
   await screenshot('lenses');
 });
 
