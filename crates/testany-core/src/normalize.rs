@@ -238,19 +238,23 @@ fn without_cr(b: &[u8]) -> usize {
 }
 
 /// Remove prefixes until none matches; returns the bytes removed and whether a richgo
-/// label was among them. Every match consumes at least two bytes, so this ends, and each
-/// attempt reads a bounded number of bytes, so a line costs linear time.
+/// label was among them. Every match consumes at least two bytes or ends the search (a
+/// kept richgo label), so this ends, and each attempt reads a bounded number of bytes,
+/// so a line costs linear time.
 fn strip_known(bytes: &[u8], mut enabled: Enabled) -> (usize, bool) {
     let mut at = 0;
     let mut saw_richgo = false;
     while let Some(rest) = bytes.get(at..)
         && let Some((n, richgo)) = one_prefix(rest, enabled)
     {
-        at += n;
         if richgo {
             saw_richgo = true;
             enabled.richgo = true;
         }
+        if n == 0 {
+            break;
+        }
+        at += n;
     }
     (at, saw_richgo)
 }
@@ -483,15 +487,36 @@ fn yarn(b: &[u8]) -> Option<usize> {
 }
 
 /// richgo's long labels: `BUILD| `, `START| `, `PASS | `, `FAIL | `, `SKIP | `, `COVER| `.
+/// Length 0 (kept) where the label is all that says what the line is: `BUILD| pkg` (for
+/// `# pkg`) and a test result (`PASS | SampleOK (0.00s)` for `--- PASS: TestSampleOK`).
 fn richgo_label(b: &[u8]) -> Option<usize> {
     const LABELS: [&[u8]; 6] = [
         b"BUILD|", b"START|", b"PASS |", b"FAIL |", b"SKIP |", b"COVER|",
     ];
+    if b.starts_with(b"BUILD| ") || (b.get(..4) != Some(b"COVE") && richgo_result(b)) {
+        return Some(0);
+    }
     if LABELS.iter().any(|l| b.starts_with(l)) {
         separator(b, 6)
     } else {
         None
     }
+}
+
+/// After a label: spaces, a name without spaces, ` (`, a duration ending in `s)`.
+fn richgo_result(b: &[u8]) -> bool {
+    let Some(rest) = b.get(7..) else {
+        return false;
+    };
+    let name_at = run(rest, 0, MAX_PAD, |c| c == b' ');
+    let name = run(rest, name_at, MAX_NAME * 4, |c| c != b' ');
+    let tail = rest.get(name_at + name..).unwrap_or(&[]);
+    name > 0
+        && tail.starts_with(b" (")
+        && tail.ends_with(b"s)")
+        && tail
+            .get(2..tail.len().saturating_sub(2))
+            .is_some_and(|d| !d.is_empty() && d.iter().all(|&c| c.is_ascii_digit() || c == b'.'))
 }
 
 fn is_name_byte(c: u8) -> bool {
@@ -790,6 +815,14 @@ mod tests {
         assert_eq!(
             normalize_text(log),
             "SampleNG\n--- FAIL: TestSampleNG (0.00s)\n\tsample_ng_test.go:9: It's not OK... :("
+        );
+        // A test result or a build header keeps its label: it is what says what it is.
+        let log = "BUILD| example.com/m\n     | m_test.go:6:10: t.Foo undefined\n\
+                   PASS |     SampleOK/SubtestOK (0.00s)\nFAIL | example.com/m 0.01s";
+        assert_eq!(
+            normalize_text(log),
+            "BUILD| example.com/m\nm_test.go:6:10: t.Foo undefined\n\
+             PASS |     SampleOK/SubtestOK (0.00s)\nexample.com/m 0.01s"
         );
         // Without a label first, five spaces and a pipe are text (a rustc gutter).
         assert_eq!(normalize_line("     |     ^^^"), "     |     ^^^");

@@ -290,8 +290,12 @@ impl GoParser {
         self.flush_results(report, 0);
         let first = line.as_bytes().first().copied().unwrap_or(0);
         match first {
-            b'#' => {
-                if let Some(pkg) = line.strip_prefix("# ") {
+            // richgo prints `# pkg` as `BUILD| pkg` (the normaliser keeps that label).
+            b'#' | b'B' => {
+                if let Some(pkg) = line
+                    .strip_prefix("# ")
+                    .or_else(|| line.strip_prefix("BUILD| "))
+                {
                     let pkg = pkg.split(" [").next().unwrap_or(pkg).trim();
                     if !pkg.is_empty() && !pkg.contains(' ') {
                         self.build_header = Some((clip(pkg, MAX_ID).to_owned(), n));
@@ -357,6 +361,13 @@ impl GoParser {
         self.build = None;
         // Prefilter: what follows starts with FAIL, PASS, SKIP, ok or exit.
         if !matches!(first, b'F' | b'P' | b'S' | b'o' | b'e') {
+            return;
+        }
+        if let Some((status, name, duration)) = richgo_result(line) {
+            // richgo: `PASS |   SampleOK/SubtestOK (0.00s)` is `--- PASS: TestSampleOK/...`.
+            let id = format!("Test{name}");
+            let indent = 4 * name.matches('/').count();
+            self.result_line_parts(status, &id, duration, indent, n, report);
             return;
         }
         if let Some((status, name, duration)) = gotestsum_line(line) {
@@ -708,6 +719,25 @@ fn result(trimmed: &str) -> Option<(TestStatus, &str, Option<u64>)> {
     (!name.is_empty() && !name.contains(' ')).then_some((status, name, duration))
 }
 
+/// richgo's result line, which the normaliser leaves labelled: `PASS | SampleOK (0.00s)`,
+/// `SKIP |   SampleSkipSub/SubtestSkip (0.00s)` -> (status, `SampleOK`, duration). richgo
+/// removes `--- PASS: Test` and indents subtests by two spaces a level.
+fn richgo_result(line: &str) -> Option<(TestStatus, &str, Option<u64>)> {
+    let (status, rest) = if let Some(r) = line.strip_prefix("PASS | ") {
+        (TestStatus::Passed, r)
+    } else if let Some(r) = line.strip_prefix("FAIL | ") {
+        (TestStatus::Failed, r)
+    } else if let Some(r) = line.strip_prefix("SKIP | ") {
+        (TestStatus::Skipped, r)
+    } else {
+        return None;
+    };
+    let (name, d) = rest.trim().rsplit_once(" (")?;
+    let duration = duration_ms(d.strip_suffix(')')?);
+    (!name.is_empty() && !name.contains(char::is_whitespace) && duration.is_some())
+        .then_some((status, name, duration))
+}
+
 /// gotestsum `--format testname`: `PASS pkg/path.TestX/sub (0.01s)` -> (status, `TestX/sub`,
 /// duration). The test name starts at the first `.Test`, `.Example`, `.Fuzz` or
 /// `.Benchmark` (package paths do not hold them; subtest names come after).
@@ -913,6 +943,60 @@ FAIL
                 t.message.as_deref()
             ),
             (Some("true"), Some("false"), Some("Not equal:"))
+        );
+    }
+
+    #[test]
+    fn richgo_label_column_keeps_statuses_and_the_build_failure() {
+        // richgo's sample output (kyoh86/richgo sample/out_colored.txt, colours removed):
+        // passing and skipped tests lose `--- PASS: Test`, `# pkg` becomes `BUILD| pkg`.
+        let log = "BUILD| github.com/kyoh86/richgo/sample/buildfail
+     | sample/buildfail/buildfail_test.go:6:10: t.Foo undefined (type *testing.T has no field or method Foo)
+START| SampleNG
+START|   SampleNG/SubtestNG
+FAIL | --- FAIL: TestSampleNG (0.00s)
+     | \tsample_ng_test.go:9: It's not OK... :(
+FAIL |     --- FAIL: TestSampleNG/SubtestNG (0.00s)
+     |     \tsample_ng_test.go:13: It's also not OK... :(
+START| SampleOK
+PASS | SampleOK (0.00s)
+     | \tsample_ok_test.go:11: It's OK!
+PASS |     SampleOK/SubtestOK (0.00s)
+SKIP |     SampleSkipSub/SubtestSkip (0.00s)
+     |     \tsample_skip_test.go:11: 
+PASS | github.com/kyoh86/richgo/sample/cover05 0.015s
+";
+        assert_eq!(
+            summary(log),
+            [
+                (
+                    s("github.com/kyoh86/richgo/sample/buildfail"),
+                    TestStatus::Error,
+                    vec![s("sample/buildfail/buildfail_test.go:6")]
+                ),
+                (
+                    s("TestSampleNG"),
+                    TestStatus::Failed,
+                    vec![s("sample_ng_test.go:9")]
+                ),
+                (
+                    s("TestSampleNG/SubtestNG"),
+                    TestStatus::Failed,
+                    vec![s("sample_ng_test.go:13")]
+                ),
+                (s("TestSampleOK"), TestStatus::Passed, vec![]),
+                (s("TestSampleOK/SubtestOK"), TestStatus::Passed, vec![]),
+                (
+                    s("TestSampleSkipSub/SubtestSkip"),
+                    TestStatus::Skipped,
+                    vec![]
+                ),
+            ]
+        );
+        let t = go_tests(log);
+        assert_eq!(
+            (t[3].name.as_str(), t[3].duration_ms),
+            ("TestSampleOK", Some(0))
         );
     }
 
