@@ -493,7 +493,10 @@ fn richgo_label(b: &[u8]) -> Option<usize> {
     const LABELS: [&[u8]; 6] = [
         b"BUILD|", b"START|", b"PASS |", b"FAIL |", b"SKIP |", b"COVER|",
     ];
-    if b.starts_with(b"BUILD| ") || (b.get(..4) != Some(b"COVE") && richgo_result(b)) {
+    let result_label = [b"PASS | ", b"FAIL | ", b"SKIP | "]
+        .iter()
+        .any(|l| b.starts_with(*l));
+    if b.starts_with(b"BUILD| ") || (result_label && richgo_result(b)) {
         return Some(0);
     }
     if LABELS.iter().any(|l| b.starts_with(l)) {
@@ -826,6 +829,9 @@ mod tests {
         );
         // Without a label first, five spaces and a pipe are text (a rustc gutter).
         assert_eq!(normalize_line("     |     ^^^"), "     |     ^^^");
+        // Only a result label is kept: other text of that shape is no richgo line.
+        let log = "Stage 1 build (2.5s)\n     | x";
+        assert_eq!(normalize_text(log), log);
     }
 
     #[test]
