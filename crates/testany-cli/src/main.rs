@@ -43,6 +43,8 @@ enum Command {
     Analyze(cmd::analyze::AnalyzeArgs),
     /// Try everything in seconds: emulator, example project, a run and its report.
     Demo(cmd::demo::DemoArgs),
+    /// Check this installation: version, configuration, token, and the service (--service).
+    Doctor(cmd::doctor::DoctorArgs),
 }
 
 fn main() -> ExitCode {
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Health(args) => cmd::health::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Demo(args) => cmd::demo::run(args),
+        Command::Doctor(args) => cmd::doctor::run(args),
     };
     match result {
         Ok(code) => code,
