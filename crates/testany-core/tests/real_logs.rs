@@ -42,11 +42,12 @@ use testany_core::frameworks::{Analysis, analyze};
 use testany_core::locations::{FailureLocation, is_internal};
 
 /// Floors of the overall figures, in percent (ratchet; the target is 95 each).
-/// Measured on main at d4a200e (10:13 UTC): primary 69/72, precision 203/203,
-/// statuses 755/765 (first run, placeholder modules: 40/72, 221/235, 0/765).
-const MIN_PRIMARY_PCT: f64 = 95.8;
+/// Measured on main at af54beb (12:05 UTC): primary 70/72, precision 203/203,
+/// statuses 765/765 (d4a200e: 69/72, 203/203, 755/765; first run, placeholder modules:
+/// 40/72, 221/235, 0/765).
+const MIN_PRIMARY_PCT: f64 = 97.2;
 const MIN_PRECISION_PCT: f64 = 100.0;
-const MIN_STATUS_PCT: f64 = 98.6;
+const MIN_STATUS_PCT: f64 = 100.0;
 
 /// Path parts of libraries, runtimes, toolchains and test runners (`/`-separated paths,
 /// Java frames as package paths). Independent of `is_internal` on purpose.
