@@ -17,7 +17,9 @@ use std::sync::LazyLock;
 
 use divan::Bencher;
 use divan::counter::BytesCount;
-use testany_core::frameworks::{Analysis, Analyzer, TestStatus};
+use testany_core::frameworks::{Analysis, Analyzer, Report, TestStatus, parsers};
+use testany_core::locations::Extractor;
+use testany_core::normalize::{Normalizer, normalize_text};
 
 fn main() {
     for (var, log) in [
@@ -75,6 +77,67 @@ fn pytest_10k(bencher: Bencher) {
     bencher
         .counter(BytesCount::of_str(log))
         .bench(|| analyze(divan::black_box(log)));
+}
+
+/// Every line of `log`, without its `\n`.
+fn lines(log: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let rest = log.get(start..).filter(|r| !r.is_empty())?;
+        let end = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        start += end + 1;
+        rest.get(..end)
+    })
+}
+
+/// The CI log normalised once, for the per-stage benches below.
+static CI_NORMALISED: LazyLock<String> = LazyLock::new(|| normalize_text(&CI_LOG));
+static PYTEST_NORMALISED: LazyLock<String> = LazyLock::new(|| normalize_text(&PYTEST_LOG));
+
+fn log_of(name: &str) -> (&'static str, &'static str) {
+    match name {
+        "pytest_10k" => (&PYTEST_LOG, &PYTEST_NORMALISED),
+        _ => (&CI_LOG, &CI_NORMALISED),
+    }
+}
+
+/// Where the analyzer's time goes, stage by stage: the normaliser alone over the raw log.
+#[divan::bench(args = ["ci_log", "pytest_10k"], sample_count = 10, sample_size = 1)]
+fn stage_normalizer(bencher: Bencher, name: &str) {
+    let (raw, _) = log_of(name);
+    bencher.counter(BytesCount::of_str(raw)).bench(|| {
+        let mut n = Normalizer::new();
+        lines(divan::black_box(raw))
+            .map(|l| n.line(l).len())
+            .sum::<usize>()
+    });
+}
+
+/// The location extractor alone over the normalised lines.
+#[divan::bench(args = ["ci_log", "pytest_10k"], sample_count = 10, sample_size = 1)]
+fn stage_extractor(bencher: Bencher, name: &str) {
+    let (raw, norm) = log_of(name);
+    bencher.counter(BytesCount::of_str(raw)).bench(|| {
+        let mut e = Extractor::new();
+        lines(divan::black_box(norm)).for_each(|l| e.normalized_line(l));
+        e.finish()
+    });
+}
+
+/// Each framework module alone over the normalised lines (index into `parsers()`).
+#[divan::bench(args = ["ci_log", "pytest_10k"], consts = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sample_count = 5, sample_size = 1)]
+fn stage_parser<const P: usize>(bencher: Bencher, name: &str) {
+    let (raw, norm) = log_of(name);
+    bencher.counter(BytesCount::of_str(raw)).bench(|| {
+        let mut all = parsers();
+        let p = &mut all[P];
+        let mut report = Report::default();
+        for (n, l) in lines(divan::black_box(norm)).enumerate() {
+            p.line(l, n, &mut report);
+        }
+        p.finish(&mut report);
+        report.tests().len()
+    });
 }
 
 fn log_bytes() -> usize {

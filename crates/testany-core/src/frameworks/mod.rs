@@ -8,6 +8,7 @@
 //! Failure locations found in a test's failure block are attached by [`Analyzer`] from
 //! the location extractor ([`crate::locations`]); a module may also set them itself.
 
+pub mod classify;
 pub mod dotnet;
 pub mod go;
 pub mod jest;
@@ -25,6 +26,8 @@ pub mod unittest;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
+
+pub use classify::{ByteSet, Interest};
 
 use crate::locations::{Extractor, FailureLocation, LocationKind};
 use crate::normalize::Normalizer;
@@ -269,6 +272,12 @@ pub trait Parser {
     fn line(&mut self, line: &str, n: usize, report: &mut Report);
     /// The log ended: report what is still pending.
     fn finish(&mut self, _report: &mut Report) {}
+    /// The lines this parser may act on from now on (asked after each line it was
+    /// given): every other line must be one [`Parser::line`] would ignore entirely, so
+    /// that the [`Analyzer`] can skip it. See [`classify`]; the default is every line.
+    fn interest(&self) -> Interest {
+        Interest::ALL
+    }
 }
 
 /// A parser for every framework, in a fixed order.
@@ -313,6 +322,9 @@ impl Analysis {
 pub struct Analyzer {
     normalizer: Normalizer,
     parsers: Vec<Box<dyn Parser>>,
+    /// Which parsers want which lines ([`Parser::interest`]); `None`: all of them want
+    /// every line (the reference the gate is tested against).
+    router: Option<classify::Router>,
     report: Report,
     extractor: Extractor,
     next_line: usize,
@@ -335,9 +347,19 @@ impl Default for Analyzer {
 
 impl Analyzer {
     pub fn new() -> Self {
+        let parsers = parsers();
+        // The router holds a bit per parser.
+        let router = (parsers.len() <= 32).then(|| {
+            let mut router = classify::Router::new(parsers.len());
+            for (i, p) in parsers.iter().enumerate() {
+                router.set(i, p.interest());
+            }
+            router
+        });
         Analyzer {
             normalizer: Normalizer::new(),
-            parsers: parsers(),
+            parsers,
+            router,
             report: Report::default(),
             extractor: Extractor::new(),
             next_line: 0,
@@ -354,10 +376,35 @@ impl Analyzer {
         let n = self.next_line;
         self.next_line += 1;
         let line = self.normalizer.line(raw);
-        for p in &mut self.parsers {
-            p.line(&line, n, &mut self.report);
+        match &mut self.router {
+            Some(router) => {
+                let mut wanted = router.wanted(&line);
+                while wanted != 0 {
+                    let i = wanted.trailing_zeros() as usize;
+                    wanted &= wanted - 1;
+                    if let Some(p) = self.parsers.get_mut(i) {
+                        p.line(&line, n, &mut self.report);
+                        router.set(i, p.interest());
+                    }
+                }
+            }
+            None => {
+                for p in &mut self.parsers {
+                    p.line(&line, n, &mut self.report);
+                }
+            }
         }
         self.extractor.normalized_line(&line);
+    }
+
+    /// An analyzer that gives every line to every parser (no [`Parser::interest`]
+    /// gate): the reference the gate is checked against, in tests and benchmarks.
+    #[doc(hidden)]
+    pub fn ungated() -> Self {
+        Analyzer {
+            router: None,
+            ..Self::new()
+        }
     }
 
     /// A whole log.
@@ -529,6 +576,80 @@ mod tests {
                 ("src/B.java", 3)
             ]
         );
+    }
+
+    /// Every log of the real-log corpus (tests/fixtures/real-logs), whole.
+    fn corpus() -> Vec<String> {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/real-logs");
+        let mut logs = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let path = e.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|x| x == "log" || x == "txt") {
+                    logs.push(String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned());
+                }
+            }
+        }
+        logs
+    }
+
+    fn gated_and_not(log: &str) -> (Analysis, Analysis) {
+        let mut gated = Analyzer::new();
+        let mut all = Analyzer::ungated();
+        for line in log.split('\n') {
+            gated.line(line);
+            all.line(line);
+        }
+        (gated.finish(), all.finish())
+    }
+
+    #[test]
+    fn the_gate_changes_nothing_on_real_logs() {
+        let logs = corpus();
+        assert!(logs.len() >= 80, "{} logs in the corpus", logs.len());
+        for log in &logs {
+            let (gated, all) = gated_and_not(log);
+            assert_eq!(gated, all, "log starting {:?}", log.get(..200));
+        }
+    }
+
+    /// Logs glued from the corpus's lines in a random order, and from its logs cut at
+    /// random points and joined (one framework's block interrupted by another's).
+    #[test]
+    fn the_gate_changes_nothing_on_mixed_logs() {
+        let logs = corpus();
+        let lines: Vec<&str> = logs.iter().flat_map(|l| l.lines()).collect();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move || {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize
+        };
+        for _ in 0..300 {
+            let mut log = String::new();
+            for _ in 0..60 {
+                log.push_str(lines[next() % lines.len()]);
+                log.push('\n');
+            }
+            // Runs of consecutive lines keep blocks whole.
+            for _ in 0..4 {
+                let at = next() % lines.len();
+                for l in lines.iter().skip(at).take(next() % 40) {
+                    log.push_str(l);
+                    log.push('\n');
+                }
+            }
+            let (gated, all) = gated_and_not(&log);
+            assert_eq!(gated, all, "log {log:?}");
+        }
     }
 
     #[test]

@@ -1,0 +1,318 @@
+//! The shared per-line classification that lets [`super::Analyzer`] skip framework
+//! modules on lines they would ignore (issue 14, performance).
+//!
+//! Every module sees every line (a log may mix frameworks), but almost every line of a
+//! real log is ignored by almost every module: in a 100 MiB CI log, calling all eleven
+//! modules on each line cost more than the normaliser and the extractor together. So each
+//! line is classified once, by a few facts a module's first checks look at anyway (its
+//! first byte, or the first byte after its indentation, its last byte, its length, being
+//! blank), and each module says, through [`super::Parser::interest`], which lines it can
+//! act on in its current state. The analyzer then calls a module only for those lines.
+//!
+//! The contract is strict: a line outside a module's [`Interest`] must be one the
+//! module's `line` would ignore entirely (no change to its state or to the report), so
+//! skipping it changes nothing. The analyzer's tests check that analysing with and
+//! without the gate gives the same result on the real-log corpus and on generated logs.
+//! An [`Interest`] may always be wider than needed; [`Interest::ALL`] (the default) is
+//! always right.
+
+/// A set of byte values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    pub const NONE: ByteSet = ByteSet([0; 4]);
+    pub const ALL: ByteSet = ByteSet([u64::MAX; 4]);
+    pub const DIGITS: ByteSet = ByteSet::range(b'0', b'9');
+    pub const UPPER: ByteSet = ByteSet::range(b'A', b'Z');
+    pub const LOWER: ByteSet = ByteSet::range(b'a', b'z');
+    pub const LETTERS: ByteSet = ByteSet::UPPER.union(ByteSet::LOWER);
+    /// Bytes of non-ASCII characters (`✓`, `●`, `→`, `×`...).
+    pub const NON_ASCII: ByteSet = ByteSet::range(0x80, 0xff);
+
+    /// The bytes of `bytes`.
+    pub const fn of(bytes: &[u8]) -> ByteSet {
+        let mut s = [0u64; 4];
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            s[(b >> 6) as usize] |= 1 << (b & 63);
+            i += 1;
+        }
+        ByteSet(s)
+    }
+
+    /// The bytes from `lo` to `hi`, both included.
+    pub const fn range(lo: u8, hi: u8) -> ByteSet {
+        let mut s = [0u64; 4];
+        let mut b = lo as usize;
+        while b <= hi as usize {
+            s[b >> 6] |= 1 << (b & 63);
+            b += 1;
+        }
+        ByteSet(s)
+    }
+
+    pub const fn union(self, other: ByteSet) -> ByteSet {
+        let (a, b) = (self.0, other.0);
+        ByteSet([a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3]])
+    }
+
+    pub const fn contains(self, b: u8) -> bool {
+        self.0[(b >> 6) as usize] & (1 << (b & 63)) != 0
+    }
+}
+
+/// The lines a module may act on next. A line is in it when any one of the fields
+/// accepts it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interest {
+    /// Lines that do not start with a space or a tab, by their first byte.
+    pub top: ByteSet,
+    /// Lines that start with a space or a tab, by their first other byte.
+    pub indented: ByteSet,
+    /// Non-blank lines by their last byte.
+    pub last: ByteSet,
+    /// Non-blank lines at least this long (bytes).
+    pub min_len: usize,
+    /// Blank lines (empty, or only spaces and tabs).
+    pub blank: bool,
+}
+
+impl Interest {
+    /// Every line: the default, and what a module in the middle of a block asks for.
+    pub const ALL: Interest = Interest {
+        top: ByteSet::ALL,
+        indented: ByteSet::ALL,
+        last: ByteSet::ALL,
+        min_len: 0,
+        blank: true,
+    };
+    /// No line (a module that has nothing left to do; [`Interest`]'s fields widen it).
+    pub const NONE: Interest = Interest {
+        top: ByteSet::NONE,
+        indented: ByteSet::NONE,
+        last: ByteSet::NONE,
+        min_len: usize::MAX,
+        blank: false,
+    };
+
+    /// Whether `line` is in this interest (what the analyzer's table computes at once for
+    /// all modules; used by tests and as the table's definition).
+    pub fn accepts(&self, line: &str) -> bool {
+        let c = LineClass::of(line);
+        match c.first {
+            None => self.blank,
+            Some(first) => {
+                let by_first = if c.indented {
+                    self.indented.contains(first)
+                } else {
+                    self.top.contains(first)
+                };
+                by_first || self.last.contains(c.last) || c.len >= self.min_len
+            }
+        }
+    }
+}
+
+/// The facts of one line the gate looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct LineClass {
+    /// The first byte that is not a space or a tab; `None` for a blank line.
+    pub first: Option<u8>,
+    /// Whether the line starts with a space or a tab.
+    pub indented: bool,
+    pub last: u8,
+    pub len: usize,
+}
+
+impl LineClass {
+    pub fn of(line: &str) -> LineClass {
+        let b = line.as_bytes();
+        let indented = matches!(b.first(), Some(b' ' | b'\t'));
+        let first = if indented {
+            b.iter().copied().find(|&c| c != b' ' && c != b'\t')
+        } else {
+            b.first().copied()
+        };
+        LineClass {
+            first,
+            indented,
+            last: b.last().copied().unwrap_or(0),
+            len: b.len(),
+        }
+    }
+}
+
+/// Length classes of the router: a line of `len` bytes is in class `len / LEN_STEP`
+/// (the last class holds every longer line). A module's `min_len` is rounded down to its
+/// class, so the router only ever calls a module on more lines, never fewer.
+const LEN_STEP: usize = 16;
+const LEN_CLASSES: usize = 32;
+
+/// For up to 32 modules, which of them want a line: one table lookup per fact, so the
+/// cost per line does not grow with the number of modules.
+#[derive(Debug, Clone)]
+pub(crate) struct Router {
+    /// Bit `i`: module `i` wants non-blank lines whose (first byte, indented) is this.
+    top: [u32; 256],
+    indented: [u32; 256],
+    last: [u32; 256],
+    len: [u32; LEN_CLASSES],
+    blank: u32,
+    current: Vec<Interest>,
+}
+
+impl Router {
+    /// A router for `n` modules (at most 32), each wanting every line.
+    pub fn new(n: usize) -> Router {
+        let all = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+        Router {
+            top: [all; 256],
+            indented: [all; 256],
+            last: [all; 256],
+            len: [all; LEN_CLASSES],
+            blank: all,
+            current: vec![Interest::ALL; n.min(32)],
+        }
+    }
+
+    /// The modules that want `line`, as a bit set.
+    #[inline]
+    pub fn wanted(&self, line: &str) -> u32 {
+        let c = LineClass::of(line);
+        let Some(first) = c.first else {
+            return self.blank;
+        };
+        let by_first = if c.indented {
+            self.indented[usize::from(first)]
+        } else {
+            self.top[usize::from(first)]
+        };
+        by_first
+            | self.last[usize::from(c.last)]
+            | self.len[(c.len / LEN_STEP).min(LEN_CLASSES - 1)]
+    }
+
+    /// Module `i` now wants `interest`.
+    #[inline]
+    pub fn set(&mut self, i: usize, interest: Interest) {
+        match self.current.get_mut(i) {
+            Some(cur) if *cur != interest => *cur = interest,
+            _ => return,
+        }
+        let bit = 1u32 << i;
+        let put = |slot: &mut u32, on: bool| {
+            if on {
+                *slot |= bit;
+            } else {
+                *slot &= !bit;
+            }
+        };
+        for b in 0..=255u8 {
+            let at = usize::from(b);
+            put(&mut self.top[at], interest.top.contains(b));
+            put(&mut self.indented[at], interest.indented.contains(b));
+            put(&mut self.last[at], interest.last.contains(b));
+        }
+        for (class, slot) in self.len.iter_mut().enumerate() {
+            // The longest line of the class must reach `min_len` (the last class holds
+            // lines of any length: every finite `min_len` is reached).
+            let on = if class == LEN_CLASSES - 1 {
+                interest.min_len != usize::MAX
+            } else {
+                class * LEN_STEP + LEN_STEP > interest.min_len
+            };
+            put(slot, on);
+        }
+        put(&mut self.blank, interest.blank);
+    }
+}
+
+/// What one parser reports from `log` (split as [`str::lines`] does) when it is only
+/// given the lines of its [`super::Parser::interest`]: module tests compare it with
+/// what it reports given every line.
+#[cfg(test)]
+pub(crate) fn run_gated<P: super::Parser + Default>(log: &str) -> Vec<super::TestResult> {
+    let mut p = P::default();
+    let mut r = super::Report::default();
+    let mut interest = p.interest();
+    for (n, l) in log.lines().enumerate() {
+        if interest.accepts(l) {
+            p.line(l, n, &mut r);
+            interest = p.interest();
+        }
+    }
+    p.finish(&mut r);
+    r.into_tests()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_sets_hold_their_bytes() {
+        let s = ByteSet::of(b"=_").union(ByteSet::DIGITS);
+        let got: Vec<u8> = (0..=255u8).filter(|&b| s.contains(b)).collect();
+        assert_eq!(got, b"0123456789=_");
+        assert!(ByteSet::NON_ASCII.contains(0xe2) && !ByteSet::NON_ASCII.contains(b'~'));
+        assert!((0..=255u8).all(|b| ByteSet::ALL.contains(b) && !ByteSet::NONE.contains(b)));
+    }
+
+    #[test]
+    fn the_router_agrees_with_each_interest() {
+        let interests = [
+            Interest::ALL,
+            Interest::NONE,
+            Interest {
+                top: ByteSet::of(b"=-"),
+                ..Interest::NONE
+            },
+            Interest {
+                indented: ByteSet::of(b"a"),
+                blank: true,
+                ..Interest::NONE
+            },
+            Interest {
+                last: ByteSet::of(b")"),
+                min_len: 40,
+                ..Interest::NONE
+            },
+        ];
+        let mut r = Router::new(interests.len());
+        for (i, int) in interests.iter().enumerate() {
+            r.set(i, *int);
+        }
+        let lines = [
+            "",
+            "   ",
+            "\t",
+            "=== x",
+            "  === x",
+            "\tat x",
+            "  at x",
+            "a",
+            "f(x)",
+            "x".repeat(39).as_str(),
+            "x".repeat(40).as_str(),
+            "x".repeat(2000).as_str(),
+        ]
+        .map(str::to_owned);
+        for line in &lines {
+            let wanted = r.wanted(line);
+            for (i, int) in interests.iter().enumerate() {
+                let exact = int.accepts(line);
+                let routed = wanted & (1 << i) != 0;
+                // The router may round lengths down (more lines), never drop one.
+                assert!(routed || !exact, "module {i} misses {line:?}");
+                if int.min_len == usize::MAX || int.min_len == 0 {
+                    assert_eq!(routed, exact, "module {i} on {line:?}");
+                }
+            }
+        }
+        // The length class of 39 and 40 bytes is the same: both routed to module 4.
+        assert_eq!(r.wanted(&"x".repeat(39)) & (1 << 4), 1 << 4);
+        assert_eq!(r.wanted(&"x".repeat(31)) & (1 << 4), 0);
+    }
+}
