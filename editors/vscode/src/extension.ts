@@ -2,8 +2,6 @@
 // hovers) and puts the shared UI over it.
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -16,14 +14,14 @@ import {
   State,
 } from 'vscode-languageclient/node';
 import { Backoff, findServer, parseMockBanner, ServerLocation } from './desktop/server';
-import { folderConfigs, settingsConfig, TOKEN_KEY, Ui } from './shared/ui';
-import { forDisplay } from './shared/display';
-
-const PRESENTED = new Set(['testany.showExecution', 'testany.pipelineHealth', 'testany.recentFailures']);
+import { clientMiddleware } from './shared/middleware';
+import { RequestSender } from './shared/protocol';
+import { hasProject, migrateSettings, settingsConfig, TOKEN_KEY, Ui } from './shared/ui';
 
 let extension: DesktopExtension | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  await migrateSettings();
   extension = new DesktopExtension(context);
   context.subscriptions.push(extension);
   await extension.start();
@@ -80,9 +78,8 @@ class DesktopExtension implements vscode.Disposable {
   async start(): Promise<void> {
     if (this.client || this.stopping) return;
     if (!vscode.workspace.isTrusted) return;
-    const configs = await folderConfigs();
     this.ui.scheduleRefresh(0);
-    if (configs.length === 0) return;
+    if (!(await hasProject())) return;
     const location = this.locate();
     if (!location) return;
     this.output.appendLine(`Starting ${location.command} lsp (${location.source})`);
@@ -172,48 +169,7 @@ class DesktopExtension implements vscode.Disposable {
           return { action: CloseAction.DoNotRestart, handled: true };
         },
       },
-      middleware: {
-        // vscode-languageclient re-requests lenses on workspace/codeLens/refresh; the
-        // Test Explorer and the status bar follow the lenses from here.
-        // Lens titles and diagnostics quote service text: shown with controls visible
-        // (the server sanitises too; forDisplay leaves clean text as it is).
-        provideCodeLenses: async (document, token, next) => {
-          const lenses = await next(document, token);
-          if (!lenses) return lenses;
-          for (const l of lenses) if (l.command) l.command.title = forDisplay(l.command.title);
-          ui.lensesProvided(document.uri, lenses);
-          return lenses;
-        },
-        handleDiagnostics: (uri, diagnostics, next) => {
-          for (const d of diagnostics) d.message = forDisplay(d.message);
-          next(uri, diagnostics);
-        },
-        executeCommand: async (command, args, next) => {
-          const result = await next(command, args);
-          if (PRESENTED.has(command)) {
-            await ui.present(command, (args[0] ?? {}) as Record<string, unknown>, result);
-          }
-          return result;
-        },
-        window: {
-          showDocument: async (params, next) => {
-            const uri = vscode.Uri.parse(params.uri);
-            if (uri.scheme === 'file' && uri.path.endsWith('.log')) {
-              try {
-                const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-                const parts = uri.path.split('/');
-                const title = `Log ${parts[parts.length - 2] ?? ''} #${(parts[parts.length - 1] ?? '').replace(/\.log$/, '')}`;
-                ui.logPanel.show({ title, text, line: params.selection?.start.line, uri });
-                return { success: true };
-              } catch (e) {
-                this.output.appendLine(`Cannot read the log ${uri.fsPath}: ${e instanceof Error ? e.message : String(e)}`);
-              }
-            }
-            const fallback = await next(params, new vscode.CancellationTokenSource().token);
-            return 'success' in fallback ? fallback : { success: false };
-          },
-        },
-      },
+      middleware: clientMiddleware(ui),
     };
     const client = new LanguageClient('testany', 'Testany', serverOptions, clientOptions);
     client.onDidChangeState((e) => {
@@ -228,33 +184,10 @@ class DesktopExtension implements vscode.Disposable {
     void client.sendNotification('workspace/didChangeConfiguration', { settings: { testany: settingsConfig() } });
   }
 
-  /**
-   * `testany.showExecution` sent to the server directly: through VS Code's command it
-   * would pass the middleware, which opens the result as a document.
-   */
-  async execution(key: string): Promise<unknown> {
+  /** The language client while it runs (the shared UI sends its requests through it). */
+  languageClient(): RequestSender | undefined {
     const client = this.client;
-    if (!client || client.state !== State.Running) return undefined;
-    return client.sendRequest('workspace/executeCommand', { command: 'testany.showExecution', arguments: [{ execution: key }] });
-  }
-
-  /** The server caches fetched logs (design.md section 6); read one if it is there. */
-  async logText(execution: string, caseIndex: number): Promise<string | undefined> {
-    const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-    const file = path.join(base, 'testany', 'logs', execution, `${caseIndex}.log`);
-    try {
-      const fd = await fs.promises.open(file, 'r');
-      try {
-        // The excerpt comes from the start of the log; 1 MiB is plenty.
-        const buf = Buffer.alloc(1024 * 1024);
-        const { bytesRead } = await fd.read(buf, 0, buf.length, 0);
-        return buf.subarray(0, bytesRead).toString('utf8');
-      } finally {
-        await fd.close();
-      }
-    } catch {
-      return undefined;
-    }
+    return client && client.state === State.Running ? client : undefined;
   }
 
   /** A token change restarts the server: it only reads the token at initialize. */

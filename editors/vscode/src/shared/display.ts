@@ -40,6 +40,8 @@ function shown(cp: number): string {
 }
 
 /** Characters that can start something to change: ESC and the unsafe ones; a lone surrogate. */
+// The control characters are what this pattern is for.
+// eslint-disable-next-line no-control-regex
 const SPECIAL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f\ufff9-\ufffb\ud800-\udfff]/;
 
 /** `text` as core's `sanitize::for_display` shows it. */
@@ -90,7 +92,19 @@ function decode(b: Uint8Array, i: number): [number | undefined, number] {
   return [cp, need + 1];
 }
 
-type State = 'ground' | 'esc' | 'escInter' | 'csi' | 'csiInter' | 'csiIgnore' | 'osc' | 'dcs' | 'dcsInter' | 'dcsIgnore' | 'dcsPass' | 'sos';
+type State =
+  | 'ground'
+  | 'esc'
+  | 'escInter'
+  | 'csi'
+  | 'csiInter'
+  | 'csiIgnore'
+  | 'osc'
+  | 'dcs'
+  | 'dcsInter'
+  | 'dcsIgnore'
+  | 'dcsPass'
+  | 'sos';
 
 /** One line (no `\n`): vte's states over its UTF-8 bytes, every sequence removed. */
 function displayLine(line: string): string {
@@ -136,10 +150,14 @@ function displayLine(line: string): string {
       case 'esc':
         if (executes(x)) execute(x);
         else if (x >= 0x20 && x <= 0x2f) state = 'escInter';
-        else if (x === 0x50) [state, entry] = ['dcs', true]; // P
-        else if (x === 0x58 || x === 0x5e || x === 0x5f) state = 'sos'; // X ^ _
-        else if (x === 0x5b) [state, entry] = ['csi', true]; // [
-        else if (x === 0x5d) state = 'osc'; // ]
+        else if (x === 0x50)
+          [state, entry] = ['dcs', true]; // P
+        else if (x === 0x58 || x === 0x5e || x === 0x5f)
+          state = 'sos'; // X ^ _
+        else if (x === 0x5b)
+          [state, entry] = ['csi', true]; // [
+        else if (x === 0x5d)
+          state = 'osc'; // ]
         else if (x >= 0x30 && x <= 0x7e) state = 'ground';
         else if (x === 0x18 || x === 0x1a) anywhere(x);
         break;

@@ -1,17 +1,15 @@
-// The failure log in the WASM log viewer (editors/vscode/webview, built into
-// dist/webview/) inside a webview beside the editor. Stack-frame clicks come back as
-// {path, line} and open the source.
+// The failure log in the log viewer (editors/vscode/webview, built into dist/webview/)
+// inside a webview beside the editor. The viewer renders the server's `testany/logView`
+// result as it is (text, style spans, failure lines, frames resolved to {uri, line});
+// a frame click comes back as {uri, line} and opens the source.
 import * as vscode from 'vscode';
+import type { LogViewResult } from './protocol';
 import { viewerHtml } from './render';
 
-/** A log to show: its text, the 0-based line to reveal, and a title. */
+/** A log to show: the server's view of it and a title. */
 export interface LogDocument {
   title: string;
-  text: string;
-  /** 0-based line to select (the first failure line). */
-  line?: number;
-  /** Where the log is cached on disk (desktop), for "open as text". */
-  uri?: vscode.Uri;
+  view: LogViewResult;
 }
 
 export class LogPanel implements vscode.Disposable {
@@ -59,22 +57,21 @@ export class LogPanel implements vscode.Disposable {
     if (!this.panel || !this.pending) return;
     const d = this.pending;
     this.pending = undefined;
-    void this.panel.webview.postMessage({ type: 'load', title: d.title, text: d.text, line: d.line ?? null });
+    void this.panel.webview.postMessage({ type: 'view', title: d.title, view: d.view });
   }
 
   private async onMessage(m: unknown): Promise<void> {
     if (!m || typeof m !== 'object') return;
-    // {type: 'ready'} and {type: 'openLocation', path, line, column} (editors/vscode/webview).
-    const msg = m as { type?: unknown; path?: unknown; line?: unknown; column?: unknown };
+    // {type: 'ready'} and {type: 'openLocation', uri, line} (editors/vscode/webview; line 0-based).
+    const msg = m as { type?: unknown; uri?: unknown; line?: unknown };
     if (msg.type === 'ready') {
       this.ready = true;
       this.flush();
       return;
     }
-    if (msg.type === 'openLocation' && typeof msg.path === 'string' && typeof msg.line === 'number') {
-      this.log(`log viewer: open ${msg.path}:${msg.line}`);
-      // The viewer reports 1-based lines as printed in the log.
-      await vscode.commands.executeCommand('testany.openLocation', { path: msg.path, line: Math.max(0, msg.line - 1) });
+    if (msg.type === 'openLocation' && typeof msg.uri === 'string' && typeof msg.line === 'number') {
+      this.log(`log viewer: open ${msg.uri}:${msg.line}`);
+      await vscode.commands.executeCommand('testany.openLocation', { uri: msg.uri, line: msg.line });
     }
   }
 }
@@ -82,7 +79,9 @@ export class LogPanel implements vscode.Disposable {
 async function html(webview: vscode.Webview, root: vscode.Uri): Promise<string> {
   try {
     const page = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(root, 'index.html')));
-    return viewerHtml(page, webview.cspSource, (file) => webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString());
+    return viewerHtml(page, webview.cspSource, (file) =>
+      webview.asWebviewUri(vscode.Uri.joinPath(root, file)).toString(),
+    );
   } catch {
     return `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'"></head>
 <body><p>The Testany log viewer is not part of this build (editors/vscode/webview/dist is missing): run <code>cargo xtask vsix</code>.</p></body></html>`;

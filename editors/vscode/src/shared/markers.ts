@@ -1,4 +1,4 @@
-// Case markers (design.md section 4) and lens titles (section 5), read back from text.
+// Case markers (design.md section 4) read from text.
 // Pure: no `vscode` import.
 
 /** A `testany: KEY` marker on a 0-based line. */
@@ -25,56 +25,6 @@ export function scanMarkers(text: string): Marker[] {
   return out;
 }
 
-export type CaseState = 'passed' | 'failed' | 'running' | 'unknown';
-
-/** What a lens title says: `✗ FAILED 2m 15s · Y2K-0601-0000A · staging`. */
-export interface LensInfo {
-  state: CaseState;
-  /** The result word as shown (FAILED, ERROR, TIMEOUT, PASSED, RUNNING, ...). */
-  result: string;
-  execution?: string;
-  stale: boolean;
-}
-
-/** Reads a status lens title; `undefined` for other lenses (e.g. `↻ Re-run`). */
-export function parseLensTitle(title: string): LensInfo | undefined {
-  const stale = /\(stale\)/.test(title);
-  if (title.startsWith('?')) return { state: 'unknown', result: 'NO RESULT', stale };
-  const m = /^\s*(\S+)\s+([A-Z_]+)\b(.*)$/.exec(title);
-  if (!m) return undefined;
-  const result = m[2];
-  const parts = m[3].split('·').map((s) => s.trim());
-  const execution = parts.length > 1 && parts[1] ? parts[1].replace(/\s*\(stale\)$/, '') : undefined;
-  let state: CaseState;
-  if (result === 'PASSED' || result === 'SKIPPED') state = 'passed';
-  else if (result === 'RUNNING' || result === 'PENDING') state = 'running';
-  else if (['FAILED', 'ERROR', 'TIMEOUT', 'CANCELLED', 'CANCELED'].includes(result)) state = 'failed';
-  else return undefined;
-  return { state, result, execution, stale };
-}
-
-/** Counts per state, for the status bar. */
-export interface Counts {
-  passed: number;
-  failed: number;
-  running: number;
-  unknown: number;
-}
-
-export function countStates(states: Iterable<CaseState>): Counts {
-  const c: Counts = { passed: 0, failed: 0, running: 0, unknown: 0 };
-  for (const s of states) c[s]++;
-  return c;
-}
-
-/** Status bar text for one pipeline, e.g. `$(error) SHP-0601 2✗ 3✓`. */
-export function statusText(pipeline: string, c: Counts): string {
-  if (c.running > 0) return `$(sync~spin) ${pipeline} running ${c.running}`;
-  if (c.failed > 0) return `$(error) ${pipeline} ${c.failed} failed, ${c.passed} passed`;
-  if (c.passed > 0) return `$(pass) ${pipeline} ${c.passed} passed`;
-  return `$(circle-outline) ${pipeline}`;
-}
-
 /**
  * Longest matching path suffix (design.md section 4): a CI path like
  * `/builds/x/repo/tests/a.py` maps to the workspace file `tests/a.py`.
@@ -93,18 +43,4 @@ export function resolveBySuffix(path: string, files: readonly string[]): string 
     }
   }
   return best;
-}
-
-/**
- * What of a file's lenses the Test Explorer and the status bar show: line, command,
- * result and execution of each. A running lens's elapsed time is left out, so lenses
- * that only tick do not count as a change.
- */
-export function lensSignature(lenses: readonly { line: number; title: string; command?: string }[]): string {
-  return JSON.stringify(
-    lenses.map((l) => {
-      const info = parseLensTitle(l.title);
-      return [l.line, l.command ?? '', info ? [info.result, info.execution ?? '', info.stale] : l.title];
-    }),
-  );
 }

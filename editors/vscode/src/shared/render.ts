@@ -65,7 +65,8 @@ export function renderHealth(pipeline: string, value: unknown): string {
   if (flaky.length === 0) lines.push('None.');
   else {
     lines.push('| case | name | failed | runs |', '|---|---|---|---|');
-    for (const f of flaky) lines.push(`| ${cell(f.case_key)} | ${cell(f.name)} | ${cell(f.failed)} | ${cell(f.runs)} |`);
+    for (const f of flaky)
+      lines.push(`| ${cell(f.case_key)} | ${cell(f.name)} | ${cell(f.failed)} | ${cell(f.runs)} |`);
   }
   lines.push('', '## Slowest cases', '');
   const slow = arr(h.slowest).map(obj);
@@ -73,7 +74,9 @@ export function renderHealth(pipeline: string, value: unknown): string {
   else {
     lines.push('| case | name | mean | max |', '|---|---|---|---|');
     for (const s of slow) {
-      lines.push(`| ${cell(s.case_key)} | ${cell(s.name)} | ${formatDuration(s.mean_ms)} | ${formatDuration(s.max_ms)} |`);
+      lines.push(
+        `| ${cell(s.case_key)} | ${cell(s.name)} | ${formatDuration(s.mean_ms)} | ${formatDuration(s.max_ms)} |`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -127,37 +130,8 @@ export function failureItems(value: unknown): FailureItem[] {
 export function viewerHtml(page: string, cspSource: string, asUri: (file: string) => string): string {
   return page
     .replace(/'self'/g, cspSource)
-    .replace(/\b(src|href)="(?!data:|https?:|#)([^"]+)"/g, (_m, attr: string, file: string) => `${attr}="${asUri(file)}"`);
-}
-
-const FAILURE_START = /^(E\s|\s*(✘|\d+\) |Traceback |panic: ))/;
-const FAILURE_WORD = /(^|[^A-Za-z0-9_])(FAIL|FAILED|ERROR)(?![A-Za-z0-9_])/;
-const FAILURE_END = /(Error|Exception)\s*$/;
-const FAILURE_TEXT = ['Error:', 'Exception:', 'Exception in ', 'error:', 'error[', 'Failure:', 'panicked at'];
-
-/**
- * Does this (escape-free) log line read as a failure? Core's rule (testany-core
- * failure_line.rs), kept equal to it by test/unit/failure_lines.test.ts, which reads core's
- * table, until issue 16 moves the viewer onto the server's `testany/logView`.
- */
-export function isFailureLine(text: string): boolean {
-  return (
-    FAILURE_START.test(text) ||
-    FAILURE_WORD.test(text) ||
-    FAILURE_END.test(text) ||
-    FAILURE_TEXT.some((t) => text.includes(t))
-  );
-}
-
-/**
- * A few lines of a failure log for a Test Explorer message: from just before the first
- * line that looks like a failure, escape sequences removed and non-printing characters
- * made visible; `undefined` when none looks so.
- */
-export function logExcerpt(log: string, maxLines = 12): string | undefined {
-  const lines = forDisplay(log).split('\n');
-  const at = lines.findIndex(isFailureLine);
-  if (at < 0) return undefined;
-  const start = Math.max(0, at - 2);
-  return lines.slice(start, start + maxLines).join('\n').trimEnd();
+    .replace(
+      /\b(src|href)="(?!data:|https?:|#)([^"]+)"/g,
+      (_m, attr: string, file: string) => `${attr}="${asUri(file)}"`,
+    );
 }

@@ -1,15 +1,25 @@
 // The UI both entries share: palette commands, token storage, result documents, the
-// per-pipeline status bar, the Test Explorer and the log viewer. It sees the engine only
-// through lenses and diagnostics (which both entries provide to VS Code) and the
-// design.md section 6 commands, so desktop and web behave the same.
+// per-pipeline status bar, the Test Explorer and the log viewer. It talks to the language
+// server only through the typed protocol (src/shared/protocol.ts: `testany/caseStates`,
+// `testany/logView`, the section 6 commands) of whichever client the entry started, so
+// desktop and web behave the same.
 import * as vscode from 'vscode';
-import { mergeConfig, pipelineOf, readConfig, TestanyConfig } from './config';
-import { CaseState, countStates, lensSignature, parseLensTitle, resolveBySuffix, scanMarkers, statusText } from './markers';
-import { failureItems, logExcerpt, renderExecution, renderHealth } from './render';
-import { LogPanel } from './logPanel';
-import { WorkspaceIndex } from './workspaceIndex';
-import { caseNames, testItemText } from './testItems';
+import {
+  byPipeline,
+  countStates,
+  ExecutionInfo,
+  executionInfo,
+  isFailed,
+  logExcerpt,
+  resultWord,
+  statusText,
+} from './cases';
 import { forDisplay } from './display';
+import { LogPanel } from './logPanel';
+import { CaseRef, caseStates, executeCommand, logView, OpenLogResult, RequestSender, TestState } from './protocol';
+import { failureItems, renderExecution, renderHealth } from './render';
+import { RENAMED, renameNotice, settingsToOptions } from './settings';
+import { testItemText } from './testItems';
 
 export const TOKEN_KEY = 'testany.token';
 const DOC_SCHEME = 'testany';
@@ -19,80 +29,87 @@ export interface Host {
   readonly kind: 'desktop' | 'web';
   /** Called after the token was set or cleared. */
   tokenChanged(token: string | undefined): Promise<void>;
-  /**
-   * An execution in testany-core's canonical shape (the `testany.showExecution` result),
-   * fetched without presenting it; the Test Explorer takes case names from it.
-   */
-  execution?(key: string): Promise<unknown>;
-  /** The failure log of a case when the engine already holds it (no fetch). */
-  logText?(execution: string, caseIndex: number): Promise<string | undefined>;
+  /** The language client while it runs (a vscode-languageclient client, node or browser). */
+  languageClient(): RequestSender | undefined;
   /** Desktop only: start `testany mock` and point the workspace at it. */
   startDemoServer?(): Promise<void>;
 }
 
-/** One workspace folder with a testany.toml (merged with the settings). */
-export interface FolderConfig {
-  folder: vscode.WorkspaceFolder;
-  tomlUri: vscode.Uri;
-  config: TestanyConfig;
-}
-
-/** Settings under `testany` that are explicitly set; unset ones leave the file's value. */
-export function settingsConfig(scope?: vscode.ConfigurationScope): TestanyConfig {
+/** Settings under `testany` that are explicitly set, as testany.toml-shaped options. */
+export function settingsConfig(scope?: vscode.ConfigurationScope): Record<string, unknown> {
   const c = vscode.workspace.getConfiguration('testany', scope);
-  const out: Record<string, unknown> = {};
-  for (const key of ['url', 'workspace', 'pipelines', 'environment', 'log_domain', 'history', 'cases']) {
-    const v = c.get(key);
-    if (v !== null && v !== undefined) out[key] = v;
-  }
-  const running = c.get<number | null>('poll.running_secs');
-  const idle = c.get<number | null>('poll.idle_secs');
-  if (typeof running === 'number' || typeof idle === 'number') {
-    out.poll = {
-      ...(typeof running === 'number' ? { running_secs: running } : {}),
-      ...(typeof idle === 'number' ? { idle_secs: idle } : {}),
-    };
-  }
-  return out as TestanyConfig;
+  return settingsToOptions((setting) => {
+    const value = c.get(setting);
+    if (value !== null && value !== undefined) return value;
+    // An old name the move could not rewrite (e.g. a read-only settings file) still counts.
+    const old = RENAMED.find(([, renamed]) => renamed === setting)?.[0];
+    return old ? c.get(old) : undefined;
+  });
 }
 
-/** The testany.toml of every workspace folder (at its root or below), merged with settings. */
-export async function folderConfigs(): Promise<FolderConfig[]> {
-  const out: FolderConfig[] = [];
-  const found = await vscode.workspace.findFiles('**/testany.toml', '{**/node_modules/**,**/target/**,**/.git/**}', 50);
-  for (const tomlUri of found) {
-    const folder = vscode.workspace.getWorkspaceFolder(tomlUri);
-    if (!folder) continue;
-    try {
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(tomlUri));
-      const { config } = readConfig(text);
-      out.push({ folder, tomlUri, config: mergeConfig(config, settingsConfig(folder)) });
-    } catch {
-      // An unreadable file is reported by the engine; the UI just skips it.
+/**
+ * Moves settings set under their old names (`testany.log_domain`, `testany.poll.running_secs`,
+ * `testany.poll.idle_secs`) to the new ones, at the level they were set, once; one notice
+ * says what moved.
+ */
+export async function migrateSettings(): Promise<void> {
+  const moved: string[] = [];
+  const scopes: [vscode.ConfigurationScope | undefined, vscode.ConfigurationTarget][] = [
+    [undefined, vscode.ConfigurationTarget.Global],
+    [undefined, vscode.ConfigurationTarget.Workspace],
+    ...(vscode.workspace.workspaceFolders ?? []).map(
+      (f) => [f.uri, vscode.ConfigurationTarget.WorkspaceFolder] as [vscode.Uri, vscode.ConfigurationTarget],
+    ),
+  ];
+  for (const [scope, target] of scopes) {
+    const c = vscode.workspace.getConfiguration('testany', scope);
+    for (const [old, renamed] of RENAMED) {
+      const o = c.inspect(old);
+      const n = c.inspect(renamed);
+      const level = (i: typeof o) =>
+        target === vscode.ConfigurationTarget.Global
+          ? i?.globalValue
+          : target === vscode.ConfigurationTarget.Workspace
+            ? i?.workspaceValue
+            : i?.workspaceFolderValue;
+      const value = level(o);
+      if (value === undefined || value === null) continue;
+      try {
+        if (level(n) === undefined || level(n) === null) await c.update(renamed, value, target);
+        await c.update(old, undefined, target);
+        if (!moved.includes(old)) moved.push(old);
+      } catch {
+        // Unwritable settings: settingsConfig still reads the old name.
+      }
     }
   }
-  out.sort((a, b) => a.tomlUri.toString().localeCompare(b.tomlUri.toString()));
-  return out;
+  const notice = renameNotice(moved);
+  if (notice) void vscode.window.showInformationMessage(notice);
 }
 
-/** One marked case in one file with what the lenses and diagnostics say about it. */
+/** Whether some workspace folder holds a testany.toml (the extension is quiet otherwise). */
+export async function hasProject(): Promise<boolean> {
+  const found = await vscode.workspace.findFiles('**/testany.toml', '{**/node_modules/**,**/target/**,**/.git/**}', 1);
+  return found.length > 0;
+}
+
+/** One anchored case (a marker or a `[cases]` mapping) with its server-given state. */
 export interface CaseView {
   key: string;
-  /** The case's name in its execution, when known. */
   name?: string;
   uri: vscode.Uri;
   line: number;
-  state: CaseState;
-  result: string;
+  state: TestState;
+  stale: boolean;
   execution?: string;
   pipeline?: string;
-  openLog?: vscode.Command;
+  caseIndex?: number;
   diagnostics: vscode.Diagnostic[];
   locations: { uri: vscode.Uri; diagnostic: vscode.Diagnostic }[];
 }
 
-/** Source files the Test Explorer looks in for markers. */
-const SOURCE_FILE = /\.(py|js|jsx|ts|tsx|mjs|cjs|java|kt|kts|go|rs|rb|cs|php|swift|scala|c|cc|cpp|h|hpp|feature|robot|lua|sh)$/;
+/** How many failed cases' logs the Test Explorer asks for per change (each is a logView request). */
+const MAX_EXCERPTS = 10;
 
 export class Ui implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -101,17 +118,12 @@ export class Ui implements vscode.Disposable {
   private readonly statusItems = new Map<string, vscode.StatusBarItem>();
   private readonly controller: vscode.TestController;
   private readonly panel: LogPanel;
-  /** The files of the configured folders and their markers (shared with the web entry). */
-  readonly index = new WorkspaceIndex();
   private cases: CaseView[] = [];
-  private configs: FolderConfig[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private lastRunSignature = '';
-  /** File URI -> what its lenses showed last (lensSignature). */
-  private readonly lensesShown = new Map<string, string>();
-  /** Execution key -> its cases' names (a case's name does not change within a run). */
-  private readonly names = new Map<string, { names: Map<string, string>; at: number }>();
+  /** Execution key -> its pipeline and case indices (`testany.showExecution`, asked once). */
+  private readonly executions = new Map<string, ExecutionInfo & { at: number }>();
   private refreshing: Promise<void> | undefined;
 
   constructor(
@@ -122,11 +134,15 @@ export class Ui implements vscode.Disposable {
     this.panel = new LogPanel(context, (line) => this.log(line));
     this.controller = vscode.tests.createTestController('testany', 'Testany');
     this.controller.refreshHandler = () => this.refresh();
-    this.controller.createRunProfile('Re-run on Testany', vscode.TestRunProfileKind.Run, (req) => this.rerunFromTests(req), true);
+    this.controller.createRunProfile(
+      'Re-run on Testany',
+      vscode.TestRunProfileKind.Run,
+      (req) => this.rerunFromTests(req),
+      true,
+    );
     this.disposables.push(
       this.controller,
       this.panel,
-      this.index,
       this.docChange,
       vscode.workspace.registerTextDocumentContentProvider(DOC_SCHEME, {
         onDidChange: this.docChange.event,
@@ -134,18 +150,14 @@ export class Ui implements vscode.Disposable {
       }),
     );
     this.registerCommands();
+    // docs/protocol.md: ask caseStates again after diagnostics or lenses change (the
+    // entries' middleware reports lenses; a server's workspace/codeLens/refresh re-requests them).
     this.disposables.push(
       vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh(300)),
-      vscode.workspace.onDidSaveTextDocument(() => this.scheduleRefresh(500)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => {
-        this.index.clear();
-        this.scheduleRefresh(100);
-      }),
-      vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('testany')) this.scheduleRefresh(100);
-      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(100)),
     );
-    // Lenses change without a diagnostics event (PASSED -> RUNNING): a slow safety poll.
+    // caseStates answers from memory: a slow safety poll catches a state change that
+    // moved neither diagnostics nor the lenses of a visible editor (PASSED -> RUNNING).
     this.pollTimer = setInterval(() => this.scheduleRefresh(0), 5000);
   }
 
@@ -166,19 +178,23 @@ export class Ui implements vscode.Disposable {
     return this.panel;
   }
 
-  private register(id: string, fn: (...args: any[]) => unknown): void {
+  private register(id: string, fn: (...args: never[]) => unknown): void {
     this.disposables.push(
-      vscode.commands.registerCommand(id, async (...args: any[]) => {
+      vscode.commands.registerCommand(id, async (...args: never[]) => {
         try {
           return await fn(...args);
         } catch (e) {
-          const msg = e instanceof Error ? e.message : String(e);
-          this.log(`${id}: ${msg}`);
-          void vscode.window.showErrorMessage(forDisplay(`Testany: ${msg}`));
+          this.reportError(id, e);
           return undefined;
         }
       }),
     );
+  }
+
+  private reportError(what: string, e: unknown): void {
+    const msg = e instanceof Error ? e.message : String(e);
+    this.log(`${what}: ${msg}`);
+    void vscode.window.showErrorMessage(forDisplay(`Testany: ${msg}`));
   }
 
   private registerCommands(): void {
@@ -211,7 +227,7 @@ export class Ui implements vscode.Disposable {
     this.register('testany.showRecentFailures', async () => {
       const pipeline = await this.pickPipeline('Recent failures of which pipeline?');
       if (!pipeline) return;
-      // The entry presents the result (desktop: client middleware; web: its handler).
+      // The client middleware presents the result.
       await vscode.commands.executeCommand('testany.recentFailures', { pipeline, days: 7 });
     });
     this.register('testany.showPipelineHealth', async () => {
@@ -228,12 +244,12 @@ export class Ui implements vscode.Disposable {
       }
       await this.host.startDemoServer();
     });
-    this.register('testany.openLocation', async (arg: { path?: string; line?: number; uri?: string }) => {
+    this.register('testany.openLocation', async (arg: { uri?: string; line?: number }) => {
       await this.openLocation(arg);
     });
   }
 
-  /** Shows a command's result (desktop: from the language client middleware). */
+  /** Shows a command's result (from the language client middleware). */
   async present(command: string, args: Record<string, unknown>, result: unknown): Promise<void> {
     if (result === undefined || result === null) return;
     if (command === 'testany.showExecution') {
@@ -243,14 +259,43 @@ export class Ui implements vscode.Disposable {
     } else if (command === 'testany.recentFailures') {
       const items = failureItems(result);
       if (items.length === 0) {
-        void vscode.window.showInformationMessage(`Testany: no recent failures${args.pipeline ? ` in ${args.pipeline}` : ''}.`);
+        void vscode.window.showInformationMessage(
+          `Testany: no recent failures${args.pipeline ? ` in ${String(args.pipeline)}` : ''}.`,
+        );
         return;
       }
       const pick = await vscode.window.showQuickPick(items, { title: 'Testany: recent failures', matchOnDetail: true });
-      if (pick?.uri || pick?.path) await this.openLocation({ uri: pick.uri, path: pick.path, line: pick.line });
+      if (pick?.uri) await this.openLocation({ uri: pick.uri, line: pick.line });
       else if (pick?.execution && pick.caseIndex !== undefined) {
-        await vscode.commands.executeCommand('testany.openLog', { execution: pick.execution, caseIndex: pick.caseIndex });
+        await this.openLog({ execution: pick.execution, caseIndex: pick.caseIndex });
       }
+    }
+  }
+
+  /**
+   * `testany.openLog` as the viewer shows it: the server's `testany/logView` (the log
+   * fetched and cached as openLog does, escape-free text, styles, failure lines, frames)
+   * rendered in the log panel at the line openLog selects.
+   */
+  async openLog(arg: unknown): Promise<OpenLogResult | undefined> {
+    const a = (arg ?? {}) as { execution?: unknown; caseIndex?: unknown };
+    if (typeof a.execution !== 'string' || typeof a.caseIndex !== 'number') {
+      this.reportError('testany.openLog', new Error('openLog needs {execution, caseIndex}.'));
+      return undefined;
+    }
+    const client = this.host.languageClient();
+    if (!client) {
+      this.reportError('testany.openLog', new Error('the language server is not running.'));
+      return undefined;
+    }
+    const ref: CaseRef = { execution: a.execution, caseIndex: a.caseIndex };
+    try {
+      const view = await logView(client, ref);
+      this.panel.show({ title: forDisplay(`Log ${ref.execution} #${ref.caseIndex}`), view });
+      return { uri: view.uri, line: view.firstFailure };
+    } catch (e) {
+      this.reportError('testany.openLog', e);
+      return undefined;
     }
   }
 
@@ -262,35 +307,28 @@ export class Ui implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
-  /** Opens a workspace file (path relative to a folder, or a URI) at a 0-based line. */
-  async openLocation(arg: { path?: string; line?: number; uri?: string }): Promise<void> {
-    let uri: vscode.Uri | undefined;
-    if (arg.uri) uri = vscode.Uri.parse(arg.uri);
-    else if (arg.path) {
-      const uris = (
-        await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => this.index.files(f.uri)))
-      ).flat();
-      const byRel = new Map<string, vscode.Uri>();
-      for (const u of uris) {
-        const folder = vscode.workspace.getWorkspaceFolder(u);
-        const base = folder ? folder.uri.path.replace(/\/+$/, '') : '';
-        byRel.set(base && u.path.startsWith(`${base}/`) ? u.path.slice(base.length + 1) : u.path, u);
-      }
-      const rel = resolveBySuffix(arg.path, [...byRel.keys()]);
-      if (rel) uri = byRel.get(rel);
-    }
-    this.log(`open ${arg.path ?? arg.uri ?? ''} -> ${uri?.toString() ?? 'not in the workspace'}`);
-    if (!uri) {
-      void vscode.window.showWarningMessage(forDisplay(`Testany: ${arg.path ?? arg.uri ?? 'the file'} is not in this workspace.`));
+  /** Opens a workspace file (a URI the server resolved) at a 0-based line. */
+  async openLocation(arg: { uri?: string; line?: number }): Promise<void> {
+    this.log(`open ${arg.uri ?? ''}:${arg.line ?? 0}`);
+    if (!arg.uri) {
+      void vscode.window.showWarningMessage('Testany: that location is not in this workspace.');
       return;
     }
     const line = Math.max(0, Math.floor(arg.line ?? 0));
     const pos = new vscode.Position(line, 0);
-    await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos), viewColumn: vscode.ViewColumn.One });
+    await vscode.window.showTextDocument(vscode.Uri.parse(arg.uri), {
+      selection: new vscode.Range(pos, pos),
+      viewColumn: vscode.ViewColumn.One,
+    });
+  }
+
+  /** Pipelines of the executions the cases come from. */
+  private knownPipelines(): string[] {
+    return [...new Set(this.cases.map((c) => c.pipeline).filter((p): p is string => !!p))].sort();
   }
 
   private async pickPipeline(title: string): Promise<string | undefined> {
-    const pipelines = [...new Set(this.configs.flatMap((c) => c.config.pipelines ?? []))];
+    const pipelines = this.knownPipelines();
     if (pipelines.length === 0) {
       return vscode.window.showInputBox({ title, prompt: 'Pipeline key, e.g. Y2K-0601' });
     }
@@ -307,25 +345,26 @@ export class Ui implements vscode.Disposable {
 
   private async openFailureLogAtCursor(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return;
+    const client = this.host.languageClient();
+    if (!editor || !client) return;
     const cursor = editor.selection.active.line;
-    const markers = scanMarkers(editor.document.getText()).filter((m) => m.line <= cursor);
-    const marker = markers[markers.length - 1];
-    if (!marker) {
+    const states = await caseStates(client, { uri: editor.document.uri.toString() });
+    const at = states.filter((s) => s.line <= cursor).pop();
+    if (!at) {
       void vscode.window.showInformationMessage('Testany: no `testany:` case marker at or above the cursor.');
       return;
     }
-    const lenses =
-      (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri, 50)) ?? [];
-    const lens = lenses.find((l) => l.range.start.line === marker.line && l.command?.command === 'testany.openLog');
-    if (!lens?.command) {
-      void vscode.window.showInformationMessage(`Testany: case ${marker.key} has no failed result with a log.`);
+    const caseIndex = at.execution
+      ? (await this.executionInfo(client, at.execution, at.key))?.caseIndex.get(at.key)
+      : undefined;
+    if (!at.execution || !isFailed(at.state) || caseIndex === undefined) {
+      void vscode.window.showInformationMessage(forDisplay(`Testany: case ${at.key} has no failed result with a log.`));
       return;
     }
-    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+    await this.openLog({ execution: at.execution, caseIndex });
   }
 
-  /** Run profile: re-runs the pipelines of the chosen cases (all pipelines when none chosen). */
+  /** Run profile: re-runs the pipelines of the chosen cases (all known pipelines when none chosen). */
   private async rerunFromTests(request: vscode.TestRunRequest): Promise<void> {
     const chosen = new Set((request.include ?? []).map((item) => item.id));
     const selected = new Set<string>();
@@ -333,22 +372,7 @@ export class Ui implements vscode.Disposable {
       if (!c.pipeline) continue;
       if (chosen.size === 0 || chosen.has(caseId(c)) || chosen.has(c.uri.toString())) selected.add(c.pipeline);
     }
-    if (selected.size === 0) for (const c of this.configs) for (const p of c.config.pipelines ?? []) selected.add(p);
     for (const pipeline of selected) await vscode.commands.executeCommand('testany.runPipeline', { pipeline });
-  }
-
-  /**
-   * The engine's lenses for `uri` as VS Code just received them (desktop: after the
-   * server's workspace/codeLens/refresh). When they show other results than before, the
-   * Test Explorer and the status bar follow now, not at the next safety poll.
-   */
-  lensesProvided(uri: vscode.Uri, lenses: readonly vscode.CodeLens[]): void {
-    const signature = lensSignature(
-      lenses.map((l) => ({ line: l.range.start.line, title: l.command?.title ?? '', command: l.command?.command })),
-    );
-    const before = this.lensesShown.get(uri.toString());
-    this.lensesShown.set(uri.toString(), signature);
-    if (before !== undefined && before !== signature) this.scheduleRefresh(100);
   }
 
   scheduleRefresh(delayMs: number): void {
@@ -359,7 +383,7 @@ export class Ui implements vscode.Disposable {
     }, delayMs);
   }
 
-  /** Re-reads configs, marked files, lenses and diagnostics; updates status bar and tests. */
+  /** Asks the server for every case's state; updates the status bar and the Test Explorer. */
   async refresh(): Promise<void> {
     if (this.refreshing) return this.refreshing;
     this.refreshing = this.doRefresh()
@@ -371,97 +395,77 @@ export class Ui implements vscode.Disposable {
   }
 
   private async doRefresh(): Promise<void> {
-    this.configs = await folderConfigs();
-    if (this.configs.length === 0) {
-      this.cases = [];
-      this.updateStatus();
-      await this.updateTests();
-      return;
-    }
-    const pipelines = this.configs.flatMap((c) => c.config.pipelines ?? []);
-    const files = await markedFiles(this.configs, this.index);
-    const diagnostics = vscode.languages.getDiagnostics().filter(([, ds]) => ds.some((d) => d.source === 'testany'));
+    const client = this.host.languageClient();
+    const states = client ? await caseStates(client) : [];
+    const diagnostics = vscode.languages
+      .getDiagnostics()
+      .map(([u, ds]) => [u, ds.filter((d) => d.source === 'testany')] as const)
+      .filter(([, ds]) => ds.length > 0);
     const cases: CaseView[] = [];
-    for (const { uri, markers } of files) {
-      // Lens providers run on open models only.
-      await vscode.workspace.openTextDocument(uri);
-      const lenses =
-        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 50)) ?? [];
-      const fileDiags = (diagnostics.find(([u]) => u.toString() === uri.toString())?.[1] ?? []).filter(
-        (d) => d.source === 'testany',
-      );
-      for (const m of markers) {
-        let info = undefined as ReturnType<typeof parseLensTitle>;
-        let openLog: vscode.Command | undefined;
-        let execution: string | undefined;
-        for (const l of lenses) {
-          if (l.range.start.line !== m.line || !l.command) continue;
-          const parsed = parseLensTitle(l.command.title);
-          if (parsed && !info) info = parsed;
-          const arg = l.command.arguments?.[0] as { execution?: unknown } | undefined;
-          if (typeof arg?.execution === 'string') execution ??= arg.execution;
-          if (l.command.command === 'testany.openLog') openLog = l.command;
-        }
-        execution ??= info?.execution;
-        const markerDiags = fileDiags.filter((d) => d.range.start.line === m.line);
-        const locations: CaseView['locations'] = [];
-        for (const [u, ds] of diagnostics) {
-          for (const d of ds) {
-            if (d.source !== 'testany') continue;
-            const rel = d.relatedInformation?.find(
-              (r) => r.location.uri.toString() === uri.toString() && r.location.range.start.line === m.line,
-            );
-            if (rel && !(u.toString() === uri.toString() && d.range.start.line === m.line)) locations.push({ uri: u, diagnostic: d });
+    for (const s of states) {
+      const uri = vscode.Uri.parse(s.uri);
+      const info = client && s.execution ? await this.executionInfo(client, s.execution, s.key) : undefined;
+      const fileDiags = diagnostics.find(([u]) => u.toString() === uri.toString())?.[1] ?? [];
+      const locations: CaseView['locations'] = [];
+      for (const [u, ds] of diagnostics) {
+        for (const d of ds) {
+          const rel = d.relatedInformation?.find(
+            (r) => r.location.uri.toString() === uri.toString() && r.location.range.start.line === s.line,
+          );
+          if (rel && !(u.toString() === uri.toString() && d.range.start.line === s.line)) {
+            locations.push({ uri: u, diagnostic: d });
           }
         }
-        cases.push({
-          key: m.key,
-          uri,
-          line: m.line,
-          state: info?.state ?? 'unknown',
-          result: info?.result ?? 'NO RESULT',
-          execution,
-          pipeline: execution ? pipelineOf(execution, pipelines) : undefined,
-          openLog,
-          diagnostics: markerDiags,
-          locations,
-        });
       }
+      cases.push({
+        key: s.key,
+        name: s.name,
+        uri,
+        line: s.line,
+        state: s.state,
+        stale: s.stale,
+        execution: s.execution,
+        pipeline: info?.pipeline,
+        caseIndex: info?.caseIndex.get(s.key),
+        diagnostics: fileDiags.filter((d) => d.range.start.line === s.line),
+        locations,
+      });
     }
-    await this.nameCases(cases);
     this.cases = cases;
     this.updateStatus();
-    await this.updateTests();
+    await this.updateTests(client);
   }
 
   /**
-   * Case names from each execution the cases' results come from: asked once per
-   * execution; one that named no case (unreachable, or still starting) is asked again
-   * after a minute, not at every refresh (desktop: each ask reaches the service).
+   * An execution's pipeline and case indices, from `testany.showExecution` (sent to the
+   * server directly: VS Code's command would present it). Asked once per execution, again
+   * after 30 s when it did not list `key` yet (a run that is still starting).
    */
-  private async nameCases(cases: CaseView[]): Promise<void> {
-    if (!this.host.execution) return;
-    const now = Date.now();
-    for (const execution of new Set(cases.map((c) => c.execution).filter((e): e is string => !!e))) {
-      const known = this.names.get(execution);
-      if (known && (known.names.size > 0 || now - known.at < 60_000)) continue;
-      const names = caseNames(await this.host.execution(execution).catch(() => undefined));
-      if (this.names.size >= 100) this.names.delete(this.names.keys().next().value as string);
-      this.names.set(execution, { names, at: now });
+  private async executionInfo(
+    client: RequestSender,
+    execution: string,
+    key: string,
+  ): Promise<ExecutionInfo | undefined> {
+    const known = this.executions.get(execution);
+    if (known && (known.caseIndex.has(key) || Date.now() - known.at < 30_000)) return known;
+    try {
+      const info = {
+        ...executionInfo(await executeCommand(client, 'testany.showExecution', { execution })),
+        at: Date.now(),
+      };
+      if (this.executions.size >= 200) this.executions.delete(this.executions.keys().next().value as string);
+      this.executions.set(execution, info);
+      return info;
+    } catch (e) {
+      this.log(`showExecution ${execution}: ${e instanceof Error ? e.message : String(e)}`);
+      this.executions.set(execution, { caseIndex: new Map(), at: Date.now() });
+      return undefined;
     }
-    for (const c of cases) c.name = c.execution ? this.names.get(c.execution)?.names.get(c.key) : undefined;
   }
 
   private updateStatus(): void {
-    const wanted = new Map<string, { states: CaseState[]; execution?: string }>();
-    for (const c of this.configs) for (const p of c.config.pipelines ?? []) wanted.set(p, { states: [] });
-    for (const c of this.cases) {
-      if (!c.pipeline) continue;
-      const entry = wanted.get(c.pipeline) ?? { states: [] };
-      entry.states.push(c.state);
-      if (c.execution && (!entry.execution || c.execution > entry.execution)) entry.execution = c.execution;
-      wanted.set(c.pipeline, entry);
-    }
+    const pipelineOf = new Map(this.cases.map((c) => [c.execution, c.pipeline]));
+    const wanted = byPipeline(this.cases, (e) => pipelineOf.get(e));
     for (const [p, item] of this.statusItems) {
       if (!wanted.has(p)) {
         item.dispose();
@@ -472,7 +476,11 @@ export class Ui implements vscode.Disposable {
     for (const [pipeline, entry] of wanted) {
       let item = this.statusItems.get(pipeline);
       if (!item) {
-        item = vscode.window.createStatusBarItem(`testany.status.${pipeline}`, vscode.StatusBarAlignment.Left, priority--);
+        item = vscode.window.createStatusBarItem(
+          `testany.status.${pipeline}`,
+          vscode.StatusBarAlignment.Left,
+          priority--,
+        );
         item.name = `Testany ${pipeline}`;
         this.statusItems.set(pipeline, item);
       }
@@ -491,7 +499,7 @@ export class Ui implements vscode.Disposable {
     }
   }
 
-  private async updateTests(): Promise<void> {
+  private async updateTests(client: RequestSender | undefined): Promise<void> {
     const byFile = new Map<string, CaseView[]>();
     for (const c of this.cases) {
       const k = c.uri.toString();
@@ -500,11 +508,12 @@ export class Ui implements vscode.Disposable {
     const fileItems: vscode.TestItem[] = [];
     for (const [k, cases] of byFile) {
       const uri = cases[0].uri;
-      const fileItem = this.controller.items.get(k) ?? this.controller.createTestItem(k, vscode.workspace.asRelativePath(uri), uri);
+      const fileItem =
+        this.controller.items.get(k) ?? this.controller.createTestItem(k, vscode.workspace.asRelativePath(uri), uri);
       const children: vscode.TestItem[] = [];
       for (const c of cases) {
         const id = caseId(c);
-        const text = testItemText(c.key, c.name, c.result, c.execution);
+        const text = testItemText(c.key, c.name, resultWord(c.state), c.execution, c.stale);
         const item = fileItem.children.get(id) ?? this.controller.createTestItem(id, text.label, uri);
         item.label = text.label;
         item.range = new vscode.Range(c.line, 0, c.line, 0);
@@ -517,19 +526,17 @@ export class Ui implements vscode.Disposable {
     this.controller.items.replace(fileItems);
 
     const signature = JSON.stringify(
-      this.cases.map((c) => [caseId(c), c.state, c.execution, c.diagnostics.length, c.locations.length]),
+      this.cases.map((c) => [caseId(c), c.state, c.execution, c.name, c.diagnostics.length, c.locations.length]),
     );
     if (signature === this.lastRunSignature) return;
     this.lastRunSignature = signature;
     if (this.cases.length === 0) return;
     const excerpts = new Map<string, string>();
     for (const c of this.cases) {
-      const arg = c.openLog?.arguments?.[0] as { execution?: unknown; caseIndex?: unknown } | undefined;
-      if (c.state !== 'failed' || !this.host.logText || typeof arg?.execution !== 'string' || typeof arg.caseIndex !== 'number') {
-        continue;
-      }
-      const text = await this.host.logText(arg.execution, arg.caseIndex).catch(() => undefined);
-      const excerpt = text === undefined ? undefined : logExcerpt(text);
+      if (excerpts.size >= MAX_EXCERPTS) break;
+      if (!client || !isFailed(c.state) || !c.execution || c.caseIndex === undefined) continue;
+      const view = await logView(client, { execution: c.execution, caseIndex: c.caseIndex }).catch(() => undefined);
+      const excerpt = view ? logExcerpt(view) : undefined;
       if (excerpt) excerpts.set(caseId(c), excerpt);
     }
     const run = this.controller.createTestRun(new vscode.TestRunRequest(), 'Testany results', false);
@@ -537,9 +544,11 @@ export class Ui implements vscode.Disposable {
       const item = this.controller.items.get(c.uri.toString())?.children.get(caseId(c));
       if (!item) continue;
       if (c.state === 'passed') run.passed(item);
+      else if (c.state === 'error') run.errored(item, testMessages(c, excerpts.get(caseId(c))));
+      else if (isFailed(c.state)) run.failed(item, testMessages(c, excerpts.get(caseId(c))));
       else if (c.state === 'running') run.started(item);
-      else if (c.state === 'failed') run.failed(item, testMessages(c, excerpts.get(caseId(c))));
-      else run.skipped(item);
+      else if (c.state === 'pending') run.enqueued(item);
+      else if (c.state === 'skipped') run.skipped(item);
     }
     run.end();
   }
@@ -554,7 +563,9 @@ function caseId(c: { uri: vscode.Uri; key: string; line: number }): string {
  * marker. Service text, so non-printing characters are made visible.
  */
 export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[] {
-  const error = c.diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)?.message ?? `${c.result} ${c.key}`;
+  const error =
+    c.diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)?.message ??
+    `${resultWord(c.state)} ${c.key}`;
   const head = forDisplay(excerpt ? `${error}\n\nLog:\n${excerpt}` : error);
   const out: vscode.TestMessage[] = [];
   for (const loc of c.locations) {
@@ -570,27 +581,5 @@ export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[
   return out;
 }
 
-/**
- * Files with markers (or `[cases]` mappings) in the configured folders: as many files as
- * the language server lists (MAX_WORKSPACE_FILES), read once and then kept by the index.
- */
-async function markedFiles(
-  configs: FolderConfig[],
-  index: WorkspaceIndex,
-): Promise<{ uri: vscode.Uri; markers: { key: string; line: number }[] }[]> {
-  const out = new Map<string, { uri: vscode.Uri; markers: { key: string; line: number }[] }>();
-  for (const fc of configs) {
-    const base = vscode.Uri.joinPath(fc.tomlUri, '..');
-    const uris = (await index.files(base)).filter((u) => SOURCE_FILE.test(u.path));
-    for (const uri of uris) {
-      if (out.has(uri.toString())) continue;
-      const markers = [...(await index.markersOf(uri))];
-      for (const [key, rel] of Object.entries(fc.config.cases ?? {})) {
-        const mapped = vscode.Uri.joinPath(base, rel).toString();
-        if (mapped === uri.toString() && !markers.some((m) => m.key === key)) markers.push({ key, line: 0 });
-      }
-      if (markers.length > 0) out.set(uri.toString(), { uri, markers });
-    }
-  }
-  return [...out.values()].sort((a, b) => a.uri.toString().localeCompare(b.uri.toString()));
-}
+// The old web entry's imports, until it becomes a language client (issue 16).
+export { folderConfigs, type FolderConfig } from './legacyConfig';

@@ -54,7 +54,11 @@ test('parseToml never throws and reports unreadable lines', () => {
   ];
   for (const [text, lines] of table) {
     const { problems } = parseToml(text);
-    assert.deepEqual(problems.map((p) => p.line), lines, text);
+    assert.deepEqual(
+      problems.map((p) => p.line),
+      lines,
+      text,
+    );
   }
   assert.deepEqual(parseToml('[t]\nx = true\r\ny = -3').value, { t: { x: true, y: -3 } });
 });

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { forDisplay } from '../../src/shared/display';
-import { logExcerpt, renderExecution } from '../../src/shared/render';
-import { hoverMarkdown } from '../../src/shared/executions';
+import { renderExecution } from '../../src/shared/render';
 
 // The cases of testany-core's sanitize.rs tests, with `for_display`'s expected output.
 const CASES: [string, string][] = [
@@ -84,19 +83,13 @@ test('forDisplay is idempotent', () => {
   for (const [input] of CASES) assert.equal(forDisplay(forDisplay(input)), forDisplay(input), JSON.stringify(input));
 });
 
-test('service text in views: execution document, hover, log excerpt', () => {
+test('service text in views: the execution document', () => {
   const md = renderExecution({
     key: 'E-\x1b]0;t\x071',
     cases: [{ index: 0, case_key: 'K\u202e1', name: 'n\x9b2J', result: 'FAILED', error: 'boom\x1b[2K\rok' }],
   });
   assert.match(md, /^# Execution E-1\n/);
   assert.ok(md.includes('| 0 | K<U+202E>1 | n<U+009B>2J | FAILED |  | boom␍ok |'), md);
-  const hover = hoverMarkdown('K1', [{ key: 'E-1', environment: 'st\u202eg', trigger: 'ci\x07', cases: [{ case_key: 'K1', result: 'PASSED' }] }], 10);
-  assert.ok(hover?.includes('| ✓ PASSED |  | E-1 | st<U+202E>g | ci␇ |'), hover);
-  assert.equal(
-    logExcerpt('setup\n\x1b]52;c;ZWNobw==\x07ok\nAssertionError: x\x1b[2K\u202e\n'),
-    'setup\nok\nAssertionError: x<U+202E>',
-  );
 });
 
 // The tables of core's own sanitize tests, read from the source: when core's behaviour

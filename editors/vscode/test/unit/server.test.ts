@@ -34,7 +34,10 @@ test('findServer on Windows looks for testany.exe with ; separated PATH', () => 
 
 test('Backoff doubles up to the cap and resets after a quiet period', () => {
   const b = new Backoff(1000, 8000, 60_000);
-  assert.deepEqual([0, 1, 2, 3, 4, 5].map((t) => b.next(t * 1000)), [1000, 2000, 4000, 8000, 8000, 8000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5].map((t) => b.next(t * 1000)),
+    [1000, 2000, 4000, 8000, 8000, 8000],
+  );
   assert.equal(b.next(5000 + 60_001), 1000);
   b.reset();
   assert.equal(b.next(0), 1000);

@@ -1,10 +1,12 @@
-// Entry point: loads the wasm, wires the toolbar and keys, and talks to the host.
-// In VS Code, text arrives by postMessage ({type: 'load', text, line}: line 0-based or
-// null, made current and scrolled to) and location links post
-// {type: 'openLocation', path, line, column}; on a plain page, `?log=URL`, the file
-// input or `window.testanyViewer.load(text)` provide the text and
-// `window.testanyViewer.onOpenLocation` receives the links.
+// Entry point: wires the toolbar and keys, and talks to the host.
+// In VS Code the host posts the language server's reading of a log
+// ({type: 'view', title, view}: `testany/logView`'s result, rendered as it is; the
+// server's `firstFailure` is made current and scrolled to) and frame links post
+// {type: 'openLocation', uri, line} (the workspace file and its 0-based line). On a plain
+// page, `?log=URL`, the file input or `window.testanyViewer.load(text)` provide raw text,
+// read by testany-wasm, and `window.testanyViewer.onOpenLocation` receives the links.
 import init from 'testany-wasm';
+import type { LogViewResult } from './computed';
 import { type Failure, type Location, Viewer } from './viewer';
 
 interface VsCodeApi {
@@ -16,6 +18,8 @@ declare function acquireVsCodeApi(): VsCodeApi;
 export interface TestanyViewerApi {
   /** Show `text`; `line` (0-based) becomes the current line and is scrolled to. */
   load(text: string, line?: number): Promise<void>;
+  /** Show a `testany/logView` result (what the VS Code host posts). */
+  loadView(view: LogViewResult): Promise<void>;
   whenReady(): Promise<void>;
   onOpenLocation?: (loc: { path: string; line: number; column: number | null }) => void;
   state(): {
@@ -48,11 +52,14 @@ function byId<T extends HTMLElement>(id: string): T {
 
 const vscode = typeof acquireVsCodeApi === 'function' ? acquireVsCodeApi() : undefined;
 let memory: WebAssembly.Memory | undefined;
-const wasmReady = init({ module_or_path: new URL('testany_wasm_bg.wasm', import.meta.url) }).then(
-  (out) => {
+let wasmReady: Promise<void> | undefined;
+/** The wasm is fetched only when raw text is to be read (never for a server's log view). */
+function ensureWasm(): Promise<void> {
+  wasmReady ??= init({ module_or_path: new URL('testany_wasm_bg.wasm', import.meta.url) }).then((out) => {
     memory = out.memory;
-  },
-);
+  });
+  return wasmReady;
+}
 
 const viewer = new Viewer(
   {
@@ -64,19 +71,20 @@ const viewer = new Viewer(
     failCount: byId('fail-count'),
   },
   (loc) => {
-    const message = { path: loc.path, line: loc.line, column: loc.column };
-    if (vscode) vscode.postMessage({ type: 'openLocation', ...message });
-    else api.onOpenLocation?.(message);
+    // A frame the server resolved names its file; the host opens it at the 0-based line.
+    if (vscode && loc.uri) vscode.postMessage({ type: 'openLocation', uri: loc.uri, line: loc.line - 1 });
+    else if (!vscode) api.onOpenLocation?.({ path: loc.path, line: loc.line, column: loc.column });
   },
 );
 
 async function load(text: string, line?: number): Promise<void> {
-  await wasmReady;
+  await ensureWasm();
   await viewer.load(text, line);
 }
 
 const api: TestanyViewerApi = {
   load,
+  loadView: (view) => viewer.loadView(view),
   whenReady: () => viewer.whenReady(),
   state: () => ({
     ready: viewer.isReady,
@@ -148,10 +156,8 @@ document.addEventListener('keydown', (e) => {
 // Sources of text.
 if (vscode) {
   window.addEventListener('message', (e: MessageEvent) => {
-    const data = e.data as { type?: unknown; text?: unknown; line?: unknown } | null;
-    if (data && data.type === 'load' && typeof data.text === 'string') {
-      void load(data.text, typeof data.line === 'number' ? data.line : undefined);
-    }
+    const data = e.data as { type?: unknown; view?: unknown } | null;
+    if (data && data.type === 'view' && isLogView(data.view)) void viewer.loadView(data.view);
   });
   vscode.postMessage({ type: 'ready' });
 } else {
@@ -168,4 +174,17 @@ if (vscode) {
         byId('status').textContent = `Cannot load ${url}: ${String(err)}`;
       });
   }
+}
+
+/** The shape of a `testany/logView` result, checked before it is rendered. */
+function isLogView(v: unknown): v is LogViewResult {
+  const r = v as Partial<LogViewResult> | null;
+  return (
+    !!r &&
+    typeof r.text === 'string' &&
+    Array.isArray(r.styles) &&
+    Array.isArray(r.failureLines) &&
+    typeof r.firstFailure === 'number' &&
+    Array.isArray(r.frames)
+  );
 }

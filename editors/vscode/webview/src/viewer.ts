@@ -1,6 +1,9 @@
-// The virtual-scrolling log view: only the visible window of lines is ever DOM. The
-// text lives in wasm (testany-wasm's LogView), which renders windows as escaped HTML.
+// The virtual-scrolling log view: only the visible window of lines is ever DOM. In VS
+// Code the language server has read the log (`testany/logView`) and `ComputedLog`
+// renders its result; on the plain page the text lives in wasm (testany-wasm's LogView).
+// Both render windows as escaped HTML with the same markup.
 import { LogView } from 'testany-wasm';
+import { ComputedLog, type LogViewResult } from './computed';
 
 /** Fixed row height in px; must match `--line-height` in viewer.css. */
 export const LINE_HEIGHT = 18;
@@ -14,6 +17,8 @@ const ANALYZE_BUDGET = 4 * 1024 * 1024;
 const OVERSCAN = 8;
 
 export interface Location {
+  /** The workspace file, when the language server resolved the frame. */
+  uri?: string;
   path: string;
   line: number;
   column: number | null;
@@ -79,8 +84,19 @@ function chunkEnd(text: string, pos: number, size: number): number {
   return end;
 }
 
+/** What the viewer reads a log through: the wasm LogView or the server's ComputedLog. */
+interface LogSource {
+  free(): void;
+  lineCount(): number;
+  failureLines(): Uint32Array;
+  renderLines(start: number, end: number): string;
+  searchRange(pattern: string, regex: boolean, from: number, to: number): Uint32Array;
+  locations(): unknown;
+  failures(): unknown;
+}
+
 export class Viewer {
-  private view: LogView | undefined;
+  private view: LogSource | undefined;
   private text = '';
   private appended = 0;
   private complete = false;
@@ -130,9 +146,10 @@ export class Viewer {
     this.revealedEarly = -1;
     // UTF-8 bytes equal the UTF-16 length for ASCII; leave a little room for the odd
     // non-ASCII character so the buffer is allocated once.
-    this.view = LogView.withCapacity(text.length + (text.length >> 6) + 4096);
+    const wasm = LogView.withCapacity(text.length + (text.length >> 6) + 4096);
+    this.view = wasm;
     this.appended = chunkEnd(text, 0, FIRST_CHUNK);
-    this.view.append(text.slice(0, this.appended));
+    wasm.append(text.slice(0, this.appended));
     this.el.scroller.scrollTop = 0;
     this.el.scroller.scrollLeft = 0;
     this.renderNow();
@@ -143,7 +160,39 @@ export class Viewer {
     this.el.lines.setAttribute('aria-busy', 'true');
     await nextFrame();
     this.timings = { firstPaint: performance.now() - started, ready: 0 };
-    void this.continueLoading(generation, started);
+    void this.continueLoading(generation, started, wasm);
+  }
+
+  /** Show the language server's reading of a log (`testany/logView`): nothing to index
+   * or analyse, so it is complete at once; the line `testany.openLog` selects
+   * (`firstFailure`) becomes current, and the server's `failureLines` are the failure
+   * marks and the n/F8 stops. */
+  async loadView(result: LogViewResult): Promise<void> {
+    const started = performance.now();
+    ++this.generation;
+    this.view?.free();
+    this.view = new ComputedLog(result);
+    this.text = result.text;
+    this.appended = this.text.length;
+    this.complete = true;
+    this.matches = new Uint32Array(0);
+    this.locationCache = undefined;
+    this.current = -1;
+    const first = result.firstFailure;
+    this.reveal = Number.isInteger(first) && first >= 0 ? first : -1;
+    this.revealedEarly = -1;
+    this.el.scroller.scrollTop = 0;
+    this.el.scroller.scrollLeft = 0;
+    this.refreshAnalysis();
+    this.renderNow();
+    this.revealIfIndexed();
+    this.el.lines.setAttribute('aria-busy', 'false');
+    await nextFrame();
+    const ms = performance.now() - started;
+    this.timings = { firstPaint: ms, ready: ms };
+    if (this.current < 0) this.status(`${this.view.lineCount().toLocaleString('en')} lines`);
+    if (this.query) void this.search(this.query.pattern, this.query.regex);
+    for (const resolve of this.readyWaiters.splice(0)) resolve();
   }
 
   /** Make the line `load` was asked for current once it is indexed (clamped to the
@@ -175,9 +224,7 @@ export class Viewer {
     return this.complete;
   }
 
-  private async continueLoading(generation: number, started: number): Promise<void> {
-    const view = this.view;
-    if (!view) return;
+  private async continueLoading(generation: number, started: number, view: LogView): Promise<void> {
     let lastPaint = performance.now();
     while (this.appended < this.text.length) {
       await nextTask();

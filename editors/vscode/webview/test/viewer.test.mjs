@@ -188,7 +188,7 @@ try {
     });
   });
 
-  await check('in a VS Code webview: text by postMessage, links posted to the host', async () => {
+  await check('in a VS Code webview: the server\'s log view by postMessage, links posted to the host', async () => {
     const vs = await browser.newPage({ viewport: { width: 1000, height: 600 } });
     vs.on('pageerror', (e) => errors.push(String(e)));
     await vs.addInitScript(() => {
@@ -197,18 +197,33 @@ try {
     });
     await vs.goto(`${server.url}/`);
     await vs.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
-    // 400 filler lines first, so the host's `line` (0-based, the failure) needs a scroll.
+    // A `testany/logView` result as the language server sends it: 400 filler lines
+    // first, so `firstFailure` needs a scroll; the server's failure lines (401: a frame
+    // line) and styles are rendered as given, nothing is re-read from the text.
     const filler = Array.from({ length: 400 }, (_, i) => `step ${i} ok`);
-    const text = [
-      ...filler,
-      'Error: expect(received).toBe(expected)',
-      '    at Object.<anonymous> (/w/shop/src/cart.test.ts:17:11)',
-      '<script>window.__pwned = 9</script>',
-    ].join('\n');
-    await vs.evaluate(
-      (t) => window.postMessage({ type: 'load', title: 'cart', text: t, line: 401 }, '*'),
-      text,
-    );
+    const plain = { fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, inverse: false };
+    const view = {
+      uri: 'file:///cache/testany/logs/SHP-1-00001/0.log',
+      text: [
+        ...filler,
+        'Error: expect(received).toBe(expected)',
+        '    at Object.<anonymous> (/w/shop/src/cart.test.ts:17:11)',
+        '<script>window.__pwned = 9</script>',
+      ].join('\n'),
+      styles: [
+        {
+          line: 400,
+          spans: [
+            { text: 'Error:', style: { ...plain, fg: { kind: 'basic', index: 1 }, bold: true } },
+            { text: ' expect(received).toBe(expected)', style: { ...plain, fg: { kind: 'rgb', r: 255, g: 0, b: 0 } } },
+          ],
+        },
+      ],
+      failureLines: [400, 401],
+      firstFailure: 401,
+      frames: [{ logLine: 401, uri: 'file:///w/shop/src/cart.test.ts', line: 16, column: 11 }],
+    };
+    await vs.evaluate((v) => window.postMessage({ type: 'view', title: 'cart', view: v }, '*'), view);
     await vs.waitForSelector('#lines .l.current');
     const current = await vs.$$eval('#lines .l.current', (rows) =>
       rows.map((r) => {
@@ -219,10 +234,24 @@ try {
     );
     assert.deepEqual(current, [{ line: '401', visible: true }]);
     assert.equal(await vs.evaluate(() => window.testanyViewer.state().currentLine), 401);
+    assert.deepEqual(await vs.$$eval('#lines .l.fail', (rows) => rows.map((r) => r.dataset.line)), ['400', '401']);
+    assert.equal(await vs.textContent('#fail-count'), '2 failures');
+    assert.deepEqual(
+      await vs.$$eval('#lines .l[data-line="400"] .t span', (spans) => spans.map((s) => [s.className, s.textContent])),
+      [
+        ['ansi-fg-1 ansi-bold', 'Error:'],
+        ['ansi-fg-196', ' expect(received).toBe(expected)'],
+      ],
+    );
+    // n/F8 stop at the server's failure lines: from 401 forward wraps to 400.
+    assert.equal(await vs.evaluate(() => window.testanyViewer.nextFailure()), 400);
     await vs.click('#lines .l[data-line="401"] .loc');
     const posted = await vs.evaluate(() => window.__posted.filter((m) => m.type === 'openLocation'));
-    assert.deepEqual(posted, [{ type: 'openLocation', path: '/w/shop/src/cart.test.ts', line: 17, column: 11 }]);
+    assert.deepEqual(posted, [{ type: 'openLocation', uri: 'file:///w/shop/src/cart.test.ts', line: 16 }]);
     assert.equal(await vs.evaluate(() => window.__pwned ?? null), null);
+    assert.equal(await vs.textContent('#lines .l[data-line="402"] .t'), '<script>window.__pwned = 9</script>');
+    // The server read the log: the page never loaded the wasm.
+    assert.equal(await vs.evaluate(() => window.testanyViewer.state().wasmMemoryBytes), 0);
     await vs.screenshot({ path: join(artifacts, 'viewer-vscode.png') });
     await vs.close();
   });

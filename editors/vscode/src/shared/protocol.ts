@@ -1,0 +1,114 @@
+// The server's protocol beyond LSP, as TypeScript types (the twin of
+// crates/testany-lsp/src/ext.rs, documented in docs/protocol.md; rust-analyzer keeps
+// editors/code/src/lsp_ext.ts the same way). test/unit/protocol.test.ts reads ext.rs and
+// fails when a type's wire fields differ from these. Pure: no `vscode` import.
+
+/** `testany/caseStates`: the state of every anchored case, from the last polled data. */
+export const CASE_STATES = 'testany/caseStates';
+/** `testany/logView`: a case's log ready to render. */
+export const LOG_VIEW = 'testany/logView';
+
+/** ext.rs `CaseStatesParams`: one document, or every document of every project. */
+export interface CaseStatesParams {
+  uri?: string;
+}
+
+/** ext.rs `TestState`: the status lens's reading of a case. */
+export type TestState = 'passed' | 'failed' | 'error' | 'timeout' | 'running' | 'pending' | 'skipped' | 'unknown';
+
+/** ext.rs `CaseState`: one marker (or `[cases]` mapping) and its case's newest state. */
+export interface CaseState {
+  uri: string;
+  /** 0-based line of the marker (0 for a `[cases]` mapping). */
+  line: number;
+  key: string;
+  name?: string;
+  state: TestState;
+  /** The newest execution that ran the case; absent when none did. */
+  execution?: string;
+  /** The last poll failed: the state may be out of date. */
+  stale: boolean;
+}
+
+/** ext.rs `CaseRef`: one case of one execution (`testany.openLog`, `testany/logView`). */
+export interface CaseRef {
+  execution: string;
+  caseIndex: number;
+}
+
+/** ext.rs `OpenLogResult`. */
+export interface OpenLogResult {
+  uri: string;
+  line: number;
+}
+
+/** testany-core `ansi::Color`. */
+export type Color =
+  | { kind: 'basic'; index: number }
+  | { kind: 'indexed'; index: number }
+  | { kind: 'rgb'; r: number; g: number; b: number };
+
+/** testany-core `ansi::Style`. */
+export interface Style {
+  fg: Color | null;
+  bg: Color | null;
+  bold: boolean;
+  dim: boolean;
+  italic: boolean;
+  underline: boolean;
+  inverse: boolean;
+}
+
+/** testany-core `ansi::StyledSpan`. */
+export interface StyledSpan {
+  text: string;
+  style: Style;
+}
+
+/** ext.rs `LineStyle`: a line's spans; concatenated, their texts are the line. */
+export interface LineStyle {
+  line: number;
+  spans: StyledSpan[];
+}
+
+/** ext.rs `LogFrame`: a location in the log resolved to a workspace file. */
+export interface LogFrame {
+  /** 0-based line of the log. */
+  logLine: number;
+  uri: string;
+  /** 0-based line of the file. */
+  line: number;
+  /** 1-based column, when the tool printed one. */
+  column: number | null;
+}
+
+/** ext.rs `LogViewResult`. */
+export interface LogViewResult {
+  uri: string;
+  /** The log without escapes, lines joined by `\n`. */
+  text: string;
+  styles: LineStyle[];
+  /** 0-based lines that read as a failure or hold a workspace frame, ascending. */
+  failureLines: number[];
+  /** The 0-based line `testany.openLog` selects. */
+  firstFailure: number;
+  frames: LogFrame[];
+}
+
+/** The requests the shared UI sends; a vscode-languageclient `LanguageClient` (node or browser) is one. */
+export interface RequestSender {
+  sendRequest<R>(method: string, params: unknown): Promise<R>;
+}
+
+export function caseStates(client: RequestSender, params: CaseStatesParams = {}): Promise<CaseState[]> {
+  return client.sendRequest<CaseState[]>(CASE_STATES, params);
+}
+
+export function logView(client: RequestSender, params: CaseRef): Promise<LogViewResult> {
+  return client.sendRequest<LogViewResult>(LOG_VIEW, params);
+}
+
+/** A `workspace/executeCommand` sent to the server directly (not through VS Code's command, which presents results). */
+export function executeCommand<R>(client: RequestSender, command: string, args: object): Promise<R> {
+  return client.sendRequest<R>('workspace/executeCommand', { command, arguments: [args] });
+}

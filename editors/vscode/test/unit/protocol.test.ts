@@ -1,0 +1,64 @@
+// src/shared/protocol.ts against crates/testany-lsp/src/ext.rs (as rust-analyzer checks
+// lsp_ext.ts against its lsp/ext.rs): every type the extension reads has the wire field
+// names ext.rs gives it, the methods are the same strings, TestState has the same words.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CASE_STATES, LOG_VIEW } from '../../src/shared/protocol';
+
+const root = join(__dirname, '..', '..');
+const extRs = readFileSync(join(root, '..', '..', 'crates', 'testany-lsp', 'src', 'ext.rs'), 'utf8');
+const protocolTs = readFileSync(join(root, 'src', 'shared', 'protocol.ts'), 'utf8');
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+/** A struct's wire field names: `pub name: Type` lines, renamed as its serde attribute says. */
+function rustFields(name: string): string[] {
+  const at = extRs.indexOf(`pub struct ${name} {`);
+  assert.ok(at >= 0, `ext.rs has no struct ${name}`);
+  const attrs = extRs.slice(extRs.lastIndexOf('}', at), at);
+  const body = extRs.slice(at, extRs.indexOf('\n}', at));
+  const fields = [...body.matchAll(/^\s*pub (\w+):/gm)].map((m) => m[1]);
+  return attrs.includes('rename_all = "camelCase"') ? fields.map(camel) : fields;
+}
+
+/** An interface's field names in protocol.ts. */
+function tsFields(name: string): string[] {
+  const at = protocolTs.indexOf(`export interface ${name} {`);
+  assert.ok(at >= 0, `protocol.ts has no interface ${name}`);
+  const body = protocolTs.slice(at, protocolTs.indexOf('\n}', at));
+  return [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]);
+}
+
+test('protocol.ts has the wire fields of every ext.rs type the extension reads', () => {
+  for (const name of [
+    'CaseStatesParams',
+    'CaseState',
+    'CaseRef',
+    'OpenLogResult',
+    'LineStyle',
+    'LogFrame',
+    'LogViewResult',
+  ]) {
+    assert.deepEqual(tsFields(name).sort(), rustFields(name).sort(), name);
+  }
+  // Spot checks of the reading above, with the names written out.
+  assert.deepEqual(rustFields('LogViewResult'), ['uri', 'text', 'styles', 'failureLines', 'firstFailure', 'frames']);
+  assert.deepEqual(rustFields('CaseState'), ['uri', 'line', 'key', 'name', 'state', 'execution', 'stale']);
+});
+
+test('protocol.ts names the methods and TestState words of ext.rs', () => {
+  const method = (request: string) =>
+    new RegExp(`impl Request for ${request} \\{[^}]*METHOD: &'static str = "([^"]+)"`).exec(extRs)?.[1];
+  assert.equal(method('CaseStates'), CASE_STATES);
+  assert.equal(method('LogView'), LOG_VIEW);
+  const variants = /pub enum TestState \{([^}]*)\}/.exec(extRs)?.[1] ?? '';
+  const words = [...variants.matchAll(/^\s*(\w+),/gm)].map((m) => m[1].toLowerCase());
+  const union = /export type TestState =([^;]*);/.exec(protocolTs)?.[1] ?? '';
+  assert.deepEqual(
+    [...union.matchAll(/'(\w+)'/g)].map((m) => m[1]),
+    words,
+  );
+  assert.deepEqual(words, ['passed', 'failed', 'error', 'timeout', 'running', 'pending', 'skipped', 'unknown']);
+});
