@@ -99,6 +99,59 @@ return function()
   local env = require('env').start()
   local root = env.root
   local ok, err = xpcall(function()
+    -- Issue 18: Neovim 0.11+ finds lsp/testany.lua on the runtimepath; enabling it is all
+    -- a user does (`testany` on PATH, no setup call). Before setup(), so nothing of it helps.
+    H.group('vim.lsp.enable without a setup call (lsp/testany.lua)', function()
+      if vim.env.TESTANY_NVIM_LEGACY == '1' then
+        H.eq('Neovim 0.10 has no vim.lsp.enable', vim.lsp.enable, nil)
+        return
+      end
+      local saved_path = vim.env.PATH
+      vim.env.PATH = vim.fs.dirname(env.bin) .. ':' .. saved_path
+      local buf
+      local ok2, err2 = pcall(function()
+        vim.lsp.enable('testany')
+        buf = open_file(root .. '/tests/test_cart.py')
+        local client = H.wait(20000, function()
+          return vim.lsp.get_clients({ name = 'testany', bufnr = buf })[1]
+        end)
+        H.eq('the server from lsp/testany.lua', client and { client.config.cmd, client.root_dir, client.config.init_options }, {
+          { 'testany', 'lsp' },
+          root,
+          vim.empty_dict(),
+        })
+        H.wait(30000, function()
+          return has_lenses(buf, 6)
+        end)
+        H.eq('its lenses on the failed marker', vim.list_slice(lens_list(buf), 3, 4), {
+          { 13, '✗ FAILED 3s · SHP-0601-0000C · staging', 'testany.openLog', { execution = EXEC, caseIndex = 1 } },
+          { 13, '↻ Re-run', 'testany.runPipeline', { pipeline = 'SHP-0601' } },
+        })
+        H.eq('the plugin autocmds come with the first attach', vim.fn.exists('#testany#LspRequest'), 1)
+        local outside = vim.fn.tempname() .. '.py'
+        vim.fn.writefile({ 'print(1)' }, outside)
+        local obuf = open_file(outside)
+        vim.wait(300)
+        H.eq('no client outside a testany.toml root', #vim.lsp.get_clients({ bufnr = obuf }), 0)
+        vim.cmd('bwipeout! ' .. obuf)
+        vim.fn.delete(outside)
+      end)
+      vim.lsp.enable('testany', false)
+      for _, c in ipairs(vim.lsp.get_clients({ name = 'testany' })) do
+        c:stop(true)
+      end
+      H.wait(5000, function()
+        return #vim.lsp.get_clients({ name = 'testany' }) == 0
+      end)
+      if buf and vim.api.nvim_buf_is_valid(buf) then
+        vim.cmd('bwipeout! ' .. buf)
+      end
+      -- The server published for files never opened too; a stopped client leaves those.
+      vim.diagnostic.reset()
+      vim.env.PATH = saved_path
+      H.truthy('vim.lsp.enable ran', ok2, err2)
+    end)
+
     require('testany').setup({ cmd = { env.bin, 'lsp' }, settings = { history = 10 } })
 
     H.group('setup takes the start path of this API level', function()
@@ -106,8 +159,9 @@ return function()
       local legacy = vim.env.TESTANY_NVIM_LEGACY == '1'
       local has_group, autocmds = pcall(vim.api.nvim_get_autocmds, { group = 'testany_start' })
       H.eq('vim.lsp.start autocmds', has_group and #autocmds > 0, legacy)
-      -- vim.lsp.config('testany', …) registered the server only on the 0.11+ path.
-      H.eq('vim.lsp.config holds testany', vim.lsp.config.testany ~= nil, not legacy)
+      -- Setup's command either way: vim.lsp.config('testany', …) on the 0.11+ path, and
+      -- lsp/testany.lua (resolved now, after setup) gives the plugin's configuration.
+      H.eq('vim.lsp.config testany command', vim.lsp.config.testany and vim.lsp.config.testany.cmd, { env.bin, 'lsp' })
     end)
 
     H.group('server attaches inside the root only', function()
@@ -544,6 +598,7 @@ return function()
           break
         end
       end
+      -- What `testany doctor --json --service` reports, nothing read by the plugin itself.
       H.eq('checkhealth output', vim.list_slice(lines, from), {
         'testany: binary ~',
         ('- ✅ OK %s (%s)'):format(version, env.bin),
@@ -551,11 +606,13 @@ return function()
         'testany: configuration ~',
         ('- ✅ OK found %s/testany.toml'):format(root),
         '- ✅ OK valid: workspace SHP, pipelines SHP-0601',
+        '- setup() settings override these keys for the server: history',
+        '',
+        'testany: token ~',
+        '- TESTANY_TOKEN is not set (needed by the hosted service, not by `testany mock`)',
         '',
         'testany: service ~',
-        ('- ✅ OK %s reachable: MCP initialize answered (protocol 2025-06-18)'):format(env.url),
-        '- ✅ OK `testany status`: SHP-0601: SHP-0601-0000C FAILED; 5 failing case(s)',
-        '- TESTANY_TOKEN is not set (needed by the hosted service, not by `testany mock`)',
+        ('- ✅ OK %s answers (MCP 2025-06-18, 2 pipeline(s))'):format(env.url),
         '',
       })
       vim.cmd('bwipeout!')
@@ -581,10 +638,16 @@ return function()
       local dir = vim.fn.tempname()
       vim.fn.mkdir(dir, 'p')
       vim.fn.writefile({ ('url = "%s"'):format(env.url), 'token = "secret-value"' }, dir .. '/testany.toml')
-      local status = require('testany.health').ask_binary(env.bin, dir)
-      H.eq('binary verdict on a token in testany.toml', status.verdict, 'config')
-      H.eq('binary message', status.messages, {
-        dir .. '/testany.toml line 2: `token` must not be in the configuration; put the token in the TESTANY_TOKEN environment variable instead',
+      local report = require('testany.health').doctor(dir, { bin = env.bin, service = true }) or {}
+      H.eq('doctor on a token in testany.toml: the binary sentence, no service asked', { report.config, report.service }, {
+        {
+          file = dir .. '/testany.toml',
+          found = true,
+          valid = false,
+          error = dir .. '/testany.toml line 2: `token` must not be in the configuration; put the token in the TESTANY_TOKEN environment variable instead',
+          pipelines = {},
+        },
+        nil,
       })
       vim.fn.delete(dir, 'rf')
     end)

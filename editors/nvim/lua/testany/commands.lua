@@ -10,10 +10,10 @@ local function notify(msg, level)
   vim.notify('testany: ' .. msg, level or vim.log.levels.INFO)
 end
 
---- Service text (names, errors, environments) for one line of a float or quickfix entry:
---- non-printing characters shown as core's sanitize::for_display shows them.
+--- Service text (names, errors, environments) for one line of a float or quickfix entry,
+--- non-printing characters made visible (`testany.printable`).
 local function shown(text)
-  return (require('testany.ansi').for_display(text):gsub('\n', ' '))
+  return testany().printable(text)
 end
 
 --- Testany lenses of `bufnr` whose range covers 0-based `line`, in column order.
@@ -142,7 +142,7 @@ function M.log()
 end
 
 --- A pipeline for commands that need one: the Re-run lens of this buffer, then the
---- `pipelines` setting.
+--- `pipelines` setting, then the configuration as the binary reads it (`testany doctor`).
 function M.default_pipeline(bufnr)
   for _, lens in ipairs(vim.lsp.codelens.get(bufnr)) do
     local c = lens.command
@@ -159,13 +159,10 @@ function M.default_pipeline(bufnr)
   end
   local client = testany().client(bufnr)
   local root = client and (client.root_dir or client.config.root_dir)
-  local fd = root and io.open(root .. '/testany.toml', 'r')
-  if fd then
-    local values = require('testany.health').parse_toml(fd:read('*a') or '')
-    fd:close()
-    if type(values.pipelines) == 'table' and type(values.pipelines[1]) == 'string' then
-      return values.pipelines[1]
-    end
+  local report = root and require('testany.health').doctor(root)
+  local configured = type(report) == 'table' and type(report.config) == 'table' and report.config.pipelines
+  if type(configured) == 'table' and type(configured[1]) == 'string' then
+    return configured[1]
   end
   return nil
 end

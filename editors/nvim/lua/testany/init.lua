@@ -32,6 +32,18 @@ local function notify(msg, level)
   vim.notify('testany: ' .. msg, level or vim.log.levels.INFO)
 end
 
+--- Service text (case names, errors, environments) for one line of a float, a quickfix
+--- entry or a message: line breaks and tabs become spaces and Neovim's own `strtrans()`
+--- shows every other non-printing character (ESC as `^[`, U+202E as `<202e>`), so
+--- nothing the service sends can hide or reorder what is read. No escape sequence is
+--- interpreted here: styled text comes from the server (`testany/logView`).
+---@param text any
+---@return string
+function M.printable(text)
+  local s = tostring(text):gsub('\r?\n', ' '):gsub('\t', ' '):gsub('%z', '^@')
+  return vim.fn.strtrans(s)
+end
+
 --- The Testany client serving `bufnr` (else any running Testany client).
 ---@param bufnr? integer
 ---@return vim.lsp.Client?
@@ -116,10 +128,10 @@ local function root_of(client)
   return client and (client.root_dir or (client.config and client.config.root_dir)) or nil
 end
 
---- Opens a log the server pointed at; the same log opened twice (command result and
---- window/showDocument) reuses its window.
+--- Opens a log the server pointed at (its view comes from the same server); the same log
+--- opened twice (command result and window/showDocument) reuses its window.
 local function show_log(uri, line, client)
-  return require('testany.log').open(uri, line, root_of(client) or vim.fn.getcwd())
+  return require('testany.log').open(uri, line, root_of(client) or vim.fn.getcwd(), client)
 end
 
 --- When each log was last opened through window/showDocument (hrtime), so the same
@@ -144,8 +156,8 @@ handlers['window/showDocument'] = function(err, params, ctx, config)
     local line = params.selection and params.selection.start and params.selection.start.line
     local client = vim.lsp.get_client_by_id(ctx.client_id)
     shown_at[params.uri] = vim.uv.hrtime()
-    local ok = pcall(show_log, params.uri, line, client)
-    return { success = ok }
+    local ok, asked = pcall(show_log, params.uri, line, client)
+    return { success = ok and asked == true }
   end
   return vim.lsp.handlers['window/showDocument'](err, params, ctx, config)
 end
@@ -177,6 +189,9 @@ function M._testany_diagnostics(diagnostics)
 end
 
 local function on_attach(client, bufnr)
+  if vim.fn.exists('#testany#LspRequest') == 0 then
+    M.global_autocmds()
+  end
   local group = vim.api.nvim_create_augroup('testany_lens_' .. bufnr, { clear = true })
   vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave' }, {
     group = group,
@@ -214,6 +229,8 @@ end
 ---@return table
 function M.server_config()
   local markers = M.config.root_markers
+  -- `{}` must reach the server as an object, not as the array an empty table encodes to.
+  local settings = next(M.config.settings or {}) and M.config.settings or vim.empty_dict()
   return {
     name = CLIENT,
     cmd = M.config.cmd,
@@ -227,8 +244,8 @@ function M.server_config()
         on_dir(root)
       end
     end,
-    init_options = M.config.settings,
-    settings = { testany = M.config.settings },
+    init_options = settings,
+    settings = { testany = settings },
     capabilities = capabilities(),
     handlers = handlers,
     on_attach = on_attach,
@@ -251,6 +268,42 @@ local function start_legacy(bufnr)
   cfg.root_dir = root
   cfg.root_markers = nil
   vim.lsp.start(cfg, { bufnr = bufnr })
+end
+
+--- The plugin's editor-wide autocmds: highlight groups again after `:colorscheme`, lens
+--- requests in flight (`M._on_lsp_request`), run progress in the message area. Run by
+--- `setup` and on the first attach, so `vim.lsp.enable('testany')` alone (no setup call,
+--- lsp/testany.lua) gets them too; running it again replaces them.
+function M.global_autocmds()
+  local group = vim.api.nvim_create_augroup('testany', { clear = true })
+  vim.api.nvim_create_autocmd('ColorScheme', {
+    group = group,
+    callback = function()
+      require('testany.hl').redefine()
+    end,
+  })
+  vim.api.nvim_create_autocmd('LspRequest', {
+    group = group,
+    callback = function(ev)
+      M._on_lsp_request(ev)
+    end,
+  })
+  vim.api.nvim_create_autocmd('LspProgress', {
+    group = group,
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      local value = ev.data.params and ev.data.params.value
+      if client and client.name == CLIENT and type(value) == 'table' then
+        local text = table.concat(
+          vim.tbl_filter(function(s)
+            return s ~= nil and s ~= ''
+          end, { value.title, value.message, value.percentage and (value.percentage .. '%') }),
+          ' '
+        )
+        vim.api.nvim_echo({ { M.printable(text) } }, false, {})
+      end
+    end,
+  })
 end
 
 --- Registers the server and the commands. Call once, e.g. from lazy.nvim's `opts`.
@@ -277,35 +330,7 @@ function M.setup(opts)
       end
     end
   end
-  local group = vim.api.nvim_create_augroup('testany', { clear = true })
-  vim.api.nvim_create_autocmd('ColorScheme', {
-    group = group,
-    callback = function()
-      require('testany.ansi').redefine()
-    end,
-  })
-  vim.api.nvim_create_autocmd('LspRequest', {
-    group = group,
-    callback = function(ev)
-      M._on_lsp_request(ev)
-    end,
-  })
-  vim.api.nvim_create_autocmd('LspProgress', {
-    group = group,
-    callback = function(ev)
-      local client = vim.lsp.get_client_by_id(ev.data.client_id)
-      local value = ev.data.params and ev.data.params.value
-      if client and client.name == CLIENT and type(value) == 'table' then
-        local text = table.concat(
-          vim.tbl_filter(function(s)
-            return s ~= nil and s ~= ''
-          end, { value.title, value.message, value.percentage and (value.percentage .. '%') }),
-          ' '
-        )
-        vim.api.nvim_echo({ { (require('testany.ansi').for_display(text):gsub('\n', ' ')) } }, false, {})
-      end
-    end,
-  })
+  M.global_autocmds()
   require('testany.commands').define()
 end
 
@@ -339,7 +364,7 @@ function M.exec(command, args, cb, bufnr)
   request(client, 'workspace/executeCommand', params, function(err, result)
     if err then
       notify(
-        command .. ' failed: ' .. require('testany.ansi').for_display(tostring(err.message or vim.inspect(err))),
+        command .. ' failed: ' .. M.printable(err.message or vim.inspect(err)),
         vim.log.levels.ERROR
       )
     end

@@ -1,108 +1,18 @@
---- The failure-log viewer: a read-only split showing a fetched log with its ANSI colours
---- as highlights, the cursor on the first failure line, `]f`/`[f` between failure lines
---- and `<CR>`/`gf` on a stack frame opening the source at that line.
+--- The failure-log viewer: a read-only split showing a fetched log with its colours as
+--- highlights, the cursor on the first failure line, `]f`/`[f` between failure lines and
+--- `<CR>`/`gf` on a stack frame opening the source at that line.
 ---
---- The server renders the log (`testany/logView`, docs/protocol.md): escape-free text,
---- style spans and frames already resolved to workspace files. Without a server that
---- answers it (or for a log it does not know), the log is rendered here.
-local ansi = require('testany.ansi')
-local frames = require('testany.frames')
+--- Everything shown comes from the server (`testany/logView`, docs/protocol.md): the
+--- escape-free text, the style spans, the failure lines (testany-core's rule) and the
+--- frames already resolved to workspace files. Nothing is parsed here.
+local hl = require('testany.hl')
 
 local M = {}
 
 M.ns = vim.api.nvim_create_namespace('testany_log')
 
---- Lines that read as a failure: core's rule (testany-core failure_line.rs), kept equal
---- to it by the unit test that reads crates/testany-core/tests/fixtures/failure_lines.txt
---- until issue 16 moves the log buffer onto `testany/logView`.
-local FAILURE_PATTERNS = {
-  '^E%s', -- pytest assertion detail
-  '^%s*✘', -- Playwright
-  '^%s*%d+%) ', -- Playwright / Mocha numbered failure
-  '^%s*Traceback ', -- Python
-  '^%s*panic: ', -- Go
-  '%f[%w_]FAIL%f[^%w_]', -- go test, Jest
-  '%f[%w_]FAILED%f[^%w_]', -- pytest, googletest
-  '%f[%w_]ERROR%f[^%w_]', -- pytest, Maven, CI job failure
-  'Error%s*$',
-  'Exception%s*$',
-  'Error:',
-  'Exception:',
-  'Exception in ',
-  'error:', -- gcc, cargo
-  'error%[', -- rustc
-  'Failure:',
-  'panicked at',
-}
-
---- Does this (escape-free) log line read as a failure line?
----@param text string
----@return boolean
-function M.is_failure_line(text)
-  for _, p in ipairs(FAILURE_PATTERNS) do
-    if text:find(p) then
-      return true
-    end
-  end
-  return false
-end
-
---- Splits raw log bytes into escape-free lines plus highlight spans per line; other
---- non-printing characters are made visible (ansi.parse).
----@param raw string
----@return string[] lines, table[] spans (spans[i] belongs to lines[i])
-function M.render(raw)
-  local lines, spans = {}, {}
-  local style = {}
-  local start = 1
-  local len = #raw
-  while start <= len do
-    local nl = raw:find('\n', start, true)
-    local line = raw:sub(start, (nl or len + 1) - 1)
-    if nl and line:byte(-1) == 13 then
-      line = line:sub(1, -2) -- CRLF is a line break; any other CR is shown (`␍`)
-    end
-    local text, s = ansi.parse(line, style)
-    lines[#lines + 1] = text
-    spans[#spans + 1] = s
-    if not nl then
-      break
-    end
-    start = nl + 1
-  end
-  if #lines == 0 then
-    lines[1] = ''
-    spans[1] = {}
-  end
-  return lines, spans
-end
-
---- 1-based numbers of the failure lines of `lines`: lines matching a failure pattern and
---- lines holding a file reference that resolves into the workspace (the server's frames
---- when given: `frames_by_row`, keyed by the 1-based row as a string).
----@param lines string[]
----@param root? string
----@param frames_by_row? table<string, table[]>
----@return integer[]
-function M.failure_lines(lines, root, frames_by_row)
-  local out = {}
-  for i, text in ipairs(lines) do
-    local hit = M.is_failure_line(text)
-    if not hit and frames_by_row then
-      hit = frames_by_row[tostring(i)] ~= nil
-    elseif not hit and root then
-      for _, f in ipairs(frames.find(text)) do
-        if frames.resolve_in(root, f.path) then
-          hit = true
-          break
-        end
-      end
-    end
-    if hit then
-      out[#out + 1] = i
-    end
-  end
-  return out
+local function notify(msg, level)
+  vim.notify('testany: ' .. msg, level or vim.log.levels.INFO)
 end
 
 local function uri_to_path(uri)
@@ -128,50 +38,21 @@ local function opt(v)
   return v
 end
 
---- Hex colour and colour number of a server colour (`{kind, index}` or `{kind, r, g, b}`).
-local function color(c)
-  c = opt(c)
-  if type(c) ~= 'table' then
-    return nil, nil
-  end
-  if c.kind == 'rgb' then
-    return string.format('#%02x%02x%02x', c.r or 0, c.g or 0, c.b or 0), nil
-  end
-  local n = tonumber(c.index)
-  if not n then
-    return nil, nil
-  end
-  n = math.max(0, math.min(255, n))
-  return ansi.xterm256(n), n
-end
-
---- A server span style as the style `ansi.hl_group` takes; nil when it shows as plain
---- text (dim and inverse have no highlight here, as in `ansi.parse`).
-local function style_of(st)
-  st = opt(st)
-  if type(st) ~= 'table' then
-    return nil
-  end
-  local fg, fg_n = color(st.fg)
-  local bg, bg_n = color(st.bg)
-  local out = {
-    fg = fg,
-    bg = bg,
-    fg_n = fg_n,
-    bg_n = bg_n,
-    bold = st.bold == true or nil,
-    italic = st.italic == true or nil,
-    underline = st.underline == true or nil,
-  }
-  if not (out.fg or out.bg or out.bold or out.italic or out.underline) then
-    return nil
+--- The tables of a JSON array field (anything else: none).
+local function rows(v)
+  local out = {}
+  for _, x in ipairs(type(v) == 'table' and v or {}) do
+    if type(x) == 'table' then
+      out[#out + 1] = x
+    end
   end
   return out
 end
 
---- Lines, highlight spans (as `M.render` gives them: byte columns), frames by row and
---- 1-based failure lines of a `testany/logView` result (the server's failure-line rule,
---- testany-core's `failure_line`, replaces the patterns above for these logs).
+--- Lines, highlight spans (`{start_col, end_col, style}` in bytes, per line), frames by
+--- row (keyed by the 1-based row as a string) and 1-based failure lines of a
+--- `testany/logView` result. The server's text holds no escape sequence or control
+--- character; a span's texts concatenated are its line.
 ---@param view table
 ---@return string[] lines, table[] spans, table<string, table[]> frames_by_row, integer[] failures
 function M.from_view(view)
@@ -179,28 +60,24 @@ function M.from_view(view)
   local spans = {}
   for i = 1, #lines do
     spans[i] = {}
-    -- Characters that must not reach a buffer raw are shown (as `M.render` does).
-    lines[i] = ansi.for_display(lines[i])
   end
-  for _, ls in ipairs(opt(view.styles) or {}) do
+  for _, ls in ipairs(rows(view.styles)) do
     local row = type(ls.line) == 'number' and ls.line + 1
     local out = row and spans[row]
     if out then
-      local col, parts = 0, {}
-      for _, sp in ipairs(opt(ls.spans) or {}) do
-        local shown = ansi.for_display(type(sp.text) == 'string' and sp.text or '')
-        local st = style_of(sp.style)
-        if st and #shown > 0 then
-          out[#out + 1] = { col, col + #shown, st }
+      local col = 0
+      for _, sp in ipairs(rows(ls.spans)) do
+        local len = type(sp.text) == 'string' and #sp.text or 0
+        local st = hl.style(sp.style)
+        if st and len > 0 then
+          out[#out + 1] = { col, col + len, st }
         end
-        col = col + #shown
-        parts[#parts + 1] = shown
+        col = col + len
       end
-      lines[row] = table.concat(parts)
     end
   end
   local by_row = {}
-  for _, f in ipairs(opt(view.frames) or {}) do
+  for _, f in ipairs(rows(view.frames)) do
     if type(f.logLine) == 'number' and type(f.uri) == 'string' and type(f.line) == 'number' then
       local key = tostring(f.logLine + 1)
       by_row[key] = by_row[key] or {}
@@ -212,7 +89,7 @@ function M.from_view(view)
     end
   end
   local failures = {}
-  for _, l in ipairs(opt(view.failureLines) or {}) do
+  for _, l in ipairs(type(view.failureLines) == 'table' and view.failureLines or {}) do
     if type(l) == 'number' and l >= 0 and l < #lines then
       failures[#failures + 1] = l + 1
     end
@@ -240,14 +117,10 @@ local function show(path, line, root, lines, spans, frames_by_row, failures)
     for _, s in ipairs(line_spans) do
       pcall(vim.api.nvim_buf_set_extmark, buf, M.ns, i - 1, s[1], {
         end_col = s[2],
-        hl_group = ansi.hl_group(s[3]),
+        hl_group = hl.group(s[3]),
       })
     end
   end
-  if root and not frames_by_row then
-    frames.index(root, true) -- a fresh file list per opened log
-  end
-  failures = failures or M.failure_lines(lines, root, frames_by_row)
   vim.b[buf].testany_log = { path = path, root = root, failures = failures, frames = frames_by_row }
   vim.bo[buf].filetype = 'testanylog'
   M.set_keymaps(buf)
@@ -265,19 +138,6 @@ local function show(path, line, root, lines, spans, frames_by_row, failures)
   return buf
 end
 
---- Reads and renders the log file here (no server view).
-local function show_file(path, line, root)
-  local fd = io.open(path, 'rb')
-  if not fd then
-    vim.notify('testany: cannot read the log ' .. path, vim.log.levels.ERROR)
-    return nil
-  end
-  local raw = fd:read('*a') or ''
-  fd:close()
-  local lines, spans = M.render(raw)
-  return show(path, line, root, lines, spans, nil)
-end
-
 --- The execution and case index of a log the server saved
 --- (`.../testany/logs/<execution>/<caseIndex>.log`).
 local function case_of(path)
@@ -293,35 +153,40 @@ local function request(client, method, params, handler)
 end
 
 --- Opens (or refreshes) the log at `uri` in a split below, cursor on 0-based `line`
---- (or the first failure line when nil). `root` is the workspace for frame mapping.
---- With a Testany server the view is the server's (`testany/logView`, answered
---- asynchronously); otherwise, or when it fails, the file is rendered here.
+--- (or the first failure line when nil), once the Testany server answers
+--- `testany/logView` for it. `root` is kept for the buffer (`vim.b.testany_log.root`).
 ---@param uri string file:// URI or path of the saved log
 ---@param line? integer 0-based line to put the cursor on
 ---@param root? string
----@return integer? buf (nil while the server's view is on its way)
-function M.open(uri, line, root)
+---@param client? vim.lsp.Client the Testany client to ask (default: the current buffer's)
+---@return boolean asked whether the view was asked for (false: no server, or not a log)
+function M.open(uri, line, root, client)
   local path = uri_to_path(uri)
   local execution, index = case_of(path)
-  local ok, testany = pcall(require, 'testany')
-  local client = execution and ok and testany.client and testany.client() or nil
+  if not execution then
+    notify('not a log saved by the Testany server: ' .. path, vim.log.levels.ERROR)
+    return false
+  end
+  client = client or require('testany').client()
   if not client then
-    return show_file(path, line, root)
+    notify('the log viewer needs the Testany server (testany lsp), and none is running', vim.log.levels.ERROR)
+    return false
   end
   local params = { execution = execution, caseIndex = index }
   local sent = pcall(request, client, 'testany/logView', params, function(err, view)
     vim.schedule(function()
       if err or type(view) ~= 'table' then
-        show_file(path, line, root)
+        local why = err and tostring(err.message or vim.inspect(err)) or 'no view'
+        notify('testany/logView failed: ' .. require('testany').printable(why), vim.log.levels.ERROR)
         return
       end
       show(path, line, root, M.from_view(view))
     end)
   end)
   if not sent then
-    return show_file(path, line, root)
+    notify('the Testany server did not take the testany/logView request', vim.log.levels.ERROR)
   end
-  return nil
+  return sent
 end
 
 --- Moves the cursor to the next (`dir` = 1) or previous (-1) failure line.
@@ -363,33 +228,23 @@ function M.jump(dir)
   end
 end
 
---- The workspace file and 1-based line the frame under the cursor points to.
+--- The workspace file and 1-based line of the frame on the cursor line (the server's).
 ---@return string? file, integer? line, integer? col
 function M.frame_target()
   local info = vim.b.testany_log or {}
-  local cursor = vim.api.nvim_win_get_cursor(0)
-  local served = info.frames and info.frames[tostring(cursor[1])]
+  local row = vim.api.nvim_win_get_cursor(0)[1]
+  local served = info.frames and info.frames[tostring(row)]
   if served and served[1] then
     return served[1].file, served[1].line, served[1].col
   end
-  local text = vim.api.nvim_get_current_line()
-  local f = frames.at(text, cursor[2])
-  if not f then
-    return nil
-  end
-  local root = info.root or vim.fn.getcwd()
-  local file = frames.resolve_in(root, f.path) or frames.resolve_in(root, f.path, true)
-  if not file and vim.fn.filereadable(f.path) == 1 then
-    file = vim.fn.fnamemodify(f.path, ':p')
-  end
-  return file, f.line, f.col
+  return nil
 end
 
 --- Opens the source of the frame under the cursor, in the window above the log.
 function M.open_frame()
   local file, line, col = M.frame_target()
   if not file then
-    vim.notify('testany: no workspace file for a reference on this line', vim.log.levels.WARN)
+    vim.notify('testany: no stack frame into the workspace on this line', vim.log.levels.WARN)
     return
   end
   local log_win = vim.api.nvim_get_current_win()
