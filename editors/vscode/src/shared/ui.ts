@@ -87,10 +87,15 @@ export async function migrateSettings(): Promise<void> {
   if (notice) void vscode.window.showInformationMessage(notice);
 }
 
-/** Whether some workspace folder holds a testany.toml (the extension is quiet otherwise). */
+/**
+ * Whether some workspace folder holds a testany.toml (the extension is quiet otherwise);
+ * also the `testany.hasProject` context the walkthrough's second step completes on.
+ */
 export async function hasProject(): Promise<boolean> {
   const found = await vscode.workspace.findFiles('**/testany.toml', '{**/node_modules/**,**/target/**,**/.git/**}', 1);
-  return found.length > 0;
+  const has = found.length > 0;
+  void vscode.commands.executeCommand('setContext', 'testany.hasProject', has);
+  return has;
 }
 
 /** One anchored case (a marker or a `[cases]` mapping) with its server-given state. */
@@ -125,6 +130,7 @@ export class Ui implements vscode.Disposable {
   /** Execution key -> its pipeline and case indices (`testany.showExecution`, asked once). */
   private readonly executions = new Map<string, ExecutionInfo & { at: number }>();
   private refreshing: Promise<void> | undefined;
+  private hasResults = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -432,6 +438,12 @@ export class Ui implements vscode.Disposable {
       });
     }
     this.cases = cases;
+    // The walkthrough's last step ("see the first lens") completes once a case has a result.
+    const hasResults = cases.some((c) => c.execution !== undefined);
+    if (hasResults !== this.hasResults) {
+      this.hasResults = hasResults;
+      void vscode.commands.executeCommand('setContext', 'testany.hasResults', hasResults);
+    }
     this.updateStatus();
     await this.updateTests(client);
   }
