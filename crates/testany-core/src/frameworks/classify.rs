@@ -29,6 +29,10 @@ impl ByteSet {
     pub const LETTERS: ByteSet = ByteSet::UPPER.union(ByteSet::LOWER);
     /// Bytes of non-ASCII characters (`✓`, `●`, `→`, `×`...).
     pub const NON_ASCII: ByteSet = ByteSet::range(0x80, 0xff);
+    /// Bytes that can start whitespace [`str::trim`] removes, other than a space or a
+    /// tab (which [`Interest`] sees as indentation): a module that trims a line before
+    /// looking at its first byte adds these to its sets.
+    pub const OTHER_SPACE: ByteSet = ByteSet::of(b"\n\x0b\x0c\r").union(ByteSet::NON_ASCII);
 
     /// The bytes of `bytes`.
     pub const fn of(bytes: &[u8]) -> ByteSet {

@@ -157,6 +157,22 @@ impl Parser for DotnetParser {
     fn finish(&mut self, report: &mut Report) {
         self.close_block(report);
     }
+
+    /// Outside a failure block only test lines matter: each ends with `]` or `)` (after
+    /// trailing spaces), or is the terminal logger's indented `Ns.C.M (1ms): Error
+    /// Message:`, or has xUnit's `[xUnit.net ...]` prefix.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.block.is_some() {
+            return Interest::ALL;
+        }
+        Interest {
+            top: ByteSet::of(b"["),
+            indented: ByteSet::LETTERS.union(ByteSet::OTHER_SPACE),
+            last: ByteSet::of(b"]) \t").union(ByteSet::OTHER_SPACE),
+            ..Interest::NONE
+        }
+    }
 }
 
 impl DotnetParser {

@@ -184,6 +184,33 @@ impl Parser for GoParser {
             self.end_panic(report);
         }
     }
+
+    /// Between blocks, a line at the margin matters only by its first byte (`=== `,
+    /// `--- `, `panic: `, `# pkg`, GoConvey, package results); indented lines may be
+    /// message lines of any test.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.panic.is_some()
+            || self.testify.is_some()
+            || !self.results.is_empty()
+            || self.build_header.is_some()
+            || self.build.is_some()
+        {
+            return Interest::ALL;
+        }
+        let mut top = ByteSet::of(b"#B*=-pFPSoe");
+        if self.convey.file.is_some() {
+            top = top.union(ByteSet::of(b"L"));
+        }
+        if !self.convey.locations.is_empty() {
+            top = top.union(ByteSet::of(b"EA"));
+        }
+        Interest {
+            top,
+            indented: ByteSet::ALL,
+            ..Interest::NONE
+        }
+    }
 }
 
 impl GoParser {

@@ -139,6 +139,21 @@ impl Parser for RustParser {
             self.end_panic(usize::MAX, report);
         }
     }
+
+    /// Outside a panic, a `failures:` list and a pending `test x ...`, a line matters
+    /// only by the first byte of its text.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.panic.is_some() || self.failure_list || self.awaiting.is_some() {
+            return Interest::ALL;
+        }
+        let first = ByteSet::of(b"t-fPFSTL").union(ByteSet::OTHER_SPACE);
+        Interest {
+            top: first,
+            indented: first,
+            ..Interest::NONE
+        }
+    }
 }
 
 impl RustParser {
