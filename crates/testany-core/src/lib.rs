@@ -19,4 +19,5 @@ pub mod normalize;
 pub mod plan;
 pub mod recent;
 pub mod sanitize;
+pub mod testdefs;
 pub mod text;
