@@ -13,15 +13,20 @@ const cell = (v: unknown): string => text(v).replace(/\|/g, '\\|').replace(/\r?\
 /** `1 case`, `2 cases`: the count and the right form of the noun. */
 const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/** `2m 15s`, `12s`, `850ms`. */
+/**
+ * `850ms`, `12s`, `2m 15s`, `2m`, `1h 3m`, `1h`: testany-core's `plan::format_duration`
+ * (whole units, cut down, not rounded; no zero tail), so documents read as lenses do.
+ */
 export function formatDuration(ms: unknown): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
+  if (ms < 1000) return `${Math.floor(ms)}ms`;
+  const s = Math.floor(ms / 1000);
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  return `${Math.floor(m / 60)}h ${m % 60}m`;
+  const h = Math.floor(s / 3600);
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return s % 60 === 0 ? `${m}m` : `${m}m ${s % 60}s`;
+  const rest = Math.floor((s % 3600) / 60);
+  return rest === 0 ? `${h}h` : `${h}h ${rest}m`;
 }
 
 /** One execution as a heading, a summary line and a table of its cases. */

@@ -2,19 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { failureItems, formatDuration, renderExecution, viewerHtml } from '../../src/shared/render';
 
-test('formatDuration', () => {
+test('formatDuration prints as core plan::format_duration: cut down, no zero tail', () => {
   const table: [unknown, string][] = [
     [850, '850ms'],
+    [999.9, '999ms'],
+    [1500, '1s'],
     [12_000, '12s'],
+    [59_999, '59s'],
+    [120_000, '2m'],
     [135_000, '2m 15s'],
+    [3_600_000, '1h'],
     [3_720_000, '1h 2m'],
+    [3_659_000, '1h'],
     [-1, ''],
     ['x', ''],
     [Number.NaN, ''],
   ];
   for (const [ms, want] of table) assert.equal(formatDuration(ms), want, String(ms));
 });
-
 const EXEC = {
   key: 'SHP-0601-00012',
   status: 'COMPLETED',
