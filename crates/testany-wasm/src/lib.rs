@@ -11,6 +11,8 @@ pub mod log;
 mod pattern;
 #[cfg(feature = "model")]
 pub mod plan;
+#[cfg(feature = "server")]
+pub mod server;
 
 #[cfg(test)]
 mod tests;

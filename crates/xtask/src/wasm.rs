@@ -20,6 +20,8 @@ use super::{absolute, cargo, ensure_wasm_target, step};
 const PKG_DIR: &str = "target/wasm-pkg";
 /// The same with every feature (parseExecution, planLenses).
 const FULL_PKG_DIR: &str = "target/wasm-pkg-full";
+/// The language server for the web entry's worker (feature `server`: `LspWorker`).
+pub const SERVER_PKG_DIR: &str = "target/wasm-pkg-server";
 const WEBVIEW_DIR: &str = "editors/vscode/webview";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -34,7 +36,21 @@ const VIEWER_GZIP_BUDGET: u64 = 60_000;
 /// planLenses, TestanyClient) into `target/wasm-pkg-full/`; each within the budget.
 pub fn build() -> Result<()> {
     build_viewer()?;
-    package("the full facade", &[], FULL_PKG_DIR, ENGINE_GZIP_BUDGET)
+    package("the full facade", &[], FULL_PKG_DIR, ENGINE_GZIP_BUDGET)?;
+    build_server()
+}
+
+/// The language server the web entry runs in a worker, into `target/wasm-pkg-server/`.
+pub fn build_server() -> Result<()> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    ensure_npm_packages()?;
+    package(
+        "the language server",
+        &["--no-default-features", "--features", "server"],
+        SERVER_PKG_DIR,
+        ENGINE_GZIP_BUDGET,
+    )
 }
 
 /// The viewer's wasm and page only (what `test` needs).

@@ -1,0 +1,329 @@
+//! The language server in a web worker: JSON-RPC messages in, JSON-RPC messages out.
+//!
+//! vscode-languageclient/browser posts each message to the worker as one object, so there
+//! is no byte stream to frame: the worker hands each message over as JSON text and
+//! [`serve`] routes it straight to tower-lsp-server's `LspService` (client requests and
+//! notifications) or its `ClientSocket` (answers to the server's own requests), in the
+//! manner of tower-lsp-server's `Server::serve` (requests dispatched in order, each
+//! waiting until the service is ready, so nothing overtakes `initialize`; at most
+//! [`CONCURRENCY`] answered at once). Runtime-neutral: the caller spawns the future.
+
+use futures::channel::mpsc;
+use futures::future::{self, Either, FutureExt};
+use futures::{SinkExt, Stream, StreamExt};
+use serde::Deserialize;
+use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
+use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
+use tower_service::Service;
+
+/// Requests answered at once (tower-lsp-server's own default).
+const CONCURRENCY: usize = 4;
+
+/// One message from the client.
+enum Incoming {
+    Request(Box<Request>),
+    Response(Response),
+}
+
+impl Incoming {
+    /// A message with a `method` is a request or notification; any other, an answer to
+    /// one of the server's requests (tower-lsp-server's `Request` would also read an
+    /// answer, as a request without a method).
+    fn parse(text: &str) -> serde_json::Result<Incoming> {
+        let value: serde_json::Value = serde_json::from_str(text)?;
+        if value.get("method").is_some() {
+            Request::deserialize(value).map(|r| Incoming::Request(Box::new(r)))
+        } else {
+            Response::deserialize(value).map(Incoming::Response)
+        }
+    }
+}
+
+/// Serves `service` with the client's messages from `incoming` (JSON text each) and
+/// passes every message for the client to `send` (JSON text). Ends after `exit`, or when
+/// `incoming` ends.
+pub async fn serve<S, I, F>(
+    mut service: LspService<S>,
+    socket: ClientSocket,
+    mut incoming: I,
+    send: F,
+) where
+    S: LanguageServer,
+    I: Stream<Item = String> + Unpin,
+    F: Fn(String),
+{
+    let (server_requests, mut client_answers) = socket.split();
+    let (tasks, pending) = mpsc::unbounded();
+    let send = &send;
+    let post = move |message: &dyn erased::Json| match message.to_json() {
+        Ok(text) => send(text),
+        Err(e) => tracing::error!(error = %e, "a message for the client did not serialise"),
+    };
+    let post = &post;
+    let dispatch = async move {
+        while let Some(text) = incoming.next().await {
+            match Incoming::parse(&text) {
+                Ok(Incoming::Request(request)) => {
+                    // Not ready while `initialize` runs; an error once `exit` came.
+                    if future::poll_fn(|cx| service.poll_ready(cx)).await.is_err() {
+                        break;
+                    }
+                    let answer = service.call(*request).map(|r| r.ok().flatten());
+                    if tasks.unbounded_send(answer).is_err() {
+                        break;
+                    }
+                }
+                Ok(Incoming::Response(response)) => {
+                    if client_answers.send(response).await.is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "a message from the client is not JSON-RPC");
+                    post(&Response::from_error(Id::Null, Error::parse_error()));
+                }
+            }
+        }
+        drop(tasks);
+    };
+    let answers = pending
+        .buffer_unordered(CONCURRENCY)
+        .for_each(|answer: Option<Response>| {
+            if let Some(answer) = answer {
+                post(&answer);
+            }
+            future::ready(())
+        });
+    let to_client = server_requests.for_each(|request| {
+        post(&request);
+        future::ready(())
+    });
+    let serving = future::join(dispatch, answers);
+    futures::pin_mut!(serving, to_client);
+    // The client stream never ends while the server holds its `Client`.
+    if let Either::Right(((), serving)) = future::select(serving, to_client).await {
+        serving.await;
+    }
+}
+
+/// `serde_json::to_string` behind a trait object, so one closure posts every kind.
+mod erased {
+    pub trait Json {
+        fn to_json(&self) -> serde_json::Result<String>;
+    }
+
+    impl<T: serde::Serialize> Json for T {
+        fn to_json(&self) -> serde_json::Result<String> {
+            serde_json::to_string(self)
+        }
+    }
+}
+
+/// The worker's handle on the server: `new LspWorker(send)` starts it, `receive(text)`
+/// passes it one message from the client.
+#[cfg(target_arch = "wasm32")]
+mod worker {
+    use futures::channel::mpsc;
+    use wasm_bindgen::prelude::*;
+
+    #[wasm_bindgen]
+    pub struct LspWorker {
+        inbox: mpsc::UnboundedSender<String>,
+    }
+
+    #[wasm_bindgen]
+    impl LspWorker {
+        /// Starts the server; `send` is called with the JSON text of each message for
+        /// the client (the worker `postMessage`s it as an object).
+        #[wasm_bindgen(constructor)]
+        pub fn new(send: js_sys::Function) -> LspWorker {
+            let (inbox, incoming) = mpsc::unbounded();
+            let (service, socket) = super::probe::service();
+            wasm_bindgen_futures::spawn_local(super::serve(
+                service,
+                socket,
+                incoming,
+                move |text| {
+                    if send
+                        .call1(&JsValue::NULL, &JsValue::from_str(&text))
+                        .is_err()
+                    {
+                        tracing::error!("the worker's send callback threw");
+                    }
+                },
+            ));
+            LspWorker { inbox }
+        }
+
+        /// One JSON-RPC message from the client, as JSON text.
+        pub fn receive(&self, message: String) {
+            // Fails only after the server ended (`exit`); the message has no one to go to.
+            let _ = self.inbox.unbounded_send(message);
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use worker::LspWorker;
+
+/// A minimal server that proves the plumbing in the web workbench before the real one
+/// builds for wasm32: it initialises, asks the client for the workspace's files
+/// (`testany/listFiles`) and logs how many came back.
+#[cfg(any(test, target_arch = "wasm32"))]
+pub(crate) mod probe {
+    use serde_json::{Value, json};
+    use tower_lsp_server::jsonrpc::Result;
+    use tower_lsp_server::ls_types::{
+        InitializeParams, InitializeResult, InitializedParams, MessageType, ServerCapabilities,
+        ServerInfo,
+    };
+    use tower_lsp_server::{Client, LanguageServer, LspService};
+
+    pub struct Probe {
+        client: Client,
+    }
+
+    pub fn service() -> (LspService<Probe>, tower_lsp_server::ClientSocket) {
+        LspService::new(|client| Probe { client })
+    }
+
+    impl LanguageServer for Probe {
+        async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
+            Ok(InitializeResult {
+                capabilities: ServerCapabilities::default(),
+                server_info: Some(ServerInfo {
+                    name: "testany (wasm probe)".to_owned(),
+                    version: None,
+                }),
+                ..InitializeResult::default()
+            })
+        }
+
+        async fn initialized(&self, _: InitializedParams) {
+            let files = self
+                .client
+                .send_request::<ListFiles>(json!({}))
+                .await
+                .ok()
+                .and_then(|v| v.as_array().map(Vec::len));
+            let message = match files {
+                Some(n) => format!("testany wasm probe: the client listed {n} files"),
+                None => "testany wasm probe: testany/listFiles failed".to_owned(),
+            };
+            self.client.log_message(MessageType::INFO, message).await;
+        }
+
+        async fn shutdown(&self) -> Result<()> {
+            Ok(())
+        }
+    }
+
+    enum ListFiles {}
+
+    impl tower_lsp_server::ls_types::request::Request for ListFiles {
+        type Params = Value;
+        type Result = Value;
+        const METHOD: &'static str = "testany/listFiles";
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use futures::channel::mpsc;
+    use futures::executor::LocalPool;
+    use futures::task::LocalSpawnExt;
+    use serde_json::{Value, json};
+
+    use super::{probe, serve};
+
+    /// Runs the probe server over `serve` and returns what it sent, as JSON values.
+    fn session(messages: &[Value], answer_list_files: Option<Value>) -> Vec<Value> {
+        let mut pool = LocalPool::new();
+        let sent = Rc::new(RefCell::new(Vec::<Value>::new()));
+        let (inbox, incoming) = mpsc::unbounded::<String>();
+        let (service, socket) = probe::service();
+        let out = sent.clone();
+        let replies = inbox.clone();
+        let answer = answer_list_files.clone();
+        pool.spawner()
+            .spawn_local(serve(service, socket, incoming, move |text| {
+                let value: Value = serde_json::from_str(&text).expect("the server sends JSON");
+                // Plays the client: answers the server's file-list request.
+                if value["method"] == "testany/listFiles"
+                    && let Some(result) = &answer
+                {
+                    let reply = json!({"jsonrpc": "2.0", "id": value["id"], "result": result});
+                    replies
+                        .unbounded_send(reply.to_string())
+                        .expect("inbox open");
+                }
+                out.borrow_mut().push(value);
+            }))
+            .expect("spawn");
+        for m in messages {
+            inbox.unbounded_send(m.to_string()).expect("inbox open");
+            pool.run_until_stalled();
+        }
+        drop(inbox);
+        pool.run_until_stalled();
+        sent.take()
+    }
+
+    fn initialize() -> Value {
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+    }
+
+    #[test]
+    fn initialize_is_answered_with_the_same_id() {
+        let sent = session(&[initialize()], None);
+        assert_eq!(sent.len(), 1, "{sent:?}");
+        assert_eq!(sent[0]["id"], 1);
+        assert_eq!(
+            sent[0]["result"]["serverInfo"]["name"],
+            "testany (wasm probe)"
+        );
+    }
+
+    #[test]
+    fn a_server_request_is_answered_through_the_same_channel() {
+        let initialized = json!({"jsonrpc": "2.0", "method": "initialized", "params": {}});
+        let sent = session(&[initialize(), initialized], Some(json!(["a.py", "b.py"])));
+        let methods: Vec<&str> = sent.iter().filter_map(|m| m["method"].as_str()).collect();
+        assert_eq!(
+            methods,
+            ["testany/listFiles", "window/logMessage"],
+            "{sent:?}"
+        );
+        assert_eq!(
+            sent[2]["params"]["message"],
+            "testany wasm probe: the client listed 2 files"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_json_rpc_gets_a_parse_error_and_serving_goes_on() {
+        let sent = session(&[json!("not a message"), initialize()], None);
+        assert_eq!(
+            sent[0],
+            json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null})
+        );
+        assert_eq!(sent[1]["id"], 1);
+    }
+
+    #[test]
+    fn requests_before_initialize_are_refused_and_nothing_comes_after_exit() {
+        let shutdown = json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"});
+        let exit = json!({"jsonrpc": "2.0", "method": "exit"});
+        let late = json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"});
+        let sent = session(
+            &[shutdown.clone(), initialize(), shutdown, exit, late],
+            None,
+        );
+        let ids: Vec<&Value> = sent.iter().map(|m| &m["id"]).collect();
+        assert_eq!(ids, [&json!(2), &json!(1), &json!(2)], "{sent:?}");
+        assert_eq!(sent[0]["error"]["code"], -32002, "not initialised yet");
+    }
+}
