@@ -158,13 +158,20 @@ const LEN_CLASSES: usize = 32;
 /// cost per line does not grow with the number of modules.
 #[derive(Debug, Clone)]
 pub(crate) struct Router {
-    /// Bit `i`: module `i` wants non-blank lines whose (first byte, indented) is this.
+    /// Bit `i`: module `i`'s last narrower interest holds non-blank lines whose
+    /// (first byte, indented) is this, whose last byte is this, whose length is in this
+    /// class; blank lines.
     top: [u32; 256],
     indented: [u32; 256],
     last: [u32; 256],
     len: [u32; LEN_CLASSES],
     blank: u32,
-    current: Vec<Interest>,
+    /// Modules that want every line now. A module goes back and forth between
+    /// [`Interest::ALL`] (inside a block) and the same narrower interest (between
+    /// blocks): only this mask changes then, not the tables.
+    all: u32,
+    /// The interest the tables hold for each module.
+    tabled: Vec<Interest>,
 }
 
 impl Router {
@@ -177,7 +184,8 @@ impl Router {
             last: [all; 256],
             len: [all; LEN_CLASSES],
             blank: all,
-            current: vec![Interest::ALL; n.min(32)],
+            all,
+            tabled: vec![Interest::ALL; n.min(32)],
         }
     }
 
@@ -186,14 +194,15 @@ impl Router {
     pub fn wanted(&self, line: &str) -> u32 {
         let c = LineClass::of(line);
         let Some(first) = c.first else {
-            return self.blank;
+            return self.all | self.blank;
         };
         let by_first = if c.indented {
             self.indented[usize::from(first)]
         } else {
             self.top[usize::from(first)]
         };
-        by_first
+        self.all
+            | by_first
             | self.last[usize::from(c.last)]
             | self.len[(c.len / LEN_STEP).min(LEN_CLASSES - 1)]
     }
@@ -201,11 +210,21 @@ impl Router {
     /// Module `i` now wants `interest`.
     #[inline]
     pub fn set(&mut self, i: usize, interest: Interest) {
-        match self.current.get_mut(i) {
+        let bit = 1u32 << i;
+        if interest == Interest::ALL {
+            self.all |= bit;
+            return;
+        }
+        self.all &= !bit;
+        match self.tabled.get_mut(i) {
             Some(cur) if *cur != interest => *cur = interest,
             _ => return,
         }
-        let bit = 1u32 << i;
+        self.table(bit, interest);
+    }
+
+    #[cold]
+    fn table(&mut self, bit: u32, interest: Interest) {
         let put = |slot: &mut u32, on: bool| {
             if on {
                 *slot |= bit;
@@ -286,6 +305,10 @@ mod tests {
         ];
         let mut r = Router::new(interests.len());
         for (i, int) in interests.iter().enumerate() {
+            r.set(i, *int);
+            // Into a block and out again: the tables are kept meanwhile.
+            r.set(i, Interest::ALL);
+            assert_eq!(r.wanted("") & (1 << i), 1 << i);
             r.set(i, *int);
         }
         let lines = [

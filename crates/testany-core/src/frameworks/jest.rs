@@ -188,6 +188,22 @@ impl Parser for JestParser {
     fn finish(&mut self, report: &mut Report) {
         self.end_block(report);
     }
+
+    /// Outside failure details and not right after a blank line (which a line at the
+    /// margin resets), only indented lines, blank lines and `P`/`F`/`T` at the margin
+    /// matter (see the prefilter of `line`).
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.block.is_some() || self.prev_blank {
+            return Interest::ALL;
+        }
+        Interest {
+            top: ByteSet::of(b"PFT"),
+            indented: ByteSet::ALL,
+            blank: true,
+            ..Interest::NONE
+        }
+    }
 }
 
 impl JestParser {

@@ -149,6 +149,18 @@ impl Parser for NewmanParser {
     fn finish(&mut self, report: &mut Report) {
         self.close_entry(report);
     }
+
+    /// Before its banner, only a `newman` line matters.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.phase != Phase::Off {
+            return Interest::ALL;
+        }
+        Interest {
+            top: ByteSet::of(b"n"),
+            ..Interest::NONE
+        }
+    }
 }
 
 impl NewmanParser {

@@ -112,6 +112,29 @@ impl Parser for PhpunitParser {
     fn finish(&mut self, report: &mut Report) {
         self.close_block(report);
     }
+
+    /// Outside a section and a block, a line matters by the first byte of its text
+    /// (headings, summaries, Collision, testdox glyphs, `--debug`), or as a testdox
+    /// group ending with `)`; under a Collision class, every indented line.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.block.is_some() || self.section.is_some() {
+            return Interest::ALL;
+        }
+        let first = ByteSet::of(b"TFOEWP")
+            .union(ByteSet::NON_ASCII)
+            .union(ByteSet::OTHER_SPACE);
+        Interest {
+            top: first,
+            indented: if self.collision_class.is_some() {
+                ByteSet::ALL
+            } else {
+                first
+            },
+            last: ByteSet::of(b") \t").union(ByteSet::OTHER_SPACE),
+            ..Interest::NONE
+        }
+    }
 }
 
 impl Block {
