@@ -5,6 +5,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+mod lint;
 mod nvim;
 mod vscode;
 mod wasm;
@@ -21,6 +22,7 @@ fn main() -> Result<()> {
         Some("wasm-bench") => wasm::bench(),
         Some("client-browser") => wasm::client_browser_test(),
         Some("nvim") => nvim::test(),
+        Some("lint") => lint::lint(),
         Some("vsix") => vscode::vsix(),
         Some("vscode-test") => vscode::test(),
         Some("bench") => bench(),
@@ -52,6 +54,8 @@ fn test() -> Result<()> {
             "warnings",
         ]),
     )?;
+    // The editors' formatters and linters (stylua, luacheck, eslint, prettier): seconds.
+    lint::lint()?;
     step("tests", cargo(&["test", "--workspace", "--locked"]))?;
     wasm_core()?;
     wasm::client_browser_test()?;

@@ -115,11 +115,15 @@ return function()
         local client = H.wait(20000, function()
           return vim.lsp.get_clients({ name = 'testany', bufnr = buf })[1]
         end)
-        H.eq('the server from lsp/testany.lua', client and { client.config.cmd, client.root_dir, client.config.init_options }, {
-          { 'testany', 'lsp' },
-          root,
-          vim.empty_dict(),
-        })
+        H.eq(
+          'the server from lsp/testany.lua',
+          client and { client.config.cmd, client.root_dir, client.config.init_options },
+          {
+            { 'testany', 'lsp' },
+            root,
+            vim.empty_dict(),
+          }
+        )
         H.wait(30000, function()
           return has_lenses(buf, 6)
         end)
@@ -202,7 +206,15 @@ return function()
           'FAILED in SHP-0601-0000C: tests/test_cart.py:20: AssertionError: assert 24.3 == 27.0',
           vim.NIL,
         },
-        { 13, 2, vim.diagnostic.severity.INFO, 'flaky', 'testany', 'flaky: flipped 4 times in the last 8 runs', vim.NIL },
+        {
+          13,
+          2,
+          vim.diagnostic.severity.INFO,
+          'flaky',
+          'testany',
+          'flaky: flipped 4 times in the last 8 runs',
+          vim.NIL,
+        },
         {
           19,
           4,
@@ -281,23 +293,42 @@ return function()
         return vim.tbl_contains(calls, buf)
       end
       local ok2, err2 = pcall(function()
-        H.eq('new Testany diagnostics refresh the lenses', asked_after(function()
-          vim.api.nvim_exec_autocmds('DiagnosticChanged', { buffer = buf, data = { diagnostics = vim.diagnostic.get(buf) } })
-        end), true)
-        H.eq('cleared diagnostics refresh the lenses', asked_after(function()
-          vim.api.nvim_exec_autocmds('DiagnosticChanged', { buffer = buf, data = { diagnostics = {} } })
-        end), true)
+        H.eq(
+          'new Testany diagnostics refresh the lenses',
+          asked_after(function()
+            vim.api.nvim_exec_autocmds(
+              'DiagnosticChanged',
+              { buffer = buf, data = { diagnostics = vim.diagnostic.get(buf) } }
+            )
+          end),
+          true
+        )
+        H.eq(
+          'cleared diagnostics refresh the lenses',
+          asked_after(function()
+            vim.api.nvim_exec_autocmds('DiagnosticChanged', { buffer = buf, data = { diagnostics = {} } })
+          end),
+          true
+        )
         local function request(kind, id)
           vim.api.nvim_exec_autocmds('LspRequest', {
             buffer = buf,
-            data = { client_id = client.id, request_id = id, request = { type = kind, bufnr = buf, method = 'textDocument/codeLens' } },
+            data = {
+              client_id = client.id,
+              request_id = id,
+              request = { type = kind, bufnr = buf, method = 'textDocument/codeLens' },
+            },
           })
         end
         request('pending', -17)
         testany.refresh_lenses(buf) -- meets the request in flight: skipped by Neovim
-        H.eq('a refresh asked for during a lens request is asked again when it completes', asked_after(function()
-          request('complete', -17)
-        end), true)
+        H.eq(
+          'a refresh asked for during a lens request is asked again when it completes',
+          asked_after(function()
+            request('complete', -17)
+          end),
+          true
+        )
       end)
       vim.lsp.codelens.refresh = real
       H.truthy('events ran', ok2, err2)
@@ -338,7 +369,8 @@ return function()
         return #vim.diagnostic.get(ts) >= 2 and has_lenses(ts, 4)
       end)
       local ts_uri = vim.uri_from_fname(root .. '/web/tests/checkout.spec.ts')
-      local timeout = "TimeoutError: locator.toBeVisible: Timeout 30000ms exceeded waiting for getByText('Payment received') at web/tests/checkout.spec.ts:15:52"
+      local timeout =
+        "TimeoutError: locator.toBeVisible: Timeout 30000ms exceeded waiting for getByText('Payment received') at web/tests/checkout.spec.ts:15:52"
       H.eq('TypeScript diagnostics', diag_list(ts), {
         { 9, 3, E, 'timeout', 'testany', 'TIMEOUT in SHP-0601-0000C: ' .. timeout, vim.NIL },
         { 9, 3, I, 'flaky', 'testany', 'flaky: flipped 4 times in the last 8 runs', vim.NIL },
@@ -384,10 +416,24 @@ return function()
         '/builds/acme/shop/tests/test_cart.py:20: AssertionError',
       })
       H.eq('cursor on the first failure line', vim.api.nvim_win_get_cursor(0), { 25, 0 })
-      local marks = vim.api.nvim_buf_get_extmarks(buf, require('testany.log').ns, { 22, 0 }, { 22, -1 }, { details = true })
+      local marks = vim.api.nvim_buf_get_extmarks(
+        buf,
+        require('testany.log').ns,
+        { 22, 0 },
+        { 22, -1 },
+        { details = true }
+      )
       local hl = marks[1] and vim.api.nvim_get_hl(0, { name = marks[1][4].hl_group }) or {}
-      H.eq('line 23 is highlighted red and bold', { marks[1] and marks[1][3], marks[1] and marks[1][4].end_col, hl.fg, hl.bold }, { 0, 43, 0xcd3131, true })
-      H.eq('buffer is read-only', { vim.bo[buf].modifiable, vim.bo[buf].buftype, vim.bo[buf].filetype }, { false, 'nofile', 'testanylog' })
+      H.eq(
+        'line 23 is highlighted red and bold',
+        { marks[1] and marks[1][3], marks[1] and marks[1][4].end_col, hl.fg, hl.bold },
+        { 0, 43, 0xcd3131, true }
+      )
+      H.eq(
+        'buffer is read-only',
+        { vim.bo[buf].modifiable, vim.bo[buf].buftype, vim.bo[buf].filetype },
+        { false, 'nofile', 'testanylog' }
+      )
       H.eq('failure lines', vim.b[buf].testany_log.failures, { 23, 25, 27, 29 })
       H.eq('the frame comes resolved from the server (testany/logView)', vim.b[buf].testany_log.frames, {
         ['25'] = { { file = root .. '/tests/test_cart.py', line = 20 } },
@@ -503,7 +549,12 @@ return function()
         52,
         "TIMEOUT 0A7D3E9B: TimeoutError: locator.toBeVisible: Timeout 30000ms exceeded waiting for getByText('Payment received') at web/tests/checkout.spec.ts:15:52 (failed in 6 runs)",
       },
-      { 'src/test/java/com/acme/shop/OrderTest.java', 21, 1, 'ERROR 2C9F5A0D: java.net.ConnectException: Connection refused' },
+      {
+        'src/test/java/com/acme/shop/OrderTest.java',
+        21,
+        1,
+        'ERROR 2C9F5A0D: java.net.ConnectException: Connection refused',
+      },
       { 'inventory/stock_test.go', 23, 1, 'FAILED 4EB17C2F: released twice: got 12, want 10 (failed in 3 runs)' },
       {
         'src/test/java/com/acme/shop/OrderTest.java',
@@ -621,7 +672,11 @@ return function()
     H.group(':TestanyRerun runs the pipeline and the lenses follow', function()
       local buf = open_file(root .. '/tests/test_cart.py')
       vim.cmd('TestanyRerun')
-      H.eq('lens after the re-run', lens_title_becomes(buf, 13, '✓ PASSED 150ms · SHP-0601-0000D · staging'), '✓ PASSED 150ms · SHP-0601-0000D · staging')
+      H.eq(
+        'lens after the re-run',
+        lens_title_becomes(buf, 13, '✓ PASSED 150ms · SHP-0601-0000D · staging'),
+        '✓ PASSED 150ms · SHP-0601-0000D · staging'
+      )
     end)
 
     H.group('a run started elsewhere reaches the lenses through workspace/codeLens/refresh', function()
@@ -639,16 +694,21 @@ return function()
       vim.fn.mkdir(dir, 'p')
       vim.fn.writefile({ ('url = "%s"'):format(env.url), 'token = "secret-value"' }, dir .. '/testany.toml')
       local report = require('testany.health').doctor(dir, { bin = env.bin, service = true }) or {}
-      H.eq('doctor on a token in testany.toml: the binary sentence, no service asked', { report.config, report.service }, {
+      H.eq(
+        'doctor on a token in testany.toml: the binary sentence, no service asked',
+        { report.config, report.service },
         {
-          file = dir .. '/testany.toml',
-          found = true,
-          valid = false,
-          error = dir .. '/testany.toml line 2: `token` must not be in the configuration; put the token in the TESTANY_TOKEN environment variable instead',
-          pipelines = {},
-        },
-        nil,
-      })
+          {
+            file = dir .. '/testany.toml',
+            found = true,
+            valid = false,
+            error = dir
+              .. '/testany.toml line 2: `token` must not be in the configuration; put the token in the TESTANY_TOKEN environment variable instead',
+            pipelines = {},
+          },
+          nil,
+        }
+      )
       vim.fn.delete(dir, 'rf')
     end)
   end, debug.traceback)

@@ -6,11 +6,17 @@ local H = require('harness')
 
 --- A `testany/logView` result (docs/protocol.md) for a three-line log.
 local function view_of(uri)
-  local plain = { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
+  local plain =
+    { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
   return {
     uri = uri,
     text = 'one\ntwo\nthree',
-    styles = { { line = 1, spans = { { text = 'two', style = vim.tbl_extend('force', plain, { fg = { kind = 'basic', index = 1 } }) } } } },
+    styles = {
+      {
+        line = 1,
+        spans = { { text = 'two', style = vim.tbl_extend('force', plain, { fg = { kind = 'basic', index = 1 } }) } },
+      },
+    },
     failureLines = { 1 },
     firstFailure = 1,
     frames = {},
@@ -73,7 +79,8 @@ return function()
 
   H.group('highlight groups for the server styles', function()
     local hl = require('testany.hl')
-    local plain = { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
+    local plain =
+      { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
     local function with(t)
       return vim.tbl_extend('force', plain, t)
     end
@@ -102,14 +109,24 @@ return function()
 
   H.group('log view', function()
     local log = require('testany.log')
-    local plain = { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
+    local plain =
+      { fg = vim.NIL, bg = vim.NIL, bold = false, dim = false, italic = false, underline = false, inverse = false }
     local red_bold = vim.tbl_extend('force', plain, { fg = { kind = 'basic', index = 1 }, bold = true })
     local v_lines, v_spans, v_frames, v_failures = log.from_view({
       uri = 'file:///c/1.log',
       text = 'Running\n/b/t.py:20: Error\nü<U+202E>x\nplain',
       styles = {
         { line = 1, spans = { { text = '/b/t.py', style = red_bold }, { text = ':20: Error', style = plain } } },
-        { line = 2, spans = { { text = 'ü<U+202E>', style = vim.tbl_extend('force', plain, { bg = { kind = 'rgb', r = 1, g = 2, b = 255 } }) }, { text = 'x', style = vim.tbl_extend('force', plain, { dim = true }) } } },
+        {
+          line = 2,
+          spans = {
+            {
+              text = 'ü<U+202E>',
+              style = vim.tbl_extend('force', plain, { bg = { kind = 'rgb', r = 1, g = 2, b = 255 } }),
+            },
+            { text = 'x', style = vim.tbl_extend('force', plain, { dim = true }) },
+          },
+        },
         { line = 9, spans = { { text = 'beyond the log', style = red_bold } } },
       },
       failureLines = { 1, 9 },
@@ -120,7 +137,11 @@ return function()
         { logLine = 'x', uri = 'file:///ws/t.py', line = 1 },
       },
     })
-    H.eq('log.from_view lines: the server text as is', v_lines, { 'Running', '/b/t.py:20: Error', 'ü<U+202E>x', 'plain' })
+    H.eq(
+      'log.from_view lines: the server text as is',
+      v_lines,
+      { 'Running', '/b/t.py:20: Error', 'ü<U+202E>x', 'plain' }
+    )
     H.eq('log.from_view spans: byte columns', v_spans, {
       {},
       { { 0, 7, { fg = '#cd3131', fg_n = 1, bold = true } } },
@@ -131,7 +152,11 @@ return function()
       ['2'] = { { file = '/ws/t.py', line = 20 }, { file = '/ws/u.py', line = 3, col = 5 } },
     })
     H.eq('log.from_view failure lines: 1-based, inside the log', v_failures, { 2 })
-    H.eq('log.from_view of nonsense', { log.from_view({ text = vim.NIL, styles = vim.NIL, frames = 3 }) }, { { '' }, { {} }, {}, {} })
+    H.eq(
+      'log.from_view of nonsense',
+      { log.from_view({ text = vim.NIL, styles = vim.NIL, frames = 3 }) },
+      { { '' }, { {} }, {}, {} }
+    )
   end)
 
   H.group('log opening: the server view, showDocument, command result, no double split', function()
@@ -163,7 +188,11 @@ return function()
       H.eq('showDocument log content', vim.api.nvim_buf_get_lines(0, 0, -1, false), { 'one', 'two', 'three' })
       H.eq('showDocument selection line', vim.api.nvim_win_get_cursor(0), { 3, 0 })
       local marks = vim.api.nvim_buf_get_extmarks(0, require('testany.log').ns, 0, -1, { details = true })
-      H.eq('the styled span is highlighted', marks[1] and { marks[1][2], marks[1][3], marks[1][4].end_col, marks[1][4].hl_group }, { 1, 0, 3, 'TestanyLog_cd3131_x_' })
+      H.eq(
+        'the styled span is highlighted',
+        marks[1] and { marks[1][2], marks[1][3], marks[1][4].end_col, marks[1][4].hl_group },
+        { 1, 0, 3, 'TestanyLog_cd3131_x_' }
+      )
       vim.cmd('wincmd p')
       testany.on_open_log_result({ uri = uri, line = 0 }, nil, started)
       vim.wait(50)
@@ -266,7 +295,10 @@ return function()
         result = 'FAILED',
         message = 'AssertionError: assert 24.3 == 27.0',
         locations = {
-          { location = { path = '/b/tests/test_cart.py', line = 20, message = 'AssertionError: x' }, file = 'tests/test_cart.py' },
+          {
+            location = { path = '/b/tests/test_cart.py', line = 20, message = 'AssertionError: x' },
+            file = 'tests/test_cart.py',
+          },
           { location = { path = '/b/unknown.py', line = 3 }, file = vim.NIL },
         },
       },
@@ -282,7 +314,13 @@ return function()
         category = 'timeout',
         error = 'TimeoutError: locator.toBeVisible',
         locations = {
-          { uri = 'file:///r/web/tests/checkout.spec.ts', path = 'web/tests/checkout.spec.ts', line = 14, column = 52, message = vim.NIL },
+          {
+            uri = 'file:///r/web/tests/checkout.spec.ts',
+            path = 'web/tests/checkout.spec.ts',
+            line = 14,
+            column = 52,
+            message = vim.NIL,
+          },
         },
       },
       { case_key = 'Z', message = 'only a marker', file = 'x.py', line = 7 },
@@ -304,28 +342,59 @@ return function()
       },
     }
     H.eq('quickfix_items', commands.quickfix_items(result, '/r'), {
-      { filename = '/r/tests/test_cart.py', lnum = 20, col = 1, text = 'FAILED B7E4C2A9: AssertionError: x (failed in 3 runs)', type = 'E' },
-      { filename = '/r/tests/test_login.py', lnum = 21, col = 5, text = 'E5B1C7D3: account should be locked', type = 'E' },
-      { filename = '/r/web/tests/checkout.spec.ts', lnum = 15, col = 52, text = 'TIMEOUT 0A7D3E9B: TimeoutError: locator.toBeVisible', type = 'E' },
+      {
+        filename = '/r/tests/test_cart.py',
+        lnum = 20,
+        col = 1,
+        text = 'FAILED B7E4C2A9: AssertionError: x (failed in 3 runs)',
+        type = 'E',
+      },
+      {
+        filename = '/r/tests/test_login.py',
+        lnum = 21,
+        col = 5,
+        text = 'E5B1C7D3: account should be locked',
+        type = 'E',
+      },
+      {
+        filename = '/r/web/tests/checkout.spec.ts',
+        lnum = 15,
+        col = 52,
+        text = 'TIMEOUT 0A7D3E9B: TimeoutError: locator.toBeVisible',
+        type = 'E',
+      },
       { filename = '/r/x.py', lnum = 7, col = 1, text = 'Z: only a marker', type = 'E' },
     })
     H.eq('quickfix_items of a wrapped result', #commands.quickfix_items({ failures = { result[4] } }, '/r'), 1)
     -- Regression (issue 17): service text reaches the quickfix list with controls shown
     -- (Neovim's strtrans: no escape sequence is interpreted, none reaches the screen raw).
-    H.eq('quickfix_items show hostile text', commands.quickfix_items({
-      { caseKey = 'K', result = 'FAILED', error = 'boom\27]0;title\7\r\226\128\174x\nmore\0\tend', file = 'x.py', line = 1 },
-    }, '/r')[1].text, 'FAILED K: boom^[]0;title^G^M<202e>x more^@ end')
+    H.eq(
+      'quickfix_items show hostile text',
+      commands.quickfix_items({
+        {
+          caseKey = 'K',
+          result = 'FAILED',
+          error = 'boom\27]0;title\7\r\226\128\174x\nmore\0\tend',
+          file = 'x.py',
+          line = 1,
+        },
+      }, '/r')[1].text,
+      'FAILED K: boom^[]0;title^G^M<202e>x more^@ end'
+    )
     H.eq('quickfix_items of nonsense', commands.quickfix_items(vim.NIL, '/r'), {})
   end)
 
   H.group('floats show service text safely', function()
     local commands = require('testany.commands')
-    local buf, win = commands.float(commands.execution_lines({
-      key = 'E-1',
-      result = 'FAILED',
-      environment = 'st\226\128\174g',
-      cases = { { case_key = 'K1', name = 'n\27[2J\0x\r\ny', result = 'FAILED' } },
-    }), 'T')
+    local buf, win = commands.float(
+      commands.execution_lines({
+        key = 'E-1',
+        result = 'FAILED',
+        environment = 'st\226\128\174g',
+        cases = { { case_key = 'K1', name = 'n\27[2J\0x\r\ny', result = 'FAILED' } },
+      }),
+      'T'
+    )
     H.eq('execution float lines', vim.api.nvim_buf_get_lines(buf, 0, -1, false), {
       'E-1 FAILED st<202e>g',
       '  FAILED   K1 n^[[2J^@x y ?',
@@ -351,7 +420,14 @@ return function()
     local valid = {
       version = '0.1.0',
       binary = '/bin/testany',
-      config = { file = '/p/testany.toml', found = true, valid = true, url = 'http://x/', workspace = 'SHP', pipelines = { 'A', 'B' } },
+      config = {
+        file = '/p/testany.toml',
+        found = true,
+        valid = true,
+        url = 'http://x/',
+        workspace = 'SHP',
+        pipelines = { 'A', 'B' },
+      },
       token = { variable = 'TESTANY_TOKEN', present = true },
       service = { url = 'http://x/', reachable = true, protocol = '2025-06-18', pipelines = 2 },
     }
@@ -368,33 +444,47 @@ return function()
     })
     local invalid = {
       version = '0.1.0',
-      config = { file = '/p/testany.toml', found = true, valid = false, error = '/p/testany.toml line 2: bad\27[2J', pipelines = {} },
+      config = {
+        file = '/p/testany.toml',
+        found = true,
+        valid = false,
+        error = '/p/testany.toml line 2: bad\27[2J',
+        pipelines = {},
+      },
       token = { variable = 'TESTANY_TOKEN', present = false },
     }
-    H.eq('an invalid configuration: the binary sentence, no service asked', flat(health.sections(invalid, nil, '/bin/testany')), {
-      '## testany: binary',
-      'ok: testany 0.1.0 (/bin/testany)',
-      '## testany: configuration',
-      'ok: found /p/testany.toml',
-      'error: /p/testany.toml line 2: bad^[[2J',
-      '## testany: token',
-      'info: TESTANY_TOKEN is not set (needed by the hosted service, not by `testany mock`)',
-      '## testany: service',
-      'warn: not asked: no valid configuration',
-    })
+    H.eq(
+      'an invalid configuration: the binary sentence, no service asked',
+      flat(health.sections(invalid, nil, '/bin/testany')),
+      {
+        '## testany: binary',
+        'ok: testany 0.1.0 (/bin/testany)',
+        '## testany: configuration',
+        'ok: found /p/testany.toml',
+        'error: /p/testany.toml line 2: bad^[[2J',
+        '## testany: token',
+        'info: TESTANY_TOKEN is not set (needed by the hosted service, not by `testany mock`)',
+        '## testany: service',
+        'warn: not asked: no valid configuration',
+      }
+    )
     local env_only = vim.deepcopy(valid)
     env_only.config.file = nil
     env_only.config.pipelines = {}
     env_only.service = { url = 'http://x/', reachable = false, error = 'could not connect' }
-    H.eq('configured by the environment, no pipelines, service down', vim.list_slice(flat(health.sections(env_only, nil, '/b')), 3, 9), {
-      '## testany: configuration',
-      'ok: no testany.toml; using TESTANY_URL',
-      'ok: valid: workspace SHP, pipelines none',
-      'warn: no `pipelines`: no executions will feed the editor',
-      '## testany: token',
-      'ok: TESTANY_TOKEN is set',
-      '## testany: service',
-    })
+    H.eq(
+      'configured by the environment, no pipelines, service down',
+      vim.list_slice(flat(health.sections(env_only, nil, '/b')), 3, 9),
+      {
+        '## testany: configuration',
+        'ok: no testany.toml; using TESTANY_URL',
+        'ok: valid: workspace SHP, pipelines none',
+        'warn: no `pipelines`: no executions will feed the editor',
+        '## testany: token',
+        'ok: TESTANY_TOKEN is set',
+        '## testany: service',
+      }
+    )
     -- Issue 18: a missing binary comes with how to install it.
     local missing = flat(health.sections(nil, '`testany` not found on PATH', ''))
     H.eq('a missing binary: how to install it', missing, {
@@ -405,14 +495,20 @@ return function()
       '  advice: `cargo binstall testany-cli` (prebuilt) or `cargo install testany-cli` (builds from source)',
       '  advice: or point `cmd` in `require("testany").setup({ cmd = { "/path/to/testany", "lsp" } })` at it',
     })
-    H.eq('a binary without doctor: its reason, no install advice', flat(health.sections(nil, 'no report', '/old/testany')), {
-      '## testany: binary',
-      'error: no report',
-    })
+    H.eq(
+      'a binary without doctor: its reason, no install advice',
+      flat(health.sections(nil, 'no report', '/old/testany')),
+      {
+        '## testany: binary',
+        'error: no report',
+      }
+    )
     local report, reason = health.doctor(vim.fn.getcwd(), { bin = vim.fn.exepath('false') })
     H.eq('doctor with a binary that gives no report', { report, reason }, {
       nil,
-      ('`%s doctor --json` gave no report (exit 1); a `testany` with `doctor` is needed'):format(vim.fn.exepath('false')),
+      ('`%s doctor --json` gave no report (exit 1); a `testany` with `doctor` is needed'):format(
+        vim.fn.exepath('false')
+      ),
     })
   end)
 
@@ -427,7 +523,19 @@ return function()
     for _, l in ipairs(vim.fn.readfile(dir .. '/doc/tags')) do
       tags[#tags + 1] = l:match('^(%S+)')
     end
-    for _, want in ipairs({ 'testany', 'testany.nvim', ':TestanyLog', ':TestanyRun', ':TestanyFailures', ':TestanyRerun', ':TestanyHealth', 'testany-setup', 'testany-health', 'testany-install', 'testany-lsp-enable' }) do
+    for _, want in ipairs({
+      'testany',
+      'testany.nvim',
+      ':TestanyLog',
+      ':TestanyRun',
+      ':TestanyFailures',
+      ':TestanyRerun',
+      ':TestanyHealth',
+      'testany-setup',
+      'testany-health',
+      'testany-install',
+      'testany-lsp-enable',
+    }) do
       H.truthy('help tag ' .. want, vim.tbl_contains(tags, want), table.concat(tags, ' '))
     end
     vim.fn.delete(dir, 'rf')

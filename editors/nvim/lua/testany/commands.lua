@@ -247,9 +247,7 @@ function M._collect(list, root, items)
         vim.tbl_filter(function(s)
           return type(s) == 'string' and s ~= ''
         end, {
-          type(f.result) == 'string' and f.result
-            or (type(f.category) == 'string' and f.category:upper())
-            or nil,
+          type(f.result) == 'string' and f.result or (type(f.category) == 'string' and f.category:upper()) or nil,
           f.caseKey or f.case_key,
         }),
         ' '
@@ -279,8 +277,7 @@ function M._collect(list, root, items)
             filename = file,
             lnum = lnum,
             col = col,
-            text = type(l.message) == 'string' and (prefix ~= '' and (prefix .. ': ') or '') .. l.message
-              or text,
+            text = type(l.message) == 'string' and (prefix ~= '' and (prefix .. ': ') or '') .. l.message or text,
             type = 'E',
             case = f.caseKey or f.case_key,
             execution = f.execution,
@@ -406,11 +403,13 @@ function M.execution_lines(e)
     return type(x.result) == 'string' and x.result or tostring(x.status or '?')
   end
   local lines = {
-    vim.trim(('%s %s %s'):format(
-      tostring(e.key or e.execution_id or '?'),
-      outcome(e),
-      type(e.environment) == 'string' and e.environment or ''
-    )),
+    vim.trim(
+      ('%s %s %s'):format(
+        tostring(e.key or e.execution_id or '?'),
+        outcome(e),
+        type(e.environment) == 'string' and e.environment or ''
+      )
+    ),
   }
   for _, c in ipairs(type(e.cases) == 'table' and e.cases or {}) do
     lines[#lines + 1] = ('  %-8s %s %s %s'):format(

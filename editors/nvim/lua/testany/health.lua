@@ -121,7 +121,13 @@ function M.sections(report, reason, bin)
   elseif s.reachable then
     service.items[1] = {
       'ok',
-      p(('%s answers (MCP %s, %s pipeline(s))'):format(tostring(s.url), tostring(s.protocol or '?'), tostring(s.pipelines or 0))),
+      p(
+        ('%s answers (MCP %s, %s pipeline(s))'):format(
+          tostring(s.url),
+          tostring(s.protocol or '?'),
+          tostring(s.pipelines or 0)
+        )
+      ),
     }
   else
     service.items[1] = { 'error', p(s.error or (tostring(s.url) .. ' did not answer')) }

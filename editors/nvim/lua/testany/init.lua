@@ -363,10 +363,7 @@ function M.exec(command, args, cb, bufnr)
   local started = vim.uv.hrtime()
   request(client, 'workspace/executeCommand', params, function(err, result)
     if err then
-      notify(
-        command .. ' failed: ' .. M.printable(err.message or vim.inspect(err)),
-        vim.log.levels.ERROR
-      )
+      notify(command .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
     end
     cb(err, result, client, started)
   end, bufnr or vim.api.nvim_get_current_buf())
