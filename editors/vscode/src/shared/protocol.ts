@@ -112,3 +112,30 @@ export function logView(client: RequestSender, params: CaseRef): Promise<LogView
 export function executeCommand<R>(client: RequestSender, command: string, args: object): Promise<R> {
   return client.sendRequest<R>('workspace/executeCommand', { command, arguments: [args] });
 }
+
+/** `testany/listFiles` (server → client, hosts without a disk: the web worker). */
+export const LIST_FILES = 'testany/listFiles';
+/** `testany/readFile` (server → client, hosts without a disk). */
+export const READ_FILE = 'testany/readFile';
+
+/** ext.rs `ListFilesParams`: the workspace folder's URI, as the client named it. */
+export interface ListFilesParams {
+  root: string;
+}
+
+/** ext.rs `ListFilesResult`: `/`-separated paths relative to `root`. */
+export interface ListFilesResult {
+  files: string[];
+  /** The client stopped listing at its limit (default false). */
+  truncated?: boolean;
+}
+
+/** ext.rs `ReadFileParams`. */
+export interface ReadFileParams {
+  uri: string;
+}
+
+/** ext.rs `ReadFileResult`: the UTF-8 text, or null (missing, a directory, not UTF-8, over 2 MiB). */
+export interface ReadFileResult {
+  text: string | null;
+}

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASE_STATES, LOG_VIEW } from '../../src/shared/protocol';
+import { CASE_STATES, LIST_FILES, LOG_VIEW, READ_FILE } from '../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..');
 const extRs = readFileSync(join(root, '..', '..', 'crates', 'testany-lsp', 'src', 'ext.rs'), 'utf8');
@@ -40,6 +40,10 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
     'LineStyle',
     'LogFrame',
     'LogViewResult',
+    'ListFilesParams',
+    'ListFilesResult',
+    'ReadFileParams',
+    'ReadFileResult',
   ]) {
     assert.deepEqual(tsFields(name).sort(), rustFields(name).sort(), name);
   }
@@ -53,6 +57,8 @@ test('protocol.ts names the methods and TestState words of ext.rs', () => {
     new RegExp(`impl Request for ${request} \\{[^}]*METHOD: &'static str = "([^"]+)"`).exec(extRs)?.[1];
   assert.equal(method('CaseStates'), CASE_STATES);
   assert.equal(method('LogView'), LOG_VIEW);
+  assert.equal(method('ListFiles'), LIST_FILES);
+  assert.equal(method('ReadFile'), READ_FILE);
   const variants = /pub enum TestState \{([^}]*)\}/.exec(extRs)?.[1] ?? '';
   const words = [...variants.matchAll(/^\s*(\w+),/gm)].map((m) => m[1].toLowerCase());
   const union = /export type TestState =([^;]*);/.exec(protocolTs)?.[1] ?? '';
