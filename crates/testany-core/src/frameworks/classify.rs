@@ -29,10 +29,10 @@ impl ByteSet {
     pub const LETTERS: ByteSet = ByteSet::UPPER.union(ByteSet::LOWER);
     /// Bytes of non-ASCII characters (`✓`, `●`, `→`, `×`...).
     pub const NON_ASCII: ByteSet = ByteSet::range(0x80, 0xff);
-    /// Bytes that can start whitespace [`str::trim`] removes, other than a space or a
-    /// tab (which [`Interest`] sees as indentation): a module that trims a line before
-    /// looking at its first byte adds these to its sets.
-    pub const OTHER_SPACE: ByteSet = ByteSet::of(b"\n\x0b\x0c\r").union(ByteSet::NON_ASCII);
+    /// Bytes that can start whitespace [`str::trim`] removes, other than a space (which
+    /// [`Interest`] skips as indentation), the tab included: a module that trims more
+    /// than spaces before looking at a line's first byte adds these to its sets.
+    pub const OTHER_SPACE: ByteSet = ByteSet::of(b"\t\n\x0b\x0c\r").union(ByteSet::NON_ASCII);
 
     /// The bytes of `bytes`.
     pub const fn of(bytes: &[u8]) -> ByteSet {
@@ -62,6 +62,12 @@ impl ByteSet {
         ByteSet([a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3]])
     }
 
+    /// The bytes of `self` that are not in `other`.
+    pub const fn minus(self, other: ByteSet) -> ByteSet {
+        let (a, b) = (self.0, other.0);
+        ByteSet([a[0] & !b[0], a[1] & !b[1], a[2] & !b[2], a[3] & !b[3]])
+    }
+
     pub const fn contains(self, b: u8) -> bool {
         self.0[(b >> 6) as usize] & (1 << (b & 63)) != 0
     }
@@ -73,7 +79,8 @@ impl ByteSet {
 pub struct Interest {
     /// Lines that do not start with a space or a tab, by their first byte.
     pub top: ByteSet,
-    /// Lines that start with a space or a tab, by their first other byte.
+    /// Lines that start with a space or a tab, by their first byte that is not a space
+    /// (a tab, for a line indented by tabs).
     pub indented: ByteSet,
     /// Non-blank lines by their last byte.
     pub last: ByteSet,
@@ -122,7 +129,7 @@ impl Interest {
 /// The facts of one line the gate looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct LineClass {
-    /// The first byte that is not a space or a tab; `None` for a blank line.
+    /// The first byte that is not a space (it may be a tab); `None` for a blank line.
     pub first: Option<u8>,
     /// Whether the line starts with a space or a tab.
     pub indented: bool,
@@ -134,10 +141,11 @@ impl LineClass {
     pub fn of(line: &str) -> LineClass {
         let b = line.as_bytes();
         let indented = matches!(b.first(), Some(b' ' | b'\t'));
-        let first = if indented {
-            b.iter().copied().find(|&c| c != b' ' && c != b'\t')
-        } else {
-            b.first().copied()
+        // Blank: only spaces and tabs. Otherwise the first byte after the spaces, so
+        // that a module that skips spaces only sees what it looks at.
+        let first = match b.iter().copied().find(|&c| c != b' ') {
+            Some(b'\t') if b.iter().all(|&c| c == b' ' || c == b'\t') => None,
+            first => first,
         };
         LineClass {
             first,

@@ -120,6 +120,20 @@ impl Parser for UnittestParser {
     fn finish(&mut self, report: &mut Report) {
         self.flush(report);
     }
+
+    /// Outside a block, a `--durations` list and a pending `-v` line, a line matters by
+    /// its first byte: rules, headers, `Ran N tests`, progress letters, `test_x (...)`.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.block.is_some() || self.awaiting.is_some() || self.durations {
+            return Interest::ALL;
+        }
+        Interest {
+            top: ByteSet::of(b"=FEURS.sxut"),
+            indented: ByteSet::of(b"t"),
+            ..Interest::NONE
+        }
+    }
 }
 
 impl UnittestParser {
