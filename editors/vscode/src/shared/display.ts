@@ -1,6 +1,9 @@
-// Service text (case names, errors, log excerpts, environments) made safe to show in
-// VS Code's views, as testany-core's `sanitize::for_display` does (issue 17). Pure: no
-// `vscode` import.
+// Service text (case names, errors, environments) made safe to show in VS Code's views,
+// as testany-core's `sanitize::for_display` does (issue 17). Pure: no `vscode` import.
+// Only for what the server passes on as the service gave it: caseStates names and the
+// results of showExecution, pipelineHealth and recentFailures (lens titles, diagnostics,
+// hovers, errors and log views arrive sanitised). It goes when the server sanitises
+// those too (issue 16: no TypeScript copy of core's escape handling).
 //
 // Escape sequences are read with vte's state machine (the parser core uses), on the
 // text's UTF-8 bytes, and removed: OSC titles, clipboard writes and links, CSI cursor
@@ -8,8 +11,8 @@
 // marked `␛`. Non-printing characters are made visible: C0 controls other than `\n` and
 // `\t` as Control Pictures (U+2400 + code: ESC `␛`, CR `␍`), DEL `␡`, C1 controls
 // U+0080–U+009F and bidi, line-separator and interlinear format characters as
-// `<U+202E>`. A CRLF line end becomes `\n`. The editor-side twin of this port is
-// editors/nvim/lua/testany/ansi.lua; test/unit/display.test.ts holds both to core's cases.
+// `<U+202E>`. A CRLF line end becomes `\n`. test/unit/display.test.ts holds it to core's
+// cases.
 
 const ESC = 0x1b;
 const encoder = new TextEncoder();
