@@ -45,12 +45,20 @@ enum Command {
     Demo(cmd::demo::DemoArgs),
     /// Check this installation: version, configuration, token, and the service (--service).
     Doctor(cmd::doctor::DoctorArgs),
+    /// Print the completion script for a shell (the release archives ship them).
+    #[command(hide = true)]
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (roff; the release archives ship it).
+    #[command(hide = true)]
+    Man,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing();
     let result = match cli.command {
+        Command::Completions(args) => cmd::completions::completions(&args),
+        Command::Man => cmd::completions::man(),
         Command::Mock(args) => cmd::mock::run(args),
         Command::Lsp => cmd::lsp::run(),
         Command::Status(args) => cmd::status::run(args),

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub mod analyze;
+pub mod completions;
 pub mod demo;
 pub mod doctor;
 pub mod executions;
