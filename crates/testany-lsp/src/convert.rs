@@ -87,8 +87,3 @@ pub fn hover(h: plan::Hover) -> lsp::Hover {
         range: Some(range(h.range)),
     }
 }
-
-/// A `file:` URI for an absolute path.
-pub fn file_uri(path: &std::path::Path) -> Option<lsp::Uri> {
-    lsp::Uri::from_file_path(path)
-}

@@ -1,14 +1,13 @@
 //! Data fetched from the service and what is derived from it per project.
 
-use std::collections::HashSet;
-use std::path::Path;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use testany_core::locations::{self, FailureLocation};
 use testany_core::model::Execution;
 use testany_core::plan::{CaseLocations, newest_first};
 
-use crate::state::Inner;
+use crate::project::Project;
 
 /// One poller per service URL and pipeline, however many files are open.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,27 +92,19 @@ pub fn failure_targets(executions: &[Execution]) -> Vec<Target> {
     out
 }
 
-/// The derived data of project `key`, cached until the next change.
-pub fn derived(inner: &mut Inner, key: &Path) -> Arc<Derived> {
-    if let Some(d) = inner.derived.get(key) {
-        return d.clone();
-    }
-    let d = Arc::new(compute(inner, key));
-    inner.derived.insert(key.to_path_buf(), d.clone());
-    d
-}
-
-fn compute(inner: &Inner, key: &Path) -> Derived {
-    let Some(project) = inner.projects.get(key) else {
-        return Derived::default();
-    };
+/// What planning needs for `project` from the polled data and the logs read so far.
+pub fn compute(
+    project: &Project,
+    pipelines: &HashMap<PollKey, PipelineData>,
+    logs: &HashMap<(String, usize), LogEntry>,
+) -> Derived {
     let Some(config) = &project.config else {
         return Derived::default();
     };
     let mut executions = Vec::new();
     let mut stale = false;
     for k in poll_keys(Some(config)) {
-        if let Some(data) = inner.pipelines.get(&k) {
+        if let Some(data) = pipelines.get(&k) {
             stale |= data.stale;
             executions.extend(
                 data.executions
@@ -131,8 +122,7 @@ fn compute(inner: &Inner, key: &Path) -> Derived {
     let mut out = Vec::new();
     let mut location_files = HashSet::new();
     for t in failure_targets(&executions) {
-        let found: Vec<FailureLocation> = match inner.logs.get(&(t.execution.clone(), t.case_index))
-        {
+        let found: Vec<FailureLocation> = match logs.get(&(t.execution.clone(), t.case_index)) {
             Some(LogEntry::Done(locs)) => locs.as_ref().clone(),
             _ => locations::extract(t.error.as_deref(), ""),
         };

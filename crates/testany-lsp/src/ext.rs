@@ -260,3 +260,53 @@ pub struct LogFrame {
     /// 1-based column when the tool printed one.
     pub column: Option<u32>,
 }
+
+/// `testany/listFiles` (server → client): the files of a workspace folder, for hosts
+/// whose server cannot read the disk (the browser worker; `Options::files` is
+/// `Files::Client`). The web client answers it through `workspace.fs`.
+pub enum ListFiles {}
+
+impl Request for ListFiles {
+    type Params = ListFilesParams;
+    type Result = ListFilesResult;
+    const METHOD: &'static str = "testany/listFiles";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListFilesParams {
+    /// The folder's URI, as the client names it (e.g. `vscode-test-web://mount/`).
+    pub root: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ListFilesResult {
+    /// Paths relative to `root`, `/`-separated. Hidden directories and `target/`,
+    /// `node_modules/`, `venv/`, `__pycache__/`, `build/`, `dist/` are skipped (the
+    /// server drops them too); at most 200,000.
+    pub files: Vec<String>,
+    /// The client stopped listing at its limit.
+    #[serde(default)]
+    pub truncated: bool,
+}
+
+/// `testany/readFile` (server → client): one file's text, for the same hosts as
+/// [`ListFiles`] (testany.toml, marker scans, files holding failure locations).
+pub enum ReadFile {}
+
+impl Request for ReadFile {
+    type Params = ReadFileParams;
+    type Result = ReadFileResult;
+    const METHOD: &'static str = "testany/readFile";
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadFileParams {
+    pub uri: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReadFileResult {
+    /// The file's UTF-8 text; `null` when it does not exist, is not a regular file,
+    /// is not UTF-8 or is larger than 2 MiB.
+    pub text: Option<String>,
+}

@@ -2,15 +2,17 @@
 //! of the rest (for resolving failure locations) and the markers in them. One walker for
 //! the language server and the CLI (`testany status`, `testany analyze`).
 
+#[cfg(feature = "native")]
 use std::collections::BTreeMap;
+#[cfg(feature = "native")]
 use std::path::Path;
 
 use testany_core::markers::{self, Marker};
 
 /// Files listed per root at most (a huge monorepo must not stall the server).
-const MAX_FILES: usize = 200_000;
+pub const MAX_FILES: usize = 200_000;
 /// Files larger than this are not read for markers (generated or data files).
-const MAX_MARKER_FILE: u64 = 2 * 1024 * 1024;
+pub const MAX_MARKER_FILE: u64 = 2 * 1024 * 1024;
 /// Directories never searched besides hidden ones (`.git`, `.venv`, `.gradle`, …):
 /// dependencies, build output and caches, where test sources do not live.
 const SKIPPED_DIRS: [&str; 6] = [
@@ -36,7 +38,14 @@ pub fn is_ignored(rel: &str) -> bool {
 
 /// Files under `root`, relative and `/`-separated, sorted; skipped directories are not
 /// entered and at most [`MAX_FILES`] are listed.
+#[cfg(feature = "native")]
 pub fn list(root: &Path) -> Vec<String> {
+    list_bounded(root).0
+}
+
+/// [`list`], and whether it stopped at [`MAX_FILES`].
+#[cfg(feature = "native")]
+pub fn list_bounded(root: &Path) -> (Vec<String>, bool) {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -63,24 +72,17 @@ pub fn list(root: &Path) -> Vec<String> {
                 if out.len() >= MAX_FILES {
                     tracing::warn!(limit = MAX_FILES, root = %root.display(), "file listing stopped at the limit");
                     out.sort();
-                    return out;
+                    return (out, true);
                 }
             }
         }
     }
     out.sort();
-    out
+    (out, false)
 }
 
-/// The markers of one file on disk; `None` when it has none or cannot be read as text
-/// (missing, too large, not UTF-8).
-pub fn markers_of(path: &Path) -> Option<Vec<Marker>> {
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > MAX_MARKER_FILE {
-        return None;
-    }
-    let bytes = std::fs::read(path).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
+/// The markers of a text that mentions `testany:` (else `None` without scanning).
+pub fn scan_text(text: &str) -> Option<Vec<Marker>> {
     if !text.contains("testany:") {
         return None;
     }
@@ -88,7 +90,20 @@ pub fn markers_of(path: &Path) -> Option<Vec<Marker>> {
     (!found.is_empty()).then_some(found)
 }
 
+/// The markers of one file on disk; `None` when it has none or cannot be read as text
+/// (missing, too large, not UTF-8).
+#[cfg(feature = "native")]
+pub fn markers_of(path: &Path) -> Option<Vec<Marker>> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_MARKER_FILE {
+        return None;
+    }
+    let bytes = std::fs::read(path).ok()?;
+    scan_text(std::str::from_utf8(&bytes).ok()?)
+}
+
 /// The markers of the listed files (each read once), by relative path.
+#[cfg(feature = "native")]
 pub fn scan_markers(root: &Path, files: &[String]) -> BTreeMap<String, Vec<Marker>> {
     files
         .iter()
@@ -136,6 +151,7 @@ mod tests {
         }
     }
 
+    #[cfg(feature = "native")]
     #[test]
     fn listing_skips_dependencies_build_output_and_hidden_directories() {
         let root = std::env::temp_dir().join(format!("testany-lsp-list-{}", std::process::id()));

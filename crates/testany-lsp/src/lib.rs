@@ -5,23 +5,31 @@ mod command;
 mod convert;
 mod data;
 mod document;
+pub mod env;
 pub mod ext;
 pub mod files;
 mod handler;
+mod local;
 mod logs;
 mod poller;
 mod progress;
 mod project;
 mod publish;
-#[cfg(test)]
+#[cfg(all(test, feature = "native"))]
 mod regression;
+mod runtime;
 mod server;
+mod session;
 mod state;
+#[cfg(feature = "native")]
 pub mod transport;
 mod workspace;
 
-pub use server::Backend;
-pub use state::Options;
+pub use server::{Backend, service};
+pub use state::{Files, Options};
+/// The tower-lsp-server this crate is built with (runtime-agnostic on wasm32), for
+/// hosts that serve [`service`] themselves.
+pub use tower_lsp_server;
 
 /// Every command of design.md section 6, as advertised in `executeCommandProvider`:
 /// the names of the dispatch table, so the two cannot disagree.
@@ -29,8 +37,9 @@ pub const COMMANDS: [&str; 6] = handler::execute_command::names();
 
 /// Serves LSP over stdin/stdout until the client exits. Needs a tokio runtime. Input goes
 /// through [`transport`] first, so no malformed frame can stop the server.
-pub async fn serve_stdio(options: Options) {
-    let (service, socket) = server::service(options);
+#[cfg(feature = "native")]
+pub async fn serve_stdio(env: std::sync::Arc<dyn env::Env>, options: Options) {
+    let (service, socket) = server::service(env, options);
     let ended = transport::serve(tokio::io::stdin(), tokio::io::stdout(), service, socket).await;
     if ended == transport::Ended::ServerStopped {
         tracing::error!("the language server stopped before its input ended");

@@ -8,15 +8,15 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use testany_client::{Client as Tc, ClientConfig, ListFilter, Secret};
+use futures_util::future::{AbortHandle, Abortable, select};
+use testany_client::{Client as Tc, ListFilter};
 use testany_core::model::Execution;
 use testany_core::plan::newest_first;
 use tokio::sync::Notify;
-use tower_lsp_server::ls_types::MessageType;
 
 use crate::data::{PollKey, poll_keys};
-use crate::state::{PollerHandle, State, redact};
-use crate::{logs, publish};
+use crate::runtime;
+use crate::state::{PollerHandle, State};
 
 /// Longest wait between two polls after repeated errors.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
@@ -28,35 +28,6 @@ pub fn backoff(running: Duration, idle: Duration, errors: u32) -> Duration {
     running
         .saturating_mul(2u32.saturating_pow(errors.min(16)))
         .min(cap)
-}
-
-/// The shared client for a service URL (one MCP session per URL).
-pub fn client_for(state: &State, url: &str) -> Option<Arc<Tc>> {
-    let mut inner = state.lock();
-    if let Some(c) = inner.clients.get(url) {
-        return Some(c.clone());
-    }
-    let log_domain = inner
-        .projects
-        .values()
-        .filter_map(|p| p.config.as_ref())
-        .find(|c| c.url.as_deref() == Some(url))
-        .and_then(|c| c.log_domain());
-    let mut config = ClientConfig::new(url);
-    config.token = inner.token.clone();
-    config.log_domain = log_domain;
-    config.operator_id = state.env("TESTANY_OPERATOR").map(Secret::new);
-    match Tc::new(config) {
-        Ok(c) => {
-            let c = Arc::new(c);
-            inner.clients.insert(url.to_owned(), c.clone());
-            Some(c)
-        }
-        Err(e) => {
-            tracing::warn!(error = %redact(&e.to_string(), &inner), "cannot create the Testany client");
-            None
-        }
-    }
 }
 
 /// Starts pollers for every (url, pipeline) of a valid project and stops the others.
@@ -75,7 +46,7 @@ pub fn sync(state: &Arc<State>) {
         .collect();
     for k in gone {
         if let Some(h) = inner.pollers.remove(&k) {
-            h.task.abort();
+            h.abort.abort();
         }
         inner.pipelines.remove(&k);
         State::touch(&mut inner);
@@ -85,18 +56,12 @@ pub fn sync(state: &Arc<State>) {
             continue;
         }
         let wake = Arc::new(Notify::new());
-        let task = tokio::spawn(run(state.clone(), k.clone(), wake.clone()));
-        inner.pollers.insert(k, PollerHandle { wake, task });
-    }
-}
-
-/// Makes every poller of `pipeline` (or all, when `None`) poll now.
-pub fn wake(state: &State, pipeline: Option<&str>) {
-    let inner = state.lock();
-    for (k, h) in &inner.pollers {
-        if pipeline.is_none_or(|p| p == k.pipeline) {
-            h.wake.notify_one();
-        }
+        let (abort, registration) = AbortHandle::new_pair();
+        let task = Abortable::new(run(state.clone(), k.clone(), wake.clone()), registration);
+        state.env.spawn(Box::pin(async move {
+            let _ = task.await;
+        }));
+        inner.pollers.insert(k, PollerHandle { wake, abort });
     }
 }
 
@@ -149,17 +114,23 @@ async fn run(state: Arc<State>, key: PollKey, wake: Arc<Notify>) {
     let mut errors: u32 = 0;
     loop {
         let (running, idle, history) = settings(&state, &key);
-        let (delay, hold) = match client_for(&state, &key.url) {
+        let (delay, hold) = match state.client_for(&key.url) {
             Some(client) => match poll_once(&state, &key, &client, history).await {
-                Ok(active) => {
+                Ok((executions, active)) => {
                     errors = 0;
-                    on_success(&state);
+                    let effects = {
+                        let mut inner = state.lock();
+                        let stored = inner.apply_executions(&key, executions);
+                        stored.and(inner.apply_poll_success())
+                    };
+                    runtime::execute(&state, effects).await;
                     (if active { running } else { idle }, Duration::ZERO)
                 }
                 Err(e) => {
                     errors = errors.saturating_add(1);
                     let retry_after = retry_after_of(&e, &client);
-                    on_error(&state, &key, &e).await;
+                    let effects = state.lock().apply_poll_error(&key, &e.to_string());
+                    runtime::execute(&state, effects).await;
                     error_delay(running, idle, errors, retry_after)
                 }
             },
@@ -168,23 +139,23 @@ async fn run(state: Arc<State>, key: PollKey, wake: Arc<Notify>) {
         if !hold.is_zero() {
             // The service asked not to be called before then: wake-ups wait too.
             tracing::debug!(pipeline = %key.pipeline, wait_ms = hold.as_millis() as u64, "honouring Retry-After");
-            tokio::time::sleep(hold).await;
+            state.env.sleep(hold).await;
         }
-        tokio::select! {
-            () = tokio::time::sleep(delay.saturating_sub(hold)) => {}
-            () = wake.notified() => {}
-        }
+        let sleep = state.env.sleep(delay.saturating_sub(hold));
+        let woken = std::pin::pin!(wake.notified());
+        let _ = select(sleep, woken).await;
     }
 }
 
 /// Fetches the pipeline's newest `history` executions; reuses finished ones already
-/// known so a quiet pipeline costs one list call per poll. Returns whether any is active.
+/// known so a quiet pipeline costs one list call per poll. Returns them, and whether
+/// any is active.
 async fn poll_once(
     state: &Arc<State>,
     key: &PollKey,
     client: &Tc,
     history: u32,
-) -> Result<bool, testany_client::Error> {
+) -> Result<(Vec<Execution>, bool), testany_client::Error> {
     let filter = ListFilter {
         pipeline_key: Some(key.pipeline.clone()),
         page_size: Some(u64::from(history.max(1))),
@@ -215,97 +186,7 @@ async fn poll_once(
         fresh.push(exec);
     }
     let active = fresh.iter().any(Execution::is_active);
-    store(state, key, fresh);
-    Ok(active)
-}
-
-/// Stores new data for `key`; on change re-plans everything and fetches new logs.
-pub fn store(state: &Arc<State>, key: &PollKey, executions: Vec<Execution>) {
-    let changed = {
-        let mut inner = state.lock();
-        let data = inner.pipelines.entry(key.clone()).or_default();
-        let changed = !data.loaded || data.stale || data.executions != executions;
-        data.executions = executions;
-        data.stale = false;
-        data.loaded = true;
-        if changed {
-            State::touch(&mut inner);
-        }
-        changed
-    };
-    if changed {
-        refresh_views(state);
-        logs::schedule_background(state);
-    }
-}
-
-/// Merges one execution (from refresh / run) into the data of its pipeline.
-pub fn merge_execution(state: &Arc<State>, exec: &Execution) {
-    let keys: Vec<PollKey> = {
-        let inner = state.lock();
-        inner
-            .pipelines
-            .keys()
-            .filter(|k| exec.pipeline_key.as_deref() == Some(k.pipeline.as_str()))
-            .cloned()
-            .collect()
-    };
-    for key in keys {
-        let mut list = state
-            .lock()
-            .pipelines
-            .get(&key)
-            .map(|d| d.executions.clone())
-            .unwrap_or_default();
-        match list.iter_mut().find(|e| e.key == exec.key) {
-            Some(slot) => *slot = exec.clone(),
-            None => list.insert(0, exec.clone()),
-        }
-        store(state, &key, list);
-    }
-}
-
-/// Lenses refresh (when the client supports it) and diagnostics re-published, both
-/// after the publisher's debounce so bursts of new data cost one round.
-pub fn refresh_views(state: &Arc<State>) {
-    state.lock().lens_dirty = true;
-    publish::schedule_all(state);
-}
-
-fn on_success(state: &State) {
-    let mut inner = state.lock();
-    if inner.stale_warned && inner.pipelines.values().all(|d| !d.stale) {
-        inner.stale_warned = false;
-        tracing::info!("the Testany service is reachable again");
-    }
-}
-
-async fn on_error(state: &Arc<State>, key: &PollKey, error: &testany_client::Error) {
-    let (warn, message, newly_stale) = {
-        let mut inner = state.lock();
-        let message = redact(&error.to_string(), &inner);
-        tracing::warn!(pipeline = %key.pipeline, error = %message, "poll failed");
-        let data = inner.pipelines.entry(key.clone()).or_default();
-        let newly_stale = !data.stale;
-        data.stale = true;
-        if newly_stale {
-            State::touch(&mut inner);
-        }
-        let warn = !inner.stale_warned;
-        inner.stale_warned = true;
-        (warn, message, newly_stale)
-    };
-    if newly_stale {
-        refresh_views(state);
-    }
-    if warn {
-        state
-            .show_message(
-                MessageType::WARNING,
-                format!("Testany: showing the last known results (stale): {message}"),
-            )
-            .await;
-    }
+    Ok((fresh, active))
 }
 
 #[cfg(test)]

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::Value;
-use testany_core::config::{self, Config};
+use testany_core::config::{CONFIG_FILE_NAME, Config};
 use testany_core::markers::Marker;
 
-use crate::files;
-use crate::state::State;
+use crate::env::Env;
 
 /// One configuration root.
 #[derive(Debug, Clone)]
@@ -60,8 +59,14 @@ pub fn merge_config(
 }
 
 /// Loads (or reloads) the project of `key`: a config file path, or a folder root when
-/// `env_only`. Blocking file I/O; call without the state lock held.
-pub fn load(state: &State, key: &Path, env_only: bool, settings: &[Value]) -> Project {
+/// `env_only`. Files come from `env`; `var` looks up `TESTANY_*` variables.
+pub async fn load(
+    env: &dyn Env,
+    var: impl Fn(&str) -> Option<String>,
+    key: &Path,
+    env_only: bool,
+    settings: &[Value],
+) -> Project {
     let (root, config_path) = if env_only {
         (key.to_path_buf(), None)
     } else {
@@ -70,19 +75,20 @@ pub fn load(state: &State, key: &Path, env_only: bool, settings: &[Value]) -> Pr
             Some(key.to_path_buf()),
         )
     };
-    let env = |name: &str| state.env(name);
     let result = match &config_path {
-        Some(path) => read_config(path).and_then(|text| {
-            merge_config(Some((&text, &path.display().to_string())), env, settings)
-        }),
-        None => merge_config(None, env, settings),
+        // Any size: an oversized testany.toml is for its parser to refuse, as before.
+        Some(path) => env
+            .read_text(path, u64::MAX)
+            .await
+            .and_then(|text| merge_config(Some((&text, &env.display_path(path))), var, settings)),
+        None => merge_config(None, var, settings),
     };
     let (config, error) = match result {
         Ok(c) => (Some(c), None),
         Err(e) => (None, Some(e)),
     };
-    let files = files::list(&root);
-    let markers = files::scan_markers(&root, &files);
+    let files = env.list_files(&root).await.files;
+    let markers = env.scan_markers(&root, &files).await;
     Project {
         files: Arc::new(files),
         markers: Arc::new(markers),
@@ -93,62 +99,26 @@ pub fn load(state: &State, key: &Path, env_only: bool, settings: &[Value]) -> Pr
     }
 }
 
-/// Whether something is at `path` under the config file's name: a directory, a FIFO or a
-/// dangling link named testany.toml is a broken configuration to report, not an absent one
-/// (issue 17: these gave silence and empty lenses).
-pub fn config_exists(path: &Path) -> bool {
-    path.symlink_metadata().is_ok()
-}
-
-/// The text of the config file at `path`, or the sentence saying what is wrong with it.
-/// Only regular files are opened: reading a FIFO would block the server.
-pub fn read_config(path: &Path) -> Result<String, String> {
-    let name = path.display();
-    let meta = match std::fs::metadata(path) {
-        Ok(meta) => meta,
-        Err(e) if path.symlink_metadata().is_ok_and(|m| m.is_symlink()) => {
-            let target = std::fs::read_link(path).unwrap_or_default();
-            return Err(format!(
-                "{name} is a link to {} that cannot be read ({e}); point it at a TOML file",
-                target.display()
-            ));
+/// Where the project of a file in directory `start` (or of the folder `start`) lives:
+/// the nearest `testany.toml` at or above it, else (only when TESTANY_URL is set, as
+/// `var` says) the workspace folder holding it. `None`: no configuration, nothing to show
+/// and nothing polls.
+pub async fn key_for(
+    env: &dyn Env,
+    var: impl Fn(&str) -> Option<String>,
+    folders: &[PathBuf],
+    start: &Path,
+) -> Option<(PathBuf, bool)> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(CONFIG_FILE_NAME);
+        if env.exists(&candidate).await {
+            return Some((candidate, false));
         }
-        Err(e) => {
-            return Err(format!(
-                "{name} cannot be read ({e}); make it a readable TOML file"
-            ));
-        }
-    };
-    if meta.is_dir() {
-        return Err(format!(
-            "{name} is a directory; the configuration must be a TOML file"
-        ));
     }
-    if !meta.is_file() {
-        return Err(format!(
-            "{name} is not a regular file (a FIFO, socket or device); the configuration must be a TOML file"
-        ));
-    }
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{name} cannot be read ({e}); make it a readable TOML file"))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        format!("{name} is not UTF-8 text (invalid byte at offset {at}); save it as UTF-8")
-    })
-}
-
-/// Where the project of a file at `path` lives: the nearest `testany.toml` upward, else
-/// (only when TESTANY_URL is set) the workspace folder holding the file. `None`: no
-/// configuration, nothing to show and nothing polls.
-pub fn key_for(state: &State, folders: &[PathBuf], path: &Path) -> Option<(PathBuf, bool)> {
-    let start = if path.is_dir() { path } else { path.parent()? };
-    if let Some(found) = config::find_config_path(start, config_exists) {
-        return Some((found, false));
-    }
-    state.env("TESTANY_URL")?;
+    var("TESTANY_URL")?;
     let folder = folders
         .iter()
-        .filter(|f| path.starts_with(f))
+        .filter(|f| start.starts_with(f))
         .max_by_key(|f| f.as_os_str().len())
         .cloned()
         .unwrap_or_else(|| start.to_path_buf());
@@ -158,62 +128,6 @@ pub fn key_for(state: &State, folders: &[PathBuf], path: &Path) -> Option<(PathB
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// Issue 17: a testany.toml that is not a readable TOML file is reported like an
-    /// invalid one. (Tests run as root, where chmod 000 does not stop a read: a socket
-    /// stands in for a FIFO, invalid UTF-8 and a dangling link for unreadable content.)
-    #[cfg(unix)]
-    #[test]
-    fn config_paths_that_are_not_readable_files_say_what_to_fix() {
-        let dir = std::env::temp_dir().join(format!("testany-lsp-cfg-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let at = |name: &str| dir.join(name);
-
-        std::fs::create_dir(at("dir.toml")).unwrap();
-        let _socket = std::os::unix::net::UnixListener::bind(at("socket.toml")).unwrap();
-        std::os::unix::fs::symlink(at("missing.toml"), at("dangling.toml")).unwrap();
-        std::fs::write(at("latin1.toml"), b"url = \"caf\xe9\"\n").unwrap();
-        std::fs::write(at("ok.toml"), "url = \"x\"\n").unwrap();
-
-        let d = dir.display();
-        let cases = [
-            (
-                "dir.toml",
-                format!("{d}/dir.toml is a directory; the configuration must be a TOML file"),
-            ),
-            (
-                "socket.toml",
-                format!(
-                    "{d}/socket.toml is not a regular file (a FIFO, socket or device); the configuration must be a TOML file"
-                ),
-            ),
-            (
-                "dangling.toml",
-                format!(
-                    "{d}/dangling.toml is a link to {d}/missing.toml that cannot be read (No such file or directory (os error 2)); point it at a TOML file"
-                ),
-            ),
-            (
-                "latin1.toml",
-                format!(
-                    "{d}/latin1.toml is not UTF-8 text (invalid byte at offset 10); save it as UTF-8"
-                ),
-            ),
-            (
-                "none.toml",
-                format!(
-                    "{d}/none.toml cannot be read (No such file or directory (os error 2)); make it a readable TOML file"
-                ),
-            ),
-        ];
-        for (name, expected) in cases {
-            assert_eq!(read_config(&at(name)), Err(expected), "{name}");
-            assert_eq!(config_exists(&at(name)), name != "none.toml", "{name}");
-        }
-        assert_eq!(read_config(&at("ok.toml")), Ok("url = \"x\"\n".to_owned()));
-        let _ = std::fs::remove_dir_all(&dir);
-    }
 
     #[test]
     fn settings_override_the_file_and_errors_name_line_and_key() {

@@ -6,7 +6,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use testany_core::document::Document;
 use testany_core::locations::ResolvedLocation;
 use testany_core::markers::{self, Marker};
@@ -14,8 +13,8 @@ use testany_core::plan::{CaseLocations, Plan, RelatedMarker};
 use tower_lsp_server::ls_types::{self as lsp, Uri};
 
 use crate::convert;
-use crate::data;
 use crate::document::{Drift, LocationKey};
+use crate::env::Env;
 use crate::state::{Inner, State};
 
 /// One document to plan: open, or read from disk.
@@ -38,7 +37,12 @@ fn settings(inner: &Inner, doc: &DocRef<'_>) -> Option<(String, BTreeMap<String,
 
 /// Markers of the project other than `except`'s (for relatedInformation): open
 /// documents as edited, every other file from the project's marker index.
-fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<RelatedMarker> {
+fn related(
+    env: &dyn Env,
+    inner: &Inner,
+    project: &std::path::Path,
+    except: &str,
+) -> Vec<RelatedMarker> {
     let encoding = inner.encoding;
     let open = inner
         .documents
@@ -67,7 +71,7 @@ fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<Relate
         if open_paths.contains(abs.as_path()) {
             continue;
         }
-        let Some(uri) = convert::file_uri(&abs) else {
+        let Some(uri) = env.to_uri(&abs) else {
             continue;
         };
         if uri.as_str() == except {
@@ -84,8 +88,10 @@ fn related(inner: &Inner, project: &std::path::Path, except: &str) -> Vec<Relate
 
 /// Lenses and diagnostics of one document. With `with_related`, failure locations of
 /// cases anchored in other files point back at their markers. With `drift` (an open
-/// document's edits), failure lines in this document follow the edits.
+/// document's edits), failure lines in this document follow the edits. The clock and
+/// URIs come from `env`.
 pub fn plan_doc(
+    env: &dyn Env,
     inner: &mut Inner,
     doc: &DocRef<'_>,
     with_related: bool,
@@ -94,9 +100,9 @@ pub fn plan_doc(
     let Some((rel, mapping, history)) = settings(inner, doc) else {
         return Plan::default();
     };
-    let derived = data::derived(inner, doc.project);
+    let derived = inner.derived(doc.project);
     let related = if with_related && derived.location_files.contains(&rel) {
-        related(inner, doc.project, doc.uri)
+        related(env, inner, doc.project, doc.uri)
     } else {
         Vec::new()
     };
@@ -114,7 +120,7 @@ pub fn plan_doc(
         doc.text,
         &mapping,
         &derived.executions,
-        Timestamp::now(),
+        env.now(),
     );
     plan_doc.markers = Some(doc.markers);
     plan_doc.locations = locations;
@@ -164,12 +170,18 @@ fn strip_dot(p: &str) -> &str {
 
 /// Plans open document `uri` as edited (its text, markers and line drift); with its
 /// version. `None` when it is not open or belongs to no project.
-pub fn plan_open(inner: &mut Inner, uri: &Uri, with_related: bool) -> Option<(Plan, i32)> {
+pub fn plan_open(
+    env: &dyn Env,
+    inner: &mut Inner,
+    uri: &Uri,
+    with_related: bool,
+) -> Option<(Plan, i32)> {
     let doc = inner.documents.get_mut(uri)?;
     let (project, path) = (doc.project.clone()?, doc.path.clone()?);
     let (text, markers, version) = (doc.text.clone(), doc.markers.clone(), doc.version);
     let mut drift = std::mem::take(&mut doc.drift);
     let plan = plan_doc(
+        env,
         inner,
         &DocRef {
             uri: uri.as_str(),
@@ -203,7 +215,7 @@ pub fn schedule_all(state: &State) {
 pub async fn run(state: Arc<State>) {
     loop {
         state.publish_wake.notified().await;
-        tokio::time::sleep(state.options.debounce).await;
+        state.env.sleep(state.options.debounce).await;
         if state.lock().shutdown {
             return;
         }
@@ -226,7 +238,7 @@ pub async fn publish_pending(state: &State) {
                 .filter_map(|d| d.path.clone())
                 .collect();
             for key in keys {
-                let derived = data::derived(&mut inner, &key);
+                let derived = inner.derived(&key);
                 let Some(project) = inner.projects.get(&key) else {
                     continue;
                 };
@@ -240,26 +252,22 @@ pub async fn publish_pending(state: &State) {
         }
         (all, wanted)
     };
-    let disk: Vec<(PathBuf, PathBuf, String)> = disk_wanted
-        .into_iter()
-        .filter_map(|(key, abs)| {
-            let text = std::fs::read_to_string(&abs).ok()?;
-            Some((key, abs, text))
-        })
-        .collect();
-
-    let scanned: Vec<Scanned> = disk
-        .into_iter()
-        .filter_map(|(key, abs, text)| {
-            let uri = convert::file_uri(&abs)?;
-            let found = markers::scan(&text);
-            Some((key, abs, uri, text, found))
-        })
-        .collect();
+    let env = state.env.as_ref();
+    let mut scanned: Vec<Scanned> = Vec::with_capacity(disk_wanted.len());
+    for (key, abs) in disk_wanted {
+        let Ok(text) = env.read_text(&abs, u64::MAX).await else {
+            continue;
+        };
+        let Some(uri) = env.to_uri(&abs) else {
+            continue;
+        };
+        let found = markers::scan(&text);
+        scanned.push((key, abs, uri, text, found));
+    }
 
     let step = {
         let mut inner = state.lock();
-        step(&mut inner, all, &scanned)
+        step(env, &mut inner, all, &scanned)
     };
     for (uri, diags, version) in step.diagnostics {
         state.client.publish_diagnostics(uri, diags, version).await;
@@ -268,9 +276,9 @@ pub async fn publish_pending(state: &State) {
         // Right behind this step's diagnostics, from the same snapshot. Not awaited:
         // the client answers when it likes; publishing must not wait.
         let client = state.client.clone();
-        tokio::spawn(async move {
+        env.spawn(Box::pin(async move {
             let _ = client.code_lens_refresh().await;
-        });
+        }));
     }
 }
 
@@ -290,7 +298,7 @@ pub struct Step {
 /// under the same lock as the diagnostics: data stored after this snapshot keeps
 /// `lens_dirty` set for the next step, whose diagnostics then come with their refresh,
 /// and a lens request the refresh triggers is planned from data at least this new.
-pub fn step(inner: &mut Inner, all: bool, scanned: &[Scanned]) -> Step {
+pub fn step(env: &dyn Env, inner: &mut Inner, all: bool, scanned: &[Scanned]) -> Step {
     let mut sends: Vec<(Uri, Vec<lsp::Diagnostic>, Option<i32>)> = Vec::new();
     let refresh_lenses = std::mem::take(&mut inner.lens_dirty) && inner.caps.code_lens_refresh;
     let dirty: Vec<Uri> = if all {
@@ -304,7 +312,7 @@ pub fn step(inner: &mut Inner, all: bool, scanned: &[Scanned]) -> Step {
         let Some(version) = inner.documents.get(&uri).map(|d| d.version) else {
             continue;
         };
-        let diags = match plan_open(inner, &uri, true) {
+        let diags = match plan_open(env, inner, &uri, true) {
             Some((plan, _)) => plan.diagnostics.iter().map(convert::diagnostic).collect(),
             None => Vec::new(),
         };
@@ -312,6 +320,7 @@ pub fn step(inner: &mut Inner, all: bool, scanned: &[Scanned]) -> Step {
     }
     for (key, abs, uri, text, found) in scanned {
         let plan = plan_doc(
+            env,
             inner,
             &DocRef {
                 uri: uri.as_str(),
@@ -371,7 +380,7 @@ pub async fn clear(state: &State, uri: Uri) {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "native"))]
 mod tests {
     use std::path::Path;
     use std::sync::Arc;
@@ -383,7 +392,12 @@ mod tests {
     use super::*;
     use crate::data::{PipelineData, PollKey};
     use crate::document::Document;
+    use crate::env::NativeEnv;
     use crate::project::Project;
+
+    fn env() -> NativeEnv {
+        NativeEnv::new(Default::default(), std::env::temp_dir())
+    }
 
     const TEST: &str =
         "import shop\n\n# testany: K1\ndef test_total():\n    assert shop.total() == 3\n";
@@ -441,6 +455,7 @@ mod tests {
         let uri = format!("file://{path}");
         let found = markers::scan(text);
         plan_doc(
+            &env(),
             inner,
             &DocRef {
                 uri: &uri,
@@ -505,6 +520,7 @@ mod tests {
         // Only the marker index (the files on disk) knows where K1's marker is.
         let found = markers::scan(CART);
         let plan = plan_doc(
+            &env(),
             &mut inner,
             &DocRef {
                 uri: "file:///ws/shop/cart.py",
@@ -529,6 +545,7 @@ mod tests {
     fn no_project_no_plan_and_stale_marks_lenses() {
         let mut inner = fixture();
         let none = plan_doc(
+            &env(),
             &mut inner,
             &DocRef {
                 uri: "file:///else/x.py",
@@ -559,7 +576,7 @@ mod tests {
         let uri: Uri = "file:///ws/tests/test_cart.py".parse().unwrap();
         let data = std::mem::take(&mut inner.pipelines);
         let titles = |inner: &mut Inner| -> Vec<String> {
-            let (plan, _) = plan_open(inner, &uri, false).expect("open");
+            let (plan, _) = plan_open(&env(), inner, &uri, false).expect("open");
             plan.lenses.iter().map(|l| l.title.to_string()).collect()
         };
         let sent = |step: &Step| -> Vec<(String, Vec<(u32, String)>)> {
@@ -573,7 +590,7 @@ mod tests {
         };
         // Projects known, no data yet (settle): no diagnostics, one refresh.
         inner.lens_dirty = true;
-        let first = step(&mut inner, true, &[]);
+        let first = step(&env(), &mut inner, true, &[]);
         assert_eq!((sent(&first), first.refresh_lenses), (vec![], true));
         assert_eq!(titles(&mut inner), vec!["? no result yet"]);
 
@@ -581,7 +598,7 @@ mod tests {
         inner.pipelines = data;
         State::touch(&mut inner);
         inner.lens_dirty = true;
-        let second = step(&mut inner, true, &[]);
+        let second = step(&env(), &mut inner, true, &[]);
         let failure = "FAILED in P-1-00001: /builds/x/shop/cart.py:3: AssertionError: 2 != 3";
         assert_eq!(
             (sent(&second), second.refresh_lenses),
@@ -596,11 +613,11 @@ mod tests {
             vec!["✗ FAILED 1s · P-1-00001", "↻ Re-run"]
         );
         // Nothing new: nothing sent, no refresh.
-        let third = step(&mut inner, true, &[]);
+        let third = step(&env(), &mut inner, true, &[]);
         assert_eq!((sent(&third), third.refresh_lenses), (vec![], false));
         // A client without refresh support gets the diagnostics only.
         inner.caps.code_lens_refresh = false;
         inner.lens_dirty = true;
-        assert!(!step(&mut inner, true, &[]).refresh_lenses);
+        assert!(!step(&env(), &mut inner, true, &[]).refresh_lenses);
     }
 }

@@ -5,30 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Arc;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::ErrorCode;
 use tower_lsp_server::ls_types::*;
 
 use crate::handler;
-use crate::state::{Options, State};
+use crate::state::State;
 
-/// A state with a client whose socket is gone (notifications go nowhere).
-fn state(cache_dir: &Path) -> Arc<State> {
-    let options = Options {
-        env: Default::default(),
-        cache_dir: cache_dir.to_path_buf(),
-        debounce: Duration::from_millis(1),
-        log_concurrency: 1,
-    };
-    let mut out = None;
-    let (_service, _socket) = tower_lsp_server::LspService::new(|client| {
-        out = Some(Arc::new(State::new(client.clone(), options.clone())));
-        crate::Backend::new(client, options.clone())
-    });
-    out.expect("LspService::new calls its init")
-}
+use crate::state::test_state as state;
 
 /// A temporary project: testany.toml (service unreachable) and one file.
 fn project(name: &str, file: &str, text: &str) -> PathBuf {
@@ -325,7 +310,7 @@ async fn no_argument_null_empty_array_and_empty_object_mean_no_options() {
     let st = state(&root.join(".cache"));
     let uri = uri_of(&root.join("t.py"));
     open(&st, &uri, TEXT).await;
-    crate::poller::store(&st, &shp1(), vec![failed_execution("SHP-1-00001")]);
+    crate::runtime::store(&st, &shp1(), vec![failed_execution("SHP-1-00001")]);
     let t_py = uri_of(&root.join("t.py"));
     let failures = json!([{
         "execution": "SHP-1-00001", "pipeline": "SHP-1", "caseKey": "A1B2C3D4",
@@ -442,7 +427,7 @@ async fn failure_lines_follow_edits_made_since_they_were_published() {
     let st = state(&root.join(".cache"));
     let uri = uri_of(&root.join("t.py"));
     open(&st, &uri, TEXT).await;
-    crate::poller::store(&st, &shp1(), vec![failed_execution("SHP-1-00001")]);
+    crate::runtime::store(&st, &shp1(), vec![failed_execution("SHP-1-00001")]);
     crate::publish::publish_pending(&st).await;
     let case = "FAILED in SHP-1-00001: /builds/x/t.py:3: AssertionError: boom";
     let at_line = "AssertionError: boom (A1B2C3D4 FAILED in SHP-1-00001)";
@@ -516,7 +501,7 @@ async fn hostile_service_text_is_shown_as_visible_text() {
         }],
     }))
     .expect("execution");
-    crate::poller::store(&st, &shp1(), vec![exec]);
+    crate::runtime::store(&st, &shp1(), vec![exec]);
     crate::publish::publish_pending(&st).await;
     assert_eq!(
         published(&st, &uri),
@@ -583,7 +568,7 @@ async fn a_case_error_quoting_a_secret_is_shown_redacted() {
         }],
     }))
     .expect("execution");
-    crate::poller::store(&st, &shp1(), vec![exec]);
+    crate::runtime::store(&st, &shp1(), vec![exec]);
     crate::publish::publish_pending(&st).await;
     assert_eq!(
         published(&st, &uri),
@@ -622,7 +607,7 @@ async fn command_results_and_hovers_are_redacted() {
         }],
     }))
     .expect("execution");
-    crate::poller::store(&st, &shp1(), vec![exec]);
+    crate::runtime::store(&st, &shp1(), vec![exec]);
     crate::publish::publish_pending(&st).await;
     let shown = execute(
         &st,

@@ -5,15 +5,17 @@ use std::sync::Arc;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService};
+use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
 
+use crate::env::Env;
 use crate::ext::{self, CaseState, LogViewResult};
 use crate::handler;
+use crate::local::{Local, send};
 use crate::state::{Options, State};
 
 /// The Testany language server.
 pub struct Backend {
-    state: Arc<State>,
+    state: Local<Arc<State>>,
 }
 
 impl std::fmt::Debug for Backend {
@@ -23,16 +25,25 @@ impl std::fmt::Debug for Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client, options: Options) -> Self {
+    pub(crate) fn from_state(state: Arc<State>) -> Self {
         Backend {
-            state: Arc::new(State::new(client, options)),
+            state: Local::new(state),
         }
+    }
+
+    fn state(&self) -> &Arc<State> {
+        &self.state
     }
 }
 
-/// The service with every custom request of [`ext`] registered.
-pub fn service(options: Options) -> (LspService<Backend>, ClientSocket) {
-    LspService::build(move |client| Backend::new(client, options.clone()))
+/// The language server with every custom request of [`ext`] registered, over `env`.
+///
+/// The one constructor of both hosts: `testany lsp` passes `NativeEnv` (through
+/// `serve_stdio`), the browser worker a `WebEnv` with `Options { files: Files::Client,
+/// .. }`. Serve the result with `tower_lsp_server::Server` (or, natively, with
+/// [`crate::transport::serve`], which also survives malformed input).
+pub fn service(env: Arc<dyn Env>, options: Options) -> (LspService<Backend>, ClientSocket) {
+    LspService::build(move |client| Backend::from_state(Arc::new(State::new(client, env, options))))
         .custom_method(ext::CaseStates::METHOD, Backend::case_states)
         .custom_method(ext::LogView::METHOD, Backend::log_view)
         .finish()
@@ -41,12 +52,12 @@ pub fn service(options: Options) -> (LspService<Backend>, ClientSocket) {
 impl Backend {
     async fn case_states(&self, params: serde_json::Value) -> Result<Vec<CaseState>> {
         let params = custom_params::<ext::CaseStates>("{uri?}", params)?;
-        handler::case_states::handle(&self.state, params)
+        handler::case_states::handle(self.state(), params)
     }
 
     async fn log_view(&self, params: serde_json::Value) -> Result<LogViewResult> {
         let params = custom_params::<ext::LogView>("{execution, caseIndex}", params)?;
-        let result = handler::log_view::handle(&self.state, params).await;
+        let result = send(handler::log_view::handle(self.state(), params)).await;
         // Errors quote service messages and the editor's own arguments: shown as text.
         result.map_err(|mut e| {
             e.message = crate::convert::display(&e.message).into();
@@ -71,56 +82,69 @@ fn custom_params<R: Request>(usage: &str, params: serde_json::Value) -> Result<R
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        Ok(handler::initialize::handle(&self.state, params))
+        Ok(send(handler::initialize::handle(self.state(), params)).await)
     }
 
     async fn initialized(&self, params: InitializedParams) {
-        handler::initialized::handle(&self.state, params).await;
+        send(handler::initialized::handle(self.state(), params)).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
-        handler::shutdown::handle(&self.state);
+        handler::shutdown::handle(self.state());
         Ok(())
     }
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        handler::did_open::handle(&self.state, params).await;
+        send(handler::did_open::handle(self.state(), params)).await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        handler::did_change::handle(&self.state, params);
+        handler::did_change::handle(self.state(), params);
     }
 
     async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        handler::did_save::handle(&self.state, params).await;
+        send(handler::did_save::handle(self.state(), params)).await;
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        handler::did_close::handle(&self.state, params).await;
+        send(handler::did_close::handle(self.state(), params)).await;
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        handler::did_change_configuration::handle(&self.state, params).await;
+        send(handler::did_change_configuration::handle(
+            self.state(),
+            params,
+        ))
+        .await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        handler::did_change_watched_files::handle(&self.state, params).await;
+        send(handler::did_change_watched_files::handle(
+            self.state(),
+            params,
+        ))
+        .await;
     }
 
     async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        handler::did_change_workspace_folders::handle(&self.state, params).await;
+        send(handler::did_change_workspace_folders::handle(
+            self.state(),
+            params,
+        ))
+        .await;
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        handler::code_lens::wait_resolved(&self.state, &params.text_document.uri).await;
-        Ok(handler::code_lens::handle(&self.state, params))
+        let uri = params.text_document.uri.clone();
+        send(handler::code_lens::wait_resolved(self.state(), &uri)).await;
+        Ok(handler::code_lens::handle(self.state(), params))
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(handler::hover::handle(&self.state, params))
+        Ok(handler::hover::handle(self.state(), params))
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        handler::execute_command::handle(&self.state, params).await
+        send(handler::execute_command::handle(self.state(), params)).await
     }
 }

@@ -6,48 +6,50 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+use futures_util::future::AbortHandle;
+use testany_client::ClientConfig;
 use testany_client::{Client as Tc, Secret};
 use testany_core::markers::Encoding;
 use tokio::sync::{Notify, Semaphore};
 use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
-use crate::data::{LogEntry, PipelineData, PollKey};
+use crate::data::{self, Derived, LogEntry, PipelineData, PollKey};
 use crate::document::Document;
+use crate::env::{ClientFiles, Env};
 use crate::project::Project;
 
-/// Process-level inputs, gathered once by the binary (tests set them explicitly).
+/// How the server is run (the same for every host but `files`).
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// `TESTANY_*` variables (the token among them), read once at start.
-    pub env: HashMap<String, String>,
-    /// Where `testany/logs/<execution>/<case>.log` goes (`$XDG_CACHE_HOME` or `~/.cache`).
-    pub cache_dir: PathBuf,
     /// Quiet period before diagnostics are computed and sent.
     pub debounce: Duration,
     /// Logs fetched at the same time in the background (each streamed to the cache,
     /// capped by testany-client, then scanned line by line: bounded memory).
     pub log_concurrency: usize,
+    /// Where workspace files come from.
+    pub files: Files,
 }
 
-impl Options {
-    /// Reads the environment: `TESTANY_*`, `XDG_CACHE_HOME`, `HOME`.
-    pub fn from_env() -> Self {
-        let env: HashMap<String, String> = std::env::vars()
-            .filter(|(k, _)| k.starts_with("TESTANY_"))
-            .collect();
-        let cache_dir = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .unwrap_or_else(|| std::env::temp_dir().join("testany-cache"));
+impl Default for Options {
+    fn default() -> Self {
         Options {
-            env,
-            cache_dir,
             debounce: Duration::from_millis(60),
             log_concurrency: 4,
+            files: Files::Env,
         }
     }
+}
+
+/// Where the server reads the workspace's files from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Files {
+    /// The [`Env`]'s own (`NativeEnv`: the disk).
+    #[default]
+    Env,
+    /// The editor, through `testany/listFiles` and `testany/readFile` (`env::ClientFiles`):
+    /// for hosts without a disk (the browser worker).
+    Client,
 }
 
 /// What the client said it supports.
@@ -94,19 +96,21 @@ pub struct Inner {
     /// Bumped on any change of data, logs or files: invalidates derived caches.
     pub generation: u64,
     /// Per-project data derived from the above, rebuilt lazily after a change.
-    pub derived: HashMap<PathBuf, Arc<crate::data::Derived>>,
+    pub derived: HashMap<PathBuf, Arc<Derived>>,
     pub shutdown: bool,
 }
 
-/// A running poller: wake it to poll now; drop `stop` to end it.
+/// A running poller: wake it to poll now; abort it to end it.
 pub struct PollerHandle {
     pub wake: Arc<Notify>,
-    pub task: tokio::task::JoinHandle<()>,
+    pub abort: AbortHandle,
 }
 
 /// Shared by all handlers (`Arc<State>`).
 pub struct State {
     pub client: Client,
+    /// Clock, files, HTTP and the log cache ([`Env`]).
+    pub env: Arc<dyn Env>,
     pub options: Options,
     inner: Mutex<Inner>,
     pub publish_wake: Notify,
@@ -119,18 +123,20 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(client: Client, options: Options) -> Self {
+    /// With `Files::Client`, `env`'s files are replaced by the editor's ([`ClientFiles`]).
+    pub fn new(client: Client, env: Arc<dyn Env>, options: Options) -> Self {
         let slots = options.log_concurrency.max(1);
+        let env: Arc<dyn Env> = match options.files {
+            Files::Env => env,
+            Files::Client => Arc::new(ClientFiles::new(env, client.clone())),
+        };
         let inner = Inner {
-            operator: options
-                .env
-                .get("TESTANY_OPERATOR")
-                .filter(|v| !v.is_empty())
-                .map(|v| Secret::new(v.clone())),
+            operator: env.var("TESTANY_OPERATOR").map(Secret::new),
             ..Inner::default()
         };
         State {
             client,
+            env,
             options,
             inner: Mutex::new(inner),
             publish_wake: Notify::new(),
@@ -170,13 +176,54 @@ impl State {
             .await;
     }
 
-    /// An environment variable captured at start (empty counts as unset).
-    pub fn env(&self, name: &str) -> Option<String> {
-        self.options
-            .env
-            .get(name)
-            .filter(|v| !v.is_empty())
-            .cloned()
+    /// An environment variable (empty counts as unset).
+    pub fn var(&self, name: &str) -> Option<String> {
+        self.env.var(name)
+    }
+
+    /// The shared client for a service URL (one MCP session per URL), made by the
+    /// [`Env`] on first use.
+    pub fn client_for(&self, url: &str) -> Option<Arc<Tc>> {
+        let mut inner = self.lock();
+        if let Some(c) = inner.clients.get(url) {
+            return Some(c.clone());
+        }
+        let log_domain = inner
+            .projects
+            .values()
+            .filter_map(|p| p.config.as_ref())
+            .find(|c| c.url.as_deref() == Some(url))
+            .and_then(|c| c.log_domain());
+        let mut config = ClientConfig::new(url);
+        config.token = inner.token.clone();
+        config.log_domain = log_domain;
+        config.operator_id = self.var("TESTANY_OPERATOR").map(Secret::new);
+        match self.env.client(config) {
+            Ok(c) => {
+                let c = Arc::new(c);
+                inner.clients.insert(url.to_owned(), c.clone());
+                Some(c)
+            }
+            Err(e) => {
+                tracing::warn!(error = %redact(&e.to_string(), &inner), "cannot create the Testany client");
+                None
+            }
+        }
+    }
+}
+
+impl Inner {
+    /// The derived data of project `key`, cached until the next change.
+    pub fn derived(&mut self, key: &std::path::Path) -> Arc<Derived> {
+        if let Some(d) = self.derived.get(key) {
+            return d.clone();
+        }
+        let d = Arc::new(match self.projects.get(key) {
+            Some(project) => data::compute(project, &self.pipelines, &self.logs),
+            None => Derived::default(),
+        });
+        self.derived.insert(key.to_path_buf(), d.clone());
+        d
     }
 }
 
@@ -190,6 +237,28 @@ pub fn redact(text: &str, inner: &Inner) -> String {
         }
     }
     out
+}
+
+/// A state with a client whose socket is gone (notifications go nowhere), on disk files
+/// and the log cache in `cache_dir`: for handler tests.
+#[cfg(all(test, feature = "native"))]
+pub fn test_state(cache_dir: &std::path::Path) -> Arc<State> {
+    let env = Arc::new(crate::env::NativeEnv::new(
+        HashMap::new(),
+        cache_dir.to_path_buf(),
+    ));
+    let options = Options {
+        debounce: Duration::from_millis(1),
+        log_concurrency: 1,
+        ..Options::default()
+    };
+    let mut out = None;
+    let (_service, _socket) = tower_lsp_server::LspService::new(|client| {
+        let state = Arc::new(State::new(client, env, options));
+        out = Some(state.clone());
+        crate::Backend::from_state(state)
+    });
+    out.expect("LspService::new calls its init")
 }
 
 #[cfg(test)]

@@ -1122,13 +1122,16 @@ mod tests {
 
     /// A Backend with no configuration (nothing polls) behind `LspService`.
     fn backend() -> (LspService<crate::Backend>, ClientSocket) {
+        let env = std::sync::Arc::new(crate::env::NativeEnv::new(
+            Default::default(),
+            std::env::temp_dir().join("testany-lsp-transport-tests"),
+        ));
         let options = crate::Options {
-            env: Default::default(),
-            cache_dir: std::env::temp_dir().join("testany-lsp-transport-tests"),
             debounce: std::time::Duration::from_millis(1),
             log_concurrency: 1,
+            ..crate::Options::default()
         };
-        LspService::new(move |client| crate::Backend::new(client, options.clone()))
+        crate::service(env, options)
     }
 
     /// Reads one frame's body from the server's output.

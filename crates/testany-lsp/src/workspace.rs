@@ -9,40 +9,59 @@ use tower_lsp_server::ls_types::MessageType;
 use crate::files;
 use crate::poller;
 use crate::project::{self, Project};
+use crate::runtime;
+use crate::session::Effects;
 use crate::state::State;
 
+/// Loads (or reloads) one project with the current environment.
+async fn load(
+    state: &State,
+    key: &Path,
+    env_only: bool,
+    settings: &[serde_json::Value],
+) -> Project {
+    let env = state.env.as_ref();
+    project::load(env, |name| env.var(name), key, env_only, settings).await
+}
+
 /// Loads the project of `key` unless known. Returns its key.
-pub fn ensure(state: &State, key: &Path, env_only: bool) -> PathBuf {
+pub async fn ensure(state: &State, key: &Path, env_only: bool) -> PathBuf {
     if state.lock().projects.contains_key(key) {
         return key.to_path_buf();
     }
     let settings = state.lock().settings.clone();
-    let loaded = project::load(state, key, env_only, &settings);
+    let loaded = load(state, key, env_only, &settings).await;
     let mut inner = state.lock();
     inner.projects.entry(key.to_path_buf()).or_insert(loaded);
     State::touch(&mut inner);
     key.to_path_buf()
 }
 
-/// The project key for a file (loading the project when new), if configured.
-pub fn project_of(state: &State, path: &Path) -> Option<PathBuf> {
+/// The project key for the file at `path` (loading the project when new), if configured.
+pub async fn project_of(state: &State, path: &Path) -> Option<PathBuf> {
+    project_from(state, path.parent()?).await
+}
+
+/// The project key for a file in directory `start` (or for the folder `start`).
+async fn project_from(state: &State, start: &Path) -> Option<PathBuf> {
     let folders = state.lock().folders.clone();
-    let (key, env_only) = project::key_for(state, &folders, path)?;
-    Some(ensure(state, &key, env_only))
+    let env = state.env.as_ref();
+    let (key, env_only) = project::key_for(env, |name| env.var(name), &folders, start).await?;
+    Some(ensure(state, &key, env_only).await)
 }
 
 /// Projects of the workspace folders themselves (so failure locations and polling work
 /// before any file is opened).
-pub fn load_folders(state: &State) {
+pub async fn load_folders(state: &State) {
     let folders = state.lock().folders.clone();
     for folder in folders {
-        let _ = project_of(state, &folder);
+        let _ = project_from(state, &folder).await;
     }
 }
 
 /// Reloads every project from disk with the current settings, and re-assigns documents
 /// (a testany.toml may have appeared or gone).
-pub fn reload_all(state: &State) {
+pub async fn reload_all(state: &State) {
     let (settings, keys): ([serde_json::Value; 2], Vec<(PathBuf, bool)>) = {
         let inner = state.lock();
         (
@@ -56,10 +75,10 @@ pub fn reload_all(state: &State) {
     };
     let mut fresh: Vec<(PathBuf, Project)> = Vec::new();
     for (key, env_only) in keys {
-        if !env_only && !project::config_exists(&key) {
+        if !env_only && !state.env.exists(&key).await {
             continue;
         }
-        fresh.push((key.clone(), project::load(state, &key, env_only, &settings)));
+        fresh.push((key.clone(), load(state, &key, env_only, &settings).await));
     }
     {
         let mut inner = state.lock();
@@ -68,15 +87,18 @@ pub fn reload_all(state: &State) {
         inner.clients.clear();
         State::touch(&mut inner);
     }
-    load_folders(state);
-    assign_documents(state);
+    load_folders(state).await;
+    assign_documents(state).await;
 }
 
 /// Reloads one project whose config file changed (or appeared / went away).
-pub fn reload_config(state: &State, config_path: &Path) {
+pub async fn reload_config(state: &State, config_path: &Path) {
     let settings = state.lock().settings.clone();
-    let fresh = project::config_exists(config_path)
-        .then(|| project::load(state, config_path, false, &settings));
+    let fresh = if state.env.exists(config_path).await {
+        Some(load(state, config_path, false, &settings).await)
+    } else {
+        None
+    };
     {
         let mut inner = state.lock();
         match fresh {
@@ -90,8 +112,8 @@ pub fn reload_config(state: &State, config_path: &Path) {
         inner.clients.clear();
         State::touch(&mut inner);
     }
-    load_folders(state);
-    assign_documents(state);
+    load_folders(state).await;
+    assign_documents(state).await;
 }
 
 /// Whether `abs` is a file `p` lists (inside its root, outside ignored directories).
@@ -103,7 +125,7 @@ fn listed_in(p: &Project, abs: &Path) -> Option<String> {
 /// Lists files again for the projects holding `paths` (files created or deleted) and
 /// updates their marker index. Returns whether anything changed (build output under
 /// `target/` and the like changes nothing).
-pub fn relist(state: &State, paths: &[PathBuf]) -> bool {
+pub async fn relist(state: &State, paths: &[PathBuf]) -> bool {
     let roots: Vec<(PathBuf, PathBuf)> = {
         let inner = state.lock();
         inner
@@ -115,19 +137,19 @@ pub fn relist(state: &State, paths: &[PathBuf]) -> bool {
     };
     let relisted = !roots.is_empty();
     for (key, root) in roots {
-        let files = Arc::new(files::list(&root));
+        let files = Arc::new(state.env.list_files(&root).await.files);
         let mut inner = state.lock();
         if let Some(p) = inner.projects.get_mut(&key) {
             p.files = files;
         }
         State::touch(&mut inner);
     }
-    rescan_markers(state, paths) || relisted
+    rescan_markers(state, paths).await || relisted
 }
 
 /// Reads the markers of `paths` (files changed, created or deleted on disk) again into
 /// the marker index of the projects holding them. Returns whether the index changed.
-pub fn rescan_markers(state: &State, paths: &[PathBuf]) -> bool {
+pub async fn rescan_markers(state: &State, paths: &[PathBuf]) -> bool {
     let targets: Vec<(PathBuf, String, PathBuf)> = {
         let inner = state.lock();
         inner
@@ -143,10 +165,11 @@ pub fn rescan_markers(state: &State, paths: &[PathBuf]) -> bool {
     if targets.is_empty() {
         return false;
     }
-    let found: Vec<_> = targets
-        .into_iter()
-        .map(|(key, rel, abs)| (key, rel, files::markers_of(&abs)))
-        .collect();
+    let mut found = Vec::with_capacity(targets.len());
+    for (key, rel, abs) in targets {
+        let markers = state.env.markers_of(&abs).await;
+        found.push((key, rel, markers));
+    }
     let mut inner = state.lock();
     let mut changed = false;
     for (key, rel, markers) in found {
@@ -174,7 +197,7 @@ pub fn rescan_markers(state: &State, paths: &[PathBuf]) -> bool {
 }
 
 /// Points every open document at its project.
-pub fn assign_documents(state: &State) {
+pub async fn assign_documents(state: &State) {
     let docs: Vec<(tower_lsp_server::ls_types::Uri, PathBuf)> = state
         .lock()
         .documents
@@ -182,7 +205,7 @@ pub fn assign_documents(state: &State) {
         .filter_map(|(u, d)| Some((u.clone(), d.path.clone()?)))
         .collect();
     for (uri, path) in docs {
-        let key = project_of(state, &path);
+        let key = project_of(state, &path).await;
         if let Some(doc) = state.lock().documents.get_mut(&uri) {
             doc.project = key;
             doc.lenses = None;
@@ -194,8 +217,8 @@ pub fn assign_documents(state: &State) {
 /// and each new configuration error is shown once.
 pub async fn settle(state: &Arc<State>) {
     poller::sync(state);
-    poller::wake(state, None);
-    poller::refresh_views(state);
+    runtime::wake(state, None);
+    runtime::start(state, Effects::refresh_views());
     report_errors(state).await;
 }
 

@@ -30,7 +30,10 @@ pub fn run() -> Result<ExitCode> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(testany_lsp::serve_stdio(testany_lsp::Options::from_env()));
+    runtime.block_on(testany_lsp::serve_stdio(
+        testany_lsp::env::NativeEnv::from_process(),
+        testany_lsp::Options::default(),
+    ));
     // Pollers and background fetches may still be sleeping: do not wait for them.
     runtime.shutdown_background();
     Ok(ExitCode::SUCCESS)

@@ -16,18 +16,24 @@ use std::time::Duration;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use testany_lsp::transport::{Ended, frame, serve};
-use testany_lsp::{Backend, Options};
+use testany_lsp::env::NativeEnv;
+use testany_lsp::{Options, service};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::sync::mpsc;
-use tower_lsp_server::LspService;
 
 fn options() -> Options {
     Options {
-        env: Default::default(),
-        cache_dir: std::env::temp_dir().join("testany-lsp-fuzz-cache"),
         debounce: Duration::from_millis(60),
         log_concurrency: 4,
+        ..Options::default()
     }
+}
+
+fn env() -> std::sync::Arc<NativeEnv> {
+    std::sync::Arc::new(NativeEnv::new(
+        Default::default(),
+        std::env::temp_dir().join("testany-lsp-fuzz-cache"),
+    ))
 }
 
 fn stream(data: &[u8]) -> Vec<u8> {
@@ -119,7 +125,7 @@ fuzz_target!(|data: &[u8]| {
         .build()
         .expect("tokio runtime");
     runtime.block_on(async move {
-        let (service, socket) = LspService::new(|client| Backend::new(client, options()));
+        let (service, socket) = service(env(), options());
         let (client_in, server_in) = tokio::io::duplex(64 * 1024);
         let (server_out, client_out) = tokio::io::duplex(64 * 1024);
         let (tx, rx) = mpsc::unbounded_channel();

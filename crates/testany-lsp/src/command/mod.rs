@@ -15,7 +15,6 @@ use testany_client::Client as Tc;
 use testany_core::model::Execution;
 use tower_lsp_server::jsonrpc::{Error, ErrorCode};
 
-use crate::poller;
 use crate::state::{State, redact};
 
 /// The command's one JSON object argument (absent, `null` and `[]` already read as
@@ -96,5 +95,5 @@ pub fn client_for_execution(state: &State, execution: &str) -> Option<Arc<Tc>> {
         let pipeline = execution.rsplit_once('-').map(|(p, _)| p);
         url_for_pipeline(state, pipeline)
     })?;
-    poller::client_for(state, &url)
+    state.client_for(&url)
 }

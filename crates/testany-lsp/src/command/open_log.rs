@@ -11,9 +11,8 @@ use tower_lsp_server::jsonrpc::Error;
 use tower_lsp_server::ls_types::{Position, Range, ShowDocumentParams};
 
 use super::{client_for_execution, known_execution, not_configured, service_error};
-use crate::convert::file_uri;
 use crate::ext::{CaseRef, OpenLogResult};
-use crate::logs::{cache_path, first_failure_line_in_file};
+use crate::logs::first_failure_line;
 use crate::state::State;
 
 /// The case's log in the cache, fetched (sign + guarded download) unless a finished
@@ -23,7 +22,7 @@ pub async fn cached_log(
     state: &Arc<State>,
     args: &CaseRef,
 ) -> Result<(PathBuf, tokio::sync::OwnedMutexGuard<()>), Error> {
-    let path = cache_path(&state.options.cache_dir, &args.execution, args.case_index);
+    let path = state.env.log_path(&args.execution, args.case_index);
     let finished = known_execution(state, &args.execution)
         .and_then(|e| {
             e.case_at(args.case_index)
@@ -31,12 +30,13 @@ pub async fn cached_log(
         })
         .unwrap_or(false);
     let file = state.lock_log_file(&path).await;
-    let cached = tokio::fs::metadata(&path).await.is_ok_and(|m| m.len() > 0);
+    let cached = state.env.log_cached(&path).await;
     if !(finished && cached) {
         let client = client_for_execution(state, &args.execution)
             .ok_or_else(|| not_configured(&args.execution))?;
-        client
-            .fetch_log_to_file(&args.execution, args.case_index, &path)
+        state
+            .env
+            .fetch_log(&client, &args.execution, args.case_index, &path)
             .await
             .map_err(|e| service_error(state, &e))?;
     }
@@ -45,22 +45,22 @@ pub async fn cached_log(
 
 pub async fn run(state: &Arc<State>, args: CaseRef) -> Result<OpenLogResult, Error> {
     let (path, file) = cached_log(state, &args).await?;
-    let scan = path.clone();
     let files = workspace_files(state, &args.execution);
-    let (line, line_text) = tokio::task::spawn_blocking(move || {
-        let lists: Vec<Vec<&str>> = files
-            .iter()
-            .map(|f| f.iter().map(String::as_str).collect())
-            .collect();
-        let indexes: Vec<WorkspaceIndex<'_>> =
-            lists.iter().map(|l| WorkspaceIndex::new(l)).collect();
-        first_failure_line_in_file(&scan, |p| indexes.iter().any(|i| i.resolve(p).is_some()))
+    let lists: Vec<Vec<&str>> = files
+        .iter()
+        .map(|f| f.iter().map(String::as_str).collect())
+        .collect();
+    let indexes: Vec<WorkspaceIndex<'_>> = lists.iter().map(|l| WorkspaceIndex::new(l)).collect();
+    let (line, line_text) = first_failure_line(state.env.as_ref(), &path, |p| {
+        indexes.iter().any(|i| i.resolve(p).is_some())
     })
     .await
-    .map_err(|e| Error::invalid_params(e.to_string()))?
     .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
     drop(file);
-    let uri = file_uri(&path).ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
+    let uri = state
+        .env
+        .to_uri(&path)
+        .ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
     let (show, encoding) = {
         let inner = state.lock();
         (inner.caps.show_document, inner.encoding)

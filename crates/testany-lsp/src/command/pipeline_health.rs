@@ -12,7 +12,6 @@ use tower_lsp_server::jsonrpc::Error;
 
 use super::{known_execution, not_configured, service_error, url_for_pipeline};
 use crate::ext::PipelineHealthArgs;
-use crate::poller;
 use crate::state::State;
 
 /// Executions read per request at most (one list page).
@@ -22,8 +21,10 @@ pub async fn run(state: &Arc<State>, args: PipelineHealthArgs) -> Result<Pipelin
     let days = args.days.unwrap_or(7).max(1);
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;
-    let client = poller::client_for(state, &url).ok_or_else(|| not_configured(&args.pipeline))?;
-    let now = Timestamp::now();
+    let client = state
+        .client_for(&url)
+        .ok_or_else(|| not_configured(&args.pipeline))?;
+    let now = state.env.now();
     let since = now
         .checked_sub(SignedDuration::from_hours(24 * i64::from(days)))
         .unwrap_or(Timestamp::UNIX_EPOCH);

@@ -4,15 +4,13 @@
 
 use std::sync::Arc;
 
-use jiff::Timestamp;
 use testany_core::category;
 use testany_core::locations::{self, WorkspaceIndex};
 use testany_core::model::CaseResult;
 use testany_core::recent::RecentFilter;
 use tower_lsp_server::jsonrpc::Error;
 
-use crate::convert::file_uri;
-use crate::data::{self, LogEntry};
+use crate::data::LogEntry;
 use crate::ext::{FailurePlace, RecentFailure, RecentFailuresArgs};
 use crate::state::State;
 
@@ -20,13 +18,13 @@ pub async fn run(
     state: &Arc<State>,
     args: RecentFailuresArgs,
 ) -> Result<Vec<RecentFailure>, Error> {
-    let filter = RecentFilter::new(args.pipeline.as_deref(), args.days, Timestamp::now());
+    let filter = RecentFilter::new(args.pipeline.as_deref(), args.days, state.env.now());
     let mut inner = state.lock();
     let keys: Vec<_> = inner.projects.keys().cloned().collect();
     let mut rows = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for key in keys {
-        let derived = data::derived(&mut inner, &key);
+        let derived = inner.derived(&key);
         let Some(project) = inner.projects.get(&key) else {
             continue;
         };
@@ -49,7 +47,7 @@ pub async fn run(
                         return None;
                     }
                     let abs = project.root.join(rel);
-                    let uri = file_uri(&abs)?;
+                    let uri = state.env.to_uri(&abs)?;
                     // In a document open and edited since: where its diagnostic is.
                     let key = (exec.key.clone(), case.case_key.clone(), l.line);
                     let line = inner

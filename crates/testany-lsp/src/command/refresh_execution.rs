@@ -8,7 +8,7 @@ use tower_lsp_server::jsonrpc::Error;
 
 use super::{client_for_execution, not_configured, service_error};
 use crate::ext::ExecutionRef;
-use crate::poller;
+use crate::runtime;
 use crate::state::State;
 
 pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Error> {
@@ -18,7 +18,8 @@ pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Er
         .refresh_execution(&args.execution)
         .await
         .map_err(|e| service_error(state, &e))?;
-    poller::merge_execution(state, &exec);
-    poller::wake(state, exec.pipeline_key.as_deref());
+    let effects = state.lock().merge_execution(&exec);
+    runtime::execute(state, effects).await;
+    runtime::wake(state, exec.pipeline_key.as_deref());
     Ok(exec)
 }

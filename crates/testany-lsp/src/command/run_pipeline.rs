@@ -11,8 +11,8 @@ use tower_lsp_server::jsonrpc::Error;
 use super::{not_configured, service_error, url_for_pipeline};
 use crate::convert::display;
 use crate::ext::{RunPipelineArgs, RunPipelineResult};
-use crate::poller;
 use crate::progress::Run;
+use crate::runtime;
 use crate::state::State;
 
 /// Consecutive failed status checks after which the progress gives up.
@@ -43,12 +43,15 @@ fn interval(state: &State, pipeline: &str) -> Duration {
 pub async fn run(state: &Arc<State>, args: RunPipelineArgs) -> Result<RunPipelineResult, Error> {
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;
-    let client = poller::client_for(state, &url).ok_or_else(|| not_configured(&args.pipeline))?;
+    let client = state
+        .client_for(&url)
+        .ok_or_else(|| not_configured(&args.pipeline))?;
     let mut exec = client
         .execute_pipeline(&args.pipeline)
         .await
         .map_err(|e| service_error(state, &e))?;
-    poller::merge_execution(state, &exec);
+    let effects = state.lock().merge_execution(&exec);
+    runtime::execute(state, effects).await;
     let supported = state.lock().caps.work_done_progress;
     let progress = Run::begin(
         &state.client,
@@ -61,7 +64,7 @@ pub async fn run(state: &Arc<State>, args: RunPipelineArgs) -> Result<RunPipelin
     let mut errors = 0;
     let mut last = None;
     while !exec.status.is_finished() {
-        tokio::time::sleep(step).await;
+        state.env.sleep(step).await;
         match client.get_execution(&exec.key).await {
             Ok(e) => {
                 errors = 0;
@@ -96,8 +99,9 @@ pub async fn run(state: &Arc<State>, args: RunPipelineArgs) -> Result<RunPipelin
             }
         }
     }
-    poller::merge_execution(state, &exec);
-    poller::wake(state, Some(&args.pipeline));
+    let effects = state.lock().merge_execution(&exec);
+    runtime::execute(state, effects).await;
+    runtime::wake(state, Some(&args.pipeline));
     let result = exec
         .result
         .as_ref()

@@ -14,8 +14,6 @@ use testany_core::plan::newest_first;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::Uri;
 
-use crate::convert;
-use crate::data;
 use crate::ext::{CaseState, CaseStatesParams, TestState};
 use crate::state::State;
 
@@ -59,7 +57,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
             if open_paths.contains(&abs) {
                 continue;
             }
-            let Some(uri) = convert::file_uri(&abs) else {
+            let Some(uri) = state.env.to_uri(&abs) else {
                 continue;
             };
             if only.as_ref().is_some_and(|o| *o != uri) {
@@ -81,7 +79,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
     let mut latest_by_project: HashMap<PathBuf, (bool, Latest)> = HashMap::new();
     for (project, uri, anchors) in docs {
         if !latest_by_project.contains_key(&project) {
-            let derived = data::derived(&mut inner, &project);
+            let derived = inner.derived(&project);
             latest_by_project.insert(
                 project.clone(),
                 (derived.stale, latest(&derived.executions)),
@@ -155,33 +153,16 @@ pub fn test_state(exec: &Execution, case: &CaseResult) -> TestState {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "native"))]
 pub(crate) mod tests {
     use std::path::{Path, PathBuf};
     use std::sync::Arc;
-    use std::time::Duration;
 
     use serde_json::json;
     use tower_lsp_server::ls_types::{DidOpenTextDocumentParams, TextDocumentItem};
 
     use super::*;
-    use crate::state::Options;
-
-    /// A state with a client whose socket is gone (notifications go nowhere).
-    pub fn state(cache_dir: &Path) -> Arc<State> {
-        let options = Options {
-            env: Default::default(),
-            cache_dir: cache_dir.to_path_buf(),
-            debounce: Duration::from_millis(1),
-            log_concurrency: 1,
-        };
-        let mut out = None;
-        let (_service, _socket) = tower_lsp_server::LspService::new(|client| {
-            out = Some(Arc::new(State::new(client.clone(), options.clone())));
-            crate::Backend::new(client, options.clone())
-        });
-        out.expect("LspService::new calls its init")
-    }
+    pub use crate::state::test_state as state;
 
     /// A temporary project serving `SHP-1` (service unreachable) with `files`.
     pub fn project(name: &str, files: &[(&str, &str)]) -> PathBuf {
@@ -239,7 +220,7 @@ pub(crate) mod tests {
         let st = state(&root.join(".cache"));
         let t_py = open(&st, &root.join("t.py")).await;
         let other = Uri::from_file_path(root.join("other.py")).unwrap();
-        crate::poller::store(
+        crate::runtime::store(
             &st,
             &shp1(),
             vec![

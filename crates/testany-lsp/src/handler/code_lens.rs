@@ -7,6 +7,8 @@ use std::time::Duration;
 
 use tower_lsp_server::ls_types::{CodeLens, CodeLensParams, Uri};
 
+use futures_util::future::{Either, select};
+
 use crate::convert;
 use crate::publish::plan_open;
 use crate::state::State;
@@ -17,14 +19,18 @@ const RESOLVE_WAIT: Duration = Duration::from_secs(2);
 /// Waits (briefly) while didOpen is still finding `uri`'s project, so a lens request
 /// sent right after didOpen is answered with the lenses rather than nothing.
 pub async fn wait_resolved(state: &State, uri: &Uri) {
-    let deadline = tokio::time::Instant::now() + RESOLVE_WAIT;
+    // One timer for the whole wait: the deadline does not move with each wake-up.
+    let mut deadline = state.env.sleep(RESOLVE_WAIT);
     loop {
-        let notified = state.resolved.notified();
-        tokio::pin!(notified);
+        let mut notified = std::pin::pin!(state.resolved.notified());
         notified.as_mut().enable();
         let resolving = state.lock().documents.get(uri).is_some_and(|d| d.resolving);
-        if !resolving || tokio::time::timeout_at(deadline, notified).await.is_err() {
+        if !resolving {
             return;
+        }
+        match select(&mut deadline, notified).await {
+            Either::Left(_) => return,
+            Either::Right(_) => {}
         }
     }
 }
@@ -45,7 +51,7 @@ pub fn handle(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
     {
         return Some(lenses.as_ref().clone());
     }
-    let (plan, _) = plan_open(&mut inner, &uri, false)?;
+    let (plan, _) = plan_open(state.env.as_ref(), &mut inner, &uri, false)?;
     let lenses: Arc<Vec<CodeLens>> = Arc::new(plan.lenses.iter().map(convert::lens).collect());
     // Running cases show elapsed time: those lenses are recomputed each time.
     let running = plan

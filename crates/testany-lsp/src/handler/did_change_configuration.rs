@@ -20,7 +20,6 @@ pub async fn handle(state: &Arc<State>, params: DidChangeConfigurationParams) {
             inner.token = Some(Secret::new(t));
         }
     }
-    let st = state.clone();
-    let _ = tokio::task::spawn_blocking(move || workspace::reload_all(&st)).await;
+    workspace::reload_all(state).await;
     workspace::settle(state).await;
 }

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use testany_core::config::CONFIG_FILE_NAME;
 use tower_lsp_server::ls_types::{DidChangeWatchedFilesParams, FileChangeType};
 
+use crate::runtime;
+use crate::session::Effects;
 use crate::state::State;
-use crate::{poller, workspace};
+use crate::workspace;
 
 #[tracing::instrument(skip_all)]
 pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
@@ -17,7 +19,7 @@ pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
     let mut files: Vec<PathBuf> = Vec::new();
     let mut changed: Vec<PathBuf> = Vec::new();
     for event in params.changes {
-        let Some(path) = event.uri.to_file_path().map(|p| p.into_owned()) else {
+        let Some(path) = state.env.to_path(&event.uri) else {
             continue;
         };
         if path.file_name().is_some_and(|n| n == CONFIG_FILE_NAME) {
@@ -28,23 +30,18 @@ pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
             changed.push(path);
         }
     }
-    let st = state.clone();
     let any_config = !configs.is_empty();
-    let touched = tokio::task::spawn_blocking(move || {
-        for c in &configs {
-            workspace::reload_config(&st, c);
-        }
-        let relisted = !files.is_empty() && workspace::relist(&st, &files);
-        let rescanned = !changed.is_empty() && workspace::rescan_markers(&st, &changed);
-        relisted || rescanned
-    })
-    .await
-    .unwrap_or(true);
+    for c in &configs {
+        workspace::reload_config(state, c).await;
+    }
+    let relisted = !files.is_empty() && workspace::relist(state, &files).await;
+    let rescanned = !changed.is_empty() && workspace::rescan_markers(state, &changed).await;
+    let touched = relisted || rescanned;
     if any_config {
         workspace::settle(state).await;
     } else if touched {
         // Edits that change no file list and no marker (most saves, build output)
         // cost no republish and no lens refresh.
-        poller::refresh_views(state);
+        runtime::start(state, Effects::refresh_views());
     }
 }

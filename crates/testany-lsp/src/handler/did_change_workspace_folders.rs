@@ -15,16 +15,15 @@ pub async fn handle(state: &Arc<State>, params: DidChangeWorkspaceFoldersParams)
             .event
             .removed
             .iter()
-            .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+            .filter_map(|f| state.env.to_path(&f.uri))
             .collect();
         inner.folders.retain(|f| !removed.contains(f));
         for f in &params.event.added {
-            if let Some(p) = f.uri.to_file_path() {
-                inner.folders.push(p.into_owned());
+            if let Some(p) = state.env.to_path(&f.uri) {
+                inner.folders.push(p);
             }
         }
     }
-    let st = state.clone();
-    let _ = tokio::task::spawn_blocking(move || workspace::reload_all(&st)).await;
+    workspace::reload_all(state).await;
     workspace::settle(state).await;
 }

@@ -11,7 +11,7 @@ use crate::{publish, workspace};
 #[tracing::instrument(skip_all)]
 pub async fn handle(state: &Arc<State>, params: DidOpenTextDocumentParams) {
     let item = params.text_document;
-    let path = item.uri.to_file_path().map(|p| p.into_owned());
+    let path = state.env.to_path(&item.uri);
     let uri = item.uri;
     let mut doc = Document::new(item.text, item.version, path.clone());
     doc.resolving = path.is_some();
@@ -20,11 +20,7 @@ pub async fn handle(state: &Arc<State>, params: DidOpenTextDocumentParams) {
         return;
     };
     let known = state.lock().projects.len();
-    let st = state.clone();
-    let key = tokio::task::spawn_blocking(move || workspace::project_of(&st, &path))
-        .await
-        .ok()
-        .flatten();
+    let key = workspace::project_of(state, &path).await;
     {
         let mut inner = state.lock();
         let early = match inner.documents.get_mut(&uri) {

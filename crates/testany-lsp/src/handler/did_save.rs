@@ -11,18 +11,12 @@ use crate::workspace;
 
 #[tracing::instrument(skip_all)]
 pub async fn handle(state: &Arc<State>, params: DidSaveTextDocumentParams) {
-    let Some(path) = params
-        .text_document
-        .uri
-        .to_file_path()
-        .map(|p| p.into_owned())
-    else {
+    let Some(path) = state.env.to_path(&params.text_document.uri) else {
         return;
     };
     if path.file_name().is_none_or(|n| n != CONFIG_FILE_NAME) {
         return;
     }
-    let st = state.clone();
-    let _ = tokio::task::spawn_blocking(move || workspace::reload_config(&st, &path)).await;
+    workspace::reload_config(state, &path).await;
     workspace::settle(state).await;
 }

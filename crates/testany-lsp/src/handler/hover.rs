@@ -1,11 +1,9 @@
 //! `textDocument/hover` on a marker: the case's recent history and pass rate.
 
-use jiff::Timestamp;
 use testany_core::document::Document;
 use tower_lsp_server::ls_types::{Hover, HoverParams};
 
 use crate::convert;
-use crate::data;
 use crate::state::State;
 
 #[tracing::instrument(skip_all)]
@@ -20,14 +18,14 @@ pub fn handle(state: &State, params: HoverParams) -> Option<Hover> {
     let rel = project.relative(&path)?;
     let mapping = config.cases.clone();
     let history = config.history as usize;
-    let derived = data::derived(&mut inner, &key);
+    let derived = inner.derived(&key);
     let mut doc = Document::new(
         at.text_document.uri.as_str(),
         &rel,
         &text,
         &mapping,
         &derived.executions,
-        Timestamp::now(),
+        state.env.now(),
     );
     doc.markers = Some(&found);
     doc.locations = &derived.locations;

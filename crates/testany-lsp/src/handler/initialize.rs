@@ -6,10 +6,10 @@ use testany_client::Secret;
 use testany_core::markers::Encoding;
 use tower_lsp_server::ls_types::*;
 
-use crate::state::{Caps, State};
+use crate::state::{Caps, Files, State};
 
 #[tracing::instrument(skip_all)]
-pub fn handle(state: &State, params: InitializeParams) -> InitializeResult {
+pub async fn handle(state: &State, params: InitializeParams) -> InitializeResult {
     let caps = &params.capabilities;
     let utf8 = caps
         .general
@@ -45,7 +45,7 @@ pub fn handle(state: &State, params: InitializeParams) -> InitializeResult {
         .workspace_folders
         .iter()
         .flatten()
-        .filter_map(|f| f.uri.to_file_path().map(|p| p.into_owned()))
+        .filter_map(|f| state.env.to_path(&f.uri))
         .collect();
     let (settings, token) = split_settings(params.initialization_options.unwrap_or(Value::Null));
     {
@@ -59,12 +59,15 @@ pub fn handle(state: &State, params: InitializeParams) -> InitializeResult {
         inner.folders = folders;
         inner.settings[0] = settings;
         inner.token = token
-            .or_else(|| state.env("TESTANY_TOKEN"))
+            .or_else(|| state.var("TESTANY_TOKEN"))
             .map(Secret::new);
     }
     // Projects of the folders are known before any other request is served (commands
-    // may come right after initialize). Pollers start in `initialized`.
-    crate::workspace::load_folders(state);
+    // may come right after initialize). Pollers start in `initialized`. A client that
+    // serves the files answers no request before `initialized`: loaded there.
+    if state.options.files == Files::Env {
+        crate::workspace::load_folders(state).await;
+    }
     InitializeResult {
         capabilities: capabilities(utf8),
         server_info: Some(ServerInfo {

@@ -5,12 +5,12 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::*;
 
-use crate::state::State;
+use crate::state::{Files, State};
 use crate::{publish, workspace};
 
 #[tracing::instrument(skip_all)]
 pub async fn handle(state: &Arc<State>, _params: InitializedParams) {
-    tokio::spawn(publish::run(state.clone()));
+    state.env.spawn(Box::pin(publish::run(state.clone())));
     let caps = state.lock().caps;
     if caps.watch_dynamic {
         let options = DidChangeWatchedFilesRegistrationOptions {
@@ -32,11 +32,11 @@ pub async fn handle(state: &Arc<State>, _params: InitializedParams) {
         };
         let client = state.client.clone();
         // Not awaited inline: the client may answer only after we return.
-        tokio::spawn(async move {
+        state.env.spawn(Box::pin(async move {
             if let Err(e) = client.register_capability(vec![registration]).await {
                 tracing::debug!(error = %e, "the client refused file watching");
             }
-        });
+        }));
     }
     if caps.configuration_dynamic {
         let registration = Registration {
@@ -45,9 +45,13 @@ pub async fn handle(state: &Arc<State>, _params: InitializedParams) {
             register_options: Some(serde_json::json!({ "section": "testany" })),
         };
         let client = state.client.clone();
-        tokio::spawn(async move {
+        state.env.spawn(Box::pin(async move {
             let _ = client.register_capability(vec![registration]).await;
-        });
+        }));
+    }
+    if state.options.files == Files::Client {
+        // Files come from the client, which takes requests only once initialized.
+        workspace::load_folders(state).await;
     }
     workspace::settle(state).await;
 }

@@ -5,32 +5,30 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use futures_util::StreamExt;
 use testany_core::ansi::{Style, Styler};
 use testany_core::failure_line::is_failure_line;
 use testany_core::locations::{Extractor, WorkspaceIndex};
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::{Error, Result};
 
 use crate::command::open_log::{cached_log, workspace_projects};
-use crate::convert::file_uri;
+use crate::env::Env;
 use crate::ext::{CaseRef, LineStyle, LogFrame, LogViewResult};
-use crate::logs::first_failure_line_in_file;
+use crate::logs::first_failure_line;
 use crate::state::State;
 
 #[tracing::instrument(skip_all, fields(execution = %args.execution, case = args.case_index))]
 pub async fn handle(state: &Arc<State>, args: CaseRef) -> Result<LogViewResult> {
     let (path, file) = cached_log(state, &args).await?;
     let projects = workspace_projects(state, &args.execution);
-    let read = path.clone();
-    let view = tokio::task::spawn_blocking(move || view(&read, &projects))
+    let view = view(state.env.as_ref(), &path, &projects)
         .await
-        .map_err(|e| Error {
-            code: ErrorCode::InternalError,
-            message: e.to_string().into(),
-            data: None,
-        })?
         .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
     drop(file);
-    let uri = file_uri(&path).ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
+    let uri = state
+        .env
+        .to_uri(&path)
+        .ok_or_else(|| Error::invalid_params("cache path is not absolute"))?;
     Ok(LogViewResult {
         uri: uri.as_str().to_owned(),
         ..view
@@ -39,11 +37,16 @@ pub async fn handle(state: &Arc<State>, args: CaseRef) -> Result<LogViewResult> 
 
 /// The view of log file `path` (its `uri` left empty) for the workspace `projects`
 /// (root, files): frames resolve against them, and the first failure line prefers them.
-pub fn view(
+pub async fn view(
+    env: &dyn Env,
     path: &Path,
     projects: &[(PathBuf, Arc<Vec<String>>)],
 ) -> std::io::Result<LogViewResult> {
-    let bytes = std::fs::read(path)?;
+    let mut bytes = Vec::new();
+    let mut chunks = env.read_log(path).await?;
+    while let Some(chunk) = chunks.next().await {
+        bytes.extend_from_slice(&chunk?);
+    }
     let raw = String::from_utf8_lossy(&bytes);
     let mut text = String::with_capacity(raw.len());
     let mut styles = Vec::new();
@@ -80,7 +83,7 @@ pub fn view(
             .iter()
             .zip(&indexes)
             .find_map(|((root, _), index)| Some(root.join(index.resolve(&loc.path)?)));
-        let Some(uri) = resolved.as_deref().and_then(file_uri) else {
+        let Some(uri) = resolved.as_deref().and_then(|p| env.to_uri(p)) else {
             continue;
         };
         // A frame in the workspace is where the user wants to stop; a library frame is not.
@@ -96,8 +99,10 @@ pub fn view(
     failure_lines.dedup();
     frames.sort_by(|a, b| (a.log_line, &a.uri, a.line).cmp(&(b.log_line, &b.uri, b.line)));
     frames.dedup();
-    let (first_failure, _) =
-        first_failure_line_in_file(path, |p| indexes.iter().any(|i| i.resolve(p).is_some()))?;
+    let (first_failure, _) = first_failure_line(env, path, |p| {
+        indexes.iter().any(|i| i.resolve(p).is_some())
+    })
+    .await?;
     Ok(LogViewResult {
         uri: String::new(),
         text,
@@ -108,15 +113,17 @@ pub fn view(
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "native"))]
 mod tests {
     use serde_json::json;
     use testany_core::ansi::{Color, StyledSpan};
     use tower_lsp_server::ls_types::Uri;
 
+    use tower_lsp_server::jsonrpc::ErrorCode;
+
     use super::*;
+    use crate::env::cache_path;
     use crate::handler::case_states::tests::{execution, open, project, shp1, state};
-    use crate::logs::cache_path;
 
     const LOG: &str = "collecting ...\r\n\
         \x1b[31mFAILED\x1b[0m t.py::test_x\n\
@@ -140,7 +147,7 @@ mod tests {
         let log = cache_path(&cache, "SHP-1-00001", 0);
         std::fs::create_dir_all(log.parent().unwrap()).unwrap();
         std::fs::write(&log, LOG).unwrap();
-        crate::poller::store(
+        crate::runtime::store(
             &st,
             &shp1(),
             vec![execution(json!({

@@ -6,7 +6,7 @@ pub fn handle(state: &State) {
     let mut inner = state.lock();
     inner.shutdown = true;
     for (_, h) in inner.pollers.drain() {
-        h.task.abort();
+        h.abort.abort();
     }
     state.publish_wake.notify_one();
 }
