@@ -1,11 +1,13 @@
 //! `cargo xtask lint`: the editors' own formatters and linters, a step of `cargo xtask
 //! test` (issue 16, as rust-analyzer's editors/code runs eslint and prettier):
-//! `stylua --check` and `luacheck` over editors/nvim, `npm run lint` and
-//! `npm run format:check` in editors/vscode.
+//! `stylua --check` and `luacheck` over editors/nvim, the plugin's rockspec linted and
+//! installed into a scratch tree by `luarocks`, `npm run lint` and `npm run format:check`
+//! in editors/vscode.
 //!
 //! The tools come prebuilt from registries, never built here (CI has 2 cores): StyLua from
 //! the npm package `@johnnymorganz/stylua-bin` (its platform binary is an npm package
-//! too), pinned, into target/lint-tools; luacheck from Debian's `lua-check`.
+//! too), pinned, into target/lint-tools; luacheck and luarocks from Debian (`lua-check`,
+//! `luarocks`).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -19,8 +21,12 @@ const VSCODE_DIR: &str = "editors/vscode";
 /// StyLua's npm package and version; the unpacked copy is reused while it reports this.
 const STYLUA_PACKAGE: &str = "@johnnymorganz/stylua-bin";
 const STYLUA_VERSION: &str = "2.5.2";
-/// Where the lint tools are installed (never system-wide, except Debian's luacheck).
+/// Where the lint tools are installed (never system-wide, except Debian's packages).
 const TOOLS_DIR: &str = "target/lint-tools";
+/// The plugin's rockspec (rocks.nvim, luarocks), relative to NVIM_DIR.
+const ROCKSPEC: &str = "testany.nvim-scm-1.rockspec";
+/// Debian packages and the command each provides.
+const APT_TOOLS: [(&str, &str); 2] = [("luacheck", "lua-check"), ("luarocks", "luarocks")];
 
 /// Every editor lint step.
 pub fn lint() -> Result<()> {
@@ -35,11 +41,40 @@ pub fn lua() -> Result<()> {
     let mut check = Command::new(&stylua);
     check.args(["--check", "."]).current_dir(NVIM_DIR);
     step("stylua --check editors/nvim", check)?;
-    let luacheck = ensure_luacheck()?;
-    let mut lint = Command::new(luacheck);
+    ensure_apt_tools()?;
+    let mut lint = Command::new("luacheck");
     lint.args(["--no-color", "--quiet", "."])
         .current_dir(NVIM_DIR);
-    step("luacheck editors/nvim", lint)
+    step("luacheck editors/nvim", lint)?;
+    rockspec()
+}
+
+/// `luarocks lint` on the rockspec, then `luarocks make` into a scratch tree: the rock
+/// must install the modules and the plugin/, lsp/ and doc/ folders rocks.nvim loads.
+fn rockspec() -> Result<()> {
+    let mut lint = Command::new("luarocks");
+    lint.args(["lint", ROCKSPEC]).current_dir(NVIM_DIR);
+    step(&format!("luarocks lint {ROCKSPEC}"), lint)?;
+    let tree = absolute(&Path::new(TOOLS_DIR).join("rocks"))?;
+    let _ = std::fs::remove_dir_all(&tree);
+    let mut make = Command::new("luarocks");
+    make.args(["--lua-version=5.1", "make", "--tree"])
+        .arg(&tree)
+        .arg(ROCKSPEC)
+        .current_dir(NVIM_DIR)
+        .stdout(Stdio::null());
+    step(&format!("luarocks make {ROCKSPEC} (scratch tree)"), make)?;
+    let rock = tree.join("lib/luarocks/rocks-5.1/testany.nvim/scm-1");
+    let installed = [
+        tree.join("share/lua/5.1/testany/init.lua"),
+        rock.join("lsp/testany.lua"),
+        rock.join("plugin/testany.lua"),
+        rock.join("doc/testany.txt"),
+    ];
+    if let Some(missing) = installed.iter().find(|p| !p.is_file()) {
+        bail!("the rock did not install {}", missing.display());
+    }
+    Ok(())
 }
 
 /// `npm run lint` and `npm run format:check` in editors/vscode (eslint, prettier).
@@ -139,10 +174,15 @@ fn version_line_is(output: &str, version: &str) -> bool {
         .is_some_and(|v| v == version)
 }
 
-/// `luacheck` on PATH, else Debian's `lua-check` (apt-get, through sudo when not root).
-fn ensure_luacheck() -> Result<PathBuf> {
-    if let Some(found) = on_path("luacheck") {
-        return Ok(found);
+/// luacheck and luarocks on PATH, else from Debian (apt-get, through sudo when not root).
+fn ensure_apt_tools() -> Result<()> {
+    let missing: Vec<&str> = APT_TOOLS
+        .iter()
+        .filter(|(tool, _)| on_path(tool).is_none())
+        .map(|(_, package)| *package)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
     }
     let root = Command::new("id")
         .arg("-u")
@@ -162,11 +202,13 @@ fn ensure_luacheck() -> Result<PathBuf> {
         cmd
     };
     step("apt-get update", apt(&["update", "-qq"]))?;
-    step(
-        "install luacheck (Debian's lua-check)",
-        apt(&["install", "-y", "-qq", "lua-check"]),
-    )?;
-    on_path("luacheck").context("lua-check is installed but no luacheck is on PATH")
+    let mut install = apt(&["install", "-y", "-qq"]);
+    install.args(&missing);
+    step(&format!("install {} (Debian)", missing.join(", ")), install)?;
+    match APT_TOOLS.iter().find(|(tool, _)| on_path(tool).is_none()) {
+        Some((tool, package)) => bail!("{package} is installed but no {tool} is on PATH"),
+        None => Ok(()),
+    }
 }
 
 fn on_path(tool: &str) -> Option<PathBuf> {

@@ -512,6 +512,82 @@ return function()
     })
   end)
 
+  -- Issue 18: installable without a checkout. The rockspec installs what rocks.nvim needs;
+  -- the Mason package names one cargo-dist archive per release target.
+  H.group('install: the rockspec and the Mason package', function()
+    local root = vim.g.testany_plugin_root
+    local spec = {}
+    local chunk = assert(loadfile(root .. '/testany.nvim-scm-1.rockspec'))
+    setfenv(chunk, spec)
+    chunk()
+    H.eq('rockspec', {
+      spec.rockspec_format,
+      spec.package,
+      spec.version,
+      spec.build.type,
+      spec.build.copy_directories,
+      spec.source.dir:match('/editors/nvim$') ~= nil,
+    }, { '3.0', 'testany.nvim', 'scm-1', 'builtin', { 'doc', 'lsp', 'plugin' }, true })
+    local missing = {}
+    for _, dir in ipairs(vim.list_extend({ 'lua/testany' }, spec.build.copy_directories)) do
+      if vim.fn.isdirectory(root .. '/' .. dir) == 0 then
+        missing[#missing + 1] = dir
+      end
+    end
+    H.eq('the rockspec directories exist', missing, {})
+
+    local yaml = table.concat(vim.fn.readfile(root .. '/mason/package.yaml'), '\n')
+    local assets = {}
+    for target, file, bin in yaml:gmatch('%- target: (%S+)%s+file: (%S+)%s+bin: (%S+)') do
+      assets[#assets + 1] = { target, file, bin }
+    end
+    -- The release targets: cargo-dist's configuration when it exists, else issue 18's list.
+    local repo = root .. '/../..'
+    local dist = vim.fn.filereadable(repo .. '/dist-workspace.toml') == 1
+        and table.concat(vim.fn.readfile(repo .. '/dist-workspace.toml'), '\n')
+      or table.concat(vim.fn.readfile(repo .. '/Cargo.toml'), '\n'):match('%[workspace%.metadata%.dist%](.*)')
+    local triples = {}
+    for t in ((dist or ''):match('\ntargets%s*=%s*(%b[])') or ''):gmatch('"([^"]+)"') do
+      triples[#triples + 1] = t
+    end
+    if #triples == 0 then
+      triples = {
+        'aarch64-apple-darwin',
+        'aarch64-unknown-linux-gnu',
+        'aarch64-unknown-linux-musl',
+        'x86_64-apple-darwin',
+        'x86_64-unknown-linux-gnu',
+        'x86_64-unknown-linux-musl',
+        'x86_64-pc-windows-msvc',
+      }
+    end
+    local mason_target = {
+      ['x86_64-unknown-linux-gnu'] = 'linux_x64_gnu',
+      ['x86_64-unknown-linux-musl'] = 'linux_x64_musl',
+      ['aarch64-unknown-linux-gnu'] = 'linux_arm64_gnu',
+      ['aarch64-unknown-linux-musl'] = 'linux_arm64_musl',
+      ['x86_64-apple-darwin'] = 'darwin_x64',
+      ['aarch64-apple-darwin'] = 'darwin_arm64',
+      ['x86_64-pc-windows-msvc'] = 'win_x64',
+    }
+    local want = {}
+    for _, t in ipairs(triples) do
+      local windows = t:match('windows') ~= nil
+      want[#want + 1] = {
+        mason_target[t] or ('unknown target ' .. t),
+        ('testany-cli-%s.%s'):format(t, windows and 'zip' or 'tar.xz'),
+        windows and 'testany.exe' or ('testany-cli-%s/testany'):format(t),
+      }
+    end
+    local function by_target(a, b)
+      return a[1] < b[1]
+    end
+    table.sort(want, by_target)
+    table.sort(assets, by_target)
+    H.eq('one Mason asset per release target, named as cargo-dist names them', assets, want)
+    H.truthy('the Mason source is a GitHub release', yaml:match('\n  id: pkg:github/[%w_.-]+/[%w_.-]+@v%d') ~= nil)
+  end)
+
   H.group('help tags', function()
     local dir = vim.fn.tempname()
     vim.fn.mkdir(dir .. '/doc', 'p')
