@@ -689,6 +689,20 @@ return function()
       H.eq('lens after the outside run', lens_title_becomes(buf, 13, want), want)
     end)
 
+    -- No Re-run lens and no `pipelines` setting: the configuration as the binary reads it
+    -- (it used to be read here by a TOML parser of the plugin's own).
+    H.group('a default pipeline from testany doctor', function()
+      local notes = root .. '/notes.txt'
+      vim.fn.writefile({ 'no marker here' }, notes)
+      local buf = open_file(notes)
+      H.eq('default_pipeline without lenses', {
+        #vim.lsp.codelens.get(buf),
+        require('testany.commands').default_pipeline(buf),
+      }, { 0, 'SHP-0601' })
+      vim.cmd('bwipeout! ' .. buf)
+      vim.fn.delete(notes)
+    end)
+
     H.group('checkhealth reports a configuration error from the binary', function()
       local dir = vim.fn.tempname()
       vim.fn.mkdir(dir, 'p')
