@@ -1,6 +1,7 @@
-// Bundles the desktop entry, the web entry and the unit tests with esbuild, and copies
-// the log viewer (editors/vscode/webview, built by its own package) and the testany-wasm
-// output into dist/. `node build.mjs --production` minifies.
+// Bundles the desktop entry, the web entry with its language server worker and the unit
+// tests with esbuild, and copies the log viewer (editors/vscode/webview, built by its own
+// package) and the language server's wasm (testany-wasm's `server` build) into dist/.
+// `node build.mjs --production` minifies.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -10,19 +11,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const production = process.argv.includes('--production');
 const repo = join(here, '..', '..');
 
-/** Where the wasm-bindgen `--target web` output (testany_wasm.js + _bg.wasm) may be. */
+/**
+ * Where the wasm-bindgen `--target web` output (testany_wasm.js + _bg.wasm) of the
+ * language server (`cargo xtask wasm`: target/wasm-pkg-server) is.
+ */
 export function findWasmPkg() {
-  const candidates = [
-    process.env.TESTANY_WASM_PKG,
-    join(repo, 'target', 'wasm-pkg-full'),
-    join(repo, 'target', 'wasm-pkg'),
-  ].filter(Boolean);
-  // The web entry needs the full facade (planLenses), not the viewer-only build.
+  const candidates = [process.env.TESTANY_WASM_PKG, join(repo, 'target', 'wasm-pkg-server')].filter(Boolean);
+  // The worker needs the server build (LspWorker), not the viewer's.
   return candidates.find(
     (d) =>
       existsSync(join(d, 'testany_wasm_bg.wasm')) &&
       existsSync(join(d, 'testany_wasm.js')) &&
-      readFileSync(join(d, 'testany_wasm.js'), 'utf8').includes('planLenses'),
+      readFileSync(join(d, 'testany_wasm.js'), 'utf8').includes('LspWorker'),
   );
 }
 
@@ -53,7 +53,16 @@ await build({
   platform: 'browser',
   format: 'cjs',
   mainFields: ['browser', 'module', 'main'],
+});
+// The worker the web entry starts: a classic script (VS Code loads it from a blob URL).
+await build({
+  ...common,
+  entryPoints: [join(here, 'src', 'web', 'server.ts')],
+  outfile: join(here, 'dist', 'web', 'server.js'),
+  platform: 'browser',
+  format: 'iife',
   alias: { 'testany-wasm': wasmPkg ? join(wasmPkg, 'testany_wasm.js') : join(here, 'src', 'web', 'nowasm.ts') },
+  // The .wasm comes as bytes in the first message, never by URL.
   define: { 'import.meta.url': '""' },
 });
 
@@ -64,7 +73,7 @@ else console.warn('build: editors/vscode/webview/dist is missing; the log viewer
 if (wasmPkg) {
   cpSync(join(wasmPkg, 'testany_wasm_bg.wasm'), join(here, 'dist', 'web', 'testany_wasm_bg.wasm'));
 } else {
-  console.warn('build: testany-wasm is not built (cargo xtask wasm); the web entry will report it');
+  console.warn('build: the language server wasm is not built (cargo xtask wasm); the web entry will report it');
 }
 
 // Unit tests: each test/unit/*.test.ts becomes out/unit/*.test.js for `node --test`.

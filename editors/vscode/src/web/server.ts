@@ -1,0 +1,45 @@
+// The language server's web worker: testany-lsp compiled to wasm32 (testany-wasm's
+// `LspWorker`). vscode-languageclient/browser posts one JSON-RPC message object per
+// message; each goes to the server as JSON text, and each of the server's comes back as an
+// object. The extension's first message carries the .wasm bytes (a worker started from a
+// blob URL cannot resolve a path of its own); client messages that arrive while it
+// compiles wait in order.
+import init, { LspWorker } from 'testany-wasm';
+
+interface WorkerScope {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(message: unknown): void;
+}
+const scope = self as unknown as WorkerScope;
+
+let server: LspWorker | undefined;
+const waiting: string[] = [];
+
+scope.onmessage = (e: MessageEvent) => {
+  const data = e.data as unknown;
+  if (!server && isWasm(data)) {
+    void start(data.testanyWasm);
+    return;
+  }
+  const text = JSON.stringify(data);
+  if (server) server.receive(text);
+  else waiting.push(text);
+};
+
+function isWasm(data: unknown): data is { testanyWasm: ArrayBuffer } {
+  return (
+    typeof data === 'object' && data !== null && (data as { testanyWasm?: unknown }).testanyWasm instanceof ArrayBuffer
+  );
+}
+
+async function start(wasm: ArrayBuffer): Promise<void> {
+  try {
+    await init({ module_or_path: wasm });
+  } catch (e) {
+    // The client sees no answer to initialize; this says why in the worker's console.
+    console.error(`testany: the language server's wasm did not load: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  server = new LspWorker((text: string) => scope.postMessage(JSON.parse(text)));
+  for (const text of waiting.splice(0)) server.receive(text);
+}
