@@ -5,6 +5,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
+mod dist;
 mod lint;
 mod nvim;
 mod vscode;
@@ -24,6 +25,9 @@ fn main() -> Result<()> {
         Some("nvim") => nvim::test(),
         Some("lint") => lint::lint(),
         Some("vsix") => vscode::vsix(),
+        Some("dist") => dist::dist(),
+        Some("package") => dist::package(),
+        Some("actionlint") => dist::actionlint(),
         Some("vscode-test") => vscode::test(),
         Some("bench") => bench(),
         Some("fuzz") => fuzz(&args[1..]),
@@ -62,6 +66,9 @@ fn test() -> Result<()> {
     wasm::test()?;
     vscode::test()?;
     nvim::test()?;
+    // Releases (issue 18): the five crates package and build alone; the workflow lints.
+    dist::package()?;
+    dist::actionlint()?;
     eprintln!("xtask: all checks passed");
     Ok(())
 }

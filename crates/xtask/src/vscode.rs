@@ -79,14 +79,9 @@ fn package() -> Result<()> {
     )?;
     let out = absolute(Path::new("target"))?.join(format!("testany-{version}.vsix"));
     let mut vsce = npx("vsce");
-    vsce.args([
-        "package",
-        "--no-dependencies",
-        "--allow-missing-repository",
-        "--skip-license",
-        "--out",
-    ])
-    .arg(&out);
+    // No --allow-*/--skip-*: package.json carries the repository, LICENSE is present.
+    vsce.args(["package", "--no-dependencies", "--out"])
+        .arg(&out);
     step("vsce package", vsce)?;
     let bytes = std::fs::read(&out).with_context(|| format!("cannot read {}", out.display()))?;
     // Zip entry names are stored as plain bytes in the local and central headers.

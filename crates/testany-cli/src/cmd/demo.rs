@@ -15,55 +15,57 @@ use testany_mock::MockConfig;
 use crate::common::{self, Failure, OK};
 use crate::out::{self, BOLD, CYAN, DIM, paint};
 
-/// The example project, embedded so the demo works from any directory.
+/// The example project, embedded so the demo works from any directory. A copy of
+/// examples/shop inside the crate (kept equal by tests/shipped_assets.rs), so the crate
+/// packages and installs from crates.io.
 const SHOP: &[(&str, &str)] = &[
     (
         "README.md",
-        include_str!("../../../../examples/shop/README.md"),
+        include_str!("../../assets/demo/shop/README.md"),
     ),
     (
         "testany.toml",
-        include_str!("../../../../examples/shop/testany.toml"),
+        include_str!("../../assets/demo/shop/testany.toml"),
     ),
     (
         "inventory/stock.go",
-        include_str!("../../../../examples/shop/inventory/stock.go"),
+        include_str!("../../assets/demo/shop/inventory/stock.go"),
     ),
     (
         "inventory/stock_test.go",
-        include_str!("../../../../examples/shop/inventory/stock_test.go"),
+        include_str!("../../assets/demo/shop/inventory/stock_test.go"),
     ),
     (
         "shop/__init__.py",
-        include_str!("../../../../examples/shop/shop/__init__.py"),
+        include_str!("../../assets/demo/shop/shop/__init__.py"),
     ),
     (
         "shop/auth.py",
-        include_str!("../../../../examples/shop/shop/auth.py"),
+        include_str!("../../assets/demo/shop/shop/auth.py"),
     ),
     (
         "shop/cart.py",
-        include_str!("../../../../examples/shop/shop/cart.py"),
+        include_str!("../../assets/demo/shop/shop/cart.py"),
     ),
     (
         "src/main/java/com/acme/shop/Order.java",
-        include_str!("../../../../examples/shop/src/main/java/com/acme/shop/Order.java"),
+        include_str!("../../assets/demo/shop/src/main/java/com/acme/shop/Order.java"),
     ),
     (
         "src/test/java/com/acme/shop/OrderTest.java",
-        include_str!("../../../../examples/shop/src/test/java/com/acme/shop/OrderTest.java"),
+        include_str!("../../assets/demo/shop/src/test/java/com/acme/shop/OrderTest.java"),
     ),
     (
         "tests/test_cart.py",
-        include_str!("../../../../examples/shop/tests/test_cart.py"),
+        include_str!("../../assets/demo/shop/tests/test_cart.py"),
     ),
     (
         "tests/test_login.py",
-        include_str!("../../../../examples/shop/tests/test_login.py"),
+        include_str!("../../assets/demo/shop/tests/test_login.py"),
     ),
     (
         "web/tests/checkout.spec.ts",
-        include_str!("../../../../examples/shop/web/tests/checkout.spec.ts"),
+        include_str!("../../assets/demo/shop/web/tests/checkout.spec.ts"),
     ),
 ];
 
