@@ -105,6 +105,8 @@ pub struct Extractor {
     pending_budget: usize,
     /// A Rust panic waiting for its message on the next non-empty line.
     pending_rust: Option<usize>,
+    /// The Python traceback being read and the exception chain it belongs to.
+    chain: PythonChain,
     /// Strips CI and tool prefixes, ANSI, BOM and CR from log lines before any parser.
     normalizer: Normalizer,
     panicked: memmem::Finder<'static>,
@@ -144,6 +146,7 @@ impl Extractor {
             pending_python: Vec::new(),
             pending_budget: 0,
             pending_rust: None,
+            chain: PythonChain::default(),
             normalizer: Normalizer::new(),
             panicked: memmem::Finder::new("panicked at ").into_owned(),
             file_quote: memmem::Finder::new("File \"").into_owned(),
@@ -236,6 +239,7 @@ impl Extractor {
         self.stack_message = None;
         self.pending_python.clear();
         self.pending_rust = None;
+        self.chain = PythonChain::default();
     }
 
     fn process(&mut self, line: &str, source: Source) {
@@ -263,11 +267,17 @@ impl Extractor {
         };
         if let Some((at, (path, line_no))) = python {
             is_frame = true;
-            if !is_internal(path)
+            self.python_frame_starts();
+            let internal = is_internal(path);
+            if !internal
                 && let Some(i) = self.push(path, line_no, None, None, source, LocationKind::Python)
             {
                 self.pending_python.push((i, at));
                 self.pending_budget = PENDING_BUDGET;
+                self.chain.frame(i);
+            }
+            if !internal && python_function(line.get(at..).unwrap_or("")).starts_with("test") {
+                self.chain.through_test = true;
             }
         } else if !self.pending_python.is_empty() {
             self.python_message(trimmed, indent);
@@ -431,6 +441,7 @@ impl Extractor {
         self.pending_budget = self.pending_budget.saturating_sub(1);
         if self.pending_budget == 0 {
             self.pending_python.clear();
+            self.end_traceback();
             return;
         }
         let frame_indent = self.pending_python.last().map_or(0, |p| p.1);
@@ -446,6 +457,72 @@ impl Extractor {
         let pending = std::mem::take(&mut self.pending_python);
         for (i, _) in pending {
             self.set_message(i, trimmed);
+        }
+        self.end_traceback();
+    }
+
+    /// Called at each Python frame: after a `Traceback (most recent call last):` line a
+    /// new traceback starts, in the chain of the one before when a chaining line (`The
+    /// above exception was the direct cause...`, `During handling of the above
+    /// exception...`) separates them.
+    fn python_frame_starts(&mut self) {
+        let mut recent = self.ring.iter().rev().map(|l| l.trim());
+        let header = recent
+            .next()
+            .is_some_and(|l| l.ends_with("Traceback (most recent call last):"));
+        let linked = header
+            && recent.find(|l| !l.is_empty()).is_some_and(|l| {
+                l.contains("The above exception was the direct cause")
+                    || l.contains("During handling of the above exception")
+            });
+        if !header {
+            if !self.chain.reading {
+                self.chain.start_traceback(false);
+            }
+            return;
+        }
+        if self.chain.reading {
+            self.pending_python.clear();
+            self.end_traceback();
+        }
+        self.chain.start_traceback(linked);
+    }
+
+    /// A Python traceback ended (its exception line, or the next traceback): its
+    /// innermost project frame goes first in its exception chain, unless a traceback
+    /// earlier in the chain ran through a test function. The first location of a chain
+    /// is then where the failure happened: Python prints a chain's cause first and the
+    /// outermost frame of each traceback first, while the test's failure is the
+    /// innermost frame of the traceback through the test.
+    fn end_traceback(&mut self) {
+        let chain = &mut self.chain;
+        if !chain.reading {
+            return;
+        }
+        chain.reading = false;
+        let (Some(innermost), Some(start)) = (chain.innermost, chain.start) else {
+            return;
+        };
+        if chain.picked_test {
+            return;
+        }
+        chain.picked_test = chain.through_test;
+        if innermost <= start || innermost - start > MAX_CHAIN_MOVE {
+            return;
+        }
+        let Some(moved) = self.locations.get_mut(start..=innermost) else {
+            return;
+        };
+        moved.rotate_right(1);
+        for (k, l) in moved.iter().enumerate() {
+            if let Some(i) = self.seen.get_mut(&(l.path.clone(), l.line)) {
+                *i = start + k;
+            }
+        }
+        if let Some(r) = self.pending_rust.as_mut()
+            && (start..=innermost).contains(r)
+        {
+            *r = if *r == innermost { start } else { *r + 1 };
         }
     }
 
@@ -551,6 +628,46 @@ impl Extractor {
         });
         Some(i)
     }
+}
+
+/// How far a chain's failure frame may move to the chain's start (bounds the work per
+/// traceback whatever the log).
+const MAX_CHAIN_MOVE: usize = 256;
+
+/// State of the Python exception chain being read (see `Extractor::end_traceback`).
+#[derive(Debug, Default)]
+struct PythonChain {
+    /// A traceback is being read.
+    reading: bool,
+    /// Index of the chain's first location.
+    start: Option<usize>,
+    /// The current traceback's innermost new project location.
+    innermost: Option<usize>,
+    /// The current traceback ran through a project test function (`test*`).
+    through_test: bool,
+    /// A traceback of the chain through a test function already went first.
+    picked_test: bool,
+}
+
+impl PythonChain {
+    fn start_traceback(&mut self, linked: bool) {
+        if !linked {
+            *self = PythonChain::default();
+        }
+        self.reading = true;
+        self.innermost = None;
+        self.through_test = false;
+    }
+
+    fn frame(&mut self, index: usize) {
+        self.start.get_or_insert(index);
+        self.innermost = Some(index);
+    }
+}
+
+/// The function of a Python frame line: `name` of `File "p", line 3, in name`.
+fn python_function(frame: &str) -> &str {
+    frame.rsplit_once(", in ").map_or("", |(_, f)| f.trim_end())
 }
 
 /// Cheap test on a log line: is it a stack frame (`at ...`) or does its first token
@@ -1155,17 +1272,10 @@ Traceback (most recent call last):
   File \"/builds/acme/shop/shop/cart.py\", line 9, in total
     raise AssertionError(\"bad\")
 AssertionError: bad";
+        // The innermost project frame first: that is where the failure happened.
         assert_eq!(
             rows(&extract(None, log)),
             vec![
-                (
-                    "/builds/acme/shop/tests/test_cart.py",
-                    42,
-                    None,
-                    Some("AssertionError: bad"),
-                    Some(1),
-                    K::Python
-                ),
                 (
                     "/builds/acme/shop/shop/cart.py",
                     9,
@@ -1174,6 +1284,92 @@ AssertionError: bad";
                     Some(5),
                     K::Python
                 ),
+                (
+                    "/builds/acme/shop/tests/test_cart.py",
+                    42,
+                    None,
+                    Some("AssertionError: bad"),
+                    Some(1),
+                    K::Python
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn python_chain_puts_the_failure_of_the_traceback_through_the_test_first() {
+        // A Django parallel run's crash (GitHub Actions log of a public project, cut):
+        // the cause is printed first, the test's own traceback second, then a library-only
+        // traceback and the main process's one, all chained.
+        let log = "\
+multiprocessing.pool.RemoteTraceback: 
+\"\"\"
+Traceback (most recent call last):
+  File \"/w/app/connector.py\", line 114, in search_flights
+    raise ConnectorError(
+app.connector.ConnectorError: status 401
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File \"/usr/lib/python3.12/unittest/case.py\", line 58, in testPartExecutor
+    yield
+  File \"/w/app/tests.py\", line 1405, in test_aggregator_with_preferences
+    flights = connector.search_flights(
+  File \"/w/app/connector.py\", line 160, in search_flights
+    raise ConnectorError(\"search error\") from e
+app.connector.ConnectorError: search error
+
+During handling of the above exception, another exception occurred:
+
+Traceback (most recent call last):
+  File \"/usr/lib/python3.12/multiprocessing/pool.py\", line 125, in worker
+    result = (True, func(*args, **kwds))
+TypeError: cannot pickle 'traceback' object
+\"\"\"
+
+The above exception was the direct cause of the following exception:
+
+Traceback (most recent call last):
+  File \"/w/manage.py\", line 22, in <module>
+    main()
+  File \"/w/manage.py\", line 18, in main
+    execute_from_command_line(sys.argv)
+TypeError: cannot pickle 'traceback' object";
+        let found = extract(None, log);
+        let got: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("/w/app/connector.py", 160),
+                ("/w/app/connector.py", 114),
+                ("/w/app/tests.py", 1405),
+                ("/w/manage.py", 22),
+                ("/w/manage.py", 18),
+            ]
+        );
+        // Without a chaining line, a new traceback is a new failure: its own order.
+        let two = "Traceback (most recent call last):
+  File \"/w/a.py\", line 1, in f
+    g()
+  File \"/w/b.py\", line 2, in g
+    raise E
+E
+Traceback (most recent call last):
+  File \"/w/c.py\", line 3, in test_h
+    i()
+  File \"/w/d.py\", line 4, in i
+    raise E
+E";
+        let found = extract(None, two);
+        let got: Vec<(&str, u32)> = found.iter().map(|l| (l.path.as_str(), l.line)).collect();
+        assert_eq!(
+            got,
+            [
+                ("/w/b.py", 2),
+                ("/w/a.py", 1),
+                ("/w/d.py", 4),
+                ("/w/c.py", 3)
             ]
         );
     }
