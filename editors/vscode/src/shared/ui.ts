@@ -592,6 +592,3 @@ export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[
   }
   return out;
 }
-
-// The old web entry's imports, until it becomes a language client (issue 16).
-export { folderConfigs, type FolderConfig } from './legacyConfig';
