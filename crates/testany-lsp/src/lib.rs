@@ -1,5 +1,9 @@
 #![doc = include_str!("../README.md")]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
+// The state is shared through `Arc` on both targets: `Send + Sync` natively, and on
+// wasm32 (one thread; futures and clients of the browser are `!Send`) handed to
+// tower-lsp-server through `local::Local` (see there).
+#![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
 
 mod command;
 mod convert;

@@ -2,8 +2,6 @@
 //! one typed table ([`REGISTRY`]), from which `COMMANDS` and `executeCommandProvider`
 //! come, so a command cannot be advertised without a handler or the other way round.
 
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -11,12 +9,12 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::ExecuteCommandParams;
 
 use crate::command;
+use crate::env::BoxFuture;
 use crate::ext::{self, Command};
 use crate::state::State;
 
-/// A command's handler over its raw argument object.
-type Run =
-    for<'a> fn(&'a Arc<State>, Value) -> Pin<Box<dyn Future<Output = Result<Value>> + Send + 'a>>;
+/// A command's handler over its raw argument object (`Send` natively; see `crate::local`).
+type Run = for<'a> fn(&'a Arc<State>, Value) -> BoxFuture<'a, Result<Value>>;
 
 /// One command: its name and its handler.
 pub struct Entry {
