@@ -84,10 +84,23 @@ pub struct Interest {
     pub indented: ByteSet,
     /// Non-blank lines by their last byte.
     pub last: ByteSet,
+    /// Non-blank lines by the byte that ends their first word (the word starts after the
+    /// leading spaces and ends at a space, a tab or a `:`): ` `, `\t`, `:`, or 0 when the
+    /// word runs to the line's end (a line of one word).
+    pub word_end: ByteSet,
+    /// Non-blank lines whose last word (after the last space or tab) starts like an
+    /// absolute path: `/`, `\`, `C:\`, `C:/`.
+    pub tail_path: bool,
     /// Non-blank lines at least this long (bytes).
     pub min_len: usize,
     /// Blank lines (empty, or only spaces and tabs).
     pub blank: bool,
+    /// Lines at the margin outside the fields above are not ignored but all have the
+    /// same effect but for being remembered (a documentation reporter holds the last
+    /// one, as a possible group title): of each run of them the module is given the
+    /// first when it comes and the last just before the next line it is given (or the
+    /// log's end), with their own line numbers; the ones between are skipped.
+    pub plain_runs: bool,
 }
 
 impl Interest {
@@ -96,16 +109,22 @@ impl Interest {
         top: ByteSet::ALL,
         indented: ByteSet::ALL,
         last: ByteSet::ALL,
+        word_end: ByteSet::ALL,
+        tail_path: true,
         min_len: 0,
         blank: true,
+        plain_runs: false,
     };
     /// No line (a module that has nothing left to do; [`Interest`]'s fields widen it).
     pub const NONE: Interest = Interest {
         top: ByteSet::NONE,
         indented: ByteSet::NONE,
         last: ByteSet::NONE,
+        word_end: ByteSet::NONE,
+        tail_path: false,
         min_len: usize::MAX,
         blank: false,
+        plain_runs: false,
     };
 
     /// Whether `line` is in this interest (what the analyzer's table computes at once for
@@ -120,10 +139,24 @@ impl Interest {
                 } else {
                     self.top.contains(first)
                 };
-                by_first || self.last.contains(c.last) || c.len >= self.min_len
+                by_first
+                    || self.last.contains(c.last)
+                    || self.word_end.contains(c.word_end)
+                    || (self.tail_path && c.tail_path)
+                    || c.len >= self.min_len
             }
         }
     }
+
+    /// Whether `line` is one of the plain lines [`Interest::plain_runs`] coalesces.
+    pub fn plain(&self, line: &str) -> bool {
+        self.plain_runs && !self.accepts(line) && is_plain_shape(&LineClass::of(line))
+    }
+}
+
+/// A line at the margin that is not blank.
+fn is_plain_shape(c: &LineClass) -> bool {
+    c.first.is_some() && !c.indented
 }
 
 /// The facts of one line the gate looks at.
@@ -134,23 +167,48 @@ pub(crate) struct LineClass {
     /// Whether the line starts with a space or a tab.
     pub indented: bool,
     pub last: u8,
+    pub word_end: u8,
+    pub tail_path: bool,
     pub len: usize,
 }
 
 impl LineClass {
+    #[inline]
     pub fn of(line: &str) -> LineClass {
         let b = line.as_bytes();
         let indented = matches!(b.first(), Some(b' ' | b'\t'));
+        let start = if indented {
+            b.iter().position(|&c| c != b' ').unwrap_or(b.len())
+        } else {
+            0
+        };
         // Blank: only spaces and tabs. Otherwise the first byte after the spaces, so
         // that a module that skips spaces only sees what it looks at.
-        let first = match b.iter().copied().find(|&c| c != b' ') {
+        let first = match b.get(start).copied() {
             Some(b'\t') if b.iter().all(|&c| c == b' ' || c == b'\t') => None,
             first => first,
+        };
+        let text = b.get(start..).unwrap_or(&[]);
+        let word_end = text
+            .iter()
+            .copied()
+            .find(|&c| matches!(c, b' ' | b'\t' | b':'))
+            .unwrap_or(0);
+        let tail = match b.iter().rposition(|&c| c == b' ' || c == b'\t') {
+            Some(at) => b.get(at + 1..).unwrap_or(&[]),
+            None => b,
+        };
+        let tail_path = match tail {
+            [b'/' | b'\\', ..] => true,
+            [d, b':', b'/' | b'\\', ..] => d.is_ascii_alphabetic(),
+            _ => false,
         };
         LineClass {
             first,
             indented,
             last: b.last().copied().unwrap_or(0),
+            word_end,
+            tail_path,
             len: b.len(),
         }
     }
@@ -167,19 +225,30 @@ const LEN_CLASSES: usize = 32;
 #[derive(Debug, Clone)]
 pub(crate) struct Router {
     /// Bit `i`: module `i`'s last narrower interest holds non-blank lines whose
-    /// (first byte, indented) is this, whose last byte is this, whose length is in this
-    /// class; blank lines.
+    /// (first byte, indented) is this, whose last byte is this, ...; blank lines.
     top: [u32; 256],
     indented: [u32; 256],
     last: [u32; 256],
+    word_end: [u32; 256],
+    tail_path: u32,
     len: [u32; LEN_CLASSES],
     blank: u32,
+    /// Modules whose narrower interest coalesces plain lines ([`Interest::plain_runs`]).
+    runs: u32,
     /// Modules that want every line now. A module goes back and forth between
     /// [`Interest::ALL`] (inside a block) and the same narrower interest (between
     /// blocks): only this mask changes then, not the tables.
     all: u32,
     /// The interest the tables hold for each module.
     tabled: Vec<Interest>,
+}
+
+/// Where a line goes: the modules that want it, and those for which it is a plain line
+/// of a run ([`Interest::plain_runs`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Route {
+    pub wanted: u32,
+    pub plain: u32,
 }
 
 impl Router {
@@ -190,29 +259,39 @@ impl Router {
             top: [all; 256],
             indented: [all; 256],
             last: [all; 256],
+            word_end: [all; 256],
+            tail_path: all,
             len: [all; LEN_CLASSES],
             blank: all,
+            runs: 0,
             all,
             tabled: vec![Interest::ALL; n.min(32)],
         }
     }
 
-    /// The modules that want `line`, as a bit set.
+    /// The modules that want `line`, as bit sets.
     #[inline]
-    pub fn wanted(&self, line: &str) -> u32 {
+    pub fn route(&self, line: &str) -> Route {
         let c = LineClass::of(line);
         let Some(first) = c.first else {
-            return self.all | self.blank;
+            return Route {
+                wanted: self.all | self.blank,
+                plain: 0,
+            };
         };
         let by_first = if c.indented {
             self.indented[usize::from(first)]
         } else {
             self.top[usize::from(first)]
         };
-        self.all
+        let wanted = self.all
             | by_first
             | self.last[usize::from(c.last)]
-            | self.len[(c.len / LEN_STEP).min(LEN_CLASSES - 1)]
+            | self.word_end[usize::from(c.word_end)]
+            | if c.tail_path { self.tail_path } else { 0 }
+            | self.len[(c.len / LEN_STEP).min(LEN_CLASSES - 1)];
+        let plain = if c.indented { 0 } else { self.runs & !wanted };
+        Route { wanted, plain }
     }
 
     /// Module `i` now wants `interest`.
@@ -245,6 +324,7 @@ impl Router {
             put(&mut self.top[at], interest.top.contains(b));
             put(&mut self.indented[at], interest.indented.contains(b));
             put(&mut self.last[at], interest.last.contains(b));
+            put(&mut self.word_end[at], interest.word_end.contains(b));
         }
         for (class, slot) in self.len.iter_mut().enumerate() {
             // The longest line of the class must reach `min_len` (the last class holds
@@ -256,23 +336,67 @@ impl Router {
             };
             put(slot, on);
         }
+        put(&mut self.tail_path, interest.tail_path);
         put(&mut self.blank, interest.blank);
+        put(&mut self.runs, interest.plain_runs);
+    }
+}
+
+/// One module's run of plain lines ([`Interest::plain_runs`]): whether its first line
+/// was given, and the last one seen since, to give before the next line.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Run {
+    open: bool,
+    last: Option<usize>,
+    text: String,
+}
+
+impl Run {
+    /// A plain line: returns true when the module is to be given it now (the run's
+    /// first), else keeps it as the run's last.
+    pub fn plain(&mut self, line: &str, n: usize) -> bool {
+        if !self.open {
+            self.open = true;
+            return true;
+        }
+        self.text.clear();
+        self.text.push_str(line);
+        self.last = Some(n);
+        false
+    }
+
+    /// The module is given another line (or the log ended): the run ends; its last
+    /// line, if one is held, is to be given first.
+    pub fn end(&mut self) -> Option<(&str, usize)> {
+        self.open = false;
+        let n = self.last.take()?;
+        Some((&self.text, n))
     }
 }
 
 /// What one parser reports from `log` (split as [`str::lines`] does) when it is only
-/// given the lines of its [`super::Parser::interest`]: module tests compare it with
-/// what it reports given every line.
+/// given the lines of its [`super::Parser::interest`] (plain runs coalesced): module
+/// tests compare it with what it reports given every line.
 #[cfg(test)]
 pub(crate) fn run_gated<P: super::Parser + Default>(log: &str) -> Vec<super::TestResult> {
     let mut p = P::default();
     let mut r = super::Report::default();
     let mut interest = p.interest();
+    let mut run = Run::default();
     for (n, l) in log.lines().enumerate() {
         if interest.accepts(l) {
+            if let Some((held, at)) = run.end() {
+                p.line(held, at, &mut r);
+            }
+            p.line(l, n, &mut r);
+            interest = p.interest();
+        } else if interest.plain(l) && run.plain(l, n) {
             p.line(l, n, &mut r);
             interest = p.interest();
         }
+    }
+    if let Some((held, at)) = run.end() {
+        p.line(held, at, &mut r);
     }
     p.finish(&mut r);
     r.into_tests()
@@ -316,7 +440,7 @@ mod tests {
             r.set(i, *int);
             // Into a block and out again: the tables are kept meanwhile.
             r.set(i, Interest::ALL);
-            assert_eq!(r.wanted("") & (1 << i), 1 << i);
+            assert_eq!(r.route("").wanted & (1 << i), 1 << i);
             r.set(i, *int);
         }
         let lines = [
@@ -335,7 +459,7 @@ mod tests {
         ]
         .map(str::to_owned);
         for line in &lines {
-            let wanted = r.wanted(line);
+            let wanted = r.route(line).wanted;
             for (i, int) in interests.iter().enumerate() {
                 let exact = int.accepts(line);
                 let routed = wanted & (1 << i) != 0;
@@ -347,7 +471,7 @@ mod tests {
             }
         }
         // The length class of 39 and 40 bytes is the same: both routed to module 4.
-        assert_eq!(r.wanted(&"x".repeat(39)) & (1 << 4), 1 << 4);
-        assert_eq!(r.wanted(&"x".repeat(31)) & (1 << 4), 0);
+        assert_eq!(r.route(&"x".repeat(39)).wanted & (1 << 4), 1 << 4);
+        assert_eq!(r.route(&"x".repeat(31)).wanted & (1 << 4), 0);
     }
 }

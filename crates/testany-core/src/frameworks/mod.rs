@@ -325,6 +325,8 @@ pub struct Analyzer {
     /// Which parsers want which lines ([`Parser::interest`]); `None`: all of them want
     /// every line (the reference the gate is tested against).
     router: Option<classify::Router>,
+    /// Per parser, its current run of plain lines ([`Interest::plain_runs`]).
+    runs: Vec<classify::Run>,
     report: Report,
     extractor: Extractor,
     next_line: usize,
@@ -358,6 +360,7 @@ impl Analyzer {
         });
         Analyzer {
             normalizer: Normalizer::new(),
+            runs: vec![classify::Run::default(); parsers.len()],
             parsers,
             router,
             report: Report::default(),
@@ -378,14 +381,27 @@ impl Analyzer {
         let line = self.normalizer.line(raw);
         match &mut self.router {
             Some(router) => {
-                let mut wanted = router.wanted(&line);
-                while wanted != 0 {
-                    let i = wanted.trailing_zeros() as usize;
-                    wanted &= wanted - 1;
-                    if let Some(p) = self.parsers.get_mut(i) {
-                        p.line(&line, n, &mut self.report);
-                        router.set(i, p.interest());
+                let route = router.route(&line);
+                // In the parsers' order, as without the gate: the report's order of tests
+                // is the order they were reported in.
+                let mut given = route.wanted | route.plain;
+                while given != 0 {
+                    let i = given.trailing_zeros() as usize;
+                    let bit = given & given.wrapping_neg();
+                    given &= given - 1;
+                    let (Some(p), Some(run)) = (self.parsers.get_mut(i), self.runs.get_mut(i))
+                    else {
+                        continue;
+                    };
+                    if route.wanted & bit != 0 {
+                        if let Some((held, at)) = run.end() {
+                            p.line(held, at, &mut self.report);
+                        }
+                    } else if !run.plain(&line, n) {
+                        continue;
                     }
+                    p.line(&line, n, &mut self.report);
+                    router.set(i, p.interest());
                 }
             }
             None => {
@@ -415,7 +431,10 @@ impl Analyzer {
     }
 
     pub fn finish(mut self) -> Analysis {
-        for p in &mut self.parsers {
+        for (p, run) in self.parsers.iter_mut().zip(&mut self.runs) {
+            if let Some((held, at)) = run.end() {
+                p.line(held, at, &mut self.report);
+            }
             p.finish(&mut self.report);
         }
         let own = std::mem::take(&mut self.report.locations);
@@ -650,6 +669,32 @@ mod tests {
             let (gated, all) = gated_and_not(&log);
             assert_eq!(gated, all, "log {log:?}");
         }
+    }
+
+    /// RSpec's documentation format holds the last line at the margin as a possible
+    /// group title: the gate gives it only the first and the last line of a run of
+    /// plain lines, and the group must still be the last one.
+    #[test]
+    fn a_run_of_plain_lines_keeps_its_last_line_as_the_group() {
+        let log = "setup one\nsetup two\nsetup three\nCalculator math\n  adds\n  subtracts (FAILED - 1)\n\
+                   noise a\nnoise b\nParser io\n  reads\n\nFailures:\n\n  1) Calculator math subtracts\n\
+                   \x20    Failure/Error: expect(1).to eq 2\n\
+                   \x20    # ./spec/calc_spec.rb:5:in 'block (2 levels)'\n\n3 examples, 1 failure\n";
+        let (gated, all) = gated_and_not(log);
+        assert_eq!(gated, all);
+        let got: Vec<(&str, TestStatus)> = gated
+            .tests
+            .iter()
+            .map(|t| (t.id.as_str(), t.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("Calculator math adds", TestStatus::Passed),
+                ("Calculator math subtracts", TestStatus::Failed),
+                ("Parser io reads", TestStatus::Passed)
+            ]
+        );
     }
 
     #[test]

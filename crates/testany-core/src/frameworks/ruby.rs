@@ -237,6 +237,32 @@ impl Parser for RubyParser {
         self.tentative.clear();
         self.tentative_scenarios.clear();
     }
+
+    /// Outside an entry, a minitest header and class, lines at the margin matter by
+    /// their first byte (headings, summaries, rerun lines, glued progress dots), last
+    /// byte (minitest `-v`), or first word (a class heading, a Gherkin keyword); any
+    /// other line at the margin only becomes the held documentation line, so of a run
+    /// of them the first and the last are enough. Indented lines may be examples.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.section != Section::None
+            || self.minitest_header.is_some()
+            || self.minitest_class.is_some()
+        {
+            return Interest::ALL;
+        }
+        Interest {
+            top: ByteSet::of(b"FTEPRrc.*")
+                .union(ByteSet::DIGITS)
+                .union(ByteSet::OTHER_SPACE),
+            indented: ByteSet::ALL,
+            last: ByteSet::of(b".FES"),
+            word_end: ByteSet::of(b":\0"),
+            blank: self.failing_list,
+            plain_runs: true,
+            ..Interest::NONE
+        }
+    }
 }
 
 impl RubyParser {
