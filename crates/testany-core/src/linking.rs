@@ -1845,6 +1845,54 @@ class OrderTest {
     }
 
     #[test]
+    fn unittest_modules_kotlin_files_named_otherwise_and_names_alone() {
+        let fs: Vec<(&str, &str)> = vec![
+            (
+                "proj/tests/test_x.py",
+                "import unittest\n\nclass T(unittest.TestCase):\n    def test_one(self):\n        pass\n",
+            ),
+            (
+                "proj/src/test/kotlin/com/acme/Specs.kt",
+                "package com.acme\n\nclass CartSpec {\n    @Test fun totals() {}\n}\n",
+            ),
+            ("proj/tests/test_moved.py", "def test_moved():\n    pass\n"),
+        ];
+        let paths: Vec<&str> = fs.iter().map(|(p, _)| *p).collect();
+        let ws = Workspace::new(&paths);
+        let mut read = |p: &str| {
+            fs.iter()
+                .find(|(f, _)| *f == p)
+                .map(|(_, t)| (*t).to_owned())
+        };
+        let tests = [
+            test(
+                Framework::Unittest,
+                "tests.test_x.T.test_one",
+                "test_one",
+                None,
+            ),
+            // No CartSpec.kt: the Kotlin files are searched for the class and method.
+            test(Framework::Junit, "com.acme.CartSpec#totals", "totals", None),
+            // The class went away, the function stayed: the only test of that name.
+            test(
+                Framework::Pytest,
+                "tests/test_moved.py::TestOld::test_moved",
+                "TestOld.test_moved",
+                Some("tests/test_moved.py"),
+            ),
+        ];
+        let links = link_case(&CaseSource::default(), &tests, &ws, &mut read);
+        assert_eq!(
+            links.links,
+            vec![
+                linked("proj/tests/test_x.py", 3, Via::Definition),
+                linked("proj/src/test/kotlin/com/acme/Specs.kt", 3, Via::Definition),
+                linked("proj/tests/test_moved.py", 0, Via::NameInFile),
+            ]
+        );
+    }
+
+    #[test]
     fn a_test_listed_twice_links_twice_to_the_same_line() {
         let p = Framework::Pytest;
         let t = test(

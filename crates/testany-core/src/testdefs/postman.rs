@@ -9,7 +9,7 @@
 //! gets a clear outcome rather than partial results.
 
 use super::cursor::{Cursor, read_quoted};
-use super::{DefKind, Defs, MAX_DEPTH, Scan, ScanError, clipped};
+use super::{DefKind, Defs, MAX_DEPTH, Scan, ScanError, TestDef, clipped};
 
 /// JSON nesting beyond this is refused (a collection nests two levels per folder).
 const MAX_JSON_DEPTH: usize = 512;
@@ -135,6 +135,37 @@ fn script_line_breaks(s: &str) -> usize {
         }
     }
     n
+}
+
+/// The line of a failed assertion that Newman located as `at assertion:N` inside
+/// `"Folder / Request"` ([`crate::locations::LocationKind::Newman`]: `path` is the
+/// request's path, `line` the 1-based ordinal): the `ordinal`-th `pm.test(` of that
+/// request's scripts in `defs` (a [`scan`] of the collection). `None` when the request
+/// has fewer assertions (one whose call is built at run time, say).
+pub fn assertion_line(defs: &[TestDef], request_path: &str, ordinal: u32) -> Option<u32> {
+    let k = usize::try_from(ordinal.checked_sub(1)?).ok()?;
+    defs.iter()
+        .filter(|d| d.kind == DefKind::Assertion && joined_is(&d.path, request_path))
+        .nth(k)
+        .map(|d| d.line)
+}
+
+/// Whether `parts` joined by `" / "` is `s`, without allocating.
+fn joined_is(parts: &[String], s: &str) -> bool {
+    let mut rest = s;
+    for (k, p) in parts.iter().enumerate() {
+        if k > 0 {
+            let Some(r) = rest.strip_prefix(" / ") else {
+                return false;
+            };
+            rest = r;
+        }
+        let Some(r) = rest.strip_prefix(p.as_str()) else {
+            return false;
+        };
+        rest = r;
+    }
+    rest.is_empty() && !parts.is_empty()
 }
 
 type ParseError = (u32, String);
@@ -324,6 +355,20 @@ mod tests {
                 ("Health".into(), "fast", 29, A),
             ]
         );
+    }
+
+    #[test]
+    fn newman_assertion_ordinals_to_lines() {
+        let s = scan(COLLECTION);
+        let at = |path: &str, n: u32| assertion_line(&s.defs, path, n);
+        assert_eq!(at("Orders / Create order", 1), Some(14));
+        assert_eq!(at("Orders / Create order", 2), Some(18));
+        assert_eq!(at("Orders / Create order", 3), None);
+        assert_eq!(at("Orders / Create order", 0), None);
+        assert_eq!(at("Health", 2), Some(29));
+        assert_eq!(at("Orders", 1), None);
+        assert_eq!(at("Orders / Create", 1), None);
+        assert_eq!(at("", 1), None);
     }
 
     #[test]
