@@ -184,6 +184,32 @@ impl Parser for JunitParser {
     fn finish(&mut self, report: &mut Report) {
         self.close_block(report);
     }
+
+    /// Outside a block, the `Results:` list and a line cut in a path, a line matters by
+    /// its first byte (levels, `Running`, `Tests run:`, absolute paths), its last byte
+    /// (Surefire's and Gradle's test lines), its first word (one word: a class line; a
+    /// word ending in `:`: a compiler error's path), or an absolute path as its last word
+    /// (a line cut in a path); under a gradle-test-logger class, every indented line.
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.block.is_some() || self.in_results || self.wrapped.is_some() {
+            return Interest::ALL;
+        }
+        let logger = self.logger_class.is_some();
+        Interest {
+            top: ByteSet::of(b"[EWRT/").union(ByteSet::OTHER_SPACE),
+            indented: if logger {
+                ByteSet::ALL
+            } else {
+                ByteSet::of(b"/").union(ByteSet::OTHER_SPACE)
+            },
+            last: ByteSet::of(b"!scD)"),
+            word_end: ByteSet::of(b":\0"),
+            tail_path: true,
+            blank: logger,
+            ..Interest::NONE
+        }
+    }
 }
 
 /// Maven's `[ERROR] ` / `[INFO] ` / `[WARNING] ` level, and the rest of the line.
@@ -388,9 +414,7 @@ impl JunitParser {
             }
             if let [single] = segments.as_slice()
                 && !line.starts_with([' ', '\t'])
-                && !single.contains(char::is_whitespace)
-                && let Some((class, method)) = single.rsplit_once('.')
-                && looks_like_class_name(class)
+                && let Some((class, method)) = split_dotted_test(single)
             {
                 segments = vec![class, method];
             }
@@ -943,6 +967,17 @@ fn looks_like_class_name(s: &str) -> bool {
             .next_back()
             .and_then(|l| l.chars().next())
             .is_some_and(char::is_uppercase)
+}
+
+/// `com.acme.FooTest.testX` (TestNG under Gradle) or, with a Kotlin test name holding
+/// spaces, `MyTests.test that fails` (Kotlin/Native test tasks): the class ends at the
+/// last dot before the first space.
+fn split_dotted_test(single: &str) -> Option<(&str, &str)> {
+    let head_end = single.find(char::is_whitespace).unwrap_or(single.len());
+    let dot = single.get(..head_end)?.rfind('.')?;
+    let class = single.get(..dot)?;
+    let method = single.get(dot + 1..)?;
+    (!method.is_empty() && looks_like_class_name(class)).then_some((class, method))
 }
 
 /// A method name, possibly with a JUnit 4 parameter index (`testX[0]`).
@@ -1544,6 +1579,8 @@ com.acme.CartTest removes() FAILED
 Gradle suite > Gradle test > com.acme.NgTest > checks FAILED
 Gradle suite > Gradle test > com.acme.NgTest.flows FAILED
 com.acme.NgTest.waits PASSED
+MyTests.test that fails FAILED
+Deploy step.yaml apply FAILED
 Cart tests > adds an item() FAILED
    spaced words > not a test FAILED
 Build step FAILED
@@ -1552,6 +1589,7 @@ Build step FAILED
                 ("com.acme.NgTest#checks", TestStatus::Failed),
                 ("com.acme.NgTest#flows", TestStatus::Failed),
                 ("com.acme.NgTest#waits", TestStatus::Passed),
+                ("MyTests#test that fails", TestStatus::Failed),
                 ("Cart tests#adds an item", TestStatus::Failed)
             ]
         );

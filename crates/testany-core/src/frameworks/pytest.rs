@@ -205,6 +205,24 @@ impl Parser for PytestParser {
     fn finish(&mut self, report: &mut Report) {
         self.flush(report);
     }
+
+    /// Outside a failure section, the summary and the durations, indented lines are
+    /// nobody's (the `-v`, progress and header lines all start at the margin).
+    fn interest(&self) -> super::Interest {
+        use super::{ByteSet, Interest};
+        if self.block.is_some()
+            || !matches!(
+                self.section,
+                Section::None | Section::Other | Section::Passes
+            )
+        {
+            return Interest::ALL;
+        }
+        Interest {
+            top: ByteSet::ALL,
+            ..Interest::NONE
+        }
+    }
 }
 
 impl PytestParser {
