@@ -71,6 +71,18 @@ fn ci_log(bencher: Bencher) {
         .bench(|| analyze(divan::black_box(log)));
 }
 
+/// The same without the gate ([`Analyzer::ungated`]: every module gets every line), to
+/// see what the shared classification saves.
+#[divan::bench(args = ["ci_log", "pytest_10k"], sample_count = 10, sample_size = 1)]
+fn ungated(bencher: Bencher, name: &str) {
+    let (raw, _) = log_of(name);
+    bencher.counter(BytesCount::of_str(raw)).bench(|| {
+        let mut a = Analyzer::ungated();
+        lines(divan::black_box(raw)).for_each(|l| a.line(l));
+        a.finish()
+    });
+}
+
 #[divan::bench(sample_count = 20, sample_size = 1)]
 fn pytest_10k(bencher: Bencher) {
     let log = &*PYTEST_LOG;
@@ -124,7 +136,8 @@ fn stage_extractor(bencher: Bencher, name: &str) {
     });
 }
 
-/// Each framework module alone over the normalised lines (index into `parsers()`).
+/// Each framework module alone over the normalised lines (index into `parsers()`), given
+/// every line (no gate): what a module costs where its interest holds every line.
 #[divan::bench(args = ["ci_log", "pytest_10k"], consts = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], sample_count = 5, sample_size = 1)]
 fn stage_parser<const P: usize>(bencher: Bencher, name: &str) {
     let (raw, norm) = log_of(name);
