@@ -14,6 +14,8 @@ pub enum Arg {
     ExecutionKey,
     PipelineKey,
     CaseIndex,
+    /// `testany_get_case`'s case key (facts.md: "argument: the case key", name unknown).
+    CaseKey,
     Workspace,
     Status,
     DateFrom,
@@ -49,6 +51,9 @@ impl Arg {
                 "id",
             ],
             Arg::CaseIndex => &["case_index", "caseIndex", "index"],
+            Arg::CaseKey => &[
+                "case_key", "caseKey", "case_id", "caseId", "case", "key", "id",
+            ],
             Arg::Workspace => &["workspace", "workspace_key", "workspaceKey"],
             Arg::Status => &["status", "result"],
             Arg::DateFrom => &["date_from", "dateFrom", "from"],

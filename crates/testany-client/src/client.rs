@@ -27,6 +27,7 @@ pub mod tools {
     pub const GET_PIPELINE: &str = "testany_get_pipeline";
     pub const CANCEL_EXECUTION: &str = "testany_cancel_execution";
     pub const LIST_PIPELINES: &str = "testany_list_pipelines";
+    pub const GET_CASE: &str = "testany_get_case";
 }
 
 /// Everything the client needs to know. Secrets are [`Secret`]s; `Debug` also drops
@@ -192,6 +193,8 @@ pub struct Client {
     ids: AtomicU64,
     /// `Retry-After` of the last MCP call that gave up, in ms; `NO_RETRY_AFTER` if none.
     retry_after_ms: AtomicU64,
+    /// Case metadata, fetched once per case (`get_case`).
+    cases: crate::case::CaseCache,
 }
 
 /// `retry_after_ms` when the last call succeeded or named no wait.
@@ -229,7 +232,12 @@ impl Client {
             session: futures_util::lock::Mutex::new(Session::default()),
             ids: AtomicU64::new(1),
             retry_after_ms: AtomicU64::new(NO_RETRY_AFTER),
+            cases: crate::case::CaseCache::default(),
         }
+    }
+
+    pub(crate) fn case_cache(&self) -> &crate::case::CaseCache {
+        &self.cases
     }
 
     /// The `Retry-After` the service sent with the last MCP call that failed (after

@@ -135,7 +135,7 @@ pub fn retain_matching(rows: &mut Vec<Execution>, filter: &ListFilter, undeclare
                     .is_none_or(|b| start_cmp(e, b) != Some(Greater))
             }
             // Paging cannot be applied to one page of results.
-            Arg::Page | Arg::PageSize | Arg::ExecutionKey | Arg::CaseIndex => true,
+            Arg::Page | Arg::PageSize | Arg::ExecutionKey | Arg::CaseIndex | Arg::CaseKey => true,
         })
     });
 }

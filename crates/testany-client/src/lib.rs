@@ -2,6 +2,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod args;
+mod case;
 mod client;
 pub mod error;
 pub mod filter;
@@ -12,6 +13,7 @@ pub mod retry;
 pub mod secret;
 pub mod transport;
 
+pub use case::{CaseMeta, Executor};
 pub use client::{Client, ClientConfig, host_of, tools};
 pub use error::{Error, Result, TimeoutKind};
 pub use filter::ListFilter;
