@@ -105,10 +105,11 @@ pub fn scan(text: &str) -> Vec<TestDef> {
                         if let Some(t) = title {
                             c = probe;
                             depth += 1;
-                            out.push(&t, &path, line, DefKind::Test);
+                            let pushed = out.push(&t, &path, line, DefKind::Test);
                             let printed = t.replace(' ', "_");
-                            if let Some(d) = out.defs.last_mut()
+                            if pushed
                                 && printed != t
+                                && let Some(d) = out.defs.last_mut()
                             {
                                 d.alias = Some(clipped(&printed));
                             }

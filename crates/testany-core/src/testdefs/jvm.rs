@@ -136,11 +136,10 @@ pub fn scan(text: &str, dialect: Dialect) -> Vec<TestDef> {
                     && classes.len() < MAX_DEPTH
                 {
                     let alias = display.take();
-                    out.push(&name, &path, line, DefKind::Suite);
-                    if let Some(d) = out.defs.last_mut()
-                        && d.name == name
+                    if out.push(&name, &path, line, DefKind::Suite)
+                        && let Some(d) = out.defs.last_mut()
                     {
-                        d.alias = alias;
+                        d.alias = alias.map(|a| clipped(&a));
                     }
                     classes.push(Class { depth: braces + 1 });
                     path.push(clipped(&name));
@@ -282,8 +281,9 @@ fn push_test(
         return;
     }
     *pending_test = false;
-    out.push(name, path, line, DefKind::Test);
-    if let Some(d) = out.defs.last_mut() {
+    if out.push(name, path, line, DefKind::Test)
+        && let Some(d) = out.defs.last_mut()
+    {
         d.alias = alias.map(|a| clipped(&a));
     }
 }

@@ -150,24 +150,35 @@ pub fn scan(language: Language, text: &str) -> Scan {
     }
 }
 
-/// Collects definitions with the limits applied, and the stack of enclosing suites.
+/// At most this many bytes of names and paths are kept per file: every definition
+/// copies its enclosing path, so without a budget a small file of deeply nested suites
+/// with long titles could ask for gigabytes (100,000 tests x 64 suites x 512 bytes).
+pub const MAX_DEF_BYTES: usize = 32 << 20;
+
+/// Collects definitions with the limits applied.
 #[derive(Debug, Default)]
 pub(crate) struct Defs {
     pub(crate) defs: Vec<TestDef>,
+    bytes: usize,
 }
 
 impl Defs {
-    pub(crate) fn push(&mut self, name: &str, path: &[String], line: u32, kind: DefKind) {
-        if self.defs.len() >= MAX_DEFS {
-            return;
+    /// Adds a definition; `false` when a limit dropped it.
+    pub(crate) fn push(&mut self, name: &str, path: &[String], line: u32, kind: DefKind) -> bool {
+        let name = crate::frameworks::clip(name, MAX_NAME);
+        let bytes = name.len() + path.iter().map(String::len).sum::<usize>();
+        if self.defs.len() >= MAX_DEFS || self.bytes + bytes > MAX_DEF_BYTES {
+            return false;
         }
+        self.bytes += bytes;
         self.defs.push(TestDef {
-            name: crate::frameworks::clip(name, MAX_NAME).to_owned(),
+            name: name.to_owned(),
             path: path.to_vec(),
             line,
             kind,
             alias: None,
         });
+        true
     }
 }
 
@@ -227,6 +238,27 @@ mod tests {
         assert!(!d.is(&["TestB", "test_x"]));
         assert!(!d.is(&["TestA", "TestB", "test_y"]));
         assert!(!d.is(&[]));
+    }
+
+    #[test]
+    fn nested_long_titles_stay_within_the_byte_budget() {
+        // 64 describes of 512-byte titles, then 100,000 tests inside: ~1 MB of text.
+        let title = "t".repeat(MAX_NAME);
+        let mut text = String::new();
+        for _ in 0..MAX_DEPTH {
+            text.push_str(&format!("describe('{title}', () => {{\n"));
+        }
+        for _ in 0..MAX_DEFS {
+            text.push_str("it('x')\n");
+        }
+        let defs = scan(Language::JavaScript, &text).defs;
+        let per_test = 1 + MAX_DEPTH * MAX_NAME;
+        let suites: usize = (0..MAX_DEPTH).map(|k| MAX_NAME + k * MAX_NAME).sum();
+        assert_eq!(defs.len(), MAX_DEPTH + (MAX_DEF_BYTES - suites) / per_test);
+        assert_eq!(
+            defs.last().map(|d| (d.name.as_str(), d.path.len())),
+            Some(("x", MAX_DEPTH))
+        );
     }
 
     mod props {
