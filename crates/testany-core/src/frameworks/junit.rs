@@ -734,7 +734,7 @@ impl JunitParser {
             }
             if block.frames.len() < MAX_FRAMES {
                 let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-                let class = &block.class;
+                let class = without_target(&block.class);
                 let path = match class.rsplit_once('.') {
                     Some((pkg, _)) if simple_outer(class) == stem => {
                         format!("{}/{file}", pkg.replace('.', "/"))
@@ -805,6 +805,7 @@ impl Block {
 /// package root and not a known library) of the top exception, then of its causes, then
 /// other frames that are not library code. Library frames are dropped.
 fn order_frames(test_class: &str, frames: Vec<Frame>) -> Vec<FailureLocation> {
+    let test_class = without_target(test_class);
     let outer = test_class.split('$').next().unwrap_or(test_class);
     let root = package_root(outer);
     let simple = simple_name(outer);
@@ -923,6 +924,18 @@ fn jvm_frame(rest: &str) -> Option<Option<(String, String, u32)>> {
     let known = matches!(inner, "Native Method" | "Unknown Source" | "<generated>")
         || jvm.iter().any(|e| inner.ends_with(e));
     known.then_some(None)
+}
+
+/// A class as Gradle prints it for a Kotlin Multiplatform target, `T[jvm]` or
+/// `T[js, browser, ChromeHeadless88]`, without that target: the class of the source file.
+fn without_target(class: &str) -> &str {
+    match class
+        .strip_suffix(']')
+        .and_then(|c| c.rfind('[').map(|at| (c, at)))
+    {
+        Some((c, at)) if at > 0 => c.get(..at).unwrap_or(class),
+        _ => class,
+    }
 }
 
 /// Gradle's short exception format: `java.lang.AssertionError at FooTest.java:9`.
@@ -1715,6 +1728,20 @@ ContextTests > contextLoads() FAILED
         );
         // Only a Spring frame is printed: no location of the project.
         assert_eq!(locs(&tests[3]), []);
+        // A Kotlin Multiplatform target after the class: the file is still the class's.
+        let tests = run("\
+> Task :jvmTest
+
+com.acme.T[jvm] > t()[jvm] FAILED
+    org.opentest4j.AssertionFailedError at T.kt:5
+");
+        assert_eq!(
+            (tests[0].id.as_str(), locs(&tests[0])),
+            (
+                "com.acme.T[jvm]#t[jvm]",
+                vec![("com/acme/T.kt", 5, Some(3))]
+            )
+        );
     }
 
     #[test]
