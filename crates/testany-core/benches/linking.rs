@@ -205,3 +205,38 @@ fn lenses_file_500_tests_lookup(bencher: Bencher) {
             .count()
     });
 }
+
+/// Pathological 1 MiB inputs for every scanner: each must stay linear (a quadratic
+/// scanner takes seconds here, not milliseconds).
+const ADVERSARIAL: &[&str] = &[
+    "it ",
+    "test.",
+    "describe('d', () => { ",
+    "`${",
+    "@Test ",
+    "@A(",
+    "class A { ",
+    "def test_x():\n ",
+    "'''",
+    "t.Run(\"s\", func() { ",
+    "{\"item\": [",
+    "/*",
+];
+
+#[divan::bench(args = ADVERSARIAL, sample_count = 5, sample_size = 1)]
+fn scan_adversarial_1mib(bencher: Bencher, piece: &str) {
+    let text = piece.repeat((1 << 20) / piece.len());
+    bencher.bench_local(|| {
+        [
+            Language::Python,
+            Language::JavaScript,
+            Language::Java,
+            Language::Kotlin,
+            Language::Go,
+            Language::Postman,
+        ]
+        .iter()
+        .map(|&l| testdefs::scan(l, divan::black_box(&text)).defs.len())
+        .sum::<usize>()
+    });
+}

@@ -11,6 +11,8 @@ use super::{DefKind, Defs, MAX_DEPTH, TestDef, clipped};
 struct Open {
     /// Bracket depth inside the function body or the `Run(` call.
     depth: usize,
+    /// Deeper than [`MAX_DEPTH`]: not on the path, and what it holds is not listed.
+    dropped: bool,
 }
 
 /// The test definitions of a Go source text.
@@ -52,7 +54,10 @@ pub fn scan(text: &str) -> Vec<TestDef> {
                     && open.is_empty()
                 {
                     path.push(name);
-                    open.push(Open { depth: 1 });
+                    open.push(Open {
+                        depth: 1,
+                        dropped: false,
+                    });
                 }
                 depth += 1;
             }
@@ -63,9 +68,10 @@ pub fn scan(text: &str) -> Vec<TestDef> {
             b')' | b']' | b'}' => {
                 c.bump();
                 depth = depth.saturating_sub(1);
-                while open.last().is_some_and(|o| o.depth > depth) {
-                    open.pop();
-                    path.pop();
+                while let Some(o) = open.pop_if(|o| o.depth > depth) {
+                    if !o.dropped {
+                        path.pop();
+                    }
                 }
             }
             b'.' => {
@@ -105,7 +111,8 @@ pub fn scan(text: &str) -> Vec<TestDef> {
                         if let Some(t) = title {
                             c = probe;
                             depth += 1;
-                            let pushed = out.push(&t, &path, line, DefKind::Test);
+                            let deep = open.last().is_some_and(|o| o.dropped);
+                            let pushed = !deep && out.push(&t, &path, line, DefKind::Test);
                             let printed = t.replace(' ', "_");
                             if pushed
                                 && printed != t
@@ -113,10 +120,11 @@ pub fn scan(text: &str) -> Vec<TestDef> {
                             {
                                 d.alias = Some(clipped(&printed));
                             }
-                            if open.len() < MAX_DEPTH {
-                                open.push(Open { depth });
+                            let dropped = deep || path.len() >= MAX_DEPTH;
+                            if !dropped {
                                 path.push(clipped(&printed));
                             }
+                            open.push(Open { depth, dropped });
                         }
                     }
                 }

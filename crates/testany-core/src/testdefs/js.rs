@@ -37,11 +37,19 @@ const MAX_TEMPLATE_DEPTH: usize = 32;
 
 #[derive(Debug)]
 struct Open {
-    /// The `describe` title; `None` for an anonymous one (Playwright's
-    /// `test.describe(() => ...)`), which adds nothing to the path.
-    title: Option<String>,
+    kind: Suite,
     /// Bracket depth inside the call's `(`.
     depth: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Suite {
+    /// Its title is on the path.
+    Titled,
+    /// Playwright's `test.describe(() => ...)`: adds nothing to the path.
+    Anonymous,
+    /// Deeper than [`MAX_DEPTH`]: what it holds is not listed (its path would be cut).
+    Dropped,
 }
 
 fn calls(text: &str, mode: Mode) -> Vec<TestDef> {
@@ -49,6 +57,8 @@ fn calls(text: &str, mode: Mode) -> Vec<TestDef> {
     let mut out = Defs::default();
     let mut open: Vec<Open> = Vec::new();
     let mut path: Vec<String> = Vec::new();
+    // Open suites of kind `Dropped`.
+    let mut dropped = 0usize;
     let mut depth = 0usize;
     let mut regex_ok = true;
     // The previous token was a `.` (so an identifier is a member, not a call's start).
@@ -88,9 +98,13 @@ fn calls(text: &str, mode: Mode) -> Vec<TestDef> {
             }
             b')' | b']' | b'}' => {
                 depth = depth.saturating_sub(1);
-                while open.last().is_some_and(|o| o.depth > depth) {
-                    if open.pop().is_some_and(|o| o.title.is_some()) {
-                        path.pop();
+                while let Some(o) = open.pop_if(|o| o.depth > depth) {
+                    match o.kind {
+                        Suite::Titled => {
+                            path.pop();
+                        }
+                        Suite::Dropped => dropped -= 1,
+                        Suite::Anonymous => {}
                     }
                 }
                 c.bump();
@@ -139,17 +153,25 @@ fn calls(text: &str, mode: Mode) -> Vec<TestDef> {
                             } else {
                                 kind
                             };
-                            out.push(&t, &path, line, kind);
-                            if kind == DefKind::Suite && open.len() < MAX_DEPTH {
-                                open.push(Open {
-                                    title: Some(super::clipped(&t)),
-                                    depth,
-                                });
-                                path.push(super::clipped(&t));
+                            if dropped == 0 {
+                                out.push(&t, &path, line, kind);
+                            }
+                            if kind == DefKind::Suite {
+                                let kind = if dropped == 0 && path.len() < MAX_DEPTH {
+                                    path.push(super::clipped(&t));
+                                    Suite::Titled
+                                } else {
+                                    dropped += 1;
+                                    Suite::Dropped
+                                };
+                                open.push(Open { kind, depth });
                             }
                         }
-                        Title::None if kind == DefKind::Suite && open.len() < MAX_DEPTH => {
-                            open.push(Open { title: None, depth });
+                        Title::None if kind == DefKind::Suite => {
+                            open.push(Open {
+                                kind: Suite::Anonymous,
+                                depth,
+                            });
                         }
                         Title::None => {}
                     }

@@ -22,8 +22,8 @@ use serde::{Deserialize, Serialize};
 pub const MAX_DEFS: usize = 100_000;
 /// Names and titles are cut to this many bytes (as test ids are, `frameworks::MAX_ID`).
 pub const MAX_NAME: usize = crate::frameworks::MAX_ID;
-/// Nesting deeper than this is not tracked (the definitions inside are still found,
-/// with the outer part of their path).
+/// Nesting deeper than this is not tracked, and the definitions inside are not listed
+/// (their path would be cut, so no printed id could match them).
 pub const MAX_DEPTH: usize = 64;
 
 /// The languages with a scanner.
@@ -258,6 +258,43 @@ mod tests {
         assert_eq!(
             defs.last().map(|d| (d.name.as_str(), d.path.len())),
             Some(("x", MAX_DEPTH))
+        );
+    }
+
+    #[test]
+    fn definitions_deeper_than_tracked_are_not_listed() {
+        let mut js = String::new();
+        let mut py = String::new();
+        for k in 0..MAX_DEPTH + 1 {
+            js.push_str(&format!("describe('d{k}', () => {{\n"));
+            py.push_str(&format!("{}class TestD{k}:\n", " ".repeat(k)));
+        }
+        js.push_str("it('deep')\n");
+        js.push_str(&"})\n".repeat(MAX_DEPTH + 1));
+        js.push_str("it('shallow')\n");
+        py.push_str(&format!(
+            "{}def test_deep(self): pass\ndef test_shallow(): pass\n",
+            " ".repeat(MAX_DEPTH + 1)
+        ));
+        let tail = |lang: Language, text: &str| -> Vec<(String, usize)> {
+            let defs = scan(lang, text).defs;
+            defs.iter()
+                .skip(MAX_DEPTH - 1)
+                .map(|d| (d.name.clone(), d.path.len()))
+                .collect()
+        };
+        assert_eq!(
+            tail(Language::JavaScript, &js),
+            // `d64` has its whole path (64 suites); what it holds would not.
+            vec![
+                ("d63".to_owned(), 63),
+                ("d64".to_owned(), 64),
+                ("shallow".to_owned(), 0)
+            ]
+        );
+        assert_eq!(
+            tail(Language::Python, &py),
+            vec![("TestD63".to_owned(), 63), ("test_shallow".to_owned(), 0)]
         );
     }
 

@@ -118,14 +118,16 @@ fn statement(
     if name.is_empty() || name.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return;
     }
+    if blocks.len() >= MAX_DEPTH {
+        // Deeper than tracked: its path would be cut, so it is not listed.
+        return;
+    }
     // Only classes all the way down: a def or class inside a function is not collected.
     let in_classes = blocks.len() == path.len();
-    if blocks.len() < MAX_DEPTH {
-        blocks.push(Block { indent, class });
-        if class && in_classes {
-            out.push(name, path, line, DefKind::Suite);
-            path.push(clipped(name));
-        }
+    blocks.push(Block { indent, class });
+    if class && in_classes {
+        out.push(name, path, line, DefKind::Suite);
+        path.push(clipped(name));
     }
     if !class && in_classes && name.starts_with("test") {
         out.push(name, path, line, DefKind::Test);
