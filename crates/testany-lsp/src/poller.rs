@@ -32,27 +32,30 @@ pub fn backoff(running: Duration, idle: Duration, errors: u32) -> Duration {
 
 /// Starts pollers for every (url, pipeline) of a valid project and stops the others.
 pub fn sync(state: &Arc<State>) {
-    let mut inner = state.lock();
-    let wanted: BTreeSet<PollKey> = inner
-        .projects
-        .values()
-        .flat_map(|p| poll_keys(p.config.as_ref()))
-        .collect();
-    let gone: Vec<PollKey> = inner
-        .pollers
-        .keys()
-        .filter(|k| !wanted.contains(*k))
-        .cloned()
-        .collect();
-    for k in gone {
-        if let Some(h) = inner.pollers.remove(&k) {
+    let wanted: BTreeSet<PollKey> = {
+        let mut inner = state.lock();
+        let wanted: BTreeSet<PollKey> = inner
+            .projects
+            .values()
+            .flat_map(|p| poll_keys(p.config.as_ref()))
+            .collect();
+        let before = inner.pipelines.len();
+        inner.pipelines.retain(|k, _| wanted.contains(k));
+        if inner.pipelines.len() != before {
+            State::touch(&mut inner);
+        }
+        wanted
+    };
+    let mut resources = state.resources();
+    resources.pollers.retain(|k, h| {
+        let keep = wanted.contains(k);
+        if !keep {
             h.abort.abort();
         }
-        inner.pipelines.remove(&k);
-        State::touch(&mut inner);
-    }
+        keep
+    });
     for k in wanted {
-        if inner.pollers.contains_key(&k) {
+        if resources.pollers.contains_key(&k) {
             continue;
         }
         let wake = Arc::new(Notify::new());
@@ -61,7 +64,7 @@ pub fn sync(state: &Arc<State>) {
         state.env.spawn(Box::pin(async move {
             let _ = task.await;
         }));
-        inner.pollers.insert(k, PollerHandle { wake, abort });
+        resources.pollers.insert(k, PollerHandle { wake, abort });
     }
 }
 

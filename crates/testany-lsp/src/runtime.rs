@@ -62,8 +62,8 @@ pub fn store(
 
 /// Makes every poller of `pipeline` (or all, when `None`) poll now.
 pub fn wake(state: &State, pipeline: Option<&str>) {
-    let inner = state.lock();
-    for (k, h) in &inner.pollers {
+    let resources = state.resources();
+    for (k, h) in &resources.pollers {
         if pipeline.is_none_or(|p| p == k.pipeline) {
             h.wake.notify_one();
         }

@@ -62,7 +62,8 @@ pub struct Caps {
     pub configuration_dynamic: bool,
 }
 
-/// Everything mutable, behind one mutex.
+/// The session's data: plain values, behind one mutex (events on it: `session.rs`).
+/// What runs (pollers) and what talks to the service (clients) is in [`Resources`].
 #[derive(Default)]
 pub struct Inner {
     pub encoding: Encoding,
@@ -79,7 +80,6 @@ pub struct Inner {
     /// Keyed by the config file path (or the folder root for env-only configs).
     pub projects: BTreeMap<PathBuf, Project>,
     pub pipelines: HashMap<PollKey, PipelineData>,
-    pub pollers: HashMap<PollKey, PollerHandle>,
     /// Diagnostics last sent per URI (to skip unchanged ones and clear stale ones).
     pub published: HashMap<Uri, Vec<tower_lsp_server::ls_types::Diagnostic>>,
     /// URIs waiting for the debounced publisher.
@@ -92,12 +92,19 @@ pub struct Inner {
     /// Config error messages already shown (one showMessage per distinct error).
     pub shown_errors: HashSet<String>,
     pub logs: HashMap<(String, usize), LogEntry>,
-    pub clients: HashMap<String, Arc<Tc>>,
     /// Bumped on any change of data, logs or files: invalidates derived caches.
     pub generation: u64,
     /// Per-project data derived from the above, rebuilt lazily after a change.
     pub derived: HashMap<PathBuf, Arc<Derived>>,
     pub shutdown: bool,
+}
+
+/// The runtime's resources, apart from the session's data: running pollers and the
+/// service clients (one MCP session per URL). Never locked together with [`Inner`].
+#[derive(Default)]
+pub struct Resources {
+    pub pollers: HashMap<PollKey, PollerHandle>,
+    pub clients: HashMap<String, Arc<Tc>>,
 }
 
 /// A running poller: wake it to poll now; abort it to end it.
@@ -113,6 +120,7 @@ pub struct State {
     pub env: Arc<dyn Env>,
     pub options: Options,
     inner: Mutex<Inner>,
+    resources: Mutex<Resources>,
     pub publish_wake: Notify,
     /// Woken when didOpen has found a document's project (lens requests wait for it).
     pub resolved: Notify,
@@ -139,6 +147,7 @@ impl State {
             env,
             options,
             inner: Mutex::new(inner),
+            resources: Mutex::default(),
             publish_wake: Notify::new(),
             resolved: Notify::new(),
             log_files: Mutex::new(HashMap::new()),
@@ -149,6 +158,11 @@ impl State {
     /// The state, locked. Never hold the guard across an `.await`.
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Pollers and clients, locked. Never hold this and [`State::lock`] at once.
+    pub fn resources(&self) -> MutexGuard<'_, Resources> {
+        self.resources.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Holds the cache file `path` for the caller (released on drop).
@@ -184,28 +198,33 @@ impl State {
     /// The shared client for a service URL (one MCP session per URL), made by the
     /// [`Env`] on first use.
     pub fn client_for(&self, url: &str) -> Option<Arc<Tc>> {
-        let mut inner = self.lock();
-        if let Some(c) = inner.clients.get(url) {
+        if let Some(c) = self.resources().clients.get(url) {
             return Some(c.clone());
         }
-        let log_domain = inner
-            .projects
-            .values()
-            .filter_map(|p| p.config.as_ref())
-            .find(|c| c.url.as_deref() == Some(url))
-            .and_then(|c| c.log_domain());
         let mut config = ClientConfig::new(url);
-        config.token = inner.token.clone();
-        config.log_domain = log_domain;
+        {
+            let inner = self.lock();
+            config.log_domain = inner
+                .projects
+                .values()
+                .filter_map(|p| p.config.as_ref())
+                .find(|c| c.url.as_deref() == Some(url))
+                .and_then(|c| c.log_domain());
+            config.token = inner.token.clone();
+        }
         config.operator_id = self.var("TESTANY_OPERATOR").map(Secret::new);
         match self.env.client(config) {
-            Ok(c) => {
-                let c = Arc::new(c);
-                inner.clients.insert(url.to_owned(), c.clone());
-                Some(c)
-            }
+            // Two callers may both make one: the first stored is the one kept.
+            Ok(c) => Some(
+                self.resources()
+                    .clients
+                    .entry(url.to_owned())
+                    .or_insert_with(|| Arc::new(c))
+                    .clone(),
+            ),
             Err(e) => {
-                tracing::warn!(error = %redact(&e.to_string(), &inner), "cannot create the Testany client");
+                let message = redact(&e.to_string(), &self.lock());
+                tracing::warn!(error = %message, "cannot create the Testany client");
                 None
             }
         }

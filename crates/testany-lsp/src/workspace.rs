@@ -83,10 +83,10 @@ pub async fn reload_all(state: &State) {
     {
         let mut inner = state.lock();
         inner.projects = fresh.into_iter().collect();
-        // Service settings may have changed: new clients pick them up.
-        inner.clients.clear();
         State::touch(&mut inner);
     }
+    // Service settings may have changed: new clients pick them up.
+    state.resources().clients.clear();
     load_folders(state).await;
     assign_documents(state).await;
 }
@@ -109,9 +109,9 @@ pub async fn reload_config(state: &State, config_path: &Path) {
                 inner.projects.remove(config_path);
             }
         }
-        inner.clients.clear();
         State::touch(&mut inner);
     }
+    state.resources().clients.clear();
     load_folders(state).await;
     assign_documents(state).await;
 }

@@ -3,9 +3,8 @@
 use crate::state::State;
 
 pub fn handle(state: &State) {
-    let mut inner = state.lock();
-    inner.shutdown = true;
-    for (_, h) in inner.pollers.drain() {
+    state.lock().shutdown = true;
+    for (_, h) in state.resources().pollers.drain() {
         h.abort.abort();
     }
     state.publish_wake.notify_one();
