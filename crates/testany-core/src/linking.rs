@@ -1949,6 +1949,42 @@ class OrderTest {
     }
 
     #[test]
+    fn links_serialise_as_tagged_objects() {
+        let links = vec![
+            linked("a.py", 3, Via::Definition),
+            Link::Ambiguous {
+                candidates: vec![Site {
+                    file: "b.py".into(),
+                    line: None,
+                }],
+            },
+            Link::Stale {
+                file: "c.py".into(),
+            },
+            Link::Unlinked(Unlinked::FileNotInWorkspace {
+                path: "d.py".into(),
+            }),
+            Link::Unlinked(Unlinked::InvalidFile {
+                file: "e.json".into(),
+                error: ScanError::NotACollection,
+            }),
+        ];
+        let json = serde_json::to_value(&links).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!([
+                {"link": "linked", "file": "a.py", "line": 3, "via": "definition"},
+                {"link": "ambiguous", "candidates": [{"file": "b.py"}]},
+                {"link": "stale", "file": "c.py"},
+                {"link": "unlinked", "reason": "file_not_in_workspace", "path": "d.py"},
+                {"link": "unlinked", "reason": "invalid_file", "file": "e.json", "error": {"kind": "not_a_collection"}},
+            ])
+        );
+        let back: Vec<Link> = serde_json::from_value(json).unwrap();
+        assert_eq!(back, links);
+    }
+
+    #[test]
     fn helpers() {
         assert_eq!(strip_params("test_x[1-2]"), "test_x");
         assert_eq!(strip_params("testX(String)[1]"), "testX");

@@ -103,6 +103,7 @@ impl TestDef {
 /// Why a file's definitions could not be read (the definitions found before the problem
 /// are still returned where that makes sense).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ScanError {
     /// A Postman collection that is not valid JSON.
     #[error(
