@@ -138,7 +138,12 @@ mod worker {
         #[wasm_bindgen(constructor)]
         pub fn new(send: js_sys::Function) -> LspWorker {
             let (inbox, incoming) = mpsc::unbounded();
-            let (service, socket) = super::probe::service();
+            let env = std::sync::Arc::new(testany_lsp::env::WebEnv::new(Default::default()));
+            let options = testany_lsp::Options {
+                files: testany_lsp::Files::Client,
+                ..testany_lsp::Options::default()
+            };
+            let (service, socket) = testany_lsp::service(env, options);
             wasm_bindgen_futures::spawn_local(super::serve(
                 service,
                 socket,
@@ -166,11 +171,11 @@ mod worker {
 #[cfg(target_arch = "wasm32")]
 pub use worker::LspWorker;
 
-/// A minimal server that proves the plumbing in the web workbench before the real one
-/// builds for wasm32: it initialises, asks the client for the workspace's files
+/// A minimal server for the tests of [`serve`] (natively, where the real one would need
+/// its native host): it initialises, asks the client for the workspace's files
 /// (`testany/listFiles`) and logs how many came back.
-#[cfg(any(test, target_arch = "wasm32"))]
-pub(crate) mod probe {
+#[cfg(test)]
+mod probe {
     use serde_json::{Value, json};
     use tower_lsp_server::jsonrpc::Result;
     use tower_lsp_server::ls_types::{
