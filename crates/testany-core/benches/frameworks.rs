@@ -6,6 +6,9 @@
 //! - `pytest_10k`: a `pytest -v` run of 10,000 tests (~10 MiB: progress lines, 1,000
 //!   failures with long tracebacks and captured output, the short summary). Target: all
 //!   10,000 results in under 20 ms. `main` prints how many tests the analyzer found.
+//! - `degenerate`: a single line of 10 MB and 10 million empty lines (must stay linear).
+//! - `stage_*` and `ungated`: where the time goes (the normaliser, the extractor, each
+//!   module alone given every line) and the analyzer without its per-line gate.
 //!
 //! `TESTANY_BENCH_LOG_OUT=path` / `TESTANY_BENCH_PYTEST_OUT=path` also write the logs
 //! there, to time `testany analyze` and `rg -c` on the same bytes (docs/benchmarks.md).
@@ -151,6 +154,27 @@ fn stage_parser<const P: usize>(bencher: Bencher, name: &str) {
         p.finish(&mut report);
         report.tests().len()
     });
+}
+
+/// Degenerate logs must stay linear (issue 14, "Bad input"): one line of 10 MB (a
+/// minified bundle, a base64 blob), and 10 million empty lines.
+static ONE_LINE: LazyLock<String> = LazyLock::new(|| {
+    let unit =
+        "at Object.<anonymous> (/builds/a b/x.test.ts:4:20) \x1b[31mFAILED\x1b[0m tests/t.py::x ";
+    unit.repeat(10_000_000 / unit.len() + 1)
+});
+static EMPTY_LINES: LazyLock<String> = LazyLock::new(|| "\n".repeat(10_000_000));
+
+#[divan::bench(args = ["one_line_10mb", "empty_lines_10m"], sample_count = 10, sample_size = 1)]
+fn degenerate(bencher: Bencher, name: &str) {
+    let log: &str = if name == "one_line_10mb" {
+        &ONE_LINE
+    } else {
+        &EMPTY_LINES
+    };
+    bencher
+        .counter(BytesCount::of_str(log))
+        .bench(|| analyze(divan::black_box(log)));
 }
 
 fn log_bytes() -> usize {

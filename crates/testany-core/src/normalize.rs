@@ -73,26 +73,47 @@ impl Normalizer {
     /// had to be removed.
     pub fn line<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
         if !crate::ansi::has_escapes(line) {
-            return self
-                .learn_and_strip(line)
-                .map_or(Cow::Borrowed(line), |range| {
-                    Cow::Borrowed(line.get(range.0..range.1).unwrap_or(""))
-                });
+            return Cow::Borrowed(self.clean_line(line));
         }
+        match self.dirty_line(line) {
+            // Only harmless bytes such as the `©` lead byte made the line look dirty.
+            out if out == line => Cow::Borrowed(line),
+            out => Cow::Owned(out.to_owned()),
+        }
+    }
+
+    /// [`Normalizer::line`] without a copy: a line whose escapes were removed is
+    /// returned from the normaliser's own buffer (valid until the next line), so a log
+    /// costs no allocation per line.
+    pub fn line_ref<'a>(&'a mut self, line: &'a str) -> &'a str {
+        if !crate::ansi::has_escapes(line) {
+            return self.clean_line(line);
+        }
+        self.dirty_line(line)
+    }
+
+    /// An escape-free line: a slice of it.
+    fn clean_line<'a>(&mut self, line: &'a str) -> &'a str {
+        match self.learn_and_strip(line) {
+            None => line,
+            Some((start, end)) => line.get(start..end).unwrap_or(""),
+        }
+    }
+
+    /// A line with escapes: stripped into the scratch buffer, then normalised there.
+    fn dirty_line(&mut self, line: &str) -> &str {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         if !strip_csi(line, &mut scratch) {
             scratch.clear();
             crate::ansi::strip_into(line, &mut scratch);
         }
-        let out = match self.learn_and_strip(&scratch) {
-            // Only harmless bytes such as the `©` lead byte made the line look dirty.
-            None if scratch == line => Cow::Borrowed(line),
-            None => Cow::Owned(scratch.clone()),
-            Some((start, end)) => Cow::Owned(scratch.get(start..end).unwrap_or("").to_owned()),
-        };
+        let range = self.learn_and_strip(&scratch);
         self.scratch = scratch;
-        out
+        match range {
+            None => &self.scratch,
+            Some((start, end)) => self.scratch.get(start..end).unwrap_or(""),
+        }
     }
 
     /// Normalise a line with what has been learnt so far, without learning from it.
@@ -490,6 +511,10 @@ fn yarn(b: &[u8]) -> Option<usize> {
 /// Length 0 (kept) where the label is all that says what the line is: `BUILD| pkg` (for
 /// `# pkg`) and a test result (`PASS | SampleOK (0.00s)` for `--- PASS: TestSampleOK`).
 fn richgo_label(b: &[u8]) -> Option<usize> {
+    // Every label has its `|` sixth: most lines stop here.
+    if b.get(5) != Some(&b'|') {
+        return None;
+    }
     const LABELS: [&[u8]; 6] = [
         b"BUILD|", b"START|", b"PASS |", b"FAIL |", b"SKIP |", b"COVER|",
     ];
