@@ -1948,6 +1948,122 @@ class OrderTest {
         assert_eq!(index.in_file("other.py"), &[]);
     }
 
+    /// The contract with the framework modules: ids and files as they report them from
+    /// real log shapes link to the fixtures' definitions.
+    #[test]
+    fn from_logs_to_definitions() {
+        let analyze = |log: &str| {
+            let mut a = crate::frameworks::Analyzer::new();
+            a.log(log);
+            a.finish().tests
+        };
+        let pytest = analyze(
+            "============================= test session starts ==============================
+collected 3 items
+
+tests/test_cart.py::test_total PASSED                                    [ 33%]
+tests/test_cart.py::test_param[2] PASSED                                 [ 66%]
+tests/test_cart.py::TestRefund::test_rejected FAILED                     [100%]
+
+=========================== short test summary info ============================
+FAILED tests/test_cart.py::TestRefund::test_rejected - assert False
+========================= 1 failed, 2 passed in 0.12s ==========================
+",
+        );
+        let playwright = analyze(
+            "Running 2 tests using 1 worker
+
+  \u{2713}  1 [chromium] \u{203a} tests/e2e/checkout.spec.ts:4:3 \u{203a} checkout \u{203a} adds an item (1.2s)
+  \u{2713}  2 [chromium] \u{203a} tests/e2e/checkout.spec.ts:6:5 \u{203a} checkout \u{203a} pays 1 (1.0s)
+
+  2 passed (3.0s)
+",
+        );
+        let surefire = analyze(
+            "[INFO] Running com.acme.OrderTest
+[ERROR] Tests run: 1, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.05 s <<< FAILURE! -- in com.acme.OrderTest
+[ERROR] com.acme.OrderTest.createsOrder -- Time elapsed: 0.012 s <<< FAILURE!
+org.opentest4j.AssertionFailedError: expected: <3> but was: <2>
+\tat com.acme.OrderTest.createsOrder(OrderTest.java:5)
+",
+        );
+        let newman = analyze(
+            "newman
+
+Shop API
+
+\u{274f} Orders
+\u{21b3} Create order
+  POST https://shop.test/orders [201 Created, 312B, 85ms]
+  \u{2713}  Status is 201
+  \u{2713}  took 12 ms
+",
+        );
+        let cmd: Vec<String> = ["python", "-m", "pytest", "shop/tests/"]
+            .map(String::from)
+            .to_vec();
+        let cases = [
+            (
+                CaseSource {
+                    trigger_command: &cmd,
+                    ..CaseSource::default()
+                },
+                &pytest,
+            ),
+            (
+                CaseSource {
+                    trigger_path: Some("tests/e2e/checkout.spec.ts"),
+                    ..CaseSource::default()
+                },
+                &playwright,
+            ),
+            (
+                CaseSource {
+                    trigger_path: Some("./"),
+                    ..CaseSource::default()
+                },
+                &surefire,
+            ),
+            (
+                CaseSource {
+                    trigger_path: Some("shop.postman_collection.json"),
+                    ..CaseSource::default()
+                },
+                &newman,
+            ),
+        ];
+        let mut got: Vec<(String, Link)> = Vec::new();
+        for (case, tests) in cases {
+            let (links, _) = run(case, tests);
+            got.extend(tests.iter().map(|t| t.id.clone()).zip(links.links));
+        }
+        let spec = "web/tests/e2e/checkout.spec.ts";
+        let c = "postman/shop.postman_collection.json";
+        let want: Vec<(String, Link)> = vec![
+            ("tests/test_cart.py::test_total".into(), linked("shop/tests/test_cart.py", 2, Via::Definition)),
+            ("tests/test_cart.py::test_param[2]".into(), linked("shop/tests/test_cart.py", 6, Via::Definition)),
+            (
+                "tests/test_cart.py::TestRefund::test_rejected".into(),
+                linked("shop/tests/test_cart.py", 10, Via::Definition),
+            ),
+            (
+                "[chromium] \u{203a} tests/e2e/checkout.spec.ts:4:3 \u{203a} checkout \u{203a} adds an item".into(),
+                linked(spec, 3, Via::Definition),
+            ),
+            (
+                "[chromium] \u{203a} tests/e2e/checkout.spec.ts:6:5 \u{203a} checkout \u{203a} pays 1".into(),
+                linked(spec, 5, Via::PrintedLine),
+            ),
+            (
+                "com.acme.OrderTest#createsOrder".into(),
+                linked("api/src/test/java/com/acme/OrderTest.java", 4, Via::Definition),
+            ),
+            ("Shop API / Orders / Create order / Status is 201".into(), linked(c, 6, Via::Definition)),
+            ("Shop API / Orders / Create order / took 12 ms".into(), linked(c, 4, Via::Parent)),
+        ];
+        assert_eq!(got, want);
+    }
+
     #[test]
     fn links_serialise_as_tagged_objects() {
         let links = vec![
