@@ -70,7 +70,19 @@ pub struct LocalInput<'a> {
 /// or the log does not identify the test well enough.
 pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
     let t = input.test;
-    let root = input.root.unwrap_or("").trim_end_matches('/');
+    // A Maven or Gradle project's folder is where `src/test/` starts, when the case did
+    // not place its root (`trigger_path = "./"`).
+    let jvm_root = || {
+        let f = input.file?;
+        let (head, _) = f.split_once("src/test/")?;
+        Some(head.trim_end_matches('/'))
+    };
+    let root = match input.root {
+        Some(r) => r,
+        None if t.framework == Framework::Junit => jvm_root().unwrap_or(""),
+        None => "",
+    }
+    .trim_end_matches('/');
     let rel = |f: &str| -> String {
         let f = f.strip_prefix("./").unwrap_or(f);
         if root.is_empty() {
@@ -407,6 +419,7 @@ mod tests {
             line_of(
                 LocalInput {
                     executor: Some("gradle"),
+                    file: Some("svc/price/src/test/kotlin/com/acme/PriceTest.kt"),
                     ..input(&kt)
                 },
                 Shell::Posix,
@@ -449,7 +462,7 @@ mod tests {
             )),
             Some((
                 "gradle test --tests 'com.acme.PriceTest.adds two, fast'",
-                "",
+                "svc/price",
             )),
             Some((
                 "npx playwright test tests/e2e/checkout.spec.ts:6 --project=chromium",
