@@ -469,9 +469,18 @@ impl<'c, 'w, 'r> Linker<'c, 'w, 'r> {
         let (m, files) = self.ws.suffix_files(path);
         if m == want && files.len() == 1 {
             if let Some(&i) = files.first() {
-                out.push(Scope::File(i));
-                self.trigger_file.get_or_insert(i);
-                self.roots.push(strip_tail(self.ws.file(i), want));
+                let file: &'w str = self.ws.files.get(i).copied().unwrap_or("");
+                let (dir, name) = file.rsplit_once('/').unwrap_or(("", file));
+                if is_build_file(name) {
+                    // `pom.xml`, `playwright.config.ts`: the project is its folder.
+                    if !dir.is_empty() {
+                        out.push(Scope::Dir(dir));
+                    }
+                } else {
+                    out.push(Scope::File(i));
+                    self.trigger_file.get_or_insert(i);
+                }
+                self.roots.push(strip_tail(file, want));
             }
             return;
         }
@@ -1205,7 +1214,7 @@ fn trigger_paths(case: &CaseSource<'_>, ws: &Workspace<'_>) -> Vec<String> {
     if let Some(p) = case.trigger_path {
         let p = p.trim();
         if !p.is_empty() {
-            out.push(p.to_owned());
+            out.push(class_path(p, ws).unwrap_or_else(|| p.to_owned()));
         }
     }
     let mut skip_next = true; // the program
@@ -1230,6 +1239,46 @@ fn trigger_paths(case: &CaseSource<'_>, ws: &Workspace<'_>) -> Vec<String> {
         }
     }
     out
+}
+
+/// A Maven/Gradle trigger given as a class (`com.acme.OrderTest`): its source file
+/// (`com/acme/OrderTest.java`, else `.kt`) when the workspace has one of that name.
+fn class_path(p: &str, ws: &Workspace<'_>) -> Option<String> {
+    if p.contains(['/', '\\']) || Language::from_path(p).is_some() {
+        return None;
+    }
+    let segs: Vec<&str> = p.split('.').collect();
+    let (last, package) = segs.split_last()?;
+    if package.is_empty()
+        || !last.chars().next().is_some_and(char::is_uppercase)
+        || segs.iter().any(|s| s.is_empty())
+    {
+        return None;
+    }
+    ["java", "kt"].iter().find_map(|ext| {
+        let name = format!("{last}.{ext}");
+        ws.by_name
+            .contains_key(name.as_str())
+            .then(|| format!("{}/{name}", package.join("/")))
+    })
+}
+
+/// Build files name their project's folder rather than tests.
+fn is_build_file(name: &str) -> bool {
+    matches!(
+        name,
+        "pom.xml"
+            | "build.gradle"
+            | "build.gradle.kts"
+            | "settings.gradle"
+            | "settings.gradle.kts"
+            | "package.json"
+            | "go.mod"
+            | "pytest.ini"
+            | "pyproject.toml"
+            | "setup.cfg"
+            | "tox.ini"
+    ) || name.starts_with("playwright.config.")
 }
 
 fn line_count(text: &str) -> u32 {
@@ -1584,6 +1633,85 @@ class OrderTest {
         );
         assert_eq!(links.problems, vec![]);
         assert_eq!(links.scope, Vec::<String>::new());
+    }
+
+    #[test]
+    fn junit_triggers_as_a_class_or_a_build_file() {
+        let fs: Vec<(&str, &str)> = vec![
+            ("api/pom.xml", "<project/>"),
+            ("api/src/test/java/com/acme/OrderTest.java", JAVA),
+            ("old/src/test/java/com/acme/OrderTest.java", JAVA),
+        ];
+        let paths: Vec<&str> = fs.iter().map(|(p, _)| *p).collect();
+        let ws = Workspace::new(&paths);
+        let mut read = |p: &str| {
+            fs.iter()
+                .find(|(f, _)| *f == p)
+                .map(|(_, t)| (*t).to_owned())
+        };
+        let tests = [test(
+            Framework::Junit,
+            "com.acme.OrderTest#createsOrder",
+            "createsOrder",
+            None,
+        )];
+        let by_pom = link_case(
+            &CaseSource {
+                trigger_path: Some("api/pom.xml"),
+                ..CaseSource::default()
+            },
+            &tests,
+            &ws,
+            &mut read,
+        );
+        assert_eq!(
+            (by_pom.links, by_pom.scope, by_pom.trigger_file, by_pom.root),
+            (
+                vec![linked(
+                    "api/src/test/java/com/acme/OrderTest.java",
+                    4,
+                    Via::Definition
+                )],
+                vec!["api/".to_owned()],
+                None,
+                Some(String::new())
+            )
+        );
+        let by_class = link_case(
+            &CaseSource {
+                trigger_path: Some("com.acme.OrderTest"),
+                ..CaseSource::default()
+            },
+            &tests,
+            &ws,
+            &mut read,
+        );
+        // Both projects hold the class: reported, and the test stays ambiguous.
+        assert_eq!(
+            by_class.problems,
+            vec![CaseProblem::TriggerAmbiguous {
+                path: "com/acme/OrderTest.java".into(),
+                candidates: vec![
+                    "api/src/test/java/com/acme/OrderTest.java".into(),
+                    "old/src/test/java/com/acme/OrderTest.java".into()
+                ]
+            }]
+        );
+        assert_eq!(
+            by_class.links,
+            vec![Link::Ambiguous {
+                candidates: vec![
+                    Site {
+                        file: "api/src/test/java/com/acme/OrderTest.java".into(),
+                        line: Some(4)
+                    },
+                    Site {
+                        file: "old/src/test/java/com/acme/OrderTest.java".into(),
+                        line: Some(4)
+                    },
+                ]
+            }]
+        );
     }
 
     #[test]
