@@ -19,8 +19,8 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
+use super::generic::{FailureLocation, LocationKind};
 use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{FailureLocation, LocationKind};
 
 /// Lines a failure block may span before it is closed anyway (bounded state).
 const MAX_BLOCK_LINES: usize = 400;

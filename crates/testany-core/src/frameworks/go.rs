@@ -19,10 +19,10 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind, is_internal};
 use super::{
     Framework, MAX_ID, MAX_TEST_LOCATIONS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip,
 };
-use crate::locations::{FailureLocation, LocationKind, is_internal};
 
 /// Running tests whose output is kept until their result line.
 const MAX_RUNNING: usize = 1024;

@@ -20,9 +20,9 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind, is_internal};
 use super::playwright::fix_mojibake;
 use super::{Framework, MAX_TEST_LOCATIONS, MAX_TESTS, Parser, Report, TestResult, TestStatus};
-use crate::locations::{FailureLocation, LocationKind, is_internal};
 
 /// Lines of failure details read before their block is closed without an end marker.
 const MAX_BLOCK_LINES: usize = 2000;
@@ -1051,6 +1051,22 @@ fn chai_values(t: &str) -> Option<(&str, &str)> {
         }
     }
     None
+}
+
+// Node stack frames, as the location extractor (`super::extract`) reads them in any log
+// (Jest, Vitest, Mocha, Playwright, Newman's scripts).
+
+/// The location of a Node frame after its `at `: `fn (/path/file.ts:17:11)` or
+/// `/path/file.js:10:5`, a `file://` or `webpack://` scheme removed. Inside the
+/// parentheses a path may hold spaces and parentheses of its own
+/// (`(spec/ultest a.test.ts:4:20)`, `(/w/my project (copy)/a.js:1:2)`).
+pub(crate) fn node_frame(rest: &str) -> Option<super::generic::PathLine<'_>> {
+    use super::generic::{matching_open, parse_path_line_with, strip_scheme};
+    let (inner, spaced) = match matching_open(rest) {
+        Some(open) => (rest.get(open + 1..rest.len() - 1).unwrap_or(""), true),
+        None => (rest.split_whitespace().next().unwrap_or(""), false),
+    };
+    parse_path_line_with(strip_scheme(inner), spaced).filter(|loc| loc.tail.is_empty())
 }
 
 #[cfg(test)]

@@ -24,11 +24,8 @@ use std::sync::LazyLock;
 
 use memchr::memmem;
 
+use super::generic::{FailureLocation, LocationKind};
 use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{
-    FailureLocation, LocationKind, is_java_library as is_library, is_test_class_name, simple_name,
-    simple_outer,
-};
 
 /// Lines a failure block may span before it is closed anyway (bounded state).
 const MAX_BLOCK_LINES: usize = 400;
@@ -1328,6 +1325,130 @@ fn unwrap_value(v: &str) -> String {
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or(v)
         .to_owned()
+}
+
+// Java and Kotlin stack frames, as the location extractor (`super::extract`) reads them
+// in any log, and the JVM library rule this module's blocks use too.
+
+/// For the extractor, `com.acme.Foo.bar(Foo.java:88)`: `Some((Some(path), line))` for a
+/// usable frame, `Some((None, 0))` for a Java frame to drop (JDK, frameworks, no source),
+/// `None` when the text is not a Java frame.
+pub(crate) fn stack_frame_location(rest: &str) -> Option<(Option<String>, u32)> {
+    let open = rest.find('(')?;
+    let qualified = rest.get(..open)?;
+    if qualified.is_empty() || qualified.contains(char::is_whitespace) {
+        return None;
+    }
+    let close = open + rest.get(open..)?.find(')')?;
+    let inner = rest.get(open + 1..close)?;
+    let jvm_file = |f: &str| {
+        [".java", ".kt", ".kts", ".scala", ".groovy", ".clj"]
+            .iter()
+            .any(|e| f.ends_with(e))
+    };
+    let (file, line) = match inner.rsplit_once(':') {
+        Some((f, n)) if jvm_file(f) && !f.contains(['/', '\\']) => {
+            (f, super::generic::parse_num(n).filter(|&l| l > 0)?)
+        }
+        _ if matches!(inner, "Unknown Source" | "Native Method") || jvm_file(inner) => {
+            return Some((None, 0));
+        }
+        _ => return None,
+    };
+    // `app//com.acme.X.m` and `java.base/java.lang.Thread.run`: drop the module prefix.
+    let qualified = qualified.rsplit('/').next().unwrap_or(qualified);
+    if is_library(qualified) {
+        return Some((None, 0));
+    }
+    let segments: Vec<&str> = qualified.split('.').collect();
+    let package = segments
+        .get(..segments.len().saturating_sub(2))
+        .unwrap_or(&[]);
+    let mut path = String::new();
+    for seg in package {
+        path.push_str(seg);
+        path.push('/');
+    }
+    path.push_str(file);
+    Some((Some(path), line))
+}
+
+fn simple_name(class: &str) -> &str {
+    class.rsplit('.').next().unwrap_or(class)
+}
+
+/// `Foo` of `com.acme.Foo$Inner`.
+fn simple_outer(class: &str) -> &str {
+    let s = simple_name(class);
+    s.split('$').next().unwrap_or(s)
+}
+
+/// `FooTest`, `FooTests`, `FooIT`, `FooTestCase`, `FooSpec`.
+fn is_test_class_name(class: &str) -> bool {
+    ["Test", "Tests", "IT", "TestCase", "Spec"]
+        .iter()
+        .any(|s| class.len() > s.len() && class.ends_with(s))
+}
+
+/// JDK, test frameworks, build tools and the common libraries a test calls into. A class
+/// named like a test outside the JDK is never library code (a project may live under
+/// `org.apache.maven.`; libraries name no class `FooTest`).
+fn is_library(qualified: &str) -> bool {
+    const JDK: &[&str] = &["java.", "javax.", "jdk.", "sun.", "com.sun.", "jakarta."];
+    if JDK.iter().any(|p| qualified.starts_with(p)) {
+        return true;
+    }
+    const LIBS: &[&str] = &[
+        "org.junit.",
+        "junit.",
+        "org.opentest4j.",
+        "org.assertj.",
+        "org.hamcrest.",
+        "org.mockito.",
+        "net.bytebuddy.",
+        "org.testng.",
+        "org.spockframework.",
+        "io.kotest.",
+        "io.mockk.",
+        "kotlin.",
+        "kotlinx.",
+        "org.jetbrains.",
+        "groovy.",
+        "org.codehaus.groovy.",
+        "scala.",
+        "org.scalatest.",
+        "org.gradle.",
+        "worker.org.gradle.",
+        "org.apache.",
+        "org.springframework.",
+        "org.hibernate.",
+        "com.zaxxer.",
+        "com.fasterxml.",
+        "com.google.",
+        "io.netty.",
+        "reactor.",
+        "io.reactivex.",
+        "io.micronaut.",
+        "io.quarkus.",
+        "io.vertx.",
+        "org.slf4j.",
+        "ch.qos.",
+        "org.h2.",
+        "org.postgresql.",
+        "com.mysql.",
+        "org.mariadb.",
+        "org.testcontainers.",
+        "io.restassured.",
+        "org.openqa.selenium.",
+        "com.microsoft.playwright.",
+        "okhttp3.",
+        "retrofit2.",
+        "org.eclipse.",
+        "com.intellij.",
+    ];
+    let class = qualified.rsplit_once('.').map_or(qualified, |(c, _)| c);
+    let class = simple_outer(class);
+    LIBS.iter().any(|p| qualified.starts_with(p)) && !is_test_class_name(class)
 }
 
 #[cfg(test)]

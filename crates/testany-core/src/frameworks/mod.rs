@@ -6,10 +6,12 @@
 //! mixes frameworks (a Maven build running a Playwright step) yields both. Modules keep
 //! bounded state: a log of millions of lines costs memory in tests found, not lines.
 //! Failure locations found in a test's failure block are attached by [`Analyzer`] from
-//! the location extractor ([`crate::locations`]); a module may also set them itself.
+//! the location extractor ([`extract`]); a module may also set them itself.
 
 pub mod classify;
 pub mod dotnet;
+pub mod extract;
+pub mod generic;
 pub mod go;
 pub mod jest;
 pub mod junit;
@@ -29,8 +31,9 @@ use serde::{Deserialize, Serialize};
 
 pub use classify::{ByteSet, Interest};
 
-use crate::locations::{Extractor, FailureLocation, LocationKind};
 use crate::normalize::Normalizer;
+use extract::Extractor;
+use generic::{FailureLocation, LocationKind};
 
 /// The test frameworks with a module here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -206,10 +209,10 @@ impl Report {
 
     /// A failure location that belongs to no test (a compiler error before any test ran,
     /// a crash), in a shape the extractor does not read. Kept once per (path, line), at
-    /// most [`crate::locations::MAX_LOCATIONS`]; [`Analyzer::finish`] merges them into
+    /// most [`generic::MAX_LOCATIONS`]; [`Analyzer::finish`] merges them into
     /// the log's locations by log line.
     pub fn location(&mut self, loc: FailureLocation) {
-        if self.locations.len() >= crate::locations::MAX_LOCATIONS
+        if self.locations.len() >= generic::MAX_LOCATIONS
             || self
                 .locations
                 .iter()

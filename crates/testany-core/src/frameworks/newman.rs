@@ -22,8 +22,8 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind};
 use super::{Framework, MAX_ID, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{FailureLocation, LocationKind};
 
 /// At most this many numbered failures are remembered to join the failure table.
 const MAX_FAILURES: usize = 10_000;

@@ -12,8 +12,8 @@
 //! data set's values. The first trace line outside `vendor/` is the failure location
 //! (PHPUnit prints its trace innermost first and already filtered of its own frames).
 
+use super::generic::{FailureLocation, LocationKind};
 use super::{Framework, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{FailureLocation, LocationKind};
 
 const MAX_BLOCK_LINES: usize = 400;
 const MAX_MESSAGE_LINES: usize = 24;

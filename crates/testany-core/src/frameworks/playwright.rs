@@ -13,8 +13,8 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind, is_internal};
 use super::{Framework, MAX_TEST_LOCATIONS, MAX_TESTS, Parser, Report, TestResult, TestStatus};
-use crate::locations::{FailureLocation, LocationKind, is_internal};
 
 /// Lines of failure details read before their block is closed without an end marker.
 const MAX_BLOCK_LINES: usize = 2000;

@@ -29,8 +29,8 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind, is_internal};
 use super::{Framework, MAX_TESTS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{FailureLocation, LocationKind, is_internal};
 
 /// Frames kept per failure (the innermost ones).
 const MAX_FRAMES: usize = 64;
@@ -1495,6 +1495,87 @@ fn top_level_eq(s: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+// Python tracebacks and pytest's `E` blocks, as the location extractor
+// (`super::extract`) reads them in any log.
+
+/// `File "path", line 42, in name` (starting at `File`).
+pub(crate) fn parse_python_frame(s: &str) -> Option<(&str, u32)> {
+    let rest = s.strip_prefix("File \"")?;
+    let close = rest.find('"')?;
+    let path = rest.get(..close)?;
+    let after = rest.get(close + 1..)?.strip_prefix(", line ")?;
+    let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+    let line = super::generic::parse_num(after.get(..digits)?)?;
+    if path.is_empty() || path.starts_with('<') || line == 0 {
+        return None;
+    }
+    Some((path, line))
+}
+
+/// State of the Python exception chain being read (the extractor moves a chain's failure frame first
+/// when a traceback of it ends: see `super::extract`).
+#[derive(Debug, Default)]
+pub(crate) struct PythonChain {
+    /// A traceback is being read.
+    pub(crate) reading: bool,
+    /// Index of the chain's first location.
+    pub(crate) start: Option<usize>,
+    /// The current traceback's innermost new project location.
+    pub(crate) innermost: Option<usize>,
+    /// The current traceback ran through a project test function (`test*`).
+    pub(crate) through_test: bool,
+    /// A traceback of the chain through a test function already went first.
+    pub(crate) picked_test: bool,
+}
+
+impl PythonChain {
+    pub(crate) fn start_traceback(&mut self, linked: bool) {
+        if !linked {
+            *self = PythonChain::default();
+        }
+        self.reading = true;
+        self.innermost = None;
+        self.through_test = false;
+    }
+
+    pub(crate) fn frame(&mut self, index: usize) {
+        self.start.get_or_insert(index);
+        self.innermost = Some(index);
+    }
+}
+
+/// The function of a Python frame line: `name` of `File "p", line 3, in name`.
+pub(crate) fn python_function(frame: &str) -> &str {
+    frame.rsplit_once(", in ").map_or("", |(_, f)| f.trim_end())
+}
+
+/// pytest prints `E   ...` lines above `path:42: AssertionError`: the first of that block
+/// (`recent`: the lines above, newest first), prefixed by the exception name when it does
+/// not already carry it.
+pub(crate) fn e_block_message<'a>(
+    recent: impl Iterator<Item = std::borrow::Cow<'a, str>>,
+    exception: &str,
+) -> Option<String> {
+    let mut first: Option<String> = None;
+    for l in recent {
+        if let Some(rest) = l.strip_prefix("E ") {
+            first = Some(rest.trim().to_owned());
+        } else if l.is_empty() && first.is_none() {
+            continue;
+        } else {
+            break;
+        }
+    }
+    let first = first?;
+    let first = first.as_str();
+    let clip = super::generic::clip_message;
+    if exception.is_empty() || first.starts_with(exception) {
+        Some(clip(first).to_owned())
+    } else {
+        Some(clip(&format!("{exception}: {first}")).to_owned())
+    }
 }
 
 #[cfg(test)]

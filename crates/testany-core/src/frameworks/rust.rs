@@ -15,8 +15,8 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind, is_internal};
 use super::{Framework, MAX_ID, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::{FailureLocation, LocationKind, is_internal};
 
 /// Failure details kept for tests whose status line has not been read yet (`--nocapture`).
 const MAX_PENDING: usize = 1024;
@@ -424,6 +424,40 @@ fn unticked(v: &str) -> String {
         .and_then(|x| x.strip_suffix('`'))
         .unwrap_or(v)
         .to_owned()
+}
+
+// Rust panics, as the location extractor (`super::extract`) reads them in any log.
+
+/// Where a panic happened, as its `panicked at` line prints it.
+pub(crate) struct PanicAt<'a> {
+    pub(crate) location: super::generic::PathLine<'a>,
+    /// The message, when the same line holds it (before Rust 1.73).
+    pub(crate) message: Option<&'a str>,
+    /// The message is on the next non-empty line (Rust 1.73 and later).
+    pub(crate) message_follows: bool,
+}
+
+/// What follows `panicked at `: `'message', src/lib.rs:10:5` (before Rust 1.73) or
+/// `src/lib.rs:10:5:` with the message on the next line.
+pub(crate) fn panic_location(after: &str) -> Option<PanicAt<'_>> {
+    use super::generic::parse_path_line;
+    if let Some(quoted) = after.strip_prefix('\'') {
+        let sep = quoted.rfind("', ")?;
+        let message = quoted.get(..sep).unwrap_or("");
+        let location = parse_path_line(quoted.get(sep + 3..).unwrap_or("").trim())?;
+        return Some(PanicAt {
+            location,
+            message: (!message.is_empty()).then_some(message),
+            message_follows: false,
+        });
+    }
+    let tok = after.split_whitespace().next().unwrap_or("");
+    let tok = tok.strip_suffix(':').unwrap_or(tok);
+    Some(PanicAt {
+        location: parse_path_line(tok)?,
+        message: None,
+        message_follows: true,
+    })
 }
 
 #[cfg(test)]

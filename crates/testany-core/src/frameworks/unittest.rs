@@ -14,9 +14,9 @@
 //! ERROR block, so the blocks are reported in run order when a run ends (`Ran N tests`).
 //! The failure location is the innermost project frame of the last exception of a chain.
 
+use super::generic::LocationKind;
 use super::pytest::{Frames, Pending, emit, frame, python_frame};
 use super::{Framework, MAX_ID, MAX_TESTS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip};
-use crate::locations::LocationKind;
 
 /// Reads Python unittest output from a case log (see the module documentation).
 #[derive(Debug, Default)]
@@ -384,9 +384,9 @@ fn status_of(s: &str) -> Option<TestStatus> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::generic::FailureLocation;
     use super::super::{Analysis, analyze};
     use super::*;
-    use crate::locations::FailureLocation;
 
     fn statuses(a: &Analysis) -> Vec<(&str, TestStatus)> {
         a.tests

@@ -1,0 +1,477 @@
+//! What every framework's failure locations share (issue 14): the location type, the
+//! `path:line[:col]` token reading that no framework owns, the library rule of every
+//! ecosystem (asked by several framework modules and by the extractor, so it is one
+//! table: Python's `site-packages`, `node_modules` and Node core files, Go's module cache
+//! and GOROOTs, Rust's toolchain and registry, Ruby's gems), the message heuristics for
+//! a stack printed after its error line, and the resolution of a location to a workspace
+//! file (longest path-component suffix, design.md section 4).
+//!
+//! Shapes that belong to one framework live in its module: Python tracebacks and pytest's
+//! `E` blocks in [`super::pytest`], Java/Kotlin frames and the JVM library packages in
+//! [`super::junit`], Node stack frames in [`super::jest`], Rust panics in [`super::rust`];
+//! [`super::extract`] runs them all over a log. This module imports none of them.
+
+use std::collections::HashMap;
+
+use memchr::memmem;
+use serde::{Deserialize, Serialize};
+
+/// Which shape a location was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LocationKind {
+    Python,
+    Pytest,
+    Node,
+    Java,
+    Go,
+    Rust,
+    Dotnet,
+    Ruby,
+    Php,
+    /// A Postman collection's test script (`at assertion:N in test-script`).
+    Newman,
+    Generic,
+}
+
+/// A `file:line` found in an error text or a log.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FailureLocation {
+    /// As written in the log, e.g. `/builds/acme/shop/tests/test_cart.py`; for Java frames
+    /// the package path, e.g. `com/acme/shop/OrderTest.java`.
+    pub path: String,
+    /// 1-based, as tools print it.
+    pub line: u32,
+    /// 1-based column when the tool printed one.
+    pub column: Option<u32>,
+    /// The nearest meaningful error line, e.g. `AssertionError: assert 2 == 3`.
+    pub message: Option<String>,
+    /// 0-based line of the log it was found on; `None` when found in the error text.
+    pub log_line: Option<usize>,
+    pub kind: LocationKind,
+}
+
+/// At most this many distinct locations are kept, so a huge log stays bounded.
+pub const MAX_LOCATIONS: usize = 1000;
+/// Messages are cut to this many bytes (at a char boundary).
+pub const MAX_MESSAGE: usize = 500;
+
+/// Cheap test on a log line: is it a stack frame (`at ...`) or does its first token
+/// (after an arrow-like prefix) look like `name.ext:digits`? Mirrors [`leading_token`].
+pub(crate) fn first_token_candidate(line: &str) -> bool {
+    let mut t = line.trim_start_matches([' ', '\t']);
+    let mut tok = next_token(t);
+    if tok == "at" {
+        return true;
+    }
+    if matches!(tok, "❯" | "-->" | ">" | "›" | "→" | "FAIL" | "ERROR" | "E") {
+        t = t
+            .get(tok.len()..)
+            .unwrap_or("")
+            .trim_start_matches([' ', '\t']);
+        tok = next_token(t);
+    }
+    let b = tok.as_bytes();
+    // A plain loop: `<[u8]>::contains` calls a general search that is slower on
+    // tokens this short.
+    #[allow(clippy::manual_contains)]
+    let found = b.iter().any(|&c| c == b'.') && b.iter().any(|&c| c == b':');
+    found
+}
+
+fn next_token(t: &str) -> &str {
+    // Tokens are short: a plain loop beats a SIMD search's setup here.
+    let end = t
+        .bytes()
+        .position(|b| b == b' ' || b == b'\t')
+        .unwrap_or(t.len());
+    t.get(..end).unwrap_or("")
+}
+
+/// The next position of something rare, searched forward lazily.
+pub(crate) struct Cursor<F: FnMut(usize) -> Option<usize>> {
+    find: F,
+    /// `None` before the first search; `Some(None)` when there is no more.
+    next: Option<Option<usize>>,
+}
+
+impl<F: FnMut(usize) -> Option<usize>> Cursor<F> {
+    pub(crate) fn new(find: F) -> Self {
+        Self { find, next: None }
+    }
+
+    /// Whether the next occurrence at or after `start` lies before `end`.
+    pub(crate) fn within(&mut self, start: usize, end: usize) -> bool {
+        let next = match self.next {
+            Some(Some(p)) if p >= start => Some(p),
+            Some(None) => None,
+            _ => {
+                let p = (self.find)(start);
+                self.next = Some(p);
+                p
+            }
+        };
+        next.is_some_and(|p| p < end)
+    }
+}
+
+pub(crate) fn is_token_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '"' | '\'' | '(' | ')' | '[' | ']' | '<' | '>' | ',' | '`'
+        )
+}
+
+/// The first token of a log line after an optional arrow-like prefix, and the rest.
+pub(crate) fn leading_token(trimmed: &str) -> Option<(&str, &str)> {
+    let mut t = trimmed;
+    for prefix in [
+        "❯ ", "--> ", "> ", "› ", "→ ", "at ", "FAIL ", "ERROR ", "E ",
+    ] {
+        if let Some(rest) = t.strip_prefix(prefix) {
+            t = rest.trim_start();
+            break;
+        }
+    }
+    let end = memchr::memchr2(b' ', b'\t', t.as_bytes()).unwrap_or(t.len());
+    let tok = t.get(..end)?;
+    // Cheap rejection before parsing: a location token has a dot (the extension), then
+    // a colon and a digit.
+    memchr::memchr(b'.', tok.as_bytes())?;
+    let colon = memchr::memchr(b':', tok.as_bytes())?;
+    if !tok
+        .as_bytes()
+        .get(colon + 1..)?
+        .iter()
+        .any(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    Some((tok, t.get(end..).unwrap_or("")))
+}
+
+/// A parsed `path:line[:col]` and what followed it inside the token (`""` or `":"`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PathLine<'a> {
+    pub(crate) path: &'a str,
+    pub(crate) line: u32,
+    pub(crate) column: Option<u32>,
+    pub(crate) tail: &'a str,
+}
+
+/// Parse `path:line[:col]` optionally followed by `:` (and, outside tokens, nothing else).
+pub(crate) fn parse_path_line(tok: &str) -> Option<PathLine<'_>> {
+    parse_path_line_with(tok, false)
+}
+
+/// [`parse_path_line`]; `spaced`: the path may hold spaces (not at its ends), as inside
+/// a stack frame's parentheses.
+pub(crate) fn parse_path_line_with(tok: &str, spaced: bool) -> Option<PathLine<'_>> {
+    let tok = tok.trim_end_matches(['.', ',', ';']);
+    let (body, tail) = match tok.strip_suffix(':') {
+        Some(b) => (b, ":"),
+        None => (tok, ""),
+    };
+    let (head, last) = body.rsplit_once(':')?;
+    let last_n = parse_num(last)?;
+    let is_path = |p: &str| {
+        if spaced {
+            p.trim() == p && looks_like_path(&p.replace(' ', "_"))
+        } else {
+            looks_like_path(p)
+        }
+    };
+    let (path, line, column) = match head.rsplit_once(':') {
+        Some((p, mid)) if parse_num(mid).is_some() && is_path(p) => {
+            (p, parse_num(mid)?, Some(last_n))
+        }
+        _ => (head, last_n, None),
+    };
+    if !is_path(path) || line == 0 {
+        return None;
+    }
+    Some(PathLine {
+        path,
+        line,
+        column,
+        tail,
+    })
+}
+
+/// The `(` that the `)` ending `s` closes, counting nested pairs; `None` when `s` does not
+/// end with `)` or the pair is unbalanced.
+pub(crate) fn matching_open(s: &str) -> Option<usize> {
+    let body = s.strip_suffix(')')?;
+    let mut depth = 0usize;
+    for (i, b) in body.bytes().enumerate().rev() {
+        match b {
+            b')' => depth += 1,
+            b'(' if depth == 0 => return Some(i),
+            b'(' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+pub(crate) fn parse_num(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 9 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// A file path with an extension that starts with a letter; not a URL.
+pub(crate) fn looks_like_path(p: &str) -> bool {
+    if p.is_empty() || p.contains("://") || p.contains(char::is_whitespace) {
+        return false;
+    }
+    let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    !stem.is_empty()
+        && (1..=12).contains(&ext.len())
+        && ext.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `file:///x` -> `/x`, `webpack:///./x` -> `./x`.
+pub(crate) fn strip_scheme(p: &str) -> &str {
+    for scheme in ["file://", "webpack:///", "webpack://"] {
+        if let Some(rest) = p.strip_prefix(scheme) {
+            return rest;
+        }
+    }
+    p
+}
+
+pub(crate) fn kind_of(path: &str, default: LocationKind) -> LocationKind {
+    if path.ends_with(".py") {
+        LocationKind::Pytest
+    } else if path.ends_with(".go") {
+        LocationKind::Go
+    } else if path.ends_with(".rs") {
+        LocationKind::Rust
+    } else {
+        default
+    }
+}
+
+/// Library, runtime and framework files: never where a user's test failed.
+pub fn is_internal(path: &str) -> bool {
+    const PARTS: &[&str] = &[
+        "site-packages",
+        "dist-packages",
+        "node_modules",
+        "/_pytest/",
+        "/pluggy/",
+        "/lib/python",
+        "node:internal",
+        "/rustc/",
+        "/.cargo/registry/",
+        "/.rustup/toolchains/",
+        "testing/testing.go",
+        "/src/runtime/",
+        "/src/testing/",
+        // GOROOTs of the usual installs (the module cache: `is_go_module_path`).
+        "/usr/local/go/src/",
+        "/usr/lib/go/src/",
+        "/usr/lib/go-",
+        "/hostedtoolcache/go/",
+        "/Cellar/go/",
+        "/Program Files/Go/src/",
+        // The test binary's generated main package.
+        "_testmain.go",
+        // Installed Ruby gems (`.../lib/ruby/gems/3.4.0/gems/rspec-core-3.13.0/...`,
+        // bundler's `vendor/bundle/ruby/3.4.0/gems/...`).
+        "/gems/",
+    ];
+    const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
+    PARTS.iter().any(|p| path.contains(p))
+        || PREFIXES.iter().any(|p| path.starts_with(p))
+        || is_go_module_path(path)
+        || is_node_core_file(path)
+}
+
+/// A file under a versioned module directory: Go's module cache
+/// (`$GOPATH/pkg/mod/github.com/x/y@v1.7.2/z.go`, or `github.com/x/y@v1.7.2/z.go` as
+/// `-trimpath` builds print it). The version, not `/pkg/mod/`, decides: a project may
+/// have a package of its own at `pkg/mod`.
+fn is_go_module_path(path: &str) -> bool {
+    memmem::find_iter(path.as_bytes(), b"@v")
+        .any(|at| path.as_bytes().get(at + 2).is_some_and(u8::is_ascii_digit))
+}
+
+/// A Node core module as old Node versions print it in stacks: a bare file name without
+/// a directory (`assert.js:86`, `module.js:460`, `events.js:96`). A workspace file of the
+/// same name is printed with its directory, so it is never taken for one.
+fn is_node_core_file(path: &str) -> bool {
+    // One string rather than a table of slices: fewer bytes in the wasm build.
+    const CORE: &str = "_stream_duplex _stream_passthrough _stream_readable _stream_transform \
+        _stream_writable _http_agent _http_client _http_common _http_incoming _http_outgoing \
+        _http_server _tls_wrap assert async_hooks bootstrap_node buffer child_process cluster \
+        console constants crypto dgram dns domain events fs http http2 https inspector module \
+        net node os path perf_hooks process punycode querystring readline repl stream \
+        string_decoder sys timers tls tty url util v8 vm worker_threads zlib";
+    path.strip_suffix(".js").is_some_and(|name| {
+        !name.is_empty()
+            && !name.contains(['/', '\\'])
+            && CORE.split_ascii_whitespace().any(|c| c == name)
+    })
+}
+
+/// `AssertionError` alone, as pytest prints after `path:42:`.
+pub(crate) fn is_bare_exception_name(s: &str) -> bool {
+    !s.contains(char::is_whitespace)
+        && (s.ends_with("Error") || s.ends_with("Exception") || s.ends_with("Failed"))
+}
+
+/// Whether a (trimmed) line reads like an error message; returns the message part.
+pub(crate) fn error_line(l: &str) -> Option<&str> {
+    if l.is_empty()
+        || l.starts_with("at ")
+        || l.starts_with("File \"")
+        || l.starts_with("Traceback")
+        || l.starts_with('>')
+        || l.starts_with('|')
+        || is_code_frame(l)
+    {
+        return None;
+    }
+    let m = l
+        .strip_prefix("E ")
+        .or_else(|| l.strip_prefix("● "))
+        .map_or(l, str::trim_start);
+    let m = m.strip_prefix("Caused by: ").unwrap_or(m);
+    let starts = [
+        "assert", "expect(", "error:", "error[", "Error:", "panic:", "thrown:",
+    ];
+    if starts.iter().any(|s| m.starts_with(s)) || m.contains("panicked at") || names_exception(m) {
+        Some(m)
+    } else {
+        None
+    }
+}
+
+/// `  17 |  code` lines of Jest/Playwright code frames.
+pub(crate) fn is_code_frame(l: &str) -> bool {
+    let digits = l.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0
+        && l.get(digits..)
+            .is_some_and(|r| r.trim_start().starts_with('|'))
+}
+
+/// `...Error:`, `...Exception`, `...Error [ERR_X]` as a word.
+pub(crate) fn names_exception(m: &str) -> bool {
+    for word in ["Error", "Exception"] {
+        let mut from = 0;
+        while let Some(i) = m.get(from..).and_then(|s| s.find(word)) {
+            let at = from + i;
+            let end = at + word.len();
+            match m.as_bytes().get(end) {
+                None | Some(b':' | b' ' | b'[') => return true,
+                _ => {}
+            }
+            from = end;
+        }
+    }
+    false
+}
+
+/// A message cut to [`MAX_MESSAGE`] bytes at a char boundary.
+pub(crate) fn clip_message(s: &str) -> &str {
+    s.get(..floor(s, MAX_MESSAGE)).unwrap_or(s)
+}
+
+pub(crate) fn floor(s: &str, n: usize) -> usize {
+    crate::markers::floor_char_boundary(s, n)
+}
+
+/// A location mapped to a workspace file.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct ResolvedLocation {
+    pub location: FailureLocation,
+    /// Workspace-relative path (as given in the file list), `None` when no file matches
+    /// or the match is ambiguous.
+    pub file: Option<String>,
+}
+
+/// Workspace files indexed by file name, for repeated resolution.
+#[derive(Debug, Clone)]
+pub struct WorkspaceIndex<'a> {
+    by_name: HashMap<&'a str, Vec<&'a str>>,
+}
+
+impl<'a> WorkspaceIndex<'a> {
+    /// `files` are workspace-relative, `/`-separated paths.
+    pub fn new(files: &[&'a str]) -> Self {
+        let mut by_name: HashMap<&'a str, Vec<&'a str>> = HashMap::new();
+        for f in files {
+            let name = f.rsplit('/').next().unwrap_or(f);
+            by_name.entry(name).or_default().push(f);
+        }
+        Self { by_name }
+    }
+
+    /// The workspace file whose path shares the longest suffix of path components with
+    /// `path` (at least the file name). Ties go to the shortest candidate (fewest
+    /// components, then fewest bytes); a tie that remains is ambiguous: `None`.
+    pub fn resolve(&self, path: &str) -> Option<&'a str> {
+        let norm = path.replace('\\', "/");
+        let wanted: Vec<&str> = strip_scheme(&norm)
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
+        let name = wanted.last()?;
+        let candidates = self.by_name.get(name)?;
+        let mut best: Option<(usize, usize, usize, &'a str)> = None; // (matched, comps, bytes, file)
+        let mut tied = false;
+        for &file in candidates {
+            let comps: Vec<&str> = file
+                .split('/')
+                .filter(|c| !c.is_empty() && *c != ".")
+                .collect();
+            let matched = comps
+                .iter()
+                .rev()
+                .zip(wanted.iter().rev())
+                .take_while(|(a, b)| a == b)
+                .count();
+            if matched == 0 {
+                continue;
+            }
+            let key = (matched, comps.len(), file.len());
+            match best {
+                None => {
+                    best = Some((key.0, key.1, key.2, file));
+                    tied = false;
+                }
+                Some((m, c, b, _)) => {
+                    let better = key.0 > m || (key.0 == m && (key.1, key.2) < (c, b));
+                    let same = key.0 == m && key.1 == c && key.2 == b;
+                    if better {
+                        best = Some((key.0, key.1, key.2, file));
+                        tied = false;
+                    } else if same {
+                        tied = true;
+                    }
+                }
+            }
+        }
+        if tied { None } else { best.map(|b| b.3) }
+    }
+}
+
+/// Resolve every location against the workspace's files (see [`WorkspaceIndex::resolve`]).
+pub fn resolve(locations: &[FailureLocation], workspace_files: &[&str]) -> Vec<ResolvedLocation> {
+    let index = WorkspaceIndex::new(workspace_files);
+    locations
+        .iter()
+        .map(|l| ResolvedLocation {
+            location: l.clone(),
+            file: index.resolve(&l.path).map(str::to_owned),
+        })
+        .collect()
+}
