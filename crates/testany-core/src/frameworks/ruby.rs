@@ -251,15 +251,23 @@ impl Parser for RubyParser {
         {
             return Interest::ALL;
         }
+        // With the documentation reader off (not RSpec's output, or it ended) and no
+        // Cucumber feature open, an indented line matters only as a numbered minitest
+        // entry, and plain lines at the margin change nothing.
+        let doc = !self.doc_off || self.feature.is_some();
         Interest {
             top: ByteSet::of(b"FTEPRrc.*")
                 .union(ByteSet::DIGITS)
                 .union(ByteSet::OTHER_SPACE),
-            indented: ByteSet::ALL,
+            indented: if doc {
+                ByteSet::ALL
+            } else {
+                ByteSet::DIGITS.union(ByteSet::OTHER_SPACE)
+            },
             last: ByteSet::of(b".FES"),
             word_end: ByteSet::of(b":\0"),
             blank: self.failing_list,
-            plain_runs: true,
+            plain_runs: doc,
             ..Interest::NONE
         }
     }
