@@ -42,9 +42,9 @@ use testany_core::frameworks::{Analysis, analyze};
 use testany_core::locations::{FailureLocation, is_internal};
 
 /// Floors of the overall figures, in percent (ratchet; the target is 95 each).
-/// Measured on main at ceeb985 (11:50 UTC): primary 71/72, precision 203/203,
-/// statuses 765/765 (d4a200e: 69/72, 203/203, 755/765; first run, placeholder modules:
-/// 40/72, 221/235, 0/765).
+/// Measured on main at 6aa0d5e (11:56 UTC, 110 logs): primary 75/76, precision 207/207,
+/// statuses 772/772 (ceeb985, 105 logs: 71/72, 203/203, 765/765; d4a200e: 69/72,
+/// 203/203, 755/765; first run, placeholder modules: 40/72, 221/235, 0/765).
 const MIN_PRIMARY_PCT: f64 = 98.6;
 const MIN_PRECISION_PCT: f64 = 100.0;
 const MIN_STATUS_PCT: f64 = 100.0;
