@@ -214,11 +214,14 @@ fn split_words(line: &str) -> Vec<String> {
 /// runs, so concurrent callers asking for the same case share one request.
 #[derive(Debug, Default)]
 pub(crate) struct CaseCache {
-    slots: Mutex<HashMap<String, Arc<futures_util::lock::Mutex<Option<Arc<CaseMeta>>>>>>,
+    slots: Mutex<HashMap<String, Slot>>,
 }
 
+/// One case's metadata, `None` until fetched.
+type Slot = Arc<futures_util::lock::Mutex<Option<Arc<CaseMeta>>>>;
+
 impl CaseCache {
-    fn slot(&self, key: &str) -> Arc<futures_util::lock::Mutex<Option<Arc<CaseMeta>>>> {
+    fn slot(&self, key: &str) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots.entry(key.to_owned()).or_default().clone()
     }

@@ -527,3 +527,62 @@ async fn sse_mode_answers_with_an_event_stream() {
     let payload = protocol::tool_payload("testany_list_pipelines", &result).unwrap();
     assert_eq!(payload["total"], 2);
 }
+
+/// `get_case` reads each scenario case's trigger method, once per case per client:
+/// eight concurrent and repeated calls for two cases make two `tools/call` requests.
+#[tokio::test]
+async fn get_case_is_fetched_once_per_case() {
+    use std::sync::Arc;
+    use testany_client::{CaseMeta, Executor};
+    for mode in [ResponseMode::Json, ResponseMode::Sse] {
+        let mock = start_mock(mode, "").await;
+        let client = Arc::new(client_for(&mock));
+        let pytest = client.get_case("5A1C9E07").await.unwrap();
+        assert_eq!(
+            *pytest,
+            CaseMeta {
+                case_key: "5A1C9E07".into(),
+                name: Some("API tests (pytest)".into()),
+                executor: Some(Executor::Pyres),
+                trigger_path: None,
+                trigger_command: ["python", "-m", "pytest", "tests/api/", "-v", "--tb=short"]
+                    .map(String::from)
+                    .to_vec(),
+            }
+        );
+        let before = mock.counts().tool_calls;
+        let mut calls = Vec::new();
+        for key in ["5A1C9E07", "8D4FC13A", "5A1C9E07", "8D4FC13A"]
+            .iter()
+            .cycle()
+            .take(8)
+        {
+            let client = client.clone();
+            calls.push(tokio::spawn(async move { client.get_case(key).await }));
+        }
+        for call in calls {
+            call.await.unwrap().unwrap();
+        }
+        assert_eq!(
+            mock.counts().tool_calls - before,
+            1,
+            "{mode:?}: only 8D4FC13A was new"
+        );
+        let maven = client.cached_case("8D4FC13A").await.unwrap();
+        assert_eq!(
+            (maven.executor.clone(), maven.trigger_path.as_deref()),
+            (Some(Executor::Maven), Some("./"))
+        );
+        // An unknown executor is kept as text; a single-test case is covered too.
+        let go = client.get_case("4EB17C2F").await.unwrap();
+        assert_eq!(go.executor, Some(Executor::Other("go".into())));
+        // An unknown case is the service's sentence, and is not cached.
+        let err = client.get_case("FFFFFFFF").await.unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "the Testany tool testany_get_case failed: case FFFFFFFF was not found"
+        );
+        assert!(client.cached_case("FFFFFFFF").await.is_none());
+        mock.shutdown().await;
+    }
+}

@@ -7,6 +7,7 @@ mod scenario;
 mod server;
 mod sign;
 mod store;
+mod suite;
 mod tools;
 
 use std::collections::HashMap;
@@ -17,7 +18,8 @@ use std::time::Duration;
 
 pub use faults::{Faults, Trigger};
 pub use scenario::{
-    CaseDef, History, LogKind, Outcome, Pipeline, ResponseMode, SHOP_TOML, Scenario,
+    CaseDef, CaseTrigger, History, LogKind, Outcome, Pipeline, ResponseMode, SHOP_TOML, Scenario,
+    SuiteTest,
 };
 
 /// Protocol versions the emulator speaks, newest first.

@@ -39,12 +39,10 @@ pub(crate) fn render(input: &LogInput<'_>) -> String {
         infrastructure(&mut out, input);
         return out;
     }
-    match input.case.log {
-        LogKind::Pytest => pytest(&mut out, input, outcome),
-        LogKind::Playwright => playwright(&mut out, input, outcome),
-        LogKind::Junit => junit(&mut out, input, outcome),
-        LogKind::Gotest => gotest(&mut out, input, outcome),
-        LogKind::Plain => plain(&mut out, input, outcome),
+    if !input.case.tests.is_empty() {
+        crate::suite::render(&mut out, input, outcome);
+    } else {
+        single(&mut out, input, outcome);
     }
     if outcome == Outcome::Passed || outcome == Outcome::Skipped {
         let _ = writeln!(out, "{GREEN_BOLD}Job succeeded{RESET}");
@@ -52,6 +50,18 @@ pub(crate) fn render(input: &LogInput<'_>) -> String {
         let _ = writeln!(out, "{RED_BOLD}ERROR: Job failed: exit code 1{RESET}");
     }
     out
+}
+
+/// The log of a case that is one test.
+fn single(out: &mut String, input: &LogInput<'_>, outcome: Outcome) {
+    let out = &mut *out;
+    match input.case.log {
+        LogKind::Pytest => pytest(out, input, outcome),
+        LogKind::Playwright => playwright(out, input, outcome),
+        LogKind::Junit => junit(out, input, outcome),
+        LogKind::Gotest => gotest(out, input, outcome),
+        LogKind::Newman | LogKind::Plain => plain(out, input, outcome),
+    }
 }
 
 /// A line that fills an oversized log; realistic debug noise.
@@ -64,6 +74,9 @@ pub(crate) fn filler_line(n: u64) -> String {
 
 fn command(input: &LogInput<'_>) -> String {
     let c = input.case;
+    if !c.tests.is_empty() {
+        return crate::suite::command(input);
+    }
     match c.log {
         LogKind::Pytest => format!("python -m pytest -rA --color=yes '{}::{}'", c.file, c.name),
         LogKind::Playwright => format!("npx playwright test {} -g '{}'", c.file, c.name),
@@ -76,7 +89,7 @@ fn command(input: &LogInput<'_>) -> String {
             )
         }
         LogKind::Gotest => format!("go test -v -run '^{}$' ./{}", c.name, dir_of(&c.file)),
-        LogKind::Plain => format!("./run-case.sh {}", c.key),
+        LogKind::Newman | LogKind::Plain => format!("./run-case.sh {}", c.key),
     }
 }
 
@@ -100,7 +113,11 @@ fn preamble(out: &mut String, input: &LogInput<'_>) {
         out,
         "{GREEN_BOLD}Checking out 5e1f0c2a as detached HEAD (ref is main)...{RESET}"
     );
-    let _ = writeln!(out, "{GREEN_BOLD}$ cd {root}{RESET}");
+    let dir = match input.case.root.as_deref().filter(|r| !r.is_empty()) {
+        Some(r) => format!("{root}/{}", r.trim_end_matches('/')),
+        None => root.to_string(),
+    };
+    let _ = writeln!(out, "{GREEN_BOLD}$ cd {dir}{RESET}");
     let _ = writeln!(out, "{GREEN_BOLD}$ {}{RESET}", command(input));
 }
 

@@ -138,9 +138,76 @@ pub struct CaseDef {
     /// Error text reported for a non-passing outcome.
     #[serde(default)]
     pub error: Option<String>,
-    /// Log template: pytest, playwright, junit, gotest or plain.
+    /// Log template: pytest, playwright, junit, newman, gotest or plain.
     #[serde(default)]
     pub log: LogKind,
+    /// `case_meta.trigger_method.executor` of `testany_get_case` (default: from `log`:
+    /// pyres, playwright, maven, postman, go, shell).
+    #[serde(default)]
+    pub executor: Option<String>,
+    /// `trigger_path`, relative to `root` (default: `file` for playwright and junit logs).
+    #[serde(default)]
+    pub trigger_path: Option<String>,
+    /// `trigger_command` (default: the command the log shows, for pytest, go and plain logs).
+    #[serde(default)]
+    pub trigger_command: Option<Vec<String>>,
+    /// The case's project folder inside the repository (its ZIP root): the log runs there
+    /// and prints test paths relative to it. Default: the repository root.
+    #[serde(default)]
+    pub root: Option<String>,
+    /// The tests the case runs (a case is a test project). Empty: the case is the one
+    /// test `name` in `file`, as before.
+    #[serde(default)]
+    pub tests: Vec<SuiteTest>,
+}
+
+/// One test of a case that runs a test project (`[[pipelines.cases.tests]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SuiteTest {
+    /// As the framework prints it: a pytest function, a Playwright title, a JUnit
+    /// method, a `pm.test` title.
+    pub name: String,
+    /// The file as the log prints it, relative to the case's `root`.
+    pub file: String,
+    /// The enclosing suite: a pytest class, a `describe` title, a fully qualified JUnit
+    /// class, a Postman request.
+    #[serde(default)]
+    pub suite: Option<String>,
+    /// 1-based line of the definition (Playwright prints it; for Postman the `pm.test`
+    /// line of the collection).
+    #[serde(default)]
+    pub line: u32,
+    /// 1-based column of the definition (Playwright).
+    #[serde(default)]
+    pub column: Option<u32>,
+    /// 1-based line of the failing statement.
+    #[serde(default)]
+    pub fail_line: Option<u32>,
+    /// 1-based column of the failing call (Playwright, JUnit `[line,col]`).
+    #[serde(default)]
+    pub fail_column: Option<u32>,
+    /// The failing statement as written at `fail_line`.
+    #[serde(default)]
+    pub source: Option<String>,
+    /// Fails whenever its case fails (otherwise it passes).
+    #[serde(default)]
+    pub fails: bool,
+    /// Always skipped, with this reason.
+    #[serde(default)]
+    pub skip: Option<String>,
+    /// The failure message (first line as the framework prints it).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Further failure lines (pytest `E` lines, Playwright's expected/received).
+    #[serde(default)]
+    pub details: Vec<String>,
+    /// Postman: the request line, e.g. `POST /orders`, on the request's first test.
+    #[serde(default)]
+    pub request: Option<String>,
+    /// Run time in milliseconds.
+    #[serde(default = "default_test_ms")]
+    pub duration_ms: u64,
 }
 
 /// Which framework's output a case log imitates.
@@ -153,6 +220,8 @@ pub enum LogKind {
     Playwright,
     /// Maven Surefire with JUnit 5.
     Junit,
+    /// Newman's CLI reporter (Postman collections).
+    Newman,
     /// `go test -v`.
     Gotest,
     /// A plain shell script.
@@ -199,7 +268,61 @@ impl Outcome {
     }
 }
 
+/// The trigger method `testany_get_case` reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseTrigger {
+    pub executor: String,
+    pub trigger_path: Option<String>,
+    pub trigger_command: Option<Vec<String>>,
+}
+
 impl CaseDef {
+    /// The case's trigger method: the scenario's, else one that fits its log.
+    pub fn trigger(&self) -> CaseTrigger {
+        let (executor, path, command): (&str, Option<String>, Option<Vec<String>>) = match self.log
+        {
+            LogKind::Pytest => {
+                let target = if self.tests.is_empty() {
+                    format!("{}::{}", self.file, self.name)
+                } else {
+                    self.file.clone()
+                };
+                (
+                    "pyres",
+                    None,
+                    Some(words(&["python", "-m", "pytest", &target, "-v"])),
+                )
+            }
+            LogKind::Playwright => ("playwright", Some(self.file.clone()), None),
+            LogKind::Junit => ("maven", Some(self.file.clone()), None),
+            LogKind::Newman => ("postman", Some(self.file.clone()), None),
+            LogKind::Gotest => {
+                let dir = format!("./{}", self.file.rsplit_once('/').map_or(".", |(d, _)| d));
+                let run = format!("^{}$", self.name);
+                (
+                    "go",
+                    None,
+                    Some(words(&["go", "test", "-v", "-run", &run, &dir])),
+                )
+            }
+            LogKind::Plain => ("shell", None, Some(words(&["./run-case.sh", &self.key]))),
+        };
+        let explicit = self.trigger_path.is_some() || self.trigger_command.is_some();
+        CaseTrigger {
+            executor: self.executor.clone().unwrap_or_else(|| executor.to_owned()),
+            trigger_path: if explicit {
+                self.trigger_path.clone()
+            } else {
+                path
+            },
+            trigger_command: if explicit {
+                self.trigger_command.clone()
+            } else {
+                command
+            },
+        }
+    }
+
     /// The outcome of this case in the pipeline's `run`-th execution (0-based).
     pub fn outcome(&self, run: u64) -> Outcome {
         let letters: Vec<char> = self.outcomes.chars().collect();
@@ -300,6 +423,12 @@ impl Scenario {
                         c.key
                     ));
                 }
+                if c.tests.len() > MAX_SUITE_TESTS {
+                    return bad(format!(
+                        "case {}: at most {MAX_SUITE_TESTS} tests per case",
+                        c.key
+                    ));
+                }
                 if let Some(ch) = c
                     .outcomes
                     .chars()
@@ -336,6 +465,17 @@ impl Pipeline {
         envs
     }
 }
+
+fn words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn default_test_ms() -> u64 {
+    250
+}
+
+/// Most tests per case: each run renders them all into its log.
+const MAX_SUITE_TESTS: usize = 10_000;
 
 fn default_build_root() -> String {
     "/builds/acme/project".to_string()

@@ -527,10 +527,11 @@ mod tests {
     fn history_has_count_per_pipeline_with_keys() {
         let s = store(1.0);
         let keys: Vec<&str> = s.newest_first().map(|e| e.key.as_str()).collect();
-        assert_eq!(keys.len(), 24);
+        assert_eq!(keys.len(), 36);
         assert_eq!(keys[0], "SHP-0601-0000C");
         assert_eq!(keys[1], "SHP-0602-0000C");
-        assert_eq!(keys[23], "SHP-0602-00001");
+        assert_eq!(keys[2], "SHP-0603-0000C");
+        assert_eq!(keys[35], "SHP-0603-00001");
     }
 
     #[test]

@@ -118,6 +118,12 @@ pub(crate) fn list() -> Value {
             &["execution_key"],
         ),
         tool(
+            "testany_get_case",
+            "Get a case: its name and case_meta (trigger_method: executor, trigger_path or trigger_command).",
+            json!({"case_key": s("Case key, e.g. A1B2C3D4")}),
+            &["case_key"],
+        ),
+        tool(
             "testany_list_pipelines",
             "List the pipelines of a workspace.",
             json!({"workspace": s("Workspace key")}),
@@ -306,8 +312,43 @@ pub(crate) fn call(
                 json!({"total": rows.len(), "pipelines": rows}),
             ))
         }
+        "testany_get_case" => {
+            let key = req_str(args, "case_key")?;
+            Ok(get_case(&store.scenario, key))
+        }
         other => Err(RpcError::invalid_params(format!("unknown tool `{other}`"))),
     }
+}
+
+/// `testany_get_case`: the first definition of the case in the scenario, with the
+/// `case_meta.trigger_method` shape facts.md describes.
+fn get_case(scenario: &crate::Scenario, key: &str) -> ToolResult {
+    let Some(case) = scenario
+        .pipelines
+        .iter()
+        .flat_map(|p| p.cases.iter())
+        .find(|c| c.key == key)
+    else {
+        return ToolResult::Failed(format!("case {key} was not found"));
+    };
+    let trigger = case.trigger();
+    let mut method = Map::new();
+    method.insert("executor".into(), json!(trigger.executor));
+    if let Some(path) = trigger.trigger_path {
+        method.insert("trigger_path".into(), json!(path));
+    }
+    if let Some(command) = trigger.trigger_command {
+        method.insert("trigger_command".into(), json!(command));
+    }
+    ToolResult::Ok(json!({
+        "case_key": case.key,
+        "name": case.name,
+        "workspace": scenario.workspace,
+        "case_meta": {
+            "trigger_method": method,
+            "environment_variables": [],
+        },
+    }))
 }
 
 fn not_found(key: &str) -> ToolResult {

@@ -123,7 +123,7 @@ async fn bearer_token_is_required_when_the_scenario_sets_one() {
     mcp.token = Some("s3cret".into());
     mcp.initialize().await;
     let v = mcp.ok("testany_list_pipelines", json!({})).await;
-    assert_eq!(v["total"], json!(2));
+    assert_eq!(v["total"], json!(3));
     h.shutdown().await;
 }
 
@@ -247,6 +247,7 @@ async fn tools_list_has_every_tool_with_a_schema() {
             "testany_execute_pipeline",
             "testany_get_pipeline",
             "testany_cancel_execution",
+            "testany_get_case",
             "testany_list_pipelines",
         ]
     );
@@ -335,7 +336,11 @@ async fn tools_behave(mcp: &mut Mcp) {
     let all = mcp
         .ok("testany_list_executions", json!({"page_size": 100}))
         .await;
-    assert_eq!(all["total"], json!(24));
+    assert_eq!(
+        all["total"],
+        json!(36),
+        "12 runs of each of the 3 pipelines"
+    );
     let none = mcp
         .ok("testany_list_executions", json!({"workspace": "XYZ"}))
         .await;
@@ -431,7 +436,7 @@ async fn tools_behave(mcp: &mut Mcp) {
             json!({"date_to": today, "date_from": "2000-01-01"}),
         )
         .await;
-    assert_eq!(upto["total"], json!(24));
+    assert_eq!(upto["total"], json!(36));
     let recent = mcp
         .ok("testany_list_executions", json!({"pipeline_key": "SHP-0601", "exe_start_time_from": jiff::Timestamp::now().as_millisecond() - 13 * 3600 * 1000}))
         .await;
@@ -557,7 +562,50 @@ async fn tools_behave(mcp: &mut Mcp) {
         .iter()
         .map(|p| p["pipeline_key"].as_str().unwrap())
         .collect();
-    assert_eq!(keys, vec!["SHP-0601", "SHP-0602"]);
+    assert_eq!(keys, vec!["SHP-0601", "SHP-0602", "SHP-0603"]);
+
+    // get_case: case_meta.trigger_method as facts.md describes it, for every case.
+    let c = mcp
+        .ok("testany_get_case", json!({"case_key": "5A1C9E07"}))
+        .await;
+    assert_eq!(
+        c,
+        json!({"case_key": "5A1C9E07", "name": "API tests (pytest)", "workspace": "SHP",
+            "case_meta": {"trigger_method": {"executor": "pyres",
+                "trigger_command": ["python", "-m", "pytest", "tests/api/", "-v", "--tb=short"]},
+                "environment_variables": []}})
+    );
+    let mut triggers = Vec::new();
+    for key in [
+        "B7E4C2A9", "0A7D3E9B", "1B8E4FAC", "4EB17C2F", "6B2DAF18", "7C3EB029", "8D4FC13A",
+    ] {
+        let c = mcp.ok("testany_get_case", json!({"case_key": key})).await;
+        triggers.push(c["case_meta"]["trigger_method"].to_string());
+    }
+    assert_eq!(
+        triggers,
+        [
+            r#"{"executor":"pyres","trigger_command":["python","-m","pytest","tests/test_cart.py::test_discount_applies_once","-v"]}"#,
+            r#"{"executor":"playwright","trigger_path":"web/tests/checkout.spec.ts"}"#,
+            r#"{"executor":"maven","trigger_path":"src/test/java/com/acme/shop/OrderTest.java"}"#,
+            r#"{"executor":"go","trigger_command":["go","test","-v","-run","^TestReleaseStockTwice$","./inventory"]}"#,
+            r#"{"executor":"playwright","trigger_path":"tests/e2e/storefront.spec.ts"}"#,
+            r#"{"executor":"postman","trigger_path":"shop-api.postman_collection.json"}"#,
+            r#"{"executor":"maven","trigger_path":"./"}"#,
+        ]
+    );
+    let missing = mcp
+        .request(
+            "tools/call",
+            json!({"name": "testany_get_case", "arguments": {"case_key": "FFFFFFFF"}}),
+        )
+        .await
+        .response();
+    assert_eq!(missing["result"]["isError"], json!(true));
+    assert_eq!(
+        missing["result"]["content"][0]["text"],
+        json!("case FFFFFFFF was not found")
+    );
 
     // execute + cancel
     let run = mcp
@@ -907,7 +955,7 @@ async fn hostile_inputs_get_clean_answers() {
             far["page_size"].clone(),
             far["total"].clone()
         ),
-        (json!([]), json!(1), json!(24))
+        (json!([]), json!(1), json!(36))
     );
     // Odd ids are echoed.
     for id in [json!("abc"), json!(0), json!(-5), json!(1.5)] {

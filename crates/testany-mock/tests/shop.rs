@@ -43,7 +43,7 @@ fn every_case_has_a_marker_and_a_real_failing_line() {
     ];
     let mut checked = 0;
     for pipeline in &scenario.pipelines {
-        for case in &pipeline.cases {
+        for case in pipeline.cases.iter().filter(|c| c.tests.is_empty()) {
             let path = shop_root().join(&case.file);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -75,6 +75,81 @@ fn every_case_has_a_marker_and_a_real_failing_line() {
         }
     }
     assert_eq!(checked, 13);
+}
+
+/// The cases that run test projects (SHP-0603) carry no markers, and each of their
+/// tests points at its real definition and, when it fails, at its failing statement.
+#[test]
+fn suite_cases_have_no_markers_and_real_test_lines() {
+    let scenario = Scenario::shop().unwrap();
+    let (_, pipeline) = scenario.pipeline("SHP-0603").unwrap();
+    let mut definitions = Vec::new();
+    for case in &pipeline.cases {
+        let root = shop_root().join(case.root.as_deref().unwrap_or(""));
+        let trigger = case.trigger();
+        let covered = trigger
+            .trigger_path
+            .clone()
+            .or_else(|| trigger.trigger_command.as_ref()?.get(3).cloned())
+            .unwrap();
+        assert!(root.join(&covered).exists(), "{}: {covered}", case.key);
+        for t in &case.tests {
+            let path = root.join(&t.file);
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            // OrderTest.java also holds SHP-0601's marked single-test cases.
+            if !t.file.ends_with("OrderTest.java") {
+                assert!(!text.contains("testany:"), "{} has a marker", t.file);
+            }
+            let at = |n: u32| text.lines().nth(n as usize - 1).unwrap_or("").trim();
+            definitions.push(format!("{}:{} {}", t.file, t.line, at(t.line)));
+            if let Some(fail) = t.fail_line {
+                assert_eq!(
+                    Some(at(fail)),
+                    t.source.as_deref().or(Some(at(fail))),
+                    "{}:{fail}",
+                    t.file
+                );
+                definitions.push(format!("  fails at {fail}: {}", at(fail)));
+            }
+            if let Some(col) = t.fail_column {
+                let line = text.lines().nth(t.fail_line.unwrap() as usize - 1).unwrap();
+                assert_eq!(
+                    line.get(col as usize - 1..col as usize + 9),
+                    Some("toHaveText")
+                );
+            }
+        }
+    }
+    assert_eq!(
+        definitions,
+        [
+            "tests/api/test_orders.py:6 def test_create_order_returns_201(api):",
+            "tests/api/test_orders.py:12 def test_order_total_includes_tax(api):",
+            "  fails at 15: assert total == Decimal(\"107.99\")",
+            "tests/api/test_orders.py:18 def test_list_orders_is_paginated(api):",
+            "tests/api/test_refunds.py:7 def test_refund_within_30_days(self, api):",
+            "tests/api/test_refunds.py:11 def test_refund_of_a_gift_card_order(self, api):",
+            "  fails at 13: assert resp.status_code == 200, \"refund rejected\"",
+            "tests/api/test_refunds.py:16 def test_partial_refund(self, api):",
+            "tests/e2e/storefront.spec.ts:8 test('lists the catalogue', async ({ page }) => {",
+            "tests/e2e/storefront.spec.ts:12 test('adds an item to the cart', async ({ page }) => {",
+            "  fails at 14: await expect(page.getByTestId('cart-count')).toHaveText('1');",
+            "tests/e2e/storefront.spec.ts:17 test('searches by name', async ({ page }) => {",
+            "shop-api.postman_collection.json:16 \"pm.test(\\\"Status code is 201\\\", function () {\",",
+            "shop-api.postman_collection.json:19 \"pm.test(\\\"Order has an id\\\", function () {\",",
+            "shop-api.postman_collection.json:42 \"pm.test(\\\"Status code is 200\\\", function () {\",",
+            "shop-api.postman_collection.json:45 \"pm.test(\\\"Total includes tax\\\", function () {\",",
+            "  fails at 46: \"    pm.expect(pm.response.json().total).to.eql(\\\"107.99\\\");\",",
+            "src/test/java/com/acme/shop/OrderTest.java:13 void orderTotalIncludesTax() {",
+            "  fails at 15: assertEquals(new BigDecimal(\"107.99\"), order.total());",
+            "src/test/java/com/acme/shop/OrderTest.java:20 void orderIsPersisted() {",
+            "src/test/java/com/acme/shop/PriceCalculatorTest.java:14 void appliesPercentageDiscount() {",
+            "src/test/java/com/acme/shop/PriceCalculatorTest.java:19 void roundsHalfEven() {",
+            "  fails at 20: assertEquals(new BigDecimal(\"2.68\"), calculator.unitPrice(new BigDecimal(\"8.03\"), 3));",
+            "src/test/java/com/acme/shop/PriceCalculatorTest.java:24 void rejectsNegativeQuantity() {",
+        ]
+    );
 }
 
 #[test]

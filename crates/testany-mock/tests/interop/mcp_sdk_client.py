@@ -28,6 +28,7 @@ EXPECTED_TOOLS = {
     "testany_get_pipeline",
     "testany_cancel_execution",
     "testany_list_pipelines",
+    "testany_get_case",
 }
 
 
