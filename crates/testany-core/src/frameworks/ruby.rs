@@ -24,10 +24,10 @@
 
 use std::collections::HashMap;
 
+use super::generic::{FailureLocation, LocationKind, is_internal};
 use super::{
     Framework, MAX_ID, MAX_TEST_LOCATIONS, MAX_TEXT, Parser, Report, TestResult, TestStatus, clip,
 };
-use crate::locations::{FailureLocation, LocationKind, is_internal};
 
 /// Documentation-format examples held until the log shows it is RSpec output; a log
 /// with more candidates and no sign of RSpec is not read as documentation output any
