@@ -67,6 +67,39 @@ const SHOP: &[(&str, &str)] = &[
         "web/tests/checkout.spec.ts",
         include_str!("../../assets/demo/shop/web/tests/checkout.spec.ts"),
     ),
+    (
+        "api/shop-api.postman_collection.json",
+        include_str!("../../assets/demo/shop/api/shop-api.postman_collection.json"),
+    ),
+    ("pom.xml", include_str!("../../assets/demo/shop/pom.xml")),
+    (
+        "shop/api_client.py",
+        include_str!("../../assets/demo/shop/shop/api_client.py"),
+    ),
+    (
+        "src/main/java/com/acme/shop/PriceCalculator.java",
+        include_str!("../../assets/demo/shop/src/main/java/com/acme/shop/PriceCalculator.java"),
+    ),
+    (
+        "src/test/java/com/acme/shop/PriceCalculatorTest.java",
+        include_str!("../../assets/demo/shop/src/test/java/com/acme/shop/PriceCalculatorTest.java"),
+    ),
+    (
+        "tests/api/conftest.py",
+        include_str!("../../assets/demo/shop/tests/api/conftest.py"),
+    ),
+    (
+        "tests/api/test_orders.py",
+        include_str!("../../assets/demo/shop/tests/api/test_orders.py"),
+    ),
+    (
+        "tests/api/test_refunds.py",
+        include_str!("../../assets/demo/shop/tests/api/test_refunds.py"),
+    ),
+    (
+        "web/tests/e2e/storefront.spec.ts",
+        include_str!("../../assets/demo/shop/web/tests/e2e/storefront.spec.ts"),
+    ),
 ];
 
 /// The pipeline of the shop scenario.
