@@ -344,6 +344,28 @@ pub fn link_case(
     }
 }
 
+/// The workspace files that paths printed in the case's log name (failure frames, for
+/// diagnostics at failing lines), by the rules tests are linked with: under the case's
+/// root exactly, else the longest suffix narrowed to the case's scope. One list per
+/// path: empty when none matches, several on a tie (the caller must not pick one).
+pub fn resolve_paths(
+    case: &CaseSource<'_>,
+    ws: &Workspace<'_>,
+    paths: &[&str],
+) -> Vec<Vec<String>> {
+    let mut no_read = |_: &str| None;
+    let mut l = Linker::new(case, ws, &mut no_read);
+    paths
+        .iter()
+        .map(|p| {
+            l.resolve(p)
+                .into_iter()
+                .map(|i| ws.file(i).to_owned())
+                .collect()
+        })
+        .collect()
+}
+
 impl Workspace<'_> {
     fn file(&self, i: usize) -> &str {
         self.files.get(i).copied().unwrap_or("")
@@ -1513,6 +1535,37 @@ class OrderTest {
                 ("shop/tests/test_cart.py".into(), 1),
                 ("shop/tests/test_users.py".into(), 1)
             ]
+        );
+    }
+
+    #[test]
+    fn failure_frames_resolve_in_the_case() {
+        let fs = files();
+        let paths: Vec<&str> = fs.iter().map(|(p, _)| *p).collect();
+        let ws = Workspace::new(&paths);
+        let cmd: Vec<String> = ["pytest", "shop/tests"].map(String::from).to_vec();
+        let scoped = CaseSource {
+            trigger_command: &cmd,
+            ..CaseSource::default()
+        };
+        let frames = [
+            "/builds/acme/shop/tests/test_cart.py",
+            "tests/test_cart.py",
+            "test_cart.py",
+            "/usr/lib/python3/site-packages/requests/api.py",
+        ];
+        let shop = vec!["shop/tests/test_cart.py".to_owned()];
+        assert_eq!(
+            resolve_paths(&scoped, &ws, &frames),
+            vec![shop.clone(), shop.clone(), shop.clone(), vec![]]
+        );
+        // Without a trigger the bare name is a tie, reported as both.
+        assert_eq!(
+            resolve_paths(&CaseSource::default(), &ws, &frames[2..3]),
+            vec![vec![
+                "shop/tests/test_cart.py".to_owned(),
+                "legacy/tests/test_cart.py".to_owned()
+            ]]
         );
     }
 
