@@ -29,6 +29,11 @@ impl ByteSet {
     pub const LETTERS: ByteSet = ByteSet::UPPER.union(ByteSet::LOWER);
     /// Bytes of non-ASCII characters (`✓`, `●`, `→`, `×`...).
     pub const NON_ASCII: ByteSet = ByteSet::range(0x80, 0xff);
+    /// `)` and `]` whatever comes before them (see [`S_PAREN`]).
+    pub const ANY_PAREN: ByteSet = ByteSet::of(&[b')', S_PAREN]);
+    pub const ANY_BRACKET: ByteSet = ByteSet::of(&[b']', S_BRACKET]);
+    /// Lines ending like a duration in brackets: `(12 ms)`, `[1.5s]`.
+    pub const DURATION_END: ByteSet = ByteSet::of(&[S_PAREN, S_BRACKET]);
     /// Bytes that can start whitespace [`str::trim`] removes, other than a space (which
     /// [`Interest`] skips as indentation), the tab included: a module that trims more
     /// than spaces before looking at a line's first byte adds these to its sets.
@@ -73,16 +78,24 @@ impl ByteSet {
     }
 }
 
+/// The last byte [`Interest::last`] sees for a line ending with `s)`: the duration of
+/// a test line (`(120ms)`, `(1.5s)`) is the only `)` several modules look for, and many
+/// lines end with `)`. A control byte, which no normalised line ends with.
+pub const S_PAREN: u8 = 0x01;
+/// The same for a line ending with `s]` (`[12 ms]`).
+pub const S_BRACKET: u8 = 0x02;
+
 /// The lines a module may act on next. A line is in it when any one of the fields
 /// accepts it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Eq)]
 pub struct Interest {
     /// Lines that do not start with a space or a tab, by their first byte.
     pub top: ByteSet,
     /// Lines that start with a space or a tab, by their first byte that is not a space
     /// (a tab, for a line indented by tabs).
     pub indented: ByteSet,
-    /// Non-blank lines by their last byte.
+    /// Non-blank lines by their last byte, where `s)` and `s]` count as [`S_PAREN`] and
+    /// [`S_BRACKET`] (so a module wanting every `)` asks for [`ByteSet::ANY_PAREN`]).
     pub last: ByteSet,
     /// Non-blank lines by the byte that ends their first word (the word starts after the
     /// leading spaces and ends at a space, a tab or a `:`): ` `, `\t`, `:`, or 0 when the
@@ -154,6 +167,25 @@ impl Interest {
     }
 }
 
+/// Compared after every line a module is given: one branch-free pass over the sets
+/// (the derived comparison called `memcmp` per set).
+impl PartialEq for Interest {
+    fn eq(&self, other: &Interest) -> bool {
+        let mut diff = 0u64;
+        for k in 0..4 {
+            diff |= (self.top.0[k] ^ other.top.0[k])
+                | (self.indented.0[k] ^ other.indented.0[k])
+                | (self.last.0[k] ^ other.last.0[k])
+                | (self.word_end.0[k] ^ other.word_end.0[k]);
+        }
+        diff == 0
+            && self.min_len == other.min_len
+            && self.tail_path == other.tail_path
+            && self.blank == other.blank
+            && self.plain_runs == other.plain_runs
+    }
+}
+
 /// A line at the margin that is not blank.
 fn is_plain_shape(c: &LineClass) -> bool {
     c.first.is_some() && !c.indented
@@ -206,7 +238,12 @@ impl LineClass {
         LineClass {
             first,
             indented,
-            last: b.last().copied().unwrap_or(0),
+            last: match b {
+                [.., b's', b')'] => S_PAREN,
+                [.., b's', b']'] => S_BRACKET,
+                [.., last] => *last,
+                [] => 0,
+            },
             word_end,
             tail_path,
             len: b.len(),
@@ -411,6 +448,20 @@ mod tests {
         let s = ByteSet::of(b"=_").union(ByteSet::DIGITS);
         let got: Vec<u8> = (0..=255u8).filter(|&b| s.contains(b)).collect();
         assert_eq!(got, b"0123456789=_");
+        // A duration's `s)` has its own last byte; `)` alone does not match it.
+        let paren = Interest {
+            last: ByteSet::of(b")"),
+            ..Interest::NONE
+        };
+        let duration = Interest {
+            last: ByteSet::DURATION_END,
+            ..Interest::NONE
+        };
+        assert_eq!(
+            ["f(x)", "x PASSED (12ms)", "[1.5s]", "[FAIL]"]
+                .map(|l| (paren.accepts(l), duration.accepts(l))),
+            [(true, false), (false, true), (false, true), (false, false)]
+        );
         assert!(ByteSet::NON_ASCII.contains(0xe2) && !ByteSet::NON_ASCII.contains(b'~'));
         assert!((0..=255u8).all(|b| ByteSet::ALL.contains(b) && !ByteSet::NONE.contains(b)));
     }

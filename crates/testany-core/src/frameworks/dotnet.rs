@@ -169,7 +169,10 @@ impl Parser for DotnetParser {
         Interest {
             top: ByteSet::of(b"["),
             indented: ByteSet::LETTERS.union(ByteSet::OTHER_SPACE),
-            last: ByteSet::of(b"]) \t").union(ByteSet::OTHER_SPACE),
+            last: ByteSet::ANY_BRACKET
+                .union(ByteSet::DURATION_END)
+                .union(ByteSet::of(b" \t"))
+                .union(ByteSet::OTHER_SPACE),
             ..Interest::NONE
         }
     }

@@ -200,7 +200,7 @@ impl Parser for JunitParser {
             } else {
                 ByteSet::of(b"/").union(ByteSet::OTHER_SPACE)
             },
-            last: ByteSet::of(b"!scD)"),
+            last: ByteSet::of(b"!scD").union(ByteSet::of(&[super::classify::S_PAREN])),
             word_end: ByteSet::of(b":\0"),
             tail_path: true,
             blank: logger,

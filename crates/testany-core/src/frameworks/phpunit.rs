@@ -131,7 +131,9 @@ impl Parser for PhpunitParser {
             } else {
                 first
             },
-            last: ByteSet::of(b") \t").union(ByteSet::OTHER_SPACE),
+            last: ByteSet::ANY_PAREN
+                .union(ByteSet::of(b" \t"))
+                .union(ByteSet::OTHER_SPACE),
             ..Interest::NONE
         }
     }
