@@ -2314,7 +2314,95 @@ Shop API
             Framework::Rust,
         ];
 
+        /// Pieces of real ids, paths and triggers, so random tests reach every rule.
+        const PIECES: &[&str] = &[
+            "tests/",
+            "test_cart.py",
+            "::",
+            "TestRefund",
+            "test_total",
+            "test_param",
+            "[1]",
+            " \u{203a} ",
+            "checkout",
+            "adds an item",
+            "[chromium]",
+            "tests/e2e/checkout.spec.ts",
+            ":4:3",
+            "#",
+            "com.acme.",
+            "OrderTest",
+            "$Refunds",
+            "refunds",
+            "/",
+            "TestSum",
+            "small",
+            " / ",
+            "Shop API",
+            "Orders",
+            "Create order",
+            "Status is 201",
+            "shop/",
+            "svc/a",
+            ".postman_collection.json",
+            "shop",
+            "..",
+            "./",
+            "\\",
+            "é",
+            "(",
+            ")",
+        ];
+
+        fn pieces(max: usize) -> impl Strategy<Value = String> {
+            prop::collection::vec(prop::sample::select(PIECES), 0..max).prop_map(|v| v.concat())
+        }
+
         proptest! {
+            #[test]
+            fn pieced_tests_in_the_fixture_workspace_link_inside_their_files(
+                tests in prop::collection::vec(
+                    (0..8usize, pieces(8), pieces(3), prop::option::of(pieces(4)), prop::option::of(0u32..20)),
+                    0..16,
+                ),
+                trigger in prop::option::of(pieces(4)),
+                command in prop::collection::vec(pieces(3), 0..4),
+                overrides in prop::collection::vec((prop::option::of(pieces(6)), pieces(4), prop::option::of(0u32..5)), 0..3),
+            ) {
+                let tests: Vec<TestResult> = tests
+                    .into_iter()
+                    .map(|(f, id, name, file, line)| {
+                        let mut t = test(FRAMEWORKS.get(f).copied().unwrap_or(Framework::Go), &id, &name, file.as_deref());
+                        t.line = line;
+                        t
+                    })
+                    .collect();
+                let overrides: Vec<Override<'_>> = overrides
+                    .iter()
+                    .map(|(t, f, l)| Override { test: t.as_deref(), file: f, line: *l })
+                    .collect();
+                let case = CaseSource {
+                    executor: None,
+                    trigger_path: trigger.as_deref(),
+                    trigger_command: &command,
+                    overrides: &overrides,
+                };
+                let (links, reads) = run(case, &tests);
+                prop_assert_eq!(links.links.len(), tests.len());
+                prop_assert!(reads.values().all(|&n| n == 1), "a file read twice: {reads:?}");
+                let fs = files();
+                for (l, t) in links.links.iter().zip(&tests) {
+                    let Some((file, line)) = l.site() else { continue };
+                    if matches!(l, Link::Linked { via: Via::Override, .. }) {
+                        continue;
+                    }
+                    let text = fs.iter().find(|(f, _)| *f == file).map(|(_, t)| *t);
+                    prop_assert!(text.is_some(), "{file} not in the workspace");
+                    let lines = text.map_or(0, line_count);
+                    prop_assert!(line < lines, "{t:?} linked past the end: {l:?}");
+                }
+            }
+
             #[test]
             fn arbitrary_tests_and_workspaces_never_panic(
                 files in prop::collection::vec("[a-z./\\\\:]{0,12}(\\.py|\\.ts|\\.java|\\.go|\\.json|)", 0..12),
