@@ -178,7 +178,8 @@ impl Extractor {
         }
     }
 
-    /// The locations found, in order of first appearance.
+    /// The locations found, in order of first appearance, except that a Python exception
+    /// chain starts with its failure frame (see `end_traceback`).
     pub fn finish(self) -> Vec<FailureLocation> {
         self.locations
     }
