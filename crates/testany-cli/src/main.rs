@@ -27,6 +27,8 @@ enum Command {
     Lsp,
     /// Failing cases of the latest executions, mapped to files (compiler-style report).
     Status(cmd::status::StatusArgs),
+    /// Every test of an execution's cases, linked to its definition (compiler-style).
+    Tests(cmd::tests::TestsArgs),
     /// List, show or refresh executions.
     #[command(subcommand)]
     Executions(cmd::executions::ExecutionsCommand),
@@ -62,6 +64,7 @@ fn main() -> ExitCode {
         Command::Mock(args) => cmd::mock::run(args),
         Command::Lsp => cmd::lsp::run(),
         Command::Status(args) => cmd::status::run(args),
+        Command::Tests(args) => cmd::tests::run(args),
         Command::Executions(command) => cmd::executions::run(command),
         Command::Logs(args) => cmd::logs::run(args),
         Command::Run(args) => cmd::run::run(args),

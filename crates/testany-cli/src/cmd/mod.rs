@@ -12,3 +12,4 @@ pub mod mock;
 pub mod pipeline;
 pub mod run;
 pub mod status;
+pub mod tests;
