@@ -1050,7 +1050,13 @@ fn target(t: &TestResult) -> Target {
             if let Some(f) = printed_path {
                 paths.push(f.to_owned());
             }
-            for k in (1..parts.len()).rev() {
+            // `mod.Class.test` first (the usual shape, and the path a missing file is
+            // reported by), then longer and shorter module prefixes.
+            let usual = parts.len().saturating_sub(2);
+            let order = std::iter::once(usual)
+                .chain((1..parts.len()).rev().filter(|&k| k != usual))
+                .filter(|&k| k >= 1);
+            for k in order {
                 if let Some(m) = parts.get(..k) {
                     paths.push(format!("{}.py", m.join("/")));
                 }
@@ -2053,6 +2059,12 @@ class OrderTest {
                 "test_one",
                 None,
             ),
+            test(
+                Framework::Unittest,
+                "tests.test_gone.T.test_one",
+                "test_one",
+                None,
+            ),
             // No CartSpec.kt: the Kotlin files are searched for the class and method.
             test(Framework::Junit, "com.acme.CartSpec#totals", "totals", None),
             // The class went away, the function stayed: the only test of that name.
@@ -2068,6 +2080,9 @@ class OrderTest {
             links.links,
             vec![
                 linked("proj/tests/test_x.py", 3, Via::Definition),
+                Link::Unlinked(Unlinked::FileNotInWorkspace {
+                    path: "tests/test_gone.py".into()
+                }),
                 linked("proj/src/test/kotlin/com/acme/Specs.kt", 3, Via::Definition),
                 linked("proj/tests/test_moved.py", 0, Via::NameInFile),
             ]
