@@ -26,6 +26,7 @@ pub(crate) mod testutil;
 pub mod unittest;
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 use serde::{Deserialize, Serialize};
 
@@ -160,10 +161,39 @@ pub fn clip(s: &str, max: usize) -> &str {
 #[derive(Debug, Default)]
 pub struct Report {
     tests: Vec<TestResult>,
-    /// Per framework, id → position in `tests`: looked up by `&str`, no copy per lookup.
-    index: HashMap<Framework, HashMap<String, usize>>,
+    /// The keyed hash of (framework, id) → the last test reported with that hash; `next`
+    /// chains tests whose hashes collide. Ids are hashed once per lookup and never
+    /// copied into the index (a pytest log of 10,000 tests looked them up through two
+    /// maps and cloned each id).
+    index: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+    next: Vec<usize>,
+    keys: RandomState,
     /// Failure locations a module found that belong to no test (see [`Report::location`]).
     locations: Vec<FailureLocation>,
+}
+
+/// No test in a `next` chain.
+const NO_TEST: usize = usize::MAX;
+
+/// Passes a `u64` key through: [`Report`]'s keys are already hashes (keyed SipHash of
+/// the framework and id, so a log cannot choose colliding ids).
+#[derive(Debug, Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Report {
@@ -177,11 +207,8 @@ impl Report {
         clip_opt(&mut test.expected);
         clip_opt(&mut test.actual);
         test.locations.truncate(MAX_TEST_LOCATIONS);
-        if let Some(&at) = self
-            .index
-            .get(&test.framework)
-            .and_then(|ids| ids.get(test.id.as_str()))
-        {
+        let key = self.keys.hash_one((test.framework, test.id.as_str()));
+        if let Some(at) = self.find(key, test.framework, &test.id) {
             if let Some(old) = self.tests.get_mut(at) {
                 merge(old, test);
             }
@@ -190,17 +217,29 @@ impl Report {
         if self.tests.len() >= MAX_TESTS {
             return;
         }
-        self.index
-            .entry(test.framework)
-            .or_default()
-            .insert(test.id.clone(), self.tests.len());
+        let at = self.tests.len();
+        self.next
+            .push(self.index.insert(key, at).unwrap_or(NO_TEST));
         self.tests.push(test);
     }
 
     /// The test reported under `id`, to complete it (message, duration, block).
     pub fn get_mut(&mut self, framework: Framework, id: &str) -> Option<&mut TestResult> {
-        let at = *self.index.get(&framework)?.get(id)?;
+        let key = self.keys.hash_one((framework, id));
+        let at = self.find(key, framework, id)?;
         self.tests.get_mut(at)
+    }
+
+    fn find(&self, key: u64, framework: Framework, id: &str) -> Option<usize> {
+        let mut at = *self.index.get(&key)?;
+        while at != NO_TEST {
+            let t = self.tests.get(at)?;
+            if t.framework == framework && t.id == id {
+                return Some(at);
+            }
+            at = *self.next.get(at)?;
+        }
+        None
     }
 
     pub fn tests(&self) -> &[TestResult] {
@@ -548,6 +587,55 @@ mod tests {
                 ("t::b", TestStatus::Passed, 10)
             ]
         );
+    }
+
+    #[test]
+    fn tests_are_found_by_framework_and_id_also_when_keys_collide() {
+        let mut r = Report::default();
+        r.test(TestResult::new(
+            Framework::Go,
+            "TestA",
+            TestStatus::Failed,
+            0,
+        ));
+        for (fw, id) in [
+            (Framework::Go, "TestA"),
+            (Framework::Rust, "TestA"),
+            (Framework::Go, "TestB"),
+        ] {
+            r.test(TestResult::new(fw, id, TestStatus::Passed, 0));
+        }
+        // Same framework and id: merged (a failure then a pass is flaky).
+        let got: Vec<(&str, TestStatus)> = r
+            .tests()
+            .iter()
+            .map(|t| (t.id.as_str(), t.status))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("TestA", TestStatus::Flaky),
+                ("TestA", TestStatus::Passed),
+                ("TestB", TestStatus::Passed)
+            ]
+        );
+        // Every id under one key: the chain still tells them apart.
+        let key = 7;
+        r.index.clear();
+        r.next.clear();
+        for at in 0..r.tests.len() {
+            let prev = r.index.insert(key, at).unwrap_or(NO_TEST);
+            r.next.push(prev);
+        }
+        let found: Vec<Option<usize>> = [
+            (Framework::Go, "TestA"),
+            (Framework::Rust, "TestA"),
+            (Framework::Go, "TestB"),
+            (Framework::Rust, "TestB"),
+        ]
+        .map(|(fw, id)| r.find(key, fw, id))
+        .into();
+        assert_eq!(found, [Some(0), Some(1), Some(2), None]);
     }
 
     #[test]
