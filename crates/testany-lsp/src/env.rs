@@ -426,7 +426,13 @@ impl Env for ClientFiles {
                 root: uri.as_str().to_owned(),
             };
             match self.client.send_request::<ListFiles>(params).await {
-                Ok(result) => clean_listing(result.files, result.truncated),
+                Ok(result) => {
+                    let listing = clean_listing(result.files, result.truncated);
+                    if listing.truncated {
+                        tracing::warn!(limit = MAX_FILES, root = %uri.as_str(), "file listing stopped at the limit");
+                    }
+                    listing
+                }
                 Err(e) => {
                     tracing::debug!(error = %e, "the client did not list files");
                     Listing::default()
@@ -502,6 +508,12 @@ impl Env for ClientFiles {
 
 #[cfg(target_arch = "wasm32")]
 pub use web::WebEnv;
+
+/// Where the browser worker's in-memory log cache puts a log: a path [`path_to_uri`] turns
+/// into a `testany-cache:` URI. A plain `/…` path has no URI in the worker (no file paths
+/// on wasm32), so `testany/logView` and `testany.openLog` failed there with "cache path is
+/// not absolute".
+pub const WEB_LOG_ROOT: &str = "/testany-cache/@/testany/logs";
 
 /// The browser worker's environment.
 #[cfg(target_arch = "wasm32")]
@@ -587,7 +599,7 @@ mod web {
         }
 
         fn log_path(&self, execution: &str, case_index: usize) -> PathBuf {
-            Path::new("/testany-cache/testany/logs")
+            Path::new(super::WEB_LOG_ROOT)
                 .join(testany_client::cache_relative_path(execution, case_index))
         }
 
@@ -632,6 +644,19 @@ mod web {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The web worker's log cache paths map to a URI without the `file:` fallback (which
+    /// has no paths on wasm32): `testany/logView` answers with it.
+    #[test]
+    fn web_log_paths_have_a_uri_of_their_own() {
+        let path = Path::new(WEB_LOG_ROOT).join("SHP-1-00001/4.log");
+        let uri = path_to_uri(&path).expect("a URI");
+        assert_eq!(
+            uri.as_str(),
+            "testany-cache:/testany/logs/SHP-1-00001/4.log"
+        );
+        assert_eq!(uri_to_path(&uri), Some(path));
+    }
 
     /// Issue 17: a testany.toml that is not a readable TOML file is reported like an
     /// invalid one. (Tests run as root, where chmod 000 does not stop a read: a socket

@@ -97,7 +97,8 @@ impl Inner {
         effects
     }
 
-    /// A poll of `key` succeeded (the data itself comes with [`Inner::apply_executions`]).
+    /// A poll succeeded (its data comes with [`Inner::apply_executions`]): the stale
+    /// warning may be shown again once every pipeline is fresh.
     pub fn apply_poll_success(&mut self) -> Effects {
         if self.stale_warned && self.pipelines.values().all(|d| !d.stale) {
             self.stale_warned = false;
