@@ -173,7 +173,7 @@ fn status_exits_0_when_no_linked_case_failed() {
 }
 
 #[test]
-fn status_links_cases_by_mapping_and_exits_0_when_none_is_linked() {
+fn status_links_cases_by_mapping_and_exits_1_when_none_is_linked() {
     let mock = Mock::shop(20.0);
     let env = Env::new();
     let project = env.dir.path().join("bare");
@@ -183,11 +183,14 @@ fn status_links_cases_by_mapping_and_exits_0_when_none_is_linked() {
         mock.url
     );
     std::fs::write(project.join("testany.toml"), &toml).unwrap();
-    // No markers anywhere: every failure is unlinked, so exit 0.
+    // No markers anywhere and none of the cases' files: every failure is unlinked,
+    // which is exit 1 unless --allow-unlinked accepts it.
     let out = env.run_in(&project, &["status"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let out = env.run_in(&project, &["status", "--allow-unlinked"], None);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
-        out.stdout.ends_with("5 failing cases, 0 linked to files\n"),
+        out.stdout.ends_with("5 failing cases, 0 linked to files; 9 failing tests or cases not linked (--allow-unlinked accepts that)\n"),
         "{}",
         out.stdout
     );
@@ -887,7 +890,9 @@ fn counts_of_one_are_singular() {
     let mock = Mock::scenario(ONE_CASE);
     let mut env = Env::for_mock(&mock);
     env.set("TESTANY_PIPELINES", "ONE-0001");
-    let out = env.run(&["status"]);
+    // Its one failing case is linked to no file: exit 1 unless that is allowed.
+    assert_eq!(env.run(&["status"]).code, 1);
+    let out = env.run(&["status", "--allow-unlinked"]);
     assert_eq!(out.code, 0, "{out:?}");
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(
@@ -896,7 +901,12 @@ fn counts_of_one_are_singular() {
         "{}",
         out.stdout
     );
-    assert_eq!(lines.last(), Some(&"1 failing case, 0 linked to files"));
+    assert_eq!(
+        lines.last(),
+        Some(
+            &"1 failing case, 0 linked to files; 1 failing test or case not linked (--allow-unlinked accepts that)"
+        )
+    );
     let out = env.run(&["health", "ONE-0001", "--days", "1"]);
     assert!(
         normalize(&out.stdout, &[]).starts_with("ONE-0001 health over 1 day ([DATE] to [DATE])\n"),

@@ -12,12 +12,13 @@ use testany_client::{Client, ListFilter};
 use testany_core::category;
 use testany_core::config::Config;
 use testany_core::locations::{Extractor, WorkspaceIndex};
-use testany_core::markers::{AnchorSource, CaseIndex};
+use testany_core::markers::AnchorSource;
 use testany_core::model::{CaseResult, Execution};
 
+use super::tests::{self as per_test, LinkedTest, Project};
 use crate::common::{self, FAILURES, Failure, OK};
 use crate::out::{self, BOLD, DIM, GREEN, RED_BOLD, paint};
-use crate::{lines, workspace};
+use crate::lines;
 
 /// Arguments of `testany status`.
 #[derive(Debug, clap::Args)]
@@ -28,6 +29,10 @@ pub struct StatusArgs {
     /// Print the report as JSON (shape: crates/testany-cli/README.md).
     #[arg(long)]
     pub json: bool,
+    /// Exit 0 even when a failing test or case could not be linked to a file (the
+    /// default is 1: a failure nobody can jump to is a failure of the setup too).
+    #[arg(long)]
+    pub allow_unlinked: bool,
 }
 
 /// The whole report; also the `--json` shape.
@@ -40,8 +45,12 @@ pub struct StatusReport {
     pub pipelines: Vec<PipelineStatus>,
     /// Failing cases of the latest executions.
     pub failed: usize,
-    /// Of those, the ones linked to a file (marker or `[cases]`): they decide exit 1.
+    /// Of those, the ones linked to a file (marker, `[cases]`, trigger file, or a
+    /// failing test linked to its definition): they decide exit 1.
     pub linked_failed: usize,
+    /// Failing cases and failing tests that could not be linked to a file: exit 1
+    /// unless `--allow-unlinked`.
+    pub unlinked: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -69,6 +78,12 @@ pub struct CaseFailure {
     pub log: Option<String>,
     /// Why the log could not be fetched, when it could not.
     pub log_error: Option<String>,
+    /// The case's trigger file in the project (`testany_get_case`), when it is one.
+    pub trigger_file: Option<String>,
+    /// The failing tests its log reports, each linked to its definition (issue 15).
+    pub tests: Vec<LinkedTest>,
+    /// Linked to a file: a site, a trigger file, or a linked failing test.
+    pub linked: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -107,11 +122,11 @@ pub fn run(args: StatusArgs) -> anyhow::Result<ExitCode> {
     } else {
         render(&mut out::stdout(), &report, &loaded.root)?;
     }
-    Ok(common::exit(exit_code(&report)))
+    Ok(common::exit(exit_code(&report, args.allow_unlinked)))
 }
 
-pub fn exit_code(report: &StatusReport) -> u8 {
-    if report.linked_failed > 0 {
+pub fn exit_code(report: &StatusReport, allow_unlinked: bool) -> u8 {
+    if report.linked_failed > 0 || (!allow_unlinked && report.unlinked > 0) {
         FAILURES
     } else {
         OK
@@ -162,27 +177,33 @@ pub async fn build_in(
         )
         .into());
     }
-    let files = workspace::files(root);
-    let index = workspace::case_index(root, &files, &config.cases);
-    let file_refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let project = Project::load(root, config);
+    let file_refs: Vec<&str> = project.files.iter().map(String::as_str).collect();
     let resolver = WorkspaceIndex::new(&file_refs);
+    let ws = testany_core::linking::Workspace::new(&file_refs);
+    let linker = (&project, &ws, &resolver);
     let mut report = StatusReport {
         config: file.map(|f| f.display().to_string()),
         root: root.display().to_string(),
         pipelines: Vec::new(),
         failed: 0,
         linked_failed: 0,
+        unlinked: 0,
     };
     for pipeline in &config.pipelines {
         let execution = latest(client, pipeline, config.environment.as_deref()).await?;
         let mut failures = Vec::new();
         if let Some(e) = &execution {
             for case in e.cases.iter().filter(|c| c.is_failure()) {
-                failures.push(case_failure(client, e, case, &index, &resolver, cache).await);
+                failures.push(case_failure(client, e, case, linker, cache).await);
             }
         }
         report.failed += failures.len();
-        report.linked_failed += failures.iter().filter(|f| !f.sites.is_empty()).count();
+        report.linked_failed += failures.iter().filter(|f| f.linked).count();
+        report.unlinked += failures
+            .iter()
+            .map(|f| usize::from(!f.linked) + f.tests.iter().filter(|t| !t.is_linked()).count())
+            .sum::<usize>();
         report.pipelines.push(PipelineStatus {
             pipeline: pipeline.clone(),
             execution,
@@ -196,11 +217,15 @@ async fn case_failure(
     client: &Client,
     execution: &Execution,
     case: &CaseResult,
-    index: &CaseIndex,
-    resolver: &WorkspaceIndex<'_>,
+    (project, ws, resolver): (
+        &Project,
+        &testany_core::linking::Workspace<'_>,
+        &WorkspaceIndex<'_>,
+    ),
     cache: &Path,
 ) -> CaseFailure {
-    let sites = index
+    let sites: Vec<Site> = project
+        .index
         .sites(&case.case_key)
         .iter()
         .map(|s| Site {
@@ -217,11 +242,13 @@ async fn case_failure(
         extractor.error_text(error);
     }
     let path = common::log_cache_path_in(cache, &execution.key, case.index);
+    let mut saved_path = None;
     let (log, log_error) = match client
         .fetch_log_to_file(&execution.key, case.index, &path)
         .await
     {
         Ok(saved) => {
+            saved_path = Some(saved.path.clone());
             match std::fs::File::open(&saved.path) {
                 Ok(f) => {
                     let mut reader = io::BufReader::with_capacity(64 * 1024, f);
@@ -257,6 +284,24 @@ async fn case_failure(
             message: l.message,
         });
     }
+    let linked = per_test::case_tests(
+        client,
+        project,
+        ws,
+        resolver,
+        case,
+        saved_path.as_deref(),
+        None,
+    )
+    .await;
+    let tests: Vec<LinkedTest> = linked
+        .tests
+        .into_iter()
+        .filter(|t| t.status.is_failure())
+        .collect();
+    let is_linked = !sites.is_empty()
+        || linked.trigger_file.is_some()
+        || tests.iter().any(LinkedTest::is_linked);
     CaseFailure {
         execution: execution.key.clone(),
         index: case.index,
@@ -274,6 +319,9 @@ async fn case_failure(
         locations,
         log,
         log_error,
+        trigger_file: linked.trigger_file,
+        tests,
+        linked: is_linked,
     }
 }
 
@@ -322,6 +370,16 @@ pub fn render(out: &mut impl Write, report: &StatusReport, root: &Path) -> io::R
         for f in &p.failures {
             let groups = failure_groups(f, root);
             writeln!(out, "{}", renderer.render(&groups))?;
+            // A marked case whose log is its one failing test is shown above already.
+            let one_marked = !f.sites.is_empty() && f.tests.len() <= 1;
+            if !one_marked {
+                for t in &f.tests {
+                    writeln!(out, "{}", per_test::test_line(&f.case_key, t))?;
+                    if let Some(note) = per_test::unlinked_note(t) {
+                        writeln!(out, "{note}")?;
+                    }
+                }
+            }
             writeln!(
                 out,
                 "  {} testany logs {} {}",
@@ -348,6 +406,24 @@ pub fn render(out: &mut impl Write, report: &StatusReport, root: &Path) -> io::R
                 }
             ),
         )
+    };
+    let summary = if report.unlinked > 0 {
+        format!(
+            "{summary}{}",
+            paint(
+                RED_BOLD,
+                &format!(
+                    "; {} not linked (--allow-unlinked accepts that)",
+                    out::plural(
+                        report.unlinked,
+                        "failing test or case",
+                        "failing tests or cases"
+                    )
+                )
+            )
+        )
+    } else {
+        summary
     };
     writeln!(out, "{summary}")?;
     Ok(())
@@ -414,7 +490,10 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
         }
         shown += 1;
     }
-    if f.sites.is_empty() {
+    if let Some(file) = f.trigger_file.as_ref().filter(|_| f.sites.is_empty()) {
+        notes.push(format!("the case runs {file}"));
+    }
+    if !f.linked {
         notes.push(format!(
             "not linked to a file: add `testany: {}` in a comment by the test, or map it under [cases] in testany.toml",
             f.case_key
