@@ -423,7 +423,7 @@ impl Analyzer {
         let line = self.normalizer.line_ref(raw);
         match &mut self.router {
             Some(router) => {
-                let route = router.route(&line);
+                let route = router.route(line);
                 // In the parsers' order, as without the gate: the report's order of tests
                 // is the order they were reported in.
                 let mut given = route.wanted | route.plain;
@@ -439,20 +439,20 @@ impl Analyzer {
                         if let Some((held, at)) = run.end() {
                             p.line(held, at, &mut self.report);
                         }
-                    } else if !run.plain(&line, n) {
+                    } else if !run.plain(line, n) {
                         continue;
                     }
-                    p.line(&line, n, &mut self.report);
+                    p.line(line, n, &mut self.report);
                     router.set(i, p.interest());
                 }
             }
             None => {
                 for p in &mut self.parsers {
-                    p.line(&line, n, &mut self.report);
+                    p.line(line, n, &mut self.report);
                 }
             }
         }
-        self.extractor.normalized_line(&line);
+        self.extractor.normalized_line(line);
     }
 
     /// An analyzer that gives every line to every parser (no [`Parser::interest`]
