@@ -1,71 +1,45 @@
 #![doc = include_str!("../README.md")]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
-#[cfg(all(feature = "client", target_arch = "wasm32"))]
-mod client;
-#[cfg(all(feature = "client", target_arch = "wasm32"))]
-pub use client::TestanyClient;
-#[cfg(feature = "model")]
-mod fields;
+#[cfg(feature = "viewer")]
 pub mod log;
+#[cfg(feature = "viewer")]
 mod pattern;
-#[cfg(feature = "model")]
-pub mod plan;
 #[cfg(feature = "server")]
 pub mod server;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "viewer"))]
 mod tests;
 
+#[cfg(feature = "viewer")]
 use serde::Serialize;
-#[cfg(feature = "model")]
-use serde_json::Value;
-#[cfg(feature = "model")]
-use testany_core::model::Execution;
+#[cfg(feature = "viewer")]
 use wasm_bindgen::prelude::*;
 
 /// A value as a plain JS value (objects, arrays, `null`), built by `JSON.parse` from
 /// serde_json text: this costs far less code than serde-wasm-bindgen (size budget).
+#[cfg(feature = "viewer")]
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsError> {
     let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
-    json_parse(&text).map_err(|_| JsError::new("JSON.parse rejected the facade's output"))
+    json_parse(&text).map_err(|_| JsError::new("JSON.parse rejected the module's output"))
 }
 
-#[cfg(feature = "model")]
-/// A JS value as JSON: a string is parsed as JSON text, anything else goes through
-/// `JSON.stringify` (so `undefined` and functions are rejected).
-fn from_js(value: JsValue) -> Result<Value, JsError> {
-    let text = match value.as_string() {
-        Some(text) => text,
-        None => json_stringify(&value)
-            .ok()
-            .and_then(|v| v.as_string())
-            .ok_or_else(|| JsError::new("expected a JSON value"))?,
-    };
-    // `from_slice`, as the client reads bodies: one JSON reader in the .wasm (size budget).
-    serde_json::from_slice(text.as_bytes())
-        .map_err(|e| JsError::new(&format!("not valid JSON: {e}")))
-}
-
+#[cfg(feature = "viewer")]
 #[wasm_bindgen]
 extern "C" {
-    #[cfg(feature = "model")]
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn date_now() -> f64;
     #[wasm_bindgen(js_namespace = JSON, js_name = parse, catch)]
     fn json_parse(text: &str) -> Result<JsValue, JsValue>;
-    #[cfg(feature = "model")]
-    #[wasm_bindgen(js_namespace = JSON, js_name = stringify, catch)]
-    fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// A log held in wasm memory with its line index and failure analysis; the page asks it
 /// for windows of rendered lines, so only what is visible ever becomes DOM.
+#[cfg(feature = "viewer")]
 #[wasm_bindgen]
 pub struct LogView {
     log: log::Log,
 }
 
+#[cfg(feature = "viewer")]
 #[wasm_bindgen]
 impl LogView {
     /// A complete log, analysed at once (use `withCapacity` + `append` + `analyze` to
@@ -164,42 +138,4 @@ impl LogView {
             .search_range(pattern, regex, from, to)
             .map_err(|e| e.to_string())
     }
-}
-
-#[cfg(feature = "model")]
-/// An execution read from any shape the service sends (object or JSON text), returned
-/// in testany-core's canonical snake_case shape.
-#[wasm_bindgen(js_name = parseExecution)]
-pub fn parse_execution(json: JsValue) -> Result<JsValue, JsError> {
-    let value = from_js(json)?;
-    let execution = Execution::from_json(&value).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&execution)
-}
-
-#[cfg(feature = "model")]
-/// `{lenses, diagnostics}` for a document's text, from executions (an array of
-/// execution objects) and optional `{uri, path, mapping, encoding, history, stale, nowMs}`.
-#[wasm_bindgen(js_name = planLenses)]
-pub fn plan_lenses(
-    document_text: &str,
-    executions: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsError> {
-    let values: Vec<Value> = match from_js(executions)? {
-        Value::Array(items) => items,
-        _ => return Err(JsError::new("executions must be an array")),
-    };
-    let execs = plan::executions(&values).map_err(|e| JsError::new(&e.0))?;
-    let options = if options.is_undefined() || options.is_null() {
-        plan::PlanOptions::default()
-    } else {
-        plan::PlanOptions::from_json(&from_js(options)?)
-            .map_err(|e| JsError::new(&format!("invalid options: {e}")))?
-    };
-    to_js(&plan::plan_lenses(
-        document_text,
-        &execs,
-        &options,
-        date_now(),
-    ))
 }

@@ -4,8 +4,6 @@
 use crate::log::{
     Failure, Location, Log, SearchError, escape_into, escape_visible_into, palette, push_classes,
 };
-#[cfg(feature = "model")]
-use crate::plan::{PlanOptions, executions, plan_lenses};
 use testany_core::ansi::{Color, Style};
 
 const JEST: &str = "\u{1b}[32mPASS\u{1b}[0m src/ok.test.ts\n\
@@ -302,102 +300,6 @@ fn long_lines_are_cut_at_a_char_boundary() {
     );
 }
 
-#[cfg(feature = "model")]
-#[test]
-fn plan_lenses_from_raw_executions() {
-    let raw: serde_json::Value = serde_json::json!([{
-        "execution_key": "SHP-1",
-        "status": "COMPLETED",
-        "result": "FAILED",
-        "start_time": "2026-11-26T04:00:00Z",
-        "cases": [{"case_key": "CART01", "result": "FAILED", "error": "AssertionError: 2 != 3"}]
-    }]);
-    let execs = executions(raw.as_array().unwrap()).unwrap();
-    let text = "# testany: CART01\ndef test(): pass\n";
-    let plan = plan_lenses(text, &execs, &PlanOptions::default(), 0.0);
-    assert!(!plan.lenses.is_empty());
-    assert_eq!(plan.lenses[0].range.start.line, 0);
-    assert!(
-        plan.lenses[0].title.contains("FAILED"),
-        "{}",
-        plan.lenses[0].title
-    );
-    assert_eq!(plan.diagnostics.len(), 1);
-    assert_eq!(plan.diagnostics[0].code.as_deref(), Some("assertion"));
-    let bad = executions(&[serde_json::json!(3)]).unwrap_err();
-    assert_eq!(
-        bad.0,
-        "execution 0: expected an execution as a JSON object, found a number"
-    );
-}
-
-#[cfg(feature = "model")]
-#[test]
-fn plan_options_are_read_field_by_field() {
-    use serde_json::json;
-    let full = json!({
-        "uri": "file:///w/a.py",
-        "path": "a.py",
-        "mapping": {"CART01": "tests/cart.py"},
-        "encoding": "utf-8",
-        "history": 3,
-        "stale": true,
-        "nowMs": 1.5e12,
-        "unknown": [1, 2]
-    });
-    assert_eq!(
-        PlanOptions::from_json(&full),
-        Ok(PlanOptions {
-            uri: Some("file:///w/a.py".into()),
-            path: Some("a.py".into()),
-            mapping: [("CART01".to_string(), "tests/cart.py".to_string())].into(),
-            encoding: Some("utf-8".into()),
-            history: Some(3),
-            stale: true,
-            now_ms: Some(1.5e12),
-        })
-    );
-    // `null` is absent, as an omitted key.
-    let nulls = json!({"uri": null, "mapping": null, "stale": null, "nowMs": null});
-    assert_eq!(PlanOptions::from_json(&nulls), Ok(PlanOptions::default()));
-    assert_eq!(
-        PlanOptions::from_json(&json!(null)),
-        Ok(PlanOptions::default())
-    );
-    let errors: &[(serde_json::Value, &str)] = &[
-        (json!([]), "expected an object of options"),
-        (json!({"uri": 3}), "`uri` must be a string"),
-        (
-            json!({"history": -1}),
-            "`history` must be a whole number of 0 or more",
-        ),
-        (
-            json!({"history": 2.5}),
-            "`history` must be a whole number of 0 or more",
-        ),
-        (json!({"stale": "yes"}), "`stale` must be true or false"),
-        (json!({"nowMs": "now"}), "`nowMs` must be a number"),
-        (
-            json!({"mapping": ["a"]}),
-            "`mapping` must be an object of strings",
-        ),
-        (json!({"mapping": {"K": 1}}), "`mapping.K` must be a string"),
-    ];
-    for (value, want) in errors {
-        assert_eq!(
-            PlanOptions::from_json(value)
-                .as_ref()
-                .err()
-                .map(String::as_str),
-            Some(*want),
-            "{value}"
-        );
-    }
-}
-
-/// Issue 17: the viewer shows what core's sanitiser shows for characters that would
-/// reorder or hide text or act on a terminal (controls shown as `␇`, `<U+009B>`); escape
-/// sequences never reach the page.
 #[test]
 fn hostile_characters_are_shown_not_rendered() {
     let mut log = Log::from_text(

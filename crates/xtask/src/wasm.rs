@@ -1,6 +1,7 @@
-//! `cargo xtask wasm` (build testany-wasm into `target/wasm-pkg/` and the log viewer
-//! into `editors/vscode/webview/dist/`) and the browser half of `cargo xtask test`
-//! (wasm-bindgen-test in headless Chromium, then the Playwright test of the viewer).
+//! `cargo xtask wasm` (build testany-wasm's log viewer module into `target/wasm-pkg/` and
+//! the viewer into `editors/vscode/webview/dist/`, and its language server for the web
+//! entry's worker into `target/wasm-pkg-server/`) and the browser half of `cargo xtask
+//! test` (wasm-bindgen-test in headless Chromium, then the Playwright test of the viewer).
 //!
 //! Tools are installed when missing, quietly and idempotently: Debian `chromium` and
 //! `chromium-driver` (apt-get), the wasm32 target, `wasm-bindgen-cli` at the exact
@@ -16,35 +17,25 @@ use anyhow::{Context, Result, bail};
 use super::{absolute, cargo, ensure_wasm_target, step};
 
 /// wasm-bindgen's output (`testany_wasm.js`, `.d.ts`, `testany_wasm_bg.wasm`) for the
-/// viewer; the webview's `build.mjs` reads it from here.
+/// viewer (feature `viewer`: `LogView`); the webview's `build.mjs` reads it from here.
 const PKG_DIR: &str = "target/wasm-pkg";
-/// The same with every feature (parseExecution, planLenses).
-const FULL_PKG_DIR: &str = "target/wasm-pkg-full";
-/// The language server for the web entry's worker (feature `server`: `LspWorker`).
-pub const SERVER_PKG_DIR: &str = "target/wasm-pkg-server";
+/// The language server for the web entry's worker (feature `server`: `LspWorker`);
+/// editors/vscode/build.mjs reads it from here.
+const SERVER_PKG_DIR: &str = "target/wasm-pkg-server";
 const WEBVIEW_DIR: &str = "editors/vscode/webview";
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Size budgets of the optimised `.wasm`, gzipped. Issue 16 set them: 600 KB for the
-/// engine the web entry runs (it will carry the whole language server) and 60 KB for
-/// the log viewer's module, read strictly as bytes; docs/benchmarks.md has the figures.
+/// engine the web entry runs (the whole language server) and 60 KB for the log viewer's
+/// module, read strictly as bytes; docs/benchmarks.md has the figures.
 const ENGINE_GZIP_BUDGET: u64 = 600_000;
 const VIEWER_GZIP_BUDGET: u64 = 60_000;
 
 /// The viewer's wasm (LogView only) into `target/wasm-pkg/` and its page into
-/// `editors/vscode/webview/dist/`, then the full facade (plus parseExecution,
-/// planLenses, TestanyClient) into `target/wasm-pkg-full/`; each within the budget.
+/// `editors/vscode/webview/dist/`, then the language server (testany-lsp behind
+/// `LspWorker`) into `target/wasm-pkg-server/`; each within its budget.
 pub fn build() -> Result<()> {
     build_viewer()?;
-    package("the full facade", &[], FULL_PKG_DIR, ENGINE_GZIP_BUDGET)?;
-    build_server()
-}
-
-/// The language server the web entry runs in a worker, into `target/wasm-pkg-server/`.
-pub fn build_server() -> Result<()> {
-    ensure_wasm_target()?;
-    ensure_wasm_bindgen()?;
-    ensure_npm_packages()?;
     package(
         "the language server",
         &["--no-default-features", "--features", "server"],
@@ -60,7 +51,7 @@ fn build_viewer() -> Result<()> {
     ensure_npm_packages()?;
     package(
         "the log viewer",
-        &["--no-default-features"],
+        &["--no-default-features", "--features", "viewer"],
         PKG_DIR,
         VIEWER_GZIP_BUDGET,
     )?;
@@ -130,16 +121,14 @@ fn package(what: &str, features: &[&str], out: &str, budget: u64) -> Result<()> 
     Ok(())
 }
 
-/// wasm-bindgen-test in headless Chromium (the facade's API, and its TestanyClient
-/// against a running emulator), then the viewer's Playwright test.
+/// wasm-bindgen-test in headless Chromium (the viewer module's API, and the language
+/// server behind `LspWorker`), then the viewer's Playwright test.
 pub fn test() -> Result<()> {
     ensure_chromium()?;
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
-    let emulator = start_emulator()?;
-    chromium_test("testany-wasm", &[], &emulator)?;
-    drop(emulator);
-    // The tests just compiled the full facade for wasm32; only the viewer ships.
+    chromium_test("testany-wasm", &[], None)?;
+    // The tests just compiled every feature for wasm32; the viewer ships alone.
     build_viewer()?;
     step(
         "typecheck the log viewer",
@@ -155,12 +144,12 @@ pub fn client_browser_test() -> Result<()> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     let emulator = start_emulator()?;
-    chromium_test("testany-client", &["--test", "browser"], &emulator)
+    chromium_test("testany-client", &["--test", "browser"], Some(&emulator))
 }
 
 /// `cargo test` of `package` for wasm32 under wasm-bindgen-test-runner in headless
-/// Chromium, with the emulator's URLs in the environment.
-fn chromium_test(package: &str, extra: &[&str], emulator: &Emulator) -> Result<()> {
+/// Chromium, with the emulator's URLs (when one runs) in the environment.
+fn chromium_test(package: &str, extra: &[&str], emulator: Option<&Emulator>) -> Result<()> {
     let mut cmd = cargo(&[
         "test",
         "--package",
@@ -174,10 +163,12 @@ fn chromium_test(package: &str, extra: &[&str], emulator: &Emulator) -> Result<(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",
         )
-        .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("TESTANY_MOCK_URL", &emulator.json_url)
-        .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url)
-        .env("TESTANY_MOCK_BIG_LOG_URL", &emulator.big_log_url);
+        .env("CHROMEDRIVER", CHROMEDRIVER);
+    if let Some(emulator) = emulator {
+        cmd.env("TESTANY_MOCK_URL", &emulator.json_url)
+            .env("TESTANY_MOCK_SSE_URL", &emulator.sse_url)
+            .env("TESTANY_MOCK_BIG_LOG_URL", &emulator.big_log_url);
+    }
     step(&format!("{package} in headless Chromium"), cmd)
 }
 
