@@ -25,6 +25,8 @@ mod runtime;
 mod server;
 mod session;
 mod state;
+mod test_lenses;
+mod tests_model;
 #[cfg(feature = "native")]
 pub mod transport;
 mod workspace;

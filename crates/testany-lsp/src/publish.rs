@@ -106,8 +106,9 @@ pub fn plan_doc(
     } else {
         Vec::new()
     };
+    let mut drift = drift;
     let drifted;
-    let locations = match drift {
+    let locations = match drift.as_deref_mut() {
         Some(drift) => {
             drifted = drifted_locations(&derived.locations, &rel, drift);
             &drifted
@@ -128,7 +129,20 @@ pub fn plan_doc(
     plan_doc.encoding = inner.encoding;
     plan_doc.history = history as usize;
     plan_doc.stale = derived.stale;
-    plan_doc.plan()
+    let mut plan = plan_doc.plan();
+    // Per-test lenses and diagnostics (issue 15).
+    let marker_cases: HashSet<&str> = doc.markers.iter().map(|m| m.case_key.as_str()).collect();
+    crate::test_lenses::extend(
+        env,
+        inner,
+        doc.project,
+        &rel,
+        doc.text,
+        &marker_cases,
+        drift,
+        &mut plan,
+    );
+    plan
 }
 
 /// The locations of cases with one in file `rel`, that file's lines mapped through the
@@ -160,7 +174,7 @@ fn drifted_locations(all: &[CaseLocations], rel: &str, drift: &mut Drift) -> Vec
         });
         out.push(cl);
     }
-    drift.retain(|k| live.contains(k));
+    drift.retain(|k| live.contains(k) || crate::test_lenses::is_test_key(k));
     out
 }
 

@@ -92,6 +92,8 @@ pub struct Inner {
     /// Config error messages already shown (one showMessage per distinct error).
     pub shown_errors: HashSet<String>,
     pub logs: HashMap<(String, usize), LogEntry>,
+    /// Per-test results of each case (issue 15: `tests_model`).
+    pub tests: crate::tests_model::TestsData,
     /// Bumped on any change of data, logs or files: invalidates derived caches.
     pub generation: u64,
     /// Per-project data derived from the above, rebuilt lazily after a change.

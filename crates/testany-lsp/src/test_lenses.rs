@@ -1,0 +1,360 @@
+//! Lenses and diagnostics of per-test results (issue 15), added to a document's plan:
+//! a lens on every linked test definition (`✓ passed 1s · KEY · 5m ago`, `✗ FAILED:
+//! message · KEY · 5m ago`, `⊘ skipped · KEY · 5m ago`) with `Open log at this test`
+//! and `Run locally`, one case lens on the case's trigger file's first line when no
+//! marker there names the case, and an Error at each failing test's failing line (its
+//! definition as related information). Tests without a site get nothing here: never a
+//! guessed line. In an open document, lines follow the edits made since they were first
+//! planned (`document::Drift`, as case failure locations do).
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::Path;
+
+use jiff::Timestamp;
+use serde_json::Value;
+use testany_core::frameworks::{TestResult, TestStatus};
+use testany_core::json::object;
+use testany_core::markers::{Encoding, Position, Range, len_in};
+use testany_core::model::{CaseResult, Execution};
+use testany_core::plan::{
+    CodeLens, Diagnostic, Plan, RelatedInformation, Severity, newest_first, write_duration,
+};
+
+use crate::document::{Drift, LocationKey};
+use crate::env::Env;
+use crate::state::Inner;
+use crate::tests_model::{CaseEntry, CaseTests, ProjectLinks};
+
+/// Drift keys of this module start with this character (case keys never do).
+const KEY_MARK: char = '\u{1}';
+/// Longest failure message in a lens title (the diagnostic has it whole).
+const TITLE_MESSAGE: usize = 80;
+
+/// Whether a drift key is one of this module's (kept by the case locations' pruning).
+pub fn is_test_key(key: &LocationKey) -> bool {
+    key.1.starts_with(KEY_MARK)
+}
+
+fn key(exec: &str, what: &str, case: &str, id: &str, line0: u32) -> LocationKey {
+    (
+        exec.to_owned(),
+        format!("{KEY_MARK}{what}{KEY_MARK}{case}{KEY_MARK}{id}"),
+        line0,
+    )
+}
+
+/// The newest finished run of each case among `executions` with its tests read.
+pub fn latest_cases<'a>(
+    inner: &'a Inner,
+    executions: &'a [Execution],
+) -> Vec<(&'a Execution, &'a CaseResult, &'a CaseTests)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for exec in newest_first(executions) {
+        for case in &exec.cases {
+            let finished = !case.is_active() && case.result.is_some();
+            if !finished || !seen.insert(case.case_key.as_str()) {
+                continue;
+            }
+            if let Some(CaseEntry::Done(tests)) =
+                inner.tests.cases.get(&(exec.key.clone(), case.index))
+            {
+                out.push((exec, case, tests.as_ref()));
+            }
+        }
+    }
+    out
+}
+
+/// One document's lines, for ranges inside its text.
+struct Lines<'a> {
+    lines: Vec<&'a str>,
+    encoding: Encoding,
+}
+
+impl Lines<'_> {
+    /// The line from its first non-blank character to its end (`None` past the text).
+    fn range(&self, line0: u32) -> Option<Range> {
+        let text = *self.lines.get(line0 as usize)?;
+        let text = text.strip_suffix('\r').unwrap_or(text);
+        let lead = text.len() - text.trim_start().len();
+        let start = len_in(&text[..lead], self.encoding);
+        Some(Range {
+            start: Position::new(line0, start),
+            end: Position::new(line0, len_in(text, self.encoding)),
+        })
+    }
+
+    fn start(&self, line0: u32) -> Option<Range> {
+        self.lines.get(line0 as usize)?;
+        let p = Position::new(line0, 0);
+        Some(Range { start: p, end: p })
+    }
+}
+
+/// The document's per-test lenses and diagnostics, appended to `plan`.
+#[allow(clippy::too_many_arguments)]
+pub fn extend(
+    env: &dyn Env,
+    inner: &mut Inner,
+    project: &Path,
+    rel: &str,
+    text: &str,
+    marker_cases: &HashSet<&str>,
+    mut drift: Option<&mut Drift>,
+    plan: &mut Plan,
+) {
+    let derived = inner.derived(project);
+    let Some(root) = inner.projects.get(project).map(|p| p.root.clone()) else {
+        return;
+    };
+    let rel = rel.strip_prefix("./").unwrap_or(rel);
+    let lines = Lines {
+        lines: text.split('\n').collect(),
+        encoding: inner.encoding,
+    };
+    let now = env.now();
+    let mut live: HashSet<LocationKey> = HashSet::new();
+    let mut lenses = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (exec, case, tests) in latest_cases(inner, &derived.executions) {
+        let Some(links) = tests.projects.get(project) else {
+            continue;
+        };
+        let suffix = lens_suffix(exec, now, derived.stale);
+        if links.links.trigger_file.as_deref() == Some(rel)
+            && !marker_cases.contains(case.case_key.as_str())
+            && let Some(range) = lines.start(0)
+        {
+            lenses.push(case_lens(range, exec, case, &suffix));
+        }
+        for (k, t) in tests.tests.iter().enumerate() {
+            let Some(link) = links.links.links.get(k) else {
+                continue;
+            };
+            if let Some((file, line0)) = link.site()
+                && file == rel
+            {
+                let mut at = Some(line0);
+                if let Some(d) = drift.as_deref_mut() {
+                    let k = key(&exec.key, "def", &case.case_key, &t.id, line0);
+                    at = d.line(&k, line0);
+                    live.insert(k);
+                }
+                if let Some(range) = at.and_then(|l| lines.start(l)) {
+                    lenses.extend(test_lenses(range, exec, case, t, &suffix));
+                }
+            }
+            if let Some((file, line1)) = failing_line(links, k, t)
+                && file == rel
+            {
+                let line0 = line1.saturating_sub(1);
+                let mut at = Some(line0);
+                if let Some(d) = drift.as_deref_mut() {
+                    let k = key(&exec.key, "fail", &case.case_key, &t.id, line0);
+                    at = d.line(&k, line0);
+                    live.insert(k);
+                }
+                let Some(range) = at.and_then(|l| lines.range(l)) else {
+                    continue;
+                };
+                let related = link.site().and_then(|(def_file, def_line)| {
+                    let uri = env.to_uri(&root.join(def_file))?;
+                    let p = Position::new(def_line, 0);
+                    Some(RelatedInformation {
+                        uri: uri.as_str().to_owned(),
+                        range: Range { start: p, end: p },
+                        message: format!("{} is defined here", t.name),
+                    })
+                });
+                diagnostics.push(test_diagnostic(range, exec, t, related));
+            }
+        }
+    }
+    if let Some(d) = drift {
+        d.retain(|k| !is_test_key(k) || live.contains(k));
+    }
+    plan.lenses.extend(lenses);
+    plan.lenses.sort_by_key(|l| l.range.start.line);
+    plan.diagnostics.extend(diagnostics);
+}
+
+/// A failed test's failing line: its resolved failure frame, else its definition (a
+/// Postman assertion's line, a test whose frames are all in libraries).
+fn failing_line<'a>(links: &'a ProjectLinks, k: usize, t: &TestResult) -> Option<(&'a str, u32)> {
+    if !t.status.is_failure() {
+        return None;
+    }
+    if let Some(Some((file, line))) = links.failures.get(k) {
+        return Some((file, *line));
+    }
+    let (file, line0) = links.links.links.get(k)?.site()?;
+    Some((file, line0 + 1))
+}
+
+/// ` · KEY · 5m ago` (and ` (stale)`).
+fn lens_suffix(exec: &Execution, now: Timestamp, stale: bool) -> String {
+    let mut s = format!(" · {}", exec.key);
+    if let Some(at) = exec.completed_at.or(exec.started_at)
+        && let Ok(ms) = u64::try_from(now.as_millisecond().saturating_sub(at.as_millisecond()))
+    {
+        s.push_str(" · ");
+        write_duration(&mut s, ms);
+        s.push_str(" ago");
+    }
+    if stale {
+        s.push_str(" (stale)");
+    }
+    s
+}
+
+fn open_log(exec: &Execution, case: &CaseResult, line: Option<usize>) -> Value {
+    let (execution, index) = (Value::from(exec.key.as_str()), Value::from(case.index));
+    match line {
+        Some(l) => object([
+            ("execution", execution),
+            ("caseIndex", index),
+            ("line", Value::from(l)),
+        ]),
+        None => object([("execution", execution), ("caseIndex", index)]),
+    }
+}
+
+/// The case's own lens on its trigger file's first line.
+fn case_lens(range: Range, exec: &Execution, case: &CaseResult, suffix: &str) -> CodeLens {
+    let word = case
+        .result
+        .as_ref()
+        .map(|r| r.as_str().to_owned())
+        .unwrap_or_else(|| "UNKNOWN".into());
+    let icon = if case.is_failure() {
+        "✗"
+    } else if case.is_passed() {
+        "✓"
+    } else {
+        "–"
+    };
+    let mut title = format!("{icon} {word}");
+    if let Some(ms) = case.duration_ms {
+        title.push(' ');
+        write_duration(&mut title, ms);
+    }
+    title.push_str(suffix);
+    CodeLens {
+        range,
+        title: Cow::Owned(title),
+        command: Some(Cow::Borrowed("testany.openLog")),
+        arguments: open_log(exec, case, None),
+    }
+}
+
+/// A test's status lens and its `Run locally` lens.
+fn test_lenses(
+    range: Range,
+    exec: &Execution,
+    case: &CaseResult,
+    t: &TestResult,
+    suffix: &str,
+) -> [CodeLens; 2] {
+    let mut title = match t.status {
+        TestStatus::Passed => "✓ passed".to_owned(),
+        TestStatus::Flaky => "✓ flaky (passed on retry)".to_owned(),
+        TestStatus::Skipped => "⊘ skipped".to_owned(),
+        TestStatus::Failed | TestStatus::Error => {
+            let word = if t.status == TestStatus::Error {
+                "ERROR"
+            } else {
+                "FAILED"
+            };
+            match t
+                .message
+                .as_deref()
+                .map(first_line)
+                .filter(|m| !m.is_empty())
+            {
+                Some(m) => format!("✗ {word}: {m}"),
+                None => format!("✗ {word}"),
+            }
+        }
+    };
+    if !t.status.is_failure()
+        && let Some(ms) = t.duration_ms
+    {
+        title.push(' ');
+        write_duration(&mut title, ms);
+    }
+    title.push_str(suffix);
+    let status = CodeLens {
+        range,
+        title: Cow::Owned(title),
+        command: Some(Cow::Borrowed("testany.openLog")),
+        arguments: open_log(exec, case, Some(t.log_line)),
+    };
+    let local = CodeLens {
+        range,
+        title: Cow::Borrowed("Run locally"),
+        command: Some(Cow::Borrowed("testany.runLocally")),
+        arguments: object([
+            ("execution", Value::from(exec.key.as_str())),
+            ("caseIndex", Value::from(case.index)),
+            ("testId", Value::from(t.id.as_str())),
+        ]),
+    };
+    [status, local]
+}
+
+/// `FAILED in KEY: name: message` with `expected:`/`actual:` lines.
+fn test_diagnostic(
+    range: Range,
+    exec: &Execution,
+    t: &TestResult,
+    related: Option<RelatedInformation>,
+) -> Diagnostic {
+    let word = if t.status == TestStatus::Error {
+        "ERROR"
+    } else {
+        "FAILED"
+    };
+    let mut message = format!("{word} in {}: {}", exec.key, t.name);
+    if let Some(m) = t
+        .message
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        message.push_str(": ");
+        message.push_str(m);
+    }
+    if let Some(e) = &t.expected {
+        message.push_str("\nexpected: ");
+        message.push_str(e);
+    }
+    if let Some(a) = &t.actual {
+        message.push_str("\nactual: ");
+        message.push_str(a);
+    }
+    Diagnostic {
+        range,
+        severity: Severity::Error,
+        code: Some(Cow::Borrowed(if t.status == TestStatus::Error {
+            "error"
+        } else {
+            "assertion"
+        })),
+        source: Cow::Borrowed("testany"),
+        message,
+        related_information: related.into_iter().collect(),
+    }
+}
+
+/// The first line of a message, cut for a lens title.
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    if line.chars().count() <= TITLE_MESSAGE {
+        return line.to_owned();
+    }
+    let mut t: String = line.chars().take(TITLE_MESSAGE).collect();
+    t.push('…');
+    t
+}

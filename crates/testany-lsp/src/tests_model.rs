@@ -1,0 +1,380 @@
+//! Per-test results (issue 15): for each case of the known executions (the newest
+//! finished run of each case, passing ones too: their logs list the passing tests), the
+//! case's metadata (`testany_get_case`, cached by testany-client), its log fetched once
+//! into the log cache (a finished case's log never changes), read with the core's
+//! `Analyzer` and linked to the definitions in each project serving the pipeline with
+//! the core's `linking`. The results are plain data in [`Inner::tests`]; the fetches run
+//! in the background (bounded by `Options::log_concurrency`), started by the runtime
+//! after new data.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::StreamExt;
+use testany_client::{CaseMeta, Executor};
+use testany_core::frameworks::{Analyzer, Framework, TestResult};
+use testany_core::lines::LineSplitter;
+use testany_core::linking::{self, CaseLinks, CaseSource, Override, Workspace};
+use testany_core::plan::newest_first;
+
+use crate::data::PollKey;
+use crate::env::Env;
+use crate::session::Effects;
+use crate::state::{Inner, State, redact};
+
+/// Workspace files larger than this are not scanned for definitions (a bundle, a dump).
+pub const MAX_SCAN_BYTES: u64 = 8 * 1024 * 1024;
+/// Rounds of reading the files linking asked for (each round reads the files the
+/// previous one named; linking reads a case's trigger and its printed files).
+const LINK_ROUNDS: usize = 6;
+
+/// One case's log to read for its tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestJob {
+    pub url: String,
+    pub pipeline: String,
+    pub execution: String,
+    pub case_index: usize,
+    pub case_key: String,
+}
+
+/// The per-test data of the session.
+#[derive(Debug, Default)]
+pub struct TestsData {
+    /// By (execution, case index).
+    pub cases: HashMap<(String, usize), CaseEntry>,
+}
+
+#[derive(Debug, Clone)]
+pub enum CaseEntry {
+    Pending,
+    Done(Arc<CaseTests>),
+    /// The metadata or the log could not be read (one sentence, secrets removed).
+    Failed(String),
+}
+
+/// One case's tests in one execution, linked in each project serving its pipeline.
+#[derive(Debug, Clone)]
+pub struct CaseTests {
+    pub meta: Option<CaseMeta>,
+    pub tests: Vec<TestResult>,
+    /// By project key (the configuration path or folder).
+    pub projects: HashMap<PathBuf, ProjectLinks>,
+}
+
+/// The links of a case's tests in one project.
+#[derive(Debug, Clone, Default)]
+pub struct ProjectLinks {
+    pub links: CaseLinks,
+    /// Per test: the workspace file and 1-based line where it failed, when a frame of
+    /// its failure resolves to exactly one file.
+    pub failures: Vec<Option<(String, u32)>>,
+}
+
+impl CaseTests {
+    /// The case's executor word (`pyres`, `maven`...), when known.
+    pub fn executor(&self) -> Option<&str> {
+        self.meta
+            .as_ref()
+            .and_then(|m| m.executor.as_ref())
+            .map(Executor::as_str)
+    }
+}
+
+/// The frameworks a known executor runs: results other modules read from its log (a
+/// runner's preamble, a build step's output) are not the case's tests.
+pub fn executor_frameworks(executor: &Executor) -> Option<&'static [Framework]> {
+    match executor {
+        Executor::Pyres | Executor::Python => Some(&[Framework::Pytest, Framework::Unittest]),
+        Executor::Maven | Executor::Gradle => Some(&[Framework::Junit]),
+        Executor::Playwright => Some(&[Framework::Playwright]),
+        Executor::Postman => Some(&[Framework::Newman]),
+        Executor::Other(_) => None,
+    }
+}
+
+impl Inner {
+    /// Cases whose tests are not read yet, marked pending: for each case the newest run
+    /// that finished it, passing or not. Entries of executions no longer shown are
+    /// forgotten (bounded memory over days).
+    pub fn test_jobs(&mut self) -> Vec<TestJob> {
+        let live: HashSet<String> = self
+            .pipelines
+            .values()
+            .flat_map(|d| d.executions.iter().map(|e| e.key.clone()))
+            .collect();
+        self.tests.cases.retain(|(exec, _), _| live.contains(exec));
+        let mut keys: Vec<PollKey> = self.pipelines.keys().cloned().collect();
+        keys.sort();
+        let mut jobs = Vec::new();
+        for key in keys {
+            let Some(data) = self.pipelines.get(&key) else {
+                continue;
+            };
+            let mut seen = HashSet::new();
+            for exec in newest_first(&data.executions) {
+                for case in &exec.cases {
+                    let finished = !case.is_active() && case.result.is_some();
+                    if !finished || !seen.insert(case.case_key.clone()) {
+                        continue;
+                    }
+                    let id = (exec.key.clone(), case.index);
+                    if self.tests.cases.contains_key(&id) {
+                        continue;
+                    }
+                    self.tests.cases.insert(id, CaseEntry::Pending);
+                    jobs.push(TestJob {
+                        url: key.url.clone(),
+                        pipeline: key.pipeline.clone(),
+                        execution: exec.key.clone(),
+                        case_index: case.index,
+                        case_key: case.case_key.clone(),
+                    });
+                }
+            }
+        }
+        jobs
+    }
+
+    /// A case's tests were read: views are refreshed.
+    pub fn apply_tests(
+        &mut self,
+        execution: String,
+        case_index: usize,
+        entry: CaseEntry,
+    ) -> Effects {
+        self.tests.cases.insert((execution, case_index), entry);
+        State::touch(self);
+        Effects::refresh_views()
+    }
+}
+
+/// Starts reading the tests of every case not read yet (after new data).
+pub fn start_jobs(state: &Arc<State>) {
+    let jobs = state.lock().test_jobs();
+    for job in jobs {
+        let st = state.clone();
+        state.env.spawn(Box::pin(async move {
+            let Ok(_slot) = st.log_slots.clone().acquire_owned().await else {
+                return;
+            };
+            let entry = read_case(&st, &job).await;
+            if let CaseEntry::Failed(why) = &entry {
+                tracing::info!(execution = %job.execution, case = %job.case_key, "tests not read: {why}");
+            }
+            let effects = st.lock().apply_tests(job.execution, job.case_index, entry);
+            crate::runtime::start(&st, effects);
+        }));
+    }
+}
+
+/// Metadata, log and links of one case.
+async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
+    let Some(client) = state.client_for(&job.url) else {
+        return CaseEntry::Failed("no Testany client for this service".into());
+    };
+    let meta = match client.get_case(&job.case_key).await {
+        Ok(m) => Some(m.as_ref().clone()),
+        Err(e) => {
+            let message = redact(&e.to_string(), &state.lock());
+            tracing::warn!(case = %job.case_key, error = %message, "case metadata not read; linking by the log alone");
+            None
+        }
+    };
+    let env = state.env.as_ref();
+    let path = env.log_path(&job.execution, job.case_index);
+    let tests = {
+        let _file = state.lock_log_file(&path).await;
+        if !env.log_cached(&path).await
+            && let Err(e) = env
+                .fetch_log(&client, &job.execution, job.case_index, &path)
+                .await
+        {
+            let message = redact(&e.to_string(), &state.lock());
+            tracing::warn!(execution = %job.execution, case_index = job.case_index, error = %message, "case log not read");
+            return CaseEntry::Failed(message);
+        }
+        match analyze(env, &path).await {
+            Ok(t) => t,
+            Err(e) => return CaseEntry::Failed(format!("cannot read the cached log: {e}")),
+        }
+    };
+    let tests = match meta
+        .as_ref()
+        .and_then(|m| m.executor.as_ref())
+        .and_then(executor_frameworks)
+    {
+        Some(frameworks) => tests
+            .into_iter()
+            .filter(|t| frameworks.contains(&t.framework))
+            .collect(),
+        None => tests,
+    };
+    let mut case = CaseTests {
+        meta,
+        tests,
+        projects: HashMap::new(),
+    };
+    for (key, root, files, overrides) in serving_projects(state, job) {
+        let links = link_in(env, &root, &files, &overrides, &case).await;
+        for problem in &links.links.problems {
+            tracing::info!(case = %job.case_key, "{problem}");
+        }
+        let unlinked = links
+            .links
+            .links
+            .iter()
+            .filter(|l| l.site().is_none())
+            .count();
+        if unlinked > 0 {
+            tracing::info!(case = %job.case_key, execution = %job.execution, unlinked, "tests without a definition site (ambiguous, stale or unlinked)");
+        }
+        case.projects.insert(key, links);
+    }
+    CaseEntry::Done(Arc::new(case))
+}
+
+/// (key, root, files, whole-case override files) of a project.
+type Serving = (PathBuf, PathBuf, Arc<Vec<String>>, Vec<String>);
+
+/// The projects polling the job's pipeline on its service.
+fn serving_projects(state: &State, job: &TestJob) -> Vec<Serving> {
+    let inner = state.lock();
+    inner
+        .projects
+        .iter()
+        .filter_map(|(key, p)| {
+            let config = p.config.as_ref()?;
+            let serves = config.url.as_deref() == Some(job.url.as_str())
+                && config.pipelines.contains(&job.pipeline);
+            if !serves {
+                return None;
+            }
+            let mut overrides: Vec<String> = p
+                .markers
+                .iter()
+                .filter(|(_, ms)| ms.iter().any(|m| m.case_key == job.case_key))
+                .map(|(rel, _)| rel.clone())
+                .collect();
+            if let Some(file) = config.cases.get(&job.case_key) {
+                overrides.push(file.strip_prefix("./").unwrap_or(file).to_owned());
+            }
+            Some((key.clone(), p.root.clone(), p.files.clone(), overrides))
+        })
+        .collect()
+}
+
+/// The tests a cached log reports. The log is read whole first, then analysed in one
+/// synchronous pass: the `Analyzer` is not `Send` and must not live across an await.
+/// Logs are capped by testany-client at 64 MiB; reads are bounded by the log slots.
+pub async fn analyze(env: &dyn Env, path: &Path) -> std::io::Result<Vec<TestResult>> {
+    let mut bytes: Vec<u8> = Vec::new();
+    let mut chunks = env.read_log(path).await?;
+    while let Some(chunk) = chunks.next().await {
+        bytes.extend_from_slice(&chunk?);
+    }
+    Ok(analyze_bytes(&bytes))
+}
+
+/// The tests of a log's bytes (core's line rule: lossy UTF-8, bounded lines).
+pub fn analyze_bytes(bytes: &[u8]) -> Vec<TestResult> {
+    let mut analyzer = Analyzer::new();
+    let mut splitter = LineSplitter::new();
+    let mut each = |line: &str, _: &[u8]| -> std::io::Result<bool> {
+        analyzer.line(line);
+        Ok(true)
+    };
+    let _ = splitter.push(bytes, &mut each);
+    let _ = splitter.finish(&mut each);
+    analyzer.finish().tests
+}
+
+/// Links a case's tests in one project. `link_case` reads files synchronously; files
+/// come from the [`Env`] (the disk, or the editor with `Files::Client`), so linking runs
+/// in rounds: each round's reads that were not there yet are read, then it runs again,
+/// until it asks for nothing new.
+pub async fn link_in(
+    env: &dyn Env,
+    root: &Path,
+    files: &[String],
+    overrides: &[String],
+    case: &CaseTests,
+) -> ProjectLinks {
+    let refs: Vec<&str> = files.iter().map(String::as_str).collect();
+    let ws = Workspace::new(&refs);
+    let overrides: Vec<Override<'_>> = overrides
+        .iter()
+        .map(|f| Override {
+            test: None,
+            file: f,
+            line: None,
+        })
+        .collect();
+    let no_command: &[String] = &[];
+    let meta = case.meta.as_ref();
+    let source = CaseSource {
+        executor: case.executor(),
+        trigger_path: meta.and_then(|m| m.trigger_path.as_deref()),
+        trigger_command: meta.map_or(no_command, |m| m.trigger_command.as_slice()),
+        overrides: &overrides,
+    };
+    let mut texts: HashMap<String, Option<String>> = HashMap::new();
+    let mut links = CaseLinks::default();
+    for _ in 0..LINK_ROUNDS {
+        let mut wanted: Vec<String> = Vec::new();
+        let mut read = |rel: &str| -> Option<String> {
+            match texts.get(rel) {
+                Some(t) => t.clone(),
+                None => {
+                    wanted.push(rel.to_owned());
+                    None
+                }
+            }
+        };
+        links = linking::link_case(&source, &case.tests, &ws, &mut read);
+        if wanted.is_empty() {
+            break;
+        }
+        for rel in wanted {
+            let text = env.read_text(&root.join(&rel), MAX_SCAN_BYTES).await.ok();
+            texts.insert(rel, text);
+        }
+    }
+    let failures = case
+        .tests
+        .iter()
+        .zip(&links.links)
+        .map(|(t, link)| failure_site(&source, &ws, t, link.site().map(|s| s.0)))
+        .collect();
+    ProjectLinks { links, failures }
+}
+
+/// Where a failed test failed: the first frame that resolves to exactly one workspace
+/// file, one in the test's own file first. Newman's locations are script ordinals, not
+/// file lines.
+fn failure_site(
+    source: &CaseSource<'_>,
+    ws: &Workspace<'_>,
+    t: &TestResult,
+    own: Option<&str>,
+) -> Option<(String, u32)> {
+    if !t.status.is_failure() || t.framework == Framework::Newman || t.locations.is_empty() {
+        return None;
+    }
+    let paths: Vec<&str> = t.locations.iter().map(|l| l.path.as_str()).collect();
+    let resolved = linking::resolve_paths(source, ws, &paths);
+    let sites: Vec<(String, u32)> = t
+        .locations
+        .iter()
+        .zip(resolved)
+        .filter_map(|(l, files)| match files.as_slice() {
+            [one] if l.line > 0 => Some((one.clone(), l.line)),
+            _ => None,
+        })
+        .collect();
+    let pick = own
+        .and_then(|f| sites.iter().position(|s| s.0 == f))
+        .unwrap_or(0);
+    sites.into_iter().nth(pick)
+}
