@@ -104,6 +104,9 @@ pub struct Interest {
     /// Non-blank lines whose last word (after the last space or tab) starts like an
     /// absolute path: `/`, `\`, `C:\`, `C:/`.
     pub tail_path: bool,
+    /// Non-blank lines whose first token (after the leading spaces, up to the next
+    /// space) holds a `.`: a file name (`tests/test_a.py::test_x PASSED`).
+    pub token_dot: bool,
     /// Non-blank lines at least this long (bytes).
     pub min_len: usize,
     /// Blank lines (empty, or only spaces and tabs).
@@ -124,6 +127,7 @@ impl Interest {
         last: ByteSet::ALL,
         word_end: ByteSet::ALL,
         tail_path: true,
+        token_dot: true,
         min_len: 0,
         blank: true,
         plain_runs: false,
@@ -135,6 +139,7 @@ impl Interest {
         last: ByteSet::NONE,
         word_end: ByteSet::NONE,
         tail_path: false,
+        token_dot: false,
         min_len: usize::MAX,
         blank: false,
         plain_runs: false,
@@ -156,6 +161,7 @@ impl Interest {
                     || self.last.contains(c.last)
                     || self.word_end.contains(c.word_end)
                     || (self.tail_path && c.tail_path)
+                    || (self.token_dot && c.token_dot)
                     || c.len >= self.min_len
             }
         }
@@ -181,6 +187,7 @@ impl PartialEq for Interest {
         diff == 0
             && self.min_len == other.min_len
             && self.tail_path == other.tail_path
+            && self.token_dot == other.token_dot
             && self.blank == other.blank
             && self.plain_runs == other.plain_runs
     }
@@ -201,6 +208,7 @@ pub(crate) struct LineClass {
     pub last: u8,
     pub word_end: u8,
     pub tail_path: bool,
+    pub token_dot: bool,
     pub len: usize,
 }
 
@@ -221,11 +229,23 @@ impl LineClass {
             first => first,
         };
         let text = b.get(start..).unwrap_or(&[]);
-        let word_end = text
-            .iter()
-            .copied()
-            .find(|&c| matches!(c, b' ' | b'\t' | b':'))
-            .unwrap_or(0);
+        // One pass to the first space: where the first word ends (space, tab or `:`) and
+        // whether the first token holds a dot.
+        let mut word_end = 0;
+        let mut token_dot = false;
+        for &c in text {
+            match c {
+                b' ' => {
+                    if word_end == 0 {
+                        word_end = b' ';
+                    }
+                    break;
+                }
+                b'\t' | b':' if word_end == 0 => word_end = c,
+                b'.' => token_dot = true,
+                _ => {}
+            }
+        }
         let tail = match b.iter().rposition(|&c| c == b' ' || c == b'\t') {
             Some(at) => b.get(at + 1..).unwrap_or(&[]),
             None => b,
@@ -246,6 +266,7 @@ impl LineClass {
             },
             word_end,
             tail_path,
+            token_dot,
             len: b.len(),
         }
     }
@@ -268,6 +289,7 @@ pub(crate) struct Router {
     last: [u32; 256],
     word_end: [u32; 256],
     tail_path: u32,
+    token_dot: u32,
     len: [u32; LEN_CLASSES],
     blank: u32,
     /// Modules whose narrower interest coalesces plain lines ([`Interest::plain_runs`]).
@@ -298,6 +320,7 @@ impl Router {
             last: [all; 256],
             word_end: [all; 256],
             tail_path: all,
+            token_dot: all,
             len: [all; LEN_CLASSES],
             blank: all,
             runs: 0,
@@ -326,6 +349,7 @@ impl Router {
             | self.last[usize::from(c.last)]
             | self.word_end[usize::from(c.word_end)]
             | if c.tail_path { self.tail_path } else { 0 }
+            | if c.token_dot { self.token_dot } else { 0 }
             | self.len[(c.len / LEN_STEP).min(LEN_CLASSES - 1)];
         let plain = if c.indented { 0 } else { self.runs & !wanted };
         Route { wanted, plain }
@@ -374,6 +398,7 @@ impl Router {
             put(slot, on);
         }
         put(&mut self.tail_path, interest.tail_path);
+        put(&mut self.token_dot, interest.token_dot);
         put(&mut self.blank, interest.blank);
         put(&mut self.runs, interest.plain_runs);
     }

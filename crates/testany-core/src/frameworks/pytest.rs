@@ -207,7 +207,9 @@ impl Parser for PytestParser {
     }
 
     /// Outside a failure section, the summary and the durations, indented lines are
-    /// nobody's (the `-v`, progress and header lines all start at the margin).
+    /// nobody's (the `-v`, progress and header lines all start at the margin), and a
+    /// line at the margin matters by its first byte (rules, `[gw0]`, status words,
+    /// progress dots, the final count, `rootdir:`) or as a node id or file name first.
     fn interest(&self) -> super::Interest {
         use super::{ByteSet, Interest};
         if self.block.is_some()
@@ -219,7 +221,8 @@ impl Parser for PytestParser {
             return Interest::ALL;
         }
         Interest {
-            top: ByteSet::ALL,
+            top: ByteSet::of(b"=_[PFESXR.r").union(ByteSet::DIGITS),
+            token_dot: true,
             ..Interest::NONE
         }
     }
