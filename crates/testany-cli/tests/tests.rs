@@ -1,0 +1,299 @@
+//! `testany tests` and the per-test part of `testany status` (issue 15), as processes
+//! against the emulator: pipeline SHP-0603 runs four test projects of examples/shop
+//! (pytest, Playwright, Newman, Maven) whose files carry no marker.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{Env, Mock, normalize};
+use serde_json::{Value, json};
+
+/// A copy of examples/shop pointed at `mock`, watching SHP-0603 only.
+fn suites_project(env: &Env, mock: &Mock) -> PathBuf {
+    let project = env.dir.path().join("shop");
+    common::shop_project(&project, &mock.url);
+    let toml = project.join("testany.toml");
+    let text = std::fs::read_to_string(&toml)
+        .unwrap()
+        .replace("pipelines = [\"SHP-0601\"]", "pipelines = [\"SHP-0603\"]");
+    std::fs::write(&toml, text).unwrap();
+    project
+}
+
+/// Every test of the latest SHP-0603 execution, at its definition or its failing line.
+const LATEST: &str = "\
+SHP-0603-0000C FAILED · staging · latest of SHP-0603
+
+case 5A1C9E07 API tests (pytest) FAILED: 2 failed, 3 passed, 1 skipped
+tests/api/test_orders.py:6: passed test_create_order_returns_201
+tests/api/test_orders.py:15: FAILED test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')
+tests/api/test_orders.py:18: passed test_list_orders_is_paginated
+tests/api/test_refunds.py:7: passed TestRefunds.test_refund_within_30_days
+tests/api/test_refunds.py:13: FAILED TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected
+tests/api/test_refunds.py:16: skipped TestRefunds.test_partial_refund
+
+case 6B2DAF18 Storefront e2e (Playwright) FAILED: 1 failed, 2 passed
+web/tests/e2e/storefront.spec.ts:8: passed storefront › lists the catalogue (1s)
+web/tests/e2e/storefront.spec.ts:14: FAILED storefront › adds an item to the cart: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)
+web/tests/e2e/storefront.spec.ts:17: passed storefront › searches by name (845ms)
+
+case 7C3EB029 Shop API FAILED: 1 failed, 3 passed
+api/shop-api.postman_collection.json:16: passed Status code is 201
+api/shop-api.postman_collection.json:19: passed Order has an id
+api/shop-api.postman_collection.json:42: passed Status code is 200
+api/shop-api.postman_collection.json:45: FAILED Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'
+
+case 8D4FC13A Unit tests (Maven) FAILED: 2 failed, 3 passed
+src/test/java/com/acme/shop/OrderTest.java:15: FAILED orderTotalIncludesTax: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>
+src/test/java/com/acme/shop/OrderTest.java:20: passed orderIsPersisted (40ms)
+src/test/java/com/acme/shop/PriceCalculatorTest.java:14: passed appliesPercentageDiscount (3ms)
+src/test/java/com/acme/shop/PriceCalculatorTest.java:20: FAILED roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>
+src/test/java/com/acme/shop/PriceCalculatorTest.java:24: passed rejectsNegativeQuantity (2ms)
+
+18 tests: 6 failed, 11 passed, 1 skipped
+";
+
+#[test]
+fn tests_lists_every_test_of_the_latest_execution_at_its_lines() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    let out = env.run_in(&project.join("tests"), &["tests"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert_eq!(normalize(&out.stdout, &[]), LATEST, "{}", out.stdout);
+    assert_eq!(out.stderr, "");
+}
+
+#[test]
+fn tests_of_a_named_execution() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    // Run 9 of SHP-0603: the pytest case passed (outcomes PPFF), so its tests did.
+    let out = env.run_in(&project, &["tests", "SHP-0603-0000A"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines[0], "SHP-0603-0000A FAILED · staging");
+    assert_eq!(
+        &lines[2..9],
+        [
+            "case 5A1C9E07 API tests (pytest) PASSED: 5 passed, 1 skipped",
+            "tests/api/test_orders.py:6: passed test_create_order_returns_201",
+            "tests/api/test_orders.py:12: passed test_order_total_includes_tax",
+            "tests/api/test_orders.py:18: passed test_list_orders_is_paginated",
+            "tests/api/test_refunds.py:7: passed TestRefunds.test_refund_within_30_days",
+            "tests/api/test_refunds.py:11: passed TestRefunds.test_refund_of_a_gift_card_order",
+            "tests/api/test_refunds.py:16: skipped TestRefunds.test_partial_refund",
+        ]
+    );
+    let out = env.run_in(&project, &["tests", "SHP-0603-FFFFF"], None);
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(
+        out.stderr
+            .starts_with("error: execution SHP-0603-FFFFF was not found; check the key"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn tests_json_has_the_documented_shape() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    let out = env.run_in(&project, &["tests", "--json"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["root"], project.display().to_string());
+    assert_eq!(
+        v["summary"],
+        json!({"tests": 18, "statuses": {"failed": 6, "passed": 11, "skipped": 1}, "unlinked": 0})
+    );
+    let e = &v["executions"][0];
+    assert_eq!(
+        (&e["pipeline"], &e["execution"], &e["result"]),
+        (
+            &json!("SHP-0603"),
+            &json!("SHP-0603-0000C"),
+            &json!("FAILED")
+        )
+    );
+    let pytest = &e["cases"][0];
+    assert_eq!(pytest["executor"], "pyres");
+    assert_eq!(
+        pytest["trigger_command"],
+        json!(["python", "-m", "pytest", "tests/api/", "-v", "--tb=short"])
+    );
+    assert_eq!(pytest["trigger_path"], Value::Null);
+    assert_eq!(pytest["problems"], json!([]));
+    assert_eq!(
+        pytest["tests"][1],
+        json!({
+            "id": "tests/api/test_orders.py::test_order_total_includes_tax",
+            "name": "test_order_total_includes_tax",
+            "framework": "pytest",
+            "status": "failed",
+            "duration_ms": null,
+            "message": "AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+            "expected": "Decimal('107.99')",
+            "actual": "Decimal('107.98')",
+            "link": "linked",
+            "file": "tests/api/test_orders.py",
+            "line": 12,
+            "via": "definition",
+            "reason": null,
+            "candidates": [],
+            "failure": {"file": "tests/api/test_orders.py", "line": 15, "column": null}
+        })
+    );
+    let playwright = &e["cases"][1];
+    assert_eq!(
+        (
+            &playwright["executor"],
+            &playwright["trigger_path"],
+            &playwright["trigger_file"]
+        ),
+        (
+            &json!("playwright"),
+            &json!("tests/e2e/storefront.spec.ts"),
+            &json!("web/tests/e2e/storefront.spec.ts")
+        )
+    );
+    let failed = &playwright["tests"][1];
+    assert_eq!(
+        (
+            &failed["line"],
+            &failed["failure"],
+            &failed["expected"],
+            &failed["actual"]
+        ),
+        (
+            &json!(12),
+            &json!({"file": "web/tests/e2e/storefront.spec.ts", "line": 14, "column": 50}),
+            &json!("\"1\""),
+            &json!("\"0\"")
+        )
+    );
+    let newman = &e["cases"][2]["tests"][3];
+    assert_eq!(
+        (
+            &newman["id"],
+            &newman["file"],
+            &newman["line"],
+            &newman["failure"]
+        ),
+        (
+            &json!("Shop API / Get order / Total includes tax"),
+            &json!("api/shop-api.postman_collection.json"),
+            &json!(45),
+            &Value::Null
+        )
+    );
+    let maven = &e["cases"][3]["tests"][3];
+    assert_eq!(
+        (
+            &maven["id"],
+            &maven["file"],
+            &maven["line"],
+            &maven["failure"]["line"]
+        ),
+        (
+            &json!("com.acme.shop.PriceCalculatorTest#roundsHalfEven"),
+            &json!("src/test/java/com/acme/shop/PriceCalculatorTest.java"),
+            &json!(19),
+            &json!(20)
+        )
+    );
+}
+
+/// A deleted test file and a trigger path that is not in the project: the tests say
+/// why they are not linked, never a wrong line.
+#[test]
+fn tests_not_in_the_project_are_unlinked_with_a_reason() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    std::fs::remove_file(project.join("tests/api/test_orders.py")).unwrap();
+    std::fs::remove_dir_all(project.join("web")).unwrap();
+    let out = env.run_in(&project, &["tests"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = normalize(&out.stdout, &[]);
+    for line in [
+        "5A1C9E07: FAILED test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+        "  unlinked: tests/api/test_orders.py is not in the workspace (renamed or deleted since the run?)",
+        "tests/api/test_refunds.py:13: FAILED TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected",
+        "  warning: the case's trigger path tests/e2e/storefront.spec.ts is not in the workspace: open the folder holding the case's project or add a [cases] entry",
+        "6B2DAF18: passed storefront › lists the catalogue (1s)",
+        "18 tests: 6 failed, 11 passed, 1 skipped, 6 not linked to a definition",
+    ] {
+        assert!(text.lines().any(|l| l == line), "no {line:?} in\n{text}");
+    }
+}
+
+/// `status` on cases without markers: before issue 15 they were "not linked" and the
+/// command exited 0; their failing tests are now reported at their lines, exit 1.
+#[test]
+fn status_reports_failing_tests_of_unmarked_cases_and_exits_1() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    let out = env.run_in(&project, &["status"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = normalize(&out.stdout, &[]);
+    let tests: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(": FAILED ") && !l.starts_with("error["))
+        .collect();
+    assert_eq!(
+        tests,
+        [
+            "tests/api/test_orders.py:15: FAILED test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+            "tests/api/test_refunds.py:13: FAILED TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected",
+            "web/tests/e2e/storefront.spec.ts:14: FAILED storefront › adds an item to the cart: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)",
+            "api/shop-api.postman_collection.json:45: FAILED Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'",
+            "src/test/java/com/acme/shop/OrderTest.java:15: FAILED orderTotalIncludesTax: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>",
+            "src/test/java/com/acme/shop/PriceCalculatorTest.java:20: FAILED roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>",
+        ]
+    );
+    assert!(text.contains("note: the case runs web/tests/e2e/storefront.spec.ts\n"));
+    assert!(!text.contains("not linked to a file"), "{text}");
+    assert!(
+        text.ends_with("4 failing cases, 4 linked to files\n"),
+        "{text}"
+    );
+
+    let out = env.run_in(&project, &["status", "--json"], None);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (&v["failed"], &v["linked_failed"], &v["unlinked"]),
+        (&json!(4), &json!(4), &json!(0))
+    );
+    let f = &v["pipelines"][0]["failures"][2];
+    assert_eq!(f["case_key"], "7C3EB029");
+    assert_eq!(f["linked"], true);
+    assert_eq!(f["trigger_file"], "api/shop-api.postman_collection.json");
+    assert_eq!(
+        f["tests"][0]["id"],
+        "Shop API / Get order / Total includes tax"
+    );
+
+    // Without the project's files nothing links: exit 1, or 0 with --allow-unlinked.
+    let bare = env.dir.path().join("bare");
+    std::fs::create_dir_all(&bare).unwrap();
+    std::fs::copy(project.join("testany.toml"), bare.join("testany.toml")).unwrap();
+    let out = env.run_in(&bare, &["status"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    assert!(
+        out.stdout.ends_with(
+            "4 failing cases, 0 linked to files; 10 failing tests or cases not linked (--allow-unlinked accepts that)\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(
+        env.run_in(&bare, &["status", "--allow-unlinked"], None)
+            .code,
+        0
+    );
+}
