@@ -25,6 +25,9 @@ use crate::ext::{ListFiles, ListFilesParams, ReadFile, ReadFileParams};
 
 pub use crate::files::{MAX_FILES, MAX_MARKER_FILE, scan_text};
 
+/// Files read at once by the default [`Env::scan_markers`].
+const SCAN_READS: usize = 16;
+
 /// A log's bytes, chunk by chunk (logs may be 64 MiB: scanned without holding them).
 #[cfg(not(target_arch = "wasm32"))]
 pub type ByteStream = Pin<Box<dyn Stream<Item = io::Result<Vec<u8>>> + Send>>;
@@ -78,11 +81,17 @@ pub trait Env: MaybeSendSync + 'static {
         root: &'a Path,
         files: &'a [String],
     ) -> BoxFuture<'a, BTreeMap<String, Vec<Marker>>> {
+        // Several reads in flight: each may be a round trip to the editor.
         Box::pin(async move {
             let mut out = BTreeMap::new();
-            for rel in files {
-                if let Some(found) = self.markers_of(&root.join(rel)).await {
-                    out.insert(rel.clone(), found);
+            for chunk in files.chunks(SCAN_READS) {
+                let paths: Vec<PathBuf> = chunk.iter().map(|rel| root.join(rel)).collect();
+                let reads = paths.iter().map(|path| self.markers_of(path));
+                let found = futures_util::future::join_all(reads).await;
+                for (rel, found) in chunk.iter().zip(found) {
+                    if let Some(found) = found {
+                        out.insert(rel.clone(), found);
+                    }
                 }
             }
             out
