@@ -87,9 +87,13 @@ const HEALTH_SLOWEST_PLAIN: &str = "Slowest cases\nCASE      MEAN  MAX  NAME\nBA
 
 const HEALTH_SLOWEST_COLOUR: &str = "\u{1b}[1mSlowest cases\u{1b}[0m\n\u{1b}[1mCASE\u{1b}[0m      \u{1b}[1mMEAN\u{1b}[0m  \u{1b}[1mMAX\u{1b}[0m  \u{1b}[1mNAME\u{1b}[0m\nBAD00001  1s    1s   test_login_ok␀<U+2066>x<U+2069>\nGOOD0002  1s    1s   test_fine\n";
 
-const STATUS_PLAIN: &str = "EVL-0001 EVL-0001-00001 FAILED · staging<U+009B>1m · [TIME]\n  2 cases: 1 passed, 1 failed\n\nerror[error]: FAILED BAD00001 test_login_ok␀<U+2066>x<U+2069>\n |\nnote: tests/test_login.py:7: boom␍ALL PASSED<U+009D>52;c;eA==<U+009C> red click␈␇\nnote: not linked to a file: add `testany: BAD00001` in a comment by the test, or map it under [cases] in testany.toml\nnote: in execution EVL-0001-00001 (case 0)\n  log: testany logs EVL-0001-00001 0\n\n1 failing case, 0 linked to files\n";
+const STATUS_PLAIN: &str = "EVL-0001 EVL-0001-00001 FAILED · staging<U+009B>1m · [TIME]\n  2 cases: 1 passed, 1 failed\n\nerror[error]: FAILED BAD00001 test_login_ok␀<U+2066>x<U+2069>\n |\nnote: tests/test_login.py:7: boom␍ALL PASSED<U+009D>52;c;eA==<U+009C> red click␈␇\nnote: not linked to a file: add `testany: BAD00001` in a comment by the test, or map it under [cases] in testany.toml\nnote: in execution EVL-0001-00001 (case 0)\n  log: testany logs EVL-0001-00001 0\n\n1 failing case, 0 linked to files; 1 failing test or case not linked (--allow-unlinked accepts that)\n";
 
-const STATUS_COLOUR: &str = "\u{1b}[1mEVL-0001\u{1b}[0m EVL-0001-00001 \u{1b}[1m\u{1b}[31mFAILED\u{1b}[0m · staging<U+009B>1m · [TIME]\n  2 cases: 1 passed, 1 failed\n\n\u{1b}[1m\u{1b}[91merror[error]\u{1b}[0m\u{1b}[1m: FAILED BAD00001 test_login_ok␀<U+2066>x<U+2069>\u{1b}[0m\n \u{1b}[1m\u{1b}[94m|\u{1b}[0m\n\u{1b}[1m\u{1b}[92mnote\u{1b}[0m: tests/test_login.py:7: boom␍ALL PASSED<U+009D>52;c;eA==<U+009C> red click␈␇\n\u{1b}[1m\u{1b}[92mnote\u{1b}[0m: not linked to a file: add `testany: BAD00001` in a comment by the test, or map it under [cases] in testany.toml\n\u{1b}[1m\u{1b}[92mnote\u{1b}[0m: in execution EVL-0001-00001 (case 0)\n  \u{1b}[2mlog:\u{1b}[0m testany logs EVL-0001-00001 0\n\n\u{1b}[1m\u{1b}[31m1 failing case, 0 linked to files\u{1b}[0m\n";
+const STATUS_COLOUR: &str = "\u{1b}[1mEVL-0001\u{1b}[0m EVL-0001-00001 \u{1b}[1m\u{1b}[31mFAILED\u{1b}[0m · staging<U+009B>1m · [TIME]\n  2 cases: 1 passed, 1 failed\n\n\u{1b}[1m\u{1b}[91merror[error]\u{1b}[0m\u{1b}[1m: FAILED BAD00001 test_login_ok␀<U+2066>x<U+2069>\u{1b}[0m\n \u{1b}[1m\u{1b}[94m|\u{1b}[0m\n\u{1b}[1m\u{1b}[92mnote\u{1b}[0m: tests/test_login.py:7: boom␍ALL PASSED<U+009D>52;c;eA==<U+009C> red click␈␇\n\u{1b}[1m\u{1b}[92mnote\u{1b}[0m: not linked to a file: add `testany: BAD00001` in a comment by the test, or map it under [cases] in testany.toml\n\u{1b}[1m\u{1b}[92mnote\u{1b}[0m: in execution EVL-0001-00001 (case 0)\n  \u{1b}[2mlog:\u{1b}[0m testany logs EVL-0001-00001 0\n\n\u{1b}[1m\u{1b}[31m1 failing case, 0 linked to files\u{1b}[0m\u{1b}[1m\u{1b}[31m; 1 failing test or case not linked (--allow-unlinked accepts that)\u{1b}[0m\n";
+
+const TESTS_PLAIN: &str = "EVL-0001-00001 FAILED · staging<U+009B>1m · latest of EVL-0001\n\ncase BAD00001 test_login_ok␀<U+2066>x<U+2069> FAILED: no tests in its log\n\ncase GOOD0002 test_fine PASSED: no tests in its log\n\n0 tests\n";
+
+const TESTS_COLOUR: &str = "\u{1b}[1mEVL-0001-00001\u{1b}[0m FAILED · staging<U+009B>1m · latest of EVL-0001\n\n\u{1b}[1mcase\u{1b}[0m BAD00001 test_login_ok␀<U+2066>x<U+2069> FAILED: no tests in its log\n\n\u{1b}[1mcase\u{1b}[0m GOOD0002 test_fine PASSED: no tests in its log\n\n\u{1b}[32m0 tests\u{1b}[0m\n";
 
 fn check_all(mode: Mode) {
     let mock = Mock::scenario(SCENARIO);
@@ -115,11 +119,22 @@ fn check_all(mode: Mode) {
     let health = stdout_of(&env, mode, &["health", "EVL-0001"], 0);
     let slowest = pick(HEALTH_SLOWEST_PLAIN, HEALTH_SLOWEST_COLOUR);
     assert!(health.ends_with(slowest), "{health:?}");
+    // Its failing case is linked to no file: exit 1, or 0 when that is allowed.
     assert_eq!(
-        stdout_of(&env, mode, &["status"], 0),
+        stdout_of(&env, mode, &["status"], 1),
         pick(STATUS_PLAIN, STATUS_COLOUR)
     );
-    // An error message quoting text it was given (status exits 0: nothing is linked).
+    assert_eq!(
+        stdout_of(&env, mode, &["status", "--allow-unlinked"], 0),
+        pick(STATUS_PLAIN, STATUS_COLOUR)
+    );
+    // `tests`: the case's name and the environment as the service sent them, inert;
+    // its failing case makes exit 1 even though its log names no test.
+    assert_eq!(
+        stdout_of(&env, mode, &["tests"], 1),
+        pick(TESTS_PLAIN, TESTS_COLOUR)
+    );
+    // An error message quoting text it was given.
     let out = run(&env, mode, &["logs", KEY, "\x1b]0;x\x07\u{202e}\ry"]);
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(

@@ -108,7 +108,7 @@ fn tests_json_has_the_documented_shape() {
     assert_eq!(v["root"], project.display().to_string());
     assert_eq!(
         v["summary"],
-        json!({"tests": 18, "statuses": {"failed": 6, "passed": 11, "skipped": 1}, "unlinked": 0})
+        json!({"tests": 18, "statuses": {"failed": 6, "passed": 11, "skipped": 1}, "unlinked": 0, "failed_cases": 4})
     );
     let e = &v["executions"][0];
     assert_eq!(

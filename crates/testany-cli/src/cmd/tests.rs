@@ -54,6 +54,8 @@ pub struct Summary {
     pub statuses: BTreeMap<&'static str, usize>,
     /// Tests without a definition site (ambiguous, stale or unlinked).
     pub unlinked: usize,
+    /// Failing cases (a case can fail with no test in its log: a crash, a timeout).
+    pub failed_cases: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -178,12 +180,13 @@ pub fn run(args: TestsArgs) -> anyhow::Result<ExitCode> {
         render(&mut stdout, &report)?;
         stdout.flush()?;
     }
-    let failed = report
-        .executions
-        .iter()
-        .flat_map(|e| &e.cases)
-        .flat_map(|c| &c.tests)
-        .any(|t| t.status.is_failure());
+    let failed = report.summary.failed_cases > 0
+        || report
+            .executions
+            .iter()
+            .flat_map(|e| &e.cases)
+            .flat_map(|c| &c.tests)
+            .any(|t| t.status.is_failure());
     Ok(common::exit(if failed { FAILURES } else { OK }))
 }
 
@@ -227,6 +230,7 @@ pub async fn build(
     };
     for (pipeline, e) in targets {
         let mut cases = Vec::new();
+        report.summary.failed_cases += e.cases.iter().filter(|c| c.is_failure()).count();
         for case in e.cases.iter().filter(|c| super::run::case_done(c)) {
             let path = common::log_cache_path_in(cache, &e.key, case.index);
             let (log, log_error) = match client.fetch_log_to_file(&e.key, case.index, &path).await {
