@@ -300,6 +300,8 @@ pub(crate) struct Router {
     all: u32,
     /// The interest the tables hold for each module.
     tabled: Vec<Interest>,
+    /// The interest each module gave last.
+    given: Vec<Interest>,
 }
 
 /// Where a line goes: the modules that want it, and those for which it is a plain line
@@ -326,6 +328,7 @@ impl Router {
             runs: 0,
             all,
             tabled: vec![Interest::ALL; n.min(32)],
+            given: vec![Interest::ALL; n.min(32)],
         }
     }
 
@@ -358,6 +361,16 @@ impl Router {
     /// Module `i` now wants `interest`.
     #[inline]
     pub fn set(&mut self, i: usize, interest: Interest) {
+        // Asked after every line a module is given, and mostly unchanged: one comparison.
+        match self.given.get_mut(i) {
+            Some(last) if *last != interest => *last = interest,
+            _ => return,
+        }
+        self.changed(i, interest);
+    }
+
+    #[cold]
+    fn changed(&mut self, i: usize, interest: Interest) {
         let bit = 1u32 << i;
         if interest == Interest::ALL {
             self.all |= bit;
