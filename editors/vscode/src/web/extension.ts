@@ -214,7 +214,19 @@ class WebExtension implements vscode.Disposable {
  * workspace's scheme (the Code-OSS web workbench's `vscode-test-web:`).
  */
 async function hasProjectByWalk(): Promise<boolean> {
-  for (const folder of vscode.workspace.workspaceFolders ?? []) {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  // Most projects keep it at the folder's root: one stat each before any walk.
+  for (const folder of folders) {
+    const found = await vscode.workspace.fs.stat(vscode.Uri.joinPath(folder.uri, 'testany.toml')).then(
+      (s) => (s.type & vscode.FileType.File) !== 0,
+      () => false,
+    );
+    if (found) {
+      void vscode.commands.executeCommand('setContext', 'testany.hasProject', true);
+      return true;
+    }
+  }
+  for (const folder of folders) {
     const { files } = await listFiles({ root: folder.uri.toString() });
     if (files.some((f) => f === 'testany.toml' || f.endsWith('/testany.toml'))) {
       void vscode.commands.executeCommand('setContext', 'testany.hasProject', true);
