@@ -157,7 +157,16 @@ class WebExtension implements vscode.Disposable {
     const worker = new Worker(
       vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'web', 'server.js').toString(true),
     );
-    worker.addEventListener('error', (e) => this.ui.log(`The language server's worker failed: ${e.message}`));
+    // An uncaught error in the worker is a trap in the wasm (a panic aborts): that
+    // instance answers nothing more, so the server restarts as after a crash.
+    worker.addEventListener('error', (e) => {
+      this.ui.log(`The language server's worker failed: ${e.message}`);
+      if (this.stopping || this.worker !== worker) return;
+      if (this.client === client) this.client = undefined;
+      void client.stop(500).catch(() => undefined);
+      this.terminateWorker();
+      this.scheduleRestart();
+    });
     // A copy: the bytes are kept for a restart, and the worker takes the copy's buffer.
     const copy = wasm.slice().buffer;
     worker.postMessage({ testanyWasm: copy }, [copy]);
