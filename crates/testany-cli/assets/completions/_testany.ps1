@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'testany' -ScriptBlock {
             [CompletionResult]::new('mock', 'mock', [CompletionResultType]::ParameterValue, 'Run the Testany emulator (MCP Streamable HTTP + log proxy) on loopback')
             [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Run the language server over stdio (for VS Code, Neovim and other LSP clients)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Failing cases of the latest executions, mapped to files (compiler-style report)')
+            [CompletionResult]::new('tests', 'tests', [CompletionResultType]::ParameterValue, 'Every test of an execution''s cases, linked to its definition (compiler-style)')
             [CompletionResult]::new('executions', 'executions', [CompletionResultType]::ParameterValue, 'List, show or refresh executions')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print one case''s log (fetched through the guarded log fetch)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a pipeline, optionally waiting for it to finish')
@@ -58,6 +59,14 @@ Register-ArgumentCompleter -Native -CommandName 'testany' -ScriptBlock {
         }
         'testany;status' {
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print the report as JSON (shape: crates/testany-cli/README.md)')
+            [CompletionResult]::new('--allow-unlinked', '--allow-unlinked', [CompletionResultType]::ParameterName, 'Exit 0 even when a failing test or case could not be linked to a file (the default is 1: a failure nobody can jump to is a failure of the setup too)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'testany;tests' {
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'A file or directory of the project (default: the current directory); the configuration is the nearest testany.toml at or above it')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON (shape: crates/testany-cli/README.md)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -191,6 +200,7 @@ Register-ArgumentCompleter -Native -CommandName 'testany' -ScriptBlock {
             [CompletionResult]::new('mock', 'mock', [CompletionResultType]::ParameterValue, 'Run the Testany emulator (MCP Streamable HTTP + log proxy) on loopback')
             [CompletionResult]::new('lsp', 'lsp', [CompletionResultType]::ParameterValue, 'Run the language server over stdio (for VS Code, Neovim and other LSP clients)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Failing cases of the latest executions, mapped to files (compiler-style report)')
+            [CompletionResult]::new('tests', 'tests', [CompletionResultType]::ParameterValue, 'Every test of an execution''s cases, linked to its definition (compiler-style)')
             [CompletionResult]::new('executions', 'executions', [CompletionResultType]::ParameterValue, 'List, show or refresh executions')
             [CompletionResult]::new('logs', 'logs', [CompletionResultType]::ParameterValue, 'Print one case''s log (fetched through the guarded log fetch)')
             [CompletionResult]::new('run', 'run', [CompletionResultType]::ParameterValue, 'Start a pipeline, optionally waiting for it to finish')
@@ -211,6 +221,9 @@ Register-ArgumentCompleter -Native -CommandName 'testany' -ScriptBlock {
             break
         }
         'testany;help;status' {
+            break
+        }
+        'testany;help;tests' {
             break
         }
         'testany;help;executions' {

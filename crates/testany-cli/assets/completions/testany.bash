@@ -58,6 +58,9 @@ _testany() {
             testany,status)
                 cmd="testany__subcmd__status"
                 ;;
+            testany,tests)
+                cmd="testany__subcmd__tests"
+                ;;
             testany__subcmd__executions,help)
                 cmd="testany__subcmd__executions__subcmd__help"
                 ;;
@@ -124,6 +127,9 @@ _testany() {
             testany__subcmd__help,status)
                 cmd="testany__subcmd__help__subcmd__status"
                 ;;
+            testany__subcmd__help,tests)
+                cmd="testany__subcmd__help__subcmd__tests"
+                ;;
             testany__subcmd__help__subcmd__executions,list)
                 cmd="testany__subcmd__help__subcmd__executions__subcmd__list"
                 ;;
@@ -155,7 +161,7 @@ _testany() {
 
     case "${cmd}" in
         testany)
-            opts="-h -V --help --version mock lsp status executions logs run pipeline health analyze demo doctor completions man help"
+            opts="-h -V --help --version mock lsp status tests executions logs run pipeline health analyze demo doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -397,7 +403,7 @@ _testany() {
             return 0
             ;;
         testany__subcmd__help)
-            opts="mock lsp status executions logs run pipeline health analyze demo doctor completions man help"
+            opts="mock lsp status tests executions logs run pipeline health analyze demo doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -662,6 +668,20 @@ _testany() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        testany__subcmd__help__subcmd__tests)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         testany__subcmd__logs)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -823,12 +843,30 @@ _testany() {
             return 0
             ;;
         testany__subcmd__status)
-            opts="-h --json --help"
+            opts="-h --json --allow-unlinked --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        testany__subcmd__tests)
+            opts="-h --path --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -25,6 +25,7 @@ set edit:completion:arg-completer[testany] = {|@words|
             cand mock 'Run the Testany emulator (MCP Streamable HTTP + log proxy) on loopback'
             cand lsp 'Run the language server over stdio (for VS Code, Neovim and other LSP clients)'
             cand status 'Failing cases of the latest executions, mapped to files (compiler-style report)'
+            cand tests 'Every test of an execution''s cases, linked to its definition (compiler-style)'
             cand executions 'List, show or refresh executions'
             cand logs 'Print one case''s log (fetched through the guarded log fetch)'
             cand run 'Start a pipeline, optionally waiting for it to finish'
@@ -52,6 +53,13 @@ set edit:completion:arg-completer[testany] = {|@words|
         }
         &'testany;status'= {
             cand --json 'Print the report as JSON (shape: crates/testany-cli/README.md)'
+            cand --allow-unlinked 'Exit 0 even when a failing test or case could not be linked to a file (the default is 1: a failure nobody can jump to is a failure of the setup too)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'testany;tests'= {
+            cand --path 'A file or directory of the project (default: the current directory); the configuration is the nearest testany.toml at or above it'
+            cand --json 'Print JSON (shape: crates/testany-cli/README.md)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -162,6 +170,7 @@ set edit:completion:arg-completer[testany] = {|@words|
             cand mock 'Run the Testany emulator (MCP Streamable HTTP + log proxy) on loopback'
             cand lsp 'Run the language server over stdio (for VS Code, Neovim and other LSP clients)'
             cand status 'Failing cases of the latest executions, mapped to files (compiler-style report)'
+            cand tests 'Every test of an execution''s cases, linked to its definition (compiler-style)'
             cand executions 'List, show or refresh executions'
             cand logs 'Print one case''s log (fetched through the guarded log fetch)'
             cand run 'Start a pipeline, optionally waiting for it to finish'
@@ -179,6 +188,8 @@ set edit:completion:arg-completer[testany] = {|@words|
         &'testany;help;lsp'= {
         }
         &'testany;help;status'= {
+        }
+        &'testany;help;tests'= {
         }
         &'testany;help;executions'= {
             cand list 'List recent executions, newest first'
