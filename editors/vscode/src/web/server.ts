@@ -5,6 +5,7 @@
 // blob URL cannot resolve a path of its own); client messages that arrive while it
 // compiles wait in order.
 import init, { LspWorker } from 'testany-wasm';
+import { messageText } from './message';
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent) => void) | null;
@@ -21,7 +22,7 @@ scope.onmessage = (e: MessageEvent) => {
     void start(data.testanyWasm);
     return;
   }
-  const text = JSON.stringify(data);
+  const text = messageText(data);
   if (server) server.receive(text);
   else waiting.push(text);
 };
