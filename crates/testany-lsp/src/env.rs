@@ -378,17 +378,45 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(PathBuf::from(format!("/{scheme}/@{authority}/{path}")))
 }
 
+/// The `file:` URI of a `/`-rooted path, by string, encoded as ls-types'
+/// `Uri::from_file_path` does on Unix. On wasm32 std's `Path` is never absolute, so
+/// `from_file_path` gives `None` there, yet a desktop editor running the wasm server
+/// (VS Code's Node worker) names every file by a `file:` URI.
+pub fn file_uri(path: &Path) -> Option<Uri> {
+    let text = path.to_str()?;
+    if !text.starts_with('/') {
+        return None;
+    }
+    let mut out = String::with_capacity(text.len() + 7);
+    out.push_str("file://");
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out.parse().ok()
+}
+
+/// A path's `file:` URI: the string mapping first (any target), then std's (Windows paths).
+fn file_path_to_uri(path: &Path) -> Option<Uri> {
+    file_uri(path).or_else(|| Uri::from_file_path(path))
+}
+
 /// The URI a path from [`uri_to_path`] stands for.
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
     let text = path.to_str()?;
-    let rest = text.strip_prefix('/')?;
+    let Some(rest) = text.strip_prefix('/') else {
+        return Uri::from_file_path(path);
+    };
     let mut parts = rest.splitn(3, '/');
     let (scheme, authority) = (
         parts.next()?,
         parts.next().and_then(|a| a.strip_prefix('@')),
     );
     let Some(authority) = authority else {
-        return Uri::from_file_path(path);
+        return file_path_to_uri(path);
     };
     let tail = parts.next().unwrap_or("");
     let valid_scheme = scheme
@@ -399,7 +427,7 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !valid_scheme {
-        return Uri::from_file_path(path);
+        return file_path_to_uri(path);
     }
     let text = if authority.is_empty() {
         format!("{scheme}:/{tail}")
@@ -764,6 +792,32 @@ mod tests {
             path_to_uri(Path::new("/vscode-test-web")).unwrap().as_str(),
             "file:///vscode-test-web"
         );
+    }
+
+    #[test]
+    fn file_paths_map_to_file_uris_by_string_as_ls_types_encodes_them() {
+        // The mapping the wasm server uses for a desktop editor's `file:` URIs.
+        let cases = [
+            (
+                "/home/u/shop/tests/test_login.py",
+                "file:///home/u/shop/tests/test_login.py",
+            ),
+            ("/home/u/a b/ü#1.py", "file:///home/u/a%20b/%C3%BC%231.py"),
+            ("/c:/Users/x/t.py", "file:///c%3A/Users/x/t.py"),
+        ];
+        for (path, uri) in cases {
+            assert_eq!(file_uri(Path::new(path)).unwrap().as_str(), uri, "{path}");
+            assert_eq!(
+                path_to_uri(Path::new(path)).unwrap().as_str(),
+                uri,
+                "{path}"
+            );
+            // Natively std agrees, so both hosts send the same URIs.
+            assert_eq!(Uri::from_file_path(path).unwrap().as_str(), uri, "{path}");
+            let back = uri_to_path(&uri.parse().unwrap()).unwrap();
+            assert_eq!(back, PathBuf::from(path), "{uri}");
+        }
+        assert_eq!(file_uri(Path::new("relative/t.py")), None);
     }
 
     #[test]
