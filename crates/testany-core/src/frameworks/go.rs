@@ -198,7 +198,9 @@ impl Parser for GoParser {
         {
             return Interest::ALL;
         }
-        let mut top = ByteSet::of(b"#B*=-pFPSoe");
+        // `=== ` and `--- ` lines are read after `trim_start`, which also takes Unicode
+        // spaces and CRs.
+        let mut top = ByteSet::of(b"#B*=-pFPSoe").union(ByteSet::OTHER_SPACE);
         if self.convey.file.is_some() {
             top = top.union(ByteSet::of(b"L"));
         }

@@ -743,10 +743,16 @@ mod tests {
                 .wrapping_add(1_442_695_040_888_963_407);
             (seed >> 33) as usize
         };
+        // Whitespace a module may trim and the gate must not misread: tabs, Unicode
+        // spaces, a tab after spaces, trailing blanks.
+        let leads = ["", "", "", "  ", "\t", " \t", "\u{a0}", "\u{3000}  ", "\r"];
+        let tails = ["", "", "", " ", "\t", "\u{a0}", "s)", "s]"];
         for _ in 0..300 {
             let mut log = String::new();
             for _ in 0..60 {
+                log.push_str(leads[next() % leads.len()]);
                 log.push_str(lines[next() % lines.len()]);
+                log.push_str(tails[next() % tails.len()]);
                 log.push('\n');
             }
             // Runs of consecutive lines keep blocks whole.
