@@ -60,7 +60,7 @@ fn doctor_json_reports_a_valid_project_and_the_service() {
                 "url": mock.url,
                 "reachable": true,
                 "protocol": "2025-06-18",
-                "pipelines": 2,
+                "pipelines": 3,
                 "error": null,
             },
         })
@@ -197,7 +197,7 @@ fn doctor_human_report_of_an_environment_configuration_and_a_live_service() {
             "binary:\n  ok: testany {VERSION} ({bin})\nconfiguration:\n  ok: no testany.toml; \
              using TESTANY_URL\n  ok: valid: url {url}, workspace SHP, pipelines SHP-0601\n\
              token:\n  note: TESTANY_TOKEN is not set (needed by the hosted service, not by \
-             `testany mock`)\nservice:\n  ok: {url} answers (MCP 2025-06-18, 2 pipelines)\n",
+             `testany mock`)\nservice:\n  ok: {url} answers (MCP 2025-06-18, 3 pipelines)\n",
             url = mock.url
         )
     );
