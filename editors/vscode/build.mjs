@@ -65,6 +65,17 @@ await build({
   // The .wasm comes as bytes in the first message, never by URL.
   define: { 'import.meta.url': '""' },
 });
+// The same worker script for the desktop entry's fallback in a Node worker thread
+// (src/node/server.ts: `self` made of the thread's parent port).
+await build({
+  ...common,
+  entryPoints: [join(here, 'src', 'node', 'server.ts')],
+  outfile: join(here, 'dist', 'node', 'server.js'),
+  platform: 'node',
+  format: 'cjs',
+  alias: { 'testany-wasm': wasmPkg ? join(wasmPkg, 'testany_wasm.js') : join(here, 'src', 'web', 'nowasm.ts') },
+  define: { 'import.meta.url': '""' },
+});
 
 // The log viewer's own build output, embedded as is.
 const viewerDist = join(here, 'webview', 'dist');

@@ -39,6 +39,37 @@ export function findServer(l: ServerLookup): ServerLocation | undefined {
   return undefined;
 }
 
+/** Which server the desktop entry runs: the native binary, else the bundled WASM server. */
+export type ServerChoice = { kind: 'native'; location: ServerLocation } | { kind: 'wasm' };
+
+/**
+ * The native `testany lsp` when findServer finds one, else the WASM server the .vsix
+ * bundles (in a Node worker thread), with the one notice that says which runs and why.
+ * `warn`: the user should act (a serverPath setting that points nowhere).
+ */
+export function chooseServer(l: ServerLookup): { choice: ServerChoice; notice: string; warn: boolean } {
+  const location = findServer(l);
+  if (location) {
+    const from = { setting: 'testany.serverPath', bundled: 'bundled with the extension', path: 'found on PATH' }[
+      location.source
+    ];
+    return {
+      choice: { kind: 'native', location },
+      notice: `Testany: running the native language server ${location.command} (${from}).`,
+      warn: false,
+    };
+  }
+  const setting = l.setting?.trim();
+  const why = setting
+    ? `testany.serverPath (${setting}) is not an executable file`
+    : 'no native `testany` binary is bundled or on PATH';
+  return {
+    choice: { kind: 'wasm' },
+    notice: `Testany: running the bundled WASM language server: ${why}. Install \`testany\` or set testany.serverPath for the native server (faster).`,
+    warn: Boolean(setting),
+  };
+}
+
 /**
  * Restart policy after crashes: exponential backoff (1 s, 2 s, 4 s ... 60 s); crashes more
  * than 5 minutes apart reset it. Time comes in as a parameter.
