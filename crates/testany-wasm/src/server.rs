@@ -23,18 +23,47 @@ const CONCURRENCY: usize = 4;
 enum Incoming {
     Request(Box<Request>),
     Response(Response),
+    /// Not a JSON-RPC message: answered with this error, as the native input layer
+    /// answers it (crates/testany-lsp/src/transport.rs: -32700 for text that is not
+    /// JSON, -32600 for a value that is not an object and for a malformed request,
+    /// with its id when it has one).
+    Refused(Response),
+    /// A malformed notification or answer: no one waits for a reply, so it is dropped
+    /// (the reason goes to the log).
+    Dropped(&'static str),
 }
 
 impl Incoming {
     /// A message with a `method` is a request or notification; any other, an answer to
     /// one of the server's requests (tower-lsp-server's `Request` would also read an
     /// answer, as a request without a method).
-    fn parse(text: &str) -> serde_json::Result<Incoming> {
-        let value: serde_json::Value = serde_json::from_str(text)?;
-        if value.get("method").is_some() {
-            Request::deserialize(value).map(|r| Incoming::Request(Box::new(r)))
+    fn parse(text: &str) -> Incoming {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+            return Incoming::Refused(Response::from_error(Id::Null, Error::parse_error()));
+        };
+        let Some(message) = value.as_object() else {
+            return Incoming::Refused(Response::from_error(Id::Null, Error::invalid_request()));
+        };
+        let id = match message.get("id") {
+            Some(serde_json::Value::Number(n)) => n.as_i64().map(Id::Number),
+            Some(serde_json::Value::String(s)) => Some(Id::String(s.clone())),
+            _ => None,
+        };
+        if message.contains_key("method") {
+            match Request::deserialize(value) {
+                Ok(request) => Incoming::Request(Box::new(request)),
+                Err(_) => match id {
+                    Some(id) => {
+                        Incoming::Refused(Response::from_error(id, Error::invalid_request()))
+                    }
+                    None => Incoming::Dropped("a malformed notification"),
+                },
+            }
         } else {
-            Response::deserialize(value).map(Incoming::Response)
+            match Response::deserialize(value) {
+                Ok(response) => Incoming::Response(response),
+                Err(_) => Incoming::Dropped("a malformed answer"),
+            }
         }
     }
 }
@@ -63,7 +92,7 @@ pub async fn serve<S, I, F>(
     let dispatch = async move {
         while let Some(text) = incoming.next().await {
             match Incoming::parse(&text) {
-                Ok(Incoming::Request(request)) => {
+                Incoming::Request(request) => {
                     // Not ready while `initialize` runs; an error once `exit` came.
                     if future::poll_fn(|cx| service.poll_ready(cx)).await.is_err() {
                         break;
@@ -73,14 +102,17 @@ pub async fn serve<S, I, F>(
                         break;
                     }
                 }
-                Ok(Incoming::Response(response)) => {
+                Incoming::Response(response) => {
                     if client_answers.send(response).await.is_err() {
                         break;
                     }
                 }
-                Err(e) => {
-                    tracing::warn!(error = %e, "a message from the client is not JSON-RPC");
-                    post(&Response::from_error(Id::Null, Error::parse_error()));
+                Incoming::Refused(answer) => {
+                    tracing::warn!("malformed input from the client answered");
+                    post(&answer);
+                }
+                Incoming::Dropped(why) => {
+                    tracing::warn!(reason = why, "malformed input from the client dropped");
                 }
             }
         }
@@ -246,6 +278,12 @@ mod tests {
 
     /// Runs the probe server over `serve` and returns what it sent, as JSON values.
     fn session(messages: &[Value], answer_list_files: Option<Value>) -> Vec<Value> {
+        let texts: Vec<String> = messages.iter().map(Value::to_string).collect();
+        session_text(&texts, answer_list_files)
+    }
+
+    /// [`session`] with the messages as raw text (not necessarily JSON).
+    fn session_text(messages: &[String], answer_list_files: Option<Value>) -> Vec<Value> {
         let mut pool = LocalPool::new();
         let sent = Rc::new(RefCell::new(Vec::<Value>::new()));
         let (inbox, incoming) = mpsc::unbounded::<String>();
@@ -269,7 +307,7 @@ mod tests {
             }))
             .expect("spawn");
         for m in messages {
-            inbox.unbounded_send(m.to_string()).expect("inbox open");
+            inbox.unbounded_send(m.clone()).expect("inbox open");
             pool.run_until_stalled();
         }
         drop(inbox);
@@ -310,12 +348,42 @@ mod tests {
 
     #[test]
     fn text_that_is_not_json_rpc_gets_a_parse_error_and_serving_goes_on() {
-        let sent = session(&[json!("not a message"), initialize()], None);
+        let sent = session_text(
+            &["not a message".to_owned(), initialize().to_string()],
+            None,
+        );
         assert_eq!(
             sent[0],
             json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null})
         );
         assert_eq!(sent[1]["id"], 1);
+    }
+
+    #[test]
+    fn malformed_messages_are_answered_as_the_native_input_layer_answers_them() {
+        let sent = session(
+            &[
+                json!({"jsonrpc": "2.0", "id": 5, "method": 1}),
+                json!({"jsonrpc": "2.0", "id": "five", "method": ["x"]}),
+                json!([1]),
+                json!(3),
+                json!({"jsonrpc": "2.0", "method": 7}),
+                json!({"jsonrpc": "2.0", "id": 9}),
+                initialize(),
+            ],
+            None,
+        );
+        let invalid = |id: Value| json!({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid request"}, "id": id});
+        let expected = [
+            invalid(json!(5)),
+            invalid(json!("five")),
+            invalid(Value::Null),
+            invalid(Value::Null),
+        ];
+        assert_eq!(sent[..4], expected, "{sent:?}");
+        // The malformed notification and answer get nothing; serving goes on.
+        assert_eq!(sent.len(), 5, "{sent:?}");
+        assert_eq!(sent[4]["id"], 1);
     }
 
     #[test]
