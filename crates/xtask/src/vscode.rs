@@ -17,6 +17,9 @@ use super::{absolute, cargo, step};
 const EXT_DIR: &str = "editors/vscode";
 /// The wasm file the web entry loads; the .vsix must carry it.
 const WASM_IN_VSIX: &str = "extension/dist/web/testany_wasm_bg.wasm";
+/// The desktop entry's fallback without a native `testany` runs that same .wasm with this
+/// worker script in a Node worker thread (src/node/server.ts): the universal .vsix carries both.
+const NODE_WORKER_IN_VSIX: &str = "extension/dist/node/server.js";
 
 /// Builds the wasm and the log viewer, bundles both entries, writes
 /// `target/testany-<version>.vsix` and checks that it holds the .wasm.
@@ -85,14 +88,13 @@ fn package() -> Result<()> {
     step("vsce package", vsce)?;
     let bytes = std::fs::read(&out).with_context(|| format!("cannot read {}", out.display()))?;
     // Zip entry names are stored as plain bytes in the local and central headers.
-    if !bytes
-        .windows(WASM_IN_VSIX.len())
-        .any(|w| w == WASM_IN_VSIX.as_bytes())
-    {
-        bail!("{} does not contain {WASM_IN_VSIX}", out.display());
+    for entry in [WASM_IN_VSIX, NODE_WORKER_IN_VSIX] {
+        if !bytes.windows(entry.len()).any(|w| w == entry.as_bytes()) {
+            bail!("{} does not contain {entry}", out.display());
+        }
     }
     eprintln!(
-        "xtask: wrote {} ({} bytes, with {WASM_IN_VSIX})",
+        "xtask: wrote {} ({} bytes, with {WASM_IN_VSIX} and {NODE_WORKER_IN_VSIX})",
         out.display(),
         bytes.len()
     );

@@ -1,7 +1,10 @@
 // Desktop entry: runs `testany lsp` (the language server gives lenses, diagnostics and
-// hovers) and puts the shared UI over it.
+// hovers) and puts the shared UI over it; without a native binary, the same server built
+// for wasm32 (bundled in the .vsix) in a Node worker thread (src/node/host.ts).
 import * as cp from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -13,9 +16,11 @@ import {
   ServerOptions,
   State,
 } from 'vscode-languageclient/node';
-import { Backoff, findServer, parseMockBanner, ServerLocation } from './desktop/server';
+import { Backoff, chooseServer, findServer, parseMockBanner, ServerChoice } from './desktop/server';
+import { startWasmServer } from './node/host';
 import { clientMiddleware } from './shared/middleware';
-import { RequestSender } from './shared/protocol';
+import { LIST_FILES, ListFilesParams, READ_FILE, ReadFileParams, RequestSender } from './shared/protocol';
+import { listFiles, readFile } from './web/files';
 import { hasProject, migrateSettings, settingsConfig, TOKEN_KEY, Ui } from './shared/ui';
 
 let extension: DesktopExtension | undefined;
@@ -50,8 +55,10 @@ class DesktopExtension implements vscode.Disposable {
   private readonly backoff = new Backoff();
   private restartTimer: ReturnType<typeof setTimeout> | undefined;
   private stopping = false;
-  private reportedMissing = false;
+  private noticed = false;
   private mock: cp.ChildProcess | undefined;
+  /** The WASM server's worker thread, when that one runs. */
+  private worker: Worker | undefined;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.ui = new Ui(context, this, this.output);
@@ -80,11 +87,9 @@ class DesktopExtension implements vscode.Disposable {
     if (!vscode.workspace.isTrusted) return;
     this.ui.scheduleRefresh(0);
     if (!(await hasProject())) return;
-    const location = this.locate();
-    if (!location) return;
-    this.output.appendLine(`Starting ${location.command} lsp (${location.source})`);
+    const choice = this.choose();
     const token = await this.context.secrets.get(TOKEN_KEY);
-    const client = this.createClient(location, token);
+    const client = this.createClient(choice, token);
     this.client = client;
     try {
       await client.start();
@@ -92,6 +97,7 @@ class DesktopExtension implements vscode.Disposable {
     } catch (e) {
       this.output.appendLine(`The language server did not start: ${e instanceof Error ? e.message : String(e)}`);
       this.client = undefined;
+      this.terminateWorker();
       this.scheduleRestart();
     }
   }
@@ -102,6 +108,7 @@ class DesktopExtension implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     if (client && client.state === State.Running) await client.stop().catch(() => undefined);
+    this.terminateWorker();
     this.mock?.kill();
     this.mock = undefined;
     this.stopping = false;
@@ -111,8 +118,14 @@ class DesktopExtension implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     if (client && client.state === State.Running) await client.stop().catch(() => undefined);
-    this.reportedMissing = false;
+    this.terminateWorker();
+    this.noticed = false;
     await this.start();
+  }
+
+  private terminateWorker(): void {
+    void this.worker?.terminate();
+    this.worker = undefined;
   }
 
   private scheduleRestart(): void {
@@ -125,35 +138,40 @@ class DesktopExtension implements vscode.Disposable {
     }, delay);
   }
 
-  private locate(): ServerLocation | undefined {
-    const setting = vscode.workspace.getConfiguration('testany').get<string>('serverPath');
-    const found = findServer({
-      setting,
+  /** The native server when found, else the bundled WASM one; one notice (per start-up or restart) says which and why. */
+  private choose(): ServerChoice {
+    const { choice, notice, warn } = chooseServer({
+      setting: vscode.workspace.getConfiguration('testany').get<string>('serverPath'),
       extensionPath: this.context.extensionPath,
       pathEnv: process.env.PATH,
       platform: process.platform,
       isExecutable,
     });
-    if (!found && !this.reportedMissing) {
-      this.reportedMissing = true;
-      const why = setting?.trim()
-        ? `testany.serverPath (${setting}) is not an executable file.`
-        : 'the `testany` binary is neither bundled nor on PATH.';
-      void vscode.window
-        .showErrorMessage(`Testany: cannot start the language server: ${why}`, 'Open Setting')
-        .then((pick) => {
-          if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'testany.serverPath');
-        });
+    this.output.appendLine(notice);
+    if (!this.noticed && choice.kind === 'wasm') {
+      this.noticed = true;
+      const show = warn ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+      void show(notice, 'Open Setting').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'testany.serverPath');
+      });
     }
-    return found;
+    return choice;
   }
 
-  private createClient(location: ServerLocation, token: string | undefined): LanguageClient {
-    const serverOptions: ServerOptions = {
-      command: location.command,
-      args: ['lsp'],
-      options: { env: { ...process.env, TESTANY_LOG: process.env.TESTANY_LOG ?? 'info' } },
-    };
+  private createClient(choice: ServerChoice, token: string | undefined): LanguageClient {
+    const serverOptions: ServerOptions =
+      choice.kind === 'native'
+        ? {
+            command: choice.location.command,
+            args: ['lsp'],
+            options: { env: { ...process.env, TESTANY_LOG: process.env.TESTANY_LOG ?? 'info' } },
+          }
+        : async () => {
+            const server = await startWasmServer(path.join(this.context.extensionPath, 'dist'));
+            this.terminateWorker();
+            this.worker = server.worker;
+            return { reader: server.reader, writer: server.writer };
+          };
     const ui = this.ui;
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }],
@@ -164,6 +182,7 @@ class DesktopExtension implements vscode.Disposable {
         closed: (): CloseHandlerResult => {
           if (!this.stopping && this.client === client) {
             this.client = undefined;
+            this.terminateWorker();
             this.scheduleRestart();
           }
           return { action: CloseAction.DoNotRestart, handled: true };
@@ -172,6 +191,9 @@ class DesktopExtension implements vscode.Disposable {
       middleware: clientMiddleware(ui),
     };
     const client = new LanguageClient('testany', 'Testany', serverOptions, clientOptions);
+    // Only the WASM server asks (it cannot read files itself); the web entry's answers, through workspace.fs.
+    client.onRequest(LIST_FILES, (params: ListFilesParams) => listFiles(params));
+    client.onRequest(READ_FILE, (params: ReadFileParams) => readFile(params));
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.ui.scheduleRefresh(1000);
     });
@@ -205,7 +227,9 @@ class DesktopExtension implements vscode.Disposable {
       isExecutable,
     });
     if (!location) {
-      this.locate();
+      void vscode.window.showErrorMessage(
+        'Testany: the demo server needs the native `testany` binary: install it (see the README) or set testany.serverPath.',
+      );
       return;
     }
     this.mock?.kill();
