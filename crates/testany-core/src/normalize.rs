@@ -4,8 +4,9 @@
 //!
 //! Removed, in this order: ANSI escape sequences and control characters (what
 //! [`crate::ansi::strip_into`], i.e. `vte`, removes; plain numeric CSI sequences, the
-//! usual CI colours, without the parser), trailing carriage returns (CRLF and a lone
-//! trailing CR), then, repeatedly from the start of the line while one matches:
+//! usual CI colours, without the parser), SGR sequences whose ESC byte was lost in a
+//! paste (`[31mFAILED[0m`, see [`strip_lost_sgr`]), trailing carriage returns (CRLF and
+//! a lone trailing CR), then, repeatedly from the start of the line while one matches:
 //! - a UTF-8 byte-order mark;
 //! - ISO 8601 timestamps, bare (GitHub Actions: `2023-06-28T21:11:43.1651496Z `; GitLab
 //!   runner's, with the stream marker after it: `... 01E `, `... 00O+`) or in brackets
@@ -54,6 +55,8 @@ pub struct Normalizer {
     richgo: bool,
     /// Reused for ANSI stripping.
     scratch: String,
+    /// Reused for removing ESC-lost SGR sequences ([`strip_lost_sgr`]).
+    lost: String,
 }
 
 /// What [`Normalizer::apply`] may remove besides the families that are always removed.
@@ -72,7 +75,7 @@ impl Normalizer {
     /// result borrows from `line` (prefixes and CRs are cut off by slicing) unless escapes
     /// had to be removed.
     pub fn line<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
-        if !crate::ansi::has_escapes(line) {
+        if !crate::ansi::has_escapes(line) && !has_lost_sgr(line.as_bytes()) {
             return Cow::Borrowed(self.clean_line(line));
         }
         match self.dirty_line(line) {
@@ -86,7 +89,7 @@ impl Normalizer {
     /// returned from the normaliser's own buffer (valid until the next line), so a log
     /// costs no allocation per line.
     pub fn line_ref<'a>(&'a mut self, line: &'a str) -> &'a str {
-        if !crate::ansi::has_escapes(line) {
+        if !crate::ansi::has_escapes(line) && !has_lost_sgr(line.as_bytes()) {
             return self.clean_line(line);
         }
         self.dirty_line(line)
@@ -100,13 +103,21 @@ impl Normalizer {
         }
     }
 
-    /// A line with escapes: stripped into the scratch buffer, then normalised there.
+    /// A line with escapes (or ESC-lost SGR sequences): stripped into the scratch
+    /// buffer, then normalised there.
     fn dirty_line(&mut self, line: &str) -> &str {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         if !strip_csi(line, &mut scratch) {
             scratch.clear();
             crate::ansi::strip_into(line, &mut scratch);
+        }
+        // After the real escapes, so that `ESC[31m` is never read as a lost `[31m`.
+        if has_lost_sgr(scratch.as_bytes()) {
+            let mut lost = std::mem::take(&mut self.lost);
+            lost.clear();
+            strip_lost_sgr_into(&scratch, &mut lost);
+            self.lost = std::mem::replace(&mut scratch, lost);
         }
         let range = self.learn_and_strip(&scratch);
         self.scratch = scratch;
@@ -120,11 +131,12 @@ impl Normalizer {
     /// Idempotent: `apply(&apply(x)) == apply(x)`.
     pub fn apply<'a>(&self, line: &'a str) -> Cow<'a, str> {
         let enabled = self.enabled();
-        if !crate::ansi::has_escapes(line) {
+        if !crate::ansi::has_escapes(line) && !has_lost_sgr(line.as_bytes()) {
             let (start, end) = strip_range(line, enabled);
             return Cow::Borrowed(line.get(start..end).unwrap_or(""));
         }
         let clean = crate::ansi::strip(line);
+        let clean = strip_lost_sgr(&clean);
         let (start, end) = strip_range(&clean, enabled);
         Cow::Owned(clean.get(start..end).unwrap_or("").to_owned())
     }
@@ -217,6 +229,100 @@ fn strip_csi(line: &str, out: &mut String) -> bool {
             return false;
         }
         copied = end + 1;
+    }
+}
+
+/// Longest parameter list read in an ESC-lost SGR sequence (`39;49;00`, `38;5;196`).
+const MAX_SGR_PARAMS: usize = 16;
+
+/// Removes SGR sequences whose ESC byte was lost: colour codes that survive as text when
+/// coloured output is pasted from a terminal or a CI page (`[31mFAILED[0m tests/x.py`,
+/// `[1m[31mtests/x.py[0m:57: AssertionError`), which hide frames and ids. Only where
+/// the reading is unambiguous: `[`, a digit, digits and `;`, `m` ([`MAX_SGR_PARAMS`] at
+/// most), not followed by `]` (`test_timeout[5m]`, `retry in [1m]`), and at a token
+/// boundary: after the start, a space or punctuation, or, after a letter, digit or `_`,
+/// only a reset code (`PASSED[0m`, `@pytest[39;49;00m`) or one directly next to another
+/// sequence (`fixture[90m[39;49;00m`, `FAILED[0m[31m`), so `test_x[5m-300]` stays.
+/// A sequence is also kept where removing it would glue `[3` and `1m` into a new one,
+/// which makes this idempotent and one left-to-right pass. Text without such a sequence
+/// is borrowed.
+pub fn strip_lost_sgr(text: &str) -> Cow<'_, str> {
+    if !has_lost_sgr(text.as_bytes()) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    strip_lost_sgr_into(text, &mut out);
+    Cow::Owned(out)
+}
+
+/// [`strip_lost_sgr`] appending to `out`.
+fn strip_lost_sgr_into(text: &str, out: &mut String) {
+    let b = text.as_bytes();
+    let start = out.len();
+    let mut copied = 0;
+    // End of the last sequence removed: one right after it goes too (`[0m[31m`).
+    let mut removed_to = None;
+    for at in memchr::memchr_iter(b'[', b) {
+        let Some(len) = sgr_len(b, at) else {
+            continue;
+        };
+        out.push_str(text.get(copied..at).unwrap_or(""));
+        let end = at + len;
+        let before = out.as_bytes().get(start..).unwrap_or(&[]);
+        if lost_sgr_goes(before, b, at, end, removed_to == Some(at)) {
+            removed_to = Some(end);
+        } else {
+            out.push_str(text.get(at..end).unwrap_or(""));
+        }
+        copied = end;
+    }
+    out.push_str(text.get(copied..).unwrap_or(""));
+}
+
+/// Whether `b` holds a `[params m` shape at all (one `memchr` per `[`).
+fn has_lost_sgr(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'[', b).any(|at| sgr_len(b, at).is_some())
+}
+
+/// Length of `[params m` at `at` (a digit first, then digits and `;`).
+fn sgr_len(b: &[u8], at: usize) -> Option<usize> {
+    if b.get(at) != Some(&b'[') || !b.get(at + 1)?.is_ascii_digit() {
+        return None;
+    }
+    let p = run(b, at + 1, MAX_SGR_PARAMS + 1, |c| {
+        c.is_ascii_digit() || c == b';'
+    });
+    (p <= MAX_SGR_PARAMS && b.get(at + 1 + p) == Some(&b'm')).then_some(p + 2)
+}
+
+/// The rules of [`strip_lost_sgr`] for the sequence `b[at..end]`, with `before` the text
+/// kept before it and `chained` when a removed sequence ends where it starts.
+fn lost_sgr_goes(before: &[u8], b: &[u8], at: usize, end: usize, chained: bool) -> bool {
+    if b.get(end) == Some(&b']') {
+        return false;
+    }
+    // `[3` before it: removing it could make `[3` + `1m` a sequence.
+    let open = before
+        .iter()
+        .rev()
+        .take(MAX_SGR_PARAMS + 1)
+        .take_while(|c| c.is_ascii_digit() || **c == b';')
+        .count();
+    let open_at = before.len().checked_sub(open + 1);
+    if open <= MAX_SGR_PARAMS && open_at.and_then(|i| before.get(i)) == Some(&b'[') {
+        return false;
+    }
+    match before.last() {
+        Some(c) if !chained && (c.is_ascii_alphanumeric() || *c == b'_') => {
+            let params = b.get(at + 1..end - 1).unwrap_or(&[]);
+            params.split(|&c| c == b';').all(|p| {
+                matches!(
+                    p,
+                    b"" | b"0" | b"00" | b"22" | b"23" | b"24" | b"27" | b"39" | b"49"
+                )
+            }) || sgr_len(b, end).is_some_and(|n| b.get(end + n) != Some(&b']'))
+        }
+        _ => true,
     }
 }
 
@@ -699,6 +805,85 @@ mod tests {
             if fast {
                 assert_eq!(out, crate::ansi::strip(input), "{input:?}");
             }
+        }
+    }
+
+    #[test]
+    fn sgr_whose_esc_was_lost() {
+        // Lines of a real paste (pytest-oof's README, see the real-log corpus).
+        check(&[
+            (
+                "demo-tests/test_basic.py::test_basic_fail_1 [31mFAILED[0m[31m",
+                "demo-tests/test_basic.py::test_basic_fail_1 FAILED",
+            ),
+            (
+                "[1m[31mdemo-tests/test_basic.py[0m:57: AssertionError",
+                "demo-tests/test_basic.py:57: AssertionError",
+            ),
+            (
+                "[31mFAILED[0m demo-tests/test_basic.py::[1mtest_basic_fail_1[0m - assert 1 == 2",
+                "FAILED demo-tests/test_basic.py::test_basic_fail_1 - assert 1 == 2",
+            ),
+            (
+                ">       [94massert[39;49;00m [94m1[39;49;00m == [94m2[39;49;00m[90m[39;49;00m",
+                ">       assert 1 == 2",
+            ),
+            (
+                "    [37m@pytest[39;49;00m.fixture[90m[39;49;00m",
+                "    @pytest.fixture",
+            ),
+            ("[  9%][0m", "[  9%]"),
+            ("[0m[1mcollected 11 items", "collected 11 items"),
+            // Removed before the prefixes, like real escapes.
+            (
+                "[2m2026-01-28T18:10:19.3167130Z[0m tests/test_x.py:3: AssertionError",
+                "tests/test_x.py:3: AssertionError",
+            ),
+            ("\x1b[31mFAILED\x1b[0m [1mt[0m", "FAILED t"),
+        ]);
+        // Not unambiguous: kept as they are.
+        check(&[
+            (
+                "tests/test_t.py::test_timeout[5m] PASSED",
+                "tests/test_t.py::test_timeout[5m] PASSED",
+            ),
+            (
+                "tests/test_t.py::test_x[5m-300] PASSED",
+                "tests/test_t.py::test_x[5m-300] PASSED",
+            ),
+            ("retry in [1m]", "retry in [1m]"),
+            ("a[1m", "a[1m"),
+            (
+                "[m [31x [ 50%] arr[10] [gw0]",
+                "[m [31x [ 50%] arr[10] [gw0]",
+            ),
+            // Removing `[0m` would glue `[3` and `1m` into a new sequence.
+            ("[3[0m1m", "[3[0m1m"),
+        ]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// Removing ESC-lost sequences is idempotent (no sequence is glued together or
+        /// unblocked by a removal) and only removes whole `[params m` sequences.
+        #[test]
+        fn lost_sgr_idempotent(pieces in proptest::collection::vec(proptest::sample::select(&[
+            "[", "]", "m", ";", "0", "3", "1", "5", "00", "39;49;00", "[31m", "[0m", "[1m",
+            "[5m]", "[90m", "a", "_", " ", ":", "-", "\x1b[31m", "\x1b", "\r",
+        ][..]), 0..24)) {
+            let l = pieces.concat();
+            let once = strip_lost_sgr(&l).into_owned();
+            proptest::prop_assert_eq!(strip_lost_sgr(&once), once.as_str());
+            let mut rest = once.as_str();
+            for c in l.chars() {
+                if let Some(r) = rest.strip_prefix(c) {
+                    rest = r;
+                }
+            }
+            proptest::prop_assert!(rest.is_empty(), "{:?} -> {:?}", l, once);
+            let norm = normalize_line(&l).into_owned();
+            proptest::prop_assert_eq!(normalize_line(&norm), norm.as_str());
         }
     }
 
