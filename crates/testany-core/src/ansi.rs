@@ -80,21 +80,28 @@ fn is_dirty(b: u8) -> bool {
 }
 
 /// Position of the first dirty byte. Checks 32-byte blocks without branching first so
-/// the compiler can vectorise the common all-clean case.
+/// the compiler can vectorise the common all-clean case; the last block overlaps the one
+/// before rather than leaving up to 31 bytes to a byte loop (a log line's tail cost more
+/// than its blocks).
 fn first_dirty(bytes: &[u8]) -> Option<usize> {
+    let any = |block: &[u8]| block.iter().fold(false, |acc, &b| acc | is_dirty(b));
     let mut chunks = bytes.chunks_exact(32);
     let mut base = 0;
     for chunk in &mut chunks {
-        if chunk.iter().fold(false, |acc, &b| acc | is_dirty(b)) {
+        if any(chunk) {
             return chunk.iter().position(|&b| is_dirty(b)).map(|p| base + p);
         }
         base += 32;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_dirty(b))
-        .map(|p| base + p)
+    let rest = chunks.remainder();
+    if !rest.is_empty()
+        && let Some(last) = bytes.get(bytes.len().saturating_sub(32)..)
+        && last.len() == 32
+        && !any(last)
+    {
+        return None;
+    }
+    rest.iter().position(|&b| is_dirty(b)).map(|p| base + p)
 }
 
 struct StripSink<'a> {
@@ -364,6 +371,25 @@ fn clamp_u8(n: u16) -> u8 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn first_dirty_finds_the_first_control_wherever_it_is() {
+        // Lengths around the 32-byte blocks, one dirty byte (or none) at every position.
+        for len in [0, 1, 31, 32, 33, 63, 64, 65, 95, 97] {
+            for at in (0..len).map(Some).chain([None]) {
+                for dirty in [0x1b, 0x00, 0x7f, 0xc2] {
+                    let mut b = vec![b'a'; len];
+                    if let Some(i) = at {
+                        b[i] = dirty;
+                    }
+                    assert_eq!(first_dirty(&b), at, "len {len}, dirty {dirty:#x} at {at:?}");
+                }
+            }
+        }
+        // Tab, LF and CR are clean.
+        assert_eq!(first_dirty(&[b'\t'; 40]), None);
+        assert_eq!(first_dirty(b"\r\n"), None);
+    }
+
     use super::*;
 
     fn red() -> Style {
