@@ -46,7 +46,7 @@ async fn every_read_operation(url: &str) {
     let client = client(url);
     let pipelines = client.list_pipelines(Some("SHP")).await.unwrap();
     let keys: Vec<&str> = pipelines.iter().map(|p| p.key.as_str()).collect();
-    assert_eq!(keys, ["SHP-0601", "SHP-0602"]);
+    assert_eq!(keys, ["SHP-0601", "SHP-0602", "SHP-0603"]);
 
     let pipeline = client.get_pipeline("SHP-0601").await.unwrap();
     assert_eq!(pipeline.cases.len(), 11);

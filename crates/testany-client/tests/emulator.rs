@@ -64,7 +64,7 @@ async fn every_operation(mode: ResponseMode) {
 
     let pipelines = client.list_pipelines(Some("SHP")).await.unwrap();
     let keys: Vec<&str> = pipelines.iter().map(|p| p.key.as_str()).collect();
-    assert_eq!(keys, ["SHP-0601", "SHP-0602"]);
+    assert_eq!(keys, ["SHP-0601", "SHP-0602", "SHP-0603"]);
     assert!(
         client
             .list_pipelines(Some("NOPE"))
@@ -98,6 +98,8 @@ async fn every_operation(mode: ResponseMode) {
     );
     let staging = client
         .list_executions(&ListFilter {
+            // SHP-0603 runs on staging only; this counts SHP-0601's.
+            pipeline_key: Some("SHP-0601".into()),
             env: Some("staging".into()),
             status: Some("COMPLETED".into()),
             date_from: Some("2000-01-01".into()),
@@ -227,7 +229,7 @@ async fn negotiates_keeps_and_closes_one_session() {
     client.close().await;
     assert_eq!(client.session_info().await, None);
     // A call after close starts a new session.
-    assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
+    assert_eq!(client.list_pipelines(None).await.unwrap().len(), 3);
     assert_eq!(mock.counts().initialize, 2);
 }
 
@@ -236,7 +238,7 @@ async fn transient_faults_are_retried(mode: ResponseMode) {
         let mock = start_mock(mode, fault).await;
         let client = client_for(&mock);
         let list = client.list_pipelines(None).await.unwrap();
-        assert_eq!(list.len(), 2, "{fault}");
+        assert_eq!(list.len(), 3, "{fault}");
         assert_eq!(mock.counts().tool_calls, 3, "{fault}");
         mock.shutdown().await;
     }
@@ -314,7 +316,7 @@ async fn malformed_json_is_not_retried() {
         assert!(matches!(err, Error::Malformed { .. }), "{mode:?}: {err}");
         assert_eq!(mock.counts().tool_calls, 1);
         // The next call works.
-        assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
+        assert_eq!(client.list_pipelines(None).await.unwrap().len(), 3);
         mock.shutdown().await;
     }
 }
@@ -342,7 +344,7 @@ async fn an_expired_session_is_initialized_again() {
         let mock = start_mock(mode, "session_expiry=3").await;
         let client = client_for(&mock);
         for _ in 0..6 {
-            assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
+            assert_eq!(client.list_pipelines(None).await.unwrap().len(), 3);
         }
         // Each session serves 3 requests: the first one initialized, tools/list and
         // one call; each later one initialized and two calls (the tool list is kept
@@ -525,7 +527,7 @@ async fn sse_mode_answers_with_an_event_stream() {
         .await
         .unwrap();
     let payload = protocol::tool_payload("testany_list_pipelines", &result).unwrap();
-    assert_eq!(payload["total"], 2);
+    assert_eq!(payload["total"], 3);
 }
 
 /// `get_case` reads each scenario case's trigger method, once per case per client:

@@ -44,7 +44,7 @@ fn config(mock: &MockHandle) -> ClientConfig {
 async fn concurrent_calls_share_one_reinitialisation(mode: ResponseMode) {
     let mock = start_mock(mode, "session_expiry=3,expiring_sessions=1").await;
     let client = Arc::new(Client::new(config(&mock)).unwrap());
-    assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
+    assert_eq!(client.list_pipelines(None).await.unwrap().len(), 3);
     assert_eq!(mock.counts().initialize, 1);
     let calls: Vec<_> = (0..8)
         .map(|i| {
@@ -64,7 +64,7 @@ async fn concurrent_calls_share_one_reinitialisation(mode: ResponseMode) {
     }
     assert_eq!(
         outcomes,
-        [Ok(2), Ok(1), Ok(2), Ok(1), Ok(2), Ok(1), Ok(2), Ok(1)],
+        [Ok(3), Ok(1), Ok(3), Ok(1), Ok(3), Ok(1), Ok(3), Ok(1)],
         "{mode:?}"
     );
     assert_eq!(mock.counts().initialize, 2, "{mode:?}: {:?}", mock.counts());
@@ -99,7 +99,7 @@ async fn three_callers_across_a_short_session_lifetime(mode: ResponseMode) {
     for call in calls {
         outcomes.push(call.await.unwrap().map_err(|e| e.to_string()));
     }
-    assert_eq!(outcomes, [Ok(2), Ok(2), Ok(2)], "{mode:?}");
+    assert_eq!(outcomes, [Ok(3), Ok(3), Ok(3)], "{mode:?}");
     // initialize, initialized, tools/list, 3 calls; initialize, initialized, 2 retries.
     let counts = mock.counts();
     assert_eq!(
@@ -142,7 +142,7 @@ async fn sessions_of_two_requests_serve_every_call() {
     let mock = start_mock(ResponseMode::Json, "session_expiry=2").await;
     let client = Client::new(config(&mock)).unwrap();
     for _ in 0..3 {
-        assert_eq!(client.list_pipelines(None).await.unwrap().len(), 2);
+        assert_eq!(client.list_pipelines(None).await.unwrap().len(), 3);
     }
     assert_eq!(mock.counts().initialize, 4);
     mock.shutdown().await;
