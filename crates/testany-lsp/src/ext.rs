@@ -29,8 +29,19 @@ pub enum OpenLog {}
 impl Command for OpenLog {
     const NAME: &'static str = "testany.openLog";
     const USAGE: &'static str = "{execution, caseIndex}";
-    type Args = CaseRef;
+    type Args = OpenLogArgs;
     type Result = OpenLogResult;
+}
+
+/// [`CaseRef`] with an optional 0-based log `line` to show instead of the first
+/// failure line: a test's lens passes the line where the log reports that test.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenLogArgs {
+    pub execution: String,
+    pub case_index: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
 }
 
 /// One case of one execution (the `caseIndex` of the service's log sign).
@@ -142,6 +153,36 @@ pub struct FailurePlace {
     /// 1-based, as the tool printed it.
     pub column: Option<u32>,
     pub message: Option<String>,
+}
+
+/// `testany.runLocally`: the framework's own command for one test of a case's log
+/// (`python -m pytest path::name`, `mvn -Dtest=Class#method test`, `npx playwright test
+/// file:line`, `newman run c.json --folder "R"`...), for the editor to run in a terminal.
+pub enum RunLocally {}
+
+impl Command for RunLocally {
+    const NAME: &'static str = "testany.runLocally";
+    const USAGE: &'static str = "{execution, caseIndex, testId}";
+    type Args = TestRef;
+    type Result = LocalCommandResult;
+}
+
+/// One test of one case's log: `testId` is the framework's id (a pytest node id,
+/// `Class#method`, ...), as `testany/caseStates` gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestRef {
+    pub execution: String,
+    pub case_index: usize,
+    pub test_id: String,
+}
+
+/// A command to run: program and arguments unquoted, and the absolute folder to run it
+/// in (the case's project root in the workspace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalCommandResult {
+    pub argv: Vec<String>,
+    pub cwd: String,
 }
 
 /// `testany.pipelineHealth`: pass rate, flaky and slowest cases over some days.

@@ -25,6 +25,7 @@ mod runtime;
 mod server;
 mod session;
 mod state;
+mod test_fetch;
 mod test_lenses;
 mod tests_model;
 #[cfg(feature = "native")]
@@ -39,7 +40,7 @@ pub use tower_lsp_server;
 
 /// Every command of design.md section 6, as advertised in `executeCommandProvider`:
 /// the names of the dispatch table, so the two cannot disagree.
-pub const COMMANDS: [&str; 6] = handler::execute_command::names();
+pub const COMMANDS: [&str; 7] = handler::execute_command::names();
 
 /// Serves LSP over stdin/stdout until the client exits. Needs a tokio runtime. Input goes
 /// through [`transport`] first, so no malformed frame can stop the server.

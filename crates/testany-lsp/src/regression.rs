@@ -348,6 +348,14 @@ async fn no_argument_null_empty_array_and_empty_object_mean_no_options() {
             "testany.pipelineHealth",
             missing("testany.pipelineHealth", "pipeline", "{pipeline, days?}"),
         ),
+        (
+            "testany.runLocally",
+            missing(
+                "testany.runLocally",
+                "execution",
+                "{execution, caseIndex, testId}",
+            ),
+        ),
     ];
     assert_eq!(cases.len(), crate::COMMANDS.len());
     let forms: [Vec<Value>; 4] = [vec![], vec![json!(null)], vec![json!([])], vec![json!({})]];

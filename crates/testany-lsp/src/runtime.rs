@@ -27,7 +27,7 @@ pub fn start(state: &Arc<State>, effects: Effects) {
     if effects.refresh_lenses {
         state.lock().lens_dirty = true;
         // New data: the tests of cases not read yet (issue 15).
-        crate::tests_model::start_jobs(state);
+        crate::test_fetch::start_jobs(state);
     }
     if effects.publish || effects.refresh_lenses {
         publish::schedule_all(state);

@@ -177,6 +177,11 @@ pub fn extend(
     }
     plan.lenses.extend(lenses);
     plan.lenses.sort_by_key(|l| l.range.start.line);
+    // A case failure location on a failing test's line says less than the test's own
+    // diagnostic: one diagnostic per failure, so the Problems list does not double.
+    let lines: HashSet<u32> = diagnostics.iter().map(|d| d.range.start.line).collect();
+    plan.diagnostics
+        .retain(|d| d.code.as_deref() == Some("flaky") || !lines.contains(&d.range.start.line));
     plan.diagnostics.extend(diagnostics);
 }
 

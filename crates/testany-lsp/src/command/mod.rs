@@ -4,6 +4,7 @@ pub mod open_log;
 pub mod pipeline_health;
 pub mod recent_failures;
 pub mod refresh_execution;
+pub mod run_locally;
 pub mod run_pipeline;
 pub mod show_execution;
 

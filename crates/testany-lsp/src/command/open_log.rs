@@ -11,7 +11,7 @@ use tower_lsp_server::jsonrpc::Error;
 use tower_lsp_server::ls_types::{Position, Range, ShowDocumentParams};
 
 use super::{client_for_execution, known_execution, not_configured, service_error};
-use crate::ext::{CaseRef, OpenLogResult};
+use crate::ext::{CaseRef, OpenLogArgs, OpenLogResult};
 use crate::logs::first_failure_line;
 use crate::state::State;
 
@@ -43,7 +43,12 @@ pub async fn cached_log(
     Ok((path, file))
 }
 
-pub async fn run(state: &Arc<State>, args: CaseRef) -> Result<OpenLogResult, Error> {
+pub async fn run(state: &Arc<State>, args: OpenLogArgs) -> Result<OpenLogResult, Error> {
+    let at = args.line;
+    let args = CaseRef {
+        execution: args.execution,
+        case_index: args.case_index,
+    };
     let (path, file) = cached_log(state, &args).await?;
     let files = workspace_files(state, &args.execution);
     let lists: Vec<Vec<&str>> = files
@@ -51,11 +56,15 @@ pub async fn run(state: &Arc<State>, args: CaseRef) -> Result<OpenLogResult, Err
         .map(|f| f.iter().map(String::as_str).collect())
         .collect();
     let indexes: Vec<WorkspaceIndex<'_>> = lists.iter().map(|l| WorkspaceIndex::new(l)).collect();
-    let (line, line_text) = first_failure_line(state.env.as_ref(), &path, |p| {
-        indexes.iter().any(|i| i.resolve(p).is_some())
-    })
-    .await
-    .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?;
+    // A test's lens names its own line of the log (issue 15).
+    let (line, line_text) = match at {
+        Some(line) => (line, String::new()),
+        None => first_failure_line(state.env.as_ref(), &path, |p| {
+            indexes.iter().any(|i| i.resolve(p).is_some())
+        })
+        .await
+        .map_err(|e| Error::invalid_params(format!("cannot read {}: {e}", path.display())))?,
+    };
     drop(file);
     let uri = state
         .env

@@ -1,4 +1,4 @@
-//! `workspace/executeCommand`: routes the six commands of design.md section 6 through
+//! `workspace/executeCommand`: routes the commands of design.md section 6 through
 //! one typed table ([`REGISTRY`]), from which `COMMANDS` and `executeCommandProvider`
 //! come, so a command cannot be advertised without a handler or the other way round.
 
@@ -41,13 +41,14 @@ macro_rules! entry {
 }
 
 /// Every command, in the order `executeCommandProvider` lists them.
-pub const REGISTRY: [Entry; 6] = [
+pub const REGISTRY: [Entry; 7] = [
     entry!(ext::OpenLog, command::open_log::run),
     entry!(ext::ShowExecution, command::show_execution::run),
     entry!(ext::RefreshExecution, command::refresh_execution::run),
     entry!(ext::RunPipeline, command::run_pipeline::run),
     entry!(ext::RecentFailures, command::recent_failures::run),
     entry!(ext::PipelineHealthCommand, command::pipeline_health::run),
+    entry!(ext::RunLocally, command::run_locally::run),
 ];
 
 /// The names of [`REGISTRY`], in its order.

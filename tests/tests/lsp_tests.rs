@@ -1,0 +1,341 @@
+//! Issue 15, every test in the editor: `testany lsp` against `testany mock`'s pipeline
+//! SHP-0603 "Shop suites" on a copy of examples/shop, whose pytest, Playwright, Postman
+//! and Maven projects carry no marker. Each linked test definition gets its own lens and
+//! each failing test a diagnostic at its failing line; the lines are found in the files
+//! by their literal text.
+
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use testany_e2e::lsp::editor_capabilities;
+use testany_e2e::workspace::shop_config;
+use testany_e2e::{Lsp, Mock, Workspace};
+
+/// Deadline of every wait (waits poll: passing runs never pay it).
+const WAIT: Duration = Duration::from_secs(90);
+/// The newest execution of SHP-0603 in the shop scenario.
+const LATEST: &str = "SHP-0603-0000C";
+
+/// 0-based line of the one line of `text` that contains `needle`.
+fn line_of(text: &str, needle: &str) -> u64 {
+    let found: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(found.len(), 1, "{needle:?} should be on exactly one line");
+    found[0] as u64
+}
+
+/// (line, title without its age, command, arguments) of each lens. A title ends in
+/// ` · <age> ago`, which depends on the clock: checked for its shape, then cut.
+fn lenses(lenses: &[Value]) -> Vec<(u64, String, String, Value)> {
+    lenses
+        .iter()
+        .map(|l| {
+            let title = l["command"]["title"].as_str().unwrap_or("").to_owned();
+            let title = match title.rsplit_once(" · ") {
+                Some((head, age)) if age.ends_with(" ago") => head.to_owned(),
+                _ => title,
+            };
+            (
+                l["range"]["start"]["line"].as_u64().unwrap_or(u64::MAX),
+                title,
+                l["command"]["command"].as_str().unwrap_or("").to_owned(),
+                l["command"]["arguments"][0].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The lenses of `uri` once `ready` accepts them (the case logs are read in the
+/// background after the first poll).
+fn wait_lenses(lsp: &Lsp, uri: &str, ready: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let got = lsp.code_lens(uri);
+        if ready(&got) {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for the lenses of {uri}; last: {got:#?}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The status lens (not `Run locally`) titles of each line.
+fn status_lenses(all: &[Value]) -> Vec<(u64, String)> {
+    lenses(all)
+        .into_iter()
+        .filter(|l| l.2 == "testany.openLog")
+        .map(|l| (l.0, l.1))
+        .collect()
+}
+
+/// (line, message) of each diagnostic, sorted by line.
+fn diagnostics(diags: &[Value]) -> Vec<(u64, String)> {
+    let mut out: Vec<(u64, String)> = diags
+        .iter()
+        .map(|d| {
+            (
+                d["range"]["start"]["line"].as_u64().unwrap_or(u64::MAX),
+                d["message"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn s(x: &str) -> String {
+    x.to_owned()
+}
+
+fn key_suffix(status: &str) -> String {
+    format!("{status} · {LATEST}")
+}
+
+#[test]
+fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
+    let mock = Mock::start(&[]);
+    let ws = Workspace::shop("tests", &mock.url);
+    ws.write_config(&shop_config(&mock.url, "SHP-0603"));
+    let cache = Workspace::empty("tests-cache");
+    let cache_dir = cache.root.to_string_lossy().into_owned();
+    let lsp = Lsp::spawn(
+        &[("XDG_CACHE_HOME", &cache_dir), ("TESTANY_LOG", "debug")],
+        Some(&cache.root.join("lsp.log")),
+    );
+    lsp.initialize(&[&ws.root], editor_capabilities(false), json!({}));
+
+    // pytest: a module of functions.
+    let orders_rel = "tests/api/test_orders.py";
+    let orders = ws.read(orders_rel);
+    let uri = ws.uri(orders_rel);
+    lsp.open(&uri, "python", &orders);
+    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 6);
+    assert_eq!(
+        status_lenses(&got),
+        vec![
+            (
+                line_of(&orders, "def test_create_order_returns_201"),
+                key_suffix("✓ passed")
+            ),
+            (
+                line_of(&orders, "def test_order_total_includes_tax"),
+                key_suffix(
+                    "✗ FAILED: AssertionError: assert Decimal('107.98') == Decimal('107.99')"
+                )
+            ),
+            (
+                line_of(&orders, "def test_list_orders_is_paginated"),
+                key_suffix("✓ passed")
+            ),
+        ]
+    );
+    // Its actions: the log at the test's own line, and the local command.
+    let all = lenses(&got);
+    let failed_at = line_of(&orders, "def test_order_total_includes_tax");
+    let actions: Vec<(String, Value)> = all
+        .iter()
+        .filter(|l| l.0 == failed_at)
+        .map(|l| (l.2.clone(), l.3.clone()))
+        .collect();
+    assert_eq!(actions.len(), 2, "{actions:?}");
+    assert_eq!(actions[0].0, "testany.openLog");
+    assert_eq!(actions[0].1["execution"], LATEST);
+    assert_eq!(actions[0].1["caseIndex"], 0);
+    assert!(actions[0].1["line"].is_u64(), "{actions:?}");
+    assert_eq!(
+        actions[1],
+        (
+            s("testany.runLocally"),
+            json!({"execution": LATEST, "caseIndex": 0,
+                   "testId": "tests/api/test_orders.py::test_order_total_includes_tax"})
+        )
+    );
+    let local = lsp
+        .execute("testany.runLocally", actions[1].1.clone())
+        .expect("runLocally");
+    assert_eq!(
+        local,
+        json!({"argv": ["python", "-m", "pytest",
+                        "tests/api/test_orders.py::test_order_total_includes_tax"],
+               "cwd": ws.root.display().to_string()})
+    );
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    assert_eq!(
+        diagnostics(&diags),
+        vec![(
+            line_of(&orders, "assert total == Decimal(\"107.99\")"),
+            format!(
+                "FAILED in {LATEST}: test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')\nexpected: Decimal('107.99')\nactual: Decimal('107.98')"
+            )
+        )]
+    );
+    assert_eq!(
+        diags[0]["relatedInformation"][0]["location"],
+        json!({"uri": uri, "range": {
+            "start": {"line": failed_at, "character": 0},
+            "end": {"line": failed_at, "character": 0}}})
+    );
+
+    // pytest: a class of methods (one skipped).
+    let refunds_rel = "tests/api/test_refunds.py";
+    let refunds = ws.read(refunds_rel);
+    let uri = ws.uri(refunds_rel);
+    lsp.open(&uri, "python", &refunds);
+    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 6);
+    assert_eq!(
+        status_lenses(&got),
+        vec![
+            (
+                line_of(&refunds, "def test_refund_within_30_days"),
+                key_suffix("✓ passed")
+            ),
+            (
+                line_of(&refunds, "def test_refund_of_a_gift_card_order"),
+                key_suffix("✗ FAILED: AssertionError: refund rejected")
+            ),
+            (
+                line_of(&refunds, "def test_partial_refund"),
+                key_suffix("⊘ skipped")
+            ),
+        ]
+    );
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    assert_eq!(
+        diagnostics(&diags),
+        vec![(
+            line_of(
+                &refunds,
+                "assert resp.status_code == 200, \"refund rejected\""
+            ),
+            format!(
+                "FAILED in {LATEST}: TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected"
+            )
+        )]
+    );
+
+    // Playwright: three tests in a describe; the case's own lens on the spec's first line.
+    let spec_rel = "web/tests/e2e/storefront.spec.ts";
+    let spec = ws.read(spec_rel);
+    let uri = ws.uri(spec_rel);
+    lsp.open(&uri, "typescript", &spec);
+    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 7);
+    assert_eq!(
+        status_lenses(&got),
+        vec![
+            (0, key_suffix("✗ FAILED 9s")),
+            (
+                line_of(&spec, "test('lists the catalogue'"),
+                key_suffix("✓ passed 1s")
+            ),
+            (
+                line_of(&spec, "test('adds an item to the cart'"),
+                key_suffix(
+                    "✗ FAILED: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)"
+                )
+            ),
+            (
+                line_of(&spec, "test('searches by name'"),
+                key_suffix("✓ passed 845ms")
+            ),
+        ]
+    );
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    let fail = diagnostics(&diags);
+    assert_eq!(fail.len(), 1, "{fail:?}");
+    assert_eq!(fail[0].0, line_of(&spec, "toHaveText('1')"), "{fail:?}");
+    assert!(
+        fail[0].1.starts_with(&format!(
+            "FAILED in {LATEST}: storefront › adds an item to the cart: Error: Timed out 5000ms"
+        )),
+        "{fail:?}"
+    );
+    assert!(
+        fail[0].1.ends_with("\nexpected: \"1\"\nactual: \"0\""),
+        "{fail:?}"
+    );
+
+    // Postman: each pm.test inside its request's exec array.
+    let coll_rel = "api/shop-api.postman_collection.json";
+    let coll = ws.read(coll_rel);
+    let uri = ws.uri(coll_rel);
+    lsp.open(&uri, "json", &coll);
+    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 9);
+    assert_eq!(
+        status_lenses(&got),
+        vec![
+            (0, key_suffix("✗ FAILED 2s")),
+            (
+                line_of(&coll, "pm.test(\\\"Status code is 201\\\""),
+                key_suffix("✓ passed")
+            ),
+            (
+                line_of(&coll, "pm.test(\\\"Order has an id\\\""),
+                key_suffix("✓ passed")
+            ),
+            (
+                line_of(&coll, "pm.test(\\\"Status code is 200\\\""),
+                key_suffix("✓ passed")
+            ),
+            (
+                line_of(&coll, "pm.test(\\\"Total includes tax\\\""),
+                key_suffix("✗ FAILED: AssertionError: expected '107.98' to deeply equal '107.99'")
+            ),
+        ]
+    );
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    assert_eq!(
+        diagnostics(&diags),
+        vec![(
+            line_of(&coll, "pm.test(\\\"Total includes tax\\\""),
+            format!(
+                "FAILED in {LATEST}: Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'\nexpected: '107.99'\nactual: '107.98'"
+            )
+        )]
+    );
+
+    // Maven: JUnit classes found by package.
+    let calc_rel = "src/test/java/com/acme/shop/PriceCalculatorTest.java";
+    let calc = ws.read(calc_rel);
+    let uri = ws.uri(calc_rel);
+    lsp.open(&uri, "java", &calc);
+    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 6);
+    assert_eq!(
+        status_lenses(&got),
+        vec![
+            (
+                line_of(&calc, "void appliesPercentageDiscount()"),
+                key_suffix("✓ passed 3ms")
+            ),
+            (
+                line_of(&calc, "void roundsHalfEven()"),
+                key_suffix(
+                    "✗ FAILED: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>"
+                )
+            ),
+            (
+                line_of(&calc, "void rejectsNegativeQuantity()"),
+                key_suffix("✓ passed 2ms")
+            ),
+        ]
+    );
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    assert_eq!(
+        diagnostics(&diags),
+        vec![(
+            line_of(&calc, "assertEquals(new BigDecimal(\"2.68\")"),
+            format!(
+                "FAILED in {LATEST}: roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>\nexpected: 2.68\nactual: 2.67"
+            )
+        )]
+    );
+
+    lsp.shutdown();
+    mock.stop();
+}
