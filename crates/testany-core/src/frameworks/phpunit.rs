@@ -278,7 +278,9 @@ impl PhpunitParser {
                 // `Foo (Ns\Foo)` at the margin starts a testdox group.
                 if !line.starts_with(' ')
                     && trimmed.ends_with(')')
-                    && let Some(open) = trimmed.rfind(" (")
+                    // A byte loop from the end: `str::rfind` sets up a two-way
+                    // searcher per call, and every line ending with `)` comes here.
+                    && let Some(open) = trimmed.as_bytes().windows(2).rposition(|w| w == b" (")
                 {
                     let class = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or("");
                     // Not `Test Passed (Ns\FooTest::testX)` (`--debug`) nor prose.
