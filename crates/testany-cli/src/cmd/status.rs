@@ -17,8 +17,8 @@ use testany_core::model::{CaseResult, Execution};
 
 use super::tests::{self as per_test, LinkedTest, Project};
 use crate::common::{self, FAILURES, Failure, OK};
-use crate::out::{self, BOLD, DIM, GREEN, RED_BOLD, paint};
 use crate::lines;
+use crate::out::{self, BOLD, DIM, GREEN, RED_BOLD, paint};
 
 /// Arguments of `testany status`.
 #[derive(Debug, clap::Args)]
