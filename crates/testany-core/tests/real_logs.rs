@@ -42,10 +42,11 @@ use testany_core::frameworks::{Analysis, analyze};
 use testany_core::locations::{FailureLocation, is_internal};
 
 /// Floors of the overall figures, in percent (ratchet; the target is 95 each).
-/// Measured on main at 6aa0d5e (11:56 UTC, 110 logs): primary 75/76, precision 207/207,
-/// statuses 772/772 (ceeb985, 105 logs: 71/72, 203/203, 765/765; d4a200e: 69/72,
+/// Measured on main at 9f3f1e0 (116 logs, with real ESC bytes, CRLF and an ESC-lost
+/// paste): primary 80/81, precision 223/223, statuses 783/783 (6aa0d5e, 110 logs: 75/76,
+/// 207/207, 772/772; ceeb985, 105 logs: 71/72, 203/203, 765/765; d4a200e: 69/72,
 /// 203/203, 755/765; first run, placeholder modules: 40/72, 221/235, 0/765).
-const MIN_PRIMARY_PCT: f64 = 98.6;
+const MIN_PRIMARY_PCT: f64 = 98.7;
 const MIN_PRECISION_PCT: f64 = 100.0;
 const MIN_STATUS_PCT: f64 = 100.0;
 
