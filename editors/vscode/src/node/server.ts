@@ -3,4 +3,5 @@
 // as the first message), over a `self` made of the thread's parent port (./self.ts, which
 // must be evaluated first: ES modules run in import order).
 import './self';
+import './localhost';
 import '../web/server';
