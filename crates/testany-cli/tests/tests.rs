@@ -297,3 +297,48 @@ fn status_reports_failing_tests_of_unmarked_cases_and_exits_1() {
         0
     );
 }
+
+/// The same test file in two folders: the tests it defines are ambiguous, listed with
+/// both sites, and not placed at either.
+#[test]
+fn tests_defined_twice_are_ambiguous_never_guessed() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    let legacy = project.join("legacy/tests/api");
+    std::fs::create_dir_all(&legacy).unwrap();
+    std::fs::copy(
+        project.join("tests/api/test_refunds.py"),
+        legacy.join("test_refunds.py"),
+    )
+    .unwrap();
+    let out = env.run_in(&project, &["tests"], None);
+    assert_eq!(out.code, 1, "{out:?}");
+    let text = normalize(&out.stdout, &[]);
+    let start = text.find("case 5A1C9E07").unwrap();
+    let end = text.find("case 6B2DAF18").unwrap();
+    assert_eq!(
+        &text[start..end],
+        "case 5A1C9E07 API tests (pytest) FAILED: 2 failed, 3 passed, 1 skipped
+  warning: the case's trigger path tests/api/ matches legacy/tests/api/, tests/api/: add a [cases] entry to choose
+tests/api/test_orders.py:6: passed test_create_order_returns_201
+tests/api/test_orders.py:15: FAILED test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')
+tests/api/test_orders.py:18: passed test_list_orders_is_paginated
+5A1C9E07: passed TestRefunds.test_refund_within_30_days
+  ambiguous: several definitions fit equally (tests/api/test_refunds.py:7, legacy/tests/api/test_refunds.py:7): add a [cases] entry to choose
+5A1C9E07: FAILED TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected
+  ambiguous: several definitions fit equally (tests/api/test_refunds.py:11, legacy/tests/api/test_refunds.py:11): add a [cases] entry to choose
+5A1C9E07: skipped TestRefunds.test_partial_refund
+  ambiguous: several definitions fit equally (tests/api/test_refunds.py:16, legacy/tests/api/test_refunds.py:16): add a [cases] entry to choose
+
+"
+    );
+    // `status` counts them as not linked: exit 1 even though other tests are linked.
+    let out = env.run_in(&project, &["status", "--json"], None);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["unlinked"], 1, "{}", out.stdout);
+    assert_eq!(
+        v["pipelines"][0]["failures"][0]["tests"][1]["failure"],
+        serde_json::Value::Null
+    );
+}

@@ -459,7 +459,9 @@ fn linked_test(t: &TestResult, link: Link, resolver: &WorkspaceIndex<'_>) -> Lin
             out.reason = Some(unlinked_reason(&why));
         }
     }
-    if t.status.is_failure() {
+    // An ambiguous test's frames tie the same way its definitions do, and a stale
+    // one's line is of an older file: no failing line is shown for either.
+    if t.status.is_failure() && matches!(out.link, "linked" | "unlinked") {
         out.failure = failure_site(t, out.file.as_deref(), resolver);
     }
     out
