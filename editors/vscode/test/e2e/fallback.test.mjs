@@ -8,8 +8,16 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { extensionRoot } from './workbench.mjs';
-import { answerFiles, binary, bundleHost, copyShop, recordingConnection, scriptedSession, startMock } from './session.mjs';
+import {
+  answerFiles,
+  binary,
+  bundleHost,
+  copyShop,
+  extensionDist,
+  recordingConnection,
+  scriptedSession,
+  startMock,
+} from './session.mjs';
 
 let tmp;
 let mock;
@@ -61,7 +69,7 @@ test('no testany on PATH: the WASM server in a worker thread gives the lenses fo
   let url;
   ({ child: mock, url } = await startMock());
   const { root } = copyShop(tmp, url);
-  server = await host.startWasmServer(join(extensionRoot, 'dist'));
+  server = await host.startWasmServer(extensionDist);
   const { conn, received } = recordingConnection(server.reader, server.writer);
   answerFiles(conn, host);
   conn.onRequest(() => null);

@@ -15,6 +15,12 @@ export const rpc = require('vscode-jsonrpc/node');
 export const repo = join(extensionRoot, '..', '..');
 export const binary = process.env.TESTANY_BIN ?? join(repo, 'target', 'debug', 'testany');
 export const TIMEOUT = Number(process.env.E2E_TIMEOUT_MS ?? 60_000);
+/**
+ * The extension's dist/ whose WASM server runs (node/server.js, web/testany_wasm_bg.wasm):
+ * this checkout's build, or `TESTANY_EXTENSION_DIST`, e.g. `extension/dist` of an unpacked
+ * universal .vsix.
+ */
+export const extensionDist = process.env.TESTANY_EXTENSION_DIST ?? join(extensionRoot, 'dist');
 
 /** src/desktop/server.ts, src/node/host.ts and src/web/walk.ts as one ESM bundle (no `vscode`). */
 export async function bundleHost(dir) {
@@ -26,7 +32,14 @@ export async function bundleHost(dir) {
       .join('\n'),
   );
   const out = join(dir, 'host.cjs');
-  await build({ entryPoints: [entry], bundle: true, format: 'cjs', platform: 'node', outfile: out, logLevel: 'warning' });
+  await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'cjs',
+    platform: 'node',
+    outfile: out,
+    logLevel: 'warning',
+  });
   return require(out);
 }
 
@@ -104,7 +117,10 @@ export async function until(what, f) {
   for (;;) {
     const v = f();
     if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${process.env.E2E_VERBOSE ? `: ${JSON.stringify(recentlyReceived?.slice(-8))}` : ""}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out waiting for ${what}${process.env.E2E_VERBOSE ? `: ${JSON.stringify(recentlyReceived?.slice(-8))}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -125,7 +141,9 @@ export async function scriptedSession(conn, received, root) {
     workspaceFolders: [{ uri: root, name: 'shop' }],
   });
   await conn.sendNotification('initialized', {});
-  await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'python', version: 1, text } });
+  await conn.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'python', version: 1, text },
+  });
   // The results: the marker's diagnostics and the error at the failing line the case's
   // log names (tests/test_login.py:21), so the log was fetched and read.
   await until('diagnostics with results for test_login.py', () => {
@@ -135,7 +153,10 @@ export async function scriptedSession(conn, received, root) {
   answers.codeLens = await conn.sendRequest('textDocument/codeLens', { textDocument: { uri } });
   const failed = answers.codeLens.find((l) => l.command?.command === 'testany.openLog');
   answers.openLog = failed
-    ? await conn.sendRequest('workspace/executeCommand', { command: 'testany.openLog', arguments: failed.command.arguments })
+    ? await conn.sendRequest('workspace/executeCommand', {
+        command: 'testany.openLog',
+        arguments: failed.command.arguments,
+      })
     : null;
   answers.recentFailures = await conn.sendRequest('workspace/executeCommand', {
     command: 'testany.recentFailures',
