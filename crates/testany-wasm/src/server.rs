@@ -12,6 +12,10 @@ use futures::channel::mpsc;
 use futures::future::{self, Either, FutureExt};
 use futures::{SinkExt, Stream, StreamExt};
 use serde::Deserialize;
+// The server's own copy in the browser (testany-lsp picks its runtime features there);
+// natively, for the tests, the workspace's with tokio's.
+#[cfg(target_arch = "wasm32")]
+use testany_lsp::tower_lsp_server;
 use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
 use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
 use tower_service::Service;
@@ -208,6 +212,8 @@ pub use worker::LspWorker;
 /// (`testany/listFiles`) and logs how many came back.
 #[cfg(test)]
 mod probe {
+    #[cfg(target_arch = "wasm32")]
+    use super::tower_lsp_server;
     use serde_json::{Value, json};
     use tower_lsp_server::jsonrpc::Result;
     use tower_lsp_server::ls_types::{
