@@ -53,7 +53,20 @@ pub fn test() -> Result<()> {
         "xtask: VS Code extension tests took {:.0}s",
         started.elapsed().as_secs_f64()
     );
-    package()
+    package()?;
+    if std::env::var_os("TESTANY_VSIX_SERVER").is_some_and(|v| v == "1") {
+        // A platform .vsix: its bundled server runs, not the WASM one.
+        return Ok(());
+    }
+    // Issue 18: the universal .vsix, unpacked, runs its bundled WASM server for the desktop
+    // entry when no `testany` is on PATH (the e2e test with TESTANY_VSIX).
+    let vsix = absolute(Path::new("target"))?.join(format!("testany-{}.vsix", package_version()?));
+    let mut fallback = node(&["--test", "test/e2e/fallback.test.mjs"]);
+    fallback.env("TESTANY_VSIX", &vsix);
+    step(
+        "the universal .vsix's WASM server without testany on PATH",
+        fallback,
+    )
 }
 
 fn package() -> Result<()> {

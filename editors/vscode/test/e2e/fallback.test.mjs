@@ -2,9 +2,12 @@
 // server-start logic (src/desktop/server.ts chooseServer, src/node/host.ts) runs the
 // bundled WASM language server in a Node worker thread, and it gives the lenses for
 // examples/shop against the emulator over the desktop's file: URIs (the files answered
-// from Node's fs, as workspace.fs does in the extension).
+// from Node's fs, as workspace.fs does in the extension). With TESTANY_VSIX (cargo xtask
+// test sets it) the worker and the .wasm come from that universal .vsix, unpacked, and its
+// extension folder is the one searched for a bundled server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -47,14 +50,22 @@ function isExecutable(path) {
 }
 
 test('no testany on PATH: the WASM server in a worker thread gives the lenses for examples/shop', async () => {
-  // PATH without any directory that holds `testany`; an extension folder with no server/.
+  // The extension: an unpacked universal .vsix, or this checkout's dist/ (no server/ at tmp).
+  let extensionPath = tmp;
+  let dist = extensionDist;
+  if (process.env.TESTANY_VSIX) {
+    execFileSync('unzip', ['-q', process.env.TESTANY_VSIX, '-d', join(tmp, 'vsix')]);
+    extensionPath = join(tmp, 'vsix', 'extension');
+    dist = join(extensionPath, 'dist');
+  }
+  // PATH without any directory that holds `testany`.
   const pathEnv = (process.env.PATH ?? '')
     .split(delimiter)
     .filter((d) => d && !isExecutable(join(d, 'testany')))
     .join(delimiter);
   const { choice, notice, warn } = host.chooseServer({
     setting: undefined,
-    extensionPath: tmp,
+    extensionPath,
     pathEnv,
     platform: process.platform,
     isExecutable,
@@ -69,7 +80,7 @@ test('no testany on PATH: the WASM server in a worker thread gives the lenses fo
   let url;
   ({ child: mock, url } = await startMock());
   const { root } = copyShop(tmp, url);
-  server = await host.startWasmServer(extensionDist);
+  server = await host.startWasmServer(dist);
   const { conn, received } = recordingConnection(server.reader, server.writer);
   answerFiles(conn, host);
   conn.onRequest(() => null);
