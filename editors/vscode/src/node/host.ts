@@ -4,7 +4,15 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { AbstractMessageReader, AbstractMessageWriter, DataCallback, Disposable, Message } from 'vscode-jsonrpc/node';
+import {
+  AbstractMessageReader,
+  AbstractMessageWriter,
+  DataCallback,
+  Disposable,
+  Message,
+  MessageReader,
+  MessageWriter,
+} from 'vscode-jsonrpc/node';
 import { messageText } from '../web/message';
 
 /** dist/node/server.js (the worker) and dist/web/testany_wasm_bg.wasm, under the extension's dist/. */
@@ -53,8 +61,8 @@ class WorkerReader extends AbstractMessageReader {
 
 export interface WasmServer {
   worker: Worker;
-  reader: AbstractMessageReader;
-  writer: AbstractMessageWriter;
+  reader: MessageReader;
+  writer: MessageWriter;
 }
 
 /**
