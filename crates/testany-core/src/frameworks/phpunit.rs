@@ -27,6 +27,10 @@ pub struct PhpunitParser {
     block: Option<Block>,
     /// `--testdox`: the class of the current group (`Foo (Ns\Foo)` -> `Ns\Foo`).
     testdox_class: Option<String>,
+    /// A line shaped like a testdox heading, taken as one only when the next non-blank
+    /// line is a test line in PHPUnit's shape: a runner's `Running with x 3.1 (a1b2c3d4)`
+    /// is not one (issue 14).
+    pending_class: Option<String>,
     /// Collision (`php artisan test`, Pest): the class of the last `PASS  Ns\FooTest`.
     collision_class: Option<String>,
 }
@@ -50,6 +54,12 @@ impl Parser for PhpunitParser {
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
         let trimmed = line.trim();
+        if self.pending_class.is_some()
+            && !trimmed.is_empty()
+            && !trimmed.starts_with(['✔', '✘', '↩', '∅'])
+        {
+            self.pending_class = None;
+        }
         // Section headings and summary lines end any block.
         if let Some(first) = trimmed.as_bytes().first() {
             match first {
@@ -118,7 +128,8 @@ impl Parser for PhpunitParser {
     /// group ending with `)`; under a Collision class, every indented line.
     fn interest(&self) -> super::Interest {
         use super::{ByteSet, Interest};
-        if self.block.is_some() || self.section.is_some() {
+        // A pending testdox heading must see the very next line to be confirmed.
+        if self.block.is_some() || self.section.is_some() || self.pending_class.is_some() {
             return Interest::ALL;
         }
         let first = ByteSet::of(b"TFOEWP")
@@ -267,7 +278,9 @@ impl PhpunitParser {
     }
 
     /// `--testdox`: a class heading `Foo (Ns\Foo)`, then ` ✔ Name`, ` ✘ Name`, ` ↩ Name`,
-    /// ` ∅ Name` lines. Returns whether the line was one of them.
+    /// ` ∅ Name` lines. A heading counts only once a test line follows it, and a test line
+    /// has one space after its glyph, unlike Playwright's `✘  2 [chromium] › a.ts:3:5 ›`.
+    /// Returns whether the line was one of them.
     fn testdox_line(&mut self, line: &str, trimmed: &str, n: usize, report: &mut Report) -> bool {
         let mut chars = trimmed.chars();
         let status = match chars.next() {
@@ -289,17 +302,29 @@ impl PhpunitParser {
                         && !class.contains([',', ':'])
                     {
                         self.close_block(report);
-                        self.testdox_class = Some(clip(class, super::MAX_ID).to_owned());
+                        self.testdox_class = None;
+                        self.pending_class = Some(clip(class, super::MAX_ID).to_owned());
                         return true;
                     }
                 }
                 return false;
             }
         };
+        let rest = chars.as_str();
+        let shaped = rest
+            .strip_prefix(' ')
+            .is_some_and(|name| !name.starts_with(char::is_whitespace) && !name.contains(" › "));
+        if !shaped {
+            self.pending_class = None;
+            return false;
+        }
+        if let Some(pending) = self.pending_class.take() {
+            self.testdox_class = Some(pending);
+        }
         let Some(class) = self.testdox_class.clone() else {
             return false;
         };
-        let name = chars.as_str().trim();
+        let name = rest.trim();
         // A trailing duration: `✔ Name  12 ms`.
         let name = strip_duration(name);
         if name.is_empty() {
@@ -745,6 +770,42 @@ Time: 00:00.010, Memory: 8.00 MB
             (t.expected.as_deref(), t.actual.as_deref()),
             (Some("6"), Some("5"))
         );
+    }
+
+    /// Issue 14: a runner's preamble `Running with testany-runner 3.14.2 (a1b2c3d4)` is
+    /// no testdox heading, so Playwright's list reporter below it yields no PHPUnit test.
+    #[test]
+    fn a_preamble_with_parentheses_is_no_testdox_heading() {
+        let tests = run("\
+Running with testany-runner 3.14.2 (a1b2c3d4)
+Runtime 00000000-0000-4000-8000-000000000000 on shop-ci-7f9c for SHP-0603-0000C (environment: staging)
+Fetching changes with git depth set to 20...
+$ cd /builds/acme/shop/web
+$ npx playwright test tests/e2e/storefront.spec.ts --reporter=list
+
+Running 3 tests using 1 worker
+
+  ✓  1 [chromium] › tests/e2e/storefront.spec.ts:8:3 › storefront › lists the catalogue (1.2s)
+  ✘  2 [chromium] › tests/e2e/storefront.spec.ts:12:3 › storefront › adds an item to the cart (5.3s)
+  ✓  3 [chromium] › tests/e2e/storefront.spec.ts:17:3 › storefront › searches by name (845ms)
+
+  1 failed
+    [chromium] › tests/e2e/storefront.spec.ts:12:3 › storefront › adds an item to the cart
+  2 passed (7.3s)
+");
+        assert_eq!(statuses(&tests), []);
+    }
+
+    /// A heading directly above Playwright's `✘  N [project] ›` line (no preamble in
+    /// between) is not confirmed either: PHPUnit prints ` ✘ Name`, one space apart.
+    #[test]
+    fn a_heading_above_playwright_lines_is_no_testdox_group() {
+        let tests = run("\
+Storefront (chromium)
+  ✘  2 [chromium] › tests/e2e/storefront.spec.ts:12:3 › storefront › adds an item to the cart (5.3s)
+  ✓  3 [chromium] › tests/e2e/storefront.spec.ts:17:3 › storefront › searches by name (845ms)
+");
+        assert_eq!(statuses(&tests), []);
     }
 
     #[test]
