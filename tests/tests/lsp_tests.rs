@@ -2,7 +2,9 @@
 //! SHP-0603 "Shop suites" on a copy of examples/shop, whose pytest, Playwright, Postman
 //! and Maven projects carry no marker. Each linked test definition gets its own lens and
 //! each failing test a diagnostic at its failing line; the lines are found in the files
-//! by their literal text.
+//! by their literal text. The notes are each test's own history over the scenario's
+//! runs (history = 10): pytest `PPFF`, Playwright `PF`, Maven `FFPF`, Postman always
+//! failing.
 
 use std::time::{Duration, Instant};
 
@@ -60,7 +62,8 @@ fn wait_lenses(lsp: &Lsp, uri: &str, ready: impl Fn(&[Value]) -> bool) -> Vec<Va
         }
         assert!(
             Instant::now() < deadline,
-            "timed out waiting for the lenses of {uri}; last: {got:#?}"
+            "timed out waiting for the lenses of {uri}; last: {:#?}",
+            lenses(&got)
         );
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -116,26 +119,24 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let orders = ws.read(orders_rel);
     let uri = ws.uri(orders_rel);
     lsp.open(&uri, "python", &orders);
-    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 6);
-    assert_eq!(
-        status_lenses(&got),
-        vec![
-            (
-                line_of(&orders, "def test_create_order_returns_201"),
-                key_suffix("✓ passed")
+    let want = vec![
+        (
+            line_of(&orders, "def test_create_order_returns_201"),
+            key_suffix("✓ passed"),
+        ),
+        (
+            line_of(&orders, "def test_order_total_includes_tax"),
+            key_suffix(
+                "✗ FAILED: AssertionError: assert Decimal('107.98') == Decimal('107.99') · flaky: flipped 4 times in the last 10 runs",
             ),
-            (
-                line_of(&orders, "def test_order_total_includes_tax"),
-                key_suffix(
-                    "✗ FAILED: AssertionError: assert Decimal('107.98') == Decimal('107.99')"
-                )
-            ),
-            (
-                line_of(&orders, "def test_list_orders_is_paginated"),
-                key_suffix("✓ passed")
-            ),
-        ]
-    );
+        ),
+        (
+            line_of(&orders, "def test_list_orders_is_paginated"),
+            key_suffix("✓ passed"),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
+    assert_eq!(status_lenses(&got), want);
     // Its actions: the log at the test's own line, and the local command.
     let all = lenses(&got);
     let failed_at = line_of(&orders, "def test_order_total_includes_tax");
@@ -166,16 +167,14 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
                         "tests/api/test_orders.py::test_order_total_includes_tax"],
                "cwd": ws.root.display().to_string()})
     );
-    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
-    assert_eq!(
-        diagnostics(&diags),
-        vec![(
-            line_of(&orders, "assert total == Decimal(\"107.99\")"),
-            format!(
-                "FAILED in {LATEST}: test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')\nexpected: Decimal('107.99')\nactual: Decimal('107.98')"
-            )
-        )]
-    );
+    let want = vec![(
+        line_of(&orders, "assert total == Decimal(\"107.99\")"),
+        format!(
+            "FAILED in {LATEST} · flaky: flipped 4 times in the last 10 runs: test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')\nexpected: Decimal('107.99')\nactual: Decimal('107.98')"
+        ),
+    )];
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| diagnostics(d) == want);
+    assert_eq!(diagnostics(&diags), want);
     assert_eq!(
         diags[0]["relatedInformation"][0]["location"],
         json!({"uri": uri, "range": {
@@ -188,71 +187,71 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let refunds = ws.read(refunds_rel);
     let uri = ws.uri(refunds_rel);
     lsp.open(&uri, "python", &refunds);
-    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 6);
-    assert_eq!(
-        status_lenses(&got),
-        vec![
-            (
-                line_of(&refunds, "def test_refund_within_30_days"),
-                key_suffix("✓ passed")
+    let want = vec![
+        (
+            line_of(&refunds, "def test_refund_within_30_days"),
+            key_suffix("✓ passed"),
+        ),
+        (
+            line_of(&refunds, "def test_refund_of_a_gift_card_order"),
+            key_suffix(
+                "✗ FAILED: AssertionError: refund rejected · flaky: flipped 4 times in the last 10 runs",
             ),
-            (
-                line_of(&refunds, "def test_refund_of_a_gift_card_order"),
-                key_suffix("✗ FAILED: AssertionError: refund rejected")
-            ),
-            (
-                line_of(&refunds, "def test_partial_refund"),
-                key_suffix("⊘ skipped")
-            ),
-        ]
-    );
-    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
-    assert_eq!(
-        diagnostics(&diags),
-        vec![(
-            line_of(
-                &refunds,
-                "assert resp.status_code == 200, \"refund rejected\""
-            ),
-            format!(
-                "FAILED in {LATEST}: TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected"
-            )
-        )]
-    );
+        ),
+        (
+            line_of(&refunds, "def test_partial_refund"),
+            key_suffix("⊘ skipped"),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
+    assert_eq!(status_lenses(&got), want);
+    let want = vec![(
+        line_of(
+            &refunds,
+            "assert resp.status_code == 200, \"refund rejected\"",
+        ),
+        format!(
+            "FAILED in {LATEST} · flaky: flipped 4 times in the last 10 runs: TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected"
+        ),
+    )];
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| diagnostics(d) == want);
+    assert_eq!(diagnostics(&diags), want);
 
     // Playwright: three tests in a describe; the case's own lens on the spec's first line.
     let spec_rel = "web/tests/e2e/storefront.spec.ts";
     let spec = ws.read(spec_rel);
     let uri = ws.uri(spec_rel);
     lsp.open(&uri, "typescript", &spec);
-    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 7);
-    assert_eq!(
-        status_lenses(&got),
-        vec![
-            (0, key_suffix("✗ FAILED 9s")),
-            (
-                line_of(&spec, "test('lists the catalogue'"),
-                key_suffix("✓ passed 1s")
+    let want = vec![
+        (0, key_suffix("✗ FAILED 9s")),
+        (
+            line_of(&spec, "test('lists the catalogue'"),
+            key_suffix("✓ passed 1s"),
+        ),
+        (
+            line_of(&spec, "test('adds an item to the cart'"),
+            key_suffix(
+                "✗ FAILED: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected) · flaky: flipped 9 times in the last 10 runs",
             ),
-            (
-                line_of(&spec, "test('adds an item to the cart'"),
-                key_suffix(
-                    "✗ FAILED: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)"
-                )
-            ),
-            (
-                line_of(&spec, "test('searches by name'"),
-                key_suffix("✓ passed 845ms")
-            ),
-        ]
-    );
-    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+        ),
+        (
+            line_of(&spec, "test('searches by name'"),
+            key_suffix("✓ passed 845ms"),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
+    assert_eq!(status_lenses(&got), want);
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| {
+        diagnostics(d)
+            .iter()
+            .any(|x| x.1.contains("flipped 9 times in the last 10 runs"))
+    });
     let fail = diagnostics(&diags);
     assert_eq!(fail.len(), 1, "{fail:?}");
     assert_eq!(fail[0].0, line_of(&spec, "toHaveText('1')"), "{fail:?}");
     assert!(
         fail[0].1.starts_with(&format!(
-            "FAILED in {LATEST}: storefront › adds an item to the cart: Error: Timed out 5000ms"
+            "FAILED in {LATEST} · flaky: flipped 9 times in the last 10 runs: storefront › adds an item to the cart: Error: Timed out 5000ms"
         )),
         "{fail:?}"
     );
@@ -266,75 +265,69 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let coll = ws.read(coll_rel);
     let uri = ws.uri(coll_rel);
     lsp.open(&uri, "json", &coll);
-    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 9);
-    assert_eq!(
-        status_lenses(&got),
-        vec![
-            (0, key_suffix("✗ FAILED 2s")),
-            (
-                line_of(&coll, "pm.test(\\\"Status code is 201\\\""),
-                key_suffix("✓ passed")
-            ),
-            (
-                line_of(&coll, "pm.test(\\\"Order has an id\\\""),
-                key_suffix("✓ passed")
-            ),
-            (
-                line_of(&coll, "pm.test(\\\"Status code is 200\\\""),
-                key_suffix("✓ passed")
-            ),
-            (
-                line_of(&coll, "pm.test(\\\"Total includes tax\\\""),
-                key_suffix("✗ FAILED: AssertionError: expected '107.98' to deeply equal '107.99'")
-            ),
-        ]
-    );
-    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
-    assert_eq!(
-        diagnostics(&diags),
-        vec![(
+    let want = vec![
+        (0, key_suffix("✗ FAILED 2s")),
+        (
+            line_of(&coll, "pm.test(\\\"Status code is 201\\\""),
+            key_suffix("✓ passed"),
+        ),
+        (
+            line_of(&coll, "pm.test(\\\"Order has an id\\\""),
+            key_suffix("✓ passed"),
+        ),
+        (
+            line_of(&coll, "pm.test(\\\"Status code is 200\\\""),
+            key_suffix("✓ passed"),
+        ),
+        (
             line_of(&coll, "pm.test(\\\"Total includes tax\\\""),
-            format!(
-                "FAILED in {LATEST}: Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'\nexpected: '107.99'\nactual: '107.98'"
-            )
-        )]
-    );
+            key_suffix(
+                "✗ FAILED: AssertionError: expected '107.98' to deeply equal '107.99' · failing since SHP-0603-00003 (10 runs)",
+            ),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
+    assert_eq!(status_lenses(&got), want);
+    let want = vec![(
+        line_of(&coll, "pm.test(\\\"Total includes tax\\\""),
+        format!(
+            "FAILED in {LATEST} · failing since SHP-0603-00003 (10 runs): Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'\nexpected: '107.99'\nactual: '107.98'"
+        ),
+    )];
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| diagnostics(d) == want);
+    assert_eq!(diagnostics(&diags), want);
 
     // Maven: JUnit classes found by package.
     let calc_rel = "src/test/java/com/acme/shop/PriceCalculatorTest.java";
     let calc = ws.read(calc_rel);
     let uri = ws.uri(calc_rel);
     lsp.open(&uri, "java", &calc);
-    let got = wait_lenses(&lsp, &uri, |l| l.len() >= 6);
-    assert_eq!(
-        status_lenses(&got),
-        vec![
-            (
-                line_of(&calc, "void appliesPercentageDiscount()"),
-                key_suffix("✓ passed 3ms")
+    let want = vec![
+        (
+            line_of(&calc, "void appliesPercentageDiscount()"),
+            key_suffix("✓ passed 3ms"),
+        ),
+        (
+            line_of(&calc, "void roundsHalfEven()"),
+            key_suffix(
+                "✗ FAILED: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67> · flaky: flipped 5 times in the last 10 runs",
             ),
-            (
-                line_of(&calc, "void roundsHalfEven()"),
-                key_suffix(
-                    "✗ FAILED: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>"
-                )
-            ),
-            (
-                line_of(&calc, "void rejectsNegativeQuantity()"),
-                key_suffix("✓ passed 2ms")
-            ),
-        ]
-    );
-    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
-    assert_eq!(
-        diagnostics(&diags),
-        vec![(
-            line_of(&calc, "assertEquals(new BigDecimal(\"2.68\")"),
-            format!(
-                "FAILED in {LATEST}: roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>\nexpected: 2.68\nactual: 2.67"
-            )
-        )]
-    );
+        ),
+        (
+            line_of(&calc, "void rejectsNegativeQuantity()"),
+            key_suffix("✓ passed 2ms"),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
+    assert_eq!(status_lenses(&got), want);
+    let want = vec![(
+        line_of(&calc, "assertEquals(new BigDecimal(\"2.68\")"),
+        format!(
+            "FAILED in {LATEST} · flaky: flipped 5 times in the last 10 runs: roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>\nexpected: 2.68\nactual: 2.67"
+        ),
+    )];
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| diagnostics(d) == want);
+    assert_eq!(diagnostics(&diags), want);
 
     lsp.shutdown();
     mock.stop();

@@ -15,9 +15,10 @@ use crate::state::{Inner, State, redact};
 use crate::tests_model::{CaseEntry, CaseTests, TestJob, analyze, executor_frameworks, link_in};
 
 impl Inner {
-    /// Cases whose tests are not read yet, marked pending: for each case the newest run
-    /// that finished it, passing or not. Entries of executions no longer shown are
-    /// forgotten (bounded memory over days).
+    /// Cases whose tests are not read yet, marked pending: for each case its newest
+    /// finished runs, passing or not, as many as the projects' `history` (the newest
+    /// first: it is the one linked and shown; the others give each test's history).
+    /// Entries of executions no longer shown are forgotten (bounded memory over days).
     pub fn test_jobs(&mut self) -> Vec<TestJob> {
         let live: HashSet<String> = self
             .pipelines
@@ -32,13 +33,28 @@ impl Inner {
             let Some(data) = self.pipelines.get(&key) else {
                 continue;
             };
-            let mut seen = HashSet::new();
+            let depth = self
+                .projects
+                .values()
+                .filter_map(|p| p.config.as_ref())
+                .filter(|c| c.pipelines.contains(&key.pipeline))
+                .map(|c| c.history as usize)
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            let mut runs: HashMap<&str, usize> = HashMap::new();
             for exec in newest_first(&data.executions) {
                 for case in &exec.cases {
                     let finished = !case.is_active() && case.result.is_some();
-                    if !finished || !seen.insert(case.case_key.clone()) {
+                    if !finished {
                         continue;
                     }
+                    let n = runs.entry(case.case_key.as_str()).or_insert(0);
+                    *n += 1;
+                    if *n > depth {
+                        continue;
+                    }
+                    let link = *n == 1;
                     let id = (exec.key.clone(), case.index);
                     if self.tests.cases.contains_key(&id) {
                         continue;
@@ -50,6 +66,7 @@ impl Inner {
                         execution: exec.key.clone(),
                         case_index: case.index,
                         case_key: case.case_key.clone(),
+                        link,
                     });
                 }
             }
@@ -131,7 +148,12 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
         tests,
         projects: HashMap::new(),
     };
-    for (key, root, files, overrides) in serving_projects(state, job) {
+    let serving = if job.link {
+        serving_projects(state, job)
+    } else {
+        Vec::new()
+    };
+    for (key, root, files, overrides) in serving {
         let links = link_in(env, &root, &files, &overrides, &case).await;
         for problem in &links.links.problems {
             tracing::info!(case = %job.case_key, "{problem}");

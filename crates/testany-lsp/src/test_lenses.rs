@@ -8,18 +8,19 @@
 //! planned (`document::Drift`, as case failure locations do).
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use jiff::Timestamp;
 use serde_json::Value;
-use testany_core::frameworks::{TestResult, TestStatus};
+use testany_core::frameworks::{Framework, TestResult, TestStatus};
 use testany_core::json::object;
 use testany_core::markers::{Encoding, Position, Range, len_in};
 use testany_core::model::{CaseResult, Execution};
 use testany_core::plan::{
     CodeLens, Diagnostic, Plan, RelatedInformation, Severity, newest_first, write_duration,
 };
+use testany_core::test_history::{Run, TestHistory, histories};
 
 use crate::document::{Drift, LocationKey};
 use crate::env::Env;
@@ -65,6 +66,35 @@ pub fn latest_cases<'a>(
         }
     }
     out
+}
+
+/// Each test's history in its case's newest `depth` finished runs whose tests were read
+/// (newest first), keyed by (framework, id) of the newest run's tests.
+pub fn case_histories(
+    inner: &Inner,
+    executions: &[Execution],
+    case_key: &str,
+    depth: usize,
+) -> HashMap<(Framework, String), TestHistory> {
+    let mut runs: Vec<Run<'_>> = Vec::new();
+    for exec in newest_first(executions) {
+        if runs.len() >= depth {
+            break;
+        }
+        let ran = exec
+            .cases
+            .iter()
+            .find(|c| c.case_key == case_key && !c.is_active() && c.result.is_some());
+        if let Some(case) = ran
+            && let Some(CaseEntry::Done(t)) = inner.tests.cases.get(&(exec.key.clone(), case.index))
+        {
+            runs.push(Run {
+                execution: &exec.key,
+                tests: &t.tests,
+            });
+        }
+    }
+    histories(&runs)
 }
 
 /// One document's lines, for ranges inside its text.
@@ -115,6 +145,11 @@ pub fn extend(
         encoding: inner.encoding,
     };
     let now = env.now();
+    let depth = inner
+        .projects
+        .get(project)
+        .and_then(|p| p.config.as_ref())
+        .map_or(1, |c| c.history as usize);
     let mut live: HashSet<LocationKey> = HashSet::new();
     let mut lenses = Vec::new();
     let mut diagnostics = Vec::new();
@@ -122,7 +157,23 @@ pub fn extend(
         let Some(links) = tests.projects.get(project) else {
             continue;
         };
+        // A case of one test with a marker: the marker's lens and the case's failure
+        // locations already say everything (and marker lenses stay exactly as they were).
+        if links.anchored && tests.tests.len() <= 1 {
+            continue;
+        }
         let suffix = lens_suffix(exec, now, derived.stale);
+        let here = links
+            .links
+            .links
+            .iter()
+            .any(|l| l.site().is_some_and(|s| s.0 == rel))
+            || links.failures.iter().flatten().any(|f| f.0 == rel);
+        let history = if here {
+            case_histories(inner, &derived.executions, &case.case_key, depth)
+        } else {
+            HashMap::new()
+        };
         if links.links.trigger_file.as_deref() == Some(rel)
             && !marker_cases.contains(case.case_key.as_str())
             && let Some(range) = lines.start(0)
@@ -133,6 +184,10 @@ pub fn extend(
             let Some(link) = links.links.links.get(k) else {
                 continue;
             };
+            let note = history
+                .get(&(t.framework, t.id.clone()))
+                .and_then(|h| h.trend.as_ref())
+                .map(|tr| tr.note());
             if let Some((file, line0)) = link.site()
                 && file == rel
             {
@@ -143,7 +198,7 @@ pub fn extend(
                     live.insert(k);
                 }
                 if let Some(range) = at.and_then(|l| lines.start(l)) {
-                    lenses.extend(test_lenses(range, exec, case, t, &suffix));
+                    lenses.extend(test_lenses(range, exec, case, t, note.as_deref(), &suffix));
                 }
             }
             if let Some((file, line1)) = failing_line(links, k, t)
@@ -168,7 +223,7 @@ pub fn extend(
                         message: format!("{} is defined here", t.name),
                     })
                 });
-                diagnostics.push(test_diagnostic(range, exec, t, related));
+                diagnostics.push(test_diagnostic(range, exec, t, note.as_deref(), related));
             }
         }
     }
@@ -260,6 +315,7 @@ fn test_lenses(
     exec: &Execution,
     case: &CaseResult,
     t: &TestResult,
+    note: Option<&str>,
     suffix: &str,
 ) -> [CodeLens; 2] {
     let mut title = match t.status {
@@ -289,6 +345,10 @@ fn test_lenses(
         title.push(' ');
         write_duration(&mut title, ms);
     }
+    if let Some(n) = note {
+        title.push_str(" · ");
+        title.push_str(n);
+    }
     title.push_str(suffix);
     let status = CodeLens {
         range,
@@ -309,11 +369,14 @@ fn test_lenses(
     [status, local]
 }
 
-/// `FAILED in KEY: name: message` with `expected:`/`actual:` lines.
+/// `FAILED in KEY: name: message` (the test's history after the key, as the case
+/// diagnostic has it: `FAILED in KEY · new failure: name: message`) with `expected:` and
+/// `actual:` lines.
 fn test_diagnostic(
     range: Range,
     exec: &Execution,
     t: &TestResult,
+    note: Option<&str>,
     related: Option<RelatedInformation>,
 ) -> Diagnostic {
     let word = if t.status == TestStatus::Error {
@@ -321,7 +384,13 @@ fn test_diagnostic(
     } else {
         "FAILED"
     };
-    let mut message = format!("{word} in {}: {}", exec.key, t.name);
+    let mut message = format!("{word} in {}", exec.key);
+    if let Some(n) = note {
+        message.push_str(" · ");
+        message.push_str(n);
+    }
+    message.push_str(": ");
+    message.push_str(&t.name);
     if let Some(m) = t
         .message
         .as_deref()

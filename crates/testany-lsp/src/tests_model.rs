@@ -34,6 +34,9 @@ pub struct TestJob {
     pub execution: String,
     pub case_index: usize,
     pub case_key: String,
+    /// The case's newest finished run: its tests are linked. Older runs are read for
+    /// the tests' history only.
+    pub link: bool,
 }
 
 /// The per-test data of the session.
@@ -67,6 +70,8 @@ pub struct ProjectLinks {
     /// Per test: the workspace file and 1-based line where it failed, when a frame of
     /// its failure resolves to exactly one file.
     pub failures: Vec<Option<(String, u32)>>,
+    /// A marker or `[cases]` entry names the case in this project.
+    pub anchored: bool,
 }
 
 impl CaseTests {
@@ -173,7 +178,11 @@ pub async fn link_in(
         .zip(&links.links)
         .map(|(t, link)| failure_site(&source, &ws, t, link.site().map(|s| s.0)))
         .collect();
-    ProjectLinks { links, failures }
+    ProjectLinks {
+        links,
+        failures,
+        anchored: !overrides.is_empty(),
+    }
 }
 
 /// Where a failed test failed: the first frame that resolves to exactly one workspace
