@@ -432,3 +432,279 @@ fn first_line(s: &str) -> String {
     t.push('…');
     t
 }
+
+#[cfg(all(test, feature = "native"))]
+mod tests {
+    use std::collections::HashMap;
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use serde_json::json;
+    use testany_core::config::Config;
+    use testany_core::frameworks::Framework;
+    use testany_core::linking::{CaseLinks, Link, Unlinked};
+
+    use super::*;
+    use crate::data::{PipelineData, PollKey};
+    use crate::env::NativeEnv;
+    use crate::project::Project;
+    use crate::tests_model::ProjectLinks;
+
+    const ORDERS: &str = "import pytest\n\n\ndef test_ok(api):\n    assert api.ok\n\n\ndef test_tax(api):\n    total = api.total()\n    assert total == 3\n";
+
+    fn env() -> NativeEnv {
+        NativeEnv::new(Default::default(), std::env::temp_dir())
+    }
+
+    fn test(id: &str, status: TestStatus, log_line: usize) -> TestResult {
+        let mut t = TestResult::new(Framework::Pytest, id, status, log_line);
+        t.name = id.rsplit("::").next().unwrap_or(id).to_owned();
+        t
+    }
+
+    /// Runs `results` (newest first: (execution, tax status)) of case K1 in project
+    /// /ws, the newest one's three tests linked: test_ok and test_tax in
+    /// tests/test_orders.py, test_gone unlinked.
+    fn fixture(results: &[(&str, TestStatus)]) -> Inner {
+        let mut inner = Inner::default();
+        let config = Config {
+            url: Some("http://t.localhost/api/v2/mcp/".into()),
+            pipelines: vec!["P-1".into()],
+            history: 10,
+            ..Config::default()
+        };
+        inner.projects.insert(
+            "/ws/testany.toml".into(),
+            Project {
+                root: "/ws".into(),
+                config_path: Some("/ws/testany.toml".into()),
+                config: Some(config),
+                error: None,
+                files: Arc::new(vec!["tests/test_orders.py".into()]),
+                markers: Arc::new(Default::default()),
+            },
+        );
+        let mut executions = Vec::new();
+        for (k, (exec, tax)) in results.iter().enumerate() {
+            let result = if tax.is_failure() { "FAILED" } else { "PASSED" };
+            executions.push(
+                Execution::from_json(&json!({
+                    "execution_id": exec, "status": "COMPLETED", "result": result,
+                    "pipeline_key": "P-1",
+                    "started_at": format!("2026-11-26T0{}:00:00Z", 9 - k),
+                    "cases": [{"case_key": "K1", "index": 0, "status": "COMPLETED",
+                               "result": result, "duration_ms": 4000}]
+                }))
+                .unwrap(),
+            );
+            let mut tax_test = test("tests/test_orders.py::test_tax", *tax, 7);
+            if tax.is_failure() {
+                tax_test.message = Some("AssertionError: assert 2 == 3".into());
+                tax_test.expected = Some("3".into());
+                tax_test.actual = Some("2".into());
+            }
+            let mut ok = test("tests/test_orders.py::test_ok", TestStatus::Passed, 5);
+            ok.duration_ms = Some(1200);
+            let tests = vec![
+                ok,
+                tax_test,
+                test("tests/test_gone.py::test_gone", TestStatus::Failed, 9),
+            ];
+            let mut projects = HashMap::new();
+            if k == 0 {
+                let links = CaseLinks {
+                    links: vec![
+                        Link::Linked {
+                            file: "tests/test_orders.py".into(),
+                            line: 3,
+                            via: testany_core::linking::Via::Definition,
+                        },
+                        Link::Linked {
+                            file: "tests/test_orders.py".into(),
+                            line: 7,
+                            via: testany_core::linking::Via::Definition,
+                        },
+                        Link::Unlinked(Unlinked::FileNotInWorkspace {
+                            path: "tests/test_gone.py".into(),
+                        }),
+                    ],
+                    ..CaseLinks::default()
+                };
+                projects.insert(
+                    PathBuf::from("/ws/testany.toml"),
+                    ProjectLinks {
+                        links,
+                        failures: vec![None, Some(("tests/test_orders.py".into(), 10)), None],
+                        anchored: false,
+                    },
+                );
+            }
+            inner.tests.cases.insert(
+                ((*exec).to_owned(), 0),
+                CaseEntry::Done(Arc::new(CaseTests {
+                    meta: None,
+                    tests,
+                    projects,
+                })),
+            );
+        }
+        inner.pipelines.insert(
+            PollKey {
+                url: "http://t.localhost/api/v2/mcp/".into(),
+                pipeline: "P-1".into(),
+            },
+            PipelineData {
+                executions,
+                stale: false,
+                loaded: true,
+            },
+        );
+        inner
+    }
+
+    fn plan_of(inner: &mut Inner, text: &str, drift: Option<&mut Drift>) -> Plan {
+        let mut plan = Plan::default();
+        extend(
+            &env(),
+            inner,
+            Path::new("/ws/testany.toml"),
+            "tests/test_orders.py",
+            text,
+            &HashSet::new(),
+            drift,
+            &mut plan,
+        );
+        plan
+    }
+
+    /// (line, title without its age, command, arguments) of each lens.
+    fn lens_rows(plan: &Plan) -> Vec<(u32, String, String, Value)> {
+        plan.lenses
+            .iter()
+            .map(|l| {
+                let title = l.title.to_string();
+                let title = match title.rsplit_once(" · ") {
+                    Some((head, age)) if age.ends_with(" ago") => head.to_owned(),
+                    _ => title,
+                };
+                (
+                    l.range.start.line,
+                    title,
+                    l.command.as_deref().unwrap_or("").to_owned(),
+                    l.arguments.clone(),
+                )
+            })
+            .collect()
+    }
+
+    /// Issue 15: a lens on each linked definition (status, then `Run locally`), an Error
+    /// at the failing line with expected/actual and the definition as related
+    /// information, the test's history after its status; the unlinked test gets nothing.
+    #[test]
+    fn lenses_at_definitions_and_a_diagnostic_at_the_failing_line() {
+        let mut inner = fixture(&[
+            ("P-1-00003", TestStatus::Failed),
+            ("P-1-00002", TestStatus::Failed),
+            ("P-1-00001", TestStatus::Passed),
+        ]);
+        let plan = plan_of(&mut inner, ORDERS, None);
+        let open = |line: usize| json!({"execution": "P-1-00003", "caseIndex": 0, "line": line});
+        let local = |id: &str| json!({"execution": "P-1-00003", "caseIndex": 0, "testId": id});
+        assert_eq!(
+            lens_rows(&plan),
+            vec![
+                (
+                    3,
+                    s("✓ passed 1s · P-1-00003"),
+                    s("testany.openLog"),
+                    open(5)
+                ),
+                (
+                    3,
+                    s("Run locally"),
+                    s("testany.runLocally"),
+                    local("tests/test_orders.py::test_ok")
+                ),
+                (
+                    7,
+                    s(
+                        "✗ FAILED: AssertionError: assert 2 == 3 · failing since P-1-00002 (2 runs) · P-1-00003"
+                    ),
+                    s("testany.openLog"),
+                    open(7)
+                ),
+                (
+                    7,
+                    s("Run locally"),
+                    s("testany.runLocally"),
+                    local("tests/test_orders.py::test_tax")
+                ),
+            ]
+        );
+        assert_eq!(plan.diagnostics.len(), 1);
+        let d = &plan.diagnostics[0];
+        assert_eq!(
+            d.message,
+            "FAILED in P-1-00003 · failing since P-1-00002 (2 runs): test_tax: AssertionError: assert 2 == 3\nexpected: 3\nactual: 2"
+        );
+        assert_eq!(
+            (d.range.start, d.range.end),
+            (Position::new(9, 4), Position::new(9, 21))
+        );
+        assert_eq!(
+            d.related_information[0].uri,
+            "file:///ws/tests/test_orders.py"
+        );
+        assert_eq!(d.related_information[0].range.start, Position::new(7, 0));
+        // A new failure: passed the run before.
+        let mut inner = fixture(&[
+            ("P-1-00002", TestStatus::Failed),
+            ("P-1-00001", TestStatus::Passed),
+        ]);
+        let plan = plan_of(&mut inner, ORDERS, None);
+        assert_eq!(
+            plan.diagnostics[0].message.lines().next(),
+            Some("FAILED in P-1-00002 · new failure: test_tax: AssertionError: assert 2 == 3")
+        );
+    }
+
+    /// Lines inserted above move the failing line's diagnostic and the lenses; a deleted
+    /// failing line loses its diagnostic rather than landing on a neighbour.
+    #[test]
+    fn test_lines_follow_edits() {
+        let mut inner = fixture(&[("P-1-00001", TestStatus::Failed)]);
+        let mut drift = Drift::default();
+        let first = plan_of(&mut inner, ORDERS, Some(&mut drift));
+        assert_eq!(first.diagnostics[0].range.start.line, 9);
+        let at0 = Range {
+            start: Position::new(0, 0),
+            end: Position::new(0, 0),
+        };
+        drift.record(at0, "# a\n# b\n");
+        let text = format!("# a\n# b\n{ORDERS}");
+        let moved = plan_of(&mut inner, &text, Some(&mut drift));
+        assert_eq!(moved.diagnostics[0].range.start.line, 11);
+        let lines: Vec<u32> = moved.lenses.iter().map(|l| l.range.start.line).collect();
+        assert_eq!(lines, [5, 5, 9, 9]);
+        // Delete the failing line (now line 11).
+        drift.record(
+            Range {
+                start: Position::new(11, 0),
+                end: Position::new(12, 0),
+            },
+            "",
+        );
+        let text: String = text
+            .split_inclusive('\n')
+            .enumerate()
+            .filter(|(i, _)| *i != 11)
+            .map(|(_, l)| l)
+            .collect();
+        let gone = plan_of(&mut inner, &text, Some(&mut drift));
+        assert!(gone.diagnostics.is_empty(), "{:?}", gone.diagnostics);
+    }
+
+    fn s(x: &str) -> String {
+        x.to_owned()
+    }
+}
