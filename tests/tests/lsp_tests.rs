@@ -137,6 +137,55 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     ];
     let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
     assert_eq!(status_lenses(&got), want);
+    // testany/caseStates lists each test at its definition, for a test tree.
+    let states = lsp
+        .request("testany/caseStates", json!({"uri": uri}))
+        .expect("caseStates");
+    let tests: Vec<(u64, String, String, String, Value, Value)> = states
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|e| e.get("testId").is_some())
+        .map(|e| {
+            (
+                e["line"].as_u64().unwrap_or(u64::MAX),
+                e["testId"].as_str().unwrap_or("").to_owned(),
+                e["state"].as_str().unwrap_or("").to_owned(),
+                e["key"].as_str().unwrap_or("").to_owned(),
+                e["expected"].clone(),
+                e["actual"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        tests,
+        vec![
+            (
+                line_of(&orders, "def test_create_order_returns_201"),
+                s("tests/api/test_orders.py::test_create_order_returns_201"),
+                s("passed"),
+                s("5A1C9E07"),
+                Value::Null,
+                Value::Null
+            ),
+            (
+                line_of(&orders, "def test_order_total_includes_tax"),
+                s("tests/api/test_orders.py::test_order_total_includes_tax"),
+                s("failed"),
+                s("5A1C9E07"),
+                json!("Decimal('107.99')"),
+                json!("Decimal('107.98')")
+            ),
+            (
+                line_of(&orders, "def test_list_orders_is_paginated"),
+                s("tests/api/test_orders.py::test_list_orders_is_paginated"),
+                s("passed"),
+                s("5A1C9E07"),
+                Value::Null,
+                Value::Null
+            ),
+        ]
+    );
     // Its actions: the log at the test's own line, and the local command.
     let all = lenses(&got);
     let failed_at = line_of(&orders, "def test_order_total_includes_tax");

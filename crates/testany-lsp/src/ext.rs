@@ -235,6 +235,32 @@ pub struct CaseState {
     pub execution: Option<String>,
     /// The last poll failed: the state may be out of date.
     pub stale: bool,
+    /// Present on a test's entry (issue 15): one test of the case's log, at its
+    /// definition (`uri`, `line`); `name` is then the test's name and `state` its result.
+    #[serde(flatten, skip_serializing_if = "Option::is_none", default)]
+    pub test: Option<TestDetail>,
+}
+
+/// What a test's entry of `testany/caseStates` adds to a case's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TestDetail {
+    /// The framework's id (pytest node id, `Class#method`...), as `testany.runLocally`
+    /// takes it.
+    pub test_id: String,
+    /// The case's position in `execution` (for `testany.openLog`).
+    pub case_index: usize,
+    /// The case's name, when known.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub case_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub message: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub expected: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub actual: Option<String>,
+    /// 0-based log line where the log reports the test (`testany.openLog`'s `line`).
+    pub log_line: usize,
 }
 
 /// A case's state as a test UI shows it.

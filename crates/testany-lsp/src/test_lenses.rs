@@ -24,6 +24,7 @@ use testany_core::test_history::{Run, TestHistory, histories};
 
 use crate::document::{Drift, LocationKey};
 use crate::env::Env;
+use crate::ext::{CaseState, TestDetail, TestState};
 use crate::state::Inner;
 use crate::tests_model::{CaseEntry, CaseTests, ProjectLinks};
 
@@ -95,6 +96,64 @@ pub fn case_histories(
         }
     }
     histories(&runs)
+}
+
+/// `testany/caseStates`' test entries: each linked test of each case's newest finished
+/// run, at its definition, in every project (or only in document `only`). Unlinked tests
+/// have no place to put them: they are left out (never a guessed line).
+pub fn test_states(
+    env: &dyn Env,
+    inner: &mut Inner,
+    only: Option<&tower_lsp_server::ls_types::Uri>,
+) -> Vec<CaseState> {
+    let keys: Vec<std::path::PathBuf> = inner.projects.keys().cloned().collect();
+    let mut out = Vec::new();
+    for key in keys {
+        let derived = inner.derived(&key);
+        let Some(root) = inner.projects.get(&key).map(|p| p.root.clone()) else {
+            continue;
+        };
+        for (exec, case, tests) in latest_cases(inner, &derived.executions) {
+            let Some(links) = tests.projects.get(&key) else {
+                continue;
+            };
+            for (t, link) in tests.tests.iter().zip(&links.links.links) {
+                let Some((file, line)) = link.site() else {
+                    continue;
+                };
+                let Some(uri) = env.to_uri(&root.join(file)) else {
+                    continue;
+                };
+                if only.is_some_and(|o| *o != uri) {
+                    continue;
+                }
+                out.push(CaseState {
+                    uri: uri.as_str().to_owned(),
+                    line,
+                    key: case.case_key.clone(),
+                    name: Some(t.name.clone()),
+                    state: match t.status {
+                        TestStatus::Passed | TestStatus::Flaky => TestState::Passed,
+                        TestStatus::Failed => TestState::Failed,
+                        TestStatus::Error => TestState::Error,
+                        TestStatus::Skipped => TestState::Skipped,
+                    },
+                    execution: Some(exec.key.clone()),
+                    stale: derived.stale,
+                    test: Some(TestDetail {
+                        test_id: t.id.clone(),
+                        case_index: case.index,
+                        case_name: case.name.clone(),
+                        message: t.message.clone(),
+                        expected: t.expected.clone(),
+                        actual: t.actual.clone(),
+                        log_line: t.log_line,
+                    }),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// One document's lines, for ranges inside its text.
@@ -665,6 +724,65 @@ mod tests {
         assert_eq!(
             plan.diagnostics[0].message.lines().next(),
             Some("FAILED in P-1-00002 · new failure: test_tax: AssertionError: assert 2 == 3")
+        );
+    }
+
+    /// `testany/caseStates` gains one entry per linked test of the newest run (the
+    /// unlinked one has no place and is left out).
+    #[test]
+    fn case_states_list_each_linked_test() {
+        let mut inner = fixture(&[
+            ("P-1-00002", TestStatus::Failed),
+            ("P-1-00001", TestStatus::Passed),
+        ]);
+        let got = test_states(&env(), &mut inner, None);
+        let entry = |line, name: &str, state, id: &str, log_line, failure: bool| CaseState {
+            uri: "file:///ws/tests/test_orders.py".into(),
+            line,
+            key: "K1".into(),
+            name: Some(name.into()),
+            state,
+            execution: Some("P-1-00002".into()),
+            stale: false,
+            test: Some(TestDetail {
+                test_id: id.into(),
+                case_index: 0,
+                case_name: None,
+                message: failure.then(|| "AssertionError: assert 2 == 3".into()),
+                expected: failure.then(|| "3".into()),
+                actual: failure.then(|| "2".into()),
+                log_line,
+            }),
+        };
+        assert_eq!(
+            got,
+            vec![
+                entry(
+                    3,
+                    "test_ok",
+                    TestState::Passed,
+                    "tests/test_orders.py::test_ok",
+                    5,
+                    false
+                ),
+                entry(
+                    7,
+                    "test_tax",
+                    TestState::Failed,
+                    "tests/test_orders.py::test_tax",
+                    7,
+                    true
+                ),
+            ]
+        );
+        let json = serde_json::to_value(&got[1]).unwrap();
+        assert_eq!(
+            json,
+            json!({"uri": "file:///ws/tests/test_orders.py", "line": 7, "key": "K1",
+                   "name": "test_tax", "state": "failed", "execution": "P-1-00002",
+                   "stale": false, "testId": "tests/test_orders.py::test_tax", "caseIndex": 0,
+                   "message": "AssertionError: assert 2 == 3", "expected": "3", "actual": "2",
+                   "logLine": 7})
         );
     }
 

@@ -98,9 +98,16 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
                 execution: found.map(|f| f.0.clone()),
                 key: a.case_key,
                 stale: *stale,
+                test: None,
             });
         }
     }
+    // Each linked test of the newest runs (issue 15).
+    out.extend(crate::test_lenses::test_states(
+        state.env.as_ref(),
+        &mut inner,
+        only.as_ref(),
+    ));
     out.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
     Ok(out)
 }
@@ -254,6 +261,7 @@ pub(crate) mod tests {
                     state,
                     execution: execution.map(str::to_owned),
                     stale: false,
+                    test: None,
                 }
             };
         let t_rows = vec![
