@@ -40,6 +40,33 @@ fn demo_runs_the_shop_pipeline_and_reports_failures_with_locations() {
     );
     // Only loopback: the emulator URL is a *.localhost name.
     assert!(out.stdout.contains("http://testany.localhost:"));
+    // The marker-free suites pipeline, test by test, linked to definitions (issue 15).
+    for line in [
+        "Running pipeline SHP-0603 as SHP-0603-0000D ...",
+        "SHP-0603-0000D finished: FAILED (4 cases)",
+        "$ testany tests SHP-0603-0000D",
+        "case 5A1C9E07 API tests (pytest) PASSED: 5 passed, 1 skipped",
+        "tests/api/test_refunds.py:11: passed TestRefunds.test_refund_of_a_gift_card_order",
+        "tests/api/test_refunds.py:16: skipped TestRefunds.test_partial_refund",
+        "case 6B2DAF18 Storefront e2e (Playwright) PASSED: 3 passed",
+        "case 7C3EB029 Shop API FAILED: 1 failed, 3 passed",
+        "api/shop-api.postman_collection.json:45: FAILED Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'",
+        "case 8D4FC13A Unit tests (Maven) FAILED: 2 failed, 3 passed",
+        "src/test/java/com/acme/shop/PriceCalculatorTest.java:20: FAILED roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>",
+        "18 tests: 3 failed, 14 passed, 1 skipped",
+        // What next: install a release, not a build from a checkout.
+        "  Install testany from a release (prebuilt: no Rust or Node needed):",
+        "    with Rust:    cargo binstall testany-cli (the release archive, nothing compiled)",
+    ] {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "no line {line:?} in\n{}",
+            out.stdout
+        );
+    }
+    for checkout in ["cargo install --path", "cargo xtask vsix"] {
+        assert!(!out.stdout.contains(checkout), "{checkout} in the demo");
+    }
     insta::assert_snapshot!(
         "demo",
         normalize(

@@ -1,8 +1,9 @@
 //! `testany demo`: the whole product in one command, without an account. Starts the
 //! emulator in-process on a free loopback port (shop scenario, sped up), writes the
-//! embedded `examples/shop` project to a temporary directory, runs its pipeline with a
-//! progress bar, prints the `status` report and what to do next. Everything it starts
-//! or writes is gone when it returns.
+//! embedded `examples/shop` project to a temporary directory, runs its marked pipeline
+//! with a progress bar and prints the `status` report, runs its marker-free suites
+//! pipeline and prints the `tests` report (every test linked to its definition), then
+//! what to do next. Everything it starts or writes is gone when it returns.
 
 use std::io::Write;
 use std::path::Path;
@@ -102,8 +103,12 @@ const SHOP: &[(&str, &str)] = &[
     ),
 ];
 
-/// The pipeline of the shop scenario.
+/// The shop scenario's pipeline of one-test cases, found through markers.
 const PIPELINE: &str = "SHP-0601";
+
+/// The shop scenario's "Shop suites" pipeline: whole test projects (pytest, Playwright,
+/// Postman, Maven) with no markers, so its tests show the per-test linking (issue 15).
+const SUITES: &str = "SHP-0603";
 
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
@@ -158,30 +163,31 @@ async fn demo(url: &str) -> anyhow::Result<()> {
         root.display()
     )?;
     writeln!(out)?;
-    let started = client.execute_pipeline(PIPELINE).await?;
-    writeln!(
-        out,
-        "Running pipeline {} as {} ...",
-        paint(BOLD, PIPELINE),
-        paint(BOLD, &started.key)
-    )?;
-    let clock = Instant::now();
-    let done = super::run::wait(&client, &started.key, Duration::from_millis(100)).await?;
-    let outcome = out::execution_outcome(&done);
-    writeln!(
-        out,
-        "{} finished: {} ({})",
-        done.key,
-        paint(outcome.style, &outcome.text),
-        out::plural(done.cases.len(), "case", "cases")
-    )?;
-    tracing::debug!(elapsed_ms = clock.elapsed().as_millis() as u64, "demo run");
+    run_pipeline(&client, &mut out, PIPELINE).await?;
     writeln!(out)?;
     writeln!(out, "{}", paint(BOLD, "$ testany status"))?;
     let cache = root.join(".cache");
     let report =
         super::status::build_in(&client, &config, root, Some(&config_path), &cache).await?;
     super::status::render(&mut out, &report, root)?;
+    writeln!(out)?;
+    let suites = run_pipeline(&client, &mut out, SUITES).await?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{}",
+        paint(BOLD, &format!("$ testany tests {}", suites.key))
+    )?;
+    let report = super::tests::build(
+        &client,
+        &config,
+        root,
+        Some(&config_path),
+        Some(&suites.key),
+        &cache,
+    )
+    .await?;
+    super::tests::render(&mut out, &report)?;
     writeln!(out)?;
     next_steps(&mut out)?;
     out.flush()?;
@@ -191,6 +197,37 @@ async fn demo(url: &str) -> anyhow::Result<()> {
         ))
     })?;
     Ok(())
+}
+
+/// Starts `pipeline`, waits for it with a progress bar and prints its outcome.
+async fn run_pipeline(
+    client: &testany_client::Client,
+    out: &mut impl Write,
+    pipeline: &str,
+) -> anyhow::Result<testany_core::model::Execution> {
+    let started = client.execute_pipeline(pipeline).await?;
+    writeln!(
+        out,
+        "Running pipeline {} as {} ...",
+        paint(BOLD, pipeline),
+        paint(BOLD, &started.key)
+    )?;
+    let clock = Instant::now();
+    let done = super::run::wait(client, &started.key, Duration::from_millis(100)).await?;
+    let outcome = out::execution_outcome(&done);
+    writeln!(
+        out,
+        "{} finished: {} ({})",
+        done.key,
+        paint(outcome.style, &outcome.text),
+        out::plural(done.cases.len(), "case", "cases")
+    )?;
+    tracing::debug!(
+        pipeline,
+        elapsed_ms = clock.elapsed().as_millis() as u64,
+        "demo run"
+    );
+    Ok(done)
 }
 
 /// Writes the embedded project with `testany.toml` pointing at the running emulator.
@@ -219,10 +256,35 @@ fn write_project(root: &Path, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Where to go from here: a released `testany` (the README's Install section), not a
+/// build from this checkout, then a real deployment and the editors.
 fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
     let h = |s: &str| paint(BOLD, s);
     let c = |s: &str| paint(CYAN, s);
     writeln!(out, "{}", h("What next"))?;
+    writeln!(
+        out,
+        "  Install testany from a release (prebuilt: no Rust or Node needed):"
+    )?;
+    writeln!(
+        out,
+        "    Linux, macOS: {}",
+        c(
+            "curl --proto '=https' --tlsv1.2 -LsSf https://github.com/testany/testany-editor/releases/latest/download/testany-cli-installer.sh | sh"
+        )
+    )?;
+    writeln!(
+        out,
+        "    Windows:      {}",
+        c(
+            "powershell -ExecutionPolicy Bypass -c \"irm https://github.com/testany/testany-editor/releases/latest/download/testany-cli-installer.ps1 | iex\""
+        )
+    )?;
+    writeln!(
+        out,
+        "    with Rust:    {} (the release archive, nothing compiled)",
+        c("cargo binstall testany-cli")
+    )?;
     writeln!(out, "  With your Testany deployment, in your project:")?;
     writeln!(
         out,
@@ -239,35 +301,35 @@ fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "    3. mark each test with a comment {} (or map keys under [cases])",
-        c("# testany: A1B2C3D4")
-    )?;
-    writeln!(
-        out,
-        "    4. run {}, {} or {}",
+        "    3. run {}, {}, {} or {}",
         c("testany status"),
+        c("testany tests"),
         c("testany executions list"),
         c("testany health Y2K-0601")
     )?;
     writeln!(
         out,
-        "  VS Code: install the Testany extension ({} builds the .vsix from editors/vscode)",
-        c("cargo xtask vsix")
+        "       tests link to their definitions without markers; a comment {} (or [cases]) overrides",
+        c("# testany: A1B2C3D4")
     )?;
     writeln!(
         out,
-        "    and open the project: lenses, diagnostics and logs appear on marked tests."
+        "  VS Code: install the Testany extension ({}) from the Marketplace or Open VSX",
+        c("testany.testany")
     )?;
     writeln!(
         out,
-        "  Neovim 0.11+: add editors/nvim to 'runtimepath' and call {}",
-        c("require('testany').setup()")
+        "    and open the project: lenses, diagnostics and logs appear on its tests."
     )?;
     writeln!(
         out,
-        "    (needs {} on PATH: {}).",
-        c("testany"),
-        c("cargo install --path crates/testany-cli")
+        "  Neovim 0.11+: testany on PATH as above (or {}), then the plugin in editors/nvim",
+        c(":MasonInstall testany")
+    )?;
+    writeln!(
+        out,
+        "    (lazy.nvim, rocks.nvim or the runtimepath) and {}.",
+        c("vim.lsp.enable('testany')")
     )?;
     writeln!(
         out,
