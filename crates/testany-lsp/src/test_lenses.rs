@@ -156,6 +156,124 @@ pub fn test_states(
     out
 }
 
+/// The hover of a test definition at `position` of document `uri`: the test's last
+/// results in its case's newest runs (newest first) and its history's note.
+pub fn hover(
+    inner: &mut Inner,
+    uri: &tower_lsp_server::ls_types::Uri,
+    project: &Path,
+    rel: &str,
+    text: &str,
+    position: Position,
+) -> Option<testany_core::plan::Hover> {
+    let derived = inner.derived(project);
+    let depth = inner
+        .projects
+        .get(project)
+        .and_then(|p| p.config.as_ref())
+        .map_or(1, |c| c.history as usize);
+    let rel = rel.strip_prefix("./").unwrap_or(rel);
+    let drift = inner.documents.get(uri).map(|d| &d.drift);
+    let lines = Lines {
+        lines: text.split('\n').collect(),
+        encoding: inner.encoding,
+    };
+    for (exec, case, tests) in latest_cases(inner, &derived.executions) {
+        let Some(links) = tests.projects.get(project) else {
+            continue;
+        };
+        if links.anchored && tests.tests.len() <= 1 {
+            continue;
+        }
+        for (t, link) in tests.tests.iter().zip(&links.links.links) {
+            let Some((_, line0)) = link.site().filter(|s| s.0 == rel) else {
+                continue;
+            };
+            // Where the lens is now, when the document was edited since.
+            let k = key(&exec.key, "def", &case.case_key, &t.id, line0);
+            let now = Some(drift.and_then(|d| d.current(&k)).unwrap_or(line0));
+            if now != Some(position.line) {
+                continue;
+            }
+            let range = lines.range(position.line)?;
+            let history = case_histories(inner, &derived.executions, &case.case_key, depth);
+            let h = history.get(&(t.framework, t.id.clone()));
+            return Some(testany_core::plan::Hover {
+                range,
+                markdown: hover_markdown(t, &case.case_key, h),
+            });
+        }
+    }
+    None
+}
+
+/// `**name** · case KEY`, the history's note, then a table of the last results.
+fn hover_markdown(t: &TestResult, case_key: &str, history: Option<&TestHistory>) -> String {
+    let mut md = format!(
+        "**{}** · case {}\n\n`{}`\n\n",
+        md_escape(&t.name),
+        md_escape(case_key),
+        t.id.replace('`', "'")
+    );
+    let Some(h) = history else {
+        return md;
+    };
+    if let Some(note) = h.trend.as_ref().map(|tr| tr.note()) {
+        md.push_str(&md_escape(&note));
+        md.push_str("\n\n");
+    }
+    md.push_str("| | Result | Duration | Execution |\n|---|---|---|---|\n");
+    for e in h.results.iter().flatten() {
+        let (icon, word) = match e.status {
+            TestStatus::Passed => ("✓", "passed"),
+            TestStatus::Flaky => ("✓", "passed on retry"),
+            TestStatus::Failed => ("✗", "failed"),
+            TestStatus::Error => ("✗", "error"),
+            TestStatus::Skipped => ("⊘", "skipped"),
+        };
+        let mut duration = String::new();
+        if let Some(ms) = e.duration_ms {
+            write_duration(&mut duration, ms);
+        }
+        md.push_str(&format!(
+            "| {icon} | {word} | {duration} | {} |\n",
+            md_escape(&e.execution)
+        ));
+    }
+    md
+}
+
+/// Markdown's special characters escaped (service and log text in a hover).
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '('
+                | ')'
+                | '#'
+                | '+'
+                | '-'
+                | '!'
+                | '|'
+                | '~'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// One document's lines, for ranges inside its text.
 struct Lines<'a> {
     lines: Vec<&'a str>,
@@ -784,6 +902,45 @@ mod tests {
                    "message": "AssertionError: assert 2 == 3", "expected": "3", "actual": "2",
                    "logLine": 7})
         );
+    }
+
+    /// Hover on a test definition lists its last results, newest first, with its note.
+    #[test]
+    fn hover_lists_a_tests_last_results() {
+        let mut inner = fixture(&[
+            ("P-1-00003", TestStatus::Failed),
+            ("P-1-00002", TestStatus::Passed),
+            ("P-1-00001", TestStatus::Failed),
+        ]);
+        let uri: tower_lsp_server::ls_types::Uri =
+            "file:///ws/tests/test_orders.py".parse().unwrap();
+        let h = hover(
+            &mut inner,
+            &uri,
+            Path::new("/ws/testany.toml"),
+            "tests/test_orders.py",
+            ORDERS,
+            Position::new(7, 2),
+        )
+        .expect("a hover on test_tax");
+        assert_eq!(
+            h.markdown,
+            "**test\\_tax** · case K1\n\n`tests/test_orders.py::test_tax`\n\nflaky: flipped 2 times in the last 3 runs\n\n| | Result | Duration | Execution |\n|---|---|---|---|\n| ✗ | failed |  | P\\-1\\-00003 |\n| ✓ | passed |  | P\\-1\\-00002 |\n| ✗ | failed |  | P\\-1\\-00001 |\n"
+        );
+        assert_eq!(
+            (h.range.start, h.range.end),
+            (Position::new(7, 0), Position::new(7, 18))
+        );
+        // Not on a definition: no hover.
+        let none = hover(
+            &mut inner,
+            &uri,
+            Path::new("/ws/testany.toml"),
+            "tests/test_orders.py",
+            ORDERS,
+            Position::new(8, 2),
+        );
+        assert!(none.is_none());
     }
 
     /// Lines inserted above move the failing line's diagnostic and the lenses; a deleted

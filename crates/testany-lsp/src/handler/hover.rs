@@ -32,6 +32,11 @@ pub fn handle(state: &State, params: HoverParams) -> Option<Hover> {
     doc.encoding = inner.encoding;
     doc.history = history;
     doc.stale = derived.stale;
-    doc.hover(convert::core_position(at.position))
-        .map(convert::hover)
+    let position = convert::core_position(at.position);
+    if let Some(h) = doc.hover(position) {
+        return Some(convert::hover(h));
+    }
+    // A test definition (issue 15): its last results.
+    let uri = at.text_document.uri;
+    crate::test_lenses::hover(&mut inner, &uri, &key, &rel, &text, position).map(convert::hover)
 }
