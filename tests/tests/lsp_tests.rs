@@ -378,6 +378,27 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let diags = lsp.wait_diagnostics(&uri, WAIT, |d| diagnostics(d) == want);
     assert_eq!(diagnostics(&diags), want);
 
+    // A file never opened still gets the diagnostic of its failing test.
+    let order_rel = "src/test/java/com/acme/shop/OrderTest.java";
+    let order = ws.read(order_rel);
+    let uri = ws.uri(order_rel);
+    let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    let got = diagnostics(&diags);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].0,
+        line_of(
+            &order,
+            "assertEquals(new BigDecimal(\"107.99\"), order.total());"
+        )
+    );
+    assert!(
+        got[0].1.ends_with(
+            "orderTotalIncludesTax: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>\nexpected: 107.99\nactual: 107.98"
+        ),
+        "{got:?}"
+    );
+
     lsp.shutdown();
     mock.stop();
 }

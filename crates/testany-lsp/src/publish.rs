@@ -256,9 +256,11 @@ pub async fn publish_pending(state: &State) {
                 let Some(project) = inner.projects.get(&key) else {
                     continue;
                 };
-                for rel in &derived.location_files {
+                // With the files where a test failed (issue 15).
+                let test_files = crate::test_lenses::failure_files(&inner, &key, &derived);
+                for rel in derived.location_files.iter().chain(&test_files) {
                     let abs = project.root.join(rel);
-                    if !open.contains(&abs) {
+                    if !open.contains(&abs) && !wanted.iter().any(|w| w.1 == abs) {
                         wanted.push((key.clone(), abs));
                     }
                 }

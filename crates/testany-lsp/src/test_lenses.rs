@@ -274,6 +274,28 @@ fn md_escape(s: &str) -> String {
     out
 }
 
+/// The workspace files of project `key` where a test of a case's newest run failed
+/// (their diagnostics are sent even when the file is not open).
+pub fn failure_files(inner: &Inner, key: &Path, derived: &crate::data::Derived) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (_, _, tests) in latest_cases(inner, &derived.executions) {
+        let Some(links) = tests.projects.get(key) else {
+            continue;
+        };
+        if links.anchored && tests.tests.len() <= 1 {
+            continue;
+        }
+        for k in 0..tests.tests.len() {
+            if let Some((file, _)) = failing_line(links, k, &tests.tests[k])
+                && !out.iter().any(|f| f == file)
+            {
+                out.push(file.to_owned());
+            }
+        }
+    }
+    out
+}
+
 /// One document's lines, for ranges inside its text.
 struct Lines<'a> {
     lines: Vec<&'a str>,
@@ -356,6 +378,9 @@ pub fn extend(
             && let Some(range) = lines.start(0)
         {
             lenses.push(case_lens(range, exec, case, &suffix));
+            if let Some(d) = unlinked_diagnostic(range, exec, case, tests, links, &lines) {
+                diagnostics.push(d);
+            }
         }
         for (k, t) in tests.tests.iter().enumerate() {
             let Some(link) = links.links.links.get(k) else {
@@ -411,7 +436,11 @@ pub fn extend(
     plan.lenses.sort_by_key(|l| l.range.start.line);
     // A case failure location on a failing test's line says less than the test's own
     // diagnostic: one diagnostic per failure, so the Problems list does not double.
-    let lines: HashSet<u32> = diagnostics.iter().map(|d| d.range.start.line).collect();
+    let lines: HashSet<u32> = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.range.start.line)
+        .collect();
     plan.diagnostics
         .retain(|d| d.code.as_deref() == Some("flaky") || !lines.contains(&d.range.start.line));
     plan.diagnostics.extend(diagnostics);
@@ -428,6 +457,56 @@ fn failing_line<'a>(links: &'a ProjectLinks, k: usize, t: &TestResult) -> Option
     }
     let (file, line0) = links.links.links.get(k)?.site()?;
     Some((file, line0 + 1))
+}
+
+/// Tests of the case that have no definition site (ambiguous, stale, unlinked), reported
+/// once on the case's lens line: never at a guessed line.
+fn unlinked_diagnostic(
+    at: Range,
+    exec: &Execution,
+    case: &CaseResult,
+    tests: &CaseTests,
+    links: &ProjectLinks,
+    lines: &Lines<'_>,
+) -> Option<Diagnostic> {
+    let unlinked: Vec<(&TestResult, &testany_core::linking::Link)> = tests
+        .tests
+        .iter()
+        .zip(&links.links.links)
+        .filter(|(_, l)| l.site().is_none())
+        .collect();
+    let (first, link) = unlinked.first()?;
+    let why = match link {
+        testany_core::linking::Link::Ambiguous { candidates } => format!(
+            "several definitions fit equally ({}): add a [cases] entry to choose",
+            candidates
+                .iter()
+                .map(|c| c.file.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        testany_core::linking::Link::Stale { file } => {
+            format!("{file} no longer defines it (renamed or removed since the run?)")
+        }
+        testany_core::linking::Link::Unlinked(why) => why.to_string(),
+        testany_core::linking::Link::Linked { .. } => String::new(),
+    };
+    let n = unlinked.len();
+    let message = format!(
+        "{} of case {} in {} not linked to a definition; {}: {why}",
+        testany_core::text::count(n, "test", "tests"),
+        case.case_key,
+        exec.key,
+        first.name,
+    );
+    Some(Diagnostic {
+        range: lines.range(at.start.line).unwrap_or(at),
+        severity: Severity::Information,
+        code: Some(Cow::Borrowed("unlinked")),
+        source: Cow::Borrowed("testany"),
+        message,
+        related_information: Vec::new(),
+    })
 }
 
 /// ` · KEY · 5m ago` (and ` (stale)`).
@@ -901,6 +980,49 @@ mod tests {
                    "stale": false, "testId": "tests/test_orders.py::test_tax", "caseIndex": 0,
                    "message": "AssertionError: assert 2 == 3", "expected": "3", "actual": "2",
                    "logLine": 7})
+        );
+    }
+
+    /// The case's own lens goes on its trigger file's first line, with one Information
+    /// diagnostic there naming the tests without a definition site (never a guessed line),
+    /// and the file where a test failed is listed for publishing while closed.
+    #[test]
+    fn the_case_lens_and_its_unlinked_tests_on_the_trigger_file() {
+        let mut inner = fixture(&[("P-1-00001", TestStatus::Failed)]);
+        if let Some(CaseEntry::Done(case)) = inner.tests.cases.get_mut(&("P-1-00001".into(), 0))
+            && let Some(links) = Arc::make_mut(case)
+                .projects
+                .get_mut(Path::new("/ws/testany.toml"))
+        {
+            links.links.trigger_file = Some("tests/test_orders.py".into());
+        }
+        let plan = plan_of(&mut inner, ORDERS, None);
+        assert_eq!(
+            lens_rows(&plan)[0],
+            (
+                0,
+                s("✗ FAILED 4s · P-1-00001"),
+                s("testany.openLog"),
+                json!({"execution": "P-1-00001", "caseIndex": 0})
+            )
+        );
+        let info: Vec<(u32, &str)> = plan
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Information)
+            .map(|d| (d.range.start.line, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            info,
+            [(
+                0,
+                "1 test of case K1 in P-1-00001 not linked to a definition; test_gone: tests/test_gone.py is not in the workspace (renamed or deleted since the run?)"
+            )]
+        );
+        let derived = inner.derived(Path::new("/ws/testany.toml"));
+        assert_eq!(
+            failure_files(&inner, Path::new("/ws/testany.toml"), &derived),
+            ["tests/test_orders.py"]
         );
     }
 
