@@ -313,6 +313,13 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let coll_rel = "api/shop-api.postman_collection.json";
     let coll = ws.read(coll_rel);
     let uri = ws.uri(coll_rel);
+    // Before it is opened: no frame of the case's log names it, only its failing test's
+    // definition does, and its diagnostic is sent all the same.
+    let closed = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
+    assert_eq!(
+        diagnostics(&closed).iter().map(|d| d.0).collect::<Vec<_>>(),
+        [line_of(&coll, "pm.test(\\\"Total includes tax\\\"")]
+    );
     lsp.open(&uri, "json", &coll);
     let want = vec![
         (0, key_suffix("✗ FAILED 2s")),
