@@ -12,7 +12,9 @@ use testany_core::plan::newest_first;
 use crate::data::PollKey;
 use crate::publish;
 use crate::state::{Inner, State, redact};
-use crate::tests_model::{CaseEntry, CaseTests, TestJob, analyze, executor_frameworks, link_in};
+use crate::tests_model::{
+    Basis, CaseEntry, CaseTests, TestJob, analyze, executor_frameworks, link_in,
+};
 
 impl Inner {
     /// Cases whose tests are not read yet, marked pending: for each case its newest
@@ -26,6 +28,7 @@ impl Inner {
             .flat_map(|d| d.executions.iter().map(|e| e.key.clone()))
             .collect();
         self.tests.cases.retain(|(exec, _), _| live.contains(exec));
+        self.tests.relinking.retain(|(exec, _)| live.contains(exec));
         let mut keys: Vec<PollKey> = self.pipelines.keys().cloned().collect();
         keys.sort();
         let mut jobs = Vec::new();
@@ -56,7 +59,23 @@ impl Inner {
                     }
                     let link = *n == 1;
                     let id = (exec.key.clone(), case.index);
-                    if self.tests.cases.contains_key(&id) {
+                    if let Some(entry) = self.tests.cases.get(&id) {
+                        // A shown case linked with lists its projects no longer have.
+                        let relink = link
+                            && !self.tests.relinking.contains(&id)
+                            && matches!(entry, CaseEntry::Done(t) if !links_current(&self.projects, &key, t));
+                        if !relink {
+                            continue;
+                        }
+                        self.tests.relinking.insert(id.clone());
+                        jobs.push(TestJob {
+                            url: key.url.clone(),
+                            pipeline: key.pipeline.clone(),
+                            execution: exec.key.clone(),
+                            case_index: case.index,
+                            case_key: case.case_key.clone(),
+                            link,
+                        });
                         continue;
                     }
                     self.tests.cases.insert(id, CaseEntry::Pending);
@@ -76,7 +95,15 @@ impl Inner {
 
     /// A case's tests were read: views are refreshed (diagnostics and lenses).
     pub fn apply_tests(&mut self, execution: String, case_index: usize, entry: CaseEntry) {
-        self.tests.cases.insert((execution, case_index), entry);
+        let id = (execution, case_index);
+        self.tests.relinking.remove(&id);
+        // Linking again failed: the links made before are better than none.
+        if matches!(entry, CaseEntry::Failed(_))
+            && matches!(self.tests.cases.get(&id), Some(CaseEntry::Done(_)))
+        {
+            return;
+        }
+        self.tests.cases.insert(id, entry);
         State::touch(self);
         self.lens_dirty = true;
     }
@@ -153,8 +180,9 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
     } else {
         Vec::new()
     };
-    for (key, root, files, overrides) in serving {
-        let links = link_in(env, &root, &files, &overrides, &case).await;
+    for (key, root, basis, overrides) in serving {
+        let mut links = link_in(env, &root, &basis.files, &overrides, &case).await;
+        links.basis = Some(basis);
         for problem in &links.links.problems {
             tracing::info!(case = %job.case_key, "{problem}");
         }
@@ -172,8 +200,28 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
     CaseEntry::Done(Arc::new(case))
 }
 
+/// Whether `case` is linked in every project serving `key` with that project's current
+/// file list and marker index.
+fn links_current(
+    projects: &std::collections::BTreeMap<PathBuf, crate::project::Project>,
+    key: &PollKey,
+    case: &CaseTests,
+) -> bool {
+    projects.iter().all(|(pk, p)| {
+        let serves = p.config.as_ref().is_some_and(|c| {
+            c.url.as_deref() == Some(key.url.as_str()) && c.pipelines.contains(&key.pipeline)
+        });
+        !serves
+            || case
+                .projects
+                .get(pk)
+                .and_then(|l| l.basis.as_ref())
+                .is_some_and(|b| b.is(&p.files, &p.markers))
+    })
+}
+
 /// (key, root, files, whole-case override files) of a project.
-type Serving = (PathBuf, PathBuf, Arc<Vec<String>>, Vec<String>);
+type Serving = (PathBuf, PathBuf, Basis, Vec<String>);
 
 /// The projects polling the job's pipeline on its service.
 fn serving_projects(state: &State, job: &TestJob) -> Vec<Serving> {
@@ -197,7 +245,135 @@ fn serving_projects(state: &State, job: &TestJob) -> Vec<Serving> {
             if let Some(file) = config.cases.get(&job.case_key) {
                 overrides.push(file.strip_prefix("./").unwrap_or(file).to_owned());
             }
-            Some((key.clone(), p.root.clone(), p.files.clone(), overrides))
+            let basis = Basis {
+                files: p.files.clone(),
+                markers: p.markers.clone(),
+            };
+            Some((key.clone(), p.root.clone(), basis, overrides))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+    use testany_core::config::Config;
+    use testany_core::model::Execution;
+
+    use super::*;
+    use crate::data::PipelineData;
+    use crate::project::Project;
+    use crate::tests_model::ProjectLinks;
+
+    fn key() -> PollKey {
+        PollKey {
+            url: "http://t.localhost/api/v2/mcp/".into(),
+            pipeline: "P-1".into(),
+        }
+    }
+
+    fn inner(runs: usize) -> Inner {
+        let mut inner = Inner::default();
+        let config = Config {
+            url: Some(key().url),
+            pipelines: vec!["P-1".into()],
+            history: 2,
+            ..Config::default()
+        };
+        inner.projects.insert(
+            "/ws/testany.toml".into(),
+            Project {
+                root: "/ws".into(),
+                config_path: Some("/ws/testany.toml".into()),
+                config: Some(config),
+                error: None,
+                files: Arc::new(vec!["tests/test_a.py".into()]),
+                markers: Arc::new(BTreeMap::new()),
+            },
+        );
+        let executions = (1..=runs)
+            .rev()
+            .map(|n| {
+                Execution::from_json(&json!({
+                    "execution_id": format!("P-1-0000{n}"), "status": "COMPLETED",
+                    "result": "PASSED", "pipeline_key": "P-1",
+                    "started_at": format!("2026-11-26T0{n}:00:00Z"),
+                    "cases": [{"case_key": "K1", "index": 0, "status": "COMPLETED", "result": "PASSED"},
+                              {"case_key": "K2", "index": 1, "status": "RUNNING"}]
+                }))
+                .unwrap()
+            })
+            .collect();
+        inner.pipelines.insert(
+            key(),
+            PipelineData {
+                executions,
+                stale: false,
+                loaded: true,
+            },
+        );
+        inner
+    }
+
+    fn job(execution: &str, link: bool) -> TestJob {
+        TestJob {
+            url: key().url,
+            pipeline: "P-1".into(),
+            execution: execution.into(),
+            case_index: 0,
+            case_key: "K1".into(),
+            link,
+        }
+    }
+
+    /// Issue 15: each finished case's newest runs up to `history` are read once (passing
+    /// ones too; running ones not), only the newest linked; a case linked with file
+    /// lists its project no longer has is linked again, once.
+    #[test]
+    fn jobs_read_each_run_once_and_relink_when_the_files_change() {
+        let mut inner = inner(3);
+        assert_eq!(
+            inner.test_jobs(),
+            vec![job("P-1-00003", true), job("P-1-00002", false)]
+        );
+        assert_eq!(inner.test_jobs(), vec![]);
+        let project = inner.projects[std::path::Path::new("/ws/testany.toml")].clone();
+        let linked = |files: Arc<Vec<String>>| {
+            let mut projects = HashMap::new();
+            projects.insert(
+                PathBuf::from("/ws/testany.toml"),
+                ProjectLinks {
+                    basis: Some(Basis {
+                        files,
+                        markers: project.markers.clone(),
+                    }),
+                    ..ProjectLinks::default()
+                },
+            );
+            CaseEntry::Done(Arc::new(CaseTests {
+                meta: None,
+                tests: Vec::new(),
+                projects,
+            }))
+        };
+        inner.apply_tests("P-1-00003".into(), 0, linked(project.files.clone()));
+        assert_eq!(inner.test_jobs(), vec![]);
+        // The project's files were listed again (a file created): linked again, once.
+        if let Some(p) = inner
+            .projects
+            .get_mut(std::path::Path::new("/ws/testany.toml"))
+        {
+            p.files = Arc::new(vec!["tests/test_a.py".into(), "tests/test_b.py".into()]);
+        }
+        assert_eq!(inner.test_jobs(), vec![job("P-1-00003", true)]);
+        assert_eq!(inner.test_jobs(), vec![]);
+        // A failed re-link keeps the links made before.
+        inner.apply_tests("P-1-00003".into(), 0, CaseEntry::Failed("HTTP 503".into()));
+        assert!(matches!(
+            inner.tests.cases.get(&("P-1-00003".to_owned(), 0)),
+            Some(CaseEntry::Done(_))
+        ));
+    }
 }

@@ -792,6 +792,7 @@ mod tests {
                         links,
                         failures: vec![None, Some(("tests/test_orders.py".into(), 10)), None],
                         anchored: false,
+                        basis: None,
                     },
                 );
             }

@@ -8,7 +8,7 @@
 //! the runtime after new data. This module only holds the data and pure steps: it
 //! imports neither the state nor the runtime (no module cycle).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -17,6 +17,7 @@ use testany_client::{CaseMeta, Executor};
 use testany_core::frameworks::{Analyzer, Framework, TestResult};
 use testany_core::lines::LineSplitter;
 use testany_core::linking::{self, CaseLinks, CaseSource, Override, Workspace};
+use testany_core::markers::Marker;
 
 use crate::env::Env;
 
@@ -44,6 +45,8 @@ pub struct TestJob {
 pub struct TestsData {
     /// By (execution, case index).
     pub cases: HashMap<(String, usize), CaseEntry>,
+    /// Cases being linked again (their old links are shown meanwhile).
+    pub relinking: HashSet<(String, usize)>,
 }
 
 #[derive(Debug, Clone)]
@@ -72,6 +75,28 @@ pub struct ProjectLinks {
     pub failures: Vec<Option<(String, u32)>>,
     /// A marker or `[cases]` entry names the case in this project.
     pub anchored: bool,
+    /// The project's file list and marker index these links were made with: when the
+    /// project's are other ones (files created or deleted, markers edited, a reload), the
+    /// case is linked again.
+    pub basis: Option<Basis>,
+}
+
+/// A project's file list and marker index, as shared by the project.
+#[derive(Debug, Clone)]
+pub struct Basis {
+    pub files: Arc<Vec<String>>,
+    pub markers: Arc<BTreeMap<String, Vec<Marker>>>,
+}
+
+impl Basis {
+    /// Whether the project's lists are still these very ones.
+    pub fn is(
+        &self,
+        files: &Arc<Vec<String>>,
+        markers: &Arc<BTreeMap<String, Vec<Marker>>>,
+    ) -> bool {
+        Arc::ptr_eq(&self.files, files) && Arc::ptr_eq(&self.markers, markers)
+    }
 }
 
 impl CaseTests {
@@ -182,6 +207,7 @@ pub async fn link_in(
         links,
         failures,
         anchored: !overrides.is_empty(),
+        basis: None,
     }
 }
 
