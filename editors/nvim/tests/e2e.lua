@@ -663,7 +663,7 @@ return function()
         '- TESTANY_TOKEN is not set (needed by the hosted service, not by `testany mock`)',
         '',
         'testany: service ~',
-        ('- ✅ OK %s answers (MCP 2025-06-18, 2 pipeline(s))'):format(env.url),
+        ('- ✅ OK %s answers (MCP 2025-06-18, 3 pipelines)'):format(env.url),
         '',
       })
       vim.cmd('bwipeout!')

@@ -440,8 +440,12 @@ return function()
       '## testany: token',
       'ok: TESTANY_TOKEN is set',
       '## testany: service',
-      'ok: http://x/ answers (MCP 2025-06-18, 2 pipeline(s))',
+      'ok: http://x/ answers (MCP 2025-06-18, 2 pipelines)',
     })
+    valid.service.pipelines = 1
+    local one = flat(health.sections(valid, nil, '/bin/testany'))
+    H.eq('one pipeline is singular', one[#one], 'ok: http://x/ answers (MCP 2025-06-18, 1 pipeline)')
+    valid.service.pipelines = 2
     local invalid = {
       version = '0.1.0',
       config = {

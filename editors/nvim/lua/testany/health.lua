@@ -122,10 +122,11 @@ function M.sections(report, reason, bin)
     service.items[1] = {
       'ok',
       p(
-        ('%s answers (MCP %s, %s pipeline(s))'):format(
+        ('%s answers (MCP %s, %d %s)'):format(
           tostring(s.url),
           tostring(s.protocol or '?'),
-          tostring(s.pipelines or 0)
+          tonumber(s.pipelines) or 0,
+          tonumber(s.pipelines) == 1 and 'pipeline' or 'pipelines'
         )
       ),
     }
