@@ -28,12 +28,59 @@ export interface CaseState {
   execution?: string;
   /** The last poll failed: the state may be out of date. */
   stale: boolean;
+  // A test's entry (issue 15) also has ext.rs `TestDetail`'s fields, flattened:
+  // `uri`/`line` are then its definition, `name` the test's name, `state` its result.
+  testId?: string;
+  caseIndex?: number;
+  caseName?: string;
+  message?: string;
+  expected?: string;
+  actual?: string;
+  logLine?: number;
+}
+
+/** ext.rs `TestDetail`: what a test's caseStates entry adds (flattened into `CaseState`). */
+export interface TestDetail {
+  /** The framework's id (pytest node id, `Class#method`, ...), as `testany.runLocally` takes it. */
+  testId: string;
+  /** The case's position in `execution` (for `testany.openLog`). */
+  caseIndex: number;
+  caseName?: string;
+  message?: string;
+  /** Both present when the framework printed both: VS Code shows a diff. */
+  expected?: string;
+  actual?: string;
+  /** 0-based log line where the log reports the test (`testany.openLog`'s `line`). */
+  logLine: number;
 }
 
 /** ext.rs `CaseRef`: one case of one execution (`testany.openLog`, `testany/logView`). */
 export interface CaseRef {
   execution: string;
   caseIndex: number;
+}
+
+/** ext.rs `OpenLogArgs`: a `CaseRef` with an optional 0-based log line to show (a test's lens passes it). */
+export interface OpenLogArgs {
+  execution: string;
+  caseIndex: number;
+  line?: number;
+}
+
+/** `testany.runLocally`: the framework's own command for one test (nothing is run by the server). */
+export const RUN_LOCALLY = 'testany.runLocally';
+
+/** ext.rs `TestRef`: one test of one case's log. */
+export interface TestRef {
+  execution: string;
+  caseIndex: number;
+  testId: string;
+}
+
+/** ext.rs `LocalCommandResult`: program and arguments unquoted, and the absolute folder to run it in. */
+export interface LocalCommandResult {
+  argv: string[];
+  cwd: string;
 }
 
 /** ext.rs `OpenLogResult`. */
@@ -111,6 +158,10 @@ export function logView(client: RequestSender, params: CaseRef): Promise<LogView
 /** A `workspace/executeCommand` sent to the server directly (not through VS Code's command, which presents results). */
 export function executeCommand<R>(client: RequestSender, command: string, args: object): Promise<R> {
   return client.sendRequest<R>('workspace/executeCommand', { command, arguments: [args] });
+}
+
+export function runLocally(client: RequestSender, ref: TestRef): Promise<LocalCommandResult> {
+  return executeCommand<LocalCommandResult>(client, RUN_LOCALLY, ref);
 }
 
 /** `testany/listFiles` (server → client, hosts without a disk: the web worker). */

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASE_STATES, LIST_FILES, LOG_VIEW, READ_FILE } from '../../src/shared/protocol';
+import { CASE_STATES, LIST_FILES, LOG_VIEW, READ_FILE, RUN_LOCALLY } from '../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..');
 const extRs = readFileSync(join(root, '..', '..', 'crates', 'testany-lsp', 'src', 'ext.rs'), 'utf8');
@@ -13,14 +13,26 @@ const protocolTs = readFileSync(join(root, 'src', 'shared', 'protocol.ts'), 'utf
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 
-/** A struct's wire field names: `pub name: Type` lines, renamed as its serde attribute says. */
+/**
+ * A struct's wire field names: `pub name: Type` lines, renamed as its serde attribute
+ * says; a `#[serde(flatten ...)]` field (`pub test: Option<TestDetail>`) gives the
+ * flattened struct's fields instead.
+ */
 function rustFields(name: string): string[] {
   const at = extRs.indexOf(`pub struct ${name} {`);
   assert.ok(at >= 0, `ext.rs has no struct ${name}`);
   const attrs = extRs.slice(extRs.lastIndexOf('}', at), at);
   const body = extRs.slice(at, extRs.indexOf('\n}', at));
-  const fields = [...body.matchAll(/^\s*pub (\w+):/gm)].map((m) => m[1]);
-  return attrs.includes('rename_all = "camelCase"') ? fields.map(camel) : fields;
+  const camelCase = attrs.includes('rename_all = "camelCase"');
+  const out: string[] = [];
+  for (const m of body.matchAll(/^\s*pub (\w+): ([^,\n]+),/gm)) {
+    const before = body.slice(0, m.index);
+    const attr = before.slice(before.lastIndexOf('\n    pub ') + 1);
+    const flattened = /#\[serde\([^)]*flatten/.test(attr) ? /(\w+)>?$/.exec(m[2])?.[1] : undefined;
+    if (flattened) out.push(...rustFields(flattened));
+    else out.push(camelCase ? camel(m[1]) : m[1]);
+  }
+  return out;
 }
 
 /** An interface's field names in protocol.ts. */
@@ -35,8 +47,12 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
   for (const name of [
     'CaseStatesParams',
     'CaseState',
+    'TestDetail',
     'CaseRef',
+    'OpenLogArgs',
     'OpenLogResult',
+    'TestRef',
+    'LocalCommandResult',
     'LineStyle',
     'LogFrame',
     'LogViewResult',
@@ -49,7 +65,23 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
   }
   // Spot checks of the reading above, with the names written out.
   assert.deepEqual(rustFields('LogViewResult'), ['uri', 'text', 'styles', 'failureLines', 'firstFailure', 'frames']);
-  assert.deepEqual(rustFields('CaseState'), ['uri', 'line', 'key', 'name', 'state', 'execution', 'stale']);
+  assert.deepEqual(rustFields('CaseState'), [
+    'uri',
+    'line',
+    'key',
+    'name',
+    'state',
+    'execution',
+    'stale',
+    'testId',
+    'caseIndex',
+    'caseName',
+    'message',
+    'expected',
+    'actual',
+    'logLine',
+  ]);
+  assert.deepEqual(rustFields('TestRef'), ['execution', 'caseIndex', 'testId']);
 });
 
 test('protocol.ts names the methods and TestState words of ext.rs', () => {
@@ -59,6 +91,7 @@ test('protocol.ts names the methods and TestState words of ext.rs', () => {
   assert.equal(method('LogView'), LOG_VIEW);
   assert.equal(method('ListFiles'), LIST_FILES);
   assert.equal(method('ReadFile'), READ_FILE);
+  assert.equal(/impl Command for RunLocally \{[^}]*NAME: &'static str = "([^"]+)"/.exec(extRs)?.[1], RUN_LOCALLY);
   const variants = /pub enum TestState \{([^}]*)\}/.exec(extRs)?.[1] ?? '';
   const words = [...variants.matchAll(/^\s*(\w+),/gm)].map((m) => m[1].toLowerCase());
   const union = /export type TestState =([^;]*);/.exec(protocolTs)?.[1] ?? '';

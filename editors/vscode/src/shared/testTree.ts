@@ -1,0 +1,172 @@
+// The Test Explorer's per-test tree (issue 15): pipeline → case (by name) → file → test,
+// built from the test entries of `testany/caseStates` (the ones with a `testId`), and the
+// terminal command of "Run locally". Pure: no `vscode` import, so the unit tests and the
+// native e2e apply it to the server's answers; ui.ts turns the nodes into TestItems.
+import { resultWord } from './cases';
+import { forDisplay } from './display';
+import type { CaseState, LocalCommandResult, TestDetail, TestRef, TestState } from './protocol';
+
+/** A caseStates entry that is one test of a case's log (it has the flattened `TestDetail`). */
+export type TestEntry = CaseState & TestDetail & { execution: string };
+
+export function isTestEntry(s: CaseState): s is TestEntry {
+  return typeof s.testId === 'string' && typeof s.caseIndex === 'number' && typeof s.execution === 'string';
+}
+
+/** An execution key's pipeline: the key without its last `-` part (`SHP-0603-0000C` → `SHP-0603`). */
+export function pipelineOfExecution(execution: string): string {
+  const at = execution.lastIndexOf('-');
+  return at > 0 ? execution.slice(0, at) : execution;
+}
+
+/** A failed test's message: where VS Code shows it and, when both were printed, the diff's sides. */
+export interface TreeMessage {
+  text: string;
+  expected?: string;
+  actual?: string;
+  uri: string;
+  /** 0-based; the test's definition (ui.ts moves it to the failing line's diagnostic when there is one). */
+  line: number;
+}
+
+export interface TreeNode {
+  kind: 'pipeline' | 'case' | 'file' | 'test';
+  /** Unique in the tree; a test's is stable across refreshes of the same pipeline and case. */
+  id: string;
+  label: string;
+  description?: string;
+  uri?: string;
+  /** 0-based definition line (tests only). */
+  line?: number;
+  pipeline: string;
+  /** Tests only. */
+  state?: TestState;
+  message?: TreeMessage;
+  /** Tests only: what `testany.runLocally` takes. */
+  ref?: TestRef;
+  /** Tests only: `testany.openLog`'s `line`. */
+  logLine?: number;
+  children: TreeNode[];
+}
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The per-test tree of caseStates' test entries (case entries are ignored: ui.ts keeps
+ * showing them as before). `relPath` names a file item (VS Code's `asRelativePath`).
+ * Service text is shown with non-printing characters visible; a test listed twice in a
+ * case keeps its first entry.
+ */
+export function testTree(states: readonly CaseState[], relPath: (uri: string) => string): TreeNode[] {
+  const pipelines = new Map<string, TreeNode>();
+  const seen = new Set<string>();
+  for (const s of states) {
+    if (!isTestEntry(s)) continue;
+    const pipeline = pipelineOfExecution(s.execution);
+    let p = pipelines.get(pipeline);
+    if (!p) {
+      p = { kind: 'pipeline', id: `pipeline:${pipeline}`, label: forDisplay(pipeline), pipeline, children: [] };
+      pipelines.set(pipeline, p);
+    }
+    const caseId = `${p.id}/case:${s.key}`;
+    let c = p.children.find((n) => n.id === caseId);
+    if (!c) {
+      c = {
+        kind: 'case',
+        id: caseId,
+        label: forDisplay(s.caseName || s.key),
+        description: forDisplay([s.caseName ? s.key : undefined, s.execution].filter((x) => !!x).join(' · ')),
+        pipeline,
+        children: [],
+      };
+      p.children.push(c);
+    }
+    const fileId = `${caseId}/file:${s.uri}`;
+    let f = c.children.find((n) => n.id === fileId);
+    if (!f) {
+      f = { kind: 'file', id: fileId, label: forDisplay(relPath(s.uri)), uri: s.uri, pipeline, children: [] };
+      c.children.push(f);
+    }
+    const id = `${caseId}/test:${s.testId}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const failed = s.state === 'failed' || s.state === 'error' || s.state === 'timeout';
+    const message: TreeMessage | undefined = failed
+      ? {
+          text: forDisplay(s.message || `${resultWord(s.state)} ${s.testId}`),
+          ...(s.expected !== undefined && s.actual !== undefined ? { expected: s.expected, actual: s.actual } : {}),
+          uri: s.uri,
+          line: s.line,
+        }
+      : undefined;
+    f.children.push({
+      kind: 'test',
+      id,
+      label: forDisplay(s.name || s.testId),
+      description: forDisplay(
+        [resultWord(s.state), s.execution, s.stale ? 'stale' : undefined].filter((x) => !!x).join(' · '),
+      ),
+      uri: s.uri,
+      line: s.line,
+      pipeline,
+      state: s.state,
+      ...(message ? { message } : {}),
+      ref: { execution: s.execution, caseIndex: s.caseIndex, testId: s.testId },
+      logLine: s.logLine,
+      children: [],
+    });
+  }
+  const sorted = (nodes: TreeNode[]): TreeNode[] =>
+    nodes
+      .map((n) => ({ ...n, children: n.kind === 'file' ? n.children : sorted(n.children) }))
+      .sort((a, b) => byText(a.label, b.label));
+  // Tests keep their order in the file (by line).
+  for (const p of pipelines.values()) {
+    for (const c of p.children) for (const f of c.children) f.children.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  }
+  return sorted([...pipelines.values()]);
+}
+
+/** Every node of a tree, depth first. */
+export function* walk(nodes: readonly TreeNode[]): Generator<TreeNode> {
+  for (const n of nodes) {
+    yield n;
+    yield* walk(n.children);
+  }
+}
+
+/** The shell a terminal runs, as quoting needs to know it. */
+export type ShellKind = 'posix' | 'powershell' | 'cmd';
+
+/** The kind of `vscode.env.shell` (a path; empty on the web). */
+export function shellKind(shell: string): ShellKind {
+  const name = shell.toLowerCase().replace(/\\/g, '/').split('/').pop() ?? '';
+  if (name.startsWith('pwsh') || name.startsWith('powershell')) return 'powershell';
+  if (name === 'cmd.exe' || name === 'cmd') return 'cmd';
+  return 'posix';
+}
+
+/** One argument as the shell reads it back unchanged; plain words stay unquoted. */
+export function quoteArg(arg: string, shell: ShellKind): string {
+  if (/^[\w@%+=:,./-][\w@%+=:,./#-]*$/.test(arg)) return arg;
+  if (shell === 'powershell') return `'${arg.replace(/'/g, "''")}'`;
+  // cmd.exe: double quotes; a quote inside is doubled (what most programs' parsers accept).
+  if (shell === 'cmd') return `"${arg.replace(/"/g, '""')}"`;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The line a terminal opened in `result.cwd` is sent for `testany.runLocally`'s argv
+ * (program and arguments unquoted). PowerShell needs `&` to run a quoted program.
+ */
+export function terminalCommand(result: LocalCommandResult, shell: ShellKind): string {
+  if (result.argv.length === 0) throw new Error('runLocally gave no command to run.');
+  // A control character (a newline, ESC, Ctrl-C) would be typed into the terminal as a key.
+  // eslint-disable-next-line no-control-regex
+  if (result.argv.some((a) => /[\x00-\x1f\x7f]/.test(a))) {
+    throw new Error('runLocally gave an argument with a control character; run it from the log instead.');
+  }
+  const words = result.argv.map((a) => quoteArg(a, shell));
+  if (shell === 'powershell' && words.length > 0 && words[0] !== result.argv[0]) words.unshift('&');
+  return words.join(' ');
+}

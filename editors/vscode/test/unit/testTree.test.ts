@@ -1,0 +1,229 @@
+// The Test Explorer's per-test tree (issue 15) from caseStates' test entries, the failure
+// message VS Code shows as a diff, and the terminal line of "Run locally".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CaseState } from '../../src/shared/protocol';
+import {
+  pipelineOfExecution,
+  quoteArg,
+  shellKind,
+  terminalCommand,
+  testTree,
+  walk,
+  type TreeNode,
+} from '../../src/shared/testTree';
+
+const ROOT = 'file:///w/shop';
+const rel = (uri: string) => uri.slice(ROOT.length + 1);
+
+const STATES: CaseState[] = [
+  // A marker's case entry: not part of the per-test tree.
+  {
+    uri: `${ROOT}/tests/test_cart.py`,
+    line: 13,
+    key: 'B7E4C2A9',
+    name: 'test_discount_applies_once',
+    state: 'failed',
+    execution: 'SHP-0601-0000C',
+    stale: false,
+  },
+  {
+    uri: `${ROOT}/src/test/java/com/acme/shop/OrderTest.java`,
+    line: 17,
+    key: '8D4FC13A',
+    name: 'orderIsPersisted',
+    state: 'passed',
+    execution: 'SHP-0603-0000C',
+    stale: false,
+    testId: 'com.acme.shop.OrderTest#orderIsPersisted',
+    caseIndex: 3,
+    caseName: 'Shop Maven tests',
+    logLine: 40,
+  },
+  {
+    uri: `${ROOT}/src/test/java/com/acme/shop/OrderTest.java`,
+    line: 10,
+    key: '8D4FC13A',
+    name: 'orderTotalIncludesTax',
+    state: 'failed',
+    execution: 'SHP-0603-0000C',
+    stale: false,
+    testId: 'com.acme.shop.OrderTest#orderTotalIncludesTax',
+    caseIndex: 3,
+    caseName: 'Shop Maven tests',
+    message: 'expected: <107.99> but was: <107.98>',
+    expected: '107.99',
+    actual: '107.98',
+    logLine: 52,
+  },
+  {
+    uri: `${ROOT}/tests/api/test_refunds.py`,
+    line: 12,
+    key: '5A1C9E07',
+    name: 'test_refund_of_a_gift_card_order',
+    state: 'failed',
+    execution: 'SHP-0603-0000C',
+    stale: true,
+    testId: 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
+    caseIndex: 0,
+    caseName: 'Shop API tests',
+    message: 'AssertionError: refund rejected',
+    logLine: 30,
+  },
+  {
+    uri: `${ROOT}/tests/api/test_refunds.py`,
+    line: 20,
+    key: '5A1C9E07',
+    name: 'test_partial_refund',
+    state: 'skipped',
+    execution: 'SHP-0603-0000C',
+    stale: true,
+    testId: 'tests/api/test_refunds.py::TestRefunds::test_partial_refund',
+    caseIndex: 0,
+    logLine: 33,
+  },
+  // Listed twice by the log: the first entry is kept.
+  {
+    uri: `${ROOT}/tests/api/test_refunds.py`,
+    line: 12,
+    key: '5A1C9E07',
+    name: 'test_refund_of_a_gift_card_order',
+    state: 'passed',
+    execution: 'SHP-0603-0000C',
+    stale: true,
+    testId: 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
+    caseIndex: 0,
+    logLine: 31,
+  },
+];
+
+/** The tree as rows: depth, label, description, state. */
+function rows(nodes: TreeNode[], depth = 0): string[] {
+  return nodes.flatMap((n) => [
+    `${'  '.repeat(depth)}${n.label}${n.description ? ` [${n.description}]` : ''}${n.state ? ` ${n.state}` : ''}${n.line !== undefined ? ` :${n.line}` : ''}`,
+    ...rows(n.children, depth + 1),
+  ]);
+}
+
+test('testTree: pipeline → case by name → file → test, from the test entries only', () => {
+  const tree = testTree(STATES, rel);
+  assert.deepEqual(rows(tree), [
+    'SHP-0603',
+    '  Shop API tests [5A1C9E07 · SHP-0603-0000C]',
+    '    tests/api/test_refunds.py',
+    '      test_refund_of_a_gift_card_order [FAILED · SHP-0603-0000C · stale] failed :12',
+    '      test_partial_refund [SKIPPED · SHP-0603-0000C · stale] skipped :20',
+    '  Shop Maven tests [8D4FC13A · SHP-0603-0000C]',
+    '    src/test/java/com/acme/shop/OrderTest.java',
+    '      orderTotalIncludesTax [FAILED · SHP-0603-0000C] failed :10',
+    '      orderIsPersisted [PASSED · SHP-0603-0000C] passed :17',
+  ]);
+  const tests = [...walk(tree)].filter((n) => n.kind === 'test');
+  assert.deepEqual(
+    tests.map((n) => n.id),
+    [
+      'pipeline:SHP-0603/case:5A1C9E07/test:tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
+      'pipeline:SHP-0603/case:5A1C9E07/test:tests/api/test_refunds.py::TestRefunds::test_partial_refund',
+      'pipeline:SHP-0603/case:8D4FC13A/test:com.acme.shop.OrderTest#orderTotalIncludesTax',
+      'pipeline:SHP-0603/case:8D4FC13A/test:com.acme.shop.OrderTest#orderIsPersisted',
+    ],
+  );
+  assert.deepEqual(tests[2].ref, {
+    execution: 'SHP-0603-0000C',
+    caseIndex: 3,
+    testId: 'com.acme.shop.OrderTest#orderTotalIncludesTax',
+  });
+  assert.equal(tests[2].logLine, 52);
+  assert.equal(tests[2].pipeline, 'SHP-0603');
+  // No test entries (markers only): no per-test tree.
+  assert.deepEqual(testTree(STATES.slice(0, 1), rel), []);
+});
+
+test('testTree: a failure message at the definition, with expected/actual for the diff', () => {
+  const tests = [...walk(testTree(STATES, rel))].filter((n) => n.kind === 'test');
+  assert.deepEqual(tests[2].message, {
+    text: 'expected: <107.99> but was: <107.98>',
+    expected: '107.99',
+    actual: '107.98',
+    uri: `${ROOT}/src/test/java/com/acme/shop/OrderTest.java`,
+    line: 10,
+  });
+  // No expected/actual printed: a plain message.
+  assert.deepEqual(tests[0].message, {
+    text: 'AssertionError: refund rejected',
+    uri: `${ROOT}/tests/api/test_refunds.py`,
+    line: 12,
+  });
+  assert.equal(tests[1].message, undefined);
+  assert.equal(tests[3].message, undefined);
+  // Service text with escapes is shown with the controls visible; a missing message names the test.
+  const [odd] = [
+    ...walk(
+      testTree(
+        [{ ...STATES[2], message: undefined, name: 'x\x1b[2Jy', state: 'error', expected: undefined, actual: 'a' }],
+        rel,
+      ),
+    ),
+  ].filter((n) => n.kind === 'test');
+  assert.equal(odd.label, 'xy');
+  assert.deepEqual(odd.message, {
+    text: 'ERROR com.acme.shop.OrderTest#orderTotalIncludesTax',
+    uri: `${ROOT}/src/test/java/com/acme/shop/OrderTest.java`,
+    line: 10,
+  });
+});
+
+test('pipelineOfExecution drops the execution number', () => {
+  assert.equal(pipelineOfExecution('SHP-0603-0000C'), 'SHP-0603');
+  assert.equal(pipelineOfExecution('Y2K-0601-00001'), 'Y2K-0601');
+  assert.equal(pipelineOfExecution('plain'), 'plain');
+});
+
+test('Run locally: the terminal line for runLocally argv, quoted for the shell', () => {
+  const pytest = {
+    argv: ['python', '-m', 'pytest', 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order'],
+    cwd: '/w/shop',
+  };
+  assert.equal(
+    terminalCommand(pytest, 'posix'),
+    'python -m pytest tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
+  );
+  const newman = {
+    argv: ['newman', 'run', 'postman/shop api.json', '--folder', "Get order's total; rm -rf ~ $(id)"],
+    cwd: '/w/shop',
+  };
+  assert.equal(
+    terminalCommand(newman, 'posix'),
+    `newman run 'postman/shop api.json' --folder 'Get order'\\''s total; rm -rf ~ $(id)'`,
+  );
+  assert.equal(
+    terminalCommand(newman, 'powershell'),
+    `newman run 'postman/shop api.json' --folder 'Get order''s total; rm -rf ~ $(id)'`,
+  );
+  assert.equal(
+    terminalCommand({ argv: ['C:\\Program Files\\mvn', '-Dtest=A#b', 'test'], cwd: 'C:\\w' }, 'powershell'),
+    `& 'C:\\Program Files\\mvn' -Dtest=A#b test`,
+  );
+  assert.equal(
+    terminalCommand({ argv: ['npx', 'playwright', 'test', 'say "hi".spec.ts:3'], cwd: '/w' }, 'cmd'),
+    'npx playwright test "say ""hi"".spec.ts:3"',
+  );
+  assert.equal(quoteArg('', 'posix'), "''");
+  assert.throws(() => terminalCommand({ argv: ['pytest', 'a\nrm -rf /'], cwd: '/w' }, 'posix'), {
+    message: 'runLocally gave an argument with a control character; run it from the log instead.',
+  });
+  assert.throws(() => terminalCommand({ argv: [], cwd: '/w' }, 'posix'), {
+    message: 'runLocally gave no command to run.',
+  });
+  assert.deepEqual(
+    [
+      '/bin/bash',
+      '/usr/bin/zsh',
+      'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
+      'pwsh',
+      'C:\\Windows\\System32\\cmd.exe',
+      '',
+    ].map(shellKind),
+    ['posix', 'posix', 'powershell', 'powershell', 'cmd', 'posix'],
+  );
+});
