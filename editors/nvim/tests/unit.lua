@@ -592,6 +592,243 @@ return function()
     H.truthy('the Mason source is a GitHub release', yaml:match('\n  id: pkg:github/[%w_.-]+/[%w_.-]+@v%d') ~= nil)
   end)
 
+  -- Issue 15: per-test entries of testany/caseStates (docs/protocol.md) in quickfix, in
+  -- the :TestanyTests list, and the local command of a test in a terminal.
+  local function states_fixture()
+    local function t(file, line, name, state, extra)
+      return vim.tbl_extend('force', {
+        uri = 'file:///w/' .. file,
+        line = line,
+        key = '5A1C9E07',
+        name = name,
+        state = state,
+        execution = 'SHP-0603-0000C',
+        stale = false,
+        testId = file .. '::' .. name,
+        caseIndex = 0,
+        caseName = 'API tests (pytest)',
+        logLine = line + 100,
+      }, extra or {})
+    end
+    return {
+      -- A marker case: no testId.
+      {
+        uri = 'file:///w/tests/test_cart.py',
+        line = 3,
+        key = '1A2B3C4D',
+        name = 'Cart',
+        state = 'failed',
+        execution = 'SHP-0601-0000C',
+        stale = false,
+      },
+      t('tests/api/test_orders.py', 5, 'test_create_order_returns_201', 'passed'),
+      t('tests/api/test_orders.py', 14, 'test_order_total_includes_tax', 'failed', {
+        message = "AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+        expected = "Decimal('107.99')",
+        actual = "Decimal('107.98')",
+      }),
+      t('tests/api/test_refunds.py', 12, 'TestRefunds.test_refund_of_a_gift_card_order', 'failed', {
+        message = 'AssertionError: refund rejected\n(second line)',
+      }),
+      t('tests/api/test_refunds.py', 15, 'TestRefunds.test_partial_refund', 'skipped'),
+      t('src/test/java/com/acme/shop/OrderTest.java', 14, 'orderTotalIncludesTax', 'error', {
+        key = '8D4FC13A',
+        caseIndex = 3,
+        caseName = 'Unit tests (Maven)',
+        testId = 'com.acme.shop.OrderTest#orderTotalIncludesTax',
+      }),
+    }
+  end
+
+  H.group('per-test failures in quickfix (caseStates test entries)', function()
+    local commands = require('testany.commands')
+    local states = states_fixture()
+    H.eq('test_failure_items', commands.test_failure_items(states), {
+      {
+        filename = '/w/tests/api/test_orders.py',
+        lnum = 15,
+        col = 1,
+        text = "test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+        type = 'E',
+      },
+      {
+        filename = '/w/tests/api/test_refunds.py',
+        lnum = 13,
+        col = 1,
+        text = 'TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected (second line)',
+        type = 'E',
+      },
+      {
+        filename = '/w/src/test/java/com/acme/shop/OrderTest.java',
+        lnum = 15,
+        col = 1,
+        text = 'orderTotalIncludesTax',
+        type = 'E',
+      },
+    })
+    H.eq(
+      'test_failure_items of one pipeline',
+      #commands.test_failure_items(states, 'SHP-0601') .. ' ' .. #commands.test_failure_items(states, 'SHP-0603'),
+      '0 3'
+    )
+    -- recentFailures rows: the marker case's, and the pytest case's of the run whose tests
+    -- are listed (replaced by its tests) and of an older run (kept).
+    local recent = {
+      {
+        execution = 'SHP-0603-0000C',
+        caseKey = '5A1C9E07',
+        result = 'FAILED',
+        error = 'exit 1',
+        locations = { { uri = 'file:///w/tests/api/test_orders.py', line = 16, column = 1, message = 'E assert' } },
+      },
+      {
+        execution = 'SHP-0601-0000C',
+        caseKey = '1A2B3C4D',
+        result = 'FAILED',
+        error = 'cart total',
+        locations = { { uri = 'file:///w/tests/test_cart.py', line = 9, column = 5, message = 'assert 3 == 4' } },
+      },
+      {
+        execution = 'SHP-0603-0000B',
+        caseKey = '5A1C9E07',
+        result = 'FAILED',
+        error = 'exit 1',
+        locations = { { uri = 'file:///w/tests/api/test_refunds.py', line = 9, column = 1, message = 'E refund' } },
+      },
+    }
+    local texts = vim.tbl_map(function(it)
+      return ('%s:%d %s'):format(it.filename, it.lnum, it.text)
+    end, commands.failure_items(recent, states, '/w'))
+    H.eq('failure_items: tests of the listed runs, then the other cases as before', texts, {
+      "/w/tests/api/test_orders.py:15 test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+      '/w/tests/api/test_refunds.py:13 TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected (second line)',
+      '/w/src/test/java/com/acme/shop/OrderTest.java:15 orderTotalIncludesTax',
+      '/w/tests/test_cart.py:10 FAILED 1A2B3C4D: assert 3 == 4',
+      '/w/tests/api/test_refunds.py:10 FAILED 5A1C9E07: E refund',
+    })
+    H.eq('failure_items without caseStates', #commands.failure_items(recent, vim.NIL, '/w'), 3)
+    H.eq(
+      'hostile test text is shown, not interpreted',
+      commands.test_failure_items({
+        {
+          uri = 'file:///w/a.py',
+          line = 0,
+          key = 'K',
+          name = 'a\27[31m',
+          state = 'failed',
+          testId = 'a',
+          message = 'b\226\128\174c',
+        },
+      })[1].text,
+      'a^[[31m: b<202e>c'
+    )
+  end)
+
+  H.group(':TestanyTests: the tests of the case under the cursor', function()
+    local commands = require('testany.commands')
+    local states = states_fixture()
+    local case, tests = commands.case_tests(states, 'file:///w/tests/api/test_refunds.py', 13)
+    H.eq('the case under the cursor', case, { key = '5A1C9E07', execution = 'SHP-0603-0000C' })
+    H.eq('tests_lines', commands.tests_lines(case, tests, '/w'), {
+      '5A1C9E07 API tests (pytest) · SHP-0603-0000C',
+      '✓ passed   test_create_order_returns_201  tests/api/test_orders.py:6',
+      '✗ failed   test_order_total_includes_tax  tests/api/test_orders.py:15',
+      '✗ failed   TestRefunds.test_refund_of_a_gift_card_order  tests/api/test_refunds.py:13',
+      '⊘ skipped  TestRefunds.test_partial_refund  tests/api/test_refunds.py:16',
+    })
+    local above = commands.case_tests(states, 'file:///w/src/test/java/com/acme/shop/OrderTest.java', 40)
+    H.eq('a test above the cursor names its case', above, { key = '8D4FC13A', execution = 'SHP-0603-0000C' })
+    local none = commands.case_tests(states, 'file:///w/tests/test_cart.py', 1)
+    H.eq('no case at or above the cursor', none, nil)
+    local marker = { commands.case_tests(states, 'file:///w/tests/test_cart.py', 3) }
+    H.eq('a marker case without tests lists none', { marker[1], #marker[2] }, {
+      { key = '1A2B3C4D', execution = 'SHP-0601-0000C' },
+      0,
+    })
+
+    -- The buffer: <CR> jumps to the definition, r and o send the test's arguments.
+    local dir = vim.fn.tempname()
+    vim.fn.mkdir(dir .. '/tests/api', 'p')
+    local src = {}
+    for i = 1, 20 do
+      src[i] = 'line ' .. i
+    end
+    vim.fn.writefile(src, dir .. '/tests/api/test_refunds.py')
+    local fixture = vim.tbl_map(function(e)
+      return vim.tbl_extend('force', e, { uri = e.uri:gsub('^file:///w/', 'file://' .. dir .. '/') })
+    end, states)
+    local case2, tests2 = commands.case_tests(fixture, 'file://' .. dir .. '/tests/api/test_orders.py', 6)
+    vim.cmd('silent! only')
+    local buf = commands.show_tests(case2, tests2, dir)
+    H.eq('the list buffer', vim.api.nvim_buf_get_lines(buf, 0, -1, false), {
+      '5A1C9E07 API tests (pytest) · SHP-0603-0000C',
+      '✓ passed   test_create_order_returns_201  tests/api/test_orders.py:6',
+      '✗ failed   test_order_total_includes_tax  tests/api/test_orders.py:15',
+      '✗ failed   TestRefunds.test_refund_of_a_gift_card_order  tests/api/test_refunds.py:13',
+      '⊘ skipped  TestRefunds.test_partial_refund  tests/api/test_refunds.py:16',
+    })
+    local sent = {}
+    local saved = require('testany').exec
+    require('testany').exec = function(command, args)
+      sent[#sent + 1] = { command, args }
+    end
+    vim.api.nvim_win_set_cursor(0, { 4, 0 })
+    vim.api.nvim_feedkeys(vim.keycode('r'), 'x', false)
+    vim.api.nvim_feedkeys(vim.keycode('o'), 'x', false)
+    require('testany').exec = saved
+    H.eq('r runs the test locally, o opens its log at its line', sent, {
+      {
+        'testany.runLocally',
+        {
+          execution = 'SHP-0603-0000C',
+          caseIndex = 0,
+          testId = 'tests/api/test_refunds.py::TestRefunds.test_refund_of_a_gift_card_order',
+        },
+      },
+      { 'testany.openLog', { execution = 'SHP-0603-0000C', caseIndex = 0, line = 112 } },
+    })
+    vim.api.nvim_feedkeys(vim.keycode('<CR>'), 'x', false)
+    H.eq(
+      '<CR> opens the definition',
+      { vim.api.nvim_buf_get_name(0), vim.api.nvim_win_get_cursor(0)[1] },
+      { dir .. '/tests/api/test_refunds.py', 13 }
+    )
+    vim.cmd('silent! only')
+    vim.fn.delete(dir, 'rf')
+  end)
+
+  H.group('Run locally: the server argv in a terminal, no shell', function()
+    local commands = require('testany.commands')
+    local dir = vim.fn.resolve(vim.fn.tempname())
+    vim.fn.mkdir(dir, 'p')
+    vim.cmd('silent! only')
+    local buf = commands.open_terminal({ argv = { 'printf', '%s|%s|', 'a b', '$HOME;`x`' }, cwd = dir })
+    H.eq('the terminal runs argv in cwd', vim.b[buf].testany_command, {
+      argv = { 'printf', '%s|%s|', 'a b', '$HOME;`x`' },
+      cwd = dir,
+    })
+    local out = H.wait(5000, function()
+      local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+      return text:find('|', 1, true) and vim.trim(vim.split(text, '\n')[1]) or nil
+    end)
+    H.eq('each argument reaches the program as is', out, 'a b|$HOME;`x`|')
+    H.eq('a terminal buffer', vim.bo[buf].buftype, 'terminal')
+    vim.cmd('silent! only')
+    local before = #vim.api.nvim_list_bufs()
+    H.eq('no argv: nothing opens', commands.open_terminal({ argv = {}, cwd = dir }), nil)
+    H.eq('a non-string argument: nothing opens', commands.open_terminal({ argv = { 'x', 1 }, cwd = dir }), nil)
+    H.eq('a missing folder: nothing opens', commands.open_terminal({ argv = { 'x' }, cwd = dir .. '/nope' }), nil)
+    H.eq('no buffer was made', #vim.api.nvim_list_bufs(), before)
+    -- Lenses run through Neovim's codelens run: the client runs these commands itself.
+    local cfg = require('testany').server_config()
+    H.eq(
+      'client-side lens commands',
+      { type(cfg.commands['testany.runLocally']), type(cfg.commands['testany.openLog']) },
+      { 'function', 'function' }
+    )
+    vim.fn.delete(dir, 'rf')
+  end)
+
   H.group('help tags', function()
     local dir = vim.fn.tempname()
     vim.fn.mkdir(dir .. '/doc', 'p')
@@ -609,6 +846,7 @@ return function()
       ':TestanyLog',
       ':TestanyRun',
       ':TestanyFailures',
+      ':TestanyTests',
       ':TestanyRerun',
       ':TestanyHealth',
       'testany-setup',

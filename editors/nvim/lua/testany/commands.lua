@@ -1,5 +1,5 @@
---- The user commands (:TestanyRun, :TestanyLog, :TestanyFailures, :TestanyRerun,
---- :TestanyHealth) and the small renderers behind them.
+--- The user commands (:TestanyRun, :TestanyLog, :TestanyFailures, :TestanyTests,
+--- :TestanyRerun, :TestanyHealth) and the small renderers behind them.
 local M = {}
 
 local function testany()
@@ -76,6 +76,8 @@ function M.handle_result(command, result, client, bufnr, started)
     testany().on_open_log_result(result, client, started)
   elseif command == 'testany.showExecution' then
     M.float(M.execution_lines(result), 'Testany execution')
+  elseif command == 'testany.runLocally' then
+    M.open_terminal(result)
   elseif command == 'testany.runPipeline' then
     local key = type(result) == 'table' and (result.execution_id or result.execution) or nil
     notify(type(key) == 'string' and shown('run ' .. key .. ' started') or 'pipeline run requested')
@@ -304,6 +306,70 @@ function M._collect(list, root, items)
   end
 end
 
+--- Is a `testany/caseStates` entry a test (issue 15), not a case?
+local function is_test(e)
+  return type(e) == 'table' and type(e.testId) == 'string' and type(e.uri) == 'string' and tonumber(e.line) ~= nil
+end
+
+local function failing(state)
+  return state == 'failed' or state == 'error'
+end
+
+--- The pipeline of an execution key (`SHP-0603-0000C` -> `SHP-0603`).
+local function pipeline_of(execution)
+  return type(execution) == 'string' and execution:match('^(.*)%-[^-]+$') or nil
+end
+
+--- Quickfix items, one per failing test of `testany/caseStates` (at its definition,
+--- `name: message`), in the server's order; `pipeline` keeps only that pipeline's.
+---@param states any the caseStates result
+---@param pipeline? string
+---@return table[]
+function M.test_failure_items(states, pipeline)
+  local items = {}
+  for _, e in ipairs(type(states) == 'table' and states or {}) do
+    if is_test(e) and failing(e.state) and (not pipeline or pipeline_of(e.execution) == pipeline) then
+      local name = type(e.name) == 'string' and e.name or e.testId
+      local text = type(e.message) == 'string' and e.message ~= '' and (name .. ': ' .. e.message) or name
+      items[#items + 1] = {
+        filename = vim.uri_to_fname(e.uri),
+        lnum = tonumber(e.line) + 1,
+        col = 1,
+        text = shown(text),
+        type = 'E',
+      }
+    end
+  end
+  return items
+end
+
+--- :TestanyFailures' list: the failing tests of each case's newest run read test by test
+--- (caseStates), then the recentFailures entries as before (`M.quickfix_items`), minus
+--- the (case, execution) rows those tests replace: marker cases and older runs stay.
+---@param recent any the testany.recentFailures result
+---@param states any the testany/caseStates result (nil when it failed)
+---@param root? string
+---@param pipeline? string
+---@return table[]
+function M.failure_items(recent, states, root, pipeline)
+  local covered = {}
+  for _, e in ipairs(type(states) == 'table' and states or {}) do
+    if is_test(e) and type(e.execution) == 'string' then
+      covered[tostring(e.key) .. '\0' .. e.execution] = true
+    end
+  end
+  local list = type(recent) == 'table' and (recent.failures or recent) or {}
+  local rest = {}
+  for _, f in ipairs(type(list) == 'table' and list or {}) do
+    if type(f) ~= 'table' or not covered[tostring(f.caseKey or f.case_key) .. '\0' .. tostring(f.execution)] then
+      rest[#rest + 1] = f
+    end
+  end
+  local items = M.test_failure_items(states, pipeline)
+  vim.list_extend(items, M.quickfix_items(rest, root))
+  return items
+end
+
 --- :TestanyFailures [PIPELINE] [DAYS]
 function M.failures(opts)
   local a = split_args(opts)
@@ -314,19 +380,204 @@ function M.failures(opts)
     args.pipeline = a[1]
     args.days = tonumber(a[2])
   end
+  local bufnr = vim.api.nvim_get_current_buf()
   testany().exec('testany.recentFailures', args, function(err, result, client)
     if err then
       return
     end
-    local root = client and (client.root_dir or client.config.root_dir)
-    local items = M.quickfix_items(result, root)
-    vim.fn.setqflist({}, ' ', { title = 'Testany failures', items = items })
-    if #items > 0 then
-      vim.cmd('botright copen')
-    else
-      notify('no recent failures')
+    testany().request('testany/caseStates', vim.empty_dict(), function(serr, states)
+      local root = client and (client.root_dir or client.config.root_dir)
+      local items = M.failure_items(result, not serr and states or nil, root, args.pipeline)
+      vim.fn.setqflist({}, ' ', { title = 'Testany failures', items = items })
+      if #items > 0 then
+        vim.cmd('botright copen')
+      else
+        notify('no recent failures')
+      end
+    end, bufnr)
+  end, bufnr)
+end
+
+--- The case under 0-based `line` of `uri` (the nearest caseStates entry at or above it,
+--- a test naming its case) and that case's tests in its newest run, in the server's order.
+---@param states any the caseStates result (every document)
+---@param uri string
+---@param line integer
+---@return {key: string, execution: string?}? case
+---@return table[] tests
+function M.case_tests(states, uri, line)
+  states = type(states) == 'table' and states or {}
+  local best
+  for _, e in ipairs(states) do
+    local l = type(e) == 'table' and tonumber(e.line)
+    if l and e.uri == uri and l <= line and type(e.key) == 'string' then
+      if not best or l > tonumber(best.line) or (l == tonumber(best.line) and is_test(e) and not is_test(best)) then
+        best = e
+      end
     end
+  end
+  if not best then
+    return nil, {}
+  end
+  local case = { key = best.key, execution = type(best.execution) == 'string' and best.execution or nil }
+  local tests = {}
+  for _, e in ipairs(states) do
+    if is_test(e) and e.key == case.key and e.execution == case.execution then
+      tests[#tests + 1] = e
+    end
+  end
+  return case, tests
+end
+
+local STATE_MARK = { passed = '✓', failed = '✗', error = '✗', skipped = '⊘' }
+
+--- A path for display: relative to `root` when inside it.
+local function rel_path(file, root)
+  if root and file:sub(1, #root + 1) == root .. '/' then
+    return file:sub(#root + 2)
+  end
+  return file
+end
+
+--- The lines of the :TestanyTests buffer: the case, then one line per test (status,
+--- name, file:line).
+function M.tests_lines(case, tests, root)
+  local caseName = tests[1] and type(tests[1].caseName) == 'string' and tests[1].caseName or nil
+  local head = vim.tbl_filter(function(s)
+    return s ~= nil
+  end, { case.key, caseName })
+  local lines = { shown(table.concat(head, ' ') .. (case.execution and (' · ' .. case.execution) or '')) }
+  for _, t in ipairs(tests) do
+    local state = type(t.state) == 'string' and t.state or 'unknown'
+    lines[#lines + 1] = shown(
+      ('%s %-8s %s  %s:%d'):format(
+        STATE_MARK[state] or '?',
+        state,
+        type(t.name) == 'string' and t.name or t.testId,
+        rel_path(vim.uri_to_fname(t.uri), root),
+        tonumber(t.line) + 1
+      )
+    )
+  end
+  return lines
+end
+
+--- Shows the tests of `case` in a scratch buffer in a split: <CR> opens a test's
+--- definition, `r` runs it locally (testany.runLocally), `o` opens the log at it
+--- (testany.openLog with its `line`), `q` closes.
+---@return integer buf
+function M.show_tests(case, tests, root)
+  local from = vim.api.nvim_get_current_win()
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  vim.bo[buf].buftype = 'nofile'
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].swapfile = false
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, M.tests_lines(case, tests, root))
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].filetype = 'testanytests'
+  pcall(vim.api.nvim_buf_set_name, buf, 'testany://tests/' .. case.key)
+  local function test_at_cursor()
+    return tests[vim.api.nvim_win_get_cursor(0)[1] - 1]
+  end
+  local function map(lhs, fn, desc)
+    vim.keymap.set('n', lhs, function()
+      local t = test_at_cursor()
+      if t then
+        fn(t)
+      end
+    end, { buffer = buf, silent = true, desc = desc })
+  end
+  map('<CR>', function(t)
+    local win = vim.api.nvim_win_is_valid(from) and from or nil
+    if win then
+      vim.api.nvim_set_current_win(win)
+    else
+      vim.cmd('wincmd p')
+    end
+    vim.cmd('edit ' .. vim.fn.fnameescape(vim.uri_to_fname(t.uri)))
+    pcall(vim.api.nvim_win_set_cursor, 0, { tonumber(t.line) + 1, 0 })
+  end, 'Open the test definition')
+  map('r', function(t)
+    M.run_test_locally(t, from)
+  end, 'Run the test locally in a terminal')
+  map('o', function(t)
+    local args = { execution = t.execution, caseIndex = t.caseIndex, line = tonumber(t.logLine) }
+    testany().exec('testany.openLog', args, function(err, result, client, started)
+      if not err then
+        M.handle_result('testany.openLog', result, client, nil, started)
+      end
+    end)
+  end, 'Open the log at the test')
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = buf, silent = true })
+  return buf
+end
+
+--- testany.runLocally for one caseStates test entry, its command in a terminal.
+---@param win? integer the window of the source file (its buffer picks the server)
+function M.run_test_locally(t, win)
+  local args = { execution = t.execution, caseIndex = t.caseIndex, testId = t.testId }
+  testany().exec('testany.runLocally', args, function(err, result)
+    if not err then
+      M.open_terminal(result)
+    end
+  end, win and vim.api.nvim_win_is_valid(win) and vim.api.nvim_win_get_buf(win) or nil)
+end
+
+--- :TestanyTests: the tests of the case under the cursor, in a list.
+function M.tests()
+  local bufnr = vim.api.nvim_get_current_buf()
+  local uri = vim.uri_from_bufnr(bufnr)
+  local line = vim.api.nvim_win_get_cursor(0)[1] - 1
+  testany().request('testany/caseStates', vim.empty_dict(), function(err, states, client)
+    if err then
+      return
+    end
+    local case, tests = M.case_tests(states, uri, line)
+    if not case then
+      notify('no Testany case at or above the cursor', vim.log.levels.WARN)
+    elseif #tests == 0 then
+      notify(shown(('no test of case %s is linked to a file yet'):format(case.key)), vim.log.levels.WARN)
+    else
+      M.show_tests(case, tests, client and (client.root_dir or client.config.root_dir))
+    end
+  end, bufnr)
+end
+
+--- Runs a testany.runLocally result (`{argv, cwd}`) in a `:terminal` split: the program
+--- and its arguments are passed as a list (no shell reads them). Returns the terminal
+--- buffer, or nil (with a message) when the result holds no runnable command.
+---@return integer? buf
+function M.open_terminal(result)
+  local argv = type(result) == 'table' and result.argv
+  if type(argv) ~= 'table' or #argv == 0 then
+    notify('the server gave no command to run', vim.log.levels.WARN)
+    return nil
+  end
+  for _, a in ipairs(argv) do
+    if type(a) ~= 'string' then
+      notify('the server gave a command with a non-text argument', vim.log.levels.WARN)
+      return nil
+    end
+  end
+  local cwd = type(result.cwd) == 'string' and result.cwd or nil
+  if cwd and vim.fn.isdirectory(cwd) == 0 then
+    notify(shown(('the folder %s does not exist: open the project it names'):format(cwd)), vim.log.levels.WARN)
+    return nil
+  end
+  vim.cmd('botright new')
+  local buf = vim.api.nvim_get_current_buf()
+  local ok, job = pcall(function()
+    if vim.fn.has('nvim-0.11') == 1 then
+      return vim.fn.jobstart(argv, { term = true, cwd = cwd })
+    end
+    return vim.fn.termopen(argv, { cwd = cwd })
   end)
+  if not ok or type(job) ~= 'number' or job <= 0 then
+    notify(shown(('cannot start %s: is it installed and on PATH?'):format(argv[1])), vim.log.levels.ERROR)
+  end
+  vim.b[buf].testany_command = { argv = argv, cwd = cwd }
+  return buf
 end
 
 local function pct(x)
@@ -475,6 +726,7 @@ function M.define()
   cmd('TestanyRun', M.run, { nargs = '?', desc = 'Run the Testany code lens on the cursor line' })
   cmd('TestanyLog', M.log, { desc = 'Open the failure log of the case under the cursor' })
   cmd('TestanyFailures', M.failures, { nargs = '*', desc = 'Recent Testany failures to quickfix' })
+  cmd('TestanyTests', M.tests, { desc = 'List the tests of the Testany case under the cursor' })
   cmd('TestanyRerun', M.rerun, { nargs = '?', desc = 'Run the pipeline again' })
   cmd('TestanyHealth', M.health, { nargs = '*', desc = 'Pipeline health in a float' })
 end

@@ -162,6 +162,33 @@ handlers['window/showDocument'] = function(err, params, ctx, config)
   return vim.lsp.handlers['window/showDocument'](err, params, ctx, config)
 end
 
+--- Lens commands the client runs itself (`client.commands`), so that Neovim's own
+--- `vim.lsp.codelens.run()` acts on their results as `:TestanyRun` does: the server
+--- answers `testany.runLocally` with `{argv, cwd}` for the editor to run, and
+--- `testany.openLog` with the log to show. Each sends the command to the server.
+local function client_command(name)
+  return function(command, ctx)
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    if not client then
+      return
+    end
+    local args = command.arguments and command.arguments[1] or nil
+    local started = vim.uv.hrtime()
+    request(client, 'workspace/executeCommand', M.command_params(name, args), function(err, result)
+      if err then
+        notify(name .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        return
+      end
+      require('testany.commands').handle_result(name, result, client, ctx.bufnr, started)
+    end, ctx.bufnr)
+  end
+end
+
+local client_commands = {
+  ['testany.runLocally'] = client_command('testany.runLocally'),
+  ['testany.openLog'] = client_command('testany.openLog'),
+}
+
 local function capabilities()
   local caps = vim.lsp.protocol.make_client_capabilities()
   caps.workspace = caps.workspace or {}
@@ -248,6 +275,7 @@ function M.server_config()
     settings = { testany = settings },
     capabilities = capabilities(),
     handlers = handlers,
+    commands = client_commands,
     on_attach = on_attach,
   }
 end
@@ -366,6 +394,25 @@ function M.exec(command, args, cb, bufnr)
       notify(command .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
     end
     cb(err, result, client, started)
+  end, bufnr or vim.api.nvim_get_current_buf())
+end
+
+--- Sends a custom request (e.g. `testany/caseStates`) to the Testany server.
+---@param method string
+---@param params table
+---@param cb fun(err: table?, result: any, client: vim.lsp.Client)
+---@param bufnr? integer
+function M.request(method, params, cb, bufnr)
+  local client = M.client(bufnr)
+  if not client then
+    notify('the Testany server is not running for this buffer (no testany.toml above it?)', vim.log.levels.WARN)
+    return
+  end
+  request(client, method, params, function(err, result)
+    if err then
+      notify(method .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+    end
+    cb(err, result, client)
   end, bufnr or vim.api.nvim_get_current_buf())
 end
 
