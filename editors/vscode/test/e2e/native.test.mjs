@@ -2,8 +2,10 @@
 // (the binary the desktop entry runs) against `testany mock` serving a copy of
 // examples/shop, driven over stdio with vscode-jsonrpc, and the shared modules the Test
 // Explorer, the status bar and the log viewer use (src/shared/cases.ts, protocol.ts,
-// webview/src/computed.ts) applied to its answers. VS Code desktop cannot run in CI; this
-// checks that what it would show comes from caseStates and logView as the server sends them.
+// webview/src/computed.ts; testTree.ts for issue 15's per-test tree, on a second copy
+// configured with the marker-free pipeline SHP-0603) applied to its answers. VS Code
+// desktop cannot run in CI; this checks that what it would show comes from caseStates,
+// logView and runLocally as the server sends them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -36,6 +38,7 @@ async function bundleShared(dir) {
     [
       `export * from ${JSON.stringify(join(extensionRoot, 'src', 'shared', 'cases.ts'))};`,
       `export * from ${JSON.stringify(join(extensionRoot, 'src', 'shared', 'protocol.ts'))};`,
+      `export * from ${JSON.stringify(join(extensionRoot, 'src', 'shared', 'testTree.ts'))};`,
       `export * from ${JSON.stringify(join(extensionRoot, 'webview', 'src', 'computed.ts'))};`,
     ].join('\n'),
   );
@@ -68,47 +71,80 @@ function startMock() {
   });
 }
 
+/** A copy of examples/shop pointed at the emulator, its toml edited by `edit`; its file: URI. */
+function copyShop(name, url, edit = (t) => t) {
+  const project = join(tmp, name);
+  cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  const toml = join(project, 'testany.toml');
+  writeFileSync(toml, edit(readFileSync(toml, 'utf8').replace(/^url = .*$/m, `url = "${url}"`)));
+  return pathToFileURL(project).href;
+}
+
+/** `testany lsp` initialized on one workspace folder; its process and connection. */
+async function startLsp(folder, name) {
+  const child = spawn(binary, ['lsp'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, XDG_CACHE_HOME: join(tmp, `cache-${name}`), TESTANY_LOG: 'warn' },
+  });
+  const c = rpc.createMessageConnection(
+    new rpc.StreamMessageReader(child.stdout),
+    new rpc.StreamMessageWriter(child.stdin),
+  );
+  c.onRequest(() => null);
+  c.onNotification(() => {});
+  c.listen();
+  await c.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: folder,
+    capabilities: {},
+    workspaceFolders: [{ uri: folder, name }],
+  });
+  c.sendNotification('initialized', {});
+  return { child, conn: c };
+}
+
+let suitesLsp;
+let suitesConn;
+let suitesRoot;
+
 before(async () => {
   assert.ok(existsSync(binary), `${binary} is missing: run \`cargo build -p testany-cli\` (or set TESTANY_BIN)`);
   tmp = mkdtempSync(join(tmpdir(), 'testany-native-'));
   shared = await bundleShared(tmp);
   let url;
   ({ child: mock, url } = await startMock());
-  const project = join(tmp, 'shop');
-  cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
-  const toml = join(project, 'testany.toml');
-  writeFileSync(toml, readFileSync(toml, 'utf8').replace(/^url = .*$/m, `url = "${url}"`));
-  root = pathToFileURL(project).href;
-  lsp = spawn(binary, ['lsp'], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, XDG_CACHE_HOME: join(tmp, 'cache'), TESTANY_LOG: 'warn' },
-  });
-  conn = rpc.createMessageConnection(new rpc.StreamMessageReader(lsp.stdout), new rpc.StreamMessageWriter(lsp.stdin));
-  conn.onRequest(() => null);
-  conn.onNotification(() => {});
-  conn.listen();
-  await conn.sendRequest('initialize', {
-    processId: process.pid,
-    rootUri: root,
-    capabilities: {},
-    workspaceFolders: [{ uri: root, name: 'shop' }],
-  });
-  conn.sendNotification('initialized', {});
+  root = copyShop('shop', url);
+  ({ child: lsp, conn } = await startLsp(root, 'shop'));
+  // The marker-free suites (issue 15): SHP-0603 "Shop suites" in this copy only (the
+  // checks above read examples/shop as it is).
+  suitesRoot = copyShop('suites', url, (t) => t.replace(/^pipelines = .*$/m, 'pipelines = ["SHP-0603"]'));
+  ({ child: suitesLsp, conn: suitesConn } = await startLsp(suitesRoot, 'suites'));
 });
 
 after(() => {
   conn?.dispose();
+  suitesConn?.dispose();
   lsp?.kill();
+  suitesLsp?.kill();
   mock?.kill();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 
-/** caseStates once the first poll has results (the Test Explorer asks again on each change). */
+/**
+ * caseStates' case entries (not the per-test ones, which come as logs are read) once the
+ * first poll has results (the Test Explorer asks again on each change).
+ */
 async function statesWithResults() {
+  const states = await statesUntil(conn, (all) => all.some((s) => s.execution));
+  return states.filter((s) => s.testId === undefined);
+}
+
+/** caseStates of `c` once `done` holds of them (or the time is up: the checks then say what is missing). */
+async function statesUntil(c, done) {
   const deadline = Date.now() + TIMEOUT;
   for (;;) {
-    const states = await shared.caseStates(conn, {});
-    if (states.some((s) => s.execution) || Date.now() > deadline) return states;
+    const states = await shared.caseStates(c, {});
+    if (done(states) || Date.now() > deadline) return states;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -152,7 +188,7 @@ test('Test Explorer items and the status bar from caseStates and showExecution',
   // One document only: what Open Failure Log asks for the editor's file.
   const login = await shared.caseStates(conn, { uri: `${root}/tests/test_login.py` });
   assert.deepEqual(
-    login.map((s) => [s.line, s.key]),
+    login.filter((s) => s.testId === undefined).map((s) => [s.line, s.key]),
     [
       [9, 'D4A8B6C2'],
       [15, 'E5B1C7D3'],
@@ -179,5 +215,108 @@ test('the log viewer renders logView: failure lines, the first failure, a frame 
       '',
       '/builds/acme/shop/tests/test_login.py:21: AssertionError',
     ].join('\n'),
+  );
+});
+
+test('the per-test Test Explorer tree of the marker-free suites, with a diff for expected/actual', async () => {
+  // Each case's tests arrive once its log is read: wait for all four cases.
+  const states = await statesUntil(
+    suitesConn,
+    (all) => new Set(all.filter((s) => s.testId !== undefined).map((s) => s.key)).size === 4,
+  );
+  const tree = shared.testTree(states, (uri) => uri.slice(suitesRoot.length + 1));
+  const rows = (nodes, depth = 0) =>
+    nodes.flatMap((n) => [
+      `${'  '.repeat(depth)}${n.label}${n.description ? ` [${n.description}]` : ''}${n.state ? ` ${n.state}` : ''}${n.line !== undefined ? ` :${n.line}` : ''}`,
+      ...rows(n.children, depth + 1),
+    ]);
+  assert.deepEqual(rows(tree), [
+    'SHP-0603',
+    '  API tests (pytest) [5A1C9E07 · SHP-0603-0000C]',
+    '    tests/api/test_orders.py',
+    '      test_create_order_returns_201 [PASSED · SHP-0603-0000C] passed :5',
+    '      test_order_total_includes_tax [FAILED · SHP-0603-0000C] failed :11',
+    '      test_list_orders_is_paginated [PASSED · SHP-0603-0000C] passed :17',
+    '    tests/api/test_refunds.py',
+    '      TestRefunds.test_refund_within_30_days [PASSED · SHP-0603-0000C] passed :6',
+    '      TestRefunds.test_refund_of_a_gift_card_order [FAILED · SHP-0603-0000C] failed :10',
+    '      TestRefunds.test_partial_refund [SKIPPED · SHP-0603-0000C] skipped :15',
+    '  Shop API [7C3EB029 · SHP-0603-0000C]',
+    '    api/shop-api.postman_collection.json',
+    '      Status code is 201 [PASSED · SHP-0603-0000C] passed :15',
+    '      Order has an id [PASSED · SHP-0603-0000C] passed :18',
+    '      Status code is 200 [PASSED · SHP-0603-0000C] passed :41',
+    '      Total includes tax [FAILED · SHP-0603-0000C] failed :44',
+    '  Storefront e2e (Playwright) [6B2DAF18 · SHP-0603-0000C]',
+    '    web/tests/e2e/storefront.spec.ts',
+    '      storefront › lists the catalogue [PASSED · SHP-0603-0000C] passed :7',
+    '      storefront › adds an item to the cart [FAILED · SHP-0603-0000C] failed :11',
+    '      storefront › searches by name [PASSED · SHP-0603-0000C] passed :16',
+    '  Unit tests (Maven) [8D4FC13A · SHP-0603-0000C]',
+    '    src/test/java/com/acme/shop/OrderTest.java',
+    '      orderTotalIncludesTax [FAILED · SHP-0603-0000C] failed :12',
+    '      orderIsPersisted [PASSED · SHP-0603-0000C] passed :19',
+    '    src/test/java/com/acme/shop/PriceCalculatorTest.java',
+    '      appliesPercentageDiscount [PASSED · SHP-0603-0000C] passed :13',
+    '      roundsHalfEven [FAILED · SHP-0603-0000C] failed :18',
+    '      rejectsNegativeQuantity [PASSED · SHP-0603-0000C] passed :23',
+  ]);
+  const byId = new Map([...shared.walk(tree)].map((n) => [n.id, n]));
+  // The diff VS Code shows: expectedOutput/actualOutput of the TestMessage at the test.
+  const order = byId.get('pipeline:SHP-0603/case:8D4FC13A/test:com.acme.shop.OrderTest#orderTotalIncludesTax');
+  assert.deepEqual(order.message, {
+    text: 'org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>',
+    expected: '107.99',
+    actual: '107.98',
+    uri: `${suitesRoot}/src/test/java/com/acme/shop/OrderTest.java`,
+    line: 12,
+  });
+  const pytest = byId.get(
+    'pipeline:SHP-0603/case:5A1C9E07/test:tests/api/test_orders.py::test_order_total_includes_tax',
+  );
+  assert.deepEqual(pytest.message, {
+    text: "AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+    expected: "Decimal('107.99')",
+    actual: "Decimal('107.98')",
+    uri: `${suitesRoot}/tests/api/test_orders.py`,
+    line: 11,
+  });
+  // No expected/actual printed: a plain message.
+  assert.deepEqual(
+    byId.get(
+      'pipeline:SHP-0603/case:5A1C9E07/test:tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
+    ).message,
+    {
+      text: 'AssertionError: refund rejected',
+      uri: `${suitesRoot}/tests/api/test_refunds.py`,
+      line: 10,
+    },
+  );
+  // "Run locally": the server's command for the test, as the terminal is sent it.
+  assert.deepEqual(pytest.ref, {
+    execution: 'SHP-0603-0000C',
+    caseIndex: 0,
+    testId: 'tests/api/test_orders.py::test_order_total_includes_tax',
+  });
+  const local = await shared.runLocally(suitesConn, pytest.ref);
+  assert.deepEqual(local, {
+    argv: ['python', '-m', 'pytest', 'tests/api/test_orders.py::test_order_total_includes_tax'],
+    cwd: suitesRoot.slice('file://'.length),
+  });
+  assert.equal(
+    shared.terminalCommand(local, 'posix'),
+    'python -m pytest tests/api/test_orders.py::test_order_total_includes_tax',
+  );
+  const postman = await shared.runLocally(
+    suitesConn,
+    byId.get('pipeline:SHP-0603/case:7C3EB029/test:Shop API / Get order / Total includes tax').ref,
+  );
+  assert.deepEqual(postman, {
+    argv: ['newman', 'run', 'shop-api.postman_collection.json', '--folder', 'Get order'],
+    cwd: `${suitesRoot.slice('file://'.length)}/api`,
+  });
+  assert.equal(
+    shared.terminalCommand(postman, 'posix'),
+    "newman run shop-api.postman_collection.json --folder 'Get order'",
   );
 });
