@@ -23,6 +23,8 @@ export function clientMiddleware(ui: Ui): Middleware {
       // window/showDocument (a plain text file) is not needed.
       if (command === 'testany.openLog') return ui.openLog(args[0]);
       const result = await next(command, args);
+      // A test lens's "Run locally": the server gives the command, the editor runs it.
+      if (command === 'testany.runLocally') ui.runLocally(result, args[0]);
       if (PRESENTED.has(command)) {
         await ui.present(command, (args[0] ?? {}) as Record<string, unknown>, result);
       }

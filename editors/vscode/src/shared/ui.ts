@@ -16,10 +16,21 @@ import {
 } from './cases';
 import { forDisplay } from './display';
 import { LogPanel } from './logPanel';
-import { CaseRef, caseStates, executeCommand, logView, OpenLogResult, RequestSender, TestState } from './protocol';
+import {
+  CaseRef,
+  caseStates,
+  executeCommand,
+  LocalCommandResult,
+  logView,
+  OpenLogResult,
+  RequestSender,
+  runLocally,
+  TestState,
+} from './protocol';
 import { failureItems, renderExecution, renderHealth } from './render';
 import { RENAMED, renameNotice, settingsToOptions } from './settings';
 import { testItemText } from './testItems';
+import { isTestEntry, shellKind, terminalCommand, testTree, TreeNode, walk } from './testTree';
 
 export const TOKEN_KEY = 'testany.token';
 const DOC_SCHEME = 'testany';
@@ -115,6 +126,8 @@ export interface CaseView {
 
 /** How many failed cases' logs the Test Explorer asks for per change (each is a logView request). */
 const MAX_EXCERPTS = 10;
+/** How many terminals one "Run locally" of a case or pipeline opens (one per test). */
+const MAX_LOCAL_RUNS = 10;
 
 export class Ui implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -124,6 +137,10 @@ export class Ui implements vscode.Disposable {
   private readonly controller: vscode.TestController;
   private readonly panel: LogPanel;
   private cases: CaseView[] = [];
+  /** The per-test tree (issue 15) from caseStates' test entries, and its nodes by id. */
+  private tree: TreeNode[] = [];
+  private nodes = new Map<string, TreeNode>();
+  private treeItems = new Map<string, vscode.TestItem>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
   private lastRunSignature = '';
@@ -141,10 +158,16 @@ export class Ui implements vscode.Disposable {
     this.controller = vscode.tests.createTestController('testany', 'Testany');
     this.controller.refreshHandler = () => this.refresh();
     this.controller.createRunProfile(
-      'Re-run on Testany',
+      'Re-run pipeline on Testany',
       vscode.TestRunProfileKind.Run,
       (req) => this.rerunFromTests(req),
       true,
+    );
+    this.controller.createRunProfile(
+      'Run locally',
+      vscode.TestRunProfileKind.Run,
+      (req) => this.runLocallyFromTests(req),
+      false,
     );
     this.disposables.push(
       this.controller,
@@ -284,7 +307,7 @@ export class Ui implements vscode.Disposable {
    * rendered in the log panel at the line openLog selects.
    */
   async openLog(arg: unknown): Promise<OpenLogResult | undefined> {
-    const a = (arg ?? {}) as { execution?: unknown; caseIndex?: unknown };
+    const a = (arg ?? {}) as { execution?: unknown; caseIndex?: unknown; line?: unknown };
     if (typeof a.execution !== 'string' || typeof a.caseIndex !== 'number') {
       this.reportError('testany.openLog', new Error('openLog needs {execution, caseIndex}.'));
       return undefined;
@@ -297,8 +320,13 @@ export class Ui implements vscode.Disposable {
     const ref: CaseRef = { execution: a.execution, caseIndex: a.caseIndex };
     try {
       const view = await logView(client, ref);
-      this.panel.show({ title: forDisplay(`Log ${ref.execution} #${ref.caseIndex}`), view });
-      return { uri: view.uri, line: view.firstFailure };
+      // A test's lens (and openLog's `line`) asks for the line where the log reports the test.
+      const line = typeof a.line === 'number' && Number.isInteger(a.line) && a.line >= 0 ? a.line : view.firstFailure;
+      this.panel.show({
+        title: forDisplay(`Log ${ref.execution} #${ref.caseIndex}`),
+        view: { ...view, firstFailure: line },
+      });
+      return { uri: view.uri, line };
     } catch (e) {
       this.reportError('testany.openLog', e);
       return undefined;
@@ -360,6 +388,10 @@ export class Ui implements vscode.Disposable {
       void vscode.window.showInformationMessage('Testany: no `testany:` case marker at or above the cursor.');
       return;
     }
+    if (isTestEntry(at) && isFailed(at.state)) {
+      await this.openLog({ execution: at.execution, caseIndex: at.caseIndex, line: at.logLine });
+      return;
+    }
     const caseIndex = at.execution
       ? (await this.executionInfo(client, at.execution, at.key))?.caseIndex.get(at.key)
       : undefined;
@@ -378,7 +410,70 @@ export class Ui implements vscode.Disposable {
       if (!c.pipeline) continue;
       if (chosen.size === 0 || chosen.has(caseId(c)) || chosen.has(c.uri.toString())) selected.add(c.pipeline);
     }
+    for (const n of this.nodes.values()) {
+      if (chosen.size === 0 || chosen.has(n.id)) selected.add(n.pipeline);
+    }
     for (const pipeline of selected) await vscode.commands.executeCommand('testany.runPipeline', { pipeline });
+  }
+
+  /**
+   * Run profile "Run locally": each chosen test (or the tests under a chosen case, file or
+   * pipeline, at most MAX_LOCAL_RUNS) in its own terminal, with the framework's command the
+   * server gives (`testany.runLocally`).
+   */
+  private async runLocallyFromTests(request: vscode.TestRunRequest): Promise<void> {
+    const client = this.host.languageClient();
+    if (!client) {
+      this.reportError('Run locally', new Error('the language server is not running.'));
+      return;
+    }
+    const roots = (request.include ?? []).map((item) => this.nodes.get(item.id)).filter((n): n is TreeNode => !!n);
+    const tests = [...walk(roots)].filter((n) => n.kind === 'test' && n.ref);
+    if (tests.length === 0) {
+      void vscode.window.showInformationMessage(
+        'Testany: Run locally runs the tests read from a case log; choose one under a pipeline.',
+      );
+      return;
+    }
+    if (tests.length > MAX_LOCAL_RUNS) {
+      void vscode.window.showInformationMessage(
+        `Testany: running the first ${MAX_LOCAL_RUNS} of ${tests.length} tests locally (one terminal each).`,
+      );
+    }
+    for (const t of tests.slice(0, MAX_LOCAL_RUNS)) {
+      if (!t.ref) continue;
+      try {
+        this.openTerminal(await runLocally(client, t.ref), t.label);
+      } catch (e) {
+        this.reportError('Run locally', e);
+      }
+    }
+  }
+
+  /** `testany.runLocally`'s result (a lens's action or the run profile) in a new terminal. */
+  runLocally(result: unknown, arg?: unknown): void {
+    const testId = (arg as { testId?: unknown } | undefined)?.testId;
+    try {
+      this.openTerminal(result, typeof testId === 'string' ? testId : 'test');
+    } catch (e) {
+      this.reportError('testany.runLocally', e);
+    }
+  }
+
+  private openTerminal(result: unknown, label: string): void {
+    const r = (result ?? {}) as Partial<LocalCommandResult>;
+    if (!Array.isArray(r.argv) || !r.argv.every((a) => typeof a === 'string') || typeof r.cwd !== 'string') {
+      throw new Error('runLocally gave no {argv, cwd} to run.');
+    }
+    if (this.host.kind === 'web') {
+      throw new Error('Run locally needs VS Code desktop (the browser has no terminal to run tests in).');
+    }
+    const command: LocalCommandResult = { argv: r.argv, cwd: r.cwd };
+    const text = terminalCommand(command, shellKind(vscode.env.shell));
+    this.log(`run locally in ${command.cwd}: ${text}`);
+    const terminal = vscode.window.createTerminal({ name: forDisplay(`Testany: ${label}`), cwd: command.cwd });
+    terminal.show();
+    terminal.sendText(text, true);
   }
 
   scheduleRefresh(delayMs: number): void {
@@ -408,7 +503,11 @@ export class Ui implements vscode.Disposable {
       .map(([u, ds]) => [u, ds.filter((d) => d.source === 'testany')] as const)
       .filter(([, ds]) => ds.length > 0);
     const cases: CaseView[] = [];
+    // Test entries (issue 15) make the per-test tree; case entries the items they always did.
+    this.tree = testTree(states, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)));
+    this.nodes = new Map([...walk(this.tree)].map((n) => [n.id, n]));
     for (const s of states) {
+      if (isTestEntry(s)) continue;
       const uri = vscode.Uri.parse(s.uri);
       const info = client && s.execution ? await this.executionInfo(client, s.execution, s.key) : undefined;
       const fileDiags = diagnostics.find(([u]) => u.toString() === uri.toString())?.[1] ?? [];
@@ -535,14 +634,21 @@ export class Ui implements vscode.Disposable {
       fileItem.children.replace(children);
       fileItems.push(fileItem);
     }
-    this.controller.items.replace(fileItems);
+    this.treeItems = new Map();
+    const treeItems = this.tree.map((n) => this.treeItem(n, undefined));
+    this.controller.items.replace([...fileItems, ...treeItems]);
 
-    const signature = JSON.stringify(
+    const tests = [...this.nodes.values()].filter((n) => n.kind === 'test');
+    const failures = failureLocations();
+    const failureAt = (n: TreeNode) =>
+      n.message && n.uri ? failures.get(`${vscode.Uri.parse(n.uri).toString()}#${n.line ?? 0}`) : undefined;
+    const signature = JSON.stringify([
       this.cases.map((c) => [caseId(c), c.state, c.execution, c.name, c.diagnostics.length, c.locations.length]),
-    );
+      tests.map((n) => [n.id, n.state, n.description, n.line, n.message, failureAt(n)?.range.start.line]),
+    ]);
     if (signature === this.lastRunSignature) return;
     this.lastRunSignature = signature;
-    if (this.cases.length === 0) return;
+    if (this.cases.length === 0 && tests.length === 0) return;
     const excerpts = new Map<string, string>();
     for (const c of this.cases) {
       if (excerpts.size >= MAX_EXCERPTS) break;
@@ -562,8 +668,63 @@ export class Ui implements vscode.Disposable {
       else if (c.state === 'pending') run.enqueued(item);
       else if (c.state === 'skipped') run.skipped(item);
     }
+    for (const n of tests) {
+      const item = this.treeItems.get(n.id);
+      if (!item) continue;
+      const messages = n.message ? [testMessageOf(n, failureAt(n))] : [];
+      if (n.state === 'passed') run.passed(item);
+      else if (n.state === 'error') run.errored(item, messages);
+      else if (n.state && isFailed(n.state)) run.failed(item, messages);
+      else if (n.state === 'skipped') run.skipped(item);
+    }
     run.end();
   }
+
+  /** A tree node's TestItem (reused by id, so expanded nodes stay expanded). */
+  private treeItem(n: TreeNode, parent: vscode.TestItem | undefined): vscode.TestItem {
+    const uri = n.uri ? vscode.Uri.parse(n.uri) : undefined;
+    const siblings = parent ? parent.children : this.controller.items;
+    const item = siblings.get(n.id) ?? this.controller.createTestItem(n.id, n.label, uri);
+    item.label = n.label;
+    item.description = n.description;
+    if (n.line !== undefined) item.range = new vscode.Range(n.line, 0, n.line, 0);
+    item.children.replace(n.children.map((c) => this.treeItem(c, item)));
+    this.treeItems.set(n.id, item);
+    return item;
+  }
+}
+
+/**
+ * Where failed tests failed: the server's diagnostics by the definition their related
+ * information points at (`uri#line`), so a test's message sits on its failing line.
+ */
+function failureLocations(): Map<string, vscode.Location> {
+  const out = new Map<string, vscode.Location>();
+  for (const [u, ds] of vscode.languages.getDiagnostics()) {
+    for (const d of ds) {
+      if (d.source !== 'testany') continue;
+      for (const r of d.relatedInformation ?? []) {
+        const key = `${r.location.uri.toString()}#${r.location.range.start.line}`;
+        if (!out.has(key)) out.set(key, new vscode.Location(u, d.range));
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A failed test's message: VS Code's diff when the log printed expected and actual, at the
+ * failing line when a diagnostic names it, else at the test's definition.
+ */
+function testMessageOf(n: TreeNode, failure: vscode.Location | undefined): vscode.TestMessage {
+  const m = n.message;
+  if (!m) return new vscode.TestMessage('');
+  const message =
+    m.expected !== undefined && m.actual !== undefined
+      ? vscode.TestMessage.diff(m.text, m.expected, m.actual)
+      : new vscode.TestMessage(m.text);
+  message.location = failure ?? new vscode.Location(vscode.Uri.parse(m.uri), new vscode.Range(m.line, 0, m.line, 0));
+  return message;
 }
 
 function caseId(c: { uri: vscode.Uri; key: string; line: number }): string {

@@ -16,6 +16,9 @@ function fakeUi() {
     present: async (command: string, args: unknown, result: unknown) => {
       calls.push(['present', command, args, result]);
     },
+    runLocally: (result: unknown, arg: unknown) => {
+      calls.push(['runLocally', result, arg]);
+    },
     scheduleRefresh: (ms: number) => {
       calls.push(['scheduleRefresh', ms]);
     },
@@ -64,4 +67,25 @@ test('lenses arriving (after workspace/codeLens/refresh) refresh the case states
   const got = await provide({} as never, {} as never, async () => lenses as never);
   assert.equal(got, lenses);
   assert.deepEqual(calls, [['scheduleRefresh', 300]]);
+});
+
+test("a test lens's testany.runLocally: the server's command is opened in a terminal", async () => {
+  const { ui, calls } = fakeUi();
+  const ref = {
+    execution: 'SHP-0603-0000C',
+    caseIndex: 0,
+    testId: 'tests/api/test_orders.py::test_order_total_includes_tax',
+  };
+  const local = {
+    argv: ['python', '-m', 'pytest', 'tests/api/test_orders.py::test_order_total_includes_tax'],
+    cwd: '/w/shop',
+  };
+  const sent: unknown[] = [];
+  const got = await clientMiddleware(ui).executeCommand!('testany.runLocally', [ref], async (command, args) => {
+    sent.push([command, args]);
+    return local;
+  });
+  assert.deepEqual(got, local);
+  assert.deepEqual(sent, [['testany.runLocally', [ref]]]);
+  assert.deepEqual(calls, [['runLocally', local, ref]]);
 });
