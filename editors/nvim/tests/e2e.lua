@@ -725,6 +725,252 @@ return function()
       )
       vim.fn.delete(dir, 'rf')
     end)
+
+    -- Issue 15: every test of the four frameworks in the editor, without markers. A copy
+    -- of examples/shop watching SHP-0603 "Shop suites" (pytest, Playwright, Postman,
+    -- Maven); its newest execution is SHP-0603-0000C. Lines are 0-based, found in the
+    -- shop files by their literal text.
+    H.group('per-test lenses, diagnostics, quickfix and lens actions (SHP-0603)', function()
+      local tmp = vim.fn.resolve(vim.fn.tempname())
+      vim.fn.mkdir(tmp, 'p')
+      local suites = tmp .. '/shop'
+      local src = vim.fn.fnamemodify(vim.g.testany_plugin_root .. '/../../examples/shop', ':p'):gsub('/$', '')
+      H.eq('copy examples/shop', vim.system({ 'cp', '-R', src, suites }):wait().code, 0)
+      local toml = vim.fn.readfile(suites .. '/testany.toml')
+      for i, l in ipairs(toml) do
+        if l:match('^url%s*=') then
+          toml[i] = ('url = "%s"'):format(env.url)
+        elseif l:match('^pipelines%s*=') then
+          toml[i] = 'pipelines = ["SHP-0603"]'
+        end
+      end
+      vim.fn.writefile(toml, suites .. '/testany.toml')
+      local LATEST = 'SHP-0603-0000C'
+      local function at(status)
+        return status .. ' · ' .. LATEST
+      end
+      -- (line, title without its clock-dependent ` · <age> ago`) of each status lens.
+      local function status_titles(buf)
+        local out = {}
+        for _, l in ipairs(lens_list(buf)) do
+          if l[3] == 'testany.openLog' then
+            out[#out + 1] = { l[1], (l[2]:gsub(' · [^·]+ ago$', '')) }
+          end
+        end
+        return out
+      end
+      local function lenses_become(rel, want)
+        local buf = open_file(suites .. '/' .. rel)
+        local got
+        H.wait(90000, function()
+          got = status_titles(buf)
+          return vim.deep_equal(got, want)
+        end)
+        H.eq('test lenses of ' .. rel, got, want)
+        return buf
+      end
+
+      local orders = lenses_become('tests/api/test_orders.py', {
+        { 5, at('✓ passed') },
+        {
+          11,
+          at(
+            "✗ FAILED: AssertionError: assert Decimal('107.98') == Decimal('107.99') · flaky: flipped 4 times in the last 10 runs"
+          ),
+        },
+        { 17, at('✓ passed') },
+      })
+      local want_diag = {
+        {
+          14,
+          4,
+          vim.diagnostic.severity.ERROR,
+          'assertion',
+          'testany',
+          "FAILED in SHP-0603-0000C · flaky: flipped 4 times in the last 10 runs: test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')\nexpected: Decimal('107.99')\nactual: Decimal('107.98')",
+          { vim.uri_from_fname(suites .. '/tests/api/test_orders.py'), 11 },
+        },
+      }
+      local diags = H.wait(60000, function()
+        local d = diag_list(orders)
+        return vim.deep_equal(d, want_diag) and d
+      end) or diag_list(orders)
+      H.eq('a diagnostic at the failing line of test_order_total_includes_tax', diags, want_diag)
+      lenses_become('tests/api/test_refunds.py', {
+        { 6, at('✓ passed') },
+        { 10, at('✗ FAILED: AssertionError: refund rejected · flaky: flipped 4 times in the last 10 runs') },
+        { 15, at('⊘ skipped') },
+      })
+      lenses_become('web/tests/e2e/storefront.spec.ts', {
+        { 0, at('✗ FAILED 9s') },
+        { 7, at('✓ passed 1s') },
+        {
+          11,
+          at(
+            '✗ FAILED: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected) · flaky: flipped 9 times in the last 10 runs'
+          ),
+        },
+        { 16, at('✓ passed 845ms') },
+      })
+      lenses_become('api/shop-api.postman_collection.json', {
+        { 0, at('✗ FAILED 2s') },
+        { 15, at('✓ passed') },
+        { 18, at('✓ passed') },
+        { 41, at('✓ passed') },
+        {
+          44,
+          at(
+            "✗ FAILED: AssertionError: expected '107.98' to deeply equal '107.99' · failing since SHP-0603-00003 (10 runs)"
+          ),
+        },
+      })
+      lenses_become('src/test/java/com/acme/shop/PriceCalculatorTest.java', {
+        { 13, at('✓ passed 3ms') },
+        {
+          18,
+          at(
+            '✗ FAILED: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67> · flaky: flipped 5 times in the last 10 runs'
+          ),
+        },
+        { 23, at('✓ passed 2ms') },
+      })
+
+      -- :TestanyFailures: one entry per failing test at its definition (caseStates,
+      -- sorted by file), before the case-level rows of older runs.
+      open_file(suites .. '/tests/api/test_orders.py')
+      vim.fn.setqflist({}, 'r', { items = {} })
+      vim.cmd('TestanyFailures')
+      local items = H.wait(20000, function()
+        local qf = vim.fn.getqflist()
+        return #qf > 0 and qf
+      end) or {}
+      local got = {}
+      for i = 1, math.min(6, #items) do
+        local it = items[i]
+        got[i] = { vim.api.nvim_buf_get_name(it.bufnr):sub(#suites + 2), it.lnum, it.text }
+      end
+      H.eq(':TestanyFailures items of the failing tests', got, {
+        {
+          'api/shop-api.postman_collection.json',
+          45,
+          "Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'",
+        },
+        {
+          'src/test/java/com/acme/shop/OrderTest.java',
+          13,
+          'orderTotalIncludesTax: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>',
+        },
+        {
+          'src/test/java/com/acme/shop/PriceCalculatorTest.java',
+          19,
+          'roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>',
+        },
+        {
+          'tests/api/test_orders.py',
+          12,
+          "test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
+        },
+        {
+          'tests/api/test_refunds.py',
+          11,
+          'TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected',
+        },
+        {
+          'web/tests/e2e/storefront.spec.ts',
+          12,
+          'storefront › adds an item to the cart: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)',
+        },
+      })
+      vim.cmd('cclose')
+
+      -- :TestanyTests on a line inside test_refund_of_a_gift_card_order.
+      local refunds = open_file(suites .. '/tests/api/test_refunds.py')
+      vim.api.nvim_win_set_cursor(0, { 13, 0 })
+      vim.cmd('TestanyTests')
+      local list = H.wait(20000, function()
+        local name = vim.api.nvim_buf_get_name(0)
+        return name:match('^testany://tests/') and vim.api.nvim_get_current_buf()
+      end)
+      H.eq(':TestanyTests lists the pytest case', list and vim.api.nvim_buf_get_lines(list, 0, -1, false), {
+        '5A1C9E07 API tests (pytest) · SHP-0603-0000C',
+        '✓ passed   test_create_order_returns_201  tests/api/test_orders.py:6',
+        '✗ failed   test_order_total_includes_tax  tests/api/test_orders.py:12',
+        '✓ passed   test_list_orders_is_paginated  tests/api/test_orders.py:18',
+        '✓ passed   TestRefunds.test_refund_within_30_days  tests/api/test_refunds.py:7',
+        '✗ failed   TestRefunds.test_refund_of_a_gift_card_order  tests/api/test_refunds.py:11',
+        '⊘ skipped  TestRefunds.test_partial_refund  tests/api/test_refunds.py:16',
+      })
+      if list then
+        vim.api.nvim_win_set_cursor(0, { 3, 0 })
+        vim.api.nvim_feedkeys(vim.keycode('r'), 'x', false)
+        local term = H.wait(20000, function()
+          return vim.b.testany_command
+        end)
+        H.eq(':TestanyTests r runs the test locally', term, {
+          argv = { 'python', '-m', 'pytest', 'tests/api/test_orders.py::test_order_total_includes_tax' },
+          cwd = suites,
+        })
+        if vim.bo.buftype == 'terminal' then
+          vim.cmd('bwipeout!')
+        end
+      end
+      vim.cmd('silent! only')
+
+      -- The lens actions through Neovim's own codelens run (several lenses: pick one).
+      local function run_lens(buf, line, command)
+        vim.api.nvim_win_set_buf(0, buf)
+        vim.api.nvim_win_set_cursor(0, { line + 1, 0 })
+        local saved = vim.ui.select
+        vim.ui.select = function(options, _, on_choice)
+          for _, o in ipairs(options) do
+            if o.lens.command.command == command then
+              return on_choice(o)
+            end
+          end
+          on_choice(nil)
+        end
+        vim.lsp.codelens.run()
+        vim.ui.select = saved
+      end
+      run_lens(refunds, 10, 'testany.runLocally')
+      local cmd = H.wait(20000, function()
+        return vim.b.testany_command
+      end)
+      H.eq('Run locally through vim.lsp.codelens.run: a terminal with the argv in cwd', cmd, {
+        argv = {
+          'python',
+          '-m',
+          'pytest',
+          'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
+        },
+        cwd = suites,
+      })
+      if vim.bo.buftype == 'terminal' then
+        vim.cmd('bwipeout!')
+      end
+      vim.cmd('silent! only')
+      local log_line
+      for _, l in ipairs(lens_list(refunds)) do
+        if l[1] == 10 and l[3] == 'testany.openLog' then
+          log_line = l[4].line
+        end
+      end
+      run_lens(refunds, 10, 'testany.openLog')
+      local logbuf = H.wait(20000, current_log_buf)
+      H.eq(
+        'Open log at this test through vim.lsp.codelens.run: the log at the test',
+        logbuf
+          and { vim.api.nvim_buf_get_name(logbuf):match('SHP%-0603%-0000C') ~= nil, vim.api.nvim_win_get_cursor(0)[1] },
+        { true, (log_line or -2) + 1 }
+      )
+      vim.cmd('silent! only')
+      for _, b in ipairs(vim.api.nvim_list_bufs()) do
+        if vim.api.nvim_buf_get_name(b):sub(1, #suites) == suites then
+          pcall(vim.cmd, 'bwipeout! ' .. b)
+        end
+      end
+      vim.fn.delete(tmp, 'rf')
+    end)
   end, debug.traceback)
   env.stop()
   if not ok then

@@ -621,6 +621,12 @@ return function()
         execution = 'SHP-0601-0000C',
         stale = false,
       },
+      -- A test of that marker case: the case's entries stay case-level.
+      t('tests/test_cart.py', 6, 'test_cart_total', 'failed', {
+        key = '1A2B3C4D',
+        execution = 'SHP-0601-0000C',
+        message = 'assert 3 == 4',
+      }),
       t('tests/api/test_orders.py', 5, 'test_create_order_returns_201', 'passed'),
       t('tests/api/test_orders.py', 14, 'test_order_total_includes_tax', 'failed', {
         message = "AssertionError: assert Decimal('107.98') == Decimal('107.99')",
@@ -671,8 +677,8 @@ return function()
       #commands.test_failure_items(states, 'SHP-0601') .. ' ' .. #commands.test_failure_items(states, 'SHP-0603'),
       '0 3'
     )
-    -- recentFailures rows: the marker case's, and the pytest case's of the run whose tests
-    -- are listed (replaced by its tests) and of an older run (kept).
+    -- recentFailures rows: the marker case's (kept), the pytest case's of the newest and
+    -- of an older run (replaced by its failing tests), a case without failing tests (kept).
     local recent = {
       {
         execution = 'SHP-0603-0000C',
@@ -695,18 +701,25 @@ return function()
         error = 'exit 1',
         locations = { { uri = 'file:///w/tests/api/test_refunds.py', line = 9, column = 1, message = 'E refund' } },
       },
+      {
+        execution = 'SHP-0603-0000B',
+        caseKey = '6B2DAF18',
+        result = 'FAILED',
+        error = 'Timed out',
+        locations = { { uri = 'file:///w/web/a.spec.ts', line = 3, column = 7, message = 'Error: Timed out' } },
+      },
     }
     local texts = vim.tbl_map(function(it)
       return ('%s:%d %s'):format(it.filename, it.lnum, it.text)
     end, commands.failure_items(recent, states, '/w'))
-    H.eq('failure_items: tests of the listed runs, then the other cases as before', texts, {
+    H.eq('failure_items: the failing tests, then the marker cases and others as before', texts, {
       "/w/tests/api/test_orders.py:15 test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
       '/w/tests/api/test_refunds.py:13 TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected (second line)',
       '/w/src/test/java/com/acme/shop/OrderTest.java:15 orderTotalIncludesTax',
       '/w/tests/test_cart.py:10 FAILED 1A2B3C4D: assert 3 == 4',
-      '/w/tests/api/test_refunds.py:10 FAILED 5A1C9E07: E refund',
+      '/w/web/a.spec.ts:4 FAILED 6B2DAF18: Error: Timed out',
     })
-    H.eq('failure_items without caseStates', #commands.failure_items(recent, vim.NIL, '/w'), 3)
+    H.eq('failure_items without caseStates', #commands.failure_items(recent, vim.NIL, '/w'), 4)
     H.eq(
       'hostile test text is shown, not interpreted',
       commands.test_failure_items({
@@ -741,9 +754,9 @@ return function()
     local none = commands.case_tests(states, 'file:///w/tests/test_cart.py', 1)
     H.eq('no case at or above the cursor', none, nil)
     local marker = { commands.case_tests(states, 'file:///w/tests/test_cart.py', 3) }
-    H.eq('a marker case without tests lists none', { marker[1], #marker[2] }, {
+    H.eq('a marker case lists its tests', { marker[1], #marker[2] }, {
       { key = '1A2B3C4D', execution = 'SHP-0601-0000C' },
-      0,
+      1,
     })
 
     -- The buffer: <CR> jumps to the definition, r and o send the test's arguments.

@@ -320,15 +320,35 @@ local function pipeline_of(execution)
   return type(execution) == 'string' and execution:match('^(.*)%-[^-]+$') or nil
 end
 
+--- Case keys with a case entry in `testany/caseStates`: cases anchored by a marker or a
+--- `[cases]` entry, whose quickfix entries stay case-level (recentFailures).
+local function marker_keys(states)
+  local keys = {}
+  for _, e in ipairs(states) do
+    if type(e) == 'table' and e.testId == nil and type(e.key) == 'string' then
+      keys[e.key] = true
+    end
+  end
+  return keys
+end
+
 --- Quickfix items, one per failing test of `testany/caseStates` (at its definition,
---- `name: message`), in the server's order; `pipeline` keeps only that pipeline's.
+--- `name: message`) of the cases without a marker, in the server's order; `pipeline`
+--- keeps only that pipeline's.
 ---@param states any the caseStates result
 ---@param pipeline? string
 ---@return table[]
 function M.test_failure_items(states, pipeline)
+  states = type(states) == 'table' and states or {}
+  local markers = marker_keys(states)
   local items = {}
-  for _, e in ipairs(type(states) == 'table' and states or {}) do
-    if is_test(e) and failing(e.state) and (not pipeline or pipeline_of(e.execution) == pipeline) then
+  for _, e in ipairs(states) do
+    if
+      is_test(e)
+      and failing(e.state)
+      and not markers[e.key]
+      and (not pipeline or pipeline_of(e.execution) == pipeline)
+    then
       local name = type(e.name) == 'string' and e.name or e.testId
       local text = type(e.message) == 'string' and e.message ~= '' and (name .. ': ' .. e.message) or name
       items[#items + 1] = {
@@ -343,25 +363,27 @@ function M.test_failure_items(states, pipeline)
   return items
 end
 
---- :TestanyFailures' list: the failing tests of each case's newest run read test by test
---- (caseStates), then the recentFailures entries as before (`M.quickfix_items`), minus
---- the (case, execution) rows those tests replace: marker cases and older runs stay.
+--- :TestanyFailures' list: the failing tests of the cases without a marker (caseStates),
+--- then the recentFailures entries as before (`M.quickfix_items`) of the other cases:
+--- marker cases, and cases whose newest run has no failing test.
 ---@param recent any the testany.recentFailures result
 ---@param states any the testany/caseStates result (nil when it failed)
 ---@param root? string
 ---@param pipeline? string
 ---@return table[]
 function M.failure_items(recent, states, root, pipeline)
-  local covered = {}
-  for _, e in ipairs(type(states) == 'table' and states or {}) do
-    if is_test(e) and type(e.execution) == 'string' then
-      covered[tostring(e.key) .. '\0' .. e.execution] = true
+  states = type(states) == 'table' and states or {}
+  local markers = marker_keys(states)
+  local by_test = {}
+  for _, e in ipairs(states) do
+    if is_test(e) and failing(e.state) and not markers[e.key] then
+      by_test[e.key] = true
     end
   end
   local list = type(recent) == 'table' and (recent.failures or recent) or {}
   local rest = {}
   for _, f in ipairs(type(list) == 'table' and list or {}) do
-    if type(f) ~= 'table' or not covered[tostring(f.caseKey or f.case_key) .. '\0' .. tostring(f.execution)] then
+    if type(f) ~= 'table' or not by_test[f.caseKey or f.case_key or ''] then
       rest[#rest + 1] = f
     end
   end
