@@ -169,8 +169,9 @@ impl Extractor {
         // Fast path: a line that cannot hold a location is only remembered. Python frames
         // need a `"`, Rust panics a `'`, stack frames start with `at`, and other locations
         // are a line's first token.
-        let maybe = first_token_candidate(line);
-        if !maybe && !has_quote && self.pending_python.is_empty() && self.pending_rust.is_none() {
+        // The cheap facts first: the token check is only needed when they leave it open.
+        let quiet = !has_quote && self.pending_python.is_empty() && self.pending_rust.is_none();
+        if quiet && !first_token_candidate(line) {
             self.in_stack = false;
             self.remember(line);
         } else {

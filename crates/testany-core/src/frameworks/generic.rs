@@ -59,33 +59,41 @@ pub const MAX_MESSAGE: usize = 500;
 /// Cheap test on a log line: is it a stack frame (`at ...`) or does its first token
 /// (after an arrow-like prefix) look like `name.ext:digits`? Mirrors [`leading_token`].
 pub(crate) fn first_token_candidate(line: &str) -> bool {
-    let mut t = line.trim_start_matches([' ', '\t']);
-    let mut tok = next_token(t);
+    // Called on every log line: one byte pass over the first token (or two), no
+    // `char` patterns.
+    let b = line.as_bytes();
+    let (start, end, dot, colon) = first_token(b, 0);
+    let tok = line.get(start..end).unwrap_or("");
     if tok == "at" {
         return true;
     }
     if matches!(tok, "❯" | "-->" | ">" | "›" | "→" | "FAIL" | "ERROR" | "E") {
-        t = t
-            .get(tok.len()..)
-            .unwrap_or("")
-            .trim_start_matches([' ', '\t']);
-        tok = next_token(t);
+        let (_, _, dot, colon) = first_token(b, end);
+        return dot && colon;
     }
-    let b = tok.as_bytes();
-    // A plain loop: `<[u8]>::contains` calls a general search that is slower on
-    // tokens this short.
-    #[allow(clippy::manual_contains)]
-    let found = b.iter().any(|&c| c == b'.') && b.iter().any(|&c| c == b':');
-    found
+    dot && colon
 }
 
-fn next_token(t: &str) -> &str {
-    // Tokens are short: a plain loop beats a SIMD search's setup here.
-    let end = t
-        .bytes()
-        .position(|b| b == b' ' || b == b'\t')
-        .unwrap_or(t.len());
-    t.get(..end).unwrap_or("")
+/// The token after the blanks from `from`: (start, end, holds a dot, holds a colon).
+fn first_token(b: &[u8], from: usize) -> (usize, usize, bool, bool) {
+    let start = from
+        + b.get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|&&c| c == b' ' || c == b'\t')
+            .count();
+    let (mut dot, mut colon) = (false, false);
+    let mut end = start;
+    for &c in b.get(start..).unwrap_or(&[]) {
+        match c {
+            b' ' | b'\t' => break,
+            b'.' => dot = true,
+            b':' => colon = true,
+            _ => {}
+        }
+        end += 1;
+    }
+    (start, end, dot, colon)
 }
 
 /// The next position of something rare, searched forward lazily.

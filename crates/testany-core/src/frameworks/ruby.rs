@@ -86,7 +86,7 @@ pub struct RubyParser {
     groups: Vec<(usize, String)>,
     doc_off: bool,
     confirmed: bool,
-    tentative: Vec<TestResult>,
+    tentative: Tentative,
     // RSpec sections.
     section: Section,
     entry: Option<Entry>,
@@ -653,7 +653,12 @@ impl RubyParser {
             self.doc_off = true;
             return;
         }
-        let mut id = String::new();
+        if !self.confirmed {
+            self.tentative.push(&self.groups, title, status, held.n);
+            return;
+        }
+        let len = self.groups.iter().map(|(_, g)| g.len() + 1).sum::<usize>() + title.len();
+        let mut id = String::with_capacity(len);
         for (_, g) in &self.groups {
             id.push_str(g);
             id.push(' ');
@@ -661,16 +666,7 @@ impl RubyParser {
         id.push_str(title);
         let mut t = TestResult::new(Framework::Ruby, &id, status, held.n);
         t.name = title.to_owned();
-        if self.confirmed {
-            report.test(t);
-        } else if self.tentative.len() < MAX_TENTATIVE {
-            self.tentative.push(t);
-        } else {
-            // That many indented lines and still no sign of RSpec: not RSpec output.
-            self.tentative.clear();
-            self.groups.clear();
-            self.doc_off = true;
-        }
+        report.test(t);
     }
 
     /// A documentation run ended.
@@ -685,14 +681,62 @@ impl RubyParser {
     /// The log is RSpec output: report the examples held so far.
     fn confirm(&mut self, report: &mut Report) {
         self.confirmed = true;
-        for t in self.tentative.drain(..) {
-            report.test(t);
+        self.tentative.report(report);
+    }
+}
+
+/// Documentation examples held until the log shows it is RSpec output. Most logs never
+/// do (a Python traceback's indented lines look like examples), so an example costs no
+/// allocation here: its id goes into one shared buffer.
+#[derive(Debug, Default)]
+struct Tentative {
+    /// The examples' ids, one after the other.
+    ids: String,
+    /// Per example: the end of its id in `ids`, the start of its title, status, log line.
+    examples: Vec<(usize, usize, TestStatus, usize)>,
+}
+
+impl Tentative {
+    fn len(&self) -> usize {
+        self.examples.len()
+    }
+
+    fn clear(&mut self) {
+        self.ids.clear();
+        self.examples.clear();
+    }
+
+    /// An example: the groups' texts and its title, each followed by a space but the last.
+    fn push(&mut self, groups: &[(usize, String)], title: &str, status: TestStatus, n: usize) {
+        for (_, g) in groups {
+            self.ids.push_str(g);
+            self.ids.push(' ');
         }
+        let title_at = self.ids.len();
+        self.ids.push_str(title);
+        self.examples.push((self.ids.len(), title_at, status, n));
+    }
+
+    /// Reports the held examples in order, as they would have been when read.
+    fn report(&mut self, report: &mut Report) {
+        let mut start = 0;
+        for &(end, title_at, status, n) in &self.examples {
+            let id = self.ids.get(start..end).unwrap_or("");
+            let mut t = TestResult::new(Framework::Ruby, id, status, n);
+            t.name = self.ids.get(title_at..end).unwrap_or("").to_owned();
+            report.test(t);
+            start = end;
+        }
+        self.clear();
     }
 }
 
 /// `title (FAILED - 1)` / `title (PENDING: reason)` -> (title, status).
 fn example_status(text: &str) -> (&str, TestStatus) {
+    // Most examples passed: a byte check spares the substring searches' setup.
+    if memchr::memchr(b'(', text.as_bytes()).is_none() {
+        return (text, TestStatus::Passed);
+    }
     if let Some(at) = text.rfind(" (FAILED - ")
         && text.ends_with(')')
     {
