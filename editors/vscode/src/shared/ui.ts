@@ -30,6 +30,7 @@ import {
 import { failureItems, renderExecution, renderHealth } from './render';
 import { RENAMED, renameNotice, settingsToOptions } from './settings';
 import { testItemText } from './testItems';
+import { failureLocations, testMessageOf } from './testMessage';
 import { isTestEntry, shellKind, terminalCommand, testTree, TreeNode, walk } from './testTree';
 
 export const TOKEN_KEY = 'testany.token';
@@ -639,7 +640,7 @@ export class Ui implements vscode.Disposable {
     this.controller.items.replace([...fileItems, ...treeItems]);
 
     const tests = [...this.nodes.values()].filter((n) => n.kind === 'test');
-    const failures = failureLocations();
+    const failures = failureLocations(vscode.languages.getDiagnostics());
     const failureAt = (n: TreeNode) =>
       n.message && n.uri ? failures.get(`${vscode.Uri.parse(n.uri).toString()}#${n.line ?? 0}`) : undefined;
     const signature = JSON.stringify([
@@ -692,39 +693,6 @@ export class Ui implements vscode.Disposable {
     this.treeItems.set(n.id, item);
     return item;
   }
-}
-
-/**
- * Where failed tests failed: the server's diagnostics by the definition their related
- * information points at (`uri#line`), so a test's message sits on its failing line.
- */
-function failureLocations(): Map<string, vscode.Location> {
-  const out = new Map<string, vscode.Location>();
-  for (const [u, ds] of vscode.languages.getDiagnostics()) {
-    for (const d of ds) {
-      if (d.source !== 'testany') continue;
-      for (const r of d.relatedInformation ?? []) {
-        const key = `${r.location.uri.toString()}#${r.location.range.start.line}`;
-        if (!out.has(key)) out.set(key, new vscode.Location(u, d.range));
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * A failed test's message: VS Code's diff when the log printed expected and actual, at the
- * failing line when a diagnostic names it, else at the test's definition.
- */
-function testMessageOf(n: TreeNode, failure: vscode.Location | undefined): vscode.TestMessage {
-  const m = n.message;
-  if (!m) return new vscode.TestMessage('');
-  const message =
-    m.expected !== undefined && m.actual !== undefined
-      ? vscode.TestMessage.diff(m.text, m.expected, m.actual)
-      : new vscode.TestMessage(m.text);
-  message.location = failure ?? new vscode.Location(vscode.Uri.parse(m.uri), new vscode.Range(m.line, 0, m.line, 0));
-  return message;
 }
 
 function caseId(c: { uri: vscode.Uri; key: string; line: number }): string {
