@@ -87,3 +87,111 @@ pub fn hover(h: plan::Hover) -> lsp::Hover {
         range: Some(range(h.range)),
     }
 }
+
+/// [`display`] of an optional text.
+pub fn display_opt(text: Option<&str>) -> Option<String> {
+    text.map(display)
+}
+
+/// A `testany/caseStates` entry as editors show it: its names and test messages as
+/// display text (the server is the one sanitiser; editors render as is).
+pub fn case_state(mut s: crate::ext::CaseState) -> crate::ext::CaseState {
+    s.name = display_opt(s.name.as_deref());
+    if let Some(t) = &mut s.test {
+        t.case_name = display_opt(t.case_name.as_deref());
+        t.message = display_opt(t.message.as_deref());
+        t.expected = display_opt(t.expected.as_deref());
+        t.actual = display_opt(t.actual.as_deref());
+    }
+    s
+}
+
+/// An execution as `testany.showExecution` returns it: the service's names and errors as
+/// display text; keys, statuses and times stay data.
+pub fn execution(mut e: testany_core::model::Execution) -> testany_core::model::Execution {
+    e.pipeline_name = display_opt(e.pipeline_name.as_deref());
+    e.workspace = display_opt(e.workspace.as_deref());
+    e.environment = display_opt(e.environment.as_deref());
+    for c in &mut e.cases {
+        c.name = display_opt(c.name.as_deref());
+        c.error = display_opt(c.error.as_deref());
+    }
+    e
+}
+
+/// `testany.pipelineHealth`'s result with its case names as display text.
+pub fn health(mut h: testany_core::health::PipelineHealth) -> testany_core::health::PipelineHealth {
+    for f in &mut h.flaky {
+        f.name = display_opt(f.name.as_deref());
+    }
+    for s in &mut h.slowest {
+        s.name = display_opt(s.name.as_deref());
+    }
+    h
+}
+
+/// A `testany.recentFailures` row with its name, error and location messages as display
+/// text (the URI and path stay data: editors open them).
+pub fn recent_failure(mut r: crate::ext::RecentFailure) -> crate::ext::RecentFailure {
+    r.name = display_opt(r.name.as_deref());
+    r.error = display_opt(r.error.as_deref());
+    for l in &mut r.locations {
+        l.message = display_opt(l.message.as_deref());
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use testany_core::health::{FlakyCase, PipelineHealth, SlowCase};
+
+    use super::*;
+
+    /// `testany.pipelineHealth`'s case names reach editors as display text (issue 16).
+    #[test]
+    fn health_case_names_are_display_text() {
+        let flaky = FlakyCase {
+            case_key: "K1".into(),
+            name: Some("\u{1b}[31mlogin\u{1b}[0m\u{202e}".into()),
+            runs: 3,
+            passed: 2,
+            failed: 1,
+            flips: 2,
+        };
+        let slow = SlowCase {
+            case_key: "K2".into(),
+            name: Some("pay\u{1b}".into()),
+            runs: 1,
+            mean_ms: 5,
+            max_ms: 5,
+        };
+        let h = PipelineHealth {
+            days: 7,
+            from: "2026-11-29".into(),
+            to: "2026-12-05".into(),
+            runs: 3,
+            passed: 2,
+            failed: 1,
+            other: 0,
+            pass_rate: None,
+            flaky: vec![flaky.clone()],
+            slowest: vec![slow.clone()],
+            series: vec![],
+        };
+        let got = health(h.clone());
+        assert_eq!(
+            got,
+            PipelineHealth {
+                flaky: vec![FlakyCase {
+                    name: Some("login<U+202E>".into()),
+                    ..flaky
+                }],
+                slowest: vec![SlowCase {
+                    name: Some("pay\u{241b}".into()),
+                    ..slow
+                }],
+                ..h
+            }
+        );
+    }
+}

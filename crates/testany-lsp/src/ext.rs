@@ -125,7 +125,8 @@ pub struct RecentFailuresArgs {
     pub days: Option<u32>,
 }
 
-/// One failed case of one execution.
+/// One failed case of one execution; `name`, `error` and location messages are display
+/// text (`convert::recent_failure`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RecentFailure {
@@ -219,6 +220,7 @@ pub struct CaseStatesParams {
 }
 
 /// One marker (or mapped test) and its case's state in the newest execution that ran it.
+/// Names and messages are display text (`convert::case_state`); keys and URIs are data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseState {
     pub uri: String,

@@ -127,7 +127,7 @@ pub fn test_states(
                 if only.is_some_and(|o| *o != uri) {
                     continue;
                 }
-                out.push(CaseState {
+                out.push(crate::convert::case_state(CaseState {
                     uri: uri.as_str().to_owned(),
                     line,
                     key: case.case_key.clone(),
@@ -149,7 +149,7 @@ pub fn test_states(
                         actual: t.actual.clone(),
                         log_line: t.log_line,
                     }),
-                });
+                }));
             }
         }
     }
@@ -981,6 +981,42 @@ mod tests {
                    "stale": false, "testId": "tests/test_orders.py::test_tax", "caseIndex": 0,
                    "message": "AssertionError: assert 2 == 3", "expected": "3", "actual": "2",
                    "logLine": 7})
+        );
+    }
+
+    /// Issue 16: a test's entry carries its names, message, expected and actual as
+    /// display text (escape sequences removed, ESC and bidi overrides made visible).
+    #[test]
+    fn case_states_of_tests_are_display_text() {
+        let mut inner = fixture(&[("P-1-00002", TestStatus::Failed)]);
+        let Some(CaseEntry::Done(case)) = inner.tests.cases.get_mut(&("P-1-00002".into(), 0))
+        else {
+            panic!("fixture has the case");
+        };
+        let case = Arc::make_mut(case);
+        case.tests[1].name = "test_\u{202e}xat".into();
+        case.tests[1].message =
+            Some("\u{1b}[31mAssertionError\u{1b}[0m: \u{1b}]8;;x\u{7}2\u{1b}".into());
+        case.tests[1].expected = Some("3\u{202e}".into());
+        case.tests[1].actual = Some("2\r\u{0}".into());
+        inner
+            .pipelines
+            .values_mut()
+            .for_each(|p| p.executions[0].cases[0].name = Some("\u{1b}[1mcheckout\u{202d}".into()));
+        let got = test_states(&env(), &mut inner, None);
+        let tax = got.iter().find(|s| s.line == 7).expect("test_tax's entry");
+        assert_eq!(tax.name.as_deref(), Some("test_<U+202E>xat"));
+        assert_eq!(
+            tax.test,
+            Some(TestDetail {
+                test_id: "tests/test_orders.py::test_tax".into(),
+                case_index: 0,
+                case_name: Some("checkout<U+202D>".into()),
+                message: Some("AssertionError: 2\u{241b}".into()),
+                expected: Some("3<U+202E>".into()),
+                actual: Some("2\u{240d}\u{2400}".into()),
+                log_line: 7,
+            })
         );
     }
 

@@ -55,5 +55,9 @@ pub async fn run(state: &Arc<State>, args: PipelineHealthArgs) -> Result<Pipelin
             ),
         }
     }
-    Ok(health::health(&executions, now, days))
+    Ok(crate::convert::health(health::health(
+        &executions,
+        now,
+        days,
+    )))
 }

@@ -71,7 +71,7 @@ pub async fn run(
                 case.error.as_deref(),
             )
             .map(|c| category::code(c).to_owned());
-            rows.push(RecentFailure {
+            rows.push(crate::convert::recent_failure(RecentFailure {
                 execution: exec.key.clone(),
                 pipeline: pipeline.clone(),
                 case_key: case.case_key.clone(),
@@ -81,7 +81,7 @@ pub async fn run(
                 category: cat,
                 error: case.error.clone(),
                 locations: locs,
-            });
+            }));
         }
     }
     Ok(rows)

@@ -21,5 +21,5 @@ pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Er
     let effects = state.lock().merge_execution(&exec);
     runtime::execute(state, effects).await;
     runtime::wake(state, exec.pipeline_key.as_deref());
-    Ok(exec)
+    Ok(crate::convert::execution(exec))
 }

@@ -1,4 +1,5 @@
-//! `testany.showExecution {execution}`: the execution as model JSON.
+//! `testany.showExecution {execution}`: the execution as model JSON, its names and errors
+//! as display text (`convert::execution`).
 
 use std::sync::Arc;
 
@@ -21,5 +22,5 @@ pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Er
                 .map_err(|e| service_error(state, &e))?
         }
     };
-    Ok(exec)
+    Ok(crate::convert::execution(exec))
 }

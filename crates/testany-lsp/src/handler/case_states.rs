@@ -109,7 +109,8 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
         only.as_ref(),
     ));
     out.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
-    Ok(out)
+    // Editors render these names as they come (issue 16: the server is the sanitiser).
+    Ok(out.into_iter().map(crate::convert::case_state).collect())
 }
 
 /// Per case key: (execution, state, name) in the newest execution that ran it.
@@ -326,6 +327,100 @@ pub(crate) mod tests {
             .map(|s| s.stale)
             .collect();
         assert_eq!(stale, vec![true; 4]);
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Issue 16: the server is the one sanitiser, so what editors show from
+    /// `testany/caseStates`, `testany.showExecution` and `testany.recentFailures` comes as
+    /// display text: escape sequences removed, ESC, CR and bidi overrides made visible.
+    #[tokio::test]
+    async fn hostile_names_and_errors_come_as_display_text() {
+        let root = project("hostile", &[("t.py", "# testany: A1B2C3D4\n")]);
+        let st = state(&root.join(".cache"));
+        let t_py = open(&st, &root.join("t.py")).await;
+        crate::runtime::store(
+            &st,
+            &shp1(),
+            vec![execution(json!({
+                "execution_id": "SHP-1-00001", "status": "COMPLETED", "result": "FAILED",
+                "pipeline_key": "SHP-1", "pipeline_name": "shop\u{1b}[2J",
+                "environment": "\u{202e}dorp", "started_at": "2026-12-01T10:00:00Z",
+                "cases": [{"case_key": "A1B2C3D4", "index": 0, "status": "COMPLETED",
+                           "result": "FAILED", "name": "\u{1b}]0;owned\u{7}login\u{202e}txt.exe",
+                           "error": "\u{1b}[31mAssertionError\u{1b}[0m: a\rb \u{1b}"}]
+            }))],
+        );
+        let states = handle(&st, CaseStatesParams::default()).unwrap();
+        assert_eq!(
+            states,
+            vec![
+                CaseState {
+                    uri: t_py.as_str().to_owned(),
+                    line: 0,
+                    key: "A1B2C3D4".into(),
+                    name: Some("login<U+202E>txt.exe".into()),
+                    state: TestState::Failed,
+                    execution: Some("SHP-1-00001".into()),
+                    stale: false,
+                    test: None,
+                },
+                // The fixture's `[cases]` mapping, never run.
+                CaseState {
+                    uri: t_py.as_str().to_owned(),
+                    line: 0,
+                    key: "F00DF00D".into(),
+                    name: None,
+                    state: TestState::Unknown,
+                    execution: None,
+                    stale: false,
+                    test: None,
+                }
+            ]
+        );
+        let shown = crate::command::show_execution::run(
+            &st,
+            crate::ext::ExecutionRef {
+                execution: "SHP-1-00001".into(),
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(shown.pipeline_name.as_deref(), Some("shop"));
+        assert_eq!(shown.environment.as_deref(), Some("<U+202E>dorp"));
+        assert_eq!(shown.cases[0].name.as_deref(), Some("login<U+202E>txt.exe"));
+        assert_eq!(
+            shown.cases[0].error.as_deref(),
+            Some("AssertionError: a\u{240d}b \u{241b}")
+        );
+        // The polled data itself stays as the service sent it.
+        assert_eq!(
+            crate::command::known_execution(&st, "SHP-1-00001")
+                .unwrap()
+                .environment
+                .as_deref(),
+            Some("\u{202e}dorp")
+        );
+        let failures = crate::command::recent_failures::run(
+            &st,
+            crate::ext::RecentFailuresArgs {
+                pipeline: None,
+                days: Some(36500),
+            },
+        )
+        .await
+        .unwrap();
+        let names: Vec<(Option<&str>, Option<&str>)> = failures
+            .iter()
+            .map(|f| (f.name.as_deref(), f.error.as_deref()))
+            .collect();
+        assert_eq!(
+            names,
+            vec![(
+                Some("login<U+202E>txt.exe"),
+                Some("AssertionError: a\u{240d}b \u{241b}")
+            )]
+        );
         st.lock().shutdown = true;
         let _ = std::fs::remove_dir_all(&root);
     }
