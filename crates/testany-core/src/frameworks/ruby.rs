@@ -1023,6 +1023,48 @@ rspec ./spec/calc_spec.rb:4 # Calc #add adds
         );
     }
 
+    /// Passed examples are held (one shared buffer) until the summary shows RSpec output,
+    /// then reported in order with their full ids, titles and lines.
+    #[test]
+    fn held_examples_keep_ids_titles_and_lines_until_confirmed() {
+        let log = "
+Cart
+  totals
+    sums prices
+    applies a discount
+  empty
+    is zero
+
+Finished in 0.01 seconds (files took 0.1 seconds to load)
+3 examples, 0 failures
+";
+        let got: Vec<(String, String, TestStatus, usize)> = ruby_tests(log)
+            .into_iter()
+            .map(|t| (t.id, t.name, t.status, t.log_line))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    s("Cart totals sums prices"),
+                    s("sums prices"),
+                    TestStatus::Passed,
+                    3
+                ),
+                (
+                    s("Cart totals applies a discount"),
+                    s("applies a discount"),
+                    TestStatus::Passed,
+                    4
+                ),
+                (s("Cart empty is zero"), s("is zero"), TestStatus::Passed, 6),
+            ]
+        );
+        // Without the summary the log is not RSpec output: nothing is reported.
+        let cut = log.replace("3 examples, 0 failures", "");
+        assert!(ruby_tests(&cut).is_empty());
+    }
+
     #[test]
     fn rspec_failure_block_gives_message_values_project_frame_and_definition_line() {
         let t = ruby_tests(RSPEC).remove(0);
