@@ -75,18 +75,7 @@ pub async fn load(
             Some(key.to_path_buf()),
         )
     };
-    let result = match &config_path {
-        // Any size: an oversized testany.toml is for its parser to refuse, as before.
-        Some(path) => env
-            .read_text(path, u64::MAX)
-            .await
-            .and_then(|text| merge_config(Some((&text, &env.display_path(path))), var, settings)),
-        None => merge_config(None, var, settings),
-    };
-    let (config, error) = match result {
-        Ok(c) => (Some(c), None),
-        Err(e) => (None, Some(e)),
-    };
+    let (config, error) = configure(env, var, config_path.as_deref(), settings).await;
     let files = env.list_files(&root).await.files;
     let markers = env.scan_markers(&root, &files).await;
     Project {
@@ -96,6 +85,29 @@ pub async fn load(
         config_path,
         config,
         error,
+    }
+}
+
+/// The configuration of a project: its file (`None`: the environment alone), `var` and
+/// `settings` merged; else the error. Settings do not change the project's files, so a
+/// settings change re-reads only this (issue 16).
+pub async fn configure(
+    env: &dyn Env,
+    var: impl Fn(&str) -> Option<String>,
+    config_path: Option<&Path>,
+    settings: &[Value],
+) -> (Option<Config>, Option<String>) {
+    let result = match config_path {
+        // Any size: an oversized testany.toml is for its parser to refuse, as before.
+        Some(path) => env
+            .read_text(path, u64::MAX)
+            .await
+            .and_then(|text| merge_config(Some((&text, &env.display_path(path))), var, settings)),
+        None => merge_config(None, var, settings),
+    };
+    match result {
+        Ok(c) => (Some(c), None),
+        Err(e) => (None, Some(e)),
     }
 }
 

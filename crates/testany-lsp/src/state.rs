@@ -130,6 +130,10 @@ pub struct State {
     /// same file (and its `.part`) at the same time.
     pub log_files: Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
     pub log_slots: Arc<Semaphore>,
+    /// One lock per project key: callers wanting a project at the same moment
+    /// (`initialized`, a settings change, didOpen) share one load of it (issue 16: in the
+    /// browser every file read is a round trip to the editor).
+    pub project_loads: Mutex<HashMap<PathBuf, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl State {
@@ -154,6 +158,7 @@ impl State {
             resolved: Notify::new(),
             log_files: Mutex::new(HashMap::new()),
             log_slots: Arc::new(Semaphore::new(slots)),
+            project_loads: Mutex::new(HashMap::new()),
         }
     }
 
@@ -174,6 +179,16 @@ impl State {
             // Forget locks nobody holds or waits for (bounded over days of executions).
             files.retain(|_, l| Arc::strong_count(l) > 1);
             files.entry(path.to_path_buf()).or_default().clone()
+        };
+        lock.lock_owned().await
+    }
+
+    /// Holds the loading of project `key` for the caller (released on drop).
+    pub async fn lock_project(&self, key: &std::path::Path) -> tokio::sync::OwnedMutexGuard<()> {
+        let lock = {
+            let mut loads = self.project_loads.lock().unwrap_or_else(|e| e.into_inner());
+            loads.retain(|_, l| Arc::strong_count(l) > 1);
+            loads.entry(key.to_path_buf()).or_default().clone()
         };
         lock.lock_owned().await
     }

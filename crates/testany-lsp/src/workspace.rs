@@ -24,17 +24,43 @@ async fn load(
     project::load(env, |name| env.var(name), key, env_only, settings).await
 }
 
-/// Loads the project of `key` unless known. Returns its key.
+/// Loads the project of `key` unless known. Returns its key. Callers at the same moment
+/// share one load: the others wait for it and find the project known.
 pub async fn ensure(state: &State, key: &Path, env_only: bool) -> PathBuf {
     if state.lock().projects.contains_key(key) {
         return key.to_path_buf();
     }
-    let settings = state.lock().settings.clone();
-    let loaded = load(state, key, env_only, &settings).await;
+    let _loading = state.lock_project(key).await;
+    if state.lock().projects.contains_key(key) {
+        return key.to_path_buf();
+    }
+    let mut settings = state.lock().settings.clone();
+    let mut loaded = load(state, key, env_only, &settings).await;
+    // Settings that arrived during the load (a reload then found no project to redo).
+    loop {
+        let now = state.lock().settings.clone();
+        if now == settings {
+            break;
+        }
+        settings = now;
+        reconfigure(state, &mut loaded, &settings).await;
+    }
     let mut inner = state.lock();
     inner.projects.entry(key.to_path_buf()).or_insert(loaded);
     State::touch(&mut inner);
     key.to_path_buf()
+}
+
+/// `project`'s configuration merged again with `settings` (its files stay).
+async fn reconfigure(state: &State, project: &mut Project, settings: &[serde_json::Value]) {
+    let env = state.env.as_ref();
+    (project.config, project.error) = project::configure(
+        env,
+        |name| env.var(name),
+        project.config_path.as_deref(),
+        settings,
+    )
+    .await;
 }
 
 /// The project key for the file at `path` (loading the project when new), if configured.
@@ -59,8 +85,11 @@ pub async fn load_folders(state: &State) {
     }
 }
 
-/// Reloads every project from disk with the current settings, and re-assigns documents
-/// (a testany.toml may have appeared or gone).
+/// Reloads every project's configuration with the current settings, and re-assigns
+/// documents (a testany.toml may have appeared or gone). Files and markers stay: settings
+/// and folders do not change them, and file events keep them current (issue 16: a client
+/// sends its settings right after `initialized`; reading the workspace again cost the
+/// browser a second round trip per file).
 pub async fn reload_all(state: &State) {
     let (settings, keys): ([serde_json::Value; 2], Vec<(PathBuf, bool)>) = {
         let inner = state.lock();
@@ -78,7 +107,16 @@ pub async fn reload_all(state: &State) {
         if !env_only && !state.env.exists(&key).await {
             continue;
         }
-        fresh.push((key.clone(), load(state, &key, env_only, &settings).await));
+        let _loading = state.lock_project(&key).await;
+        let known = state.lock().projects.get(&key).cloned();
+        let project = match known {
+            Some(mut p) => {
+                reconfigure(state, &mut p, &settings).await;
+                p
+            }
+            None => load(state, &key, env_only, &settings).await,
+        };
+        fresh.push((key.clone(), project));
     }
     {
         let mut inner = state.lock();
