@@ -1160,10 +1160,14 @@ fn parse_u32(s: &str) -> Option<u32> {
 
 /// A path whose last component has a file extension (`tests/test_a.py`, `x.yaml`).
 fn looks_like_file(p: &str) -> bool {
-    if p.is_empty() || p.contains("://") || p.starts_with(' ') {
+    // Asked once per `-v` line: byte searches, no substring searcher to set up.
+    let b = p.as_bytes();
+    let url =
+        memchr::memchr_iter(b':', b).any(|i| b.get(i + 1..).is_some_and(|r| r.starts_with(b"//")));
+    if p.is_empty() || url || p.starts_with(' ') {
         return false;
     }
-    let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+    let name = memchr::memrchr2(b'/', b'\\', b).map_or(p, |i| p.get(i + 1..).unwrap_or(""));
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
     };
@@ -1296,6 +1300,10 @@ fn split_id(s: &str) -> (&str, &str) {
 /// `tests/a.py::TestC::test_x[p]` -> `TestC.test_x[p]` (pytest's section header).
 fn head_of(id: &str) -> String {
     let tail = split_node_id(id).map_or(id, |x| x.1);
+    if find_double_colon(tail.as_bytes()).is_none() {
+        // A plain function (most tests): nothing to rewrite.
+        return tail.to_owned();
+    }
     let mut out = String::with_capacity(tail.len());
     let mut depth = 0usize;
     let mut rest = tail;
@@ -1585,6 +1593,36 @@ pub(crate) fn e_block_message<'a>(
 mod tests {
     use super::super::{Analysis, analyze};
     use super::*;
+
+    /// The byte-search forms of the two helpers asked on every `-v` line.
+    #[test]
+    fn file_and_header_helpers_keep_their_answers() {
+        let files = [
+            "tests/test_a.py",
+            "C:\\w\\tests\\test_a.py",
+            "https://x.org/a.py",
+            "a:/b.py",
+            "tests/a",
+            "tests.d/a",
+            "x.yaml",
+            ".py",
+            " a.py",
+            "",
+        ];
+        let got: Vec<bool> = files.iter().map(|f| looks_like_file(f)).collect();
+        assert_eq!(
+            got,
+            [
+                true, true, false, true, false, false, true, false, false, false
+            ]
+        );
+        assert_eq!(head_of("tests/a.py::test_x[a b-1]"), "test_x[a b-1]");
+        assert_eq!(
+            head_of("tests/a.py::TestC::test_x[p::q]"),
+            "TestC.test_x[p::q]"
+        );
+        assert_eq!(head_of("test_x"), "test_x");
+    }
 
     fn statuses(a: &Analysis) -> Vec<(&str, TestStatus)> {
         a.tests
