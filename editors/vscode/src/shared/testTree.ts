@@ -1,10 +1,9 @@
 // The Test Explorer's per-test tree (issue 15): pipeline → case (by name) → file → test,
-// built from the test entries of `testany/caseStates` (the ones with a `testId`), and the
-// terminal command of "Run locally". Pure: no `vscode` import, so the unit tests and the
+// built from the test entries of `testany/caseStates` (the ones with a `testId`). Pure: no `vscode` import, so the unit tests and the
 // native e2e apply it to the server's answers; ui.ts turns the nodes into TestItems.
 import { resultWord } from './cases';
 import { forDisplay } from './display';
-import type { CaseState, LocalCommandResult, TestDetail, TestRef, TestState } from './protocol';
+import type { CaseState, TestDetail, TestRef, TestState } from './protocol';
 
 /** A caseStates entry that is one test of a case's log (it has the flattened `TestDetail`). */
 export type TestEntry = CaseState & TestDetail & { execution: string };
@@ -133,40 +132,4 @@ export function* walk(nodes: readonly TreeNode[]): Generator<TreeNode> {
     yield n;
     yield* walk(n.children);
   }
-}
-
-/** The shell a terminal runs, as quoting needs to know it. */
-export type ShellKind = 'posix' | 'powershell' | 'cmd';
-
-/** The kind of `vscode.env.shell` (a path; empty on the web). */
-export function shellKind(shell: string): ShellKind {
-  const name = shell.toLowerCase().replace(/\\/g, '/').split('/').pop() ?? '';
-  if (name.startsWith('pwsh') || name.startsWith('powershell')) return 'powershell';
-  if (name === 'cmd.exe' || name === 'cmd') return 'cmd';
-  return 'posix';
-}
-
-/** One argument as the shell reads it back unchanged; plain words stay unquoted. */
-export function quoteArg(arg: string, shell: ShellKind): string {
-  if (/^[\w@%+=:,./-][\w@%+=:,./#-]*$/.test(arg)) return arg;
-  if (shell === 'powershell') return `'${arg.replace(/'/g, "''")}'`;
-  // cmd.exe: double quotes; a quote inside is doubled (what most programs' parsers accept).
-  if (shell === 'cmd') return `"${arg.replace(/"/g, '""')}"`;
-  return `'${arg.replace(/'/g, `'\\''`)}'`;
-}
-
-/**
- * The line a terminal opened in `result.cwd` is sent for `testany.runLocally`'s argv
- * (program and arguments unquoted). PowerShell needs `&` to run a quoted program.
- */
-export function terminalCommand(result: LocalCommandResult, shell: ShellKind): string {
-  if (result.argv.length === 0) throw new Error('runLocally gave no command to run.');
-  // A control character (a newline, ESC, Ctrl-C) would be typed into the terminal as a key.
-  // eslint-disable-next-line no-control-regex
-  if (result.argv.some((a) => /[\x00-\x1f\x7f]/.test(a))) {
-    throw new Error('runLocally gave an argument with a control character; run it from the log instead.');
-  }
-  const words = result.argv.map((a) => quoteArg(a, shell));
-  if (shell === 'powershell' && words.length > 0 && words[0] !== result.argv[0]) words.unshift('&');
-  return words.join(' ');
 }

@@ -16,6 +16,7 @@ import {
 } from './cases';
 import { forDisplay } from './display';
 import { LogPanel } from './logPanel';
+import { openLocalRun } from './localRun';
 import {
   CaseRef,
   caseStates,
@@ -31,7 +32,7 @@ import { failureItems, renderExecution, renderHealth } from './render';
 import { RENAMED, renameNotice, settingsToOptions } from './settings';
 import { testItemText } from './testItems';
 import { failureLocations, testMessageOf } from './testMessage';
-import { isTestEntry, shellKind, terminalCommand, testTree, TreeNode, walk } from './testTree';
+import { isTestEntry, testTree, TreeNode, walk } from './testTree';
 
 export const TOKEN_KEY = 'testany.token';
 const DOC_SCHEME = 'testany';
@@ -470,11 +471,8 @@ export class Ui implements vscode.Disposable {
       throw new Error('Run locally needs VS Code desktop (the browser has no terminal to run tests in).');
     }
     const command: LocalCommandResult = { argv: r.argv, cwd: r.cwd };
-    const text = terminalCommand(command, shellKind(vscode.env.shell));
+    const text = openLocalRun(command, label);
     this.log(`run locally in ${command.cwd}: ${text}`);
-    const terminal = vscode.window.createTerminal({ name: forDisplay(`Testany: ${label}`), cwd: command.cwd });
-    terminal.show();
-    terminal.sendText(text, true);
   }
 
   scheduleRefresh(delayMs: number): void {

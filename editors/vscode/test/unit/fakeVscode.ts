@@ -1,4 +1,4 @@
-// The few `vscode` classes testMessage.ts uses, as plain objects, answered to
+// The few `vscode` classes testMessage.ts uses (and localRun.ts's window.createTerminal), as plain objects, answered to
 // `require('vscode')` (the bundles keep `vscode` external; it exists only in the
 // extension host). Import this before the module under test.
 import Module from 'node:module';
@@ -43,7 +43,23 @@ export class TestMessage {
   }
 }
 
-const fake = { Uri, Range, Location, TestMessage };
+/** What `window.createTerminal` was given and what was done with each terminal, in order. */
+export const terminalCalls: unknown[][] = [];
+
+export const window = {
+  createTerminal(options: unknown) {
+    terminalCalls.push(['createTerminal', options]);
+    return {
+      show: () => terminalCalls.push(['show']),
+      sendText: (text: string, addNewLine?: boolean) => terminalCalls.push(['sendText', text, addNewLine]),
+    };
+  },
+};
+
+/** The terminal shell, as `vscode.env.shell` gives it (a path). */
+export const env = { shell: '/usr/bin/pwsh' };
+
+const fake = { Uri, Range, Location, TestMessage, window, env };
 const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const load = loader._load;
 loader._load = function (this: unknown, request: string, ...rest: unknown[]) {

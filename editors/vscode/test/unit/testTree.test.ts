@@ -3,15 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CaseState } from '../../src/shared/protocol';
-import {
-  pipelineOfExecution,
-  quoteArg,
-  shellKind,
-  terminalCommand,
-  testTree,
-  walk,
-  type TreeNode,
-} from '../../src/shared/testTree';
+import { pipelineOfExecution, testTree, walk, type TreeNode } from '../../src/shared/testTree';
 
 const ROOT = 'file:///w/shop';
 const rel = (uri: string) => uri.slice(ROOT.length + 1);
@@ -177,53 +169,4 @@ test('pipelineOfExecution drops the execution number', () => {
   assert.equal(pipelineOfExecution('SHP-0603-0000C'), 'SHP-0603');
   assert.equal(pipelineOfExecution('Y2K-0601-00001'), 'Y2K-0601');
   assert.equal(pipelineOfExecution('plain'), 'plain');
-});
-
-test('Run locally: the terminal line for runLocally argv, quoted for the shell', () => {
-  const pytest = {
-    argv: ['python', '-m', 'pytest', 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order'],
-    cwd: '/w/shop',
-  };
-  assert.equal(
-    terminalCommand(pytest, 'posix'),
-    'python -m pytest tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
-  );
-  const newman = {
-    argv: ['newman', 'run', 'postman/shop api.json', '--folder', "Get order's total; rm -rf ~ $(id)"],
-    cwd: '/w/shop',
-  };
-  assert.equal(
-    terminalCommand(newman, 'posix'),
-    `newman run 'postman/shop api.json' --folder 'Get order'\\''s total; rm -rf ~ $(id)'`,
-  );
-  assert.equal(
-    terminalCommand(newman, 'powershell'),
-    `newman run 'postman/shop api.json' --folder 'Get order''s total; rm -rf ~ $(id)'`,
-  );
-  assert.equal(
-    terminalCommand({ argv: ['C:\\Program Files\\mvn', '-Dtest=A#b', 'test'], cwd: 'C:\\w' }, 'powershell'),
-    `& 'C:\\Program Files\\mvn' -Dtest=A#b test`,
-  );
-  assert.equal(
-    terminalCommand({ argv: ['npx', 'playwright', 'test', 'say "hi".spec.ts:3'], cwd: '/w' }, 'cmd'),
-    'npx playwright test "say ""hi"".spec.ts:3"',
-  );
-  assert.equal(quoteArg('', 'posix'), "''");
-  assert.throws(() => terminalCommand({ argv: ['pytest', 'a\nrm -rf /'], cwd: '/w' }, 'posix'), {
-    message: 'runLocally gave an argument with a control character; run it from the log instead.',
-  });
-  assert.throws(() => terminalCommand({ argv: [], cwd: '/w' }, 'posix'), {
-    message: 'runLocally gave no command to run.',
-  });
-  assert.deepEqual(
-    [
-      '/bin/bash',
-      '/usr/bin/zsh',
-      'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe',
-      'pwsh',
-      'C:\\Windows\\System32\\cmd.exe',
-      '',
-    ].map(shellKind),
-    ['posix', 'posix', 'powershell', 'powershell', 'cmd', 'posix'],
-  );
 });
