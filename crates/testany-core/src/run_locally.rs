@@ -10,7 +10,10 @@
 //! ([`quote`]): a terminal must run exactly the command shown, never a part of a name.
 //! Filters that are patterns to the tool (Surefire's `-Dtest`, Gradle's `--tests`, Go's
 //! `-run`, Jest's `-t`) get the name's special characters escaped or replaced by a
-//! one-character wildcard, so the filter still selects the test.
+//! one-character wildcard, so the filter still selects the test. A value from the log
+//! never becomes an option of the tool: a relative path starting with `-` gets `./`, a
+//! Newman request name starting with `-` is bound as `--folder=...`, and a unittest id or
+//! Gradle class starting with `-` (no real one does) gets no command.
 
 use std::borrow::Cow;
 
@@ -102,10 +105,14 @@ pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
                 .map(rel)
                 .or_else(|| t.id.split_once("::").map(|(f, _)| f.to_owned()))?;
             let mut a = argv(&["python", "-m", "pytest"]);
-            a.push(format!("{file}::{rest}"));
+            a.push(positional_path(format!("{file}::{rest}")));
             a
         }
         Framework::Unittest => {
+            // A dotted name never starts with `-`; such an id would be an option.
+            if t.id.starts_with('-') {
+                return None;
+            }
             let mut a = argv(&["python", "-m", "unittest"]);
             a.push(t.id.clone());
             a
@@ -121,6 +128,10 @@ pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
                     .is_some_and(|f| f.ends_with(".kt") && input.executor.is_none());
             if gradle {
                 // Gradle matches `pkg.Class.method`, `*` being its only wildcard.
+                // No class name starts with `-`; such a filter would be an option.
+                if class.starts_with('-') {
+                    return None;
+                }
                 let mut filter = class.replace('*', "?");
                 if !method.is_empty() {
                     filter.push('.');
@@ -150,7 +161,7 @@ pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
             let file = input.file.map(rel).or_else(|| t.file.clone())?;
             let line = input.line.map(|l| l + 1).or(t.line)?;
             let mut a = argv(&["npx", "playwright", "test"]);
-            a.push(format!("{file}:{line}"));
+            a.push(positional_path(format!("{file}:{line}")));
             // `[chromium] › ...`: only that project.
             if let Some(project) =
                 t.id.strip_prefix('[')
@@ -175,7 +186,7 @@ pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
             }
             let mut a = argv(&["npx", "jest"]);
             if let Some(f) = file {
-                a.push(f);
+                a.push(positional_path(f));
             }
             a.push("-t".to_owned());
             a.push(format!("^{}$", regex_escape(&titles.join(" "))));
@@ -190,9 +201,14 @@ pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
             let before = t.id.strip_suffix(t.name.as_str())?.strip_suffix(" / ")?;
             let request = before.rsplit(" / ").next()?;
             let mut a = argv(&["newman", "run"]);
-            a.push(collection);
-            a.push("--folder".to_owned());
-            a.push(request.to_owned());
+            a.push(positional_path(collection));
+            if request.starts_with('-') {
+                // Request names are free text: bound to the option, not read as one.
+                a.push(format!("--folder={request}"));
+            } else {
+                a.push("--folder".to_owned());
+                a.push(request.to_owned());
+            }
             a
         }
         Framework::Go => {
@@ -219,6 +235,18 @@ pub fn command(input: &LocalInput<'_>) -> Option<LocalCommand> {
         argv,
         cwd: root.to_owned(),
     })
+}
+
+/// A relative path from the log as a positional argument: one starting with `-` would
+/// be read as an option of the tool (`pytest -p.py::t` loads a plugin), so it gets `./`,
+/// which names the same file (Jest and Playwright match it as a pattern against the
+/// absolute path, where `.` is any character and `/` the folder separator before it).
+fn positional_path(path: String) -> String {
+    if path.starts_with('-') {
+        format!("./{path}")
+    } else {
+        path
+    }
 }
 
 /// `testX(String)[1]` → `testX`, `adds two()` → `adds two`.
@@ -479,6 +507,95 @@ mod tests {
         let got: Vec<Option<(&str, &str)>> = got
             .iter()
             .map(|g| g.as_ref().map(|(a, b)| (a.as_str(), b.as_str())))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Finding 9 (review round 2): an id, file or request name from the log that starts
+    /// with `-` must never become an option of the tool (`python -m pytest -p.py::t`
+    /// loads a plugin named `.py::t`).
+    #[test]
+    fn hostile_values_stay_arguments() {
+        let py = t(Framework::Pytest, "-p.py::test_a", "", None);
+        let py_linked = t(Framework::Pytest, "x.py::test_a", "", None);
+        let ut = t(Framework::Unittest, "-k.evil", "", None);
+        let mvn = t(Framework::Junit, "-X#y", "", None);
+        let gradle = t(Framework::Junit, "--init-script=evil.gradle#x", "", None);
+        let pw = t(
+            Framework::Playwright,
+            "[-x] › --config=evil.js:3:1 › a",
+            "a",
+            None,
+        );
+        let jest = t(Framework::Jest, "--config=evil.js › -a", "-a", None);
+        let nm = t(Framework::Newman, "C / -r cli / Status", "Status", None);
+        let go = t(Framework::Go, "-exec=evil", "", None);
+        let inputs = [
+            input(&py),
+            LocalInput {
+                file: Some("--rootdir=/tmp"),
+                ..input(&py_linked)
+            },
+            input(&ut),
+            LocalInput {
+                executor: Some("maven"),
+                ..input(&mvn)
+            },
+            LocalInput {
+                executor: Some("gradle"),
+                ..input(&gradle)
+            },
+            LocalInput {
+                file: Some("--config=evil.js"),
+                line: Some(2),
+                ..input(&pw)
+            },
+            LocalInput {
+                file: Some("--config=evil.js"),
+                ..input(&jest)
+            },
+            LocalInput {
+                trigger_path: Some("--reporters=x.json"),
+                ..input(&nm)
+            },
+            input(&go),
+        ];
+        let got: Vec<Option<Vec<String>>> =
+            inputs.iter().map(|i| command(i).map(|c| c.argv)).collect();
+        let want: Vec<Option<Vec<&str>>> = vec![
+            Some(vec!["python", "-m", "pytest", "./-p.py::test_a"]),
+            Some(vec!["python", "-m", "pytest", "./--rootdir=/tmp::test_a"]),
+            // No unittest name starts with `-`: refused.
+            None,
+            // `-Dtest=` binds the value.
+            Some(vec![
+                "mvn",
+                "-Dtest=-X#y",
+                "-Dsurefire.failIfNoSpecifiedTests=false",
+                "test",
+            ]),
+            // No JVM class name starts with `-`: refused.
+            None,
+            Some(vec![
+                "npx",
+                "playwright",
+                "test",
+                "./--config=evil.js:3",
+                "--project=-x",
+            ]),
+            Some(vec!["npx", "jest", "./--config=evil.js", "-t", "^-a$"]),
+            Some(vec![
+                "newman",
+                "run",
+                "./--reporters=x.json",
+                "--folder=-r cli",
+            ]),
+            // The folder is `./...`; `-run` binds the pattern.
+            Some(vec!["go", "test", "./...", "-run", "^-exec=evil$"]),
+        ];
+        let got: Vec<Option<Vec<&str>>> = got
+            .iter()
+            .map(|g| g.as_ref().map(|v| v.iter().map(String::as_str).collect()))
             .collect();
         assert_eq!(got, want);
     }
