@@ -155,8 +155,25 @@ mod erased {
     }
 }
 
-/// The worker's handle on the server: `new LspWorker(send)` starts it, `receive(text)`
-/// passes it one message from the client.
+/// The `TESTANY_*` variables the worker's host gave in its start message (JSON text of
+/// an object of strings): the desktop fallback's environment subset and the token, which
+/// come this way, never over JSON-RPC, so a verbose trace cannot show them. Anything
+/// else (another name, a non-string value, text that is not such an object) is left out.
+pub fn host_vars(json: Option<&str>) -> std::collections::HashMap<String, String> {
+    let Some(Ok(serde_json::Value::Object(map))) = json.map(serde_json::from_str) else {
+        return std::collections::HashMap::new();
+    };
+    map.into_iter()
+        .filter(|(name, _)| name.starts_with("TESTANY_"))
+        .filter_map(|(name, value)| match value {
+            serde_json::Value::String(text) => Some((name, text)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The worker's handle on the server: `new LspWorker(send, vars)` starts it,
+/// `receive(text)` passes it one message from the client.
 #[cfg(target_arch = "wasm32")]
 mod worker {
     use futures::channel::mpsc;
@@ -170,11 +187,14 @@ mod worker {
     #[wasm_bindgen]
     impl LspWorker {
         /// Starts the server; `send` is called with the JSON text of each message for
-        /// the client (the worker `postMessage`s it as an object).
+        /// the client (the worker `postMessage`s it as an object). `vars`: the host's
+        /// `TESTANY_*` variables as JSON text ([`super::host_vars`]); none on the web.
         #[wasm_bindgen(constructor)]
-        pub fn new(send: js_sys::Function) -> LspWorker {
+        pub fn new(send: js_sys::Function, vars: Option<String>) -> LspWorker {
             let (inbox, incoming) = mpsc::unbounded();
-            let env = std::sync::Arc::new(testany_lsp::env::WebEnv::new(Default::default()));
+            let env = std::sync::Arc::new(testany_lsp::env::WebEnv::new(super::host_vars(
+                vars.as_deref(),
+            )));
             let options = testany_lsp::Options {
                 files: testany_lsp::Files::Client,
                 ..testany_lsp::Options::default()
@@ -319,6 +339,26 @@ mod tests {
         drop(inbox);
         pool.run_until_stalled();
         sent.take()
+    }
+
+    #[test]
+    fn host_vars_keeps_only_testany_strings() {
+        let vars = super::host_vars(Some(
+            r#"{"TESTANY_URL":"https://t.example","TESTANY_TOKEN":"s3cret","PATH":"/bin","TESTANY_HISTORY":5}"#,
+        ));
+        let mut got: Vec<(&str, &str)> =
+            vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        got.sort_unstable();
+        assert_eq!(
+            got,
+            [
+                ("TESTANY_TOKEN", "s3cret"),
+                ("TESTANY_URL", "https://t.example")
+            ]
+        );
+        assert!(super::host_vars(None).is_empty());
+        assert!(super::host_vars(Some("[1]")).is_empty());
+        assert!(super::host_vars(Some("not json")).is_empty());
     }
 
     fn initialize() -> Value {

@@ -19,6 +19,7 @@ import {
 import { Backoff, chooseServer, findServer, parseMockBanner, ServerChoice } from './desktop/server';
 import { startWasmServer } from './node/host';
 import { clientMiddleware } from './shared/middleware';
+import { serverStart } from './shared/serverStart';
 import { LIST_FILES, ListFilesParams, READ_FILE, ReadFileParams, RequestSender } from './shared/protocol';
 import { listFiles, readFile } from './web/files';
 import { hasProject, migrateSettings, settingsConfig, TOKEN_KEY, Ui } from './shared/ui';
@@ -159,15 +160,14 @@ class DesktopExtension implements vscode.Disposable {
   }
 
   private createClient(choice: ServerChoice, token: string | undefined): LanguageClient {
+    // The token goes in the environment (native) or the worker's start message, never in
+    // JSON-RPC: a verbose trace prints initialize's params.
+    const start = serverStart(settingsConfig(), process.env, token);
     const serverOptions: ServerOptions =
       choice.kind === 'native'
-        ? {
-            command: choice.location.command,
-            args: ['lsp'],
-            options: { env: { ...process.env, TESTANY_LOG: process.env.TESTANY_LOG ?? 'info' } },
-          }
+        ? { command: choice.location.command, args: ['lsp'], options: { env: start.nativeEnv } }
         : async () => {
-            const server = await startWasmServer(path.join(this.context.extensionPath, 'dist'));
+            const server = await startWasmServer(path.join(this.context.extensionPath, 'dist'), start.workerVars);
             this.terminateWorker();
             this.worker = server.worker;
             return { reader: server.reader, writer: server.writer };
@@ -176,7 +176,7 @@ class DesktopExtension implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: 'file' }],
       outputChannel: this.output,
-      initializationOptions: { ...settingsConfig(), ...(token ? { token } : {}) },
+      initializationOptions: start.initializationOptions,
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
         closed: (): CloseHandlerResult => {

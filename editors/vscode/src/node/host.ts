@@ -67,13 +67,15 @@ export interface WasmServer {
 
 /**
  * The WASM server in a worker thread: the .wasm is read here and posted as the first
- * message (the worker script is the web entry's, which expects the bytes that way).
+ * message (the worker script is the web entry's, which expects the bytes that way), with
+ * `vars`, the server's `TESTANY_*` variables and token (serverStart's `workerVars`):
+ * outside JSON-RPC, so no trace shows them.
  */
-export async function startWasmServer(distDir: string): Promise<WasmServer> {
+export async function startWasmServer(distDir: string, vars: Record<string, string> = {}): Promise<WasmServer> {
   const files = wasmServerFiles(distDir);
   const bytes = await readFile(files.wasm);
   const worker = new Worker(files.script);
   const wasm = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-  worker.postMessage({ testanyWasm: wasm }, [wasm as ArrayBuffer]);
+  worker.postMessage({ testanyWasm: wasm, vars }, [wasm as ArrayBuffer]);
   return { worker, reader: new WorkerReader(worker), writer: new WorkerWriter(worker) };
 }

@@ -16,6 +16,7 @@ import {
 } from 'vscode-languageclient/browser';
 import { Backoff } from '../desktop/server';
 import { clientMiddleware } from '../shared/middleware';
+import { serverStart } from '../shared/serverStart';
 import { LIST_FILES, ListFilesParams, READ_FILE, ReadFileParams, RequestSender } from '../shared/protocol';
 import { hasProject, migrateSettings, settingsConfig, TOKEN_KEY, Ui } from '../shared/ui';
 import { listFiles, readFile } from './files';
@@ -167,14 +168,17 @@ class WebExtension implements vscode.Disposable {
       this.terminateWorker();
       this.scheduleRestart();
     });
+    // No process environment on the web: the worker's vars are the token alone, in its
+    // start message, never in JSON-RPC (a verbose trace prints initialize's params).
+    const start = serverStart(settingsConfig(), {}, token);
     // A copy: the bytes are kept for a restart, and the worker takes the copy's buffer.
     const copy = wasm.slice().buffer;
-    worker.postMessage({ testanyWasm: copy }, [copy]);
+    worker.postMessage({ testanyWasm: copy, vars: start.workerVars }, [copy]);
     this.worker = worker;
     const clientOptions: LanguageClientOptions = {
       documentSelector: documentSelector(),
       outputChannel: this.output,
-      initializationOptions: { ...settingsConfig(), ...(token ? { token } : {}) },
+      initializationOptions: start.initializationOptions,
       errorHandler: {
         error: (): ErrorHandlerResult => ({ action: ErrorAction.Continue }),
         closed: (): CloseHandlerResult => {
