@@ -30,7 +30,81 @@ pub struct PipelineData {
 pub enum LogEntry {
     Pending,
     Done(Arc<Vec<FailureLocation>>),
-    Failed,
+    Failed(Retry),
+}
+
+/// When a failed background read (a case's log, its tests) is tried again: on later
+/// successful polls, never in a loop (review round 2, finding 4: one 503 while a run
+/// finished lost its per-test view until a restart). Attempt n waits 2^(n-1) polls;
+/// [`Retry::MAX_ATTEMPTS`] reads at most; a permanent refusal is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Read again after `polls` more successful polls; `attempts` reads failed so far.
+    After { polls: u32, attempts: u32 },
+    /// Due: the next job list reads it again.
+    Due { attempts: u32 },
+    /// Being read again.
+    Running { attempts: u32 },
+    /// Never read again (permanent refusal, or out of attempts).
+    Final,
+}
+
+impl Retry {
+    pub const MAX_ATTEMPTS: u32 = 5;
+
+    /// What a worker reports for its failed read (`permanent`: a refusal that another
+    /// try cannot change, such as HTTP 404).
+    pub fn first(permanent: bool) -> Retry {
+        if permanent {
+            Retry::Final
+        } else {
+            Retry::After {
+                polls: 1,
+                attempts: 1,
+            }
+        }
+    }
+
+    /// This failure following `previous` (the entry's state before the read).
+    pub fn after(self, previous: Option<Retry>) -> Retry {
+        let done = match previous {
+            Some(Retry::Final) => return Retry::Final,
+            Some(
+                Retry::After { attempts, .. }
+                | Retry::Due { attempts }
+                | Retry::Running { attempts },
+            ) => attempts,
+            None => 0,
+        };
+        if self == Retry::Final {
+            return Retry::Final;
+        }
+        let attempts = done + 1;
+        if attempts >= Self::MAX_ATTEMPTS {
+            return Retry::Final;
+        }
+        Retry::After {
+            polls: 1 << (attempts - 1),
+            attempts,
+        }
+    }
+
+    /// A successful poll passed; true when the read became due.
+    pub fn tick(&mut self) -> bool {
+        let Retry::After { polls, attempts } = *self else {
+            return false;
+        };
+        if polls <= 1 {
+            *self = Retry::Due { attempts };
+            true
+        } else {
+            *self = Retry::After {
+                polls: polls - 1,
+                attempts,
+            };
+            false
+        }
+    }
 }
 
 /// A failed case of the newest execution that ran it.

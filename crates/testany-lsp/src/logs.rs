@@ -10,7 +10,7 @@ use testany_core::failure_line::is_failure_line;
 use testany_core::lines::LineSplitter;
 use testany_core::locations::{Extractor, FailureLocation};
 
-use crate::data::LogEntry;
+use crate::data::{LogEntry, Retry};
 use crate::env::Env;
 use crate::session::LogJob;
 use crate::state::{State, redact};
@@ -122,7 +122,7 @@ impl FailureLine {
 /// locations.
 pub async fn fetch_one(state: &Arc<State>, job: &LogJob) -> LogEntry {
     let Some(client) = state.client_for(&job.url) else {
-        return LogEntry::Failed;
+        return LogEntry::Failed(Retry::first(false));
     };
     let env = state.env.as_ref();
     let path = env.log_path(&job.execution, job.case_index);
@@ -135,12 +135,22 @@ pub async fn fetch_one(state: &Arc<State>, job: &LogJob) -> LogEntry {
     {
         let message = redact(&e.to_string(), &state.lock());
         tracing::debug!(execution = %job.execution, case_index = job.case_index, error = %message, "background log fetch failed");
-        return LogEntry::Failed;
+        return LogEntry::Failed(Retry::first(permanent(&e)));
     }
     match extract(env, job.error.as_deref(), &path).await {
         Ok(locations) => LogEntry::Done(Arc::new(locations)),
-        Err(_) => LogEntry::Failed,
+        Err(_) => LogEntry::Failed(Retry::first(false)),
     }
+}
+
+/// Whether another try cannot change a failed log fetch: the log proxy says the log is
+/// not there (404/410) or its URL was refused by the log-domain guard.
+pub fn permanent(e: &testany_client::Error) -> bool {
+    use testany_client::Error as E;
+    matches!(
+        e,
+        E::LogHttp { status: 404 | 410 } | E::LogUrl(_) | E::InvalidArgument { .. }
+    )
 }
 
 #[cfg(all(test, feature = "native"))]

@@ -26,7 +26,9 @@ pub fn start(state: &Arc<State>, effects: Effects) {
     }
     if effects.refresh_lenses {
         state.lock().lens_dirty = true;
-        // New data: the tests of cases not read yet (issue 15).
+    }
+    if effects.refresh_lenses || effects.fetch_tests {
+        // New data: the tests of cases not read yet (issue 15) or due for another try.
         crate::test_fetch::start_jobs(state);
     }
     if effects.publish || effects.refresh_lenses {

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use testany_core::model::Execution;
 
-use crate::data::{LogEntry, PollKey, failure_targets};
+use crate::data::{LogEntry, PollKey, Retry, failure_targets};
 use crate::state::{Inner, State, redact};
 
 /// A background log fetch for one failed case.
@@ -30,6 +30,8 @@ pub struct Effects {
     pub refresh_lenses: bool,
     /// Logs to fetch in the background (each marked pending already).
     pub fetch_logs: Vec<LogJob>,
+    /// Read the tests of cases not read yet or due for another try (`Inner::test_jobs`).
+    pub fetch_tests: bool,
     /// A warning for `window/showMessage`, secrets removed.
     pub warn: Option<String>,
 }
@@ -49,6 +51,7 @@ impl Effects {
         self.publish |= other.publish;
         self.refresh_lenses |= other.refresh_lenses;
         self.fetch_logs.extend(other.fetch_logs);
+        self.fetch_tests |= other.fetch_tests;
         self.warn = self.warn.or(other.warn);
         self
     }
@@ -98,13 +101,34 @@ impl Inner {
     }
 
     /// A poll succeeded (its data comes with [`Inner::apply_executions`]): the stale
-    /// warning may be shown again once every pipeline is fresh.
+    /// warning may be shown again once every pipeline is fresh, and failed background
+    /// reads whose wait is over ([`Retry`]) are read again.
     pub fn apply_poll_success(&mut self) -> Effects {
         if self.stale_warned && self.pipelines.values().all(|d| !d.stale) {
             self.stale_warned = false;
             tracing::info!("the Testany service is reachable again");
         }
-        Effects::default()
+        let mut logs_due = false;
+        for entry in self.logs.values_mut() {
+            if let LogEntry::Failed(retry) = entry {
+                logs_due |= retry.tick();
+            }
+        }
+        let mut fetch_tests = false;
+        for entry in self.tests.cases.values_mut() {
+            if let crate::tests_model::CaseEntry::Failed(_, retry) = entry {
+                fetch_tests |= retry.tick();
+            }
+        }
+        Effects {
+            fetch_logs: if logs_due {
+                self.log_jobs()
+            } else {
+                Vec::new()
+            },
+            fetch_tests,
+            ..Effects::default()
+        }
     }
 
     /// A poll of `key` failed with `error`: the data is kept, marked stale; one
@@ -129,9 +153,20 @@ impl Inner {
         effects
     }
 
-    /// A background log fetch finished.
+    /// A background log fetch finished (a failure counts its attempts: [`Retry`]).
     pub fn apply_log(&mut self, execution: String, case_index: usize, entry: LogEntry) -> Effects {
-        self.logs.insert((execution, case_index), entry);
+        let id = (execution, case_index);
+        let entry = match entry {
+            LogEntry::Failed(retry) => {
+                let previous = match self.logs.get(&id) {
+                    Some(LogEntry::Failed(r)) => Some(*r),
+                    _ => None,
+                };
+                LogEntry::Failed(retry.after(previous))
+            }
+            other => other,
+        };
+        self.logs.insert(id, entry);
         State::touch(self);
         Effects {
             publish: true,
@@ -139,8 +174,9 @@ impl Inner {
         }
     }
 
-    /// Logs of failed cases not fetched yet, marked pending; locations of executions no
-    /// longer shown are forgotten (bounded memory over days).
+    /// Logs of failed cases not fetched yet (marked pending) or due for another try
+    /// (marked running); locations of executions no longer shown are forgotten (bounded
+    /// memory over days).
     fn log_jobs(&mut self) -> Vec<LogJob> {
         let live: HashSet<String> = self
             .pipelines
@@ -157,10 +193,18 @@ impl Inner {
             };
             for t in failure_targets(&data.executions) {
                 let id = (t.execution.clone(), t.case_index);
-                if self.logs.contains_key(&id) {
-                    continue;
+                match self.logs.get_mut(&id) {
+                    None => {
+                        self.logs.insert(id, LogEntry::Pending);
+                    }
+                    Some(LogEntry::Failed(retry)) => {
+                        let Retry::Due { attempts } = *retry else {
+                            continue;
+                        };
+                        *retry = Retry::Running { attempts };
+                    }
+                    Some(_) => continue,
                 }
-                self.logs.insert(id, LogEntry::Pending);
                 jobs.push(LogJob {
                     url: key.url.clone(),
                     execution: t.execution,
@@ -213,6 +257,7 @@ mod tests {
                     case_index: 0,
                     error: Some("boom".into()),
                 }],
+                fetch_tests: false,
                 warn: None,
             }
         );
@@ -232,7 +277,7 @@ mod tests {
         );
         assert_eq!(inner.pipelines[&key()].executions.len(), 2);
         // A finished log re-publishes diagnostics without a lens refresh.
-        let log = inner.apply_log("P-1-00001".into(), 0, LogEntry::Failed);
+        let log = inner.apply_log("P-1-00001".into(), 0, LogEntry::Failed(Retry::first(false)));
         assert_eq!(
             log,
             Effects {
@@ -240,6 +285,64 @@ mod tests {
                 ..Effects::default()
             }
         );
+    }
+
+    /// Review round 2, finding 4: a failure-location log whose fetch failed once (a
+    /// 503 from the log host) is fetched again on a later successful poll, waiting
+    /// 1, 2, 4, 8 polls between tries, 5 reads at most; a 404 is final.
+    #[test]
+    fn a_failed_log_fetch_is_retried_on_later_polls_with_a_cap() {
+        let job = LogJob {
+            url: "http://t.localhost/api/v2/mcp/".into(),
+            execution: "P-1-00001".into(),
+            case_index: 0,
+            error: Some("boom".into()),
+        };
+        let mut inner = Inner::default();
+        let first = inner.apply_executions(&key(), vec![failed("P-1-00001")]);
+        assert_eq!(first.fetch_logs, vec![job.clone()]);
+        inner.apply_log("P-1-00001".into(), 0, LogEntry::Failed(Retry::first(false)));
+        // The same data again asks for nothing; the next successful poll retries it.
+        assert_eq!(
+            inner.apply_executions(&key(), vec![failed("P-1-00001")]),
+            Effects::default()
+        );
+        assert_eq!(inner.apply_poll_success().fetch_logs, vec![job.clone()]);
+        // Once running, another poll does not start it twice.
+        assert_eq!(inner.apply_poll_success(), Effects::default());
+        // It keeps failing: tried again after 2, 4 and 8 polls, then never.
+        let mut retried_after = Vec::new();
+        let mut polls = 0;
+        inner.apply_log("P-1-00001".into(), 0, LogEntry::Failed(Retry::first(false)));
+        for _ in 0..100 {
+            polls += 1;
+            let effects = inner.apply_poll_success();
+            if !effects.fetch_logs.is_empty() {
+                assert_eq!(effects.fetch_logs, vec![job.clone()]);
+                retried_after.push(polls);
+                polls = 0;
+                inner.apply_log("P-1-00001".into(), 0, LogEntry::Failed(Retry::first(false)));
+            }
+        }
+        assert_eq!(retried_after, vec![2, 4, 8]);
+        assert!(matches!(
+            inner.logs[&("P-1-00001".to_owned(), 0)],
+            LogEntry::Failed(Retry::Final)
+        ));
+        // A retried fetch that succeeds is done; a 404 is never fetched again.
+        inner.apply_executions(&key(), vec![failed("P-1-00002"), failed("P-1-00001")]);
+        inner.apply_log("P-1-00002".into(), 0, LogEntry::Failed(Retry::first(false)));
+        assert_eq!(inner.apply_poll_success().fetch_logs.len(), 1);
+        inner.apply_log(
+            "P-1-00002".into(),
+            0,
+            LogEntry::Done(std::sync::Arc::new(Vec::new())),
+        );
+        inner.apply_executions(&key(), vec![failed("P-1-00003")]);
+        inner.apply_log("P-1-00003".into(), 0, LogEntry::Failed(Retry::first(true)));
+        for _ in 0..20 {
+            assert_eq!(inner.apply_poll_success(), Effects::default());
+        }
     }
 
     #[test]

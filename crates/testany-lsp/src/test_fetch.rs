@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use testany_core::plan::newest_first;
 
-use crate::data::PollKey;
+use crate::data::{PollKey, Retry};
 use crate::publish;
 use crate::state::{Inner, State, redact};
 use crate::tests_model::{
@@ -17,10 +17,11 @@ use crate::tests_model::{
 };
 
 impl Inner {
-    /// Cases whose tests are not read yet, marked pending: for each case its newest
-    /// finished runs, passing or not, as many as the projects' `history` (the newest
-    /// first: it is the one linked and shown; the others give each test's history).
-    /// Entries of executions no longer shown are forgotten (bounded memory over days).
+    /// Cases whose tests are not read yet, marked pending, or whose failed read is due
+    /// for another try ([`Retry`]): for each case its newest finished runs, passing or
+    /// not, as many as the projects' `history` (the newest first: it is the one linked
+    /// and shown; the others give each test's history). Entries of executions no longer
+    /// shown are forgotten (bounded memory over days).
     pub fn test_jobs(&mut self) -> Vec<TestJob> {
         let live: HashSet<String> = self
             .pipelines
@@ -59,6 +60,21 @@ impl Inner {
                     }
                     let link = *n == 1;
                     let id = (exec.key.clone(), case.index);
+                    if let Some(CaseEntry::Failed(_, retry)) = self.tests.cases.get_mut(&id) {
+                        let Retry::Due { attempts } = *retry else {
+                            continue;
+                        };
+                        *retry = Retry::Running { attempts };
+                        jobs.push(TestJob {
+                            url: key.url.clone(),
+                            pipeline: key.pipeline.clone(),
+                            execution: exec.key.clone(),
+                            case_index: case.index,
+                            case_key: case.case_key.clone(),
+                            link,
+                        });
+                        continue;
+                    }
                     if let Some(entry) = self.tests.cases.get(&id) {
                         // A shown case linked with lists its projects no longer have.
                         let relink = link
@@ -93,16 +109,24 @@ impl Inner {
         jobs
     }
 
-    /// A case's tests were read: views are refreshed (diagnostics and lenses).
+    /// A case's tests were read: views are refreshed (diagnostics and lenses). A
+    /// failure counts its attempts ([`Retry`]).
     pub fn apply_tests(&mut self, execution: String, case_index: usize, entry: CaseEntry) {
         let id = (execution, case_index);
         self.tests.relinking.remove(&id);
-        // Linking again failed: the links made before are better than none.
-        if matches!(entry, CaseEntry::Failed(_))
-            && matches!(self.tests.cases.get(&id), Some(CaseEntry::Done(_)))
-        {
-            return;
-        }
+        let previous = self.tests.cases.get(&id);
+        let entry = match entry {
+            // Linking again failed: the links made before are better than none.
+            CaseEntry::Failed(..) if matches!(previous, Some(CaseEntry::Done(_))) => return,
+            CaseEntry::Failed(why, retry) => {
+                let before = match previous {
+                    Some(CaseEntry::Failed(_, r)) => Some(*r),
+                    _ => None,
+                };
+                CaseEntry::Failed(why, retry.after(before))
+            }
+            other => other,
+        };
         self.tests.cases.insert(id, entry);
         State::touch(self);
         self.lens_dirty = true;
@@ -119,7 +143,7 @@ pub fn start_jobs(state: &Arc<State>) {
                 return;
             };
             let entry = read_case(&st, &job).await;
-            if let CaseEntry::Failed(why) = &entry {
+            if let CaseEntry::Failed(why, _) = &entry {
                 tracing::info!(execution = %job.execution, case = %job.case_key, "tests not read: {why}");
             }
             st.lock().apply_tests(job.execution, job.case_index, entry);
@@ -131,7 +155,10 @@ pub fn start_jobs(state: &Arc<State>) {
 /// Metadata, log and links of one case.
 async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
     let Some(client) = state.client_for(&job.url) else {
-        return CaseEntry::Failed("no Testany client for this service".into());
+        return CaseEntry::Failed(
+            "no Testany client for this service".into(),
+            Retry::first(false),
+        );
     };
     let meta = match client.get_case(&job.case_key).await {
         Ok(m) => Some(m.as_ref().clone()),
@@ -152,11 +179,16 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
         {
             let message = redact(&e.to_string(), &state.lock());
             tracing::warn!(execution = %job.execution, case_index = job.case_index, error = %message, "case log not read");
-            return CaseEntry::Failed(message);
+            return CaseEntry::Failed(message, Retry::first(crate::logs::permanent(&e)));
         }
         match analyze(env, &path).await {
             Ok(t) => t,
-            Err(e) => return CaseEntry::Failed(format!("cannot read the cached log: {e}")),
+            Err(e) => {
+                return CaseEntry::Failed(
+                    format!("cannot read the cached log: {e}"),
+                    Retry::first(false),
+                );
+            }
         }
     };
     let tests = match meta
@@ -369,11 +401,85 @@ mod tests {
         }
         assert_eq!(inner.test_jobs(), vec![job("P-1-00003", true)]);
         assert_eq!(inner.test_jobs(), vec![]);
-        // A failed re-link keeps the links made before.
-        inner.apply_tests("P-1-00003".into(), 0, CaseEntry::Failed("HTTP 503".into()));
+        // A failed re-link keeps the links made before (not retried: it is Done).
+        inner.apply_tests(
+            "P-1-00003".into(),
+            0,
+            CaseEntry::Failed("HTTP 503".into(), Retry::first(false)),
+        );
         assert!(matches!(
             inner.tests.cases.get(&("P-1-00003".to_owned(), 0)),
             Some(CaseEntry::Done(_))
         ));
+    }
+
+    /// Review round 2, finding 4: a case whose log read failed (HTTP 503) is read
+    /// again on the next successful poll, once, and is then done; before, `test_jobs`
+    /// returned `[]` for it until the server restarted.
+    #[test]
+    fn a_failed_read_is_retried_after_the_next_successful_poll() {
+        let mut inner = inner(1);
+        let project = inner.projects[std::path::Path::new("/ws/testany.toml")].clone();
+        assert_eq!(inner.test_jobs(), vec![job("P-1-00001", true)]);
+        inner.apply_tests(
+            "P-1-00001".into(),
+            0,
+            CaseEntry::Failed("HTTP 503".into(), Retry::first(false)),
+        );
+        assert_eq!(inner.test_jobs(), vec![]);
+        let effects = inner.apply_poll_success();
+        assert!(effects.fetch_tests);
+        assert_eq!(inner.test_jobs(), vec![job("P-1-00001", true)]);
+        assert_eq!(inner.test_jobs(), vec![]);
+        assert!(!inner.apply_poll_success().fetch_tests);
+        // Failed again: attempt 2 waits two polls.
+        inner.apply_tests(
+            "P-1-00001".into(),
+            0,
+            CaseEntry::Failed("HTTP 503".into(), Retry::first(false)),
+        );
+        assert!(matches!(
+            inner.tests.cases.get(&("P-1-00001".to_owned(), 0)),
+            Some(CaseEntry::Failed(
+                _,
+                Retry::After {
+                    polls: 2,
+                    attempts: 2
+                }
+            ))
+        ));
+        assert!(!inner.apply_poll_success().fetch_tests);
+        assert!(inner.apply_poll_success().fetch_tests);
+        assert_eq!(inner.test_jobs(), vec![job("P-1-00001", true)]);
+        inner.apply_tests(
+            "P-1-00001".into(),
+            0,
+            CaseEntry::Done(Arc::new(CaseTests {
+                meta: None,
+                tests: Vec::new(),
+                projects: HashMap::from([(
+                    PathBuf::from("/ws/testany.toml"),
+                    ProjectLinks {
+                        basis: Some(Basis {
+                            files: project.files.clone(),
+                            markers: project.markers.clone(),
+                        }),
+                        ..ProjectLinks::default()
+                    },
+                )]),
+            })),
+        );
+        assert!(!inner.apply_poll_success().fetch_tests);
+        assert_eq!(inner.test_jobs(), vec![]);
+        // A 404 from the log proxy is final.
+        let mut inner = self::inner(1);
+        inner.test_jobs();
+        inner.apply_tests(
+            "P-1-00001".into(),
+            0,
+            CaseEntry::Failed("HTTP 404".into(), Retry::first(true)),
+        );
+        assert!(!inner.apply_poll_success().fetch_tests);
+        assert_eq!(inner.test_jobs(), vec![]);
     }
 }

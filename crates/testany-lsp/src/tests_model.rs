@@ -53,8 +53,9 @@ pub struct TestsData {
 pub enum CaseEntry {
     Pending,
     Done(Arc<CaseTests>),
-    /// The metadata or the log could not be read (one sentence, secrets removed).
-    Failed(String),
+    /// The metadata or the log could not be read (one sentence, secrets removed), and
+    /// when it is read again.
+    Failed(String, crate::data::Retry),
 }
 
 /// One case's tests in one execution, linked in each project serving its pipeline.
