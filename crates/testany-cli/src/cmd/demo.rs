@@ -256,15 +256,21 @@ fn write_project(root: &Path, url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Where to go from here: a released `testany` (the README's Install section), not a
-/// build from this checkout, then a real deployment and the editors.
+/// Where to go from here: how to install `testany` (from a checkout until the first
+/// release is published: the release lines would fetch nothing today), then a real
+/// deployment and the editors.
 fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
     let h = |s: &str| paint(BOLD, s);
     let c = |s: &str| paint(CYAN, s);
     writeln!(out, "{}", h("What next"))?;
     writeln!(
         out,
-        "  Install testany from a release (prebuilt: no Rust or Node needed):"
+        "  No release is published yet; until the first one, build testany in a checkout of testany-editor:"
+    )?;
+    writeln!(out, "    {}", c("cargo install --path crates/testany-cli"))?;
+    writeln!(
+        out,
+        "  Once the first release is published (prebuilt: no Rust or Node needed):"
     )?;
     writeln!(
         out,
@@ -314,8 +320,14 @@ fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  VS Code: install the Testany extension ({}) from the Marketplace or Open VSX",
+        "  VS Code: the Testany extension ({}) is not on the Marketplace or Open VSX yet; build it",
         c("testany.testany")
+    )?;
+    writeln!(
+        out,
+        "    in the checkout with {}, install the .vsix it writes in target/ with {}",
+        c("cargo xtask vsix"),
+        c("code --install-extension")
     )?;
     writeln!(
         out,
@@ -323,8 +335,7 @@ fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  Neovim 0.11+: testany on PATH as above (or {}), then the plugin in editors/nvim",
-        c(":MasonInstall testany")
+        "  Neovim 0.11+: testany on PATH as above, then the plugin in editors/nvim of the checkout"
     )?;
     writeln!(
         out,
@@ -333,7 +344,7 @@ fn next_steps(out: &mut impl Write) -> std::io::Result<()> {
     )?;
     writeln!(
         out,
-        "  Keep playing locally: {} then open examples/shop in your editor.",
+        "  Keep playing locally: {} then open the checkout's examples/shop in your editor.",
         c("testany mock --port 7357")
     )?;
     Ok(())
