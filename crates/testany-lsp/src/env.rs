@@ -339,16 +339,22 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<String, String> {
 /// `Options::files` is [`crate::Files::Client`] (the browser worker cannot read a disk).
 ///
 /// Paths: `file:` URIs map to their paths; any other URI `scheme://authority/path` maps
-/// to the path `/scheme/@authority/path` (and back), so the server's path-keyed
-/// projects work for `vscode-test-web://mount/…` or `memfs:/…` workspaces too.
+/// to the path `/scheme/@authority/path` (and back, for the spaces the editor named:
+/// [`UriSpaces`]), so the server's path-keyed projects work for
+/// `vscode-test-web://mount/…` or `memfs:/…` workspaces too.
 pub struct ClientFiles {
     base: Arc<dyn Env>,
     client: Client,
+    spaces: UriSpaces,
 }
 
 impl ClientFiles {
     pub fn new(base: Arc<dyn Env>, client: Client) -> Self {
-        ClientFiles { base, client }
+        ClientFiles {
+            base,
+            client,
+            spaces: UriSpaces::default(),
+        }
     }
 
     async fn read(&self, path: &Path) -> Option<String> {
@@ -364,6 +370,51 @@ impl ClientFiles {
             }
         }
     }
+}
+
+/// The `/scheme/@authority` spaces of the non-`file:` URIs the editor named (see
+/// [`ClientFiles`]). Only their paths turn back into such URIs: a real path like
+/// `/srv/@acme/x.py` under a `file:` workspace stays a `file:` URI (review round 2,
+/// finding 9: it became `srv://acme/x.py`, a URI the editor never opened).
+#[derive(Debug, Default)]
+pub struct UriSpaces(std::sync::Mutex<std::collections::BTreeSet<String>>);
+
+impl UriSpaces {
+    /// Spaces remembered at most (an editor names one or two).
+    const MAX: usize = 64;
+
+    /// [`uri_to_path`], remembering the URI's space.
+    pub fn to_path(&self, uri: &Uri) -> Option<PathBuf> {
+        let path = uri_to_path(uri)?;
+        if let Some((space, _)) = split_space(&path)
+            && !uri.scheme().as_str().eq_ignore_ascii_case("file")
+        {
+            let mut spaces = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            if spaces.len() < Self::MAX {
+                spaces.insert(space.to_owned());
+            }
+        }
+        Some(path)
+    }
+
+    /// The URI a path from [`UriSpaces::to_path`] (or a `file:` path) stands for.
+    pub fn to_uri(&self, path: &Path) -> Option<Uri> {
+        path_to_uri(path, |space| {
+            let spaces = self.0.lock().unwrap_or_else(|e| e.into_inner());
+            spaces.contains(space)
+        })
+    }
+}
+
+/// `/scheme/@authority/tail` split into (`/scheme/@authority`, `tail`).
+fn split_space(path: &Path) -> Option<(&str, &str)> {
+    let text = path.to_str()?;
+    let rest = text.strip_prefix('/')?;
+    let (scheme, after) = rest.split_once('/').unwrap_or((rest, ""));
+    let after = after.strip_prefix('@')?;
+    let (authority, tail) = after.split_once('/').unwrap_or((after, ""));
+    let space_len = 1 + scheme.len() + 2 + authority.len();
+    Some((&text[..space_len], tail))
 }
 
 /// The path standing for a URI that is not a `file:` URI (see [`ClientFiles`]).
@@ -404,21 +455,23 @@ fn file_path_to_uri(path: &Path) -> Option<Uri> {
     file_uri(path).or_else(|| Uri::from_file_path(path))
 }
 
-/// The URI a path from [`uri_to_path`] stands for.
-pub fn path_to_uri(path: &Path) -> Option<Uri> {
+/// The URI a path from [`uri_to_path`] stands for, when `known` accepts its
+/// `/scheme/@authority` space (the log cache's `testany-cache` space always); any
+/// other path is a `file:` URI.
+pub fn path_to_uri(path: &Path, known: impl Fn(&str) -> bool) -> Option<Uri> {
     let text = path.to_str()?;
-    let Some(rest) = text.strip_prefix('/') else {
+    if !text.starts_with('/') {
         return Uri::from_file_path(path);
-    };
-    let mut parts = rest.splitn(3, '/');
-    let (scheme, authority) = (
-        parts.next()?,
-        parts.next().and_then(|a| a.strip_prefix('@')),
-    );
-    let Some(authority) = authority else {
+    }
+    let Some((space, tail)) = split_space(path) else {
         return file_path_to_uri(path);
     };
-    let tail = parts.next().unwrap_or("");
+    if !(WEB_LOG_ROOT.starts_with(&format!("{space}/")) || known(space)) {
+        return file_path_to_uri(path);
+    }
+    let Some((scheme, authority)) = space[1..].split_once("/@") else {
+        return file_path_to_uri(path);
+    };
     let valid_scheme = scheme
         .chars()
         .next()
@@ -502,11 +555,11 @@ impl Env for ClientFiles {
     }
 
     fn to_path(&self, uri: &Uri) -> Option<PathBuf> {
-        uri_to_path(uri)
+        self.spaces.to_path(uri)
     }
 
     fn to_uri(&self, path: &Path) -> Option<Uri> {
-        path_to_uri(path)
+        self.spaces.to_uri(path)
     }
 
     fn display_path(&self, path: &Path) -> String {
@@ -687,7 +740,7 @@ mod tests {
     #[test]
     fn web_log_paths_have_a_uri_of_their_own() {
         let path = Path::new(WEB_LOG_ROOT).join("SHP-1-00001/4.log");
-        let uri = path_to_uri(&path).expect("a URI");
+        let uri = UriSpaces::default().to_uri(&path).expect("a URI");
         assert_eq!(
             uri.as_str(),
             "testany-cache:/testany/logs/SHP-1-00001/4.log"
@@ -775,22 +828,72 @@ mod tests {
             ("memfs:/ws/x.py", "/memfs/@/ws/x.py"),
             ("file:///home/u/t.py", "/home/u/t.py"),
         ];
+        let spaces = UriSpaces::default();
         for (uri, path) in cases {
             let uri: Uri = uri.parse().unwrap();
-            let got = uri_to_path(&uri).unwrap();
+            let got = spaces.to_path(&uri).unwrap();
             assert_eq!(got, PathBuf::from(path), "{uri:?}");
-            assert_eq!(path_to_uri(&got).unwrap().as_str(), uri.as_str());
+            assert_eq!(spaces.to_uri(&got).unwrap().as_str(), uri.as_str());
         }
         // Parents of a mapped path stay in the same space; above it, file paths.
         assert_eq!(
-            path_to_uri(Path::new("/vscode-test-web/@mount"))
+            spaces
+                .to_uri(Path::new("/vscode-test-web/@mount"))
                 .unwrap()
                 .as_str(),
             "vscode-test-web://mount/"
         );
         assert_eq!(
-            path_to_uri(Path::new("/vscode-test-web")).unwrap().as_str(),
+            spaces
+                .to_uri(Path::new("/vscode-test-web"))
+                .unwrap()
+                .as_str(),
             "file:///vscode-test-web"
+        );
+    }
+
+    /// Review round 2, finding 9: a real path whose second component starts with `@`
+    /// stays a `file:` URI unless the editor named that space (it became
+    /// `srv://acme/x.py`); `@`, `:`, `%` and spaces are escaped and come back.
+    #[test]
+    fn file_paths_with_at_colon_percent_and_spaces_stay_file_uris() {
+        let spaces = UriSpaces::default();
+        spaces.to_path(&"file:///srv/%40acme/x.py".parse().unwrap());
+        let cases = [
+            ("/srv/@acme/x.py", "file:///srv/%40acme/x.py"),
+            ("/srv/@acme", "file:///srv/%40acme"),
+            (
+                "/home/u/@scope/pkg/a:b.ts",
+                "file:///home/u/%40scope/pkg/a%3Ab.ts",
+            ),
+            ("/w/@/c d%20e.py", "file:///w/%40/c%20d%2520e.py"),
+        ];
+        for (path, uri) in cases {
+            assert_eq!(
+                spaces.to_uri(Path::new(path)).unwrap().as_str(),
+                uri,
+                "{path}"
+            );
+            let back = spaces.to_path(&uri.parse().unwrap()).unwrap();
+            assert_eq!(back, PathBuf::from(path), "{uri}");
+        }
+        // A space the editor named maps back to its scheme, escapes kept as sent.
+        let named: Uri = "vscode-test-web://mount/@a/b%20c:d%25.py".parse().unwrap();
+        let path = spaces.to_path(&named).unwrap();
+        assert_eq!(
+            path,
+            PathBuf::from("/vscode-test-web/@mount/@a/b%20c:d%25.py")
+        );
+        assert_eq!(
+            spaces.to_uri(&path).unwrap().as_str(),
+            "vscode-test-web://mount/@a/b%20c:d%25.py"
+        );
+        assert_eq!(
+            spaces
+                .to_uri(Path::new("/srv/@acme/x.py"))
+                .unwrap()
+                .as_str(),
+            "file:///srv/%40acme/x.py"
         );
     }
 
@@ -808,7 +911,10 @@ mod tests {
         for (path, uri) in cases {
             assert_eq!(file_uri(Path::new(path)).unwrap().as_str(), uri, "{path}");
             assert_eq!(
-                path_to_uri(Path::new(path)).unwrap().as_str(),
+                UriSpaces::default()
+                    .to_uri(Path::new(path))
+                    .unwrap()
+                    .as_str(),
                 uri,
                 "{path}"
             );
