@@ -128,9 +128,36 @@ pub trait Env: MaybeSendSync + 'static {
         case_index: usize,
         path: &'a Path,
     ) -> BoxFuture<'a, Result<(), testany_client::Error>>;
-    /// The cached log's bytes.
+    /// The cached log's bytes (natively the read counts as a use for eviction).
     fn read_log<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, io::Result<ByteStream>>;
+    /// Bytes the log cache may hold before `logs::evict` removes the least recently
+    /// read logs (issue 15, review round 2 finding 5). Unbounded by default: only the
+    /// disk cache needs it (the web worker keeps its own count).
+    fn log_cache_cap(&self) -> u64 {
+        u64::MAX
+    }
+    /// Every log in the cache, with its size and last use.
+    fn cached_logs(&self) -> BoxFuture<'_, Vec<CachedLog>> {
+        Box::pin(async { Vec::new() })
+    }
+    /// Removes one cached log (the caller holds its file lock).
+    fn remove_log<'a>(&'a self, _path: &'a Path) -> BoxFuture<'a, ()> {
+        Box::pin(async {})
+    }
 }
+
+/// A log in the cache, for least-recently-used eviction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CachedLog {
+    pub path: PathBuf,
+    pub bytes: u64,
+    /// Its modification time, set on each read: the last use.
+    pub used: std::time::SystemTime,
+}
+
+/// The native log cache's default size cap: 512 MiB (logs are capped at 64 MiB each by
+/// testany-client; most are a few KiB).
+pub const DEFAULT_LOG_CACHE_CAP: u64 = 512 * 1024 * 1024;
 
 /// `<cache>/testany/logs/<execution>/<caseIndex>.log`; the key is made path-safe.
 pub fn cache_path(cache_dir: &Path, execution: &str, case_index: usize) -> PathBuf {
@@ -159,13 +186,25 @@ pub fn clean_listing(mut files: Vec<String>, mut truncated: bool) -> Listing {
 pub struct NativeEnv {
     vars: std::collections::HashMap<String, String>,
     cache_dir: PathBuf,
+    log_cache_cap: u64,
 }
 
 #[cfg(feature = "native")]
 impl NativeEnv {
-    /// `vars`: the `TESTANY_*` variables; `cache_dir`: where `testany/logs/` goes.
+    /// `vars`: the `TESTANY_*` variables; `cache_dir`: where `testany/logs/` goes (at
+    /// most [`DEFAULT_LOG_CACHE_CAP`] bytes of logs).
     pub fn new(vars: std::collections::HashMap<String, String>, cache_dir: PathBuf) -> Self {
-        NativeEnv { vars, cache_dir }
+        NativeEnv {
+            vars,
+            cache_dir,
+            log_cache_cap: DEFAULT_LOG_CACHE_CAP,
+        }
+    }
+
+    /// Another cap for the log cache, in bytes.
+    pub fn with_log_cache_cap(mut self, bytes: u64) -> Self {
+        self.log_cache_cap = bytes;
+        self
     }
 
     /// Reads the process environment once: `TESTANY_*`, `XDG_CACHE_HOME`, `HOME`.
@@ -269,8 +308,19 @@ impl Env for NativeEnv {
     }
 
     fn read_log<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, io::Result<ByteStream>> {
+        let owned = path.to_path_buf();
         Box::pin(async move {
-            let file = tokio::fs::File::open(path).await?;
+            let gone = || Err(io::Error::other("the log could not be opened"));
+            let file = blocking(gone(), move || {
+                let file = std::fs::File::open(&owned)?;
+                // The last use, for least-recently-used eviction (owner's file: allowed).
+                if let Err(e) = file.set_modified(std::time::SystemTime::now()) {
+                    tracing::debug!(error = %e, "cached log not marked as used");
+                }
+                Ok(file)
+            })
+            .await?;
+            let file = tokio::fs::File::from_std(file);
             let chunks = futures_util::stream::unfold(Some(file), |file| async move {
                 use tokio::io::AsyncReadExt;
                 let mut file = file?;
@@ -287,6 +337,70 @@ impl Env for NativeEnv {
             Ok(Box::pin(chunks) as ByteStream)
         })
     }
+
+    fn log_cache_cap(&self) -> u64 {
+        self.log_cache_cap
+    }
+
+    fn cached_logs(&self) -> BoxFuture<'_, Vec<CachedLog>> {
+        let root = self.cache_dir.join("testany").join("logs");
+        Box::pin(blocking(Vec::new(), move || list_logs(&root)))
+    }
+
+    fn remove_log<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, ()> {
+        let path = path.to_path_buf();
+        let root = self.cache_dir.join("testany").join("logs");
+        Box::pin(blocking((), move || {
+            if let Err(e) = std::fs::remove_file(&path) {
+                tracing::debug!(error = %e, "cached log not removed");
+                return;
+            }
+            // Empty directories above it go too (never the cache root).
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| d.starts_with(&root) && *d != root) {
+                if std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                dir = d.parent();
+            }
+        }))
+    }
+}
+
+/// The `*.log` files under `root`, three levels at most (`<service>/<execution>/<n>.log`,
+/// and the older `<execution>/<n>.log`); partial downloads (`.part`) are not logs yet.
+#[cfg(feature = "native")]
+fn list_logs(root: &Path) -> Vec<CachedLog> {
+    /// Entries looked at, at most (a cache of many thousand logs is still listed).
+    const MAX_ENTRIES: usize = 200_000;
+    let mut out = Vec::new();
+    let mut seen = 0;
+    let mut stack = vec![(root.to_path_buf(), 0)];
+    while let Some((dir, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            seen += 1;
+            if seen > MAX_ENTRIES {
+                return out;
+            }
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            let path = entry.path();
+            if meta.is_dir() && depth < 2 {
+                stack.push((path, depth + 1));
+            } else if meta.is_file() && path.extension().is_some_and(|e| e == "log") {
+                out.push(CachedLog {
+                    path,
+                    bytes: meta.len(),
+                    used: meta.modified().unwrap_or(std::time::UNIX_EPOCH),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// The text of the regular file at `path` (at most `limit` bytes, UTF-8), or the sentence
@@ -593,6 +707,18 @@ impl Env for ClientFiles {
 
     fn read_log<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, io::Result<ByteStream>> {
         self.base.read_log(path)
+    }
+
+    fn log_cache_cap(&self) -> u64 {
+        self.base.log_cache_cap()
+    }
+
+    fn cached_logs(&self) -> BoxFuture<'_, Vec<CachedLog>> {
+        self.base.cached_logs()
+    }
+
+    fn remove_log<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, ()> {
+        self.base.remove_log(path)
     }
 }
 

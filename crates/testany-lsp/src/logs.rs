@@ -11,7 +11,7 @@ use testany_core::lines::LineSplitter;
 use testany_core::locations::{Extractor, FailureLocation};
 
 use crate::data::{LogEntry, Retry};
-use crate::env::Env;
+use crate::env::{CachedLog, Env};
 use crate::session::LogJob;
 use crate::state::{State, redact};
 
@@ -126,7 +126,7 @@ pub async fn fetch_one(state: &Arc<State>, job: &LogJob) -> LogEntry {
     };
     let env = state.env.as_ref();
     let path = env.log_path(&job.execution, job.case_index);
-    let _file = state.lock_log_file(&path).await;
+    let file = state.lock_log_file(&path).await;
     let cached = env.log_cached(&path).await;
     if !cached
         && let Err(e) = env
@@ -137,10 +137,49 @@ pub async fn fetch_one(state: &Arc<State>, job: &LogJob) -> LogEntry {
         tracing::debug!(execution = %job.execution, case_index = job.case_index, error = %message, "background log fetch failed");
         return LogEntry::Failed(Retry::first(permanent(&e)));
     }
-    match extract(env, job.error.as_deref(), &path).await {
+    let entry = match extract(env, job.error.as_deref(), &path).await {
         Ok(locations) => LogEntry::Done(Arc::new(locations)),
         Err(_) => LogEntry::Failed(Retry::first(false)),
+    };
+    drop(file);
+    if !cached {
+        evict(state, &path).await;
     }
+    entry
+}
+
+/// Keeps the log cache under `Env::log_cache_cap`: removes the least recently read
+/// logs, never `keep` (the log just fetched), each under its file lock so that no
+/// reader loses a log it is reading (issue 15: "a size cap and LRU eviction").
+pub async fn evict(state: &State, keep: &Path) {
+    let env = state.env.as_ref();
+    let cap = env.log_cache_cap();
+    if cap == u64::MAX {
+        return;
+    }
+    for path in victims(env.cached_logs().await, cap, keep) {
+        let _file = state.lock_log_file(&path).await;
+        env.remove_log(&path).await;
+        tracing::debug!(path = %path.display(), "cached log evicted (cache over its cap)");
+    }
+}
+
+/// The logs to remove, least recently used first, until the rest fit in `cap` bytes.
+fn victims(mut logs: Vec<CachedLog>, cap: u64, keep: &Path) -> Vec<std::path::PathBuf> {
+    let mut total: u64 = logs.iter().map(|l| l.bytes).fold(0, u64::saturating_add);
+    logs.sort_by(|a, b| a.used.cmp(&b.used).then_with(|| a.path.cmp(&b.path)));
+    let mut out = Vec::new();
+    for log in logs {
+        if total <= cap {
+            break;
+        }
+        if log.path == keep {
+            continue;
+        }
+        total = total.saturating_sub(log.bytes);
+        out.push(log.path);
+    }
+    out
 }
 
 /// Whether another try cannot change a failed log fetch: the log proxy says the log is
@@ -162,6 +201,102 @@ mod tests {
 
     fn env() -> NativeEnv {
         NativeEnv::new(Default::default(), std::env::temp_dir())
+    }
+
+    /// A state over `env` (as `state::test_state`, which takes a cache directory).
+    fn state_with(env: Arc<dyn Env>) -> Arc<State> {
+        let mut out = None;
+        let (_service, _socket) = tower_lsp_server::LspService::new(|client| {
+            let state = Arc::new(State::new(client, env, crate::Options::default()));
+            out = Some(state.clone());
+            crate::Backend::from_state(state)
+        });
+        out.expect("LspService::new calls its init")
+    }
+
+    fn log(path: &str, bytes: u64, used_s: u64) -> CachedLog {
+        CachedLog {
+            path: PathBuf::from(path),
+            bytes,
+            used: std::time::UNIX_EPOCH + std::time::Duration::from_secs(used_s),
+        }
+    }
+
+    /// Review round 2, finding 5: least recently used first, until the rest fit; the
+    /// log just fetched stays even when it is the oldest.
+    #[test]
+    fn victims_are_the_least_recently_used_until_the_cache_fits() {
+        let logs = vec![
+            log("/c/a.log", 100, 30),
+            log("/c/b.log", 100, 10),
+            log("/c/c.log", 100, 20),
+            log("/c/d.log", 100, 40),
+        ];
+        let got = victims(logs.clone(), 250, Path::new("/c/d.log"));
+        assert_eq!(
+            got,
+            vec![PathBuf::from("/c/b.log"), PathBuf::from("/c/c.log")]
+        );
+        let got = victims(logs.clone(), 400, Path::new("/c/d.log"));
+        assert_eq!(got, Vec::<PathBuf>::new());
+        let got = victims(logs, 150, Path::new("/c/b.log"));
+        assert_eq!(
+            got,
+            vec![
+                PathBuf::from("/c/c.log"),
+                PathBuf::from("/c/a.log"),
+                PathBuf::from("/c/d.log")
+            ]
+        );
+    }
+
+    /// Review round 2, finding 5: past its cap the disk cache loses the least recently
+    /// read log (a read counts as a use), keeps the one just fetched, and what stays is
+    /// still 0600 in 0700 directories; empty directories go.
+    #[cfg(unix)]
+    #[tokio::test]
+    async fn the_disk_cache_evicts_the_least_recently_read_log_past_its_cap() {
+        use std::os::unix::fs::PermissionsExt;
+
+        let dir = std::env::temp_dir().join(format!("testany-lsp-evict-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let env = NativeEnv::new(Default::default(), dir.clone()).with_log_cache_cap(250);
+        let t0 = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        let mut paths = Vec::new();
+        for (n, exec) in ["E-1", "E-2", "E-3"].iter().enumerate() {
+            let path = env.log_path(exec, 0);
+            testany_client::create_private_dir_all(path.parent().unwrap()).unwrap();
+            let mut options = std::fs::OpenOptions::new();
+            std::os::unix::fs::OpenOptionsExt::mode(options.write(true).create_new(true), 0o600);
+            let file = options.open(&path).unwrap();
+            std::io::Write::write_all(&mut &file, &[b'x'; 100]).unwrap();
+            file.set_modified(t0 + std::time::Duration::from_secs(n as u64))
+                .unwrap();
+            paths.push(path);
+        }
+        // E-1 is the oldest but was read last: E-2 is the least recently used.
+        drop(env.read_log(&paths[0]).await.unwrap());
+        let state = state_with(Arc::new(env));
+        evict(&state, &paths[2]).await;
+        let exists: Vec<bool> = paths.iter().map(|p| p.exists()).collect();
+        assert_eq!(exists, [true, false, true]);
+        assert!(!paths[1].parent().unwrap().exists());
+        for p in [&paths[0], &paths[2]] {
+            let mode = std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            let dir_mode = std::fs::metadata(p.parent().unwrap())
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777;
+            assert_eq!((mode, dir_mode), (0o600, 0o700), "{}", p.display());
+        }
+        // Under the cap nothing goes.
+        evict(&state, &paths[2]).await;
+        assert_eq!(
+            paths.iter().map(|p| p.exists()).collect::<Vec<_>>(),
+            [true, false, true]
+        );
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -170,9 +170,11 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
     };
     let env = state.env.as_ref();
     let path = env.log_path(&job.execution, job.case_index);
+    let fetched;
     let tests = {
         let _file = state.lock_log_file(&path).await;
-        if !env.log_cached(&path).await
+        fetched = !env.log_cached(&path).await;
+        if fetched
             && let Err(e) = env
                 .fetch_log(&client, &job.execution, job.case_index, &path)
                 .await
@@ -191,6 +193,9 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
             }
         }
     };
+    if fetched {
+        crate::logs::evict(state, &path).await;
+    }
     let tests = match meta
         .as_ref()
         .and_then(|m| m.executor.as_ref())
