@@ -192,3 +192,37 @@ fn code_lens_1000_markers(bencher: divan::Bencher) {
     let mut session = SESSION.lock().unwrap_or_else(|e| e.into_inner());
     bencher.bench_local(|| session.code_lens().len());
 }
+
+/// The lenses of one answer, as the handler returns them (for the breakdown below).
+static LENSES: LazyLock<Vec<tower_lsp_server::ls_types::CodeLens>> = LazyLock::new(|| {
+    let body = SESSION
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .code_lens();
+    let mut v: Value = serde_json::from_slice(&body).expect("JSON");
+    serde_json::from_value(v["result"].take()).expect("lenses")
+});
+
+/// Breakdown: the handler's copy of its cached lenses.
+#[divan::bench]
+fn breakdown_clone(bencher: divan::Bencher) {
+    let lenses = &*LENSES;
+    bencher.bench(|| lenses.clone());
+}
+
+/// Breakdown: tower-lsp-server's `to_value` of the result, then its bytes.
+#[divan::bench]
+fn breakdown_to_value_and_bytes(bencher: divan::Bencher) {
+    let lenses = &*LENSES;
+    bencher.bench(|| {
+        let v = serde_json::to_value(lenses).expect("value");
+        serde_json::to_vec(&v).expect("bytes").len()
+    });
+}
+
+/// Breakdown: the bytes straight from the lenses (no `Value` in between).
+#[divan::bench]
+fn breakdown_bytes(bencher: divan::Bencher) {
+    let lenses = &*LENSES;
+    bencher.bench(|| serde_json::to_vec(lenses).expect("bytes").len());
+}
