@@ -8,6 +8,22 @@ use testany_e2e::lsp::{Behaviour, editor_capabilities, latest_diagnostics};
 use testany_e2e::workspace::shop_config;
 use testany_e2e::{Lsp, Mock, Workspace};
 
+/// The cached log `rel` (`<execution>/<n>.log`) in the log cache's one service
+/// directory (named by a hash of the service URL: testany_lsp::env::service_dir).
+fn cached_log(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    let logs = root.join("testany/logs");
+    let dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&logs)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        dirs.len(),
+        1,
+        "one service directory in {}: {dirs:?}",
+        logs.display()
+    );
+    dirs[0].join(rel)
+}
+
 /// Deadline of every wait for the server (generous: waits poll, so passing runs never
 /// pay it; a loaded 2-core CI machine may be slow).
 const WAIT: Duration = Duration::from_secs(60);
@@ -213,7 +229,7 @@ fn diagnostics_lenses_and_hover_on_the_shop() {
     assert_eq!(from_log["severity"], 1);
     let msg = from_log["message"].as_str().unwrap_or("");
     assert!(msg.ends_with("(2C9F5A0D ERROR in SHP-0601-0000C)"), "{msg}");
-    let cached = cache.root.join("testany/logs/SHP-0601-0000C/8.log");
+    let cached = cached_log(&cache.root, "SHP-0601-0000C/8.log");
     assert!(std::fs::read_to_string(&cached).is_ok_and(|t| t.contains("OrderTest.java:21")));
 
     // Closing clears the file's diagnostics.
@@ -244,7 +260,7 @@ fn open_log_saves_the_log_and_shows_the_failure_line() {
             json!({"execution": LATEST, "caseIndex": 1}),
         )
         .expect("openLog");
-    let path = cache.root.join("testany/logs/SHP-0601-0000C/1.log");
+    let path = cached_log(&cache.root, "SHP-0601-0000C/1.log");
     let uri = format!("file://{}", path.display());
     assert_eq!(result["uri"], uri.as_str());
     let line = result["line"].as_u64().expect("line") as usize;
@@ -297,7 +313,7 @@ fn open_log_saves_the_log_and_shows_the_failure_line() {
             json!({"execution": LATEST, "caseIndex": 4}),
         )
         .expect("openLog");
-    let path = cache2.root.join("testany/logs/SHP-0601-0000C/4.log");
+    let path = cached_log(&cache2.root, "SHP-0601-0000C/4.log");
     assert_eq!(result["uri"], format!("file://{}", path.display()).as_str());
     let text = std::fs::read_to_string(&path).expect("cached log");
     let line = result["line"].as_u64().expect("line") as usize;
@@ -315,7 +331,7 @@ fn open_log_saves_the_log_and_shows_the_failure_line() {
         )
         .expect("openLog");
     assert_eq!(result["line"], 12);
-    let path = cache2.root.join("testany/logs/SHP-0601-0000C/8.log");
+    let path = cached_log(&cache2.root, "SHP-0601-0000C/8.log");
     let text = std::fs::read_to_string(&path).expect("cached log");
     assert_eq!(
         text.lines().nth(12),

@@ -7,6 +7,22 @@ use serde_json::{Value, json};
 use testany_e2e::lsp::editor_capabilities;
 use testany_e2e::{Lsp, Mock, Workspace};
 
+/// The cached log `rel` (`<execution>/<n>.log`) in the log cache's one service
+/// directory (named by a hash of the service URL: testany_lsp::env::service_dir).
+fn cached_log(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    let logs = root.join("testany/logs");
+    let dirs: Vec<std::path::PathBuf> = std::fs::read_dir(&logs)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        dirs.len(),
+        1,
+        "one service directory in {}: {dirs:?}",
+        logs.display()
+    );
+    dirs[0].join(rel)
+}
+
 /// Deadline of every wait for the server (waits poll: passing runs never pay it).
 const WAIT: Duration = Duration::from_secs(60);
 /// The newest execution of SHP-0601 in the shop scenario.
@@ -120,7 +136,7 @@ fn case_states_and_log_view_on_the_shop() {
             json!({"execution": LATEST, "caseIndex": 1}),
         )
         .expect("logView");
-    let path = cache.root.join("testany/logs/SHP-0601-0000C/1.log");
+    let path = cached_log(&cache.root, "SHP-0601-0000C/1.log");
     assert_eq!(view["uri"], format!("file://{}", path.display()).as_str());
     let text = view["text"].as_str().expect("text");
     assert!(!text.contains('\u{1b}'), "{text}");

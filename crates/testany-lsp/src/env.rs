@@ -115,8 +115,9 @@ pub trait Env: MaybeSendSync + 'static {
         Tc::new(config)
     }
 
-    /// Where the log of `execution`'s case `case_index` is cached.
-    fn log_path(&self, execution: &str, case_index: usize) -> PathBuf;
+    /// Where the log of `execution`'s case `case_index` on the service at `url` is
+    /// cached (a directory per service: [`service_dir`]).
+    fn log_path(&self, url: &str, execution: &str, case_index: usize) -> PathBuf;
     /// Whether a non-empty copy is cached at `path`.
     fn log_cached<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, bool>;
     /// Fetches the log (sign + guarded download, capped by the client) into the cache
@@ -159,12 +160,39 @@ pub struct CachedLog {
 /// testany-client; most are a few KiB).
 pub const DEFAULT_LOG_CACHE_CAP: u64 = 512 * 1024 * 1024;
 
-/// `<cache>/testany/logs/<execution>/<caseIndex>.log`; the key is made path-safe.
-pub fn cache_path(cache_dir: &Path, execution: &str, case_index: usize) -> PathBuf {
+/// `<cache>/testany/logs/<service>/<execution>/<caseIndex>.log`; the key is made
+/// path-safe, `<service>` is [`service_dir`] of `url`.
+pub fn cache_path(cache_dir: &Path, url: &str, execution: &str, case_index: usize) -> PathBuf {
     cache_dir
         .join("testany")
         .join("logs")
+        .join(service_dir(url))
         .join(testany_client::cache_relative_path(execution, case_index))
+}
+
+/// The log cache's directory name for the service at `url`: 12 hex digits of a hash
+/// of its scheme, host, port and path (never its user info, query or fragment, where
+/// secrets may be), so two services with equal execution keys (two deployments, the
+/// emulator) never share a cached log (review round 2, finding 5). FNV-1a: stable
+/// across builds and hosts (native and wasm name the same directory), not a secret.
+pub fn service_dir(url: &str) -> String {
+    let url = url.trim();
+    let url = url.split(['#', '?']).next().unwrap_or("");
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let key = format!(
+        "{}://{}{}",
+        scheme.to_ascii_lowercase(),
+        host.to_ascii_lowercase(),
+        path
+    );
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in key.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{:012x}", hash >> 16)
 }
 
 /// A listing made safe whatever its source: ignored paths dropped, sorted, bounded.
@@ -284,8 +312,8 @@ impl Env for NativeEnv {
         }))
     }
 
-    fn log_path(&self, execution: &str, case_index: usize) -> PathBuf {
-        cache_path(&self.cache_dir, execution, case_index)
+    fn log_path(&self, url: &str, execution: &str, case_index: usize) -> PathBuf {
+        cache_path(&self.cache_dir, url, execution, case_index)
     }
 
     fn log_cached<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, bool> {
@@ -687,8 +715,8 @@ impl Env for ClientFiles {
         self.base.client(config)
     }
 
-    fn log_path(&self, execution: &str, case_index: usize) -> PathBuf {
-        self.base.log_path(execution, case_index)
+    fn log_path(&self, url: &str, execution: &str, case_index: usize) -> PathBuf {
+        self.base.log_path(url, execution, case_index)
     }
 
     fn log_cached<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, bool> {
@@ -814,8 +842,9 @@ mod web {
             })
         }
 
-        fn log_path(&self, execution: &str, case_index: usize) -> PathBuf {
+        fn log_path(&self, url: &str, execution: &str, case_index: usize) -> PathBuf {
             Path::new(super::WEB_LOG_ROOT)
+                .join(super::service_dir(url))
                 .join(testany_client::cache_relative_path(execution, case_index))
         }
 
@@ -865,11 +894,11 @@ mod tests {
     /// has no paths on wasm32): `testany/logView` answers with it.
     #[test]
     fn web_log_paths_have_a_uri_of_their_own() {
-        let path = Path::new(WEB_LOG_ROOT).join("SHP-1-00001/4.log");
+        let path = Path::new(WEB_LOG_ROOT).join("fd868529e9df/SHP-1-00001/4.log");
         let uri = UriSpaces::default().to_uri(&path).expect("a URI");
         assert_eq!(
             uri.as_str(),
-            "testany-cache:/testany/logs/SHP-1-00001/4.log"
+            "testany-cache:/testany/logs/fd868529e9df/SHP-1-00001/4.log"
         );
         assert_eq!(uri_to_path(&uri), Some(path));
     }
@@ -1050,6 +1079,34 @@ mod tests {
             assert_eq!(back, PathBuf::from(path), "{uri}");
         }
         assert_eq!(file_uri(Path::new("relative/t.py")), None);
+    }
+
+    /// Review round 2, finding 5: each service has its own log directory, named by a
+    /// hash without the URL's user info, query or fragment (no secret in a path).
+    #[test]
+    fn each_service_has_its_own_log_directory_without_secrets() {
+        let cases = [
+            ("http://t.localhost/api/v2/mcp/", "fd868529e9df"),
+            ("https://t.localhost/api/v2/mcp/", "92073f2d3308"),
+            (
+                "https://u:pw@T.Localhost/api/v2/mcp/?token=x#f",
+                "92073f2d3308",
+            ),
+            ("http://127.0.0.1:9/api/v2/mcp/", "b4707ae53b5e"),
+            ("http://127.0.0.1:8/api/v2/mcp/", "9fe04f482890"),
+        ];
+        for (url, dir) in cases {
+            assert_eq!(service_dir(url), dir, "{url}");
+        }
+        assert_eq!(
+            cache_path(
+                Path::new("/c"),
+                "http://127.0.0.1:9/api/v2/mcp/",
+                "SHP-1-00001",
+                4
+            ),
+            PathBuf::from("/c/testany/logs/b4707ae53b5e/SHP-1-00001/4.log")
+        );
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub async fn fetch_one(state: &Arc<State>, job: &LogJob) -> LogEntry {
         return LogEntry::Failed(Retry::first(false));
     };
     let env = state.env.as_ref();
-    let path = env.log_path(&job.execution, job.case_index);
+    let path = env.log_path(&job.url, &job.execution, job.case_index);
     let file = state.lock_log_file(&path).await;
     let cached = env.log_cached(&path).await;
     if !cached
@@ -264,7 +264,7 @@ mod tests {
         let t0 = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
         let mut paths = Vec::new();
         for (n, exec) in ["E-1", "E-2", "E-3"].iter().enumerate() {
-            let path = env.log_path(exec, 0);
+            let path = env.log_path("http://t.localhost/api/v2/mcp/", exec, 0);
             testany_client::create_private_dir_all(path.parent().unwrap()).unwrap();
             let mut options = std::fs::OpenOptions::new();
             std::os::unix::fs::OpenOptionsExt::mode(options.write(true).create_new(true), 0o600);
@@ -303,14 +303,23 @@ mod tests {
     fn cache_paths_are_safe() {
         let base = Path::new("/c");
         let cases: &[(&str, usize, &str)] = &[
-            ("SHP-0601-0000C", 1, "/c/testany/logs/SHP-0601-0000C/1.log"),
-            ("../../etc", 0, "/c/testany/logs/.._.._etc/0.log"),
-            ("..", 2, "/c/testany/logs/_/2.log"),
-            ("", 3, "/c/testany/logs/_/3.log"),
-            ("a/b", 4, "/c/testany/logs/a_b/4.log"),
+            (
+                "SHP-0601-0000C",
+                1,
+                "/c/testany/logs/fd868529e9df/SHP-0601-0000C/1.log",
+            ),
+            (
+                "../../etc",
+                0,
+                "/c/testany/logs/fd868529e9df/.._.._etc/0.log",
+            ),
+            ("..", 2, "/c/testany/logs/fd868529e9df/_/2.log"),
+            ("", 3, "/c/testany/logs/fd868529e9df/_/3.log"),
+            ("a/b", 4, "/c/testany/logs/fd868529e9df/a_b/4.log"),
         ];
         for (exec, idx, want) in cases {
-            assert_eq!(cache_path(base, exec, *idx), PathBuf::from(want), "{exec}");
+            let got = cache_path(base, "http://t.localhost/api/v2/mcp/", exec, *idx);
+            assert_eq!(got, PathBuf::from(want), "{exec}");
         }
     }
 

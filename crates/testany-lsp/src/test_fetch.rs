@@ -169,7 +169,7 @@ async fn read_case(state: &Arc<State>, job: &TestJob) -> CaseEntry {
         }
     };
     let env = state.env.as_ref();
-    let path = env.log_path(&job.execution, job.case_index);
+    let path = env.log_path(&job.url, &job.execution, job.case_index);
     let fetched;
     let tests = {
         let _file = state.lock_log_file(&path).await;

@@ -396,7 +396,8 @@ return function()
       if not buf then
         return
       end
-      local saved = env.cache .. '/testany/logs/' .. EXEC .. '/1.log'
+      -- One directory per service (a hash of its URL) above the execution's.
+      local saved = vim.fn.glob(env.cache .. '/testany/logs/*/' .. EXEC .. '/1.log')
       H.eq('buffer name', vim.api.nvim_buf_get_name(buf), 'testany://log/' .. saved)
       H.eq('two windows', #vim.api.nvim_tabpage_list_wins(0), 2)
       local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)

@@ -22,7 +22,10 @@ pub async fn cached_log(
     state: &Arc<State>,
     args: &CaseRef,
 ) -> Result<(PathBuf, tokio::sync::OwnedMutexGuard<()>), Error> {
-    let path = state.env.log_path(&args.execution, args.case_index);
+    let client = client_for_execution(state, &args.execution);
+    // The cache has a directory per service (env::service_dir).
+    let url = client.as_ref().map_or("", |c| c.config().url.as_str());
+    let path = state.env.log_path(url, &args.execution, args.case_index);
     let finished = known_execution(state, &args.execution)
         .and_then(|e| {
             e.case_at(args.case_index)
@@ -32,8 +35,7 @@ pub async fn cached_log(
     let file = state.lock_log_file(&path).await;
     let cached = state.env.log_cached(&path).await;
     if !(finished && cached) {
-        let client = client_for_execution(state, &args.execution)
-            .ok_or_else(|| not_configured(&args.execution))?;
+        let client = client.ok_or_else(|| not_configured(&args.execution))?;
         state
             .env
             .fetch_log(&client, &args.execution, args.case_index, &path)

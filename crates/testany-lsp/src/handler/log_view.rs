@@ -144,7 +144,7 @@ mod tests {
         let st = state(&cache);
         open(&st, &root.join("t.py")).await;
         // A finished case with its log cached: nothing is fetched (the service is down).
-        let log = cache_path(&cache, "SHP-1-00001", 0);
+        let log = cache_path(&cache, &shp1().url, "SHP-1-00001", 0);
         std::fs::create_dir_all(log.parent().unwrap()).unwrap();
         std::fs::write(&log, LOG).unwrap();
         crate::runtime::store(

@@ -139,9 +139,13 @@ local function show(path, line, root, lines, spans, frames_by_row, failures)
 end
 
 --- The execution and case index of a log the server saved
---- (`.../testany/logs/<execution>/<caseIndex>.log`).
+--- (`.../testany/logs/<service hash>/<execution>/<caseIndex>.log`; the CLI's and older
+--- servers' logs have no service directory).
 local function case_of(path)
-  local execution, index = path:match('/testany/logs/([^/]+)/(%d+)%.log$')
+  local execution, index = path:match('/testany/logs/%x+/([^/]+)/(%d+)%.log$')
+  if not execution then
+    execution, index = path:match('/testany/logs/([^/]+)/(%d+)%.log$')
+  end
   return execution, tonumber(index)
 end
 
