@@ -53,7 +53,7 @@ impl Retry {
     pub const MAX_ATTEMPTS: u32 = 5;
 
     /// What a worker reports for its failed read (`permanent`: a refusal that another
-    /// try cannot change, such as HTTP 404).
+    /// try cannot change, such as HTTP 410 Gone).
     pub fn first(permanent: bool) -> Retry {
         if permanent {
             Retry::Final

@@ -183,12 +183,13 @@ fn victims(mut logs: Vec<CachedLog>, cap: u64, keep: &Path) -> Vec<std::path::Pa
 }
 
 /// Whether another try cannot change a failed log fetch: the log proxy says the log is
-/// not there (404/410) or its URL was refused by the log-domain guard.
+/// gone (410) or its URL was refused by the log-domain guard. A 404 is not final: the
+/// client's own advice is that the log may not exist *yet*.
 pub fn permanent(e: &testany_client::Error) -> bool {
     use testany_client::Error as E;
     matches!(
         e,
-        E::LogHttp { status: 404 | 410 } | E::LogUrl(_) | E::InvalidArgument { .. }
+        E::LogHttp { status: 410 } | E::LogUrl(_) | E::InvalidArgument { .. }
     )
 }
 
@@ -297,6 +298,30 @@ mod tests {
             [true, false, true]
         );
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Review round 2, finding 4: only refusals another try cannot change are final.
+    #[test]
+    fn only_a_gone_log_or_a_refused_url_is_final() {
+        use testany_client::Error as E;
+        let cases = [
+            (E::LogHttp { status: 410 }, true),
+            (E::LogHttp { status: 404 }, false),
+            (E::LogHttp { status: 503 }, false),
+            (E::LogHttp { status: 403 }, false),
+            (E::Truncated, false),
+            (E::SessionExpired, false),
+            (
+                E::InvalidArgument {
+                    what: "execution",
+                    detail: String::new(),
+                },
+                true,
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(permanent(&e), want, "{e}");
+        }
     }
 
     #[test]

@@ -289,7 +289,7 @@ mod tests {
 
     /// Review round 2, finding 4: a failure-location log whose fetch failed once (a
     /// 503 from the log host) is fetched again on a later successful poll, waiting
-    /// 1, 2, 4, 8 polls between tries, 5 reads at most; a 404 is final.
+    /// 1, 2, 4, 8 polls between tries, 5 reads at most; a gone log (410) is final.
     #[test]
     fn a_failed_log_fetch_is_retried_on_later_polls_with_a_cap() {
         let job = LogJob {
@@ -329,7 +329,7 @@ mod tests {
             inner.logs[&("P-1-00001".to_owned(), 0)],
             LogEntry::Failed(Retry::Final)
         ));
-        // A retried fetch that succeeds is done; a 404 is never fetched again.
+        // A retried fetch that succeeds is done; a gone log (410) is never fetched again.
         inner.apply_executions(&key(), vec![failed("P-1-00002"), failed("P-1-00001")]);
         inner.apply_log("P-1-00002".into(), 0, LogEntry::Failed(Retry::first(false)));
         assert_eq!(inner.apply_poll_success().fetch_logs.len(), 1);

@@ -476,13 +476,13 @@ mod tests {
         );
         assert!(!inner.apply_poll_success().fetch_tests);
         assert_eq!(inner.test_jobs(), vec![]);
-        // A 404 from the log proxy is final.
+        // A gone log (HTTP 410 from the log proxy) is final.
         let mut inner = self::inner(1);
         inner.test_jobs();
         inner.apply_tests(
             "P-1-00001".into(),
             0,
-            CaseEntry::Failed("HTTP 404".into(), Retry::first(true)),
+            CaseEntry::Failed("HTTP 410".into(), Retry::first(true)),
         );
         assert!(!inner.apply_poll_success().fetch_tests);
         assert_eq!(inner.test_jobs(), vec![]);
