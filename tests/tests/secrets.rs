@@ -236,11 +236,25 @@ fn log_cache_directories_are_owner_only() {
     .expect("openLog");
     lsp.shutdown();
     let dir = lsp_cache.root.join("testany");
-    let modes: Vec<u32> = [dir.clone(), dir.join("logs"), dir.join("logs").join(LATEST)]
-        .iter()
-        .map(|d| mode(d))
+    // The server keeps each service's logs in a directory of their own (a hash of its URL).
+    let services: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("logs"))
+        .expect("the server's log cache")
+        .flatten()
+        .map(|e| e.path())
         .collect();
-    assert_eq!(modes, [0o700; 3]);
+    assert_eq!(services.len(), 1, "one service directory: {services:?}");
+    let service = &services[0];
+    let modes: Vec<u32> = [
+        dir.clone(),
+        dir.join("logs"),
+        service.clone(),
+        service.join(LATEST),
+    ]
+    .iter()
+    .map(|d| mode(d))
+    .collect();
+    assert_eq!(modes, [0o700; 4]);
+    assert_eq!(mode(&service.join(LATEST).join("1.log")), 0o600);
 }
 
 /// Review of issue 17: after one `testany logs` made the proxy remember the request's
