@@ -31,7 +31,10 @@ fn start() -> (LspWorker, Rc<RefCell<Vec<Value>>>) {
     let send = Closure::<dyn Fn(String)>::new(move |text: String| {
         out.borrow_mut().push(serde_json::from_str(&text).unwrap());
     });
-    let worker = LspWorker::new(send.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    let worker = LspWorker::new(
+        send.as_ref().unchecked_ref::<js_sys::Function>().clone(),
+        None,
+    );
     send.forget();
     (worker, sent)
 }
