@@ -101,6 +101,6 @@ test('no testany on PATH: the WASM server in a worker thread gives the lenses fo
   );
   // The failure log came through the worker's fetch from the emulator's log proxy
   // (`{uuid}.tr.testany.localhost`) into the in-memory cache.
-  assert.match(answers.openLog.uri, /^testany-cache:\/testany\/logs\/[^/]+\/4\.log$/);
+  assert.match(answers.openLog.uri, /^testany-cache:\/testany\/logs\/[0-9a-f]{12}\/[^/]+\/4\.log$/);
   conn.dispose();
 });
