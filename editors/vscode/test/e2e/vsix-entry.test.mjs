@@ -17,11 +17,15 @@ const vsix = process.env.TESTANY_VSIX;
 let tmp;
 let mock;
 let entry;
+let context;
 
 after(async () => {
   if (missing.size) console.log(`vscode stub: read but missing: ${[...missing].join(', ')}`);
   if (process.env.E2E_VERBOSE) console.log(JSON.stringify(output, null, 1));
-  await entry?.deactivate().catch(() => undefined);
+  // As VS Code does on shutdown: deactivate (bounded), then dispose the subscriptions (the
+  // UI's poll timer, the client, the worker), so nothing keeps the process alive.
+  await Promise.race([entry?.deactivate().catch(() => undefined), new Promise((r) => setTimeout(r, 5000).unref())]);
+  for (const d of context?.subscriptions ?? []) d.dispose?.();
   mock?.kill();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
@@ -56,7 +60,7 @@ test(
     installStub(createStub({ folder: project, documents: [doc] }));
 
     entry = createRequire(join(extensionPath, 'package.json'))('./dist/extension.js');
-    const context = {
+    context = {
       subscriptions: [],
       extensionPath,
       extensionUri: { fsPath: extensionPath, toString: () => `file://${extensionPath}` },
