@@ -56,12 +56,43 @@ pub fn publish_dry_run() -> Result<()> {
     for krate in PUBLISHED {
         args.extend(["--package", krate]);
     }
+    // The packaged crates are verified as registry crates of version 0.1.0, and cargo
+    // never re-checks a registry crate's sources: a build of an older tree's
+    // testany-client would be reused for a newer testany-lsp. So they build in a target
+    // directory of their own, from which our crates' artefacts are removed first (the
+    // third-party dependencies stay compiled).
+    let target = PathBuf::from("target/publish-dry-run");
+    forget_our_crates(&target)?;
     let mut cmd = cargo(&args);
+    cmd.arg("--target-dir").arg(&target);
     // A packaged crate is built alone, without the workspace's profiles; debug = false is
-    // what `[profile.dev.package."*"]` gives dependencies, so the verification builds
-    // reuse the workspace's compiled dependencies instead of building them again.
+    // what `[profile.dev.package."*"]` gives dependencies.
     cmd.args(["--config", "profile.dev.debug=false"]);
     step("cargo publish --dry-run of the published crates", cmd)
+}
+
+/// Removes the compiled artefacts and fingerprints of the testany crates under `target`.
+fn forget_our_crates(target: &Path) -> Result<()> {
+    for dir in ["debug/deps", "debug/.fingerprint", "debug/build"] {
+        let Ok(entries) = std::fs::read_dir(target.join(dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !(name.starts_with("testany") || name.starts_with("libtestany")) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(&path)
+            } else {
+                std::fs::remove_file(&path)
+            };
+            removed.with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// actionlint on the release workflow.

@@ -59,9 +59,15 @@ pub fn test() -> Result<()> {
         return Ok(());
     }
     // Issue 18: the universal .vsix, unpacked, runs its bundled WASM server for the desktop
-    // entry when no `testany` is on PATH (the e2e test with TESTANY_VSIX).
+    // entry when no `testany` is on PATH (the e2e tests with TESTANY_VSIX: the server-start
+    // logic, and the .vsix's own desktop entry loaded in Node with a vscode stub).
     let vsix = absolute(Path::new("target"))?.join(format!("testany-{}.vsix", package_version()?));
-    let mut fallback = node(&["--test", "test/e2e/fallback.test.mjs"]);
+    let mut fallback = node(&[
+        "--test",
+        "--test-concurrency=1",
+        "test/e2e/fallback.test.mjs",
+        "test/e2e/vsix-entry.test.mjs",
+    ]);
     fallback.env("TESTANY_VSIX", &vsix);
     step(
         "the universal .vsix's WASM server without testany on PATH",
