@@ -12,10 +12,6 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use serde_json::Value;
 
-use crate::args::Arg;
-use crate::client::{Client, tools};
-use crate::error::{Error, Result};
-
 /// `case_meta.trigger_method.executor`. Unknown executors keep their text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Executor {
@@ -221,35 +217,9 @@ pub(crate) struct CaseCache {
 type Slot = Arc<futures_util::lock::Mutex<Option<Arc<CaseMeta>>>>;
 
 impl CaseCache {
-    fn slot(&self, key: &str) -> Slot {
+    pub(crate) fn slot(&self, key: &str) -> Slot {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
         slots.entry(key.to_owned()).or_default().clone()
-    }
-}
-
-impl Client {
-    /// `testany_get_case`: the case's name and trigger method, fetched once per case
-    /// for the life of this client (a failed fetch is not kept).
-    pub async fn get_case(&self, case_key: &str) -> Result<Arc<CaseMeta>> {
-        let slot = self.case_cache().slot(case_key);
-        let mut held = slot.lock().await;
-        if let Some(meta) = held.as_ref() {
-            return Ok(meta.clone());
-        }
-        let args = [(Arg::CaseKey, Value::from(case_key))];
-        let (payload, _) = self.call_tool(tools::GET_CASE, &args, true).await?;
-        let meta = CaseMeta::from_json(&payload, case_key)
-            .map(Arc::new)
-            .map_err(|detail| Error::Malformed { detail })?;
-        *held = Some(meta.clone());
-        Ok(meta)
-    }
-
-    /// The metadata of `case_key` if this client already fetched it.
-    pub async fn cached_case(&self, case_key: &str) -> Option<Arc<CaseMeta>> {
-        let slot = self.case_cache().slot(case_key);
-        let held = slot.lock().await;
-        held.clone()
     }
 }
 

@@ -945,3 +945,30 @@ mod tests {
         }
     }
 }
+
+/// Case metadata (`testany_get_case`), kept per client in `crate::case`'s cache.
+impl Client {
+    /// `testany_get_case`: the case's name and trigger method, fetched once per case
+    /// for the life of this client (a failed fetch is not kept).
+    pub async fn get_case(&self, case_key: &str) -> Result<Arc<crate::case::CaseMeta>> {
+        let slot = self.case_cache().slot(case_key);
+        let mut held = slot.lock().await;
+        if let Some(meta) = held.as_ref() {
+            return Ok(meta.clone());
+        }
+        let args = [(Arg::CaseKey, Value::from(case_key))];
+        let (payload, _) = self.call_tool(tools::GET_CASE, &args, true).await?;
+        let meta = crate::case::CaseMeta::from_json(&payload, case_key)
+            .map(Arc::new)
+            .map_err(|detail| Error::Malformed { detail })?;
+        *held = Some(meta.clone());
+        Ok(meta)
+    }
+
+    /// The metadata of `case_key` if this client already fetched it.
+    pub async fn cached_case(&self, case_key: &str) -> Option<Arc<crate::case::CaseMeta>> {
+        let slot = self.case_cache().slot(case_key);
+        let held = slot.lock().await;
+        held.clone()
+    }
+}
