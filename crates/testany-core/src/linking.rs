@@ -39,7 +39,7 @@ pub const MAX_CANDIDATES: usize = 20;
 pub struct CaseSource<'a> {
     /// `case_meta.trigger_method.executor`: `pyres`, `python`, `maven`, `gradle`,
     /// `postman`, `playwright`. Linking reads each result's framework instead; kept
-    /// here so one value describes the case ([`crate::run_locally`] needs it).
+    /// here so one value describes the case (run_locally needs it).
     pub executor: Option<&'a str>,
     /// A spec file, a collection, `./` or a test class path, relative to the case's ZIP.
     pub trigger_path: Option<&'a str>,

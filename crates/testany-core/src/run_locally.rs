@@ -60,10 +60,10 @@ pub struct LocalInput<'a> {
     pub test: &'a TestResult,
     /// The case's executor (`maven` or `gradle` picks the JUnit runner).
     pub executor: Option<&'a str>,
-    /// The test's linked workspace file and 0-based line ([`crate::linking`]).
+    /// The test's linked workspace file and 0-based line (from linking).
     pub file: Option<&'a str>,
     pub line: Option<u32>,
-    /// The case's project root in the workspace ([`crate::linking::CaseLinks::root`]).
+    /// The case's project root in the workspace (linking's `CaseLinks::root`).
     pub root: Option<&'a str>,
     /// The case's trigger path (a Postman collection when no file is linked).
     pub trigger_path: Option<&'a str>,
