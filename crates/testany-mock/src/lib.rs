@@ -7,7 +7,6 @@ mod scenario;
 mod server;
 mod sign;
 mod store;
-mod suite;
 mod tools;
 
 use std::collections::HashMap;

@@ -5,6 +5,9 @@ use std::fmt::Write as _;
 
 use crate::scenario::{CaseDef, LogKind, Outcome};
 
+/// Logs of whole test projects (pytest, Playwright, Newman, Surefire): a part of this module.
+mod suite;
+
 const RESET: &str = "\x1b[0m";
 const RED_BOLD: &str = "\x1b[31;1m";
 const GREEN_BOLD: &str = "\x1b[32;1m";
@@ -40,7 +43,7 @@ pub(crate) fn render(input: &LogInput<'_>) -> String {
         return out;
     }
     if !input.case.tests.is_empty() {
-        crate::suite::render(&mut out, input, outcome);
+        suite::render(&mut out, input, outcome);
     } else {
         single(&mut out, input, outcome);
     }
@@ -75,7 +78,7 @@ pub(crate) fn filler_line(n: u64) -> String {
 fn command(input: &LogInput<'_>) -> String {
     let c = input.case;
     if !c.tests.is_empty() {
-        return crate::suite::command(input);
+        return suite::command(input);
     }
     match c.log {
         LogKind::Pytest => format!("python -m pytest -rA --color=yes '{}::{}'", c.file, c.name),

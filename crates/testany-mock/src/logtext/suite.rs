@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use crate::logtext::LogInput;
+use super::LogInput;
 use crate::scenario::{LogKind, Outcome, SuiteTest};
 
 const RESET: &str = "\x1b[0m";
