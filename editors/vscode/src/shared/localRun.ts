@@ -3,7 +3,6 @@
 // round 2, finding 2: PowerShell splits `-Da.b=c` at the dot and ends strings at
 // typographic quotes, fish reads `\'` in single quotes; Neovim runs argv the same way).
 import * as vscode from 'vscode';
-import { forDisplay } from './display';
 import type { LocalCommandResult } from './protocol';
 
 /**
@@ -16,7 +15,7 @@ export function openLocalRun(result: LocalCommandResult, label: string): string 
   const [program, ...args] = result.argv;
   if (program === undefined) throw new Error('runLocally gave no command to run.');
   const terminal = vscode.window.createTerminal({
-    name: forDisplay(`Testany: ${label}`),
+    name: `Testany: ${label}`,
     shellPath: program,
     shellArgs: args,
     cwd: result.cwd,

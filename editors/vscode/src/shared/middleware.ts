@@ -1,9 +1,32 @@
 // The language client middleware both entries install (desktop: vscode-languageclient/node,
 // web: vscode-languageclient/browser): the Test Explorer and status bar refreshed when
 // lenses arrive, `testany.openLog` shown in the log viewer
-// from `testany/logView`, and the results of the section 6 commands presented.
-import type { Middleware } from 'vscode-languageclient';
+// from `testany/logView`, and the results of the section 6 commands presented. Also the
+// client's message strategy, which refreshes them when the server signals a change.
+import type { Message, MessageStrategy, Middleware } from 'vscode-languageclient';
 import type { Ui } from './ui';
+
+/**
+ * What the server sends when its data changed (docs/protocol.md, `testany/caseStates`):
+ * diagnostics, and `workspace/codeLens/refresh` right behind them (publish.rs `step`).
+ */
+const CHANGE_SIGNALS = new Set(['textDocument/publishDiagnostics', 'workspace/codeLens/refresh']);
+
+/**
+ * The client's `connectionOptions.messageStrategy`: every message from the server passes
+ * here; after a change signal the case states are asked again. The refresh request is
+ * seen even when no editor is visible (VS Code re-requests lenses only for visible
+ * ones), so the editor needs no poll of its own: polling is the server's.
+ */
+export function serverSignals(ui: Pick<Ui, 'scheduleRefresh'>): MessageStrategy {
+  return {
+    handleMessage: (message: Message, next: (message: Message) => void) => {
+      next(message);
+      const method = (message as { method?: unknown }).method;
+      if (typeof method === 'string' && CHANGE_SIGNALS.has(method)) ui.scheduleRefresh(300);
+    },
+  };
+}
 
 /** Commands whose results the UI presents (documents, a quick pick). */
 const PRESENTED = new Set(['testany.showExecution', 'testany.pipelineHealth', 'testany.recentFailures']);

@@ -1,13 +1,13 @@
 // Markdown renderings of command results (design.md section 6) for read-only documents.
-// Pure: no `vscode` import. Inputs are untrusted JSON, so every field is checked and every
-// string made safe to show (forDisplay).
-import { forDisplay } from './display';
+// Pure: no `vscode` import. Inputs are untrusted JSON, so every field is checked; names,
+// errors and messages arrive as display text (the server's convert::display, see
+// docs/protocol.md), keys, status words and times as data: both are shown as given.
 
 type Json = Record<string, unknown>;
 
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? forDisplay(String(v)) : '');
+const text = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 const cell = (v: unknown): string => text(v).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** `1 case`, `2 cases`: the count and the right form of the noun. */

@@ -1,5 +1,4 @@
 // What the Test Explorer shows for a case. Pure: no `vscode` import.
-import { forDisplay } from './display';
 
 /**
  * A test item's label and description: the case's name, described by its key, result
@@ -16,6 +15,6 @@ export function testItemText(
   const description = [name ? key : undefined, result, execution, stale ? 'stale' : undefined]
     .filter((s) => !!s)
     .join(' · ');
-  // Names, keys and results come from the service: shown with non-printing characters visible.
-  return { label: forDisplay(name || key), description: forDisplay(description) };
+  // The name arrives as display text (the server's convert::display); keys are data.
+  return { label: name || key, description };
 }

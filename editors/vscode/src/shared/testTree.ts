@@ -1,8 +1,8 @@
 // The Test Explorer's per-test tree (issue 15): pipeline → case (by name) → file → test,
 // built from the test entries of `testany/caseStates` (the ones with a `testId`). Pure: no `vscode` import, so the unit tests and the
 // native e2e apply it to the server's answers; ui.ts turns the nodes into TestItems.
+// Names and messages arrive as display text (the server's convert::display): shown as given.
 import { resultWord } from './cases';
-import { forDisplay } from './display';
 import type { CaseState, TestDetail, TestRef, TestState } from './protocol';
 
 /** A caseStates entry that is one test of a case's log (it has the flattened `TestDetail`). */
@@ -10,12 +10,6 @@ export type TestEntry = CaseState & TestDetail & { execution: string };
 
 export function isTestEntry(s: CaseState): s is TestEntry {
   return typeof s.testId === 'string' && typeof s.caseIndex === 'number' && typeof s.execution === 'string';
-}
-
-/** An execution key's pipeline: the key without its last `-` part (`SHP-0603-0000C` → `SHP-0603`). */
-export function pipelineOfExecution(execution: string): string {
-  const at = execution.lastIndexOf('-');
-  return at > 0 ? execution.slice(0, at) : execution;
 }
 
 /** A failed test's message: where VS Code shows it and, when both were printed, the diff's sides. */
@@ -37,7 +31,8 @@ export interface TreeNode {
   uri?: string;
   /** 0-based definition line (tests only). */
   line?: number;
-  pipeline: string;
+  /** The pipeline key the server gave for the execution; absent while unknown. */
+  pipeline?: string;
   /** Tests only. */
   state?: TestState;
   message?: TreeMessage;
@@ -52,20 +47,27 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The per-test tree of caseStates' test entries (case entries are ignored: ui.ts keeps
- * showing them as before). `relPath` names a file item (VS Code's `asRelativePath`).
- * Service text is shown with non-printing characters visible; a test listed twice in a
- * case keeps its first entry.
+ * showing them as before). `relPath` names a file item (VS Code's `asRelativePath`);
+ * `pipelineOf` gives an execution's pipeline key as the server sent it (the
+ * `pipeline_key` of its `testany.showExecution` result): an execution whose pipeline is
+ * not known yet is a top-level group of its own, named by its key. A test listed twice in
+ * a case keeps its first entry.
  */
-export function testTree(states: readonly CaseState[], relPath: (uri: string) => string): TreeNode[] {
+export function testTree(
+  states: readonly CaseState[],
+  relPath: (uri: string) => string,
+  pipelineOf: (execution: string) => string | undefined,
+): TreeNode[] {
   const pipelines = new Map<string, TreeNode>();
   const seen = new Set<string>();
   for (const s of states) {
     if (!isTestEntry(s)) continue;
-    const pipeline = pipelineOfExecution(s.execution);
-    let p = pipelines.get(pipeline);
+    const pipeline = pipelineOf(s.execution);
+    const groupId = pipeline !== undefined ? `pipeline:${pipeline}` : `execution:${s.execution}`;
+    let p = pipelines.get(groupId);
     if (!p) {
-      p = { kind: 'pipeline', id: `pipeline:${pipeline}`, label: forDisplay(pipeline), pipeline, children: [] };
-      pipelines.set(pipeline, p);
+      p = { kind: 'pipeline', id: groupId, label: pipeline ?? s.execution, pipeline, children: [] };
+      pipelines.set(groupId, p);
     }
     const caseId = `${p.id}/case:${s.key}`;
     let c = p.children.find((n) => n.id === caseId);
@@ -73,8 +75,8 @@ export function testTree(states: readonly CaseState[], relPath: (uri: string) =>
       c = {
         kind: 'case',
         id: caseId,
-        label: forDisplay(s.caseName || s.key),
-        description: forDisplay([s.caseName ? s.key : undefined, s.execution].filter((x) => !!x).join(' · ')),
+        label: s.caseName || s.key,
+        description: [s.caseName ? s.key : undefined, s.execution].filter((x) => !!x).join(' · '),
         pipeline,
         children: [],
       };
@@ -83,7 +85,7 @@ export function testTree(states: readonly CaseState[], relPath: (uri: string) =>
     const fileId = `${caseId}/file:${s.uri}`;
     let f = c.children.find((n) => n.id === fileId);
     if (!f) {
-      f = { kind: 'file', id: fileId, label: forDisplay(relPath(s.uri)), uri: s.uri, pipeline, children: [] };
+      f = { kind: 'file', id: fileId, label: relPath(s.uri), uri: s.uri, pipeline, children: [] };
       c.children.push(f);
     }
     const id = `${caseId}/test:${s.testId}`;
@@ -92,7 +94,7 @@ export function testTree(states: readonly CaseState[], relPath: (uri: string) =>
     const failed = s.state === 'failed' || s.state === 'error' || s.state === 'timeout';
     const message: TreeMessage | undefined = failed
       ? {
-          text: forDisplay(s.message || `${resultWord(s.state)} ${s.testId}`),
+          text: s.message || `${resultWord(s.state)} ${s.testId}`,
           ...(s.expected !== undefined && s.actual !== undefined ? { expected: s.expected, actual: s.actual } : {}),
           uri: s.uri,
           line: s.line,
@@ -101,10 +103,8 @@ export function testTree(states: readonly CaseState[], relPath: (uri: string) =>
     f.children.push({
       kind: 'test',
       id,
-      label: forDisplay(s.name || s.testId),
-      description: forDisplay(
-        [resultWord(s.state), s.execution, s.stale ? 'stale' : undefined].filter((x) => !!x).join(' · '),
-      ),
+      label: s.name || s.testId,
+      description: [resultWord(s.state), s.execution, s.stale ? 'stale' : undefined].filter((x) => !!x).join(' · '),
       uri: s.uri,
       line: s.line,
       pipeline,

@@ -14,7 +14,6 @@ import {
   resultWord,
   statusText,
 } from './cases';
-import { forDisplay } from './display';
 import { LogPanel } from './logPanel';
 import { openLocalRun } from './localRun';
 import {
@@ -144,7 +143,6 @@ export class Ui implements vscode.Disposable {
   private nodes = new Map<string, TreeNode>();
   private treeItems = new Map<string, vscode.TestItem>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private pollTimer: ReturnType<typeof setInterval> | undefined;
   private lastRunSignature = '';
   /** Execution key -> its pipeline and case indices (`testany.showExecution`, asked once). */
   private readonly executions = new Map<string, ExecutionInfo & { at: number }>();
@@ -181,15 +179,10 @@ export class Ui implements vscode.Disposable {
       }),
     );
     this.registerCommands();
-    // docs/protocol.md: ask caseStates again after diagnostics or lenses change (the
-    // entries' middleware reports lenses; a server's workspace/codeLens/refresh re-requests them).
-    this.disposables.push(
-      vscode.languages.onDidChangeDiagnostics(() => this.scheduleRefresh(300)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(100)),
-    );
-    // caseStates answers from memory: a slow safety poll catches a state change that
-    // moved neither diagnostics nor the lenses of a visible editor (PASSED -> RUNNING).
-    this.pollTimer = setInterval(() => this.scheduleRefresh(0), 5000);
+    // docs/protocol.md: caseStates is asked again when the server signals a change (its
+    // diagnostics and workspace/codeLens/refresh: the client's message strategy,
+    // middleware.ts `serverSignals`) and when lenses arrive; never on a timer.
+    this.disposables.push(vscode.workspace.onDidChangeWorkspaceFolders(() => this.scheduleRefresh(100)));
   }
 
   /** The output channel; on the web also the worker's console, the only log it keeps. */
@@ -200,7 +193,6 @@ export class Ui implements vscode.Disposable {
 
   dispose(): void {
     if (this.refreshTimer) clearTimeout(this.refreshTimer);
-    if (this.pollTimer) clearInterval(this.pollTimer);
     for (const s of this.statusItems.values()) s.dispose();
     for (const d of this.disposables) d.dispose();
   }
@@ -225,7 +217,7 @@ export class Ui implements vscode.Disposable {
   private reportError(what: string, e: unknown): void {
     const msg = e instanceof Error ? e.message : String(e);
     this.log(`${what}: ${msg}`);
-    void vscode.window.showErrorMessage(forDisplay(`Testany: ${msg}`));
+    void vscode.window.showErrorMessage(`Testany: ${msg}`);
   }
 
   private registerCommands(): void {
@@ -325,7 +317,7 @@ export class Ui implements vscode.Disposable {
       // A test's lens (and openLog's `line`) asks for the line where the log reports the test.
       const line = typeof a.line === 'number' && Number.isInteger(a.line) && a.line >= 0 ? a.line : view.firstFailure;
       this.panel.show({
-        title: forDisplay(`Log ${ref.execution} #${ref.caseIndex}`),
+        title: `Log ${ref.execution} #${ref.caseIndex}`,
         view: { ...view, firstFailure: line },
       });
       return { uri: view.uri, line };
@@ -398,7 +390,7 @@ export class Ui implements vscode.Disposable {
       ? (await this.executionInfo(client, at.execution, at.key))?.caseIndex.get(at.key)
       : undefined;
     if (!at.execution || !isFailed(at.state) || caseIndex === undefined) {
-      void vscode.window.showInformationMessage(forDisplay(`Testany: case ${at.key} has no failed result with a log.`));
+      void vscode.window.showInformationMessage(`Testany: case ${at.key} has no failed result with a log.`);
       return;
     }
     await this.openLog({ execution: at.execution, caseIndex });
@@ -413,7 +405,7 @@ export class Ui implements vscode.Disposable {
       if (chosen.size === 0 || chosen.has(caseId(c)) || chosen.has(c.uri.toString())) selected.add(c.pipeline);
     }
     for (const n of this.nodes.values()) {
-      if (chosen.size === 0 || chosen.has(n.id)) selected.add(n.pipeline);
+      if (n.pipeline && (chosen.size === 0 || chosen.has(n.id))) selected.add(n.pipeline);
     }
     for (const pipeline of selected) await vscode.commands.executeCommand('testany.runPipeline', { pipeline });
   }
@@ -502,8 +494,19 @@ export class Ui implements vscode.Disposable {
       .map(([u, ds]) => [u, ds.filter((d) => d.source === 'testany')] as const)
       .filter(([, ds]) => ds.length > 0);
     const cases: CaseView[] = [];
+    // Each execution's pipeline and case indices, as its showExecution result gives them.
+    const infos = new Map<string, ExecutionInfo | undefined>();
+    for (const s of states) {
+      if (client && s.execution && !infos.has(s.execution)) {
+        infos.set(s.execution, await this.executionInfo(client, s.execution, s.key));
+      }
+    }
     // Test entries (issue 15) make the per-test tree; case entries the items they always did.
-    this.tree = testTree(states, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)));
+    this.tree = testTree(
+      states,
+      (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)),
+      (execution) => infos.get(execution)?.pipeline,
+    );
     this.nodes = new Map([...walk(this.tree)].map((n) => [n.id, n]));
     for (const s of states) {
       if (isTestEntry(s)) continue;
@@ -595,10 +598,8 @@ export class Ui implements vscode.Disposable {
         this.statusItems.set(pipeline, item);
       }
       const counts = countStates(entry.states);
-      item.text = forDisplay(statusText(pipeline, counts));
-      item.tooltip = forDisplay(
-        `Testany ${pipeline}${entry.execution ? `: latest execution ${entry.execution}` : ''} (${counts.passed} passed, ${counts.failed} failed, ${counts.running} running). Click to show the execution.`,
-      );
+      item.text = statusText(pipeline, counts);
+      item.tooltip = `Testany ${pipeline}${entry.execution ? `: latest execution ${entry.execution}` : ''} (${counts.passed} passed, ${counts.failed} failed, ${counts.running} running). Click to show the execution.`;
       item.command = {
         title: 'Show Execution',
         command: 'testany.pickExecution',
@@ -699,16 +700,16 @@ function caseId(c: { uri: vscode.Uri; key: string; line: number }): string {
 
 /**
  * A failed case's messages: one per failure location (with the log excerpt), else the
- * marker. Service text, so non-printing characters are made visible.
+ * marker. Diagnostics and the log view's text arrive as display text from the server.
  */
 export function testMessages(c: CaseView, excerpt?: string): vscode.TestMessage[] {
   const error =
     c.diagnostics.find((d) => d.severity === vscode.DiagnosticSeverity.Error)?.message ??
     `${resultWord(c.state)} ${c.key}`;
-  const head = forDisplay(excerpt ? `${error}\n\nLog:\n${excerpt}` : error);
+  const head = excerpt ? `${error}\n\nLog:\n${excerpt}` : error;
   const out: vscode.TestMessage[] = [];
   for (const loc of c.locations) {
-    const m = new vscode.TestMessage(`${forDisplay(loc.diagnostic.message)}\n\n${head}`);
+    const m = new vscode.TestMessage(`${loc.diagnostic.message}\n\n${head}`);
     m.location = new vscode.Location(loc.uri, loc.diagnostic.range);
     out.push(m);
   }

@@ -1,12 +1,26 @@
-// The few `vscode` classes testMessage.ts uses (and localRun.ts's window.createTerminal), as plain objects, answered to
+// The few `vscode` classes testMessage.ts uses (and localRun.ts's window.createTerminal,
+// what the shared `Ui` needs to be built and to refresh with no cases, `workspace.fs` and
+// the workspace folders for web/files.ts), as plain objects, answered to
 // `require('vscode')` (the bundles keep `vscode` external; it exists only in the
 // extension host). Import this before the module under test.
 import Module from 'node:module';
 
 export class Uri {
-  private constructor(private readonly text: string) {}
+  readonly scheme: string;
+  readonly authority: string;
+  /** Percent-decoded, as VS Code's. */
+  readonly path: string;
+  private constructor(private readonly text: string) {
+    const m = /^([A-Za-z][\w+.-]*):(?:\/\/([^/?#]*))?([^?#]*)/.exec(text);
+    this.scheme = m?.[1] ?? '';
+    this.authority = m?.[2] ?? '';
+    this.path = decodeURIComponent(m?.[3] ?? '');
+  }
   static parse(text: string): Uri {
     return new Uri(text);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri([base.text.replace(/\/+$/, ''), ...parts].join('/'));
   }
   toString(): string {
     return this.text;
@@ -59,9 +73,88 @@ export const window = {
 /** The terminal shell, as `vscode.env.shell` gives it (a path). */
 export const env = { shell: '/usr/bin/pwsh' };
 
-const fake = { Uri, Range, Location, TestMessage, window, env };
+const disposable = { dispose: () => undefined };
+const noEvent = () => disposable;
+
+export class EventEmitter<T> {
+  readonly event = noEvent;
+  fire(_value: T): void {}
+  dispose(): void {}
+}
+
+export const TestRunProfileKind = { Run: 1, Debug: 2, Coverage: 3 };
+export const FileType = { Unknown: 0, File: 1, Directory: 2, SymbolicLink: 64 };
+
+/** A test controller that holds nothing (the Ui's refresh with no cases touches only these). */
+export const tests = {
+  createTestController: () => ({
+    createRunProfile: () => disposable,
+    items: { get: () => undefined, replace: () => undefined },
+    dispose: () => undefined,
+  }),
+};
+
+/** Files `workspace.fs` serves: URI text -> content; every `fs` call is recorded in `fsCalls`. */
+export const files = new Map<string, string>();
+export const fsCalls: string[] = [];
+
+export const workspace = {
+  workspaceFolders: [] as { uri: Uri; name: string; index: number }[],
+  registerTextDocumentContentProvider: () => disposable,
+  onDidChangeWorkspaceFolders: noEvent,
+  asRelativePath: (u: Uri) => u.toString(),
+  fs: {
+    stat: async (u: Uri) => {
+      fsCalls.push(`stat ${u.toString()}`);
+      const text = files.get(u.toString());
+      if (text === undefined) throw new Error('EntryNotFound');
+      return { type: FileType.File, size: Buffer.byteLength(text) };
+    },
+    readFile: async (u: Uri) => {
+      fsCalls.push(`readFile ${u.toString()}`);
+      const text = files.get(u.toString());
+      if (text === undefined) throw new Error('EntryNotFound');
+      return new TextEncoder().encode(text);
+    },
+  },
+};
+
+export const commands = {
+  registerCommand: () => disposable,
+  executeCommand: async () => undefined,
+};
+
+export const languages = {
+  getDiagnostics: () => [],
+  onDidChangeDiagnostics: noEvent,
+};
+
+const fake = {
+  Uri,
+  Range,
+  Location,
+  TestMessage,
+  window,
+  env,
+  EventEmitter,
+  TestRunProfileKind,
+  FileType,
+  tests,
+  workspace,
+  commands,
+  languages,
+};
 const loader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
 const load = loader._load;
 loader._load = function (this: unknown, request: string, ...rest: unknown[]) {
   return request === 'vscode' ? fake : load.call(this, request, ...rest);
 };
+
+/** An extension context for the `Ui` (nothing is stored). */
+export function fakeContext(): never {
+  return {
+    subscriptions: [],
+    extensionUri: Uri.parse('file:///ext'),
+    secrets: { get: async () => undefined, store: async () => undefined, delete: async () => undefined },
+  } as never;
+}

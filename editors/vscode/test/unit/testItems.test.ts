@@ -17,9 +17,9 @@ test('testItemText: the case name labels the item, its key leads the description
     label: 'n',
     description: 'K1 · PASSED · E-1 · stale',
   });
-  // Service text: control and bidi characters are shown, escape sequences removed.
-  assert.deepEqual(testItemText('K1', 'test_\u202eeurt\x1b]0;title\x07\r', 'FAILED', 'E-\x9b2J'), {
+  // Names arrive as display text from the server (convert::display): shown as given.
+  assert.deepEqual(testItemText('K1', 'test_<U+202E>eurt␍', 'FAILED', 'E-1'), {
     label: 'test_<U+202E>eurt␍',
-    description: 'K1 · FAILED · E-<U+009B>2J',
+    description: 'K1 · FAILED · E-1',
   });
 });

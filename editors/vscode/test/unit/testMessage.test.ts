@@ -45,7 +45,15 @@ const STATES: CaseState[] = [
 ];
 
 test('testMessageOf: a diff for expected/actual at the failing line, else a message at the definition', () => {
-  const tests = [...walk(testTree(STATES, (u) => u))];
+  const tests = [
+    ...walk(
+      testTree(
+        STATES,
+        (u) => u,
+        () => 'SHP-0603',
+      ),
+    ),
+  ];
   const order = tests.find((n) => n.label === 'orderTotalIncludesTax')!;
   const refund = tests.find((n) => n.label === 'TestRefunds.test_refund_of_a_gift_card_order')!;
   // The server's diagnostic at the failing line (15), related to the definition (12).

@@ -3,10 +3,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CaseState } from '../../src/shared/protocol';
-import { pipelineOfExecution, testTree, walk, type TreeNode } from '../../src/shared/testTree';
+import { testTree, walk, type TreeNode } from '../../src/shared/testTree';
 
 const ROOT = 'file:///w/shop';
 const rel = (uri: string) => uri.slice(ROOT.length + 1);
+/** The pipelines the server named (each execution's showExecution `pipeline_key`). */
+const PIPELINES = new Map([['SHP-0603-0000C', 'SHP-0603']]);
+const pipelineOf = (execution: string) => PIPELINES.get(execution);
 
 const STATES: CaseState[] = [
   // A marker's case entry: not part of the per-test tree.
@@ -98,7 +101,7 @@ function rows(nodes: TreeNode[], depth = 0): string[] {
 }
 
 test('testTree: pipeline → case by name → file → test, from the test entries only', () => {
-  const tree = testTree(STATES, rel);
+  const tree = testTree(STATES, rel, pipelineOf);
   assert.deepEqual(rows(tree), [
     'SHP-0603',
     '  Shop API tests [5A1C9E07 · SHP-0603-0000C]',
@@ -128,11 +131,11 @@ test('testTree: pipeline → case by name → file → test, from the test entri
   assert.equal(tests[2].logLine, 52);
   assert.equal(tests[2].pipeline, 'SHP-0603');
   // No test entries (markers only): no per-test tree.
-  assert.deepEqual(testTree(STATES.slice(0, 1), rel), []);
+  assert.deepEqual(testTree(STATES.slice(0, 1), rel, pipelineOf), []);
 });
 
 test('testTree: a failure message at the definition, with expected/actual for the diff', () => {
-  const tests = [...walk(testTree(STATES, rel))].filter((n) => n.kind === 'test');
+  const tests = [...walk(testTree(STATES, rel, pipelineOf))].filter((n) => n.kind === 'test');
   assert.deepEqual(tests[2].message, {
     text: 'expected: <107.99> but was: <107.98>',
     expected: '107.99',
@@ -148,16 +151,17 @@ test('testTree: a failure message at the definition, with expected/actual for th
   });
   assert.equal(tests[1].message, undefined);
   assert.equal(tests[3].message, undefined);
-  // Service text with escapes is shown with the controls visible; a missing message names the test.
+  // Names arrive as display text (the server's convert::display): shown as given; a missing message names the test.
   const [odd] = [
     ...walk(
       testTree(
-        [{ ...STATES[2], message: undefined, name: 'x\x1b[2Jy', state: 'error', expected: undefined, actual: 'a' }],
+        [{ ...STATES[2], message: undefined, name: 'x␛[2Jy', state: 'error', expected: undefined, actual: 'a' }],
         rel,
+        pipelineOf,
       ),
     ),
   ].filter((n) => n.kind === 'test');
-  assert.equal(odd.label, 'xy');
+  assert.equal(odd.label, 'x␛[2Jy');
   assert.deepEqual(odd.message, {
     text: 'ERROR com.acme.shop.OrderTest#orderTotalIncludesTax',
     uri: `${ROOT}/src/test/java/com/acme/shop/OrderTest.java`,
@@ -165,8 +169,18 @@ test('testTree: a failure message at the definition, with expected/actual for th
   });
 });
 
-test('pipelineOfExecution drops the execution number', () => {
-  assert.equal(pipelineOfExecution('SHP-0603-0000C'), 'SHP-0603');
-  assert.equal(pipelineOfExecution('Y2K-0601-00001'), 'Y2K-0601');
-  assert.equal(pipelineOfExecution('plain'), 'plain');
+test("testTree: the pipeline is the server's, never cut out of the execution key", () => {
+  // A pipeline key with no relation to the execution key's shape is used as given.
+  const named = testTree(STATES, rel, () => 'checkout-nightly');
+  assert.deepEqual(
+    named.map((n) => [n.id, n.label, n.pipeline]),
+    [['pipeline:checkout-nightly', 'checkout-nightly', 'checkout-nightly']],
+  );
+  // Not known yet (showExecution not answered): grouped by the execution, no pipeline to re-run.
+  const unknown = testTree(STATES, rel, () => undefined);
+  assert.deepEqual(
+    unknown.map((n) => [n.id, n.label, n.pipeline]),
+    [['execution:SHP-0603-0000C', 'SHP-0603-0000C', undefined]],
+  );
+  assert.ok([...walk(unknown)].every((n) => n.pipeline === undefined));
 });
