@@ -110,6 +110,17 @@ export const workspace = {
       if (text === undefined) throw new Error('EntryNotFound');
       return { type: FileType.File, size: Buffer.byteLength(text) };
     },
+    readDirectory: async (u: Uri): Promise<[string, number][]> => {
+      fsCalls.push(`readDirectory ${u.toString()}`);
+      const prefix = `${u.toString().replace(/\/+$/, '')}/`;
+      const entries = new Map<string, number>();
+      for (const name of files.keys()) {
+        if (!name.startsWith(prefix)) continue;
+        const [first, ...rest] = name.slice(prefix.length).split('/');
+        entries.set(first, rest.length > 0 ? FileType.Directory : FileType.File);
+      }
+      return [...entries];
+    },
     readFile: async (u: Uri) => {
       fsCalls.push(`readFile ${u.toString()}`);
       const text = files.get(u.toString());
