@@ -1,4 +1,8 @@
-//! Temporary copies of `examples/shop` pointed at an emulator.
+//! Temporary copies of `examples/shop` pointed at an emulator: as shipped (no marker:
+//! every test linked through its case's trigger and log, pipeline SHP-0603), or with the
+//! marker overlay `tests/fixtures/shop-markers` copied over it for the tests of the
+//! marker path (pipeline SHP-0601, one test per case, each found through a `testany:`
+//! marker).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -36,12 +40,29 @@ impl Workspace {
         Workspace { root }
     }
 
-    /// A copy of examples/shop whose testany.toml points at `url`, polling every second.
+    /// A copy of examples/shop with the marker overlay (`tests/fixtures/shop-markers`:
+    /// SHP-0601's marked test files) whose testany.toml watches SHP-0601 at `url`,
+    /// polling every second.
     pub fn shop(tag: &str, url: &str) -> Workspace {
         let ws = Workspace::empty(tag);
-        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop");
-        copy_dir(&src, &ws.root);
+        copy_dir(&example_dir(), &ws.root);
+        copy_dir(&markers_dir(), &ws.root);
         ws.write_config(&shop_config(url, "SHP-0601"));
+        ws
+    }
+
+    /// A copy of examples/shop as shipped (no marker; its `[cases]` override kept)
+    /// whose testany.toml points at `url`, polling every second.
+    pub fn example(tag: &str, url: &str) -> Workspace {
+        let ws = Workspace::empty(tag);
+        copy_dir(&example_dir(), &ws.root);
+        let shipped = ws.read("testany.toml");
+        let config = point_at(&shipped, url);
+        assert_ne!(
+            config, shipped,
+            "examples/shop/testany.toml lost its url or [poll] lines"
+        );
+        ws.write_config(&config);
         ws
     }
 
@@ -69,6 +90,35 @@ impl Workspace {
     pub fn write_config(&self, text: &str) {
         self.write("testany.toml", text);
     }
+}
+
+/// `examples/shop`.
+pub fn example_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/shop")
+}
+
+/// The files the marker-based tests copy over `examples/shop`.
+pub fn markers_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/shop-markers")
+}
+
+/// A testany.toml with its `url` set to `url` and both poll intervals at one second.
+fn point_at(config: &str, url: &str) -> String {
+    let mut out = String::with_capacity(config.len() + url.len());
+    for line in config.lines() {
+        let line = if line.starts_with("url =") {
+            format!("url = \"{url}\"")
+        } else if line.starts_with("running_secs =") {
+            "running_secs = 1".to_owned()
+        } else if line.starts_with("idle_secs =") {
+            "idle_secs = 1".to_owned()
+        } else {
+            line.to_owned()
+        };
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 /// The shop's configuration for the emulator at `url`, fast polling.

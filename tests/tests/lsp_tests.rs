@@ -1,6 +1,7 @@
 //! Issue 15, every test in the editor: `testany lsp` against `testany mock`'s pipeline
-//! SHP-0603 "Shop suites" on a copy of examples/shop, whose pytest, Playwright, Postman
-//! and Maven projects carry no marker. Each linked test definition gets its own lens and
+//! SHP-0603 "Shop suites" on a copy of examples/shop as shipped, whose pytest,
+//! Playwright, Postman and Maven projects carry no marker (its one override is the
+//! `[cases]` entry that gives the Maven case's own lens to pom.xml). Each linked test definition gets its own lens and
 //! each failing test a diagnostic at its failing line; the lines are found in the files
 //! by their literal text. The notes are each test's own history over the scenario's
 //! runs (history = 10): pytest `PPFF`, Playwright `PF`, Maven `FFPF`, Postman always
@@ -10,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use testany_e2e::lsp::editor_capabilities;
-use testany_e2e::workspace::shop_config;
 use testany_e2e::{Lsp, Mock, Workspace};
 
 /// Deadline of every wait (waits poll: passing runs never pay it).
@@ -104,8 +104,7 @@ fn key_suffix(status: &str) -> String {
 #[test]
 fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let mock = Mock::start(&[]);
-    let ws = Workspace::shop("tests", &mock.url);
-    ws.write_config(&shop_config(&mock.url, "SHP-0603"));
+    let ws = Workspace::example("tests", &mock.url);
     let cache = Workspace::empty("tests-cache");
     let cache_dir = cache.root.to_string_lossy().into_owned();
     let lsp = Lsp::spawn(
@@ -390,7 +389,8 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let order = ws.read(order_rel);
     let uri = ws.uri(order_rel);
     let diags = lsp.wait_diagnostics(&uri, WAIT, |d| !d.is_empty());
-    let got = diagnostics(&diags);
+    let unopened = diagnostics(&diags);
+    let got = unopened;
     assert_eq!(got.len(), 1, "{got:?}");
     assert_eq!(
         got[0].0,
@@ -405,6 +405,45 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
         ),
         "{got:?}"
     );
+    // Opened, both its tests carry their lenses.
+    lsp.open(&uri, "java", &order);
+    let want = vec![
+        (
+            line_of(&order, "void orderTotalIncludesTax()"),
+            key_suffix(
+                "✗ FAILED: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98> · flaky: flipped 5 times in the last 10 runs",
+            ),
+        ),
+        (
+            line_of(&order, "void orderIsPersisted()"),
+            key_suffix("✓ passed 40ms"),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
+    assert_eq!(status_lenses(&got), want);
+
+    // The one override: `[cases] 8D4FC13A = "pom.xml"` gives the Maven case, whose
+    // trigger is the project folder, its own lens on pom.xml's first line.
+    let pom_rel = "pom.xml";
+    let pom = ws.read(pom_rel);
+    let uri = ws.uri(pom_rel);
+    lsp.open(&uri, "xml", &pom);
+    let want = vec![
+        (
+            0,
+            format!("✗ FAILED 12s · {LATEST} · staging"),
+            s("testany.openLog"),
+            json!({"execution": LATEST, "caseIndex": 3}),
+        ),
+        (
+            0,
+            s("↻ Re-run"),
+            s("testany.runPipeline"),
+            json!({"pipeline": "SHP-0603"}),
+        ),
+    ];
+    let got = wait_lenses(&lsp, &uri, |l| lenses(l) == want);
+    assert_eq!(lenses(&got), want);
 
     lsp.shutdown();
     mock.stop();

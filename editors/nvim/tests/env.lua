@@ -1,5 +1,6 @@
 -- The end-to-end environment: `testany mock --port 0` and a temporary copy of
--- examples/shop whose testany.toml points at it; the cache dir is temporary too.
+-- examples/shop with the marker overlay (tests/fixtures/shop-markers: pipeline SHP-0601)
+-- whose testany.toml points at it; the cache dir is temporary too.
 local E = {}
 
 --- Starts the mock and prepares the project. Returns a table with `root`, `url`,
@@ -38,6 +39,11 @@ function E.start()
   local src = vim.g.testany_plugin_root .. '/../../examples/shop'
   local cp = vim.system({ 'cp', '-R', vim.fn.fnamemodify(src, ':p'):gsub('/$', ''), root }):wait()
   assert(cp.code == 0, 'cannot copy examples/shop: ' .. (cp.stderr or ''))
+  -- The marker overlay: SHP-0601's marked test files and its testany.toml, copied over
+  -- the shop (which itself carries no marker) for the tests of the marker path.
+  local markers = vim.fn.fnamemodify(vim.g.testany_plugin_root .. '/../../tests/fixtures/shop-markers', ':p')
+  cp = vim.system({ 'cp', '-R', markers:gsub('/$', '') .. '/.', root }):wait()
+  assert(cp.code == 0, 'cannot copy tests/fixtures/shop-markers: ' .. (cp.stderr or ''))
   local toml = root .. '/testany.toml'
   local lines = vim.fn.readfile(toml)
   for i, l in ipairs(lines) do

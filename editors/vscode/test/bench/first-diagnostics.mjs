@@ -33,6 +33,7 @@ function startMock() {
 async function once(mockUrl) {
   const project = mkdtempSync(join(tmpdir(), 'testany-bench-shop-'));
   cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  cpSync(join(repo, 'tests', 'fixtures', 'shop-markers'), project, { recursive: true }); // the marker overlay
   const toml = readFileSync(join(project, 'testany.toml'), 'utf8').replace(/^url = .*$/m, `url = "${mockUrl}"`);
   writeFileSync(join(project, 'testany.toml'), toml);
   const wb = await startWorkbench({ extensionDevelopmentPath: extensionRoot, folderMountPath: project });

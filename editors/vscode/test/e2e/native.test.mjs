@@ -75,6 +75,7 @@ function startMock() {
 function copyShop(name, url, edit = (t) => t) {
   const project = join(tmp, name);
   cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  cpSync(join(repo, 'tests', 'fixtures', 'shop-markers'), project, { recursive: true }); // the marker overlay
   const toml = join(project, 'testany.toml');
   writeFileSync(toml, edit(readFileSync(toml, 'utf8').replace(/^url = .*$/m, `url = "${url}"`)));
   return pathToFileURL(project).href;

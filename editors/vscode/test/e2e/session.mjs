@@ -61,10 +61,17 @@ export function startMock() {
   });
 }
 
-/** A copy of examples/shop pointed at the emulator; its folder's file: URI. */
+/**
+ * The marker-based tests' files (SHP-0601's marked tests and its testany.toml), copied
+ * over a copy of examples/shop, which itself carries no marker.
+ */
+export const shopMarkers = join(repo, 'tests', 'fixtures', 'shop-markers');
+
+/** A copy of examples/shop with the marker overlay, pointed at the emulator; its folder's file: URI. */
 export function copyShop(tmp, url) {
   const project = join(tmp, 'shop');
   cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  cpSync(shopMarkers, project, { recursive: true });
   const toml = join(project, 'testany.toml');
   writeFileSync(toml, readFileSync(toml, 'utf8').replace(/^url = .*$/m, `url = "${url}"`));
   return { project, root: pathToFileURL(project).href };

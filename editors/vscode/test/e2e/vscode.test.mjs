@@ -79,6 +79,7 @@ before(async () => {
   ({ child: mock, url: mockUrl } = await startMock());
   project = mkdtempSync(join(tmpdir(), 'testany-e2e-shop-'));
   cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  cpSync(join(repo, 'tests', 'fixtures', 'shop-markers'), project, { recursive: true }); // the marker overlay
   const toml = readFileSync(join(project, 'testany.toml'), 'utf8').replace(/^url = .*$/m, `url = "${mockUrl}"`);
   writeFileSync(join(project, 'testany.toml'), toml);
   wb = await startWorkbench({ extensionDevelopmentPath: extensionRoot, folderMountPath: project });
