@@ -4,7 +4,8 @@ use serde::Deserialize;
 
 use crate::Error;
 
-/// The scenario shipped with the emulator, matched to `examples/shop`.
+/// The scenario shipped with the emulator, matched to `examples/shop` (SHP-0603) and to
+/// the marker tests' overlay `tests/fixtures/shop-markers` (SHP-0601, SHP-0602).
 pub const SHOP_TOML: &str = include_str!("../scenarios/shop.toml");
 
 /// Whether MCP responses are plain JSON or an SSE stream.

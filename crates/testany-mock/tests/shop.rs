@@ -1,4 +1,6 @@
-//! The shipped scenario matches examples/shop: markers exist and log line numbers are real.
+//! The shipped scenario matches examples/shop, which carries no marker, and the marker
+//! overlay the marker tests copy over it (tests/fixtures/shop-markers): markers exist
+//! there and log line numbers are real in both.
 
 mod common;
 
@@ -10,6 +12,38 @@ use testany_mock::{Outcome, Scenario};
 
 fn shop_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop")
+}
+
+fn markers_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/shop-markers")
+}
+
+/// `rel` as the marker tests see it: the overlay's file, else the shop's.
+fn marked(rel: &str) -> PathBuf {
+    let over = markers_root().join(rel);
+    if over.exists() {
+        over
+    } else {
+        shop_root().join(rel)
+    }
+}
+
+/// Every file under `dir`, relative to it, sorted.
+fn files(dir: &std::path::Path) -> Vec<String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                out.push(p.strip_prefix(root).unwrap().display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
 }
 
 /// The statement at each scripted line is the one that fails.
@@ -44,7 +78,7 @@ fn every_case_has_a_marker_and_a_real_failing_line() {
     let mut checked = 0;
     for pipeline in &scenario.pipelines {
         for case in pipeline.cases.iter().filter(|c| c.tests.is_empty()) {
-            let path = shop_root().join(&case.file);
+            let path = marked(&case.file);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             assert!(
@@ -97,10 +131,7 @@ fn suite_cases_have_no_markers_and_real_test_lines() {
             let path = root.join(&t.file);
             let text = std::fs::read_to_string(&path)
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            // OrderTest.java also holds SHP-0601's marked single-test cases.
-            if !t.file.ends_with("OrderTest.java") {
-                assert!(!text.contains("testany:"), "{} has a marker", t.file);
-            }
+            assert!(!text.contains("testany:"), "{} has a marker", t.file);
             let at = |n: u32| text.lines().nth(n as usize - 1).unwrap_or("").trim();
             definitions.push(format!("{}:{} {}", t.file, t.line, at(t.line)));
             if let Some(fail) = t.fail_line {
@@ -175,17 +206,94 @@ fn the_scenario_scripts_flaky_timeout_and_infrastructure_cases() {
     );
 }
 
+/// The shop shows what a user gets without annotations: no source file holds a marker
+/// (its one override is the `[cases]` entry of its testany.toml).
+#[test]
+fn examples_shop_has_no_marker() {
+    let files = files(&shop_root());
+    assert_eq!(
+        files,
+        [
+            "README.md",
+            "api/shop-api.postman_collection.json",
+            "pom.xml",
+            "shop/__init__.py",
+            "shop/api_client.py",
+            "src/main/java/com/acme/shop/Order.java",
+            "src/main/java/com/acme/shop/PriceCalculator.java",
+            "src/test/java/com/acme/shop/OrderTest.java",
+            "src/test/java/com/acme/shop/PriceCalculatorTest.java",
+            "testany.toml",
+            "tests/api/conftest.py",
+            "tests/api/test_orders.py",
+            "tests/api/test_refunds.py",
+            "web/tests/e2e/storefront.spec.ts",
+        ]
+    );
+    let marked: Vec<&String> = files
+        .iter()
+        .filter(|f| *f != "README.md")
+        .filter(|f| {
+            std::fs::read_to_string(shop_root().join(f))
+                .unwrap()
+                .contains("testany:")
+        })
+        .collect();
+    assert!(marked.is_empty(), "markers in {marked:?}");
+}
+
+/// The overlay's OrderTest.java is the shop's with a marker in place of each test's
+/// comment, so both pipelines' line numbers hold in both (SHP-0603 on the shop,
+/// SHP-0601 on the overlay).
+#[test]
+fn the_overlay_order_test_differs_from_the_shop_only_by_its_markers() {
+    let rel = "src/test/java/com/acme/shop/OrderTest.java";
+    let shop = std::fs::read_to_string(shop_root().join(rel)).unwrap();
+    let over = std::fs::read_to_string(markers_root().join(rel)).unwrap();
+    let differ: Vec<(usize, &str, &str)> = shop
+        .lines()
+        .zip(over.lines())
+        .enumerate()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(i, (a, b))| (i + 1, a, b))
+        .collect();
+    assert_eq!(shop.lines().count(), over.lines().count());
+    assert_eq!(
+        differ,
+        [
+            (
+                11,
+                "    // 99.99 net at 8% tax: the total is rounded half-up to the cent.",
+                "    // testany: 1B8E4FAC"
+            ),
+            (
+                18,
+                "    // Needs the CI job's PostgreSQL service (db:5432).",
+                "    // testany: 2C9F5A0D"
+            ),
+        ]
+    );
+}
+
 #[test]
 fn testany_toml_points_at_the_emulator() {
-    let text = std::fs::read_to_string(shop_root().join("testany.toml")).unwrap();
-    for line in [
+    let common = [
         "url = \"http://testany.localhost:7357/api/v2/mcp/\"",
         "workspace = \"SHP\"",
-        "pipelines = [\"SHP-0601\"]",
         "log_domain = \"testany.localhost\"",
-    ] {
-        assert!(text.contains(line), "{line}");
+    ];
+    let text = std::fs::read_to_string(shop_root().join("testany.toml")).unwrap();
+    for line in common.iter().chain(&[
+        "pipelines = [\"SHP-0603\"]",
+        "[cases]\n8D4FC13A = \"pom.xml\"\n",
+    ]) {
+        assert!(text.contains(line), "examples/shop: {line}");
     }
+    let text = std::fs::read_to_string(markers_root().join("testany.toml")).unwrap();
+    for line in common.iter().chain(&["pipelines = [\"SHP-0601\"]"]) {
+        assert!(text.contains(line), "shop-markers: {line}");
+    }
+    assert!(!text.contains("[cases]"), "{text}");
 }
 
 #[test]
