@@ -11,7 +11,9 @@
 //!   module alone given every line) and the analyzer without its per-line gate.
 //!
 //! `TESTANY_BENCH_LOG_OUT=path` / `TESTANY_BENCH_PYTEST_OUT=path` also write the logs
-//! there, to time `testany analyze` and `rg -c` on the same bytes (docs/benchmarks.md).
+//! there, to time `testany analyze` and `rg -c` on the same bytes (docs/benchmarks.md);
+//! `TESTANY_BENCH_ANALYSIS_OUT=path` writes both logs' analyses as JSON, to check that a
+//! change made for speed leaves every result as it was (compare two builds' files).
 //!
 //! Run: `cargo bench -p testany-core --bench frameworks`
 
@@ -34,6 +36,13 @@ fn main() {
         {
             eprintln!("cannot write {path}: {e}");
         }
+    }
+    if let Ok(path) = std::env::var("TESTANY_BENCH_ANALYSIS_OUT")
+        && let Err(e) = serde_json::to_string_pretty(&[analyze(&CI_LOG), analyze(&PYTEST_LOG)])
+            .map_err(std::io::Error::other)
+            .and_then(|json| std::fs::write(&path, json))
+    {
+        eprintln!("cannot write {path}: {e}");
     }
     let a = analyze(&PYTEST_LOG);
     let failed = a.tests.iter().filter(|t| t.status.is_failure()).count();

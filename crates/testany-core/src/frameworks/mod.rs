@@ -117,11 +117,23 @@ pub struct TestResult {
 impl TestResult {
     /// A test with only its identity and status; the rest filled by the module.
     pub fn new(framework: Framework, id: &str, status: TestStatus, log_line: usize) -> Self {
-        let id = clip(id, MAX_ID).to_owned();
+        Self::named(framework, id, id, status, log_line)
+    }
+
+    /// [`TestResult::new`] with its name (and file) already known: a module that names
+    /// every test (pytest, one per `-v` line) copies the name once instead of cloning
+    /// the id and replacing it.
+    pub fn named(
+        framework: Framework,
+        id: &str,
+        name: &str,
+        status: TestStatus,
+        log_line: usize,
+    ) -> Self {
         TestResult {
             framework,
-            name: id.clone(),
-            id,
+            id: clip(id, MAX_ID).to_owned(),
+            name: clip(name, MAX_ID).to_owned(),
             file: None,
             line: None,
             status,

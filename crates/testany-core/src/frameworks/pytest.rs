@@ -479,9 +479,7 @@ impl PytestParser {
             // A teardown error after a failure: the failure is what to fix first.
             return;
         }
-        let mut t = TestResult::new(Framework::Pytest, id, status, n);
-        fill_identity(&mut t);
-        report.test(t);
+        report.test(pytest_result(id, status, n));
     }
 
     fn remember_id(&mut self, id: &str) {
@@ -656,14 +654,31 @@ impl PytestParser {
     }
 
     /// Known ids by their last segment (`test_x[p]`); repeats are marked used.
-    fn index_known(&self, used: &mut [bool]) -> HashMap<&str, Vec<usize>> {
-        let mut index: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    fn index_known(&self, used: &mut [bool]) -> KnownIndex<'_> {
+        let mut index = KnownIndex {
+            ends: HashMap::with_capacity(self.known.len()),
+            next: vec![NO_ID; self.known.len()],
+        };
+        let mut seen: std::collections::HashSet<&str> =
+            std::collections::HashSet::with_capacity(self.known.len());
         for (i, id) in self.known.iter().enumerate() {
-            if seen.insert(id) {
-                index.entry(last_segment(id, "::")).or_default().push(i);
-            } else if let Some(u) = used.get_mut(i) {
-                *u = true;
+            if !seen.insert(id) {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+                continue;
+            }
+            match index.ends.entry(last_segment(id, "::")) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let (_, last) = e.get_mut();
+                    if let Some(link) = index.next.get_mut(*last) {
+                        *link = i;
+                    }
+                    *last = i;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((i, i));
+                }
             }
         }
         index
@@ -674,7 +689,7 @@ impl PytestParser {
         &self,
         block: &Block,
         letter_file: Option<&str>,
-        index: &HashMap<&str, Vec<usize>>,
+        index: &KnownIndex<'_>,
         used: &mut [bool],
     ) -> String {
         if block.collecting {
@@ -689,14 +704,9 @@ impl PytestParser {
             None => head_matches(id, &block.head),
         };
         let list: Vec<usize> = index
-            .get(key)
-            .map(|l| {
-                l.iter()
-                    .copied()
-                    .filter(|&i| self.known.get(i).is_some_and(|id| matches(id)))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .ids(key)
+            .filter(|&i| self.known.get(i).is_some_and(|id| matches(id)))
+            .collect();
         if !list.is_empty() {
             let free: Vec<usize> = list
                 .iter()
@@ -751,6 +761,29 @@ impl PytestParser {
     }
 }
 
+/// The session's known node ids by their last segment: per segment its first and last
+/// id, and `next` chains each id to the following one with the same segment, in order
+/// (one map entry per segment, no list allocated per segment).
+struct KnownIndex<'a> {
+    ends: HashMap<&'a str, (usize, usize)>,
+    next: Vec<usize>,
+}
+
+/// The end of a [`KnownIndex`] chain.
+const NO_ID: usize = usize::MAX;
+
+impl KnownIndex<'_> {
+    /// The ids whose last segment is `key`, in the order they were seen.
+    fn ids(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+        let mut at = self.ends.get(key).map_or(NO_ID, |&(first, _)| first);
+        std::iter::from_fn(move || {
+            let i = (at != NO_ID).then_some(at)?;
+            at = self.next.get(i).copied().unwrap_or(NO_ID);
+            Some(i)
+        })
+    }
+}
+
 /// `test_x`, `TestC.test_x[p]`: a header pytest prints for a test function.
 fn looks_like_test_head(head: &str) -> bool {
     let name = head.split('[').next().unwrap_or(head);
@@ -783,10 +816,11 @@ pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
         }
         return;
     }
-    let mut t = TestResult::new(framework, &p.id, p.status, p.log_line);
-    if framework == Framework::Pytest {
-        fill_identity(&mut t);
-    }
+    let mut t = if framework == Framework::Pytest {
+        pytest_result(&p.id, p.status, p.log_line)
+    } else {
+        TestResult::new(framework, &p.id, p.status, p.log_line)
+    };
     t.message = p.message;
     t.expected = p.expected;
     t.actual = p.actual;
@@ -796,12 +830,16 @@ pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
     report.test(t);
 }
 
-/// Name (`TestC.test_x[p]`, as pytest's section headers print it) and file of a node id.
-fn fill_identity(t: &mut TestResult) {
-    if let Some((file, _)) = split_node_id(&t.id) {
-        t.file = Some(file.to_owned());
-        t.name = head_of(&t.id);
-    }
+/// A pytest test with the name (`TestC.test_x[p]`, as pytest's section headers print it)
+/// and file of its node id, each copied once.
+fn pytest_result(id: &str, status: TestStatus, n: usize) -> TestResult {
+    let id = clip(id, super::MAX_ID);
+    let Some((file, tail)) = split_node_id(id) else {
+        return TestResult::new(Framework::Pytest, id, status, n);
+    };
+    let mut t = TestResult::named(Framework::Pytest, id, &head_of(tail), status, n);
+    t.file = Some(file.to_owned());
+    t
 }
 
 /// Sections in run order: the k-th `F` letter is the k-th FAILURES section, the k-th `E`
@@ -1297,31 +1335,33 @@ fn split_id(s: &str) -> (&str, &str) {
     (s, "")
 }
 
-/// `tests/a.py::TestC::test_x[p]` -> `TestC.test_x[p]` (pytest's section header).
-fn head_of(id: &str) -> String {
-    let tail = split_node_id(id).map_or(id, |x| x.1);
+/// `TestC::test_x[p]` (a node id after its file) -> `TestC.test_x[p]` (pytest's section
+/// header); a plain function (most tests) is borrowed as it is.
+fn head_of(tail: &str) -> std::borrow::Cow<'_, str> {
     if find_double_colon(tail.as_bytes()).is_none() {
-        // A plain function (most tests): nothing to rewrite.
-        return tail.to_owned();
+        return std::borrow::Cow::Borrowed(tail);
     }
+    // `::`, `[` and `]` are ASCII: the text between them is copied as it is.
+    let b = tail.as_bytes();
     let mut out = String::with_capacity(tail.len());
-    let mut depth = 0usize;
-    let mut rest = tail;
-    while let Some(c) = rest.chars().next() {
+    let (mut depth, mut copied, mut i) = (0usize, 0, 0);
+    while let Some(&c) = b.get(i) {
         match c {
-            '[' => depth += 1,
-            ']' => depth = depth.saturating_sub(1),
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            b':' if depth == 0 && b.get(i + 1) == Some(&b':') => {
+                out.push_str(tail.get(copied..i).unwrap_or(""));
+                out.push('.');
+                i += 2;
+                copied = i;
+                continue;
+            }
             _ => {}
         }
-        if depth == 0 && rest.starts_with("::") {
-            out.push('.');
-            rest = rest.get(2..).unwrap_or("");
-            continue;
-        }
-        out.push(c);
-        rest = rest.get(c.len_utf8()..).unwrap_or("");
+        i += 1;
     }
-    out
+    out.push_str(tail.get(copied..).unwrap_or(""));
+    std::borrow::Cow::Owned(out)
 }
 
 /// What follows the last `sep` outside brackets (`test_x[a.b]` of `C.test_x[a.b]`).
@@ -1616,12 +1656,27 @@ mod tests {
                 true, true, false, true, false, false, true, false, false, false
             ]
         );
-        assert_eq!(head_of("tests/a.py::test_x[a b-1]"), "test_x[a b-1]");
-        assert_eq!(
-            head_of("tests/a.py::TestC::test_x[p::q]"),
-            "TestC.test_x[p::q]"
-        );
+        assert_eq!(head_of("test_x[a b-1]"), "test_x[a b-1]");
+        assert_eq!(head_of("TestC::test_x[p::q]"), "TestC.test_x[p::q]");
+        assert_eq!(head_of("A::B::test_é[x]::y"), "A.B.test_é[x].y");
         assert_eq!(head_of("test_x"), "test_x");
+        let t = pytest_result("tests/a.py::TestC::test_x[p]", TestStatus::Failed, 7);
+        assert_eq!(
+            (
+                t.id.as_str(),
+                t.name.as_str(),
+                t.file.as_deref(),
+                t.log_line
+            ),
+            (
+                "tests/a.py::TestC::test_x[p]",
+                "TestC.test_x[p]",
+                Some("tests/a.py"),
+                7
+            )
+        );
+        let t = pytest_result("test_plain", TestStatus::Passed, 1);
+        assert_eq!((t.name.as_str(), t.file), ("test_plain", None));
     }
 
     fn statuses(a: &Analysis) -> Vec<(&str, TestStatus)> {
