@@ -10,10 +10,11 @@ local function notify(msg, level)
   vim.notify('testany: ' .. msg, level or vim.log.levels.INFO)
 end
 
---- Service text (names, errors, environments) for one line of a float or quickfix entry,
---- non-printing characters made visible (`testany.printable`).
-local function shown(text)
-  return testany().printable(text)
+--- Text for one buffer line or quickfix entry: the server's display text (sanitised by
+--- the server, docs/protocol.md "Strings are display text") keeps its line breaks, and a
+--- buffer line cannot hold one (`nvim_buf_set_lines` refuses it).
+local function one_line(text)
+  return (tostring(text):gsub('\n', ' '))
 end
 
 --- Testany lenses of `bufnr` whose range covers 0-based `line`, in column order.
@@ -80,7 +81,7 @@ function M.handle_result(command, result, client, bufnr, started)
     M.open_terminal(result)
   elseif command == 'testany.runPipeline' then
     local key = type(result) == 'table' and (result.execution_id or result.execution) or nil
-    notify(type(key) == 'string' and shown('run ' .. key .. ' started') or 'pipeline run requested')
+    notify(type(key) == 'string' and ('run ' .. key .. ' started') or 'pipeline run requested')
   end
   testany().refresh_lenses(bufnr)
 end
@@ -232,7 +233,7 @@ function M.quickfix_items(result, root)
     if it.runs > 1 then
       it.text = ('%s (failed in %d runs)'):format(it.text, it.runs)
     end
-    it.text = shown(it.text)
+    it.text = one_line(it.text)
     it.case, it.execution, it.runs = nil, nil, nil
   end
   return items
@@ -315,9 +316,22 @@ local function failing(state)
   return state == 'failed' or state == 'error'
 end
 
---- The pipeline of an execution key (`SHP-0603-0000C` -> `SHP-0603`).
-local function pipeline_of(execution)
-  return type(execution) == 'string' and execution:match('^(.*)%-[^-]+$') or nil
+--- The rows of a testany.recentFailures result (a list, or `{failures = [...]}`).
+local function recent_rows(recent)
+  local list = type(recent) == 'table' and (recent.failures or recent) or {}
+  return type(list) == 'table' and list or {}
+end
+
+--- The pipeline of each execution a testany.recentFailures result names, from its rows'
+--- `pipeline` field (the server's; an execution key is never taken apart here).
+local function pipelines_by_execution(recent)
+  local out = {}
+  for _, f in ipairs(recent_rows(recent)) do
+    if type(f) == 'table' and type(f.execution) == 'string' and type(f.pipeline) == 'string' and f.pipeline ~= '' then
+      out[f.execution] = f.pipeline
+    end
+  end
+  return out
 end
 
 --- Case keys with a case entry in `testany/caseStates`: cases anchored by a marker or a
@@ -333,21 +347,24 @@ local function marker_keys(states)
 end
 
 --- Quickfix items, one per failing test of `testany/caseStates` (at its definition,
---- `name: message`) of the cases without a marker, in the server's order; `pipeline`
---- keeps only that pipeline's.
+--- `name: message`) of the cases without a marker, in the server's order. With
+--- `pipeline`, only the tests of executions that `recent` (the testany.recentFailures
+--- result) gives as that pipeline's: caseStates entries name no pipeline.
 ---@param states any the caseStates result
 ---@param pipeline? string
+---@param recent? any the testany.recentFailures result
 ---@return table[]
-function M.test_failure_items(states, pipeline)
+function M.test_failure_items(states, pipeline, recent)
   states = type(states) == 'table' and states or {}
   local markers = marker_keys(states)
+  local pipelines = pipelines_by_execution(recent)
   local items = {}
   for _, e in ipairs(states) do
     if
       is_test(e)
       and failing(e.state)
       and not markers[e.key]
-      and (not pipeline or pipeline_of(e.execution) == pipeline)
+      and (not pipeline or pipelines[e.execution] == pipeline)
     then
       local name = type(e.name) == 'string' and e.name or e.testId
       local text = type(e.message) == 'string' and e.message ~= '' and (name .. ': ' .. e.message) or name
@@ -355,7 +372,7 @@ function M.test_failure_items(states, pipeline)
         filename = vim.uri_to_fname(e.uri),
         lnum = tonumber(e.line) + 1,
         col = 1,
-        text = shown(text),
+        text = one_line(text),
         type = 'E',
       }
     end
@@ -380,14 +397,13 @@ function M.failure_items(recent, states, root, pipeline)
       by_test[e.key] = true
     end
   end
-  local list = type(recent) == 'table' and (recent.failures or recent) or {}
   local rest = {}
-  for _, f in ipairs(type(list) == 'table' and list or {}) do
+  for _, f in ipairs(recent_rows(recent)) do
     if type(f) ~= 'table' or not by_test[f.caseKey or f.case_key or ''] then
       rest[#rest + 1] = f
     end
   end
-  local items = M.test_failure_items(states, pipeline)
+  local items = M.test_failure_items(states, pipeline, recent)
   vim.list_extend(items, M.quickfix_items(rest, root))
   return items
 end
@@ -468,10 +484,10 @@ function M.tests_lines(case, tests, root)
   local head = vim.tbl_filter(function(s)
     return s ~= nil
   end, { case.key, caseName })
-  local lines = { shown(table.concat(head, ' ') .. (case.execution and (' · ' .. case.execution) or '')) }
+  local lines = { one_line(table.concat(head, ' ') .. (case.execution and (' · ' .. case.execution) or '')) }
   for _, t in ipairs(tests) do
     local state = type(t.state) == 'string' and t.state or 'unknown'
-    lines[#lines + 1] = shown(
+    lines[#lines + 1] = one_line(
       ('%s %-8s %s  %s:%d'):format(
         STATE_MARK[state] or '?',
         state,
@@ -559,7 +575,7 @@ function M.tests()
     if not case then
       notify('no Testany case at or above the cursor', vim.log.levels.WARN)
     elseif #tests == 0 then
-      notify(shown(('no test of case %s is linked to a file yet'):format(case.key)), vim.log.levels.WARN)
+      notify(('no test of case %s is linked to a file yet'):format(case.key), vim.log.levels.WARN)
     else
       M.show_tests(case, tests, client and (client.root_dir or client.config.root_dir))
     end
@@ -584,7 +600,7 @@ function M.open_terminal(result)
   end
   local cwd = type(result.cwd) == 'string' and result.cwd or nil
   if cwd and vim.fn.isdirectory(cwd) == 0 then
-    notify(shown(('the folder %s does not exist: open the project it names'):format(cwd)), vim.log.levels.WARN)
+    notify(('the folder %s does not exist: open the project it names'):format(cwd), vim.log.levels.WARN)
     return nil
   end
   vim.cmd('botright new')
@@ -596,7 +612,7 @@ function M.open_terminal(result)
     return vim.fn.termopen(argv, { cwd = cwd })
   end)
   if not ok or type(job) ~= 'number' or job <= 0 then
-    notify(shown(('cannot start %s: is it installed and on PATH?'):format(argv[1])), vim.log.levels.ERROR)
+    notify(('cannot start %s: is it installed and on PATH?'):format(argv[1]), vim.log.levels.ERROR)
   end
   vim.b[buf].testany_command = { argv = argv, cwd = cwd }
   return buf
@@ -698,7 +714,7 @@ end
 --- Shows `lines` in a centred floating window; `q` or <Esc> closes it.
 ---@return integer buf, integer win
 function M.float(lines, title)
-  lines = vim.tbl_map(shown, lines)
+  lines = vim.tbl_map(one_line, lines)
   local buf = vim.api.nvim_create_buf(false, true)
   vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
   vim.bo[buf].modifiable = false

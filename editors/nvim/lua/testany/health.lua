@@ -1,6 +1,12 @@
 --- :checkhealth testany: what `testany doctor --json --service` says (the binary reads
 --- the configuration exactly as the language server will), and how to install the
 --- binary when it is missing. No configuration rule is repeated here.
+---
+--- The report's strings come from the binary, not through the language server's
+--- sanitiser (`convert::display`): `testany doctor --json` writes unsafe characters as
+--- JSON `\uXXXX` escapes, so once decoded a configuration or service error holds them
+--- again. They reach the :checkhealth buffer as they are, where Neovim shows control and
+--- bidi characters as `^[` and `<202e>` (it never prints them raw).
 local M = {}
 
 --- How to get the `testany` binary, shown when it is not found (issue 18).
@@ -69,14 +75,13 @@ function M.sections(report, reason, bin)
     binary.items[1] = { 'error', reason or '`testany` not found', missing and M.INSTALL or nil }
     return out
   end
-  local p = M.printable
-  binary.items[1] = { 'ok', p(('testany %s (%s)'):format(tostring(report.version), tostring(report.binary or bin))) }
+  binary.items[1] = { 'ok', ('testany %s (%s)'):format(tostring(report.version), tostring(report.binary or bin)) }
 
   local c = report.config
   local config = { name = 'testany: configuration', items = {} }
   out[#out + 1] = config
   if type(c.file) == 'string' then
-    config.items[#config.items + 1] = { 'ok', p('found ' .. c.file) }
+    config.items[#config.items + 1] = { 'ok', 'found ' .. c.file }
   elseif c.found then
     config.items[#config.items + 1] = { 'ok', 'no testany.toml; using TESTANY_URL' }
   end
@@ -84,13 +89,13 @@ function M.sections(report, reason, bin)
     local pipelines = type(c.pipelines) == 'table' and #c.pipelines > 0 and table.concat(c.pipelines, ', ') or 'none'
     config.items[#config.items + 1] = {
       'ok',
-      p(('valid: workspace %s, pipelines %s'):format(tostring(c.workspace or '?'), pipelines)),
+      ('valid: workspace %s, pipelines %s'):format(tostring(c.workspace or '?'), pipelines),
     }
     if pipelines == 'none' then
       config.items[#config.items + 1] = { 'warn', 'no `pipelines`: no executions will feed the editor' }
     end
   else
-    config.items[#config.items + 1] = { 'error', p(c.error or 'the configuration is not valid') }
+    config.items[#config.items + 1] = { 'error', tostring(c.error or 'the configuration is not valid') }
   end
 
   local ok, testany = pcall(require, 'testany')
@@ -99,7 +104,7 @@ function M.sections(report, reason, bin)
     table.sort(settings)
     config.items[#config.items + 1] = {
       'info',
-      p('setup() settings override these keys for the server: ' .. table.concat(settings, ', ')),
+      'setup() settings override these keys for the server: ' .. table.concat(settings, ', '),
     }
   end
 
@@ -121,23 +126,17 @@ function M.sections(report, reason, bin)
   elseif s.reachable then
     service.items[1] = {
       'ok',
-      p(
-        ('%s answers (MCP %s, %d %s)'):format(
-          tostring(s.url),
-          tostring(s.protocol or '?'),
-          tonumber(s.pipelines) or 0,
-          tonumber(s.pipelines) == 1 and 'pipeline' or 'pipelines'
-        )
+      ('%s answers (MCP %s, %d %s)'):format(
+        tostring(s.url),
+        tostring(s.protocol or '?'),
+        tonumber(s.pipelines) or 0,
+        tonumber(s.pipelines) == 1 and 'pipeline' or 'pipelines'
       ),
     }
   else
-    service.items[1] = { 'error', p(s.error or (tostring(s.url) .. ' did not answer')) }
+    service.items[1] = { 'error', tostring(s.error or (tostring(s.url) .. ' did not answer')) }
   end
   return out
-end
-
-function M.printable(text)
-  return require('testany').printable(text)
 end
 
 --- The project directory :checkhealth reports on: a running Testany client's root (the

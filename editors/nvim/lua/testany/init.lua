@@ -32,18 +32,6 @@ local function notify(msg, level)
   vim.notify('testany: ' .. msg, level or vim.log.levels.INFO)
 end
 
---- Service text (case names, errors, environments) for one line of a float, a quickfix
---- entry or a message: line breaks and tabs become spaces and Neovim's own `strtrans()`
---- shows every other non-printing character (ESC as `^[`, U+202E as `<202e>`), so
---- nothing the service sends can hide or reorder what is read. No escape sequence is
---- interpreted here: styled text comes from the server (`testany/logView`).
----@param text any
----@return string
-function M.printable(text)
-  local s = tostring(text):gsub('\r?\n', ' '):gsub('\t', ' '):gsub('%z', '^@')
-  return vim.fn.strtrans(s)
-end
-
 --- The Testany client serving `bufnr` (else any running Testany client).
 ---@param bufnr? integer
 ---@return vim.lsp.Client?
@@ -176,7 +164,7 @@ local function client_command(name)
     local started = vim.uv.hrtime()
     request(client, 'workspace/executeCommand', M.command_params(name, args), function(err, result)
       if err then
-        notify(name .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+        notify(name .. ' failed: ' .. tostring(err.message or vim.inspect(err)), vim.log.levels.ERROR)
         return
       end
       require('testany.commands').handle_result(name, result, client, ctx.bufnr, started)
@@ -328,7 +316,7 @@ function M.global_autocmds()
           end, { value.title, value.message, value.percentage and (value.percentage .. '%') }),
           ' '
         )
-        vim.api.nvim_echo({ { M.printable(text) } }, false, {})
+        vim.api.nvim_echo({ { text } }, false, {})
       end
     end,
   })
@@ -391,7 +379,7 @@ function M.exec(command, args, cb, bufnr)
   local started = vim.uv.hrtime()
   request(client, 'workspace/executeCommand', params, function(err, result)
     if err then
-      notify(command .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      notify(command .. ' failed: ' .. tostring(err.message or vim.inspect(err)), vim.log.levels.ERROR)
     end
     cb(err, result, client, started)
   end, bufnr or vim.api.nvim_get_current_buf())
@@ -410,7 +398,7 @@ function M.request(method, params, cb, bufnr)
   end
   request(client, method, params, function(err, result)
     if err then
-      notify(method .. ' failed: ' .. M.printable(err.message or vim.inspect(err)), vim.log.levels.ERROR)
+      notify(method .. ' failed: ' .. tostring(err.message or vim.inspect(err)), vim.log.levels.ERROR)
     end
     cb(err, result, client)
   end, bufnr or vim.api.nvim_get_current_buf())

@@ -181,7 +181,7 @@ function M.open(uri, line, root, client)
     vim.schedule(function()
       if err or type(view) ~= 'table' then
         local why = err and tostring(err.message or vim.inspect(err)) or 'no view'
-        notify('testany/logView failed: ' .. require('testany').printable(why), vim.log.levels.ERROR)
+        notify('testany/logView failed: ' .. why, vim.log.levels.ERROR)
         return
       end
       show(path, line, root, M.from_view(view))
