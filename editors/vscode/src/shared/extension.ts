@@ -60,6 +60,11 @@ export interface ServerHost {
   restartsOn?(e: vscode.ConfigurationChangeEvent): boolean;
   /** Whether some folder has a testany.toml, when `hasProject` (workspace.findFiles) is not the way (web). */
   findProject?(): Promise<boolean>;
+  /**
+   * Called while the project is being looked for: starts what `start` will need (the web
+   * reads the .wasm meanwhile); `found` says whether `start` follows (if not, let it go).
+   */
+  prepare?(): { found(project: boolean): void };
   /** A restart asked for by the user (token, settings): the next start may notify again. */
   restarted?(): void;
   /** Desktop only: start `testany mock` and point the workspace at it. */
@@ -147,7 +152,10 @@ class Extension implements vscode.Disposable, Host {
     if (this.client || this.stopping) return;
     if (!vscode.workspace.isTrusted) return;
     this.ui.scheduleRefresh(0);
-    if (!(await (this.host.findProject ? this.host.findProject() : hasProject()))) return;
+    const prepared = this.host.prepare?.();
+    const found = await (this.host.findProject ? this.host.findProject() : hasProject());
+    prepared?.found(found);
+    if (!found) return;
     const token = await this.context.secrets.get(TOKEN_KEY);
     let server: StartedServer;
     try {

@@ -37,6 +37,17 @@ class WebHost implements shared.ServerHost {
     return findProject();
   }
 
+  /** The .wasm is read while the project is looked for (issue 16: first diagnostics < 1 s). */
+  prepare(): { found(project: boolean): void } {
+    this.wasmBytes().catch(() => undefined);
+    return {
+      found: (project) => {
+        // No project: the 2 MB are not kept (a testany.toml created later reads them again).
+        if (!project) this.wasm = undefined;
+      },
+    };
+  }
+
   /** The server's .wasm, read once from the extension (the worker cannot fetch by path). */
   private wasmBytes(): Promise<Uint8Array> {
     this.wasm ??= Promise.resolve(
@@ -52,12 +63,19 @@ class WebHost implements shared.ServerHost {
 
   async start({ options, start, log, failed }: shared.StartRequest): Promise<shared.StartedServer> {
     log('Starting the language server (WASM) in a web worker');
-    const wasm = await this.wasmBytes();
+    // The worker's script loads while the .wasm is read (issue 16: first diagnostics < 1 s).
     const worker = new Worker(
       vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'web', 'server.js').toString(true),
     );
     // An uncaught error in the worker is a trap in the wasm (a panic aborts).
     worker.addEventListener('error', (e) => failed(e.message));
+    let wasm: Uint8Array;
+    try {
+      wasm = await this.wasmBytes();
+    } catch (e) {
+      worker.terminate();
+      throw e;
+    }
     // The token (and nothing else: the web has no environment) in the start message,
     // never in JSON-RPC. A copy of the bytes: they are kept for a restart, and the worker
     // takes the copy's buffer.

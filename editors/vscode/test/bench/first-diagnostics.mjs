@@ -4,6 +4,9 @@
 // logs `first diagnostics N ms after activation` to the worker console; this reads it.
 // Usage: node test/bench/first-diagnostics.mjs [runs]   (after `cargo xtask wasm`,
 // `node build.mjs` and `cargo build -p testany-cli`); BENCH_VERBOSE=1 prints the console.
+// BENCH_EXTENSIONS=dirA,dirB (each holding a package.json and its built dist/) alternates
+// the runs between those builds, for an A/B comparison under the same load; BENCH_SHOP
+// names another project to copy (default examples/shop).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,8 @@ import { extensionRoot, startWorkbench } from '../e2e/workbench.mjs';
 const repo = join(extensionRoot, '..', '..');
 const binary = process.env.TESTANY_BIN ?? join(repo, 'target', 'debug', 'testany');
 const runs = Number(process.argv[2] ?? 5);
+const extensions = (process.env.BENCH_EXTENSIONS ?? extensionRoot).split(',');
+const shop = process.env.BENCH_SHOP ?? join(repo, 'examples', 'shop');
 const TIMEOUT_MS = 60_000;
 
 function startMock() {
@@ -30,13 +35,13 @@ function startMock() {
 }
 
 /** One workbench start; the figure the web entry logged, in ms. */
-async function once(mockUrl) {
+async function once(mockUrl, extensionDevelopmentPath) {
   const project = mkdtempSync(join(tmpdir(), 'testany-bench-shop-'));
-  cpSync(join(repo, 'examples', 'shop'), project, { recursive: true });
+  cpSync(shop, project, { recursive: true });
   cpSync(join(repo, 'tests', 'fixtures', 'shop-markers'), project, { recursive: true }); // the marker overlay
   const toml = readFileSync(join(project, 'testany.toml'), 'utf8').replace(/^url = .*$/m, `url = "${mockUrl}"`);
   writeFileSync(join(project, 'testany.toml'), toml);
-  const wb = await startWorkbench({ extensionDevelopmentPath: extensionRoot, folderMountPath: project });
+  const wb = await startWorkbench({ extensionDevelopmentPath, folderMountPath: project });
   try {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no diagnostics within 60 s')), TIMEOUT_MS);
@@ -58,16 +63,22 @@ async function once(mockUrl) {
 
 const { child, url } = await startMock();
 try {
-  const times = [];
+  const times = new Map(extensions.map((e) => [e, []]));
   for (let i = 0; i < runs; i++) {
-    const ms = await once(url);
-    times.push(ms);
-    console.log(`run ${i + 1}: first diagnostics ${ms} ms after activation`);
+    for (const extension of extensions) {
+      const ms = await once(url, extension);
+      times.get(extension).push(ms);
+      const which = extensions.length > 1 ? ` (${extension})` : '';
+      console.log(`run ${i + 1}${which}: first diagnostics ${ms} ms after activation`);
+    }
   }
-  times.sort((a, b) => a - b);
-  console.log(
-    `first diagnostics after activation: median ${times[Math.floor(times.length / 2)]} ms, min ${times[0]} ms, max ${times[times.length - 1]} ms (${runs} runs)`,
-  );
+  for (const [extension, all] of times) {
+    all.sort((a, b) => a - b);
+    const which = extensions.length > 1 ? ` ${extension}` : '';
+    console.log(
+      `first diagnostics after activation${which}: median ${all[Math.floor(all.length / 2)]} ms, min ${all[0]} ms, max ${all[all.length - 1]} ms (${runs} runs)`,
+    );
+  }
 } finally {
   child.kill();
 }
