@@ -40,10 +40,16 @@ fn demo_runs_the_shop_pipeline_and_reports_failures_with_locations() {
     );
     // Only loopback: the emulator URL is a *.localhost name.
     assert!(out.stdout.contains("http://testany.localhost:"));
-    // The marker-free suites pipeline, test by test, linked to definitions (issue 15).
+    // The pipeline the shop watches, without markers: its failing tests at their lines,
+    // then every test linked to its definition (issue 15).
     for line in [
         "Running pipeline SHP-0603 as SHP-0603-0000D ...",
         "SHP-0603-0000D finished: FAILED (4 cases)",
+        "$ testany status",
+        "api/shop-api.postman_collection.json:45: FAILED Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'",
+        "src/test/java/com/acme/shop/OrderTest.java:15: FAILED orderTotalIncludesTax: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>",
+        "note: linked to pom.xml by [cases] in testany.toml",
+        "2 failing cases, 2 linked to files",
         "$ testany tests SHP-0603-0000D",
         "case 5A1C9E07 API tests (pytest) PASSED: 5 passed, 1 skipped",
         "tests/api/test_refunds.py:11: passed TestRefunds.test_refund_of_a_gift_card_order",
@@ -71,6 +77,9 @@ fn demo_runs_the_shop_pipeline_and_reports_failures_with_locations() {
     }
     // Mason cannot install it before the release and a mason-registry entry.
     assert!(!out.stdout.contains("MasonInstall"), "{}", out.stdout);
+    // The shop carries no marker: no case is "marked here" (the README once was).
+    assert!(!out.stdout.contains("is marked here"), "{}", out.stdout);
+    assert!(!out.stdout.contains("SHP-0601"), "{}", out.stdout);
     insta::assert_snapshot!(
         "demo",
         normalize(

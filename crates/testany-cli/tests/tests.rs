@@ -1,6 +1,7 @@
 //! `testany tests` and the per-test part of `testany status` (issue 15), as processes
 //! against the emulator: pipeline SHP-0603 runs four test projects of examples/shop
-//! (pytest, Playwright, Newman, Maven) whose files carry no marker.
+//! (pytest, Playwright, Newman, Maven) whose files carry no marker; the project is the
+//! example as shipped, its `[cases]` override (the Maven case on pom.xml) included.
 
 mod common;
 
@@ -9,15 +10,10 @@ use std::path::PathBuf;
 use common::{Env, Mock, normalize};
 use serde_json::{Value, json};
 
-/// A copy of examples/shop pointed at `mock`, watching SHP-0603 only.
+/// A copy of examples/shop as shipped (watching SHP-0603) pointed at `mock`.
 fn suites_project(env: &Env, mock: &Mock) -> PathBuf {
     let project = env.dir.path().join("shop");
-    common::shop_project(&project, &mock.url);
-    let toml = project.join("testany.toml");
-    let text = std::fs::read_to_string(&toml)
-        .unwrap()
-        .replace("pipelines = [\"SHP-0601\"]", "pipelines = [\"SHP-0603\"]");
-    std::fs::write(&toml, text).unwrap();
+    common::example_project(&project, &mock.url);
     project
 }
 
@@ -257,6 +253,11 @@ fn status_reports_failing_tests_of_unmarked_cases_and_exits_1() {
         ]
     );
     assert!(text.contains("note: the case runs web/tests/e2e/storefront.spec.ts\n"));
+    // The shop's one override: the Maven case, whose trigger is a folder, on pom.xml.
+    assert!(
+        text.contains("note: linked to pom.xml by [cases] in testany.toml\n"),
+        "{text}"
+    );
     assert!(!text.contains("not linked to a file"), "{text}");
     assert!(
         text.ends_with("4 failing cases, 4 linked to files\n"),
@@ -278,10 +279,15 @@ fn status_reports_failing_tests_of_unmarked_cases_and_exits_1() {
         "Shop API / Get order / Total includes tax"
     );
 
-    // Without the project's files nothing links: exit 1, or 0 with --allow-unlinked.
+    // Without the project's files (and without its [cases] override) nothing links:
+    // exit 1, or 0 with --allow-unlinked.
     let bare = env.dir.path().join("bare");
     std::fs::create_dir_all(&bare).unwrap();
-    std::fs::copy(project.join("testany.toml"), bare.join("testany.toml")).unwrap();
+    let config = std::fs::read_to_string(project.join("testany.toml")).unwrap();
+    let (config, _) = config
+        .split_once("\n[cases]\n")
+        .expect("the shop's override");
+    std::fs::write(bare.join("testany.toml"), config).unwrap();
     let out = env.run_in(&bare, &["status"], None);
     assert_eq!(out.code, 1, "{out:?}");
     assert!(

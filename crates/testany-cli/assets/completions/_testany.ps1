@@ -174,7 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'testany' -ScriptBlock {
             break
         }
         'testany;demo' {
-            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Speed factor of the emulator (the two shop runs take 34.5 s and 27 s at 1)')
+            [CompletionResult]::new('--speed', '--speed', [CompletionResultType]::ParameterName, 'Speed factor of the emulator (the shop run takes 27 s at 1)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

@@ -148,7 +148,7 @@ set edit:completion:arg-completer[testany] = {|@words|
             cand --help 'Print help'
         }
         &'testany;demo'= {
-            cand --speed 'Speed factor of the emulator (the two shop runs take 34.5 s and 27 s at 1)'
+            cand --speed 'Speed factor of the emulator (the shop run takes 27 s at 1)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

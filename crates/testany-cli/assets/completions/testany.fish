@@ -92,7 +92,7 @@ complete -c testany -n "__fish_testany_using_subcommand health" -s h -l help -d 
 complete -c testany -n "__fish_testany_using_subcommand analyze" -l root -d 'The project directory locations are resolved in (default: the current directory)' -r -F
 complete -c testany -n "__fish_testany_using_subcommand analyze" -l json -d 'Print JSON (shape: crates/testany-cli/README.md)'
 complete -c testany -n "__fish_testany_using_subcommand analyze" -s h -l help -d 'Print help'
-complete -c testany -n "__fish_testany_using_subcommand demo" -l speed -d 'Speed factor of the emulator (the two shop runs take 34.5 s and 27 s at 1)' -r
+complete -c testany -n "__fish_testany_using_subcommand demo" -l speed -d 'Speed factor of the emulator (the shop run takes 27 s at 1)' -r
 complete -c testany -n "__fish_testany_using_subcommand demo" -s h -l help -d 'Print help'
 complete -c testany -n "__fish_testany_using_subcommand doctor" -l json -d 'Print the report as JSON (shape: crates/testany-cli/README.md)'
 complete -c testany -n "__fish_testany_using_subcommand doctor" -l service -d 'Also ask the configured service (an MCP session and `testany_list_pipelines`)'

@@ -1,9 +1,10 @@
 //! `testany demo`: the whole product in one command, without an account. Starts the
 //! emulator in-process on a free loopback port (shop scenario, sped up), writes the
-//! embedded `examples/shop` project to a temporary directory, runs its marked pipeline
-//! with a progress bar and prints the `status` report, runs its marker-free suites
-//! pipeline and prints the `tests` report (every test linked to its definition), then
-//! what to do next. Everything it starts or writes is gone when it returns.
+//! embedded `examples/shop` project to a temporary directory, runs the pipeline its
+//! testany.toml watches (SHP-0603: pytest, Playwright, Postman and Maven projects, no
+//! markers) with a progress bar, prints the `status` report (failing tests at their
+//! lines) and the `tests` report (every test linked to its definition), then what to do
+//! next. Everything it starts or writes is gone when it returns.
 
 use std::io::Write;
 use std::path::Path;
@@ -29,24 +30,8 @@ const SHOP: &[(&str, &str)] = &[
         include_str!("../../assets/demo/shop/testany.toml"),
     ),
     (
-        "inventory/stock.go",
-        include_str!("../../assets/demo/shop/inventory/stock.go"),
-    ),
-    (
-        "inventory/stock_test.go",
-        include_str!("../../assets/demo/shop/inventory/stock_test.go"),
-    ),
-    (
         "shop/__init__.py",
         include_str!("../../assets/demo/shop/shop/__init__.py"),
-    ),
-    (
-        "shop/auth.py",
-        include_str!("../../assets/demo/shop/shop/auth.py"),
-    ),
-    (
-        "shop/cart.py",
-        include_str!("../../assets/demo/shop/shop/cart.py"),
     ),
     (
         "src/main/java/com/acme/shop/Order.java",
@@ -55,18 +40,6 @@ const SHOP: &[(&str, &str)] = &[
     (
         "src/test/java/com/acme/shop/OrderTest.java",
         include_str!("../../assets/demo/shop/src/test/java/com/acme/shop/OrderTest.java"),
-    ),
-    (
-        "tests/test_cart.py",
-        include_str!("../../assets/demo/shop/tests/test_cart.py"),
-    ),
-    (
-        "tests/test_login.py",
-        include_str!("../../assets/demo/shop/tests/test_login.py"),
-    ),
-    (
-        "web/tests/checkout.spec.ts",
-        include_str!("../../assets/demo/shop/web/tests/checkout.spec.ts"),
     ),
     (
         "api/shop-api.postman_collection.json",
@@ -103,16 +76,9 @@ const SHOP: &[(&str, &str)] = &[
     ),
 ];
 
-/// The shop scenario's pipeline of one-test cases, found through markers.
-const PIPELINE: &str = "SHP-0601";
-
-/// The shop scenario's "Shop suites" pipeline: whole test projects (pytest, Playwright,
-/// Postman, Maven) with no markers, so its tests show the per-test linking (issue 15).
-const SUITES: &str = "SHP-0603";
-
 #[derive(Debug, clap::Args)]
 pub struct DemoArgs {
-    /// Speed factor of the emulator (the two shop runs take 34.5 s and 27 s at 1).
+    /// Speed factor of the emulator (the shop run takes 27 s at 1).
     #[arg(long, default_value_t = 25.0, value_parser = parse_speed)]
     pub speed: f64,
 }
@@ -163,15 +129,18 @@ async fn demo(url: &str) -> anyhow::Result<()> {
         root.display()
     )?;
     writeln!(out)?;
-    run_pipeline(&client, &mut out, PIPELINE).await?;
+    // The pipeline the shop watches: its tests carry no marker (one `[cases]` entry).
+    let pipeline = config
+        .pipelines
+        .first()
+        .ok_or_else(|| Failure::usage("the demo project's testany.toml names no pipeline"))?;
+    let suites = run_pipeline(&client, &mut out, pipeline).await?;
     writeln!(out)?;
     writeln!(out, "{}", paint(BOLD, "$ testany status"))?;
     let cache = root.join(".cache");
     let report =
         super::status::build_in(&client, &config, root, Some(&config_path), &cache).await?;
     super::status::render(&mut out, &report, root)?;
-    writeln!(out)?;
-    let suites = run_pipeline(&client, &mut out, SUITES).await?;
     writeln!(out)?;
     writeln!(
         out,

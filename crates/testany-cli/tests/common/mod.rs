@@ -144,11 +144,28 @@ impl Env {
     }
 }
 
-/// Copies `examples/shop` into `dest` with its `url` pointing at `url`.
+/// Copies `examples/shop` into `dest` with the marker overlay
+/// (`tests/fixtures/shop-markers`: SHP-0601's marked test files and a testany.toml
+/// watching SHP-0601) over it, its `url` pointing at `url`: the project of the tests of
+/// the marker path.
 pub fn shop_project(dest: &Path, url: &str) {
+    example_project(dest, url);
+    let markers = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/shop-markers");
+    copy_dir(&markers, dest);
+    point_at(dest, url);
+}
+
+/// Copies `examples/shop` as shipped (no marker, watching SHP-0603, its `[cases]`
+/// override kept) into `dest` with its `url` pointing at `url`.
+pub fn example_project(dest: &Path, url: &str) {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/shop");
     copy_dir(&src, dest);
-    let toml = dest.join("testany.toml");
+    point_at(dest, url);
+}
+
+/// Sets the `url` of `dir`'s testany.toml.
+fn point_at(dir: &Path, url: &str) {
+    let toml = dir.join("testany.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     let text: Vec<String> = text
         .lines()

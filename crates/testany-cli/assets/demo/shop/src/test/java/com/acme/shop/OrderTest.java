@@ -8,14 +8,14 @@ import org.junit.jupiter.api.Test;
 
 class OrderTest {
 
-    // testany: 1B8E4FAC
+    // 99.99 net at 8% tax: the total is rounded half-up to the cent.
     @Test
     void orderTotalIncludesTax() {
         Order order = new Order(new BigDecimal("99.99"), new BigDecimal("0.08"));
         assertEquals(new BigDecimal("107.99"), order.total());
     }
 
-    // testany: 2C9F5A0D
+    // Needs the CI job's PostgreSQL service (db:5432).
     @Test
     void orderIsPersisted() {
         OrderRepository repository = OrderRepository.connect("jdbc:postgresql://db:5432/shop");
