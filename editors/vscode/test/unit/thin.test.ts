@@ -1,0 +1,42 @@
+// Issue 16: the language server is the one engine; the extension shows what it returns.
+// No source file may hold a second copy of its rules (the twin of editors/nvim/tests/unit.lua's
+// "the plugin carries no second engine"). Each pattern is a piece of what the deleted
+// copies held: display.ts's sanitiser, the web engine's TOML reader, marker scanner,
+// frame resolver and poller, the pipeline cut out of an execution key.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+const FORBIDDEN: [string, RegExp][] = [
+  ['an escape byte (ANSI parsing)', /\\x1b|\\u001b|\\u\{1b\}|\\x9b|\\u009b|fromCharCode\(27\)/i],
+  ['SGR handling', /sgr/i],
+  ['a second sanitiser', /forDisplay|sanitiz|Control Pictures|\\u2400/i],
+  ['TOML parsing', /parseToml|toml\.parse|key = value/i],
+  ['marker scanning', /testany:\\s|scanMarkers/i],
+  ['frame resolution', /resolveFrame|suffix/i],
+  ['a failure-line rule', /Traceback|AssertionError|--- FAIL/],
+  ['polling', /setInterval/],
+  ['an execution key taken apart', /execution\w*\.(lastIndexOf|split|slice|replace)\(|pipelineOfExecution/],
+];
+
+test('the extension carries no second engine', () => {
+  const files = sources(join(root, 'src'));
+  assert.ok(files.length > 20, `only ${files.length} sources found`);
+  const found: string[] = [];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const [what, re] of FORBIDDEN) {
+      if (re.test(text)) found.push(`${relative(root, file)}: ${what} (${re.source})`);
+    }
+  }
+  assert.deepEqual(found, []);
+});
