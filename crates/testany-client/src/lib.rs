@@ -6,6 +6,7 @@ mod case;
 mod client;
 pub mod error;
 pub mod filter;
+pub mod log_cache;
 mod logs;
 pub mod logurl;
 pub mod protocol;
