@@ -10,6 +10,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// mimalloc rather than the system allocator: the language server's answers are built as
+/// `serde_json::Value` trees (tower-lsp-server's router), tens of thousands of small
+/// allocations for a large file's lenses; with mimalloc a 1,000-marker codeLens answer
+/// takes about a third of the time (docs/benchmarks.md, issue 16). The code_lens bench
+/// sets the same allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Testany in the terminal and the editor.
 #[derive(Debug, Parser)]
 #[command(name = "testany", version, about)]

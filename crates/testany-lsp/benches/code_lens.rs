@@ -16,6 +16,11 @@ use testany_lsp::{Options, service};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::runtime::Runtime;
 
+/// The allocator `testany` ships (crates/testany-cli/src/main.rs): the bench measures
+/// what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     divan::main();
 }
