@@ -301,7 +301,7 @@ pub(crate) struct Router {
     /// The interest the tables hold for each module.
     tabled: Vec<Interest>,
     /// The interest each module gave last.
-    given: Vec<Interest>,
+    given: Vec<&'static Interest>,
 }
 
 /// Where a line goes: the modules that want it, and those for which it is a plain line
@@ -328,7 +328,7 @@ impl Router {
             runs: 0,
             all,
             tabled: vec![Interest::ALL; n.min(32)],
-            given: vec![Interest::ALL; n.min(32)],
+            given: vec![&Interest::ALL; n.min(32)],
         }
     }
 
@@ -360,13 +360,20 @@ impl Router {
 
     /// Module `i` now wants `interest`.
     #[inline]
-    pub fn set(&mut self, i: usize, interest: Interest) {
-        // Asked after every line a module is given, and mostly unchanged: one comparison.
+    pub fn set(&mut self, i: usize, interest: &'static Interest) {
+        // Asked after every line a module is given, and mostly the same constant: one
+        // pointer comparison (equal constants at two addresses only cost a value one).
         match self.given.get_mut(i) {
-            Some(last) if *last != interest => *last = interest,
-            _ => return,
+            Some(last) if !std::ptr::eq(*last, interest) && **last != *interest => {
+                *last = interest;
+            }
+            Some(last) => {
+                *last = interest;
+                return;
+            }
+            None => return,
         }
-        self.changed(i, interest);
+        self.changed(i, *interest);
     }
 
     #[cold]
@@ -526,11 +533,13 @@ mod tests {
         ];
         let mut r = Router::new(interests.len());
         for (i, int) in interests.iter().enumerate() {
-            r.set(i, *int);
+            let int: &'static Interest = Box::leak(Box::new(*int));
+            r.set(i, int);
             // Into a block and out again: the tables are kept meanwhile.
-            r.set(i, Interest::ALL);
+            r.set(i, &Interest::ALL);
             assert_eq!(r.route("").wanted & (1 << i), 1 << i);
-            r.set(i, *int);
+            // The same interest at another address is the same interest.
+            r.set(i, Box::leak(Box::new(*int)));
         }
         let lines = [
             "",

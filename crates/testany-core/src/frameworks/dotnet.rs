@@ -161,12 +161,9 @@ impl Parser for DotnetParser {
     /// Outside a failure block only test lines matter: each ends with `]` or `)` (after
     /// trailing spaces), or is the terminal logger's indented `Ns.C.M (1ms): Error
     /// Message:`, or has xUnit's `[xUnit.net ...]` prefix.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.block.is_some() {
-            return Interest::ALL;
-        }
-        Interest {
+        const BETWEEN: Interest = Interest {
             top: ByteSet::of(b"["),
             indented: ByteSet::LETTERS.union(ByteSet::OTHER_SPACE),
             last: ByteSet::ANY_BRACKET
@@ -174,7 +171,11 @@ impl Parser for DotnetParser {
                 .union(ByteSet::of(b" \t"))
                 .union(ByteSet::OTHER_SPACE),
             ..Interest::NONE
+        };
+        if self.block.is_some() {
+            return &Interest::ALL;
         }
+        &BETWEEN
     }
 }
 

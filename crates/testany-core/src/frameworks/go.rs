@@ -188,29 +188,39 @@ impl Parser for GoParser {
     /// Between blocks, a line at the margin matters only by its first byte (`=== `,
     /// `--- `, `panic: `, `# pkg`, GoConvey, package results); indented lines may be
     /// message lines of any test.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
+        // `=== ` and `--- ` lines are read after `trim_start`, which also takes Unicode
+        // spaces and CRs.
+        const fn between(more: &[u8]) -> Interest {
+            Interest {
+                top: ByteSet::of(b"#B*=-pFPSoe")
+                    .union(ByteSet::OTHER_SPACE)
+                    .union(ByteSet::of(more)),
+                indented: ByteSet::ALL,
+                ..Interest::NONE
+            }
+        }
+        const PLAIN: Interest = between(b"");
+        const CONVEY_FILE: Interest = between(b"L");
+        const CONVEY_LOCATIONS: Interest = between(b"EA");
+        const CONVEY_BOTH: Interest = between(b"LEA");
         if self.panic.is_some()
             || self.testify.is_some()
             || !self.results.is_empty()
             || self.build_header.is_some()
             || self.build.is_some()
         {
-            return Interest::ALL;
+            return &Interest::ALL;
         }
-        // `=== ` and `--- ` lines are read after `trim_start`, which also takes Unicode
-        // spaces and CRs.
-        let mut top = ByteSet::of(b"#B*=-pFPSoe").union(ByteSet::OTHER_SPACE);
-        if self.convey.file.is_some() {
-            top = top.union(ByteSet::of(b"L"));
-        }
-        if !self.convey.locations.is_empty() {
-            top = top.union(ByteSet::of(b"EA"));
-        }
-        Interest {
-            top,
-            indented: ByteSet::ALL,
-            ..Interest::NONE
+        match (
+            self.convey.file.is_some(),
+            !self.convey.locations.is_empty(),
+        ) {
+            (false, false) => &PLAIN,
+            (true, false) => &CONVEY_FILE,
+            (false, true) => &CONVEY_LOCATIONS,
+            (true, true) => &CONVEY_BOTH,
         }
     }
 }

@@ -192,17 +192,18 @@ impl Parser for JestParser {
     /// Outside failure details and not right after a blank line (which a line at the
     /// margin resets), only indented lines, blank lines and `P`/`F`/`T` at the margin
     /// matter (see the prefilter of `line`).
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.block.is_some() || self.prev_blank {
-            return Interest::ALL;
-        }
-        Interest {
+        const BETWEEN: Interest = Interest {
             top: ByteSet::of(b"PFT"),
             indented: ByteSet::ALL,
             blank: true,
             ..Interest::NONE
+        };
+        if self.block.is_some() || self.prev_blank {
+            return &Interest::ALL;
         }
+        &BETWEEN
     }
 }
 

@@ -187,24 +187,32 @@ impl Parser for JunitParser {
     /// (Surefire's and Gradle's test lines), its first word (one word: a class line; a
     /// word ending in `:`: a compiler error's path), or an absolute path as its last word
     /// (a line cut in a path); under a gradle-test-logger class, every indented line.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.block.is_some() || self.in_results || self.wrapped.is_some() {
-            return Interest::ALL;
+        const fn between(logger: bool) -> Interest {
+            Interest {
+                top: ByteSet::of(b"[EWRT/").union(ByteSet::OTHER_SPACE),
+                indented: if logger {
+                    ByteSet::ALL
+                } else {
+                    ByteSet::of(b"/").union(ByteSet::OTHER_SPACE)
+                },
+                last: ByteSet::of(b"!scD").union(ByteSet::of(&[super::classify::S_PAREN])),
+                word_end: ByteSet::of(b":\0"),
+                tail_path: true,
+                blank: logger,
+                ..Interest::NONE
+            }
         }
-        let logger = self.logger_class.is_some();
-        Interest {
-            top: ByteSet::of(b"[EWRT/").union(ByteSet::OTHER_SPACE),
-            indented: if logger {
-                ByteSet::ALL
-            } else {
-                ByteSet::of(b"/").union(ByteSet::OTHER_SPACE)
-            },
-            last: ByteSet::of(b"!scD").union(ByteSet::of(&[super::classify::S_PAREN])),
-            word_end: ByteSet::of(b":\0"),
-            tail_path: true,
-            blank: logger,
-            ..Interest::NONE
+        const PLAIN: Interest = between(false);
+        const LOGGER: Interest = between(true);
+        if self.block.is_some() || self.in_results || self.wrapped.is_some() {
+            return &Interest::ALL;
+        }
+        if self.logger_class.is_some() {
+            &LOGGER
+        } else {
+            &PLAIN
         }
     }
 }

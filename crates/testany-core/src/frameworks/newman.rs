@@ -151,15 +151,16 @@ impl Parser for NewmanParser {
     }
 
     /// Before its banner, only a `newman` line matters.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.phase != Phase::Off {
-            return Interest::ALL;
-        }
-        Interest {
+        const OFF: Interest = Interest {
             top: ByteSet::of(b"n"),
             ..Interest::NONE
+        };
+        if self.phase != Phase::Off {
+            return &Interest::ALL;
         }
+        &OFF
     }
 }
 

@@ -126,26 +126,31 @@ impl Parser for PhpunitParser {
     /// Outside a section and a block, a line matters by the first byte of its text
     /// (headings, summaries, Collision, testdox glyphs, `--debug`), or as a testdox
     /// group ending with `)`; under a Collision class, every indented line.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
+        const fn between(collision: bool) -> Interest {
+            let first = ByteSet::of(b"TFOEWP")
+                .union(ByteSet::NON_ASCII)
+                .union(ByteSet::OTHER_SPACE);
+            Interest {
+                top: first,
+                indented: if collision { ByteSet::ALL } else { first },
+                last: ByteSet::ANY_PAREN
+                    .union(ByteSet::of(b" \t"))
+                    .union(ByteSet::OTHER_SPACE),
+                ..Interest::NONE
+            }
+        }
+        const PLAIN: Interest = between(false);
+        const COLLISION: Interest = between(true);
         // A pending testdox heading must see the very next line to be confirmed.
         if self.block.is_some() || self.section.is_some() || self.pending_class.is_some() {
-            return Interest::ALL;
+            return &Interest::ALL;
         }
-        let first = ByteSet::of(b"TFOEWP")
-            .union(ByteSet::NON_ASCII)
-            .union(ByteSet::OTHER_SPACE);
-        Interest {
-            top: first,
-            indented: if self.collision_class.is_some() {
-                ByteSet::ALL
-            } else {
-                first
-            },
-            last: ByteSet::ANY_PAREN
-                .union(ByteSet::of(b" \t"))
-                .union(ByteSet::OTHER_SPACE),
-            ..Interest::NONE
+        if self.collision_class.is_some() {
+            &COLLISION
+        } else {
+            &PLAIN
         }
     }
 }

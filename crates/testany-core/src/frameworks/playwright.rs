@@ -146,17 +146,18 @@ impl Parser for PlaywrightParser {
 
     /// Outside failure details and a summary list, the prefilter of `line`: `[`, `R`
     /// and `:` at the margin, indented lines not starting with a letter (but `o`, `x`).
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.block.is_some() || self.listing.is_some() {
-            return Interest::ALL;
-        }
-        Interest {
+        const BETWEEN: Interest = Interest {
             top: ByteSet::of(b"[R:"),
             indented: ByteSet::ALL.minus(ByteSet::LETTERS.minus(ByteSet::of(b"ox"))),
             blank: true,
             ..Interest::NONE
+        };
+        if self.block.is_some() || self.listing.is_some() {
+            return &Interest::ALL;
         }
+        &BETWEEN
     }
 }
 

@@ -210,21 +210,22 @@ impl Parser for PytestParser {
     /// nobody's (the `-v`, progress and header lines all start at the margin), and a
     /// line at the margin matters by its first byte (rules, `[gw0]`, status words,
     /// progress dots, the final count, `rootdir:`) or as a node id or file name first.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
+        const BETWEEN: Interest = Interest {
+            top: ByteSet::of(b"=_[PFESXR.r").union(ByteSet::DIGITS),
+            token_dot: true,
+            ..Interest::NONE
+        };
         if self.block.is_some()
             || !matches!(
                 self.section,
                 Section::None | Section::Other | Section::Passes
             )
         {
-            return Interest::ALL;
+            return &Interest::ALL;
         }
-        Interest {
-            top: ByteSet::of(b"=_[PFESXR.r").union(ByteSet::DIGITS),
-            token_dot: true,
-            ..Interest::NONE
-        }
+        &BETWEEN
     }
 }
 

@@ -243,32 +243,44 @@ impl Parser for RubyParser {
     /// byte (minitest `-v`), or first word (a class heading, a Gherkin keyword); any
     /// other line at the margin only becomes the held documentation line, so of a run
     /// of them the first and the last are enough. Indented lines may be examples.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
+        const fn between(doc: bool, failing_list: bool) -> Interest {
+            Interest {
+                top: ByteSet::of(b"FTEPRrc.*")
+                    .union(ByteSet::DIGITS)
+                    .union(ByteSet::OTHER_SPACE),
+                indented: if doc {
+                    ByteSet::ALL
+                } else {
+                    ByteSet::DIGITS.union(ByteSet::OTHER_SPACE)
+                },
+                last: ByteSet::of(b".FES"),
+                word_end: ByteSet::of(b":\0"),
+                blank: failing_list,
+                plain_runs: doc,
+                ..Interest::NONE
+            }
+        }
+        const QUIET: Interest = between(false, false);
+        const QUIET_LIST: Interest = between(false, true);
+        const DOC: Interest = between(true, false);
+        const DOC_LIST: Interest = between(true, true);
         if self.section != Section::None
             || self.minitest_header.is_some()
             || self.minitest_class.is_some()
         {
-            return Interest::ALL;
+            return &Interest::ALL;
         }
         // With the documentation reader off (not RSpec's output, or it ended) and no
         // Cucumber feature open, an indented line matters only as a numbered minitest
         // entry, and plain lines at the margin change nothing.
         let doc = !self.doc_off || self.feature.is_some();
-        Interest {
-            top: ByteSet::of(b"FTEPRrc.*")
-                .union(ByteSet::DIGITS)
-                .union(ByteSet::OTHER_SPACE),
-            indented: if doc {
-                ByteSet::ALL
-            } else {
-                ByteSet::DIGITS.union(ByteSet::OTHER_SPACE)
-            },
-            last: ByteSet::of(b".FES"),
-            word_end: ByteSet::of(b":\0"),
-            blank: self.failing_list,
-            plain_runs: doc,
-            ..Interest::NONE
+        match (doc, self.failing_list) {
+            (false, false) => &QUIET,
+            (false, true) => &QUIET_LIST,
+            (true, false) => &DOC,
+            (true, true) => &DOC_LIST,
         }
     }
 }

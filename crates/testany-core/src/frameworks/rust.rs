@@ -142,17 +142,18 @@ impl Parser for RustParser {
 
     /// Outside a panic, a `failures:` list and a pending `test x ...`, a line matters
     /// only by the first byte of its text.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.panic.is_some() || self.failure_list || self.awaiting.is_some() {
-            return Interest::ALL;
-        }
-        let first = ByteSet::of(b"t-fPFSTL").union(ByteSet::OTHER_SPACE);
-        Interest {
-            top: first,
-            indented: first,
+        const FIRST: ByteSet = ByteSet::of(b"t-fPFSTL").union(ByteSet::OTHER_SPACE);
+        const BETWEEN: Interest = Interest {
+            top: FIRST,
+            indented: FIRST,
             ..Interest::NONE
+        };
+        if self.panic.is_some() || self.failure_list || self.awaiting.is_some() {
+            return &Interest::ALL;
         }
+        &BETWEEN
     }
 }
 

@@ -123,16 +123,17 @@ impl Parser for UnittestParser {
 
     /// Outside a block, a `--durations` list and a pending `-v` line, a line matters by
     /// its first byte: rules, headers, `Ran N tests`, progress letters, `test_x (...)`.
-    fn interest(&self) -> super::Interest {
+    fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
-        if self.block.is_some() || self.awaiting.is_some() || self.durations {
-            return Interest::ALL;
-        }
-        Interest {
+        const BETWEEN: Interest = Interest {
             top: ByteSet::of(b"=FEURS.sxut"),
             indented: ByteSet::of(b"t"),
             ..Interest::NONE
+        };
+        if self.block.is_some() || self.awaiting.is_some() || self.durations {
+            return &Interest::ALL;
         }
+        &BETWEEN
     }
 }
 
