@@ -625,7 +625,7 @@ return function()
         execution = 'SHP-0601-0000C',
         stale = false,
       },
-      -- A test of that marker case: the case's entries stay case-level.
+      -- A test of that marker case: listed per test like any other case's.
       t('tests/test_cart.py', 6, 'test_cart_total', 'failed', {
         key = '1A2B3C4D',
         execution = 'SHP-0601-0000C',
@@ -655,6 +655,13 @@ return function()
     local states = states_fixture()
     H.eq('test_failure_items', commands.test_failure_items(states), {
       {
+        filename = '/w/tests/test_cart.py',
+        lnum = 7,
+        col = 1,
+        text = 'test_cart_total: assert 3 == 4',
+        type = 'E',
+      },
+      {
         filename = '/w/tests/api/test_orders.py',
         lnum = 15,
         col = 1,
@@ -676,8 +683,9 @@ return function()
         type = 'E',
       },
     })
-    -- recentFailures rows: the marker case's (kept), the pytest case's of the newest and
-    -- of an older run (replaced by its failing tests), a case without failing tests (kept).
+    -- recentFailures rows: the marker case's and the pytest case's of the newest and of
+    -- an older run (replaced by their failing tests: a marker anchors the case, not its
+    -- tests), a case without failing tests (kept).
     local recent = {
       {
         execution = 'SHP-0603-0000C',
@@ -722,16 +730,16 @@ return function()
     H.eq(
       'test_failure_items of one pipeline (SHP-0601, SHP-0603, renamed, no rows)',
       { count('SHP-0601', recent), count('SHP-0603', recent), count('NIGHTLY', renamed), count('SHP-0603', nil) },
-      { 0, 3, 3, 0 }
+      { 1, 3, 3, 0 }
     )
     local texts = vim.tbl_map(function(it)
       return ('%s:%d %s'):format(it.filename, it.lnum, it.text)
     end, commands.failure_items(recent, states, '/w'))
-    H.eq('failure_items: the failing tests, then the marker cases and others as before', texts, {
+    H.eq('failure_items: the failing tests, then the cases without a failing test', texts, {
+      '/w/tests/test_cart.py:7 test_cart_total: assert 3 == 4',
       "/w/tests/api/test_orders.py:15 test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')",
       '/w/tests/api/test_refunds.py:13 TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected (second line)',
       '/w/src/test/java/com/acme/shop/OrderTest.java:15 orderTotalIncludesTax',
-      '/w/tests/test_cart.py:10 FAILED 1A2B3C4D: assert 3 == 4',
       '/w/web/a.spec.ts:4 FAILED 6B2DAF18: Error: Timed out',
     })
     H.eq('failure_items without caseStates', #commands.failure_items(recent, vim.NIL, '/w'), 4)

@@ -334,20 +334,8 @@ local function pipelines_by_execution(recent)
   return out
 end
 
---- Case keys with a case entry in `testany/caseStates`: cases anchored by a marker or a
---- `[cases]` entry, whose quickfix entries stay case-level (recentFailures).
-local function marker_keys(states)
-  local keys = {}
-  for _, e in ipairs(states) do
-    if type(e) == 'table' and e.testId == nil and type(e.key) == 'string' then
-      keys[e.key] = true
-    end
-  end
-  return keys
-end
-
 --- Quickfix items, one per failing test of `testany/caseStates` (at its definition,
---- `name: message`) of the cases without a marker, in the server's order. With
+--- `name: message`), in the server's order. With
 --- `pipeline`, only the tests of executions that `recent` (the testany.recentFailures
 --- result) gives as that pipeline's: caseStates entries name no pipeline.
 ---@param states any the caseStates result
@@ -356,16 +344,10 @@ end
 ---@return table[]
 function M.test_failure_items(states, pipeline, recent)
   states = type(states) == 'table' and states or {}
-  local markers = marker_keys(states)
   local pipelines = pipelines_by_execution(recent)
   local items = {}
   for _, e in ipairs(states) do
-    if
-      is_test(e)
-      and failing(e.state)
-      and not markers[e.key]
-      and (not pipeline or pipelines[e.execution] == pipeline)
-    then
+    if is_test(e) and failing(e.state) and (not pipeline or pipelines[e.execution] == pipeline) then
       local name = type(e.name) == 'string' and e.name or e.testId
       local text = type(e.message) == 'string' and e.message ~= '' and (name .. ': ' .. e.message) or name
       items[#items + 1] = {
@@ -380,9 +362,11 @@ function M.test_failure_items(states, pipeline, recent)
   return items
 end
 
---- :TestanyFailures' list: the failing tests of the cases without a marker (caseStates),
---- then the recentFailures entries as before (`M.quickfix_items`) of the other cases:
---- marker cases, and cases whose newest run has no failing test.
+--- :TestanyFailures' list: the failing tests (caseStates), then the recentFailures
+--- entries as before (`M.quickfix_items`) of the cases without a failing test in their
+--- newest run. A case's failing tests replace its rows whether or not a marker or a
+--- `[cases]` entry anchors the case itself (examples/shop's Maven case has one, for its
+--- own lens on pom.xml).
 ---@param recent any the testany.recentFailures result
 ---@param states any the testany/caseStates result (nil when it failed)
 ---@param root? string
@@ -390,10 +374,9 @@ end
 ---@return table[]
 function M.failure_items(recent, states, root, pipeline)
   states = type(states) == 'table' and states or {}
-  local markers = marker_keys(states)
   local by_test = {}
   for _, e in ipairs(states) do
-    if is_test(e) and failing(e.state) and not markers[e.key] then
+    if is_test(e) and failing(e.state) then
       by_test[e.key] = true
     end
   end
