@@ -52,6 +52,7 @@ export class Uri {
   constructor(url) {
     this.url = url;
     this.scheme = url.protocol.slice(0, -1);
+    this.authority = url.host;
     this.path = decodeURIComponent(url.pathname);
     this.fsPath = this.scheme === 'file' ? fileURLToPath(url) : this.path;
   }
