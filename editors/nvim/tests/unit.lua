@@ -61,6 +61,8 @@ return function()
       { 'reading files (logs, testany.toml)', 'io%.open' },
       { 'polling', 'new_timer' },
       { 'polling', 'defer_fn' },
+      { 'polling', 'timer_start' },
+      { 'polling', 'vim%.wait%(' },
       -- Issue 16: the server sanitises every display string (convert::display).
       { 'a second sanitiser', 'strtrans' },
       -- Pipelines come from the server's data, not from an execution key's shape.
