@@ -192,29 +192,34 @@ pub fn exit(code: u8) -> ExitCode {
     ExitCode::from(code)
 }
 
-/// Where fetched logs are kept: `$XDG_CACHE_HOME/testany/logs` (else `~/.cache/...`,
-/// else the temp directory), as the language server does (design.md section 6).
-pub fn log_cache_dir() -> PathBuf {
-    let base = env("XDG_CACHE_HOME")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            env("HOME")
-                .filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache"))
-        })
-        .unwrap_or_else(std::env::temp_dir);
-    base.join("testany").join("logs")
+/// The cache base: `$XDG_CACHE_HOME`, else `~/.cache`, else the temp directory's
+/// `testany-cache`, as the language server computes it, so both share one log cache
+/// (`testany_client::log_cache`: one layout, one cap, one eviction rule).
+pub fn cache_dir() -> PathBuf {
+    testany_client::log_cache::cache_dir_from(
+        env("XDG_CACHE_HOME").as_deref(),
+        env("HOME").as_deref(),
+    )
 }
 
-/// The cache file of one case's log; keys are sanitised so they stay one path segment.
-pub fn log_cache_path(execution: &str, case_index: usize) -> PathBuf {
-    log_cache_path_in(&log_cache_dir(), execution, case_index)
-}
-
-/// [`log_cache_path`] under another cache directory (the demo keeps its own).
-pub fn log_cache_path_in(dir: &Path, execution: &str, case_index: usize) -> PathBuf {
-    dir.join(testany_client::cache_relative_path(execution, case_index))
+/// A finished case's log in the shared cache under `cache_dir`: read from there when
+/// the CLI or the language server fetched it before, else fetched into it (the cache
+/// then kept under its cap). Never call it for a running case: its log is not final.
+pub async fn cached_log(
+    client: &testany_client::Client,
+    cache_dir: &Path,
+    execution: &str,
+    case_index: usize,
+) -> Result<PathBuf, testany_client::Error> {
+    client
+        .cached_log(
+            cache_dir,
+            execution,
+            case_index,
+            testany_client::log_cache::DEFAULT_CAP,
+        )
+        .await
+        .map(|c| c.path)
 }
 
 #[cfg(test)]
@@ -237,19 +242,6 @@ mod tests {
         ];
         for (e, code) in cases {
             assert_eq!(classify_client(&e).0, code, "{e}");
-        }
-    }
-
-    #[test]
-    fn cache_paths_stay_inside_the_cache() {
-        let dir = log_cache_dir();
-        for key in ["SHP-0601-0000A", "../../etc", "a/b", ".."] {
-            let p = log_cache_path(key, 3);
-            assert_eq!(
-                p.parent().and_then(Path::parent),
-                Some(dir.as_path()),
-                "{key}"
-            );
         }
     }
 }

@@ -395,12 +395,15 @@ fn logs_by_index_by_case_key_and_default_first_failure() {
     assert_eq!(by_key.stdout, by_index.stdout);
     let default = env.run(&["logs", "SHP-0601-0000C"]);
     assert_eq!(default.stdout, by_index.stdout, "first failing case");
-    // Saved in the cache as design.md section 6 says, mode 0600.
+    // Saved in the cache as design.md section 6 says, mode 0600, in the language
+    // server's layout (a directory per service), so each finds the other's logs.
     let cached = env
         .dir
         .path()
-        .join("cache/testany/logs/SHP-0601-0000C/1.log");
-    assert!(cached.is_file());
+        .join("cache/testany/logs")
+        .join(testany_client::log_cache::service_dir(&mock.url))
+        .join("SHP-0601-0000C/1.log");
+    assert!(cached.is_file(), "{}", cached.display());
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

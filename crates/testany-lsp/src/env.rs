@@ -147,53 +147,12 @@ pub trait Env: MaybeSendSync + 'static {
     }
 }
 
-/// A log in the cache, for least-recently-used eviction.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CachedLog {
-    pub path: PathBuf,
-    pub bytes: u64,
-    /// Its modification time, set on each read: the last use.
-    pub used: std::time::SystemTime,
-}
-
-/// The native log cache's default size cap: 512 MiB (logs are capped at 64 MiB each by
-/// testany-client; most are a few KiB).
-pub const DEFAULT_LOG_CACHE_CAP: u64 = 512 * 1024 * 1024;
-
-/// `<cache>/testany/logs/<service>/<execution>/<caseIndex>.log`; the key is made
-/// path-safe, `<service>` is [`service_dir`] of `url`.
-pub fn cache_path(cache_dir: &Path, url: &str, execution: &str, case_index: usize) -> PathBuf {
-    cache_dir
-        .join("testany")
-        .join("logs")
-        .join(service_dir(url))
-        .join(testany_client::cache_relative_path(execution, case_index))
-}
-
-/// The log cache's directory name for the service at `url`: 12 hex digits of a hash
-/// of its scheme, host, port and path (never its user info, query or fragment, where
-/// secrets may be), so two services with equal execution keys (two deployments, the
-/// emulator) never share a cached log (review round 2, finding 5). FNV-1a: stable
-/// across builds and hosts (native and wasm name the same directory), not a secret.
-pub fn service_dir(url: &str) -> String {
-    let url = url.trim();
-    let url = url.split(['#', '?']).next().unwrap_or("");
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let (authority, path) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let key = format!(
-        "{}://{}{}",
-        scheme.to_ascii_lowercase(),
-        host.to_ascii_lowercase(),
-        path
-    );
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in key.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    format!("{:012x}", hash >> 16)
-}
+// The log cache's layout, cap and least-recently-used rule are testany-client's
+// `log_cache`, shared with the CLI (`testany logs`, `status`, `tests`), so a log fetched
+// by one is found by the other and eviction follows one rule (issue 15).
+pub use testany_client::log_cache::{
+    CachedLog, DEFAULT_CAP as DEFAULT_LOG_CACHE_CAP, cache_path, service_dir,
+};
 
 /// A listing made safe whatever its source: ignored paths dropped, sorted, bounded.
 pub fn clean_listing(mut files: Vec<String>, mut truncated: bool) -> Listing {
@@ -240,11 +199,10 @@ impl NativeEnv {
         let vars = std::env::vars()
             .filter(|(k, _)| k.starts_with("TESTANY_"))
             .collect();
-        let cache_dir = std::env::var_os("XDG_CACHE_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-            .unwrap_or_else(|| std::env::temp_dir().join("testany-cache"));
+        let cache_dir = testany_client::log_cache::cache_dir_from(
+            std::env::var("XDG_CACHE_HOME").ok().as_deref(),
+            std::env::var("HOME").ok().as_deref(),
+        );
         Arc::new(NativeEnv::new(vars, cache_dir))
     }
 }
@@ -339,15 +297,9 @@ impl Env for NativeEnv {
         let owned = path.to_path_buf();
         Box::pin(async move {
             let gone = || Err(io::Error::other("the log could not be opened"));
-            let file = blocking(gone(), move || {
-                let file = std::fs::File::open(&owned)?;
-                // The last use, for least-recently-used eviction (owner's file: allowed).
-                if let Err(e) = file.set_modified(std::time::SystemTime::now()) {
-                    tracing::debug!(error = %e, "cached log not marked as used");
-                }
-                Ok(file)
-            })
-            .await?;
+            // The read is the last use, for least-recently-used eviction.
+            let file =
+                blocking(gone(), move || testany_client::log_cache::open_used(&owned)).await?;
             let file = tokio::fs::File::from_std(file);
             let chunks = futures_util::stream::unfold(Some(file), |file| async move {
                 use tokio::io::AsyncReadExt;
@@ -371,64 +323,19 @@ impl Env for NativeEnv {
     }
 
     fn cached_logs(&self) -> BoxFuture<'_, Vec<CachedLog>> {
-        let root = self.cache_dir.join("testany").join("logs");
-        Box::pin(blocking(Vec::new(), move || list_logs(&root)))
+        let root = testany_client::log_cache::logs_root(&self.cache_dir);
+        Box::pin(blocking(Vec::new(), move || {
+            testany_client::log_cache::list(&root)
+        }))
     }
 
     fn remove_log<'a>(&'a self, path: &'a Path) -> BoxFuture<'a, ()> {
         let path = path.to_path_buf();
-        let root = self.cache_dir.join("testany").join("logs");
+        let root = testany_client::log_cache::logs_root(&self.cache_dir);
         Box::pin(blocking((), move || {
-            if let Err(e) = std::fs::remove_file(&path) {
-                tracing::debug!(error = %e, "cached log not removed");
-                return;
-            }
-            // Empty directories above it go too (never the cache root).
-            let mut dir = path.parent();
-            while let Some(d) = dir.filter(|d| d.starts_with(&root) && *d != root) {
-                if std::fs::remove_dir(d).is_err() {
-                    break;
-                }
-                dir = d.parent();
-            }
+            testany_client::log_cache::remove(&root, &path);
         }))
     }
-}
-
-/// The `*.log` files under `root`, three levels at most (`<service>/<execution>/<n>.log`,
-/// and the older `<execution>/<n>.log`); partial downloads (`.part`) are not logs yet.
-#[cfg(feature = "native")]
-fn list_logs(root: &Path) -> Vec<CachedLog> {
-    /// Entries looked at, at most (a cache of many thousand logs is still listed).
-    const MAX_ENTRIES: usize = 200_000;
-    let mut out = Vec::new();
-    let mut seen = 0;
-    let mut stack = vec![(root.to_path_buf(), 0)];
-    while let Some((dir, depth)) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            seen += 1;
-            if seen > MAX_ENTRIES {
-                return out;
-            }
-            let Ok(meta) = entry.metadata() else {
-                continue;
-            };
-            let path = entry.path();
-            if meta.is_dir() && depth < 2 {
-                stack.push((path, depth + 1));
-            } else if meta.is_file() && path.extension().is_some_and(|e| e == "log") {
-                out.push(CachedLog {
-                    path,
-                    bytes: meta.len(),
-                    used: meta.modified().unwrap_or(std::time::UNIX_EPOCH),
-                });
-            }
-        }
-    }
-    out
 }
 
 /// The text of the regular file at `path` (at most `limit` bytes, UTF-8), or the sentence

@@ -11,7 +11,7 @@ use testany_core::lines::LineSplitter;
 use testany_core::locations::{Extractor, FailureLocation};
 
 use crate::data::{LogEntry, Retry};
-use crate::env::{CachedLog, Env};
+use crate::env::Env;
 use crate::session::LogJob;
 use crate::state::{State, redact};
 
@@ -149,37 +149,25 @@ pub async fn fetch_one(state: &Arc<State>, job: &LogJob) -> LogEntry {
 }
 
 /// Keeps the log cache under `Env::log_cache_cap`: removes the least recently read
-/// logs, never `keep` (the log just fetched), each under its file lock so that no
-/// reader loses a log it is reading (issue 15: "a size cap and LRU eviction").
+/// logs by the rule the CLI follows too (`testany_client::log_cache::victims`: never
+/// `keep`, the log just fetched, nor one used in the last minute), each under its file
+/// lock so that no reader here loses a log it is reading (issue 15: "a size cap and LRU
+/// eviction").
 pub async fn evict(state: &State, keep: &Path) {
     let env = state.env.as_ref();
     let cap = env.log_cache_cap();
     if cap == u64::MAX {
         return;
     }
-    for path in victims(env.cached_logs().await, cap, keep) {
+    // The environment's clock (`SystemTime::now` is not there on wasm32).
+    let now = std::time::UNIX_EPOCH
+        + std::time::Duration::from_millis(u64::try_from(env.now().as_millisecond()).unwrap_or(0));
+    let victims = testany_client::log_cache::victims(env.cached_logs().await, cap, keep, now);
+    for path in victims {
         let _file = state.lock_log_file(&path).await;
         env.remove_log(&path).await;
         tracing::debug!(path = %path.display(), "cached log evicted (cache over its cap)");
     }
-}
-
-/// The logs to remove, least recently used first, until the rest fit in `cap` bytes.
-fn victims(mut logs: Vec<CachedLog>, cap: u64, keep: &Path) -> Vec<std::path::PathBuf> {
-    let mut total: u64 = logs.iter().map(|l| l.bytes).fold(0, u64::saturating_add);
-    logs.sort_by(|a, b| a.used.cmp(&b.used).then_with(|| a.path.cmp(&b.path)));
-    let mut out = Vec::new();
-    for log in logs {
-        if total <= cap {
-            break;
-        }
-        if log.path == keep {
-            continue;
-        }
-        total = total.saturating_sub(log.bytes);
-        out.push(log.path);
-    }
-    out
 }
 
 /// Whether another try cannot change a failed log fetch: the log proxy says the log is
@@ -195,10 +183,8 @@ pub fn permanent(e: &testany_client::Error) -> bool {
 
 #[cfg(all(test, feature = "native"))]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-    use crate::env::{NativeEnv, cache_path};
+    use crate::env::NativeEnv;
 
     fn env() -> NativeEnv {
         NativeEnv::new(Default::default(), std::env::temp_dir())
@@ -213,42 +199,6 @@ mod tests {
             crate::Backend::from_state(state)
         });
         out.expect("LspService::new calls its init")
-    }
-
-    fn log(path: &str, bytes: u64, used_s: u64) -> CachedLog {
-        CachedLog {
-            path: PathBuf::from(path),
-            bytes,
-            used: std::time::UNIX_EPOCH + std::time::Duration::from_secs(used_s),
-        }
-    }
-
-    /// Review round 2, finding 5: least recently used first, until the rest fit; the
-    /// log just fetched stays even when it is the oldest.
-    #[test]
-    fn victims_are_the_least_recently_used_until_the_cache_fits() {
-        let logs = vec![
-            log("/c/a.log", 100, 30),
-            log("/c/b.log", 100, 10),
-            log("/c/c.log", 100, 20),
-            log("/c/d.log", 100, 40),
-        ];
-        let got = victims(logs.clone(), 250, Path::new("/c/d.log"));
-        assert_eq!(
-            got,
-            vec![PathBuf::from("/c/b.log"), PathBuf::from("/c/c.log")]
-        );
-        let got = victims(logs.clone(), 400, Path::new("/c/d.log"));
-        assert_eq!(got, Vec::<PathBuf>::new());
-        let got = victims(logs, 150, Path::new("/c/b.log"));
-        assert_eq!(
-            got,
-            vec![
-                PathBuf::from("/c/c.log"),
-                PathBuf::from("/c/a.log"),
-                PathBuf::from("/c/d.log")
-            ]
-        );
     }
 
     /// Review round 2, finding 5: past its cap the disk cache loses the least recently
@@ -321,30 +271,6 @@ mod tests {
         ];
         for (e, want) in cases {
             assert_eq!(permanent(&e), want, "{e}");
-        }
-    }
-
-    #[test]
-    fn cache_paths_are_safe() {
-        let base = Path::new("/c");
-        let cases: &[(&str, usize, &str)] = &[
-            (
-                "SHP-0601-0000C",
-                1,
-                "/c/testany/logs/fd868529e9df/SHP-0601-0000C/1.log",
-            ),
-            (
-                "../../etc",
-                0,
-                "/c/testany/logs/fd868529e9df/.._.._etc/0.log",
-            ),
-            ("..", 2, "/c/testany/logs/fd868529e9df/_/2.log"),
-            ("", 3, "/c/testany/logs/fd868529e9df/_/3.log"),
-            ("a/b", 4, "/c/testany/logs/fd868529e9df/a_b/4.log"),
-        ];
-        for (exec, idx, want) in cases {
-            let got = cache_path(base, "http://t.localhost/api/v2/mcp/", exec, *idx);
-            assert_eq!(got, PathBuf::from(want), "{exec}");
         }
     }
 

@@ -112,6 +112,23 @@ pub(crate) struct Counters {
     pub tool_calls: AtomicU64,
     pub mcp_requests: AtomicU64,
     pub log_fetches: AtomicU64,
+    /// `tools/call` requests per tool name (at most [`MAX_TOOL_NAMES`] names).
+    pub per_tool: Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+/// Distinct tool names counted, at most (names come from the network).
+const MAX_TOOL_NAMES: usize = 64;
+
+impl Counters {
+    /// Counts one `tools/call` of `name`.
+    pub fn count_tool(&self, name: &str) {
+        let mut map = self.per_tool.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = map.get_mut(name) {
+            *n += 1;
+        } else if map.len() < MAX_TOOL_NAMES {
+            map.insert(name.to_owned(), 1);
+        }
+    }
 }
 
 /// A snapshot of the counters.
@@ -195,6 +212,17 @@ impl MockHandle {
             mcp_requests: get(&c.mcp_requests),
             log_fetches: get(&c.log_fetches),
         }
+    }
+
+    /// `tools/call` requests received per tool name (faulted ones included), for tests
+    /// that count what a client asks for (issue 15: requests per poll cycle).
+    pub fn tool_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.app
+            .counters
+            .per_tool
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Stops accepting, lets requests in flight finish (at most 2 s), then returns.

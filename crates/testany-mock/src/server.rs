@@ -443,6 +443,9 @@ fn initialize(app: &Arc<App>, headers: &HeaderMap, id: &Value, params: &Value) -
 
 async fn tools_call(app: &Arc<App>, headers: &HeaderMap, id: Value, params: &Value) -> Response {
     let n = app.counters.tool_calls.fetch_add(1, Ordering::Relaxed) + 1;
+    if let Some(name) = params.get("name").and_then(Value::as_str) {
+        app.counters.count_tool(name);
+    }
     let f = &app.faults;
     if f.http429.is_some_and(|t| t.fires(n)) {
         let mut r = text(StatusCode::TOO_MANY_REQUESTS, "rate limited\n");

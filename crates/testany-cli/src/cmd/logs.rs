@@ -1,14 +1,15 @@
-//! `testany logs KEY [CASE]`: fetch one case's log through the guarded fetch into the
-//! cache, then stream it to stdout line by line (never whole in memory). On a terminal,
-//! lines with failure locations or failure words are marked.
+//! `testany logs KEY [CASE]`: one case's log from the log cache the language server
+//! shares (fetched through the guarded fetch when missing), streamed to stdout line by
+//! line (never whole in memory). On a terminal, lines with failure locations or
+//! failure words are marked.
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use testany_client::Client;
+use testany_client::{Client, log_cache};
 use testany_core::locations::Extractor;
 
 use crate::common::{self, Failure, OK};
@@ -27,9 +28,27 @@ pub fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
     let loaded = common::load_config(None)?;
     let client = common::client(&loaded.config, &common::env)?;
     let rt = common::runtime()?;
-    let path = rt.block_on(fetch(&client, &args.key, args.case.as_deref()))?;
-    let file = std::fs::File::open(&path)
-        .map_err(|e| Failure::service(format!("cannot read the fetched log ({e})")))?;
+    let log = rt.block_on(fetch(
+        &client,
+        &common::cache_dir(),
+        &args.key,
+        args.case.as_deref(),
+    ))?;
+    let file = std::fs::File::open(&log.path)
+        .map_err(|e| Failure::service(format!("cannot read the fetched log ({e})")));
+    // A running case's partial log is not kept: the next call fetches it again.
+    let remove_partial = || {
+        if log.partial {
+            let _ = std::fs::remove_file(&log.path);
+        }
+    };
+    let file = match file {
+        Ok(f) => f,
+        Err(e) => {
+            remove_partial();
+            return Err(e.into());
+        }
+    };
     let result = if out::colors_on() {
         stream_marked(file, &mut out::stdout())
     } else {
@@ -37,6 +56,7 @@ pub fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
         let mut stdout = out::stdout();
         io::copy(&mut io::BufReader::new(file), &mut stdout).and_then(|_| stdout.flush())
     };
+    remove_partial();
     match result {
         // `testany logs K | head` closes the pipe early: that is fine.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
@@ -45,39 +65,77 @@ pub fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
     Ok(common::exit(OK))
 }
 
-/// Finds the case index and fetches its log into the cache; returns the file.
+/// A log to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FetchedLog {
+    pub path: PathBuf,
+    /// The case is still running: the log is partial, outside the log cache, and the
+    /// caller removes it after use.
+    pub partial: bool,
+}
+
+/// Finds the case index, then the log: a finished case's from the log cache shared with
+/// the language server (fetched into it when missing: a finished log never changes),
+/// a running case's fetched afresh beside it (`log_cache::partial_path`).
 pub async fn fetch(
     client: &Client,
+    cache_dir: &Path,
     key: &str,
     case: Option<&str>,
-) -> anyhow::Result<std::path::PathBuf> {
+) -> anyhow::Result<FetchedLog> {
+    let execution = client.get_execution(key).await?;
     let index = match case.map(str::trim) {
         Some(c) if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) => c
             .parse::<usize>()
             .map_err(|_| Failure::usage(format!("case index {c} is too large")))?,
-        Some(c) => {
-            let e = client.get_execution(key).await?;
-            e.case_by_key(c).map(|case| case.index).ok_or_else(|| {
+        Some(c) => execution
+            .case_by_key(c)
+            .map(|case| case.index)
+            .ok_or_else(|| {
                 Failure::usage(format!(
                     "execution {key} has no case {c}; `testany executions show {key}` lists its cases"
                 ))
-            })?
-        }
-        None => {
-            let e = client.get_execution(key).await?;
-            e.cases
-                .iter()
-                .find(|c| c.is_failure())
-                .map_or(0, |c| c.index)
-        }
+            })?,
+        None => execution
+            .cases
+            .iter()
+            .find(|c| c.is_failure())
+            .map_or(0, |c| c.index),
     };
-    let path = common::log_cache_path(key, index);
+    // An index the execution does not list is asked for anyway: the service's answer
+    // says what is wrong.
+    let finished = execution
+        .cases
+        .iter()
+        .find(|c| c.index == index)
+        .is_some_and(super::run::case_done);
+    let url = &client.config().url;
+    let path = if finished {
+        log_cache::cache_path(cache_dir, url, key, index)
+    } else {
+        log_cache::partial_path(cache_dir, url, key, index)
+    };
     let bar = download_bar(&path);
-    let saved = client.fetch_log_to_file(key, index, &path).await;
+    let got = if finished {
+        common::cached_log(client, cache_dir, key, index)
+            .await
+            .map(|path| FetchedLog {
+                path,
+                partial: false,
+            })
+    } else {
+        client
+            .fetch_log_to_file(key, index, &path)
+            .await
+            .map(|saved| FetchedLog {
+                path: saved.path,
+                partial: true,
+            })
+    };
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(saved?.path)
+    Ok(got?)
 }
 
 /// A byte counter for the download, drawn on a terminal only; it watches the growing

@@ -160,10 +160,10 @@ pub async fn build(
     root: &Path,
     file: Option<&Path>,
 ) -> anyhow::Result<StatusReport> {
-    build_in(client, config, root, file, &common::log_cache_dir()).await
+    build_in(client, config, root, file, &common::cache_dir()).await
 }
 
-/// [`build`] with logs cached under `cache`.
+/// [`build`] with logs cached under the cache base `cache` (`<cache>/testany/logs`).
 pub async fn build_in(
     client: &Client,
     config: &Config,
@@ -241,15 +241,12 @@ async fn case_failure(
     if let Some(error) = &case.error {
         extractor.error_text(error);
     }
-    let path = common::log_cache_path_in(cache, &execution.key, case.index);
     let mut saved_path = None;
-    let (log, log_error) = match client
-        .fetch_log_to_file(&execution.key, case.index, &path)
-        .await
+    let (log, log_error) = match common::cached_log(client, cache, &execution.key, case.index).await
     {
-        Ok(saved) => {
-            saved_path = Some(saved.path.clone());
-            match std::fs::File::open(&saved.path) {
+        Ok(path) => {
+            saved_path = Some(path.clone());
+            match std::fs::File::open(&path) {
                 Ok(f) => {
                     let mut reader = io::BufReader::with_capacity(64 * 1024, f);
                     let _ = lines::for_each_line(&mut reader, |line, _| {
@@ -259,7 +256,7 @@ async fn case_failure(
                 }
                 Err(e) => tracing::warn!(error = %e, "cannot read the cached log"),
             }
-            (Some(saved.path.display().to_string()), None)
+            (Some(path.display().to_string()), None)
         }
         Err(e) => (None, Some(e.to_string())),
     };

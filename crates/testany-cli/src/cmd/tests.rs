@@ -171,7 +171,7 @@ pub fn run(args: TestsArgs) -> anyhow::Result<ExitCode> {
         &loaded.root,
         loaded.file.as_deref(),
         args.execution.as_deref(),
-        &common::log_cache_dir(),
+        &common::cache_dir(),
     ))?;
     if args.json {
         out::json(&report)?;
@@ -232,9 +232,9 @@ pub async fn build(
         let mut cases = Vec::new();
         report.summary.failed_cases += e.cases.iter().filter(|c| c.is_failure()).count();
         for case in e.cases.iter().filter(|c| super::run::case_done(c)) {
-            let path = common::log_cache_path_in(cache, &e.key, case.index);
-            let (log, log_error) = match client.fetch_log_to_file(&e.key, case.index, &path).await {
-                Ok(saved) => (Some(saved.path), None),
+            let (log, log_error) = match common::cached_log(client, cache, &e.key, case.index).await
+            {
+                Ok(path) => (Some(path), None),
                 Err(err) => (None, Some(err.to_string())),
             };
             cases.push(
