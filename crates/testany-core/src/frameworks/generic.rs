@@ -297,7 +297,12 @@ pub fn is_internal(path: &str) -> bool {
         "/gems/",
     ];
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
-    PARTS.iter().any(|p| path.contains(p))
+    // A path without `/` (`cart.py`, often read from log lines) holds none of the parts
+    // with one: 5 substring searches instead of 23.
+    let slashed = memchr::memchr(b'/', path.as_bytes()).is_some();
+    PARTS
+        .iter()
+        .any(|p| (slashed || !p.contains('/')) && path.contains(p))
         || PREFIXES.iter().any(|p| path.starts_with(p))
         || is_go_module_path(path)
         || is_node_core_file(path)

@@ -296,9 +296,11 @@ impl PhpunitParser {
                 // `Foo (Ns\Foo)` at the margin starts a testdox group.
                 if !line.starts_with(' ')
                     && trimmed.ends_with(')')
-                    // A byte loop from the end: `str::rfind` sets up a two-way
-                    // searcher per call, and every line ending with `)` comes here.
-                    && let Some(open) = trimmed.as_bytes().windows(2).rposition(|w| w == b" (")
+                    // The class holds no space, so its ` (` is the last space of the
+                    // line: one `memrchr` (every line ending with `)` comes here; a
+                    // search for ` (` went byte by byte through the text before it).
+                    && let Some(open) = memchr::memrchr(b' ', trimmed.as_bytes())
+                    && trimmed.as_bytes().get(open + 1) == Some(&b'(')
                 {
                     let class = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or("");
                     // Not `Test Passed (Ns\FooTest::testX)` (`--debug`) nor prose.
@@ -743,6 +745,25 @@ Cart (App\\Tests\\Cart)
         assert_eq!(
             tests[0].message.as_deref(),
             Some("Failed asserting that 5 matches expected 6.")
+        );
+    }
+
+    /// The group's class is what the last ` (` holds (found as the line's last space):
+    /// an earlier ` (` in the title, or a last one holding a space, is no class.
+    #[test]
+    fn testdox_group_class_is_in_the_last_parentheses() {
+        let tests = run("\
+Cart (v2) (App\\Tests\\Cart)
+ ✔ Adds an item
+Prose (not a class)
+ ✔ Stays in the cart group
+");
+        assert_eq!(
+            statuses(&tests),
+            [
+                ("App\\Tests\\Cart::Adds an item", TestStatus::Passed),
+                ("App\\Tests\\Cart::Stays in the cart group", TestStatus::Passed)
+            ]
         );
     }
 

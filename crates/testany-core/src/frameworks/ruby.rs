@@ -749,13 +749,19 @@ fn example_status(text: &str) -> (&str, TestStatus) {
     if memchr::memchr(b'(', text.as_bytes()).is_none() {
         return (text, TestStatus::Passed);
     }
-    if let Some(at) = text.rfind(" (FAILED - ")
-        && text.ends_with(')')
+    // The markers are found from their `(`: a substring search set up a searcher per
+    // line, and a traceback's indented code lines (`cart.add(Item(...))`) come here.
+    let b = text.as_bytes();
+    let marker = |at: usize, m: &[u8]| {
+        at > 0 && b.get(at - 1) == Some(&b' ') && b.get(at..).is_some_and(|r| r.starts_with(m))
+    };
+    if text.ends_with(')')
+        && let Some(at) = memchr::memrchr_iter(b'(', b).find(|&at| marker(at, b"(FAILED - "))
     {
-        return (&text[..at], TestStatus::Failed);
+        return (&text[..at - 1], TestStatus::Failed);
     }
-    if let Some(at) = text.find(" (PENDING: ") {
-        return (&text[..at], TestStatus::Skipped);
+    if let Some(at) = memchr::memchr_iter(b'(', b).find(|&at| marker(at, b"(PENDING: ")) {
+        return (&text[..at - 1], TestStatus::Skipped);
     }
     (text, TestStatus::Passed)
 }
