@@ -226,7 +226,7 @@ pub fn archive_contents(root: &Path, exe: &str) -> Vec<String> {
 pub fn demo_report_gaps(stdout: &str) -> Vec<&'static str> {
     [
         "Testany demo",
-        "Running pipeline SHP-0601",
+        "Running pipeline SHP-0603",
         "$ testany status",
         "What next",
     ]
@@ -570,7 +570,7 @@ mod tests {
         );
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
-            demo_report_gaps("Testany demo\nRunning pipeline SHP-0601 as X ...\n"),
+            demo_report_gaps("Testany demo\nRunning pipeline SHP-0603 as X ...\n"),
             ["$ testany status", "What next"]
         );
     }
