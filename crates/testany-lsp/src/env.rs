@@ -16,12 +16,12 @@ use futures_util::Stream;
 use jiff::Timestamp;
 use testany_client::{Client as Tc, ClientConfig};
 use testany_core::markers::Marker;
-use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
 pub use testany_client::transport::{BoxFuture, MaybeSendSync};
 
 use crate::ext::{ListFiles, ListFilesParams, ReadFile, ReadFileParams};
+use crate::peer::Peer;
 
 pub use crate::files::{MAX_FILES, MAX_MARKER_FILE, scan_text};
 
@@ -393,12 +393,12 @@ pub fn read_regular_file(path: &Path, limit: u64) -> Result<String, String> {
 /// `vscode-test-web://mount/…` or `memfs:/…` workspaces too.
 pub struct ClientFiles {
     base: Arc<dyn Env>,
-    client: Client,
+    client: Peer,
     spaces: UriSpaces,
 }
 
 impl ClientFiles {
-    pub fn new(base: Arc<dyn Env>, client: Client) -> Self {
+    pub fn new(base: Arc<dyn Env>, client: Peer) -> Self {
         ClientFiles {
             base,
             client,

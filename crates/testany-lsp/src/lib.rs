@@ -1,8 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
-// The state is shared through `Arc` on both targets: `Send + Sync` natively, and on
-// wasm32 (one thread; futures and clients of the browser are `!Send`) handed to
-// tower-lsp-server through `local::Local` (see there).
+// The state is shared through `Arc` on both targets: `Send + Sync` natively; on wasm32
+// (one thread; futures and clients of the browser are `!Send`) it is not, and need not be.
 #![cfg_attr(target_arch = "wasm32", allow(clippy::arc_with_non_send_sync))]
 
 mod command;
@@ -13,8 +12,8 @@ pub mod env;
 pub mod ext;
 pub mod files;
 mod handler;
-mod local;
 mod logs;
+pub mod peer;
 mod poller;
 mod progress;
 mod project;
@@ -32,10 +31,13 @@ mod tests_model;
 pub mod transport;
 mod workspace;
 
+#[cfg(not(target_arch = "wasm32"))]
 pub use server::{Backend, service};
+pub use server::{Call, Kind, Server};
 pub use state::{Files, Options};
-/// The tower-lsp-server this crate is built with (runtime-agnostic on wasm32), for
-/// hosts that serve [`service`] themselves.
+/// The tower-lsp-server this crate is built with: natively its `LanguageServer` serves
+/// [`service`]; on every target its JSON-RPC message types (`jsonrpc::{Request,
+/// Response, Error}`) and `ls_types` are what a host routing messages to [`Server`] uses.
 pub use tower_lsp_server;
 
 /// Every command of design.md section 6, as advertised in `executeCommandProvider`:

@@ -1,18 +1,19 @@
 //! Work-done progress (`window/workDoneProgress/create`, `$/progress`) for runs.
 
-use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::notification::Progress;
 use tower_lsp_server::ls_types::*;
 
+use crate::peer::Peer;
+
 /// A progress the client accepted; `None` when it does not support work-done progress.
 pub struct Run {
-    client: Client,
+    client: Peer,
     token: ProgressToken,
 }
 
 impl Run {
     /// Creates the token and sends `begin`.
-    pub async fn begin(client: &Client, supported: bool, id: &str, title: String) -> Option<Run> {
+    pub async fn begin(client: &Peer, supported: bool, id: &str, title: String) -> Option<Run> {
         if !supported {
             return None;
         }

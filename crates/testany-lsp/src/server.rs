@@ -1,150 +1,398 @@
-//! The `LanguageServer` impl: it only routes to the handlers.
+//! The two ways in to the handlers: natively tower-lsp-server's `LanguageServer`
+//! ([`Backend`], served by [`service`]); for a host that routes JSON-RPC itself (the
+//! browser worker in testany-wasm), [`Server::call`], a match on the method name. Both
+//! only route: they read the params into the handler's type and call the same
+//! `handler::*` function.
 
 use std::sync::Arc;
 
-use tower_lsp_server::jsonrpc::Result;
+use futures_util::future::LocalBoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
 
 use crate::env::Env;
 use crate::ext::{self, CaseState, LogViewResult};
 use crate::handler;
-use crate::local::{Local, send};
+use crate::peer::Peer;
 use crate::state::{Options, State};
 
-/// The Testany language server.
-pub struct Backend {
-    state: Local<Arc<State>>,
+#[cfg(not(target_arch = "wasm32"))]
+pub use native::{Backend, service};
+
+/// `testany/caseStates`, its params as command arguments are read ([`custom_params`]).
+fn case_states(state: &State, params: Value) -> Result<Vec<CaseState>> {
+    let params = custom_params::<ext::CaseStates>("{uri?}", params)?;
+    handler::case_states::handle(state, params)
 }
 
-impl std::fmt::Debug for Backend {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Backend").finish_non_exhaustive()
-    }
+/// `testany/logView`, its params as command arguments are read ([`custom_params`]).
+async fn log_view(state: &Arc<State>, params: Value) -> Result<LogViewResult> {
+    let params = custom_params::<ext::LogView>("{execution, caseIndex}", params)?;
+    let result = handler::log_view::handle(state, params).await;
+    // Errors quote service messages and the editor's own arguments: shown as text.
+    result.map_err(|mut e| {
+        e.message = crate::convert::display(&e.message).into();
+        e
+    })
 }
 
-impl Backend {
-    pub(crate) fn from_state(state: Arc<State>) -> Self {
-        Backend {
-            state: Local::new(state),
-        }
-    }
-
-    fn state(&self) -> &Arc<State> {
-        &self.state
-    }
-}
-
-/// The language server with every custom request of [`ext`] registered, over `env`.
-///
-/// The one constructor of both hosts: `testany lsp` passes `NativeEnv` (through
-/// `serve_stdio`), the browser worker a `WebEnv` with `Options { files: Files::Client,
-/// .. }`. Serve the result with `tower_lsp_server::Server` (or, natively, with
-/// [`crate::transport::serve`], which also survives malformed input).
-pub fn service(env: Arc<dyn Env>, options: Options) -> (LspService<Backend>, ClientSocket) {
-    LspService::build(move |client| Backend::from_state(Arc::new(State::new(client, env, options))))
-        .custom_method(ext::CaseStates::METHOD, Backend::case_states)
-        .custom_method(ext::LogView::METHOD, Backend::log_view)
-        .finish()
-}
-
-impl Backend {
-    async fn case_states(&self, params: serde_json::Value) -> Result<Vec<CaseState>> {
-        let params = custom_params::<ext::CaseStates>("{uri?}", params)?;
-        handler::case_states::handle(self.state(), params)
-    }
-
-    async fn log_view(&self, params: serde_json::Value) -> Result<LogViewResult> {
-        let params = custom_params::<ext::LogView>("{execution, caseIndex}", params)?;
-        let result = send(handler::log_view::handle(self.state(), params)).await;
-        // Errors quote service messages and the editor's own arguments: shown as text.
-        result.map_err(|mut e| {
-            e.message = crate::convert::display(&e.message).into();
-            e
-        })
-    }
+/// `textDocument/codeLens`, once didOpen has found the document's project.
+async fn code_lens(state: &State, params: CodeLensParams) -> Option<Vec<CodeLens>> {
+    let uri = params.text_document.uri.clone();
+    handler::code_lens::wait_resolved(state, &uri).await;
+    handler::code_lens::handle(state, params)
 }
 
 /// A custom request's params as `R::Params`, read as command arguments are: `null` is
 /// `{}`, a field set to `null` is a field not given, a missing field is named.
-fn custom_params<R: Request>(usage: &str, params: serde_json::Value) -> Result<R::Params> {
+fn custom_params<R: Request>(usage: &str, params: Value) -> Result<R::Params> {
     let params = match params {
-        serde_json::Value::Null => serde_json::Value::Object(Default::default()),
-        serde_json::Value::Object(mut obj) => {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(mut obj) => {
             obj.retain(|_, v| !v.is_null());
-            serde_json::Value::Object(obj)
+            Value::Object(obj)
         }
         other => other,
     };
     crate::command::parse(R::METHOD, usage, params)
 }
 
-impl LanguageServer for Backend {
-    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        Ok(send(handler::initialize::handle(self.state(), params)).await)
+/// The native server: tower-lsp-server's `LanguageServer` over the handlers.
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use super::*;
+    use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
+
+    /// The Testany language server.
+    pub struct Backend {
+        state: Arc<State>,
     }
 
-    async fn initialized(&self, params: InitializedParams) {
-        send(handler::initialized::handle(self.state(), params)).await;
+    impl std::fmt::Debug for Backend {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Backend").finish_non_exhaustive()
+        }
     }
 
-    async fn shutdown(&self) -> Result<()> {
-        handler::shutdown::handle(self.state());
-        Ok(())
+    impl Backend {
+        pub(crate) fn from_state(state: Arc<State>) -> Self {
+            Backend { state }
+        }
+
+        async fn case_states(&self, params: Value) -> Result<Vec<CaseState>> {
+            case_states(&self.state, params)
+        }
+
+        async fn log_view(&self, params: Value) -> Result<LogViewResult> {
+            log_view(&self.state, params).await
+        }
     }
 
-    async fn did_open(&self, params: DidOpenTextDocumentParams) {
-        send(handler::did_open::handle(self.state(), params)).await;
+    /// The language server with every custom request of [`ext`] registered, over `env`:
+    /// what `testany lsp` serves (through `serve_stdio` with `NativeEnv`). Serve it with
+    /// `tower_lsp_server::Server` or with [`crate::transport::serve`], which also survives
+    /// malformed input. Hosts without tower-lsp-server's runtime use [`Server`].
+    pub fn service(env: Arc<dyn Env>, options: Options) -> (LspService<Backend>, ClientSocket) {
+        LspService::build(move |client| {
+            Backend::from_state(Arc::new(State::new(client, env, options)))
+        })
+        .custom_method(ext::CaseStates::METHOD, Backend::case_states)
+        .custom_method(ext::LogView::METHOD, Backend::log_view)
+        .finish()
     }
 
-    async fn did_change(&self, params: DidChangeTextDocumentParams) {
-        handler::did_change::handle(self.state(), params);
-    }
+    impl LanguageServer for Backend {
+        async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+            Ok(handler::initialize::handle(&self.state, params).await)
+        }
 
-    async fn did_save(&self, params: DidSaveTextDocumentParams) {
-        send(handler::did_save::handle(self.state(), params)).await;
-    }
+        async fn initialized(&self, params: InitializedParams) {
+            handler::initialized::handle(&self.state, params).await;
+        }
 
-    async fn did_close(&self, params: DidCloseTextDocumentParams) {
-        send(handler::did_close::handle(self.state(), params)).await;
-    }
+        async fn shutdown(&self) -> Result<()> {
+            handler::shutdown::handle(&self.state);
+            Ok(())
+        }
 
-    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        send(handler::did_change_configuration::handle(
-            self.state(),
-            params,
-        ))
-        .await;
-    }
+        async fn did_open(&self, params: DidOpenTextDocumentParams) {
+            handler::did_open::handle(&self.state, params).await;
+        }
 
-    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        send(handler::did_change_watched_files::handle(
-            self.state(),
-            params,
-        ))
-        .await;
-    }
+        async fn did_change(&self, params: DidChangeTextDocumentParams) {
+            handler::did_change::handle(&self.state, params);
+        }
 
-    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
-        send(handler::did_change_workspace_folders::handle(
-            self.state(),
-            params,
-        ))
-        .await;
-    }
+        async fn did_save(&self, params: DidSaveTextDocumentParams) {
+            handler::did_save::handle(&self.state, params).await;
+        }
 
-    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        let uri = params.text_document.uri.clone();
-        send(handler::code_lens::wait_resolved(self.state(), &uri)).await;
-        Ok(handler::code_lens::handle(self.state(), params))
-    }
+        async fn did_close(&self, params: DidCloseTextDocumentParams) {
+            handler::did_close::handle(&self.state, params).await;
+        }
 
-    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
-        Ok(handler::hover::handle(self.state(), params))
-    }
+        async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+            handler::did_change_configuration::handle(&self.state, params).await;
+        }
 
-    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
-        send(handler::execute_command::handle(self.state(), params)).await
+        async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+            handler::did_change_watched_files::handle(&self.state, params).await;
+        }
+
+        async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+            handler::did_change_workspace_folders::handle(&self.state, params).await;
+        }
+
+        async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+            Ok(code_lens(&self.state, params).await)
+        }
+
+        async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+            Ok(handler::hover::handle(&self.state, params))
+        }
+
+        async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+            handler::execute_command::handle(&self.state, params).await
+        }
     }
 }
+
+/// The server for a host that routes JSON-RPC itself (the browser worker): the same
+/// handlers as [`Backend`], by method name, without tower-lsp-server's router (which
+/// builds a reader and writer for all 67 LSP methods: 106 KB of the worker's gzipped
+/// 739 KB, docs/benchmarks.md). The host keeps the protocol: `initialize` once,
+/// `shutdown`, `exit`, `$/cancelRequest`, request ids, and the answers to the server's
+/// own requests ([`crate::peer::Channel`]).
+pub struct Server {
+    state: Arc<State>,
+}
+
+impl std::fmt::Debug for Server {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Server").finish_non_exhaustive()
+    }
+}
+
+/// Whether a method is a request (answered) or a notification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Request,
+    Notification,
+}
+
+/// A client message routed to its handler, not yet run.
+pub enum Call {
+    /// A request: its answer, or the error to answer with (params that do not read as
+    /// the handler's type: `-32602`, as tower-lsp-server says it).
+    Request(LocalBoxFuture<'static, Result<Value>>),
+    /// A notification (params that do not read are ignored, as natively).
+    Notification(LocalBoxFuture<'static, ()>),
+    /// A method of the LSP this server does not implement. The native server answers
+    /// such a request "Method not found" without `data` and ignores such a notification
+    /// (tower-lsp-server's defaults).
+    Unimplemented(Kind),
+    /// A method outside the LSP and [`ext`]: natively "Method not found" with the method
+    /// name as `data`.
+    Unknown,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Call::Request(_) => f.write_str("Request"),
+            Call::Notification(_) => f.write_str("Notification"),
+            Call::Unimplemented(kind) => write!(f, "Unimplemented({kind:?})"),
+            Call::Unknown => f.write_str("Unknown"),
+        }
+    }
+}
+
+impl Call {
+    /// Its kind, `None` for [`Call::Unknown`].
+    pub fn kind(&self) -> Option<Kind> {
+        match self {
+            Call::Request(_) => Some(Kind::Request),
+            Call::Notification(_) => Some(Kind::Notification),
+            Call::Unimplemented(kind) => Some(*kind),
+            Call::Unknown => None,
+        }
+    }
+}
+
+impl Server {
+    /// The server over `env`, talking to the editor through `peer` (a host's
+    /// [`crate::peer::Channel`]).
+    pub fn new(env: Arc<dyn Env>, options: Options, peer: impl Into<Peer>) -> Self {
+        Server {
+            state: Arc::new(State::new(peer, env, options)),
+        }
+    }
+
+    /// The handler of `method` with `params` (as the message had them: `None` when
+    /// absent), the same [`Backend`] calls.
+    pub fn call(&self, method: &str, params: Option<Value>) -> Call {
+        let state = self.state.clone();
+        match method {
+            "initialize" => request(params, async move |p| {
+                Ok(handler::initialize::handle(&state, p).await)
+            }),
+            "initialized" => notification(params, async move |p| {
+                handler::initialized::handle(&state, p).await;
+            }),
+            "shutdown" => Call::Request(Box::pin(async move {
+                no_params(params)?;
+                handler::shutdown::handle(&state);
+                Ok(Value::Null)
+            })),
+            "textDocument/didOpen" => notification(params, async move |p| {
+                handler::did_open::handle(&state, p).await;
+            }),
+            "textDocument/didChange" => notification(params, async move |p| {
+                handler::did_change::handle(&state, p);
+            }),
+            "textDocument/didSave" => notification(params, async move |p| {
+                handler::did_save::handle(&state, p).await;
+            }),
+            "textDocument/didClose" => notification(params, async move |p| {
+                handler::did_close::handle(&state, p).await;
+            }),
+            "workspace/didChangeConfiguration" => notification(params, async move |p| {
+                handler::did_change_configuration::handle(&state, p).await;
+            }),
+            "workspace/didChangeWatchedFiles" => notification(params, async move |p| {
+                handler::did_change_watched_files::handle(&state, p).await;
+            }),
+            "workspace/didChangeWorkspaceFolders" => notification(params, async move |p| {
+                handler::did_change_workspace_folders::handle(&state, p).await;
+            }),
+            "textDocument/codeLens" => {
+                request(params, async move |p| Ok(code_lens(&state, p).await))
+            }
+            "textDocument/hover" => {
+                request(params, async move |p| Ok(handler::hover::handle(&state, p)))
+            }
+            "workspace/executeCommand" => request(params, async move |p| {
+                handler::execute_command::handle(&state, p).await
+            }),
+            ext::CaseStates::METHOD => request(params, async move |p| case_states(&state, p)),
+            ext::LogView::METHOD => request(params, async move |p| log_view(&state, p).await),
+            _ if UNIMPLEMENTED_REQUESTS.contains(&method) => Call::Unimplemented(Kind::Request),
+            _ if UNIMPLEMENTED_NOTIFICATIONS.contains(&method) => {
+                Call::Unimplemented(Kind::Notification)
+            }
+            _ => Call::Unknown,
+        }
+    }
+}
+
+/// A request whose params read as `P`, answered with `handle`'s result as JSON.
+fn request<P, R>(params: Option<Value>, handle: impl AsyncFnOnce(P) -> Result<R> + 'static) -> Call
+where
+    P: DeserializeOwned,
+    R: Serialize,
+{
+    Call::Request(Box::pin(async move {
+        let params = read_params(params)?;
+        let result = handle(params).await?;
+        serde_json::to_value(result).map_err(|e| Error {
+            code: ErrorCode::InternalError,
+            message: e.to_string().into(),
+            data: None,
+        })
+    }))
+}
+
+/// A notification whose params read as `P`.
+fn notification<P: DeserializeOwned>(
+    params: Option<Value>,
+    handle: impl AsyncFnOnce(P) + 'static,
+) -> Call {
+    Call::Notification(Box::pin(async move {
+        match read_params(params) {
+            Ok(params) => handle(params).await,
+            Err(e) => tracing::debug!(error = %e, "a notification's params did not read"),
+        }
+    }))
+}
+
+/// Params as tower-lsp-server reads them (its messages, so both hosts answer alike).
+fn read_params<P: DeserializeOwned>(params: Option<Value>) -> Result<P> {
+    let params = params.ok_or_else(|| Error::invalid_params("Missing params field"))?;
+    serde_json::from_value(params).map_err(|e| Error::invalid_params(e.to_string()))
+}
+
+/// A method without params: `null` or absent, as tower-lsp-server accepts.
+fn no_params(params: Option<Value>) -> Result<()> {
+    match params {
+        None | Some(Value::Null) => Ok(()),
+        Some(p) => Err(Error::invalid_params(format!("Unexpected params: {p}"))),
+    }
+}
+
+/// The requests of the LSP that tower-lsp-server 0.23 registers and this server does
+/// not implement (its `LanguageServer`'s defaults).
+const UNIMPLEMENTED_REQUESTS: [&str; 46] = [
+    "textDocument/willSaveWaitUntil",
+    "textDocument/declaration",
+    "textDocument/definition",
+    "textDocument/typeDefinition",
+    "textDocument/implementation",
+    "textDocument/references",
+    "textDocument/prepareCallHierarchy",
+    "callHierarchy/incomingCalls",
+    "callHierarchy/outgoingCalls",
+    "textDocument/prepareTypeHierarchy",
+    "typeHierarchy/supertypes",
+    "typeHierarchy/subtypes",
+    "textDocument/documentHighlight",
+    "textDocument/documentLink",
+    "documentLink/resolve",
+    "codeLens/resolve",
+    "textDocument/foldingRange",
+    "textDocument/selectionRange",
+    "textDocument/documentSymbol",
+    "textDocument/semanticTokens/full",
+    "textDocument/semanticTokens/full/delta",
+    "textDocument/semanticTokens/range",
+    "textDocument/inlineValue",
+    "textDocument/inlayHint",
+    "inlayHint/resolve",
+    "textDocument/moniker",
+    "textDocument/completion",
+    "completionItem/resolve",
+    "textDocument/diagnostic",
+    "workspace/diagnostic",
+    "textDocument/signatureHelp",
+    "textDocument/codeAction",
+    "codeAction/resolve",
+    "textDocument/documentColor",
+    "textDocument/colorPresentation",
+    "textDocument/formatting",
+    "textDocument/rangeFormatting",
+    "textDocument/onTypeFormatting",
+    "textDocument/rename",
+    "textDocument/prepareRename",
+    "textDocument/linkedEditingRange",
+    "workspace/symbol",
+    "workspaceSymbol/resolve",
+    "workspace/willCreateFiles",
+    "workspace/willRenameFiles",
+    "workspace/willDeleteFiles",
+];
+
+/// The notifications of the LSP that tower-lsp-server 0.23 registers and this server
+/// does not implement.
+const UNIMPLEMENTED_NOTIFICATIONS: [&str; 8] = [
+    "textDocument/willSave",
+    "notebookDocument/didOpen",
+    "notebookDocument/didChange",
+    "notebookDocument/didSave",
+    "notebookDocument/didClose",
+    "workspace/didCreateFiles",
+    "workspace/didRenameFiles",
+    "workspace/didDeleteFiles",
+];

@@ -11,12 +11,12 @@ use testany_client::ClientConfig;
 use testany_client::{Client as Tc, Secret};
 use testany_core::markers::Encoding;
 use tokio::sync::{Notify, Semaphore};
-use tower_lsp_server::Client;
 use tower_lsp_server::ls_types::Uri;
 
 use crate::data::{self, Derived, LogEntry, PipelineData, PollKey};
 use crate::document::Document;
 use crate::env::{ClientFiles, Env};
+use crate::peer::Peer;
 use crate::project::Project;
 
 /// How the server is run (the same for every host but `files`).
@@ -117,7 +117,8 @@ pub struct PollerHandle {
 
 /// Shared by all handlers (`Arc<State>`).
 pub struct State {
-    pub client: Client,
+    /// The editor ([`Peer`]: tower-lsp-server's client natively, a host's channel otherwise).
+    pub client: Peer,
     /// Clock, files, HTTP and the log cache ([`Env`]).
     pub env: Arc<dyn Env>,
     pub options: Options,
@@ -138,7 +139,8 @@ pub struct State {
 
 impl State {
     /// With `Files::Client`, `env`'s files are replaced by the editor's ([`ClientFiles`]).
-    pub fn new(client: Client, env: Arc<dyn Env>, options: Options) -> Self {
+    pub fn new(client: impl Into<Peer>, env: Arc<dyn Env>, options: Options) -> Self {
+        let client = client.into();
         let slots = options.log_concurrency.max(1);
         let env: Arc<dyn Env> = match options.files {
             Files::Env => env,

@@ -2,23 +2,35 @@
 //!
 //! vscode-languageclient/browser posts each message to the worker as one object, so there
 //! is no byte stream to frame: the worker hands each message over as JSON text and
-//! [`serve`] routes it straight to tower-lsp-server's `LspService` (client requests and
-//! notifications) or its `ClientSocket` (answers to the server's own requests), in the
-//! manner of tower-lsp-server's `Server::serve` (requests dispatched in order, each
-//! waiting until the service is ready, so nothing overtakes `initialize`; at most
-//! [`CONCURRENCY`] answered at once). Runtime-neutral: the caller spawns the future.
+//! [`serve`] routes it to testany-lsp's [`Server`], a match on the method name over the
+//! handlers `testany lsp` runs. The protocol around them is kept as tower-lsp-server keeps
+//! it for the native server, so both answer alike, codes and messages: `initialize` once
+//! (a second one -32600), -32002 for anything before it, -32600 for requests after
+//! `shutdown`, -32601 for unknown methods (naming them, unless they start with `$/`),
+//! `$/cancelRequest` (-32800), requests run in the order they came, at most
+//! [`CONCURRENCY`] at once, nothing served after `exit`. The server's own requests and
+//! notifications go out through [`Link`], its [`Channel`]. Runtime-neutral: the caller
+//! spawns the future.
+//!
+//! Without tower-lsp-server's router the worker no longer carries a reader and writer
+//! for every LSP method (docs/benchmarks.md, issue 16). One difference remains: an LSP
+//! method this server does not implement is answered -32601 whatever its params, where
+//! the native server first reads them and answers -32602 when they do not read.
 
-use futures::channel::mpsc;
-use futures::future::{self, Either, FutureExt};
-use futures::{SinkExt, Stream, StreamExt};
-use serde::Deserialize;
-// The server's own copy in the browser (testany-lsp picks its runtime features there);
-// natively, for the tests, the workspace's with tokio's.
-#[cfg(target_arch = "wasm32")]
-use testany_lsp::tower_lsp_server;
-use tower_lsp_server::jsonrpc::{Error, Id, Request, Response};
-use tower_lsp_server::{ClientSocket, LanguageServer, LspService};
-use tower_service::Service;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use futures::channel::{mpsc, oneshot};
+use futures::future::{self, AbortHandle, FutureExt, LocalBoxFuture};
+use futures::{Stream, StreamExt};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use testany_lsp::env::{BoxFuture, Env, MaybeSendSync};
+use testany_lsp::peer::Channel;
+use testany_lsp::tower_lsp_server::jsonrpc::{Error, ErrorCode, Id, Request, Response, Result};
+use testany_lsp::tower_lsp_server::ls_types::CancelParams;
+use testany_lsp::{Call, Kind, Options, Server};
 
 /// Requests answered at once (tower-lsp-server's own default).
 const CONCURRENCY: usize = 4;
@@ -42,15 +54,15 @@ impl Incoming {
     /// one of the server's requests (tower-lsp-server's `Request` would also read an
     /// answer, as a request without a method).
     fn parse(text: &str) -> Incoming {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
             return Incoming::Refused(Response::from_error(Id::Null, Error::parse_error()));
         };
         let Some(message) = value.as_object() else {
             return Incoming::Refused(Response::from_error(Id::Null, Error::invalid_request()));
         };
         let id = match message.get("id") {
-            Some(serde_json::Value::Number(n)) => n.as_i64().map(Id::Number),
-            Some(serde_json::Value::String(s)) => Some(Id::String(s.clone())),
+            Some(Value::Number(n)) => n.as_i64().map(Id::Number),
+            Some(Value::String(s)) => Some(Id::String(s.clone())),
             _ => None,
         };
         if message.contains_key("method") {
@@ -72,48 +84,32 @@ impl Incoming {
     }
 }
 
-/// Serves `service` with the client's messages from `incoming` (JSON text each) and
-/// passes every message for the client to `send` (JSON text). Ends after `exit`, or when
+/// Serves testany-lsp's [`Server`] over `env` with the client's messages from
+/// `incoming` (JSON text each) and passes every message for the client to `send` (JSON
+/// text). Ends after `exit` (once the requests still running are answered), or when
 /// `incoming` ends.
-pub async fn serve<S, I, F>(
-    mut service: LspService<S>,
-    socket: ClientSocket,
-    mut incoming: I,
-    send: F,
-) where
-    S: LanguageServer,
+pub async fn serve<I, F>(env: Arc<dyn Env>, options: Options, mut incoming: I, send: F)
+where
     I: Stream<Item = String> + Unpin,
-    F: Fn(String),
+    F: Fn(String) + MaybeSendSync + 'static,
 {
-    let (server_requests, mut client_answers) = socket.split();
-    let (tasks, pending) = mpsc::unbounded();
-    let send = &send;
-    let post = move |message: &dyn erased::Json| match message.to_json() {
-        Ok(text) => send(text),
-        Err(e) => tracing::error!(error = %e, "a message for the client did not serialise"),
-    };
-    let post = &post;
-    let dispatch = async move {
+    let link = Arc::new(Link::new(send));
+    let channel: Arc<dyn Channel> = link.clone();
+    let server = Server::new(env, options, channel);
+    let (tasks, pending) = mpsc::unbounded::<LocalBoxFuture<'static, Option<Response>>>();
+    let dispatch = async {
         while let Some(text) = incoming.next().await {
             match Incoming::parse(&text) {
                 Incoming::Request(request) => {
-                    // Not ready while `initialize` runs; an error once `exit` came.
-                    if future::poll_fn(|cx| service.poll_ready(cx)).await.is_err() {
-                        break;
-                    }
-                    let answer = service.call(*request).map(|r| r.ok().flatten());
-                    if tasks.unbounded_send(answer).is_err() {
+                    let answer = link.route(&server, *request);
+                    if tasks.unbounded_send(answer).is_err() || link.phase() == Phase::Exited {
                         break;
                     }
                 }
-                Incoming::Response(response) => {
-                    if client_answers.send(response).await.is_err() {
-                        break;
-                    }
-                }
+                Incoming::Response(response) => link.answer(response),
                 Incoming::Refused(answer) => {
                     tracing::warn!("malformed input from the client answered");
-                    post(&answer);
+                    link.post(&answer);
                 }
                 Incoming::Dropped(why) => {
                     tracing::warn!(reason = why, "malformed input from the client dropped");
@@ -122,36 +118,233 @@ pub async fn serve<S, I, F>(
         }
         drop(tasks);
     };
-    let answers = pending
-        .buffer_unordered(CONCURRENCY)
-        .for_each(|answer: Option<Response>| {
-            if let Some(answer) = answer {
-                post(&answer);
-            }
-            future::ready(())
-        });
-    let to_client = server_requests.for_each(|request| {
-        post(&request);
+    let answers = pending.buffer_unordered(CONCURRENCY).for_each(|answer| {
+        if let Some(answer) = answer {
+            link.post(&answer);
+        }
         future::ready(())
     });
-    let serving = future::join(dispatch, answers);
-    futures::pin_mut!(serving, to_client);
-    // The client stream never ends while the server holds its `Client`.
-    if let Either::Right(((), serving)) = future::select(serving, to_client).await {
-        serving.await;
+    future::join(dispatch, answers).await;
+}
+
+/// Where the server is in its life: tower-lsp-server's states (it never enters its
+/// fifth, `Initializing`: requests that come while `initialize` runs get -32002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Uninitialized,
+    Initialized,
+    ShutDown,
+    Exited,
+}
+
+/// The connection to the client, shared by the router and the server (as its
+/// [`Channel`]): where messages go, the phase, and the requests in flight both ways.
+struct Link<F> {
+    send: F,
+    phase: Mutex<Phase>,
+    /// The id of the server's next request (tower-lsp-server's: 0, 1, ...).
+    next_id: AtomicU32,
+    /// The server's requests waiting for the client's answer.
+    waiting: Mutex<HashMap<Id, oneshot::Sender<Response>>>,
+    /// The client's requests being answered, to cancel (`$/cancelRequest`, `exit`).
+    running: Mutex<HashMap<Id, AbortHandle>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// -32002: what tower-lsp-server answers before `initialize` (its own constant is private).
+fn not_initialized() -> Error {
+    Error {
+        code: ErrorCode::ServerError(-32002),
+        message: "Server not initialized".into(),
+        data: None,
     }
 }
 
-/// `serde_json::to_string` behind a trait object, so one closure posts every kind.
-mod erased {
-    pub trait Json {
-        fn to_json(&self) -> serde_json::Result<String>;
+fn ready(answer: Option<Response>) -> LocalBoxFuture<'static, Option<Response>> {
+    future::ready(answer).boxed_local()
+}
+
+impl<F: Fn(String) + 'static> Link<F> {
+    fn new(send: F) -> Self {
+        Link {
+            send,
+            phase: Mutex::new(Phase::Uninitialized),
+            next_id: AtomicU32::new(0),
+            waiting: Mutex::default(),
+            running: Mutex::default(),
+        }
     }
 
-    impl<T: serde::Serialize> Json for T {
-        fn to_json(&self) -> serde_json::Result<String> {
-            serde_json::to_string(self)
+    fn phase(&self) -> Phase {
+        *lock(&self.phase)
+    }
+
+    fn set_phase(&self, phase: Phase) {
+        *lock(&self.phase) = phase;
+    }
+
+    /// Sends `message` to the client as JSON text.
+    fn post<M: Serialize>(&self, message: &M) {
+        match serde_json::to_string(message) {
+            Ok(text) => (self.send)(text),
+            Err(e) => tracing::error!(error = %e, "a message for the client did not serialise"),
         }
+    }
+
+    /// The client's answer to one of the server's requests.
+    fn answer(&self, response: Response) {
+        let waiter = lock(&self.waiting).remove(response.id());
+        match waiter {
+            // The request's future may be gone (dropped by its caller): nothing to do.
+            Some(waiter) => drop(waiter.send(response)),
+            None => tracing::warn!("an answer to no request of the server, ignored"),
+        }
+    }
+
+    /// `exit`: nothing more is served or sent; requests still running end as cancelled.
+    fn exit(&self) {
+        self.set_phase(Phase::Exited);
+        for (_, running) in lock(&self.running).drain() {
+            running.abort();
+        }
+        // The server's requests waiting for an answer fail (-32603, as natively).
+        lock(&self.waiting).clear();
+    }
+
+    /// The answer to `request`, in the manner of tower-lsp-server's `LspService` and its
+    /// layers (`Initialize`, `Shutdown`, `Exit`, `Normal`, `Cancellable`).
+    fn route(
+        self: &Arc<Self>,
+        server: &Server,
+        request: Request,
+    ) -> LocalBoxFuture<'static, Option<Response>> {
+        let (method, id, params) = request.into_parts();
+        match method.as_ref() {
+            "exit" => {
+                self.exit();
+                return ready(None);
+            }
+            // A notification outside the lifecycle (sent as a request: -32600).
+            "$/cancelRequest" => {
+                if let Some(id) = id {
+                    return ready(Some(Response::from_error(id, Error::invalid_request())));
+                }
+                if let Some(Ok(cancel)) = params.map(serde_json::from_value::<CancelParams>) {
+                    self.cancel(&cancel.id.into());
+                }
+                return ready(None);
+            }
+            _ => {}
+        }
+        let call = server.call(&method, params);
+        let Some(kind) = call.kind() else {
+            // Not a method of this server: named in the error, except `$/` methods,
+            // which a server may ignore (LSP).
+            let answer = id.filter(|_| !method.starts_with("$/")).map(|id| {
+                let error = Error {
+                    data: Some(Value::String(method.into_owned())),
+                    ..Error::method_not_found()
+                };
+                Response::from_error(id, error)
+            });
+            return ready(answer);
+        };
+        let phase = self.phase();
+        let initialize = method == "initialize";
+        if initialize {
+            if phase != Phase::Uninitialized {
+                return ready(id.map(|id| Response::from_error(id, Error::invalid_request())));
+            }
+        } else if phase == Phase::Initialized {
+            if method == "shutdown" {
+                self.set_phase(Phase::ShutDown);
+            }
+        } else {
+            let error = match phase {
+                Phase::Uninitialized => not_initialized(),
+                _ => Error::invalid_request(),
+            };
+            return ready(id.map(|id| Response::from_error(id, error)));
+        }
+        let Some(id) = id else {
+            // Sent as a notification: a notification's handler runs; a request's does not.
+            return match call {
+                Call::Notification(run) => run.map(|()| None).boxed_local(),
+                _ => ready(None),
+            };
+        };
+        if lock(&self.running).contains_key(&id) {
+            return ready(Some(Response::from_error(id, Error::invalid_request())));
+        }
+        let answer: LocalBoxFuture<'static, Result<Value>> = match (call, kind) {
+            (Call::Request(run), _) => run,
+            (_, Kind::Request) => future::err(Error::method_not_found()).boxed_local(),
+            // A notification sent as a request.
+            (_, Kind::Notification) => future::err(Error::invalid_request()).boxed_local(),
+        };
+        let (answer, abort) = future::abortable(answer);
+        lock(&self.running).insert(id.clone(), abort);
+        let link = self.clone();
+        async move {
+            let answer = answer.await;
+            lock(&link.running).remove(&id);
+            let response = match answer {
+                Ok(result) => Response::from_parts(id, result),
+                Err(future::Aborted) => Response::from_error(id, Error::request_cancelled()),
+            };
+            if initialize && link.phase() != Phase::Exited {
+                link.set_phase(if response.is_ok() {
+                    Phase::Initialized
+                } else {
+                    Phase::Uninitialized
+                });
+            }
+            Some(response)
+        }
+        .boxed_local()
+    }
+
+    /// `$/cancelRequest`: the request, if still running, is answered -32800.
+    fn cancel(&self, id: &Id) {
+        if let Some(running) = lock(&self.running).remove(id) {
+            running.abort();
+        }
+    }
+}
+
+impl<F: Fn(String) + MaybeSendSync + 'static> Channel for Link<F> {
+    fn notify(&self, method: &'static str, params: Value) -> BoxFuture<'_, ()> {
+        // As tower-lsp-server's `Client`: messages for the user may go before
+        // `initialize` is answered, the rest only after; nothing after `exit`.
+        let open = match self.phase() {
+            Phase::Initialized | Phase::ShutDown => true,
+            Phase::Uninitialized => matches!(method, "window/showMessage" | "window/logMessage"),
+            Phase::Exited => false,
+        };
+        if open {
+            self.post(&Request::build(method).params(params).finish());
+        }
+        Box::pin(future::ready(()))
+    }
+
+    fn request(&self, method: &'static str, params: Value) -> BoxFuture<'_, Result<Value>> {
+        if !matches!(self.phase(), Phase::Initialized | Phase::ShutDown) {
+            return Box::pin(future::ready(Err(not_initialized())));
+        }
+        let id = Id::Number(i64::from(self.next_id.fetch_add(1, Ordering::Relaxed)));
+        let (answer, waiter) = oneshot::channel();
+        lock(&self.waiting).insert(id.clone(), answer);
+        self.post(&Request::build(method).params(params).id(id).finish());
+        Box::pin(async move {
+            match waiter.await {
+                Ok(response) => response.into_parts().1,
+                // `exit` came first.
+                Err(oneshot::Canceled) => Err(Error::internal_error()),
+            }
+        })
     }
 }
 
@@ -159,14 +352,14 @@ mod erased {
 /// an object of strings): the desktop fallback's environment subset and the token, which
 /// come this way, never over JSON-RPC, so a verbose trace cannot show them. Anything
 /// else (another name, a non-string value, text that is not such an object) is left out.
-pub fn host_vars(json: Option<&str>) -> std::collections::HashMap<String, String> {
-    let Some(Ok(serde_json::Value::Object(map))) = json.map(serde_json::from_str) else {
-        return std::collections::HashMap::new();
+pub fn host_vars(json: Option<&str>) -> HashMap<String, String> {
+    let Some(Ok(Value::Object(map))) = json.map(serde_json::from_str) else {
+        return HashMap::new();
     };
     map.into_iter()
         .filter(|(name, _)| name.starts_with("TESTANY_"))
         .filter_map(|(name, value)| match value {
-            serde_json::Value::String(text) => Some((name, text)),
+            Value::String(text) => Some((name, text)),
             _ => None,
         })
         .collect()
@@ -199,20 +392,14 @@ mod worker {
                 files: testany_lsp::Files::Client,
                 ..testany_lsp::Options::default()
             };
-            let (service, socket) = testany_lsp::service(env, options);
-            wasm_bindgen_futures::spawn_local(super::serve(
-                service,
-                socket,
-                incoming,
-                move |text| {
-                    if send
-                        .call1(&JsValue::NULL, &JsValue::from_str(&text))
-                        .is_err()
-                    {
-                        tracing::error!("the worker's send callback threw");
-                    }
-                },
-            ));
+            wasm_bindgen_futures::spawn_local(super::serve(env, options, incoming, move |text| {
+                if send
+                    .call1(&JsValue::NULL, &JsValue::from_str(&text))
+                    .is_err()
+                {
+                    tracing::error!("the worker's send callback threw");
+                }
+            }));
             LspWorker { inbox }
         }
 
@@ -227,222 +414,5 @@ mod worker {
 #[cfg(target_arch = "wasm32")]
 pub use worker::LspWorker;
 
-/// A minimal server for the tests of [`serve`] (natively, where the real one would need
-/// its native host): it initialises, asks the client for the workspace's files
-/// (`testany/listFiles`) and logs how many came back.
-#[cfg(test)]
-mod probe {
-    #[cfg(target_arch = "wasm32")]
-    use super::tower_lsp_server;
-    use serde_json::{Value, json};
-    use tower_lsp_server::jsonrpc::Result;
-    use tower_lsp_server::ls_types::{
-        InitializeParams, InitializeResult, InitializedParams, MessageType, ServerCapabilities,
-        ServerInfo,
-    };
-    use tower_lsp_server::{Client, LanguageServer, LspService};
-
-    pub struct Probe {
-        client: Client,
-    }
-
-    pub fn service() -> (LspService<Probe>, tower_lsp_server::ClientSocket) {
-        LspService::new(|client| Probe { client })
-    }
-
-    impl LanguageServer for Probe {
-        async fn initialize(&self, _: InitializeParams) -> Result<InitializeResult> {
-            Ok(InitializeResult {
-                capabilities: ServerCapabilities::default(),
-                server_info: Some(ServerInfo {
-                    name: "testany (wasm probe)".to_owned(),
-                    version: None,
-                }),
-                ..InitializeResult::default()
-            })
-        }
-
-        async fn initialized(&self, _: InitializedParams) {
-            let files = self
-                .client
-                .send_request::<ListFiles>(json!({}))
-                .await
-                .ok()
-                .and_then(|v| v.as_array().map(Vec::len));
-            let message = match files {
-                Some(n) => format!("testany wasm probe: the client listed {n} files"),
-                None => "testany wasm probe: testany/listFiles failed".to_owned(),
-            };
-            self.client.log_message(MessageType::INFO, message).await;
-        }
-
-        async fn shutdown(&self) -> Result<()> {
-            Ok(())
-        }
-    }
-
-    enum ListFiles {}
-
-    impl tower_lsp_server::ls_types::request::Request for ListFiles {
-        type Params = Value;
-        type Result = Value;
-        const METHOD: &'static str = "testany/listFiles";
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use std::cell::RefCell;
-    use std::rc::Rc;
-
-    use futures::channel::mpsc;
-    use futures::executor::LocalPool;
-    use futures::task::LocalSpawnExt;
-    use serde_json::{Value, json};
-
-    use super::{probe, serve};
-
-    /// Runs the probe server over `serve` and returns what it sent, as JSON values.
-    fn session(messages: &[Value], answer_list_files: Option<Value>) -> Vec<Value> {
-        let texts: Vec<String> = messages.iter().map(Value::to_string).collect();
-        session_text(&texts, answer_list_files)
-    }
-
-    /// [`session`] with the messages as raw text (not necessarily JSON).
-    fn session_text(messages: &[String], answer_list_files: Option<Value>) -> Vec<Value> {
-        let mut pool = LocalPool::new();
-        let sent = Rc::new(RefCell::new(Vec::<Value>::new()));
-        let (inbox, incoming) = mpsc::unbounded::<String>();
-        let (service, socket) = probe::service();
-        let out = sent.clone();
-        let replies = inbox.clone();
-        let answer = answer_list_files.clone();
-        pool.spawner()
-            .spawn_local(serve(service, socket, incoming, move |text| {
-                let value: Value = serde_json::from_str(&text).expect("the server sends JSON");
-                // Plays the client: answers the server's file-list request.
-                if value["method"] == "testany/listFiles"
-                    && let Some(result) = &answer
-                {
-                    let reply = json!({"jsonrpc": "2.0", "id": value["id"], "result": result});
-                    replies
-                        .unbounded_send(reply.to_string())
-                        .expect("inbox open");
-                }
-                out.borrow_mut().push(value);
-            }))
-            .expect("spawn");
-        for m in messages {
-            inbox.unbounded_send(m.clone()).expect("inbox open");
-            pool.run_until_stalled();
-        }
-        drop(inbox);
-        pool.run_until_stalled();
-        sent.take()
-    }
-
-    #[test]
-    fn host_vars_keeps_only_testany_strings() {
-        let vars = super::host_vars(Some(
-            r#"{"TESTANY_URL":"https://t.example","TESTANY_TOKEN":"s3cret","PATH":"/bin","TESTANY_HISTORY":5}"#,
-        ));
-        let mut got: Vec<(&str, &str)> =
-            vars.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        got.sort_unstable();
-        assert_eq!(
-            got,
-            [
-                ("TESTANY_TOKEN", "s3cret"),
-                ("TESTANY_URL", "https://t.example")
-            ]
-        );
-        assert!(super::host_vars(None).is_empty());
-        assert!(super::host_vars(Some("[1]")).is_empty());
-        assert!(super::host_vars(Some("not json")).is_empty());
-    }
-
-    fn initialize() -> Value {
-        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
-    }
-
-    #[test]
-    fn initialize_is_answered_with_the_same_id() {
-        let sent = session(&[initialize()], None);
-        assert_eq!(sent.len(), 1, "{sent:?}");
-        assert_eq!(sent[0]["id"], 1);
-        assert_eq!(
-            sent[0]["result"]["serverInfo"]["name"],
-            "testany (wasm probe)"
-        );
-    }
-
-    #[test]
-    fn a_server_request_is_answered_through_the_same_channel() {
-        let initialized = json!({"jsonrpc": "2.0", "method": "initialized", "params": {}});
-        let sent = session(&[initialize(), initialized], Some(json!(["a.py", "b.py"])));
-        let methods: Vec<&str> = sent.iter().filter_map(|m| m["method"].as_str()).collect();
-        assert_eq!(
-            methods,
-            ["testany/listFiles", "window/logMessage"],
-            "{sent:?}"
-        );
-        assert_eq!(
-            sent[2]["params"]["message"],
-            "testany wasm probe: the client listed 2 files"
-        );
-    }
-
-    #[test]
-    fn text_that_is_not_json_rpc_gets_a_parse_error_and_serving_goes_on() {
-        let sent = session_text(
-            &["not a message".to_owned(), initialize().to_string()],
-            None,
-        );
-        assert_eq!(
-            sent[0],
-            json!({"jsonrpc": "2.0", "error": {"code": -32700, "message": "Parse error"}, "id": null})
-        );
-        assert_eq!(sent[1]["id"], 1);
-    }
-
-    #[test]
-    fn malformed_messages_are_answered_as_the_native_input_layer_answers_them() {
-        let sent = session(
-            &[
-                json!({"jsonrpc": "2.0", "id": 5, "method": 1}),
-                json!({"jsonrpc": "2.0", "id": "five", "method": ["x"]}),
-                json!([1]),
-                json!(3),
-                json!({"jsonrpc": "2.0", "method": 7}),
-                json!({"jsonrpc": "2.0", "id": 9}),
-                initialize(),
-            ],
-            None,
-        );
-        let invalid = |id: Value| json!({"jsonrpc": "2.0", "error": {"code": -32600, "message": "Invalid request"}, "id": id});
-        let expected = [
-            invalid(json!(5)),
-            invalid(json!("five")),
-            invalid(Value::Null),
-            invalid(Value::Null),
-        ];
-        assert_eq!(sent[..4], expected, "{sent:?}");
-        // The malformed notification and answer get nothing; serving goes on.
-        assert_eq!(sent.len(), 5, "{sent:?}");
-        assert_eq!(sent[4]["id"], 1);
-    }
-
-    #[test]
-    fn requests_before_initialize_are_refused_and_nothing_comes_after_exit() {
-        let shutdown = json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"});
-        let exit = json!({"jsonrpc": "2.0", "method": "exit"});
-        let late = json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"});
-        let sent = session(
-            &[shutdown.clone(), initialize(), shutdown, exit, late],
-            None,
-        );
-        let ids: Vec<&Value> = sent.iter().map(|m| &m["id"]).collect();
-        assert_eq!(ids, [&json!(2), &json!(1), &json!(2)], "{sent:?}");
-        assert_eq!(sent[0]["error"]["code"], -32002, "not initialised yet");
-    }
-}
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
