@@ -71,20 +71,6 @@ pub fn service_dir(url: &str) -> String {
     format!("{:012x}", hash >> 16)
 }
 
-/// The cache base of a process: `$XDG_CACHE_HOME`, else `$HOME/.cache`, else the temp
-/// directory's `testany-cache` (empty values count as unset). The CLI and the server
-/// both call it, so they agree on the directory.
-pub fn cache_dir_from(xdg_cache_home: Option<&str>, home: Option<&str>) -> PathBuf {
-    xdg_cache_home
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| {
-            home.filter(|v| !v.is_empty())
-                .map(|h| PathBuf::from(h).join(".cache"))
-        })
-        .unwrap_or_else(|| std::env::temp_dir().join("testany-cache"))
-}
-
 /// A log in the cache, for least-recently-used eviction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CachedLog {
@@ -131,6 +117,19 @@ mod native {
     use crate::client::Client;
     use crate::error::Result;
 
+    /// The cache base of a process: `$XDG_CACHE_HOME`, else `$HOME/.cache`, else the temp
+    /// directory's `testany-cache` (empty values count as unset). The CLI and the server
+    /// both call it, so they agree on the directory.
+    pub fn cache_dir_from(xdg_cache_home: Option<&str>, home: Option<&str>) -> PathBuf {
+        xdg_cache_home
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                home.filter(|v| !v.is_empty())
+                    .map(|h| PathBuf::from(h).join(".cache"))
+            })
+            .unwrap_or_else(|| std::env::temp_dir().join("testany-cache"))
+    }
     /// Whether a non-empty regular file is cached at `path` (a `.part` never counts).
     pub fn is_cached(path: &Path) -> bool {
         std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() > 0)
