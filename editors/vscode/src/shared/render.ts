@@ -16,6 +16,9 @@ const count = (n: number, one: string, many: string): string => `${n} ${n === 1 
 /**
  * `850ms`, `12s`, `2m 15s`, `2m`, `1h 3m`, `1h`: testany-core's `plan::format_duration`
  * (whole units, cut down, not rounded; no zero tail), so documents read as lenses do.
+ * A copy, kept until the server sends the text: `testany.showExecution` and
+ * `testany.pipelineHealth` give `duration_ms`, `mean_ms` and `max_ms` only (their
+ * result types in ext.rs are core's `Execution` and `PipelineHealth`).
  */
 export function formatDuration(ms: unknown): string {
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
