@@ -360,29 +360,32 @@ impl<'a> Doc<'a> {
         Some(Range::on_line(range.start.line, start, end))
     }
 
-    /// From column `col` (1-based chars, if any; else the first non-blank) to the line's
-    /// trimmed end.
+    /// [`statement`] on line `line` of the document (`None` past its end).
     fn statement(&self, line: u32, col: Option<u32>) -> Option<Range> {
-        let text = self.line_text(line)?;
-        let trimmed_end = text.trim_end().len();
-        let start_byte = match col {
-            Some(c) if c > 0 => text
-                .char_indices()
-                .nth((c - 1) as usize)
-                .map_or(trimmed_end, |(i, _)| i)
-                .min(trimmed_end),
-            _ => text.len() - text.trim_start().len(),
-        }
-        .min(trimmed_end);
-        let head = text.get(..start_byte).unwrap_or("");
-        let mid = text.get(start_byte..trimmed_end).unwrap_or("");
-        let start = len_in(head, self.encoding);
-        Some(Range::on_line(
-            line,
-            start,
-            start + len_in(mid, self.encoding),
-        ))
+        Some(statement(self.line_text(line)?, line, col, self.encoding))
     }
+}
+
+/// The range a failure at 1-based column `col` of line `line` (whose text is `text`)
+/// covers: from that column (log columns count characters; clamped to the line), or the
+/// first non-blank character when the log printed no column, to the line's trimmed end,
+/// in the client's `encoding`. The one conversion from a log's column to an editor's,
+/// for case and per-test failures alike.
+pub fn statement(text: &str, line: u32, col: Option<u32>, encoding: Encoding) -> Range {
+    let trimmed_end = text.trim_end().len();
+    let start_byte = match col {
+        Some(c) if c > 0 => text
+            .char_indices()
+            .nth((c - 1) as usize)
+            .map_or(trimmed_end, |(i, _)| i)
+            .min(trimmed_end),
+        _ => text.len() - text.trim_start().len(),
+    }
+    .min(trimmed_end);
+    let head = text.get(..start_byte).unwrap_or("");
+    let mid = text.get(start_byte..trimmed_end).unwrap_or("");
+    let start = len_in(head, encoding);
+    Range::on_line(line, start, start + len_in(mid, encoding))
 }
 
 /// Lenses and diagnostics for one document.

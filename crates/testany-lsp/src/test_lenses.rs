@@ -290,7 +290,7 @@ pub fn failure_files(inner: &Inner, key: &Path, derived: &crate::data::Derived) 
             continue;
         }
         for k in 0..tests.tests.len() {
-            if let Some((file, _)) = failing_line(links, k, &tests.tests[k])
+            if let Some((file, _, _)) = failing_line(links, k, &tests.tests[k])
                 && !out.iter().any(|f| f == file)
             {
                 out.push(file.to_owned());
@@ -317,6 +317,18 @@ impl Lines<'_> {
             start: Position::new(line0, start),
             end: Position::new(line0, len_in(text, self.encoding)),
         })
+    }
+
+    /// A failure on `line0`: from the log's 1-based column `col` when it printed one,
+    /// else the first non-blank character (core's rule, as for a case's failure).
+    fn failure(&self, line0: u32, col: Option<u32>) -> Option<Range> {
+        let text = *self.lines.get(line0 as usize)?;
+        Some(testany_core::plan::statement(
+            text,
+            line0,
+            col,
+            self.encoding,
+        ))
     }
 
     fn start(&self, line0: u32) -> Option<Range> {
@@ -371,7 +383,7 @@ pub fn extend(
             .links
             .iter()
             .any(|l| l.site().is_some_and(|s| s.0 == rel))
-            || links.failures.iter().flatten().any(|f| f.0 == rel);
+            || links.failures.iter().flatten().any(|f| f.file == rel);
         let history = if here {
             case_histories(inner, &derived.executions, &case.case_key, depth)
         } else {
@@ -407,7 +419,7 @@ pub fn extend(
                     lenses.extend(test_lenses(range, exec, case, t, note.as_deref(), &suffix));
                 }
             }
-            if let Some((file, line1)) = failing_line(links, k, t)
+            if let Some((file, line1, col)) = failing_line(links, k, t)
                 && file == rel
             {
                 let line0 = line1.saturating_sub(1);
@@ -417,7 +429,7 @@ pub fn extend(
                     at = d.line(&k, line0);
                     live.insert(k);
                 }
-                let Some(range) = at.and_then(|l| lines.range(l)) else {
+                let Some(range) = at.and_then(|l| lines.failure(l, col)) else {
                     continue;
                 };
                 let related = link.site().and_then(|(def_file, def_line)| {
@@ -450,17 +462,22 @@ pub fn extend(
     plan.diagnostics.extend(diagnostics);
 }
 
-/// A failed test's failing line: its resolved failure frame, else its definition (a
-/// Postman assertion's line, a test whose frames are all in libraries).
-fn failing_line<'a>(links: &'a ProjectLinks, k: usize, t: &TestResult) -> Option<(&'a str, u32)> {
+/// A failed test's failing line (1-based) and column (1-based, when the log printed
+/// one): its resolved failure frame, else its definition (a Postman assertion's line, a
+/// test whose frames are all in libraries).
+fn failing_line<'a>(
+    links: &'a ProjectLinks,
+    k: usize,
+    t: &TestResult,
+) -> Option<(&'a str, u32, Option<u32>)> {
     if !t.status.is_failure() {
         return None;
     }
-    if let Some(Some((file, line))) = links.failures.get(k) {
-        return Some((file, *line));
+    if let Some(Some(site)) = links.failures.get(k) {
+        return Some((&site.file, site.line, site.column));
     }
     let (file, line0) = links.links.links.get(k)?.site()?;
-    Some((file, line0 + 1))
+    Some((file, line0 + 1, None))
 }
 
 /// Tests of the case that have no definition site (ambiguous, stale, unlinked), reported
@@ -708,7 +725,7 @@ mod tests {
     use crate::data::{PipelineData, PollKey};
     use crate::env::NativeEnv;
     use crate::project::Project;
-    use crate::tests_model::ProjectLinks;
+    use crate::tests_model::{FailureSite, ProjectLinks};
 
     const ORDERS: &str = "import pytest\n\n\ndef test_ok(api):\n    assert api.ok\n\n\ndef test_tax(api):\n    total = api.total()\n    assert total == 3\n";
 
@@ -794,7 +811,15 @@ mod tests {
                     PathBuf::from("/ws/testany.toml"),
                     ProjectLinks {
                         links,
-                        failures: vec![None, Some(("tests/test_orders.py".into(), 10)), None],
+                        failures: vec![
+                            None,
+                            Some(FailureSite {
+                                file: "tests/test_orders.py".into(),
+                                line: 10,
+                                column: None,
+                            }),
+                            None,
+                        ],
                         anchored: false,
                         basis: None,
                     },
@@ -1144,5 +1169,36 @@ mod tests {
 
     fn s(x: &str) -> String {
         x.to_owned()
+    }
+
+    /// A failure whose log printed a column (`test_orders.py:10:16`) starts there, in
+    /// UTF-16 units (the emoji counts 2), clamped to the line's trimmed end; without a
+    /// column, at the first non-blank character (the case-level rule, core's
+    /// `plan::statement`). It used to start at the first non-blank always.
+    #[test]
+    fn test_failure_starts_at_the_logs_column() {
+        let text = ORDERS.replace(
+            "    assert total == 3\n",
+            "    assert \"\u{1f600}\" == total  \n",
+        );
+        let at = |column: Option<u32>| {
+            let mut inner = fixture(&[("P-1-00003", TestStatus::Failed)]);
+            if let Some(CaseEntry::Done(case)) =
+                inner.tests.cases.get_mut(&("P-1-00003".to_owned(), 0))
+            {
+                let links = Arc::make_mut(case)
+                    .projects
+                    .get_mut(Path::new("/ws/testany.toml"))
+                    .expect("linked");
+                links.failures[1].as_mut().expect("failure site").column = column;
+            }
+            let plan = plan_of(&mut inner, &text, None);
+            let d = &plan.diagnostics[0];
+            (d.range.start, d.range.end)
+        };
+        // 1-based column 16 is `=`: 15 characters in, 16 UTF-16 units.
+        assert_eq!(at(Some(16)), (Position::new(9, 16), Position::new(9, 24)));
+        assert_eq!(at(None), (Position::new(9, 4), Position::new(9, 24)));
+        assert_eq!(at(Some(99)), (Position::new(9, 24), Position::new(9, 24)));
     }
 }

@@ -71,15 +71,28 @@ pub struct CaseTests {
 #[derive(Debug, Clone, Default)]
 pub struct ProjectLinks {
     pub links: CaseLinks,
-    /// Per test: the workspace file and 1-based line where it failed, when a frame of
-    /// its failure resolves to exactly one file.
-    pub failures: Vec<Option<(String, u32)>>,
+    /// Per test: where it failed, when a frame of its failure resolves to exactly one
+    /// workspace file.
+    pub failures: Vec<Option<FailureSite>>,
     /// A marker or `[cases]` entry names the case in this project.
     pub anchored: bool,
     /// The project's file list and marker index these links were made with: when the
     /// project's are other ones (files created or deleted, markers edited, a reload), the
     /// case is linked again.
     pub basis: Option<Basis>,
+}
+
+/// Where a test failed in the workspace: the frame as the log printed it, its path
+/// resolved to one workspace file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailureSite {
+    /// Workspace-relative path.
+    pub file: String,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (characters), when the log printed one (`spec.ts:14:50`): the
+    /// diagnostic starts there, as a case's does.
+    pub column: Option<u32>,
 }
 
 /// A project's file list and marker index, as shared by the project.
@@ -220,23 +233,91 @@ fn failure_site(
     ws: &Workspace<'_>,
     t: &TestResult,
     own: Option<&str>,
-) -> Option<(String, u32)> {
+) -> Option<FailureSite> {
     if !t.status.is_failure() || t.framework == Framework::Newman || t.locations.is_empty() {
         return None;
     }
     let paths: Vec<&str> = t.locations.iter().map(|l| l.path.as_str()).collect();
     let resolved = linking::resolve_paths(source, ws, &paths);
-    let sites: Vec<(String, u32)> = t
+    let sites: Vec<FailureSite> = t
         .locations
         .iter()
         .zip(resolved)
         .filter_map(|(l, files)| match files.as_slice() {
-            [one] if l.line > 0 => Some((one.clone(), l.line)),
+            [one] if l.line > 0 => Some(FailureSite {
+                file: one.clone(),
+                line: l.line,
+                column: l.column,
+            }),
             _ => None,
         })
         .collect();
     let pick = own
-        .and_then(|f| sites.iter().position(|s| s.0 == f))
+        .and_then(|f| sites.iter().position(|s| s.file == f))
         .unwrap_or(0);
     sites.into_iter().nth(pick)
+}
+
+#[cfg(test)]
+mod tests {
+    use testany_core::frameworks::TestStatus;
+    use testany_core::frameworks::generic::{FailureLocation, LocationKind};
+
+    use super::*;
+
+    fn frame(path: &str, line: u32, column: Option<u32>) -> FailureLocation {
+        FailureLocation {
+            path: path.into(),
+            line,
+            column,
+            message: None,
+            log_line: None,
+            kind: LocationKind::Node,
+        }
+    }
+
+    /// A Playwright failure printed as `storefront.spec.ts:14:50` keeps its column (the
+    /// per-test diagnostic starts there); a frame without one has none.
+    #[test]
+    fn failure_site_keeps_the_logs_column() {
+        let files = ["web/tests/e2e/storefront.spec.ts"];
+        let ws = Workspace::new(&files);
+        let source = CaseSource {
+            executor: Some("playwright"),
+            trigger_path: None,
+            trigger_command: &[],
+            overrides: &[],
+        };
+        let mut t = TestResult::new(
+            Framework::Playwright,
+            "storefront.spec.ts:12 adds to cart",
+            TestStatus::Failed,
+            3,
+        );
+        t.locations = vec![
+            frame("/builds/acme/shop/node_modules/x/index.js", 3, Some(7)),
+            frame(
+                "/builds/acme/shop/web/tests/e2e/storefront.spec.ts",
+                14,
+                Some(50),
+            ),
+        ];
+        assert_eq!(
+            failure_site(&source, &ws, &t, None),
+            Some(FailureSite {
+                file: "web/tests/e2e/storefront.spec.ts".into(),
+                line: 14,
+                column: Some(50),
+            })
+        );
+        t.locations = vec![frame("web/tests/e2e/storefront.spec.ts", 9, None)];
+        assert_eq!(
+            failure_site(&source, &ws, &t, None),
+            Some(FailureSite {
+                file: "web/tests/e2e/storefront.spec.ts".into(),
+                line: 9,
+                column: None,
+            })
+        );
+    }
 }
