@@ -264,6 +264,11 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     )];
     let diags = lsp.wait_diagnostics(&uri, WAIT, |d| diagnostics(d) == want);
     assert_eq!(diagnostics(&diags), want);
+    // pytest prints no column (`test_refunds.py:14`): from the first non-blank.
+    assert_eq!(
+        diags[0]["range"],
+        json!({"start": {"line": 12, "character": 8}, "end": {"line": 12, "character": 57}})
+    );
 
     // Playwright: three tests in a describe; the case's own lens on the spec's first line.
     let spec_rel = "web/tests/e2e/storefront.spec.ts";
@@ -297,6 +302,13 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let fail = diagnostics(&diags);
     assert_eq!(fail.len(), 1, "{fail:?}");
     assert_eq!(fail[0].0, line_of(&spec, "toHaveText('1')"), "{fail:?}");
+    // The log's frame is `storefront.spec.ts:14:50`: the diagnostic starts at that
+    // column (`toHaveText('1');`, 0-based 49), as a case's failure does, not at the
+    // line's first non-blank (4).
+    assert_eq!(
+        diags[0]["range"],
+        json!({"start": {"line": 13, "character": 49}, "end": {"line": 13, "character": 65}})
+    );
     assert!(
         fail[0].1.starts_with(&format!(
             "FAILED in {LATEST} · flaky: flipped 9 times in the last 10 runs: storefront › adds an item to the cart: Error: Timed out 5000ms"
