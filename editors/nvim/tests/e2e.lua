@@ -860,7 +860,7 @@ return function()
         {
           {
             13,
-            4,
+            49,
             vim.diagnostic.severity.ERROR,
             'assertion',
             'testany',
