@@ -31,7 +31,7 @@ const LATEST: &str = "SHP-0601-0000C";
 /// A `CaseState` of the newest execution, as sent.
 fn state(uri: &str, line: u64, key: &str, name: &str, state: &str) -> Value {
     json!({"uri": uri, "line": line, "key": key, "name": name, "state": state,
-           "execution": LATEST, "stale": false})
+           "execution": LATEST, "pipeline": "SHP-0601", "stale": false})
 }
 
 #[test]

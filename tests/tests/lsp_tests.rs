@@ -185,6 +185,15 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
             ),
         ]
     );
+    // Each names its execution's pipeline (editors never take an execution key apart).
+    let pipelines: Vec<&Value> = states
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter(|e| e.get("testId").is_some())
+        .map(|e| &e["pipeline"])
+        .collect();
+    assert_eq!(pipelines, vec![&json!("SHP-0603"); 3]);
     // Its actions: the log at the test's own line, and the local command.
     let all = lenses(&got);
     let failed_at = line_of(&orders, "def test_order_total_includes_tax");

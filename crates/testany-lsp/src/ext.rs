@@ -235,6 +235,11 @@ pub struct CaseState {
     /// The execution the state comes from; absent when no execution ran the case.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub execution: Option<String>,
+    /// The pipeline `execution` belongs to (its `pipeline_key`, else the pipeline it was
+    /// polled for): editors group and filter by it and never take an execution key
+    /// apart. Absent with `execution`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pipeline: Option<String>,
     /// The last poll failed: the state may be out of date.
     pub stale: bool,
     /// Present on a test's entry (issue 15): one test of the case's log, at its

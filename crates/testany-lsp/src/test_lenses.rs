@@ -143,6 +143,8 @@ pub fn test_states(
                         TestStatus::Skipped => TestState::Skipped,
                     },
                     execution: Some(exec.key.clone()),
+                    // Set from the polled data by the caseStates handler, for every entry.
+                    pipeline: None,
                     stale: derived.stale,
                     test: Some(TestDetail {
                         test_id: t.id.clone(),
@@ -970,6 +972,7 @@ mod tests {
             name: Some(name.into()),
             state,
             execution: Some("P-1-00002".into()),
+            pipeline: None,
             stale: false,
             test: Some(TestDetail {
                 test_id: id.into(),

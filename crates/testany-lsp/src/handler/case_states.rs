@@ -96,6 +96,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
                 name: found.and_then(|f| f.2.clone()),
                 state: found.map_or(TestState::Unknown, |f| f.1),
                 execution: found.map(|f| f.0.clone()),
+                pipeline: None,
                 key: a.case_key,
                 stale: *stale,
                 test: None,
@@ -108,9 +109,32 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
         &mut inner,
         only.as_ref(),
     ));
+    // Each entry's pipeline from the polled data, so editors never take an execution key
+    // apart to find it (issue 16).
+    let pipelines = pipelines(&inner);
+    for s in &mut out {
+        s.pipeline = s
+            .execution
+            .as_deref()
+            .and_then(|e| pipelines.get(e))
+            .map(|p| (*p).to_owned());
+    }
     out.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
     // Editors render these names as they come (issue 16: the server is the sanitiser).
     Ok(out.into_iter().map(crate::convert::case_state).collect())
+}
+
+/// The pipeline of each known execution: its `pipeline_key`, else the pipeline it was
+/// polled for (the poller keeps only executions of that pipeline).
+fn pipelines(inner: &crate::state::Inner) -> HashMap<&str, &str> {
+    let mut out = HashMap::new();
+    for (key, data) in &inner.pipelines {
+        for e in &data.executions {
+            let pipeline = e.pipeline_key.as_deref().unwrap_or(&key.pipeline);
+            out.insert(e.key.as_str(), pipeline);
+        }
+    }
+    out
 }
 
 /// Per case key: (execution, state, name) in the newest execution that ran it.
@@ -261,6 +285,7 @@ pub(crate) mod tests {
                     name: name.map(str::to_owned),
                     state,
                     execution: execution.map(str::to_owned),
+                    pipeline: execution.map(|_| "SHP-1".to_owned()),
                     stale: false,
                     test: None,
                 }
@@ -331,6 +356,64 @@ pub(crate) mod tests {
         let _ = std::fs::remove_dir_all(&root);
     }
 
+    /// Issue 16: each entry names its execution's pipeline from the data, so editors
+    /// never take an execution key apart: the execution's `pipeline_key`, else the
+    /// pipeline it was polled for; none without an execution.
+    #[tokio::test]
+    async fn entries_name_their_pipeline_from_the_data() {
+        let root = project(
+            "pipeline",
+            &[("t.py", "# testany: A1B2C3D4\n# testany: C0FFEE00\n")],
+        );
+        let st = state(&root.join(".cache"));
+        let t_py = open(&st, &root.join("t.py")).await;
+        crate::runtime::store(
+            &st,
+            &shp1(),
+            vec![
+                execution(json!({
+                    "execution_id": "RUN-77", "status": "COMPLETED", "result": "PASSED",
+                    "pipeline_key": "SHP-1", "started_at": "2026-12-02T10:00:00Z",
+                    "cases": [{"case_key": "A1B2C3D4", "index": 0, "status": "COMPLETED",
+                               "result": "PASSED"}]
+                })),
+                execution(json!({
+                    "execution_id": "X-9", "status": "COMPLETED", "result": "FAILED",
+                    "started_at": "2026-12-01T10:00:00Z",
+                    "cases": [{"case_key": "C0FFEE00", "index": 0, "status": "COMPLETED",
+                               "result": "FAILED"}]
+                })),
+            ],
+        );
+        let states = handle(&st, CaseStatesParams::default()).unwrap();
+        let got: Vec<(&str, Option<&str>, Option<&str>)> = states
+            .iter()
+            .map(|s| {
+                (
+                    s.key.as_str(),
+                    s.execution.as_deref(),
+                    s.pipeline.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A1B2C3D4", Some("RUN-77"), Some("SHP-1")),
+                // The fixture's `[cases]` mapping (line 0), never run.
+                ("F00DF00D", None, None),
+                ("C0FFEE00", Some("X-9"), Some("SHP-1")),
+            ]
+        );
+        assert_eq!(
+            serde_json::to_value(&states[0]).unwrap(),
+            json!({"uri": t_py.as_str(), "line": 0, "key": "A1B2C3D4", "state": "passed",
+                   "execution": "RUN-77", "pipeline": "SHP-1", "stale": false})
+        );
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
     /// Issue 16: the server is the one sanitiser, so what editors show from
     /// `testany/caseStates`, `testany.showExecution` and `testany.recentFailures` comes as
     /// display text: escape sequences removed, ESC, CR and bidi overrides made visible.
@@ -362,6 +445,7 @@ pub(crate) mod tests {
                     name: Some("login<U+202E>txt.exe".into()),
                     state: TestState::Failed,
                     execution: Some("SHP-1-00001".into()),
+                    pipeline: Some("SHP-1".into()),
                     stale: false,
                     test: None,
                 },
@@ -373,6 +457,7 @@ pub(crate) mod tests {
                     name: None,
                     state: TestState::Unknown,
                     execution: None,
+                    pipeline: None,
                     stale: false,
                     test: None,
                 }

@@ -26,6 +26,8 @@ export interface CaseState {
   state: TestState;
   /** The newest execution that ran the case; absent when none did. */
   execution?: string;
+  /** The pipeline `execution` belongs to, from the server's data (never split an execution key). */
+  pipeline?: string;
   /** The last poll failed: the state may be out of date. */
   stale: boolean;
   // A test's entry (issue 15) also has ext.rs `TestDetail`'s fields, flattened:
