@@ -13,7 +13,6 @@
 
 use std::collections::HashMap;
 
-use memchr::memmem;
 use serde::{Deserialize, Serialize};
 
 /// Which shape a location was read from.
@@ -297,12 +296,20 @@ pub fn is_internal(path: &str) -> bool {
         "/gems/",
     ];
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
-    // A path without `/` (`cart.py`, often read from log lines) holds none of the parts
-    // with one: 5 substring searches instead of 23.
-    let slashed = memchr::memchr(b'/', path.as_bytes()).is_some();
-    PARTS
-        .iter()
-        .any(|p| (slashed || !p.contains('/')) && path.contains(p))
+    // The parts that start with `/` are compared at each `/` of the path (one `memchr`
+    // pass), the others searched for: a substring search per part set up a searcher
+    // each time, thousands of instructions per frame.
+    let b = path.as_bytes();
+    let after_slash = |at: usize| {
+        let tail = b.get(at..).unwrap_or_default();
+        PARTS
+            .iter()
+            .any(|p| p.starts_with('/') && tail.starts_with(p.as_bytes()))
+    };
+    memchr::memchr_iter(b'/', b).any(after_slash)
+        || PARTS
+            .iter()
+            .any(|p| !p.starts_with('/') && path.contains(p))
         || PREFIXES.iter().any(|p| path.starts_with(p))
         || is_go_module_path(path)
         || is_node_core_file(path)
@@ -313,8 +320,10 @@ pub fn is_internal(path: &str) -> bool {
 /// `-trimpath` builds print it). The version, not `/pkg/mod/`, decides: a project may
 /// have a package of its own at `pkg/mod`.
 fn is_go_module_path(path: &str) -> bool {
-    memmem::find_iter(path.as_bytes(), b"@v")
-        .any(|at| path.as_bytes().get(at + 2).is_some_and(u8::is_ascii_digit))
+    // From each `@`: a `memmem` iterator built its searcher on every call.
+    let b = path.as_bytes();
+    memchr::memchr_iter(b'@', b)
+        .any(|at| b.get(at + 1) == Some(&b'v') && b.get(at + 2).is_some_and(u8::is_ascii_digit))
 }
 
 /// A Node core module as old Node versions print it in stacks: a bare file name without
@@ -487,4 +496,37 @@ pub fn resolve(locations: &[FailureLocation], workspace_files: &[&str]) -> Vec<R
             file: index.resolve(&l.path).map(str::to_owned),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every kind of library part, at the path's start, in its middle and as its end;
+    /// a part's text without its leading `/` is not one.
+    #[test]
+    fn library_parts_are_found_wherever_they_stand() {
+        let cases = [
+            ("/usr/lib/go-1.22/src/fmt/print.go", true),
+            ("C:/Program Files/Go/src/testing/testing.go", true),
+            ("/home/u/.cargo/registry/src/x-1.0/src/lib.rs", true),
+            ("/home/u/.rustup/toolchains/stable/lib.rs", true),
+            ("venv/lib/python3.12/site-packages/x.py", true),
+            ("/usr/lib/python3/dist-packages/x.py", true),
+            ("web/node_modules/jest/x.js", true),
+            ("node:internal/process/task_queues", true),
+            ("_testmain.go", true),
+            ("/builds/a/gems/rspec-core/lib/x.rb", true),
+            ("/go/pkg/mod/github.com/x/y@v1.7.2/z.go", true),
+            ("assert.js", true),
+            ("github.com/x/y@vendor/z.go", false),
+            ("tests/unit/test_mod_000.py", false),
+            ("lib/python/x.py", false),
+            ("src/usr/lib/gox.go", false),
+            ("app/models/gemstone.rb", false),
+            ("src/assert.js", false),
+        ];
+        let got: Vec<(&str, bool)> = cases.iter().map(|&(p, _)| (p, is_internal(p))).collect();
+        assert_eq!(got, cases);
+    }
 }
