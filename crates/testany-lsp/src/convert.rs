@@ -93,9 +93,31 @@ pub fn display_opt(text: Option<&str>) -> Option<String> {
     text.map(display)
 }
 
+/// What names a test for a person: the log's name, or its id when the log gave none
+/// (raw: pass it through [`display`], or a text that is).
+pub fn test_label(t: &testany_core::frameworks::TestResult) -> &str {
+    if t.name.trim().is_empty() {
+        &t.id
+    } else {
+        &t.name
+    }
+}
+
+/// [`test_label`] as display text (issue 17: names and ids come from a log).
+pub fn test_name(t: &testany_core::frameworks::TestResult) -> String {
+    display(test_label(t))
+}
+
 /// A `testany/caseStates` entry as editors show it: its names and test messages as
-/// display text (the server is the one sanitiser; editors render as is).
+/// display text (the server is the one sanitiser; editors render as is). A test entry
+/// without a name is named by its id, as display text: editors fall back to `testId`
+/// otherwise, and the id (kept exact for `testany.runLocally`) comes from a log.
 pub fn case_state(mut s: crate::ext::CaseState) -> crate::ext::CaseState {
+    if let Some(t) = &s.test
+        && s.name.as_deref().is_none_or(|n| n.trim().is_empty())
+    {
+        s.name = Some(t.test_id.clone());
+    }
     s.name = display_opt(s.name.as_deref());
     if let Some(t) = &mut s.test {
         t.case_name = display_opt(t.case_name.as_deref());
@@ -146,6 +168,55 @@ mod tests {
     use testany_core::health::{FlakyCase, PipelineHealth, SlowCase};
 
     use super::*;
+
+    /// Issue 17: a caseStates test entry the log gave no name is named by its id as
+    /// display text (editors showed the raw `testId`); the id itself stays exact (data:
+    /// `testany.runLocally` matches it); a case entry without a name stays without.
+    #[test]
+    fn a_test_without_a_name_is_named_by_its_id_as_display_text() {
+        use crate::ext::{CaseState, TestDetail, TestState};
+        let id = "t.py::test_x[\u{1b}]8;;file:///etc\u{7}a\u{202e}b\u{1b}]8;;\u{7}]";
+        let entry = |name: Option<&str>, test: bool| CaseState {
+            uri: "file:///ws/t.py".into(),
+            line: 3,
+            key: "K1".into(),
+            name: name.map(str::to_owned),
+            state: TestState::Failed,
+            execution: Some("P-1-00001".into()),
+            pipeline: Some("P-1".into()),
+            stale: false,
+            test: test.then(|| TestDetail {
+                test_id: id.into(),
+                case_index: 0,
+                case_name: None,
+                message: None,
+                expected: None,
+                actual: None,
+                log_line: 4,
+            }),
+        };
+        let named = |s: CaseState| (s.name, s.test.map(|t| t.test_id));
+        let shown = Some("t.py::test_x[a<U+202E>b]".to_owned());
+        assert_eq!(
+            named(case_state(entry(Some(""), true))),
+            (shown.clone(), Some(id.to_owned()))
+        );
+        assert_eq!(
+            named(case_state(entry(None, true))),
+            (shown, Some(id.to_owned()))
+        );
+        assert_eq!(named(case_state(entry(None, false))), (None, None));
+        let mut t = testany_core::frameworks::TestResult::new(
+            testany_core::frameworks::Framework::Pytest,
+            id,
+            testany_core::frameworks::TestStatus::Failed,
+            4,
+        );
+        t.name = " ".into();
+        assert_eq!(test_name(&t), "t.py::test_x[a<U+202E>b]");
+        t.name = "test_\u{1b}[1mx".into();
+        assert_eq!(test_name(&t), "test_x");
+    }
 
     /// `testany.pipelineHealth`'s case names reach editors as display text (issue 16).
     #[test]

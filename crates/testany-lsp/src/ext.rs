@@ -220,7 +220,9 @@ pub struct CaseStatesParams {
 }
 
 /// One marker (or mapped test) and its case's state in the newest execution that ran it.
-/// Names and messages are display text (`convert::case_state`); keys and URIs are data.
+/// Names and messages are display text (`convert::case_state`); keys, ids and URIs are
+/// data. A test entry always has a `name` (its id as display text when the log gave
+/// none), so editors never show `testId`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseState {
     pub uri: String,

@@ -217,9 +217,11 @@ pub fn hover(
 fn hover_markdown(t: &TestResult, case_key: &str, history: Option<&TestHistory>) -> String {
     let mut md = format!(
         "**{}** · case {}\n\n`{}`\n\n",
-        md_escape(&t.name),
+        // Display text before the markdown escapes: an escape sequence split by a
+        // backslash would otherwise leave its payload visible.
+        md_escape(&crate::convert::test_name(t)),
         md_escape(case_key),
-        t.id.replace('`', "'")
+        crate::convert::display(&t.id).replace('`', "'")
     );
     let Some(h) = history else {
         return md;
@@ -440,7 +442,7 @@ pub fn extend(
                     Some(RelatedInformation {
                         uri: uri.as_str().to_owned(),
                         range: Range { start: p, end: p },
-                        message: format!("{} is defined here", t.name),
+                        message: format!("{} is defined here", crate::convert::test_label(t)),
                     })
                 });
                 diagnostics.push(test_diagnostic(range, exec, t, note.as_deref(), related));
@@ -520,7 +522,7 @@ fn unlinked_diagnostic(
         testany_core::text::count(n, "test", "tests"),
         case.case_key,
         exec.key,
-        first.name,
+        crate::convert::test_label(first),
     );
     Some(Diagnostic {
         range: lines.range(at.start.line).unwrap_or(at),
@@ -669,7 +671,7 @@ fn test_diagnostic(
         message.push_str(n);
     }
     message.push_str(": ");
-    message.push_str(&t.name);
+    message.push_str(crate::convert::test_label(t));
     if let Some(m) = t
         .message
         .as_deref()
@@ -1203,5 +1205,93 @@ mod tests {
         assert_eq!(at(Some(16)), (Position::new(9, 16), Position::new(9, 24)));
         assert_eq!(at(None), (Position::new(9, 4), Position::new(9, 24)));
         assert_eq!(at(Some(99)), (Position::new(9, 24), Position::new(9, 24)));
+    }
+
+    /// Issue 17: a test's id, name and message come from a log. Where editors show them
+    /// (caseStates names, lens titles, hover, diagnostics) they are display text; where
+    /// they are data (`testId`, the `Run locally` argument) they stay exact. A test the
+    /// log gave no name is named by its id, as display text (editors fell back to the
+    /// raw `testId`).
+    #[test]
+    fn hostile_test_ids_reach_editors_as_display_text() {
+        let id = "tests/test_orders.py::test_tax[\u{1b}]0;pwn\u{7}x\u{202e}]";
+        let mut inner = fixture(&[("P-1-00003", TestStatus::Failed)]);
+        if let Some(CaseEntry::Done(case)) = inner.tests.cases.get_mut(&("P-1-00003".to_owned(), 0))
+        {
+            let t = &mut Arc::make_mut(case).tests[1];
+            t.id = id.into();
+            t.name = String::new();
+            t.message = Some("boom\u{1b}[2J\u{202e}".into());
+        }
+        let states = test_states(&env(), &mut inner, None);
+        let tax = states.iter().find(|s| s.line == 7).expect("test_tax entry");
+        assert_eq!(
+            (
+                tax.name.as_deref(),
+                tax.test.as_ref().map(|t| t.test_id.as_str()),
+                tax.test.as_ref().and_then(|t| t.message.as_deref()),
+            ),
+            (
+                Some("tests/test_orders.py::test_tax[x<U+202E>]"),
+                Some(id),
+                Some("boom<U+202E>"),
+            )
+        );
+        let plan = plan_of(&mut inner, ORDERS, None);
+        let lenses: Vec<(String, Value)> = plan
+            .lenses
+            .iter()
+            .filter(|l| l.range.start.line == 7)
+            .map(crate::convert::lens)
+            .map(|l| {
+                let c = l.command.expect("a command");
+                let title = c.title.split(" · ").next().unwrap_or("").to_owned();
+                (title, c.arguments.map_or(Value::Null, |a| a[0].clone()))
+            })
+            .collect();
+        assert_eq!(
+            lenses,
+            vec![
+                (
+                    s("✗ FAILED: boom<U+202E>"),
+                    json!({"execution": "P-1-00003", "caseIndex": 0, "line": 7})
+                ),
+                (
+                    s("Run locally"),
+                    json!({"execution": "P-1-00003", "caseIndex": 0, "testId": id})
+                ),
+            ]
+        );
+        let diags: Vec<String> = plan
+            .diagnostics
+            .iter()
+            .map(|d| crate::convert::diagnostic(d).message)
+            .collect();
+        assert_eq!(
+            diags,
+            vec![s(
+                "FAILED in P-1-00003: tests/test_orders.py::test_tax[x<U+202E>]: boom<U+202E>\nexpected: 3\nactual: 2"
+            )]
+        );
+        let uri = "file:///ws/tests/test_orders.py".parse().unwrap();
+        let h = hover(
+            &mut inner,
+            &uri,
+            Path::new("/ws/testany.toml"),
+            "tests/test_orders.py",
+            ORDERS,
+            Position::new(7, 0),
+        )
+        .expect("a hover");
+        let shown = match crate::convert::hover(h).contents {
+            tower_lsp_server::ls_types::HoverContents::Markup(m) => m.value,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            shown.starts_with(
+                "**tests/test\\_orders.py::test\\_tax\\[x\\<U\\+202E\\>\\]** · case K1\n\n`tests/test_orders.py::test_tax[x<U+202E>]`"
+            ),
+            "{shown}"
+        );
     }
 }
