@@ -10,7 +10,11 @@
 //!   and serialised).
 //! - `after_edit`: each request follows a `didChange` (a comment line appended, then
 //!   removed), so the lenses are planned again from the linked tests: the per-test
-//!   lens planning plus drift of the 500 definitions.
+//!   lens planning plus drift of the 500 definitions. The edits add up as they do
+//!   while typing (sample N follows the warm-up's and N earlier edits; the document
+//!   folds them every 512), so this is the cost after a few hundred edits.
+//! - `after_reopen_and_one_edit`: untimed, the document is closed, opened again, its
+//!   lenses asked for and one edit made; timed, the request after that one edit.
 //!
 //! Run: `cargo bench -p testany-lsp --bench test_lenses` (part of `cargo xtask bench`).
 
@@ -23,6 +27,10 @@ use testany_lsp::transport::{frame, serve};
 use testany_lsp::{Options, service};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
 use tokio::runtime::Runtime;
+
+/// The allocator `testany` ships (crates/testany-cli/src/main.rs), as in code_lens.rs.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     divan::main();
@@ -304,6 +312,26 @@ impl Session {
     }
 }
 
+/// didClose + didOpen (same text) + a lens request, waited for: the document's drift
+/// starts afresh.
+impl Session {
+    fn reopen(&mut self) {
+        let uri = self.uri.clone();
+        self.notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": uri}}),
+        );
+        self.version = 1;
+        let text = self.text.clone();
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+        );
+        let lenses: Value = serde_json::from_slice(&self.code_lens()).expect("JSON");
+        assert_eq!(test_status_titles(&lenses).len(), TESTS + 1);
+    }
+}
+
 /// Repeated requests without edits: the cached answer.
 #[divan::bench(sample_count = 200)]
 fn cached(bencher: divan::Bencher) {
@@ -319,4 +347,17 @@ fn after_edit(bencher: divan::Bencher) {
         session.edit();
         session.code_lens().len()
     });
+}
+
+/// The request after one edit of a freshly opened document.
+#[divan::bench(sample_count = 100, sample_size = 1)]
+fn after_reopen_and_one_edit(bencher: divan::Bencher) {
+    let session = std::cell::RefCell::new(SESSION.lock().unwrap_or_else(|e| e.into_inner()));
+    bencher
+        .with_inputs(|| {
+            let mut s = session.borrow_mut();
+            s.reopen();
+            s.edit();
+        })
+        .bench_local_values(|()| session.borrow_mut().code_lens().len());
 }
