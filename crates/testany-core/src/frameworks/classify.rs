@@ -246,7 +246,9 @@ impl LineClass {
                 _ => {}
             }
         }
-        let tail = match b.iter().rposition(|&c| c == b' ' || c == b'\t') {
+        // `memrchr2`: a byte loop from the end mispredicted its exit on every line (5%
+        // of a CI log's analysis).
+        let tail = match memchr::memrchr2(b' ', b'\t', b) {
             Some(at) => b.get(at + 1..).unwrap_or(&[]),
             None => b,
         };
