@@ -9,8 +9,9 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use testany_core::ansi::StyledSpan;
-use testany_core::health::PipelineHealth;
-use testany_core::model::Execution;
+use testany_core::health::{DayStat, FlakyCase, PipelineHealth, SlowCase};
+use testany_core::model::{CaseResult, Execution, ExecutionResult, ExecutionStatus, Trigger};
+use testany_core::plan::format_duration;
 use tower_lsp_server::ls_types::request::Request;
 
 /// A `workspace/executeCommand` command: its name, its one argument object and what it
@@ -59,14 +60,14 @@ pub struct OpenLogResult {
     pub line: usize,
 }
 
-/// `testany.showExecution`: the execution as model JSON.
+/// `testany.showExecution`: the execution as model JSON, durations also as text.
 pub enum ShowExecution {}
 
 impl Command for ShowExecution {
     const NAME: &'static str = "testany.showExecution";
     const USAGE: &'static str = "{execution}";
     type Args = ExecutionRef;
-    type Result = Execution;
+    type Result = ExecutionView;
 }
 
 /// An execution by key, e.g. `SHP-0601-0000C`.
@@ -82,7 +83,68 @@ impl Command for RefreshExecution {
     const NAME: &'static str = "testany.refreshExecution";
     const USAGE: &'static str = "{execution}";
     type Args = ExecutionRef;
-    type Result = Execution;
+    type Result = ExecutionView;
+}
+
+/// Core's `Execution` in its model JSON (snake_case, every field present, `null` when
+/// absent, RFC 3339 times) with each duration also as text (`duration_text`), written
+/// by core's one formatter (`plan::format_duration`: `1s` for 1,500 ms, `2m`, `2m 15s`),
+/// so editors show what lenses show and never format milliseconds (issue 16). The
+/// milliseconds stay, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExecutionView {
+    pub key: String,
+    pub status: ExecutionStatus,
+    pub result: Option<ExecutionResult>,
+    pub pipeline_key: Option<String>,
+    pub pipeline_name: Option<String>,
+    pub workspace: Option<String>,
+    pub environment: Option<String>,
+    pub trigger: Option<Trigger>,
+    pub started_at: Option<String>,
+    pub completed_at: Option<String>,
+    pub duration_ms: Option<u64>,
+    /// `duration_ms` as text; `null` with it.
+    pub duration_text: Option<String>,
+    pub cases: Vec<CaseView>,
+}
+
+/// One case of an [`ExecutionView`]: core's `CaseResult` and its duration as text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: CaseResult,
+    /// `duration_ms` as text; `null` with it.
+    pub duration_text: Option<String>,
+}
+
+impl From<Execution> for ExecutionView {
+    fn from(e: Execution) -> Self {
+        ExecutionView {
+            duration_text: e.duration_ms.map(format_duration),
+            cases: e.cases.into_iter().map(CaseView::from).collect(),
+            key: e.key,
+            status: e.status,
+            result: e.result,
+            pipeline_key: e.pipeline_key,
+            pipeline_name: e.pipeline_name,
+            workspace: e.workspace,
+            environment: e.environment,
+            trigger: e.trigger,
+            started_at: e.started_at.map(|t| t.to_string()),
+            completed_at: e.completed_at.map(|t| t.to_string()),
+            duration_ms: e.duration_ms,
+        }
+    }
+}
+
+impl From<CaseResult> for CaseView {
+    fn from(case: CaseResult) -> Self {
+        CaseView {
+            duration_text: case.duration_ms.map(format_duration),
+            case,
+        }
+    }
 }
 
 /// `testany.runPipeline`: executes a pipeline and follows it to the end.
@@ -193,7 +255,7 @@ impl Command for PipelineHealthCommand {
     const NAME: &'static str = "testany.pipelineHealth";
     const USAGE: &'static str = "{pipeline, days?}";
     type Args = PipelineHealthArgs;
-    type Result = PipelineHealth;
+    type Result = PipelineHealthView;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +263,62 @@ pub struct PipelineHealthArgs {
     pub pipeline: String,
     /// Default 7, at least 1.
     pub days: Option<u32>,
+}
+
+/// Core's `PipelineHealth` (snake_case, from testany-core's `health`) with each slowest
+/// case's durations also as text, as [`ExecutionView`] gives them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PipelineHealthView {
+    pub days: u32,
+    pub from: String,
+    pub to: String,
+    pub runs: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub other: u32,
+    pub pass_rate: Option<f64>,
+    pub flaky: Vec<FlakyCase>,
+    pub slowest: Vec<SlowCaseView>,
+    pub series: Vec<DayStat>,
+}
+
+/// One of the slowest cases: core's `SlowCase` and its mean and max as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlowCaseView {
+    #[serde(flatten)]
+    pub case: SlowCase,
+    /// `mean_ms` as text.
+    pub mean_text: String,
+    /// `max_ms` as text.
+    pub max_text: String,
+}
+
+impl From<PipelineHealth> for PipelineHealthView {
+    fn from(h: PipelineHealth) -> Self {
+        PipelineHealthView {
+            days: h.days,
+            from: h.from,
+            to: h.to,
+            runs: h.runs,
+            passed: h.passed,
+            failed: h.failed,
+            other: h.other,
+            pass_rate: h.pass_rate,
+            flaky: h.flaky,
+            slowest: h.slowest.into_iter().map(SlowCaseView::from).collect(),
+            series: h.series,
+        }
+    }
+}
+
+impl From<SlowCase> for SlowCaseView {
+    fn from(case: SlowCase) -> Self {
+        SlowCaseView {
+            mean_text: format_duration(case.mean_ms),
+            max_text: format_duration(case.max_ms),
+            case,
+        }
+    }
 }
 
 /// `testany/caseStates`: the state of every anchored case (a marker, or a `[cases]`
@@ -385,4 +503,98 @@ pub struct ReadFileResult {
     /// The file's UTF-8 text; `null` when it does not exist, is not a regular file,
     /// is not UTF-8 or is larger than 2 MiB.
     pub text: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+    use testany_core::health::{PipelineHealth, SlowCase};
+    use testany_core::model::Execution;
+
+    use super::{ExecutionView, PipelineHealthView};
+
+    /// `value` without the `*_text` members the views add, in objects at any depth.
+    fn without_texts(mut value: Value) -> Value {
+        match &mut value {
+            Value::Object(m) => {
+                m.retain(|k, _| !k.ends_with("_text"));
+                for v in m.values_mut() {
+                    *v = without_texts(v.take());
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|v| *v = without_texts(v.take())),
+            _ => {}
+        }
+        value
+    }
+
+    /// The view is core's model JSON plus duration texts: every member core writes, as
+    /// core writes it (a field added to `Execution` and not to the view fails here), and
+    /// the texts of core's `format_duration` (issue 16: 1,500 ms is `1s`, not `2s`).
+    #[test]
+    fn execution_view_is_the_model_json_with_duration_texts() {
+        let exec = Execution::from_json(&json!({
+            "execution_id": "SHP-1-00007", "status": "COMPLETED", "result": "FAILED",
+            "pipeline_key": "SHP-1", "pipeline_name": "Shop", "environment": "staging",
+            "trigger": "MANUAL", "started_at": "2026-11-26T04:00:00Z",
+            "completed_at": "2026-11-26T04:02:00Z", "duration_ms": 120_000,
+            "cases": [
+                {"case_key": "A1", "index": 0, "status": "FAILED", "duration_ms": 1500,
+                 "error": "boom"},
+                {"case_key": "B2", "index": 1, "status": "PASSED", "duration_ms": 3_659_000},
+            ],
+        }))
+        .expect("execution");
+        let view = serde_json::to_value(ExecutionView::from(exec.clone())).expect("json");
+        assert_eq!(
+            without_texts(view.clone()),
+            serde_json::to_value(&exec).expect("json")
+        );
+        assert_eq!(view["duration_text"], "2m");
+        assert_eq!(view["cases"][0]["duration_text"], "1s");
+        assert_eq!(view["cases"][1]["duration_text"], "1h");
+        assert_eq!(view["started_at"], "2026-11-26T04:00:00Z");
+        let mut no_times = exec;
+        no_times.duration_ms = None;
+        no_times.cases.truncate(1);
+        no_times.cases[0].duration_ms = None;
+        let view = serde_json::to_value(ExecutionView::from(no_times)).expect("json");
+        assert_eq!(view["duration_text"], Value::Null);
+        assert_eq!(view["cases"][0]["duration_text"], Value::Null);
+    }
+
+    #[test]
+    fn pipeline_health_view_is_core_health_with_duration_texts() {
+        let health = PipelineHealth {
+            days: 7,
+            from: "2026-11-20".into(),
+            to: "2026-11-26".into(),
+            runs: 3,
+            passed: 2,
+            failed: 1,
+            other: 0,
+            pass_rate: Some(2.0 / 3.0),
+            flaky: Vec::new(),
+            slowest: vec![SlowCase {
+                case_key: "K2".into(),
+                name: Some("pay".into()),
+                runs: 3,
+                mean_ms: 1500,
+                max_ms: 120_000,
+            }],
+            series: Vec::new(),
+        };
+        let view = serde_json::to_value(PipelineHealthView::from(health.clone())).expect("json");
+        assert_eq!(
+            without_texts(view.clone()),
+            serde_json::to_value(&health).expect("json")
+        );
+        assert_eq!(
+            view["slowest"][0],
+            json!({
+                "case_key": "K2", "name": "pay", "runs": 3, "mean_ms": 1500, "max_ms": 120_000,
+                "mean_text": "1s", "max_text": "2m",
+            })
+        );
+    }
 }

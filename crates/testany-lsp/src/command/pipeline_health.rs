@@ -6,18 +6,21 @@ use std::sync::Arc;
 
 use jiff::{SignedDuration, Timestamp};
 use testany_client::ListFilter;
-use testany_core::health::{self, PipelineHealth};
+use testany_core::health;
 use testany_core::plan;
 use tower_lsp_server::jsonrpc::Error;
 
 use super::{known_execution, not_configured, service_error, url_for_pipeline};
-use crate::ext::PipelineHealthArgs;
+use crate::ext::{PipelineHealthArgs, PipelineHealthView};
 use crate::state::State;
 
 /// Executions read per request at most (one list page).
 const MAX_RUNS: u64 = 100;
 
-pub async fn run(state: &Arc<State>, args: PipelineHealthArgs) -> Result<PipelineHealth, Error> {
+pub async fn run(
+    state: &Arc<State>,
+    args: PipelineHealthArgs,
+) -> Result<PipelineHealthView, Error> {
     let days = args.days.unwrap_or(7).max(1);
     let url = url_for_pipeline(state, Some(&args.pipeline))
         .ok_or_else(|| not_configured(&args.pipeline))?;
@@ -55,9 +58,5 @@ pub async fn run(state: &Arc<State>, args: PipelineHealthArgs) -> Result<Pipelin
             ),
         }
     }
-    Ok(crate::convert::health(health::health(
-        &executions,
-        now,
-        days,
-    )))
+    Ok(crate::convert::health(health::health(&executions, now, days)).into())
 }

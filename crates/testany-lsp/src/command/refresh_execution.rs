@@ -3,15 +3,14 @@
 
 use std::sync::Arc;
 
-use testany_core::model::Execution;
 use tower_lsp_server::jsonrpc::Error;
 
 use super::{client_for_execution, not_configured, service_error};
-use crate::ext::ExecutionRef;
+use crate::ext::{ExecutionRef, ExecutionView};
 use crate::runtime;
 use crate::state::State;
 
-pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Error> {
+pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<ExecutionView, Error> {
     let client = client_for_execution(state, &args.execution)
         .ok_or_else(|| not_configured(&args.execution))?;
     let exec = client
@@ -21,5 +20,5 @@ pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<Execution, Er
     let effects = state.lock().merge_execution(&exec);
     runtime::execute(state, effects).await;
     runtime::wake(state, exec.pipeline_key.as_deref());
-    Ok(crate::convert::execution(exec))
+    Ok(crate::convert::execution(exec).into())
 }

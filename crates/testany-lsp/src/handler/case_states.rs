@@ -473,9 +473,9 @@ pub(crate) mod tests {
         .unwrap();
         assert_eq!(shown.pipeline_name.as_deref(), Some("shop"));
         assert_eq!(shown.environment.as_deref(), Some("<U+202E>dorp"));
-        assert_eq!(shown.cases[0].name.as_deref(), Some("login<U+202E>txt.exe"));
+        assert_eq!(shown.cases[0].case.name.as_deref(), Some("login<U+202E>txt.exe"));
         assert_eq!(
-            shown.cases[0].error.as_deref(),
+            shown.cases[0].case.error.as_deref(),
             Some("AssertionError: a\u{240d}b \u{241b}")
         );
         // The polled data itself stays as the service sent it.
