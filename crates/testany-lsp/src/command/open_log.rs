@@ -17,7 +17,10 @@ use crate::state::State;
 
 /// The case's log in the cache, fetched (sign + guarded download) unless a finished
 /// case's copy is there already: a finished case's log never changes, a running one is
-/// fetched again each time. Returns the path and the file's lock, held while reading.
+/// fetched again each time, into `<n>.running.log` beside it ([`running_path`]), never
+/// into the finished log's place, where the background reads (and `testany logs`)
+/// would take it for the final log. Returns the path and the file's lock, held while
+/// reading.
 pub async fn cached_log(
     state: &Arc<State>,
     args: &CaseRef,
@@ -32,6 +35,7 @@ pub async fn cached_log(
                 .map(|c| !c.is_active() && c.result.is_some())
         })
         .unwrap_or(false);
+    let path = if finished { path } else { running_path(&path) };
     let file = state.lock_log_file(&path).await;
     let cached = state.env.log_cached(&path).await;
     if !(finished && cached) {
@@ -43,6 +47,12 @@ pub async fn cached_log(
             .map_err(|e| service_error(state, &e))?;
     }
     Ok((path, file))
+}
+
+/// Where a running case's partial log goes: `<n>.running.log` beside the finished
+/// log's `<n>.log` (still a `.log`, so the cache's cap and eviction cover it).
+fn running_path(path: &std::path::Path) -> PathBuf {
+    path.with_extension("running.log")
 }
 
 pub async fn run(state: &Arc<State>, args: OpenLogArgs) -> Result<OpenLogResult, Error> {
@@ -135,5 +145,82 @@ pub fn workspace_projects(state: &State, execution: &str) -> Vec<(PathBuf, Arc<V
             .collect()
     } else {
         serving
+    }
+}
+
+#[cfg(all(test, feature = "native"))]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use testany_core::config::Config;
+
+    use super::*;
+    use crate::data::{PipelineData, PollKey};
+    use crate::project::Project;
+
+    /// Issue 15 ("logs of finished executions are immutable"): the log of a running
+    /// case (the shop's stuck SHP-0602-0000C, its last case running) is fetched beside
+    /// the cache's `<n>.log`, which stays absent; before, the partial log was written
+    /// there and later read as the finished case's log, never fetched again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_running_case_log_never_takes_the_finished_logs_place() {
+        let mock = testany_mock::start(testany_mock::MockConfig::shop().unwrap())
+            .await
+            .unwrap();
+        let url = mock.mcp_url_localhost();
+        let cache =
+            std::env::temp_dir().join(format!("testany-lsp-running-log-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&cache);
+        let state = crate::state::test_state(&cache);
+        let config = Config {
+            url: Some(url.clone()),
+            pipelines: vec!["SHP-0602".into()],
+            ..Config::default()
+        };
+        state.lock().projects.insert(
+            "/ws/testany.toml".into(),
+            Project {
+                root: "/ws".into(),
+                config_path: Some("/ws/testany.toml".into()),
+                config: Some(config),
+                error: None,
+                files: Arc::new(Vec::new()),
+                markers: Arc::new(BTreeMap::new()),
+            },
+        );
+        let client = state.client_for(&url).unwrap();
+        let exec = client.get_execution("SHP-0602-0000C").await.unwrap();
+        let running = exec.cases.iter().find(|c| c.is_active()).unwrap().index;
+        state.lock().pipelines.insert(
+            PollKey {
+                url: url.clone(),
+                pipeline: "SHP-0602".into(),
+            },
+            PipelineData {
+                executions: vec![exec],
+                stale: false,
+                loaded: true,
+            },
+        );
+        let case = CaseRef {
+            execution: "SHP-0602-0000C".into(),
+            case_index: running,
+        };
+        let (path, file) = cached_log(&state, &case).await.unwrap();
+        drop(file);
+        let final_path = state.env.log_path(&url, "SHP-0602-0000C", running);
+        let name = |p: &std::path::Path| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            (name(&path), path.parent() == final_path.parent()),
+            (format!("{running}.running.log"), true)
+        );
+        assert!(std::fs::metadata(&path).is_ok_and(|m| m.len() > 0));
+        assert!(!final_path.exists(), "{}", final_path.display());
+        let _ = std::fs::remove_dir_all(&cache);
+        mock.shutdown().await;
     }
 }
