@@ -241,12 +241,14 @@ fn whole_lines(mut block: &[u8], each: &mut impl FnMut(&str)) -> u64 {
                 (valid, Some((line_start, line_end)))
             }
         };
-        let mut text = valid;
-        while let Some(i) = memchr::memchr(b'\n', text.as_bytes()) {
-            let line = text.get(..i).unwrap_or_default();
+        // One iterator over the block: a `memchr` call per line paid its setup for
+        // every line.
+        let mut start = 0;
+        for i in memchr::memchr_iter(b'\n', valid.as_bytes()) {
+            let line = valid.get(start..i).unwrap_or_default();
             each(&cut(line.strip_suffix('\r').unwrap_or(line)));
             count += 1;
-            text = text.get(i + 1..).unwrap_or_default();
+            start = i + 1;
         }
         let Some((from, to)) = bad else { break };
         let line = strip_break(block.get(from..to).unwrap_or_default());
