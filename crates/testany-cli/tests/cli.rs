@@ -419,6 +419,41 @@ fn logs_by_index_by_case_key_and_default_first_failure() {
     );
 }
 
+/// Issue 15, one log cache: a running case's log is partial, so it is shown but never
+/// kept in the log cache the language server shares (where it would be taken for the
+/// finished log and never fetched again), and no partial copy is left behind.
+#[test]
+fn logs_of_a_running_case_stay_out_of_the_cache() {
+    let mock = Mock::shop(20.0);
+    let env = Env::for_mock(&mock);
+    let shown = env.run(&["executions", "show", "SHP-0602-0000C", "--json"]);
+    let cases = json(&shown.stdout)["cases"].clone();
+    let running: Vec<u64> = cases
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|c| c["status"] == "RUNNING")
+        .filter_map(|c| c["index"].as_u64())
+        .collect();
+    assert_eq!(running, [1], "{cases}");
+    let out = env.run(&["logs", "SHP-0602-0000C", "1"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(!out.stdout.is_empty());
+    let testany = env.dir.path().join("cache/testany");
+    let mut left = Vec::new();
+    let mut stack = vec![testany.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                left.push(entry.path().display().to_string());
+            }
+        }
+    }
+    assert_eq!(left, Vec::<String>::new());
+}
+
 #[test]
 fn logs_of_an_unknown_case_is_a_usage_error() {
     let mock = Mock::shop(20.0);
