@@ -91,6 +91,68 @@ export interface OpenLogResult {
   line: number;
 }
 
+/**
+ * ext.rs `ExecutionView` (`testany.showExecution`, `testany.refreshExecution`): core's
+ * `Execution` as model JSON (snake_case, `null` when absent), each duration also as text.
+ */
+export interface ExecutionView {
+  key: string;
+  status: string;
+  result: string | null;
+  pipeline_key: string | null;
+  pipeline_name: string | null;
+  workspace: string | null;
+  environment: string | null;
+  trigger: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_ms: number | null;
+  /** `duration_ms` as core's `plan::format_duration` writes it (`1s`, `2m`, `2m 15s`): shown as given. */
+  duration_text: string | null;
+  cases: CaseView[];
+}
+
+/** ext.rs `CaseView`: core's `CaseResult` (flattened) and its duration as text. */
+export interface CaseView {
+  index: number;
+  case_key: string;
+  name: string | null;
+  status: string | null;
+  result: string | null;
+  duration_ms: number | null;
+  error: string | null;
+  runtime_uuid: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  duration_text: string | null;
+}
+
+/** ext.rs `PipelineHealthView` (`testany.pipelineHealth`): core's `PipelineHealth`, slowest durations also as text. */
+export interface PipelineHealthView {
+  days: number;
+  from: string;
+  to: string;
+  runs: number;
+  passed: number;
+  failed: number;
+  other: number;
+  pass_rate: number | null;
+  flaky: { case_key: string; name: string | null; runs: number; passed: number; failed: number; flips: number }[];
+  slowest: SlowCaseView[];
+  series: { date: string; runs: number; passed: number; failed: number }[];
+}
+
+/** ext.rs `SlowCaseView`: core's `SlowCase` (flattened) and its mean and max as text. */
+export interface SlowCaseView {
+  case_key: string;
+  name: string | null;
+  runs: number;
+  mean_ms: number;
+  max_ms: number;
+  mean_text: string;
+  max_text: string;
+}
+
 /** testany-core `ansi::Color`. */
 export type Color =
   | { kind: 'basic'; index: number }

@@ -2,6 +2,9 @@
 // Pure: no `vscode` import. Inputs are untrusted JSON, so every field is checked; names,
 // errors and messages arrive as display text (the server's convert::display, see
 // docs/protocol.md), keys, status words and times as data: both are shown as given.
+// Durations too: each comes as text beside its milliseconds (`duration_text`,
+// `mean_text`, `max_text`: core's plan::format_duration), and no milliseconds are
+// formatted here (issue 16).
 
 type Json = Record<string, unknown>;
 
@@ -13,25 +16,6 @@ const cell = (v: unknown): string => text(v).replace(/\|/g, '\\|').replace(/\r?\
 /** `1 case`, `2 cases`: the count and the right form of the noun. */
 const count = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
 
-/**
- * `850ms`, `12s`, `2m 15s`, `2m`, `1h 3m`, `1h`: testany-core's `plan::format_duration`
- * (whole units, cut down, not rounded; no zero tail), so documents read as lenses do.
- * A copy, kept until the server sends the text: `testany.showExecution` and
- * `testany.pipelineHealth` give `duration_ms`, `mean_ms` and `max_ms` only (their
- * result types in ext.rs are core's `Execution` and `PipelineHealth`).
- */
-export function formatDuration(ms: unknown): string {
-  if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return '';
-  if (ms < 1000) return `${Math.floor(ms)}ms`;
-  const s = Math.floor(ms / 1000);
-  const m = Math.floor(s / 60);
-  const h = Math.floor(s / 3600);
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return s % 60 === 0 ? `${m}m` : `${m}m ${s % 60}s`;
-  const rest = Math.floor((s % 3600) / 60);
-  return rest === 0 ? `${h}h` : `${h}h ${rest}m`;
-}
-
 /** One execution as a heading, a summary line and a table of its cases. */
 export function renderExecution(value: unknown): string {
   const e = obj(value);
@@ -42,7 +26,7 @@ export function renderExecution(value: unknown): string {
     e.environment ? `environment ${text(e.environment)}` : '',
     e.trigger ? `trigger ${text(e.trigger)}` : '',
     e.started_at ? `started ${text(e.started_at)}` : '',
-    formatDuration(e.duration_ms),
+    text(e.duration_text),
   ].filter(Boolean);
   lines.push(summary.join(' · '), '');
   const cases = arr(e.cases).map(obj);
@@ -51,7 +35,7 @@ export function renderExecution(value: unknown): string {
   lines.push('| # | case | name | result | duration | error |', '|---|---|---|---|---|---|');
   for (const c of cases) {
     lines.push(
-      `| ${cell(c.index)} | ${cell(c.case_key)} | ${cell(c.name)} | ${cell(c.result ?? c.status)} | ${formatDuration(c.duration_ms)} | ${cell(c.error).slice(0, 200)} |`,
+      `| ${cell(c.index)} | ${cell(c.case_key)} | ${cell(c.name)} | ${cell(c.result ?? c.status)} | ${cell(c.duration_text)} | ${cell(c.error).slice(0, 200)} |`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -82,9 +66,7 @@ export function renderHealth(pipeline: string, value: unknown): string {
   else {
     lines.push('| case | name | mean | max |', '|---|---|---|---|');
     for (const s of slow) {
-      lines.push(
-        `| ${cell(s.case_key)} | ${cell(s.name)} | ${formatDuration(s.mean_ms)} | ${formatDuration(s.max_ms)} |`,
-      );
+      lines.push(`| ${cell(s.case_key)} | ${cell(s.name)} | ${cell(s.mean_text)} | ${cell(s.max_text)} |`);
     }
   }
   return `${lines.join('\n')}\n`;

@@ -9,6 +9,11 @@ import { CASE_STATES, LIST_FILES, LOG_VIEW, READ_FILE, RUN_LOCALLY } from '../..
 
 const root = join(__dirname, '..', '..');
 const extRs = readFileSync(join(root, '..', '..', 'crates', 'testany-lsp', 'src', 'ext.rs'), 'utf8');
+// The core types ext.rs flattens into its views (`CaseResult`, `SlowCase`): their fields
+// are wire fields too (model JSON keeps the Rust names).
+const coreRs = ['model.rs', 'health.rs'].map((f) =>
+  readFileSync(join(root, '..', '..', 'crates', 'testany-core', 'src', f), 'utf8'),
+);
 const protocolTs = readFileSync(join(root, 'src', 'shared', 'protocol.ts'), 'utf8');
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
@@ -19,10 +24,11 @@ const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c: string) => c.toUpper
  * flattened struct's fields instead.
  */
 function rustFields(name: string): string[] {
-  const at = extRs.indexOf(`pub struct ${name} {`);
-  assert.ok(at >= 0, `ext.rs has no struct ${name}`);
-  const attrs = extRs.slice(extRs.lastIndexOf('}', at), at);
-  const body = extRs.slice(at, extRs.indexOf('\n}', at));
+  const src = [extRs, ...coreRs].find((s) => s.includes(`pub struct ${name} {`)) ?? '';
+  const at = src.indexOf(`pub struct ${name} {`);
+  assert.ok(at >= 0, `ext.rs (or the core types it flattens) has no struct ${name}`);
+  const attrs = src.slice(src.lastIndexOf('}', at), at);
+  const body = src.slice(at, src.indexOf('\n}', at));
   const camelCase = attrs.includes('rename_all = "camelCase"');
   const out: string[] = [];
   for (const m of body.matchAll(/^\s*pub (\w+): ([^,\n]+),/gm)) {
@@ -60,6 +66,10 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
     'ListFilesResult',
     'ReadFileParams',
     'ReadFileResult',
+    'ExecutionView',
+    'CaseView',
+    'PipelineHealthView',
+    'SlowCaseView',
   ]) {
     assert.deepEqual(tsFields(name).sort(), rustFields(name).sort(), name);
   }
@@ -83,6 +93,15 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
     'logLine',
   ]);
   assert.deepEqual(rustFields('TestRef'), ['execution', 'caseIndex', 'testId']);
+  assert.deepEqual(rustFields('SlowCaseView'), [
+    'case_key',
+    'name',
+    'runs',
+    'mean_ms',
+    'max_ms',
+    'mean_text',
+    'max_text',
+  ]);
 });
 
 test('protocol.ts names the methods and TestState words of ext.rs', () => {

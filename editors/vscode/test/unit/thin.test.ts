@@ -2,7 +2,8 @@
 // No source file may hold a second copy of its rules (the twin of editors/nvim/tests/unit.lua's
 // "the plugin carries no second engine"). Each pattern is a piece of what the deleted
 // copies held: display.ts's sanitiser, the web engine's TOML reader, marker scanner,
-// frame resolver and poller, the pipeline cut out of an execution key.
+// frame resolver and poller, the pipeline cut out of an execution key, render.ts's duration
+// formatter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +27,7 @@ const FORBIDDEN: [string, RegExp][] = [
   ['a failure-line rule', /Traceback|AssertionError|--- FAIL/],
   ['polling', /setInterval/],
   ['an execution key taken apart', /execution\w*\.(lastIndexOf|split|slice|replace)\(|pipelineOfExecution/],
+  ['duration formatting (the server sends `duration_text`)', /formatDuration|\.(duration|mean|max)_ms\b/],
 ];
 
 test('the extension carries no second engine', () => {
