@@ -67,6 +67,10 @@ return function()
       { 'a second sanitiser', 'strtrans' },
       -- Pipelines come from the server's data, not from an execution key's shape.
       { 'an execution key taken apart', 'execution[%w_.]*:%a+%(' },
+      -- Durations come as the server's text (core's plan::format_duration).
+      { 'duration formatting', '%.duration_ms' },
+      { 'duration formatting', '%.mean_ms' },
+      { 'duration formatting', '%.max_ms' },
     }
     local found = {}
     for _, f in ipairs(files) do
@@ -403,9 +407,70 @@ return function()
     )
     H.eq('execution float lines', vim.api.nvim_buf_get_lines(buf, 0, -1, false), {
       'E-1 FAILED st<U+202E>g',
-      '  FAILED   K1 n␛[2J␀x y ?',
+      '  FAILED   K1 n␛[2J␀x y',
     })
     vim.api.nvim_win_close(win, true)
+  end)
+
+  -- Issue 16: durations are the server's text (core's plan::format_duration), shown as
+  -- given; the plugin formats no milliseconds (it printed `1.5s` for 1,500 ms).
+  H.group("floats show the server's duration texts", function()
+    local commands = require('testany.commands')
+    H.eq(
+      'execution lines',
+      commands.execution_lines({
+        key = 'E-2',
+        status = 'COMPLETED',
+        result = 'PASSED',
+        duration_ms = 120000,
+        duration_text = '2m',
+        cases = {
+          { case_key = 'A1', result = 'PASSED', duration_ms = 1500, duration_text = '1s' },
+          { case_key = 'B2', name = 'pay', result = 'PASSED', duration_ms = 135000, duration_text = '2m 15s' },
+          { case_key = 'C3', result = 'PASSED', duration_ms = 4000, duration_text = vim.NIL },
+        },
+      }),
+      {
+        'E-2 PASSED 2m',
+        '  PASSED   A1  1s',
+        '  PASSED   B2 pay 2m 15s',
+        '  PASSED   C3',
+      }
+    )
+    H.eq(
+      'health lines',
+      commands.health_lines({
+        days = 7,
+        from = '2026-11-20',
+        to = '2026-11-26',
+        runs = 3,
+        passed = 2,
+        failed = 1,
+        other = 0,
+        pass_rate = 2 / 3,
+        flaky = {},
+        slowest = {
+          {
+            case_key = 'K1',
+            name = 'pay',
+            runs = 3,
+            mean_ms = 1500,
+            max_ms = 120000,
+            mean_text = '1s',
+            max_text = '2m',
+          },
+          { case_key = 'K2', name = vim.NIL, runs = 1, mean_ms = 850, max_ms = 850 },
+        },
+      }, 'SHP-0601'),
+      {
+        'Pipeline SHP-0601, last 7 days (2026-11-20 .. 2026-11-26)',
+        'runs 3 · passed 2 · failed 1 · other 0 · pass rate 66.7%',
+        '',
+        'Slowest cases:',
+        '  K1 pay: mean 1s, max 2m',
+        '  K2 : mean ?, max ?',
+      }
+    )
   end)
 
   H.group('checkhealth: what testany doctor reports', function()

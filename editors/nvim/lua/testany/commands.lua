@@ -608,11 +608,10 @@ local function pct(x)
   return string.format('%.1f%%', x * 100)
 end
 
-local function secs(ms)
-  if type(ms) ~= 'number' then
-    return '?'
-  end
-  return string.format('%.1fs', ms / 1000)
+--- A duration as the server wrote it (`duration_text`, `mean_text`, `max_text`: core's
+--- plan::format_duration, as lenses show it); the plugin formats no milliseconds.
+local function duration(text)
+  return type(text) == 'string' and text or nil
 end
 
 --- Lines describing a testany.pipelineHealth result (core's PipelineHealth shape).
@@ -658,8 +657,8 @@ function M.health_lines(h, pipeline)
       lines[#lines + 1] = ('  %s %s: mean %s, max %s'):format(
         s.case_key or '?',
         type(s.name) == 'string' and s.name or '',
-        secs(s.mean_ms),
-        secs(s.max_ms)
+        duration(s.mean_text) or '?',
+        duration(s.max_text) or '?'
       )
     end
   end
@@ -674,22 +673,20 @@ function M.execution_lines(e)
   local function outcome(x)
     return type(x.result) == 'string' and x.result or tostring(x.status or '?')
   end
-  local lines = {
-    vim.trim(
-      ('%s %s %s'):format(
-        tostring(e.key or e.execution_id or '?'),
-        outcome(e),
-        type(e.environment) == 'string' and e.environment or ''
-      )
-    ),
-  }
+  local head = { tostring(e.key or '?'), outcome(e) }
+  if type(e.environment) == 'string' and e.environment ~= '' then
+    head[#head + 1] = e.environment
+  end
+  head[#head + 1] = duration(e.duration_text)
+  local lines = { table.concat(head, ' ') }
   for _, c in ipairs(type(e.cases) == 'table' and e.cases or {}) do
-    lines[#lines + 1] = ('  %-8s %s %s %s'):format(
+    local line = ('  %-8s %s %s %s'):format(
       outcome(c),
       tostring(c.case_key or '?'),
       type(c.name) == 'string' and c.name or '',
-      secs(c.duration_ms)
+      duration(c.duration_text) or ''
     )
+    lines[#lines + 1] = (line:gsub('%s+$', ''))
   end
   return lines
 end
