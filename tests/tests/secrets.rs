@@ -216,13 +216,26 @@ fn log_cache_directories_are_owner_only() {
             .mode()
             & 0o777
     };
+    // The CLI keeps logs in the server's layout (a directory per service, issue 15).
     let dir = cache.root.join("testany");
-    let modes: Vec<u32> = [dir.clone(), dir.join("logs"), dir.join("logs").join(LATEST)]
-        .iter()
-        .map(|d| mode(d))
+    let services: Vec<std::path::PathBuf> = std::fs::read_dir(dir.join("logs"))
+        .expect("the CLI's log cache")
+        .flatten()
+        .map(|e| e.path())
         .collect();
-    assert_eq!(modes, [0o700; 3]);
-    assert_eq!(mode(&dir.join("logs").join(LATEST).join("1.log")), 0o600);
+    assert_eq!(services.len(), 1, "one service directory: {services:?}");
+    let service = &services[0];
+    let modes: Vec<u32> = [
+        dir.clone(),
+        dir.join("logs"),
+        service.clone(),
+        service.join(LATEST),
+    ]
+    .iter()
+    .map(|d| mode(d))
+    .collect();
+    assert_eq!(modes, [0o700; 4]);
+    assert_eq!(mode(&service.join(LATEST).join("1.log")), 0o600);
 
     // The language server's openLog creates the same directories the same way.
     let lsp_cache = Workspace::empty("cache-modes-lsp");

@@ -15,12 +15,13 @@ use crate::ext::{CaseRef, OpenLogArgs, OpenLogResult};
 use crate::logs::first_failure_line;
 use crate::state::State;
 
-/// The case's log in the cache, fetched (sign + guarded download) unless a finished
-/// case's copy is there already: a finished case's log never changes, a running one is
-/// fetched again each time, into `<n>.running.log` beside it ([`running_path`]), never
-/// into the finished log's place, where the background reads (and `testany logs`)
-/// would take it for the final log. Returns the path and the file's lock, held while
-/// reading.
+/// The case's log in the cache, fetched (sign + guarded download) unless it is there
+/// already: only finished cases' logs are ever written to `<n>.log` (by the server or
+/// `testany logs`), and a finished case's log never changes. A case not known to be
+/// finished (its execution asked for when the polls do not have it) is fetched again
+/// each time, into `<n>.running.log` beside it ([`running_path`]), never into the
+/// finished log's place, where the background reads (and `testany logs`) would take
+/// it for the final log. Returns the path and the file's lock, held while reading.
 pub async fn cached_log(
     state: &Arc<State>,
     args: &CaseRef,
@@ -29,23 +30,34 @@ pub async fn cached_log(
     // The cache has a directory per service (env::service_dir).
     let url = client.as_ref().map_or("", |c| c.config().url.as_str());
     let path = state.env.log_path(url, &args.execution, args.case_index);
-    let finished = known_execution(state, &args.execution)
+    let file = state.lock_log_file(&path).await;
+    if state.env.log_cached(&path).await {
+        return Ok((path, file));
+    }
+    let client = client.ok_or_else(|| not_configured(&args.execution))?;
+    let execution = match known_execution(state, &args.execution) {
+        Some(e) => Some(e),
+        None => client.get_execution(&args.execution).await.ok(),
+    };
+    let finished = execution
         .and_then(|e| {
             e.case_at(args.case_index)
                 .map(|c| !c.is_active() && c.result.is_some())
         })
         .unwrap_or(false);
-    let path = if finished { path } else { running_path(&path) };
-    let file = state.lock_log_file(&path).await;
-    let cached = state.env.log_cached(&path).await;
-    if !(finished && cached) {
-        let client = client.ok_or_else(|| not_configured(&args.execution))?;
-        state
-            .env
-            .fetch_log(&client, &args.execution, args.case_index, &path)
-            .await
-            .map_err(|e| service_error(state, &e))?;
-    }
+    let (path, file) = if finished {
+        (path, file)
+    } else {
+        drop(file);
+        let running = running_path(&path);
+        let file = state.lock_log_file(&running).await;
+        (running, file)
+    };
+    state
+        .env
+        .fetch_log(&client, &args.execution, args.case_index, &path)
+        .await
+        .map_err(|e| service_error(state, &e))?;
     Ok((path, file))
 }
 
@@ -161,7 +173,9 @@ mod tests {
     /// Issue 15 ("logs of finished executions are immutable"): the log of a running
     /// case (the shop's stuck SHP-0602-0000C, its last case running) is fetched beside
     /// the cache's `<n>.log`, which stays absent; before, the partial log was written
-    /// there and later read as the finished case's log, never fetched again.
+    /// there and later read as the finished case's log, never fetched again. A finished
+    /// case's log is fetched once, even when its execution is not among the polled ones
+    /// (before, it was fetched again on every openLog).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_running_case_log_never_takes_the_finished_logs_place() {
         let mock = testany_mock::start(testany_mock::MockConfig::shop().unwrap())
@@ -220,6 +234,19 @@ mod tests {
         );
         assert!(std::fs::metadata(&path).is_ok_and(|m| m.len() > 0));
         assert!(!final_path.exists(), "{}", final_path.display());
+        // A finished case of an execution the polls do not have (asked for once) is
+        // cached in its place and read from there the next time: one log GET in all.
+        let finished = CaseRef {
+            execution: "SHP-0601-0000C".into(),
+            case_index: 1,
+        };
+        let before = mock.counts().log_fetches;
+        for _ in 0..2 {
+            let (path, file) = cached_log(&state, &finished).await.unwrap();
+            drop(file);
+            assert_eq!(path, state.env.log_path(&url, "SHP-0601-0000C", 1));
+        }
+        assert_eq!(mock.counts().log_fetches - before, 1);
         let _ = std::fs::remove_dir_all(&cache);
         mock.shutdown().await;
     }
