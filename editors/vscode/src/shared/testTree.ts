@@ -31,7 +31,7 @@ export interface TreeNode {
   uri?: string;
   /** 0-based definition line (tests only). */
   line?: number;
-  /** The pipeline key the server gave for the execution; absent while unknown. */
+  /** The pipeline key caseStates gave the entry (`pipeline`); absent when it gave none. */
   pipeline?: string;
   /** Tests only. */
   state?: TestState;
@@ -47,22 +47,19 @@ const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The per-test tree of caseStates' test entries (case entries are ignored: ui.ts keeps
- * showing them as before). `relPath` names a file item (VS Code's `asRelativePath`);
- * `pipelineOf` gives an execution's pipeline key as the server sent it (the
- * `pipeline_key` of its `testany.showExecution` result): an execution whose pipeline is
- * not known yet is a top-level group of its own, named by its key. A test listed twice in
- * a case keeps its first entry.
+ * showing them as before), grouped by each entry's `pipeline` as the server gives it (its
+ * execution's pipeline from the polled data; never cut out of the execution key). The
+ * protocol leaves `pipeline` out only when there is no execution, which a test entry
+ * always has; an entry without one anyway is grouped under its execution, with no
+ * pipeline to re-run. `relPath` names a file item (VS Code's `asRelativePath`). A test
+ * listed twice in a case keeps its first entry.
  */
-export function testTree(
-  states: readonly CaseState[],
-  relPath: (uri: string) => string,
-  pipelineOf: (execution: string) => string | undefined,
-): TreeNode[] {
+export function testTree(states: readonly CaseState[], relPath: (uri: string) => string): TreeNode[] {
   const pipelines = new Map<string, TreeNode>();
   const seen = new Set<string>();
   for (const s of states) {
     if (!isTestEntry(s)) continue;
-    const pipeline = pipelineOf(s.execution);
+    const pipeline = s.pipeline;
     const groupId = pipeline !== undefined ? `pipeline:${pipeline}` : `execution:${s.execution}`;
     let p = pipelines.get(groupId);
     if (!p) {
@@ -94,7 +91,7 @@ export function testTree(
     const failed = s.state === 'failed' || s.state === 'error' || s.state === 'timeout';
     const message: TreeMessage | undefined = failed
       ? {
-          text: s.message || `${resultWord(s.state)} ${s.testId}`,
+          text: s.message || `${resultWord(s.state)} ${s.name ?? ''}`,
           ...(s.expected !== undefined && s.actual !== undefined ? { expected: s.expected, actual: s.actual } : {}),
           uri: s.uri,
           line: s.line,
@@ -103,7 +100,7 @@ export function testTree(
     f.children.push({
       kind: 'test',
       id,
-      label: s.name || s.testId,
+      label: s.name ?? '',
       description: [resultWord(s.state), s.execution, s.stale ? 'stale' : undefined].filter((x) => !!x).join(' · '),
       uri: s.uri,
       line: s.line,
@@ -124,6 +121,28 @@ export function testTree(
     for (const c of p.children) for (const f of c.children) f.children.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   }
   return sorted([...pipelines.values()]);
+}
+
+/**
+ * The display name of the test a `testany.runLocally` argument (`{execution, caseIndex,
+ * testId}`, a test lens's) names: its tree item's label, the caseStates `name` (display
+ * text). Undefined when the tree has no such test; the raw `testId` is data and is never
+ * shown (a terminal's name).
+ */
+export function testLabel(nodes: Iterable<TreeNode>, arg: unknown): string | undefined {
+  const ref = (arg ?? {}) as Partial<TestRef>;
+  for (const n of nodes) {
+    if (
+      n.kind === 'test' &&
+      n.ref !== undefined &&
+      n.ref.execution === ref.execution &&
+      n.ref.caseIndex === ref.caseIndex &&
+      n.ref.testId === ref.testId
+    ) {
+      return n.label;
+    }
+  }
+  return undefined;
 }
 
 /** Every node of a tree, depth first. */

@@ -31,7 +31,7 @@ import { failureItems, renderExecution, renderHealth } from './render';
 import { RENAMED, renameNotice, settingsToOptions } from './settings';
 import { testItemText } from './testItems';
 import { failureLocations, testMessageOf } from './testMessage';
-import { isTestEntry, testTree, TreeNode, walk } from './testTree';
+import { isTestEntry, testLabel, testTree, TreeNode, walk } from './testTree';
 
 export const TOKEN_KEY = 'testany.token';
 const DOC_SCHEME = 'testany';
@@ -144,7 +144,7 @@ export class Ui implements vscode.Disposable {
   private treeItems = new Map<string, vscode.TestItem>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private lastRunSignature = '';
-  /** Execution key -> its pipeline and case indices (`testany.showExecution`, asked once). */
+  /** Execution key -> its case indices (`testany.showExecution`, asked once; caseStates gives the pipeline). */
   private readonly executions = new Map<string, ExecutionInfo & { at: number }>();
   private refreshing: Promise<void> | undefined;
   private hasResults = false;
@@ -446,9 +446,10 @@ export class Ui implements vscode.Disposable {
 
   /** `testany.runLocally`'s result (a lens's action or the run profile) in a new terminal. */
   runLocally(result: unknown, arg?: unknown): void {
-    const testId = (arg as { testId?: unknown } | undefined)?.testId;
     try {
-      this.openTerminal(result, typeof testId === 'string' ? testId : 'test');
+      // The terminal is named after the test's display name (its tree item's label), not
+      // the raw testId the lens passes.
+      this.openTerminal(result, testLabel(this.nodes.values(), arg) ?? 'test');
     } catch (e) {
       this.reportError('testany.runLocally', e);
     }
@@ -494,19 +495,9 @@ export class Ui implements vscode.Disposable {
       .map(([u, ds]) => [u, ds.filter((d) => d.source === 'testany')] as const)
       .filter(([, ds]) => ds.length > 0);
     const cases: CaseView[] = [];
-    // Each execution's pipeline and case indices, as its showExecution result gives them.
-    const infos = new Map<string, ExecutionInfo | undefined>();
-    for (const s of states) {
-      if (client && s.execution && !infos.has(s.execution)) {
-        infos.set(s.execution, await this.executionInfo(client, s.execution, s.key));
-      }
-    }
-    // Test entries (issue 15) make the per-test tree; case entries the items they always did.
-    this.tree = testTree(
-      states,
-      (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)),
-      (execution) => infos.get(execution)?.pipeline,
-    );
+    // Test entries (issue 15) make the per-test tree, grouped by their caseStates
+    // `pipeline`; case entries the items they always did.
+    this.tree = testTree(states, (u) => vscode.workspace.asRelativePath(vscode.Uri.parse(u)));
     this.nodes = new Map([...walk(this.tree)].map((n) => [n.id, n]));
     for (const s of states) {
       if (isTestEntry(s)) continue;
@@ -532,7 +523,7 @@ export class Ui implements vscode.Disposable {
         state: s.state,
         stale: s.stale,
         execution: s.execution,
-        pipeline: info?.pipeline,
+        pipeline: s.pipeline,
         caseIndex: info?.caseIndex.get(s.key),
         diagnostics: fileDiags.filter((d) => d.range.start.line === s.line),
         locations,

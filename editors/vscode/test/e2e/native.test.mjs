@@ -225,12 +225,8 @@ test('the per-test Test Explorer tree of the marker-free suites, with a diff for
     suitesConn,
     (all) => new Set(all.filter((s) => s.testId !== undefined).map((s) => s.key)).size === 4,
   );
-  // Each execution's pipeline as the server gives it (showExecution's pipeline_key), as ui.ts asks.
-  const pipelines = new Map();
-  for (const e of new Set(states.map((s) => s.execution).filter(Boolean))) {
-    pipelines.set(e, shared.executionInfo(await shared.executeCommand(suitesConn, 'testany.showExecution', { execution: e })).pipeline);
-  }
-  const tree = shared.testTree(states, (uri) => uri.slice(suitesRoot.length + 1), (e) => pipelines.get(e));
+  // Grouped by each entry's caseStates `pipeline`, as ui.ts does.
+  const tree = shared.testTree(states, (uri) => uri.slice(suitesRoot.length + 1));
   const rows = (nodes, depth = 0) =>
     nodes.flatMap((n) => [
       `${'  '.repeat(depth)}${n.label}${n.description ? ` [${n.description}]` : ''}${n.state ? ` ${n.state}` : ''}${n.line !== undefined ? ` :${n.line}` : ''}`,

@@ -20,6 +20,7 @@ const STATES: CaseState[] = [
     name: 'orderTotalIncludesTax',
     state: 'failed',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: false,
     testId: 'com.acme.shop.OrderTest#orderTotalIncludesTax',
     caseIndex: 3,
@@ -36,6 +37,7 @@ const STATES: CaseState[] = [
     name: 'TestRefunds.test_refund_of_a_gift_card_order',
     state: 'failed',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: false,
     testId: 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
     caseIndex: 0,
@@ -45,15 +47,7 @@ const STATES: CaseState[] = [
 ];
 
 test('testMessageOf: a diff for expected/actual at the failing line, else a message at the definition', () => {
-  const tests = [
-    ...walk(
-      testTree(
-        STATES,
-        (u) => u,
-        () => 'SHP-0603',
-      ),
-    ),
-  ];
+  const tests = [...walk(testTree(STATES, (u) => u))];
   const order = tests.find((n) => n.label === 'orderTotalIncludesTax')!;
   const refund = tests.find((n) => n.label === 'TestRefunds.test_refund_of_a_gift_card_order')!;
   // The server's diagnostic at the failing line (15), related to the definition (12).

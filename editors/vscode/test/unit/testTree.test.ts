@@ -3,13 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CaseState } from '../../src/shared/protocol';
-import { testTree, walk, type TreeNode } from '../../src/shared/testTree';
+import { testLabel, testTree, walk, type TreeNode } from '../../src/shared/testTree';
 
 const ROOT = 'file:///w/shop';
 const rel = (uri: string) => uri.slice(ROOT.length + 1);
-/** The pipelines the server named (each execution's showExecution `pipeline_key`). */
-const PIPELINES = new Map([['SHP-0603-0000C', 'SHP-0603']]);
-const pipelineOf = (execution: string) => PIPELINES.get(execution);
 
 const STATES: CaseState[] = [
   // A marker's case entry: not part of the per-test tree.
@@ -20,6 +17,7 @@ const STATES: CaseState[] = [
     name: 'test_discount_applies_once',
     state: 'failed',
     execution: 'SHP-0601-0000C',
+    pipeline: 'SHP-0601',
     stale: false,
   },
   {
@@ -29,6 +27,7 @@ const STATES: CaseState[] = [
     name: 'orderIsPersisted',
     state: 'passed',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: false,
     testId: 'com.acme.shop.OrderTest#orderIsPersisted',
     caseIndex: 3,
@@ -42,6 +41,7 @@ const STATES: CaseState[] = [
     name: 'orderTotalIncludesTax',
     state: 'failed',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: false,
     testId: 'com.acme.shop.OrderTest#orderTotalIncludesTax',
     caseIndex: 3,
@@ -58,6 +58,7 @@ const STATES: CaseState[] = [
     name: 'test_refund_of_a_gift_card_order',
     state: 'failed',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: true,
     testId: 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
     caseIndex: 0,
@@ -72,6 +73,7 @@ const STATES: CaseState[] = [
     name: 'test_partial_refund',
     state: 'skipped',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: true,
     testId: 'tests/api/test_refunds.py::TestRefunds::test_partial_refund',
     caseIndex: 0,
@@ -85,6 +87,7 @@ const STATES: CaseState[] = [
     name: 'test_refund_of_a_gift_card_order',
     state: 'passed',
     execution: 'SHP-0603-0000C',
+    pipeline: 'SHP-0603',
     stale: true,
     testId: 'tests/api/test_refunds.py::TestRefunds::test_refund_of_a_gift_card_order',
     caseIndex: 0,
@@ -101,7 +104,7 @@ function rows(nodes: TreeNode[], depth = 0): string[] {
 }
 
 test('testTree: pipeline → case by name → file → test, from the test entries only', () => {
-  const tree = testTree(STATES, rel, pipelineOf);
+  const tree = testTree(STATES, rel);
   assert.deepEqual(rows(tree), [
     'SHP-0603',
     '  Shop API tests [5A1C9E07 · SHP-0603-0000C]',
@@ -131,11 +134,11 @@ test('testTree: pipeline → case by name → file → test, from the test entri
   assert.equal(tests[2].logLine, 52);
   assert.equal(tests[2].pipeline, 'SHP-0603');
   // No test entries (markers only): no per-test tree.
-  assert.deepEqual(testTree(STATES.slice(0, 1), rel, pipelineOf), []);
+  assert.deepEqual(testTree(STATES.slice(0, 1), rel), []);
 });
 
 test('testTree: a failure message at the definition, with expected/actual for the diff', () => {
-  const tests = [...walk(testTree(STATES, rel, pipelineOf))].filter((n) => n.kind === 'test');
+  const tests = [...walk(testTree(STATES, rel))].filter((n) => n.kind === 'test');
   assert.deepEqual(tests[2].message, {
     text: 'expected: <107.99> but was: <107.98>',
     expected: '107.99',
@@ -151,36 +154,56 @@ test('testTree: a failure message at the definition, with expected/actual for th
   });
   assert.equal(tests[1].message, undefined);
   assert.equal(tests[3].message, undefined);
-  // Names arrive as display text (the server's convert::display): shown as given; a missing message names the test.
+  // Names arrive as display text (the server's convert::display): shown as given; a missing
+  // message names the test by that name, never by its raw testId (data, not display text).
   const [odd] = [
     ...walk(
       testTree(
         [{ ...STATES[2], message: undefined, name: 'x␛[2Jy', state: 'error', expected: undefined, actual: 'a' }],
         rel,
-        pipelineOf,
       ),
     ),
   ].filter((n) => n.kind === 'test');
   assert.equal(odd.label, 'x␛[2Jy');
   assert.deepEqual(odd.message, {
-    text: 'ERROR com.acme.shop.OrderTest#orderTotalIncludesTax',
+    text: 'ERROR x␛[2Jy',
     uri: `${ROOT}/src/test/java/com/acme/shop/OrderTest.java`,
     line: 10,
   });
 });
 
-test("testTree: the pipeline is the server's, never cut out of the execution key", () => {
-  // A pipeline key with no relation to the execution key's shape is used as given.
-  const named = testTree(STATES, rel, () => 'checkout-nightly');
+test("testTree: groups by caseStates' pipeline, never cut out of the execution key", () => {
+  // A pipeline key with no relation to the execution key's shape is used as given; no
+  // showExecution lookup is needed (caseStates carries it).
+  const named = testTree(
+    STATES.map((s) => ({ ...s, pipeline: 'checkout-nightly' })),
+    rel,
+  );
   assert.deepEqual(
     named.map((n) => [n.id, n.label, n.pipeline]),
     [['pipeline:checkout-nightly', 'checkout-nightly', 'checkout-nightly']],
   );
-  // Not known yet (showExecution not answered): grouped by the execution, no pipeline to re-run.
-  const unknown = testTree(STATES, rel, () => undefined);
+  assert.ok([...walk(named)].every((n) => n.pipeline === 'checkout-nightly'));
+  // An entry without one (the protocol omits it only without an execution): grouped by
+  // the execution, no pipeline to re-run.
+  const unknown = testTree(
+    STATES.map((s) => ({ ...s, pipeline: undefined })),
+    rel,
+  );
   assert.deepEqual(
     unknown.map((n) => [n.id, n.label, n.pipeline]),
     [['execution:SHP-0603-0000C', 'SHP-0603-0000C', undefined]],
   );
   assert.ok([...walk(unknown)].every((n) => n.pipeline === undefined));
+});
+
+test("testLabel: a test lens's Run locally argument is named by its test's display name", () => {
+  const nodes = [...walk(testTree([{ ...STATES[2], name: 'order total ␛[2J<U+202E>' }], rel))];
+  const ref = { execution: 'SHP-0603-0000C', caseIndex: 3, testId: 'com.acme.shop.OrderTest#orderTotalIncludesTax' };
+  assert.equal(testLabel(nodes, ref), 'order total ␛[2J<U+202E>');
+  // Another case index, another test, no tree entry or no argument: no name (never the testId).
+  assert.equal(testLabel(nodes, { ...ref, caseIndex: 4 }), undefined);
+  assert.equal(testLabel(nodes, { ...ref, testId: 'x' }), undefined);
+  assert.equal(testLabel([], ref), undefined);
+  assert.equal(testLabel(nodes, undefined), undefined);
 });
