@@ -674,6 +674,7 @@ return function()
         name = name,
         state = state,
         execution = 'SHP-0603-0000C',
+        pipeline = 'SHP-0603',
         stale = false,
         testId = file .. '::' .. name,
         caseIndex = 0,
@@ -690,12 +691,14 @@ return function()
         name = 'Cart',
         state = 'failed',
         execution = 'SHP-0601-0000C',
+        pipeline = 'SHP-0601',
         stale = false,
       },
       -- A test of that marker case: listed per test like any other case's.
       t('tests/test_cart.py', 6, 'test_cart_total', 'failed', {
         key = '1A2B3C4D',
         execution = 'SHP-0601-0000C',
+        pipeline = 'SHP-0601',
         message = 'assert 3 == 4',
       }),
       t('tests/api/test_orders.py', 5, 'test_create_order_returns_201', 'passed'),
@@ -787,18 +790,21 @@ return function()
         locations = { { uri = 'file:///w/web/a.spec.ts', line = 3, column = 7, message = 'Error: Timed out' } },
       },
     }
-    -- The pipeline of a test's execution comes from the recentFailures rows' `pipeline`
-    -- (caseStates names none), never from the shape of the execution key.
-    local function count(pipeline, rows)
-      return #commands.test_failure_items(states, pipeline, rows)
+    -- A test's pipeline is its caseStates `pipeline` (the server's), never the shape of
+    -- the execution key nor a recentFailures row.
+    local function count(pipeline, entries)
+      return #commands.test_failure_items(entries or states, pipeline)
     end
-    local renamed = vim.deepcopy(recent)
-    renamed[1].pipeline = 'NIGHTLY'
-    H.eq(
-      'test_failure_items of one pipeline (SHP-0601, SHP-0603, renamed, no rows)',
-      { count('SHP-0601', recent), count('SHP-0603', recent), count('NIGHTLY', renamed), count('SHP-0603', nil) },
-      { 1, 3, 3, 0 }
-    )
+    local renamed = vim.tbl_map(function(e)
+      return vim.tbl_extend('force', e, { pipeline = e.pipeline == 'SHP-0603' and 'NIGHTLY' or e.pipeline })
+    end, states)
+    H.eq('test_failure_items of one pipeline (SHP-0601, SHP-0603, renamed, renamed away, unknown)', {
+      count('SHP-0601'),
+      count('SHP-0603'),
+      count('NIGHTLY', renamed),
+      count('SHP-0603', renamed),
+      count('SHP-9999'),
+    }, { 1, 3, 3, 0, 0 })
     local texts = vim.tbl_map(function(it)
       return ('%s:%d %s'):format(it.filename, it.lnum, it.text)
     end, commands.failure_items(recent, states, '/w'))
@@ -824,6 +830,15 @@ return function()
         },
       })[1].text,
       'a␛[31m: b<U+202E>c d'
+    )
+    -- The server always names a test (its id as display text when the log gave no
+    -- name): the raw testId is data, never shown.
+    H.eq(
+      'a test entry without a name shows its message, not its testId',
+      commands.test_failure_items({
+        { uri = 'file:///w/a.py', line = 0, key = 'K', state = 'failed', testId = 'a.py::t␛', message = 'boom' },
+      })[1].text,
+      'boom'
     )
   end)
 

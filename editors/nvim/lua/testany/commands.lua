@@ -322,34 +322,21 @@ local function recent_rows(recent)
   return type(list) == 'table' and list or {}
 end
 
---- The pipeline of each execution a testany.recentFailures result names, from its rows'
---- `pipeline` field (the server's; an execution key is never taken apart here).
-local function pipelines_by_execution(recent)
-  local out = {}
-  for _, f in ipairs(recent_rows(recent)) do
-    if type(f) == 'table' and type(f.execution) == 'string' and type(f.pipeline) == 'string' and f.pipeline ~= '' then
-      out[f.execution] = f.pipeline
-    end
-  end
-  return out
-end
-
 --- Quickfix items, one per failing test of `testany/caseStates` (at its definition,
---- `name: message`), in the server's order. With
---- `pipeline`, only the tests of executions that `recent` (the testany.recentFailures
---- result) gives as that pipeline's: caseStates entries name no pipeline.
+--- `name: message`), in the server's order. With `pipeline`, only the tests whose
+--- caseStates `pipeline` (the server's, from its data) is that one.
 ---@param states any the caseStates result
 ---@param pipeline? string
----@param recent? any the testany.recentFailures result
 ---@return table[]
-function M.test_failure_items(states, pipeline, recent)
+function M.test_failure_items(states, pipeline)
   states = type(states) == 'table' and states or {}
-  local pipelines = pipelines_by_execution(recent)
   local items = {}
   for _, e in ipairs(states) do
-    if is_test(e) and failing(e.state) and (not pipeline or pipelines[e.execution] == pipeline) then
-      local name = type(e.name) == 'string' and e.name or e.testId
-      local text = type(e.message) == 'string' and e.message ~= '' and (name .. ': ' .. e.message) or name
+    if is_test(e) and failing(e.state) and (not pipeline or e.pipeline == pipeline) then
+      -- The server always names a test (display text); its testId is data, never shown.
+      local name = type(e.name) == 'string' and e.name or ''
+      local message = type(e.message) == 'string' and e.message or ''
+      local text = (name ~= '' and message ~= '') and (name .. ': ' .. message) or (name .. message)
       items[#items + 1] = {
         filename = vim.uri_to_fname(e.uri),
         lnum = tonumber(e.line) + 1,
@@ -386,7 +373,7 @@ function M.failure_items(recent, states, root, pipeline)
       rest[#rest + 1] = f
     end
   end
-  local items = M.test_failure_items(states, pipeline, recent)
+  local items = M.test_failure_items(states, pipeline)
   vim.list_extend(items, M.quickfix_items(rest, root))
   return items
 end
@@ -474,7 +461,7 @@ function M.tests_lines(case, tests, root)
       ('%s %-8s %s  %s:%d'):format(
         STATE_MARK[state] or '?',
         state,
-        type(t.name) == 'string' and t.name or t.testId,
+        type(t.name) == 'string' and t.name or '',
         rel_path(vim.uri_to_fname(t.uri), root),
         tonumber(t.line) + 1
       )
