@@ -35,15 +35,19 @@ pub fn cache_path(cache_dir: &Path, url: &str, execution: &str, case_index: usiz
         .join(cache_relative_path(execution, case_index))
 }
 
+/// The service key under which partial logs (of cases still running) are kept:
+/// [`cache_path`] of it names a directory of its own (another hash), inside the cache
+/// (so the cap covers it) and shaped as any service's (so editors that read execution
+/// and case from a log's path read them), but never the finished log's place, where
+/// either process would take a partial log for the final one.
+pub fn partial_url(url: &str) -> String {
+    format!("partial+{}", url.trim())
+}
+
 /// Where the CLI puts the log of a case still running (`testany logs` while it runs):
-/// `<cache_dir>/testany/partial/...`, outside [`logs_root`], so a partial log is never
-/// taken for the finished one by either process; the caller removes it after use.
+/// [`cache_path`] of [`partial_url`]; the caller removes it after use.
 pub fn partial_path(cache_dir: &Path, url: &str, execution: &str, case_index: usize) -> PathBuf {
-    cache_dir
-        .join("testany")
-        .join("partial")
-        .join(service_dir(url))
-        .join(cache_relative_path(execution, case_index))
+    cache_path(cache_dir, &partial_url(url), execution, case_index)
 }
 
 /// The cache's directory name for the service at `url`: 12 hex digits of a hash of its
@@ -334,6 +338,21 @@ mod tests {
             service_dir("http://u.localhost/api/v2/mcp/"),
             "fd868529e9df"
         );
+        // Partial logs have a directory of their own beside the service's.
+        let partial = partial_path(base, "http://t.localhost/api/v2/mcp/", "E-1", 0);
+        assert_eq!(
+            partial.parent().and_then(Path::parent),
+            Some(
+                logs_root(base)
+                    .join(service_dir("partial+http://t.localhost/api/v2/mcp/"))
+                    .as_path()
+            )
+        );
+        assert_ne!(
+            service_dir("partial+http://t.localhost/api/v2/mcp/"),
+            "fd868529e9df"
+        );
+        assert_eq!(partial.file_name().and_then(|n| n.to_str()), Some("0.log"));
     }
 
     #[test]

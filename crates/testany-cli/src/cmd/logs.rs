@@ -28,18 +28,14 @@ pub fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
     let loaded = common::load_config(None)?;
     let client = common::client(&loaded.config, &common::env)?;
     let rt = common::runtime()?;
-    let log = rt.block_on(fetch(
-        &client,
-        &common::cache_dir(),
-        &args.key,
-        args.case.as_deref(),
-    ))?;
+    let cache_dir = common::cache_dir();
+    let log = rt.block_on(fetch(&client, &cache_dir, &args.key, args.case.as_deref()))?;
     let file = std::fs::File::open(&log.path)
         .map_err(|e| Failure::service(format!("cannot read the fetched log ({e})")));
     // A running case's partial log is not kept: the next call fetches it again.
     let remove_partial = || {
         if log.partial {
-            let _ = std::fs::remove_file(&log.path);
+            log_cache::remove(&log_cache::logs_root(&cache_dir), &log.path);
         }
     };
     let file = match file {
@@ -69,8 +65,8 @@ pub fn run(args: LogsArgs) -> anyhow::Result<ExitCode> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FetchedLog {
     pub path: PathBuf,
-    /// The case is still running: the log is partial, outside the log cache, and the
-    /// caller removes it after use.
+    /// The case is still running: the log is partial, in the cache's directory for
+    /// partial logs (`log_cache::partial_path`), and the caller removes it after use.
     pub partial: bool,
 }
 

@@ -19,17 +19,20 @@ use crate::state::State;
 /// already: only finished cases' logs are ever written to `<n>.log` (by the server or
 /// `testany logs`), and a finished case's log never changes. A case not known to be
 /// finished (its execution asked for when the polls do not have it) is fetched again
-/// each time, into `<n>.running.log` beside it ([`running_path`]), never into the
-/// finished log's place, where the background reads (and `testany logs`) would take
-/// it for the final log. Returns the path and the file's lock, held while reading.
+/// each time, into the cache's directory for partial logs (same shape, another
+/// directory: `testany_client::log_cache::partial_url`), never into the finished log's
+/// place, where the background reads (and `testany logs`) would take it for the final
+/// log. Returns the path and the file's lock, held while reading.
 pub async fn cached_log(
     state: &Arc<State>,
     args: &CaseRef,
 ) -> Result<(PathBuf, tokio::sync::OwnedMutexGuard<()>), Error> {
     let client = client_for_execution(state, &args.execution);
     // The cache has a directory per service (env::service_dir).
-    let url = client.as_ref().map_or("", |c| c.config().url.as_str());
-    let path = state.env.log_path(url, &args.execution, args.case_index);
+    let url = client
+        .as_ref()
+        .map_or_else(String::new, |c| c.config().url.clone());
+    let path = state.env.log_path(&url, &args.execution, args.case_index);
     let file = state.lock_log_file(&path).await;
     if state.env.log_cached(&path).await {
         return Ok((path, file));
@@ -49,7 +52,11 @@ pub async fn cached_log(
         (path, file)
     } else {
         drop(file);
-        let running = running_path(&path);
+        let running = state.env.log_path(
+            &testany_client::log_cache::partial_url(&url),
+            &args.execution,
+            args.case_index,
+        );
         let file = state.lock_log_file(&running).await;
         (running, file)
     };
@@ -59,12 +66,6 @@ pub async fn cached_log(
         .await
         .map_err(|e| service_error(state, &e))?;
     Ok((path, file))
-}
-
-/// Where a running case's partial log goes: `<n>.running.log` beside the finished
-/// log's `<n>.log` (still a `.log`, so the cache's cap and eviction cover it).
-fn running_path(path: &std::path::Path) -> PathBuf {
-    path.with_extension("running.log")
 }
 
 pub async fn run(state: &Arc<State>, args: OpenLogArgs) -> Result<OpenLogResult, Error> {
@@ -171,11 +172,11 @@ mod tests {
     use crate::project::Project;
 
     /// Issue 15 ("logs of finished executions are immutable"): the log of a running
-    /// case (the shop's stuck SHP-0602-0000C, its last case running) is fetched beside
-    /// the cache's `<n>.log`, which stays absent; before, the partial log was written
-    /// there and later read as the finished case's log, never fetched again. A finished
-    /// case's log is fetched once, even when its execution is not among the polled ones
-    /// (before, it was fetched again on every openLog).
+    /// case (the shop's stuck SHP-0602-0000C, its last case running) is fetched into
+    /// the partial logs' directory, and the cache's `<n>.log` stays absent; before, the
+    /// partial log was written there and later read as the finished case's log, never
+    /// fetched again. A finished case's log is fetched once, even when its execution is
+    /// not among the polled ones (before, it was fetched again on every openLog).
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_running_case_log_never_takes_the_finished_logs_place() {
         let mock = testany_mock::start(testany_mock::MockConfig::shop().unwrap())
@@ -223,15 +224,13 @@ mod tests {
         let (path, file) = cached_log(&state, &case).await.unwrap();
         drop(file);
         let final_path = state.env.log_path(&url, "SHP-0602-0000C", running);
-        let name = |p: &std::path::Path| {
-            p.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        };
-        assert_eq!(
-            (name(&path), path.parent() == final_path.parent()),
-            (format!("{running}.running.log"), true)
+        let partial = state.env.log_path(
+            &testany_client::log_cache::partial_url(&url),
+            "SHP-0602-0000C",
+            running,
         );
+        assert_eq!(path, partial);
+        assert_ne!(partial.parent(), final_path.parent());
         assert!(std::fs::metadata(&path).is_ok_and(|m| m.len() > 0));
         assert!(!final_path.exists(), "{}", final_path.display());
         // A finished case of an execution the polls do not have (asked for once) is
