@@ -237,8 +237,8 @@ impl Server {
     pub fn call(&self, method: &str, params: Option<Value>) -> Call {
         let state = self.state.clone();
         match method {
-            "initialize" => request(params, async move |p| {
-                Ok(handler::initialize::handle(&state, p).await)
+            "initialize" => request(params, async move |p: subset::InitializeParams| {
+                Ok(handler::initialize::handle(&state, p.into()).await)
             }),
             "initialized" => notification(params, async move |p| {
                 handler::initialized::handle(&state, p).await;
@@ -285,6 +285,68 @@ impl Server {
                 Call::Unimplemented(Kind::Notification)
             }
             _ => Call::Unknown,
+        }
+    }
+}
+
+/// `initialize`'s params as far as `handler::initialize` reads them. All of
+/// `ClientCapabilities` has readers for every capability of the LSP: reading only these
+/// keeps 38 KB (gzipped) out of the browser worker (docs/benchmarks.md, issue 16).
+/// Natively tower-lsp-server reads all of it, so only there does a malformed capability
+/// the server ignores make `initialize` fail (-32602). The types are named as ls-types
+/// names them, so serde's errors name the same types on both hosts.
+mod subset {
+    use serde::Deserialize;
+    use serde_json::Value;
+    use tower_lsp_server::ls_types::{
+        self as full, CodeLensWorkspaceClientCapabilities, DidChangeWatchedFilesClientCapabilities,
+        DynamicRegistrationClientCapabilities, GeneralClientCapabilities, WindowClientCapabilities,
+        WorkspaceFolder,
+    };
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct InitializeParams {
+        capabilities: ClientCapabilities,
+        workspace_folders: Option<Vec<WorkspaceFolder>>,
+        initialization_options: Option<Value>,
+    }
+
+    #[derive(Deserialize)]
+    struct ClientCapabilities {
+        general: Option<GeneralClientCapabilities>,
+        workspace: Option<WorkspaceClientCapabilities>,
+        window: Option<WindowClientCapabilities>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WorkspaceClientCapabilities {
+        code_lens: Option<CodeLensWorkspaceClientCapabilities>,
+        did_change_watched_files: Option<DidChangeWatchedFilesClientCapabilities>,
+        did_change_configuration: Option<DynamicRegistrationClientCapabilities>,
+    }
+
+    impl From<InitializeParams> for full::InitializeParams {
+        fn from(subset: InitializeParams) -> Self {
+            let caps = subset.capabilities;
+            let workspace = caps.workspace.map(|w| full::WorkspaceClientCapabilities {
+                code_lens: w.code_lens,
+                did_change_watched_files: w.did_change_watched_files,
+                did_change_configuration: w.did_change_configuration,
+                ..full::WorkspaceClientCapabilities::default()
+            });
+            full::InitializeParams {
+                capabilities: full::ClientCapabilities {
+                    general: caps.general,
+                    workspace,
+                    window: caps.window,
+                    ..full::ClientCapabilities::default()
+                },
+                workspace_folders: subset.workspace_folders,
+                initialization_options: subset.initialization_options,
+                ..full::InitializeParams::default()
+            }
         }
     }
 }
@@ -396,3 +458,62 @@ const UNIMPLEMENTED_NOTIFICATIONS: [&str; 8] = [
     "workspace/didRenameFiles",
     "workspace/didDeleteFiles",
 ];
+
+#[cfg(all(test, feature = "native"))]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// What the handler keeps of `initialize` (capabilities, encoding, folders, settings,
+    /// token) is the same read through [`subset`] as through all of
+    /// `InitializeParams`, for a client that sets every capability it reads and more.
+    #[tokio::test]
+    async fn the_initialize_subset_keeps_everything_the_handler_reads() {
+        let params = json!({
+            "processId": 7,
+            "rootUri": "file:///nowhere/ws",
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-8", "utf-16"], "markdown": {"parser": "marked"}},
+                "workspace": {
+                    "applyEdit": true,
+                    "codeLens": {"refreshSupport": true},
+                    "didChangeWatchedFiles": {"dynamicRegistration": true, "relativePatternSupport": true},
+                    "didChangeConfiguration": {"dynamicRegistration": true},
+                    "executeCommand": {"dynamicRegistration": true},
+                    "workspaceFolders": true,
+                    "configuration": true
+                },
+                "window": {"workDoneProgress": true, "showDocument": {"support": true}, "showMessage": {}},
+                "textDocument": {"hover": {"contentFormat": ["markdown"]}, "codeLens": {"dynamicRegistration": true}}
+            },
+            "workspaceFolders": [{"uri": "file:///nowhere/ws", "name": "ws"}],
+            "initializationOptions": {"testany": {"history": 3, "token": "t-1"}}
+        });
+        let full: InitializeParams = serde_json::from_value(params.clone()).expect("full");
+        let subset: subset::InitializeParams = serde_json::from_value(params).expect("subset");
+        let mut kept = Vec::new();
+        for params in [full, subset.into()] {
+            let dir = std::env::temp_dir().join("testany-lsp-initialize-subset");
+            let state = crate::state::test_state(&dir);
+            let result = handler::initialize::handle(&state, params).await;
+            let inner = state.lock();
+            kept.push(format!(
+                "{:?} {:?} {:?} {} {:?} {}",
+                inner.caps,
+                inner.encoding,
+                inner.folders,
+                inner.settings[0],
+                inner.token.as_ref().map(|t| t.expose().to_owned()),
+                serde_json::to_value(result).expect("JSON")["capabilities"]["positionEncoding"],
+            ));
+        }
+        assert_eq!(
+            kept[0],
+            "Caps { code_lens_refresh: true, show_document: true, work_done_progress: true, \
+             watch_dynamic: true, configuration_dynamic: true } Utf8 [\"/nowhere/ws\"] \
+             {\"history\":3} Some(\"t-1\") \"utf-8\""
+        );
+        assert_eq!(kept[1], kept[0]);
+    }
+}
