@@ -27,7 +27,8 @@ pub async fn run(state: &Arc<State>, args: ExecutionRef) -> Result<ExecutionView
 #[cfg(test)]
 mod tests {
     use serde_json::json;
-    use tower_lsp_server::ls_types::ExecuteCommandParams;
+
+    use crate::ext::ExecutionRef;
 
     /// Issue 16: the result carries each duration as core's text, so editors show
     /// `1s` for 1,500 ms (TypeScript rounded it to `2s`) and `2m`, not `2m 0s`; the
@@ -52,17 +53,16 @@ mod tests {
             pipeline: "SHP-1".into(),
         };
         crate::runtime::store(&st, &key, vec![exec]);
-        let shown = crate::handler::execute_command::handle(
+        let shown = super::run(
             &st,
-            ExecuteCommandParams {
-                command: "testany.showExecution".into(),
-                arguments: vec![json!({"execution": "SHP-1-00007"})],
-                work_done_progress_params: Default::default(),
+            ExecutionRef {
+                execution: "SHP-1-00007".into(),
             },
         )
         .await
-        .expect("showExecution")
-        .expect("a result");
+        .expect("showExecution");
+        // As the command's result goes on the wire.
+        let shown = serde_json::to_value(shown).expect("json");
         let durations: Vec<_> = shown["cases"]
             .as_array()
             .expect("cases")
