@@ -1317,6 +1317,14 @@ fn is_progress_letter(b: u8) -> bool {
 /// A node id at the start of `s` and the rest: the id ends at the first space outside
 /// brackets (parameters may hold spaces: `test_x[a b-1]`).
 fn split_id(s: &str) -> (&str, &str) {
+    // Most ids hold no `[` before the first space: that space ends them (two `memchr`s
+    // instead of a byte loop over every id of a `-v` run).
+    let b = s.as_bytes();
+    if let Some(sp) = memchr::memchr(b' ', b)
+        && memchr::memchr(b'[', b.get(..sp).unwrap_or_default()).is_none()
+    {
+        return (s.get(..sp).unwrap_or(""), s.get(sp..).unwrap_or(""));
+    }
     let mut depth = 0usize;
     for (i, b) in s.bytes().enumerate() {
         match b {
@@ -1655,6 +1663,25 @@ mod tests {
             got,
             [
                 true, true, false, true, false, false, true, false, false, false
+            ]
+        );
+        let ids = [
+            "t.py::test_x PASSED [ 50%]",
+            "t.py::test_x[a b-1] PASSED",
+            "t.py::test_x[a b PASSED",
+            "t.py::test_x] [x y] PASSED",
+            "t.py::test_x",
+            "",
+        ];
+        assert_eq!(
+            ids.map(split_id),
+            [
+                ("t.py::test_x", " PASSED [ 50%]"),
+                ("t.py::test_x[a b-1]", " PASSED"),
+                ("t.py::test_x[a", " b PASSED"),
+                ("t.py::test_x]", " [x y] PASSED"),
+                ("t.py::test_x", ""),
+                ("", "")
             ]
         );
         assert_eq!(head_of("test_x[a b-1]"), "test_x[a b-1]");
