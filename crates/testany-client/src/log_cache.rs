@@ -307,6 +307,43 @@ mod tests {
         );
     }
 
+    /// The CLI's eviction (the server's runs the same `victims` under its file locks):
+    /// past the cap the least recently used log goes with its emptied directories; the
+    /// one kept and one used within `RECENT` stay, even though the cache stays over.
+    #[cfg(unix)]
+    #[test]
+    fn evict_removes_the_least_recently_used_log_and_its_empty_directories() {
+        let dir = std::env::temp_dir().join(format!("testany-client-evict-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let url = "http://t.localhost/api/v2/mcp/";
+        let now = SystemTime::now();
+        let ages = [("E-1", 3600), ("E-2", 7200), ("E-3", 10), ("E-4", 1800)];
+        for (exec, age) in ages {
+            let path = cache_path(&dir, url, exec, 0);
+            crate::create_private_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, [b'x'; 100]).unwrap();
+            let file = std::fs::File::options().write(true).open(&path).unwrap();
+            file.set_modified(now - Duration::from_secs(age)).unwrap();
+        }
+        let keep = cache_path(&dir, url, "E-4", 0);
+        let gone = evict(&logs_root(&dir), 150, &keep);
+        // E-2 then E-1 (oldest first); E-3 was used 10 s ago, E-4 is kept: 200 bytes stay.
+        assert_eq!(
+            gone,
+            vec![
+                cache_path(&dir, url, "E-2", 0),
+                cache_path(&dir, url, "E-1", 0)
+            ]
+        );
+        let left: Vec<bool> = ["E-1", "E-2", "E-3", "E-4"]
+            .iter()
+            .map(|e| cache_path(&dir, url, e, 0).exists())
+            .collect();
+        assert_eq!(left, [false, false, true, true]);
+        assert!(!cache_path(&dir, url, "E-2", 0).parent().unwrap().exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn cache_paths_are_safe_and_per_service() {
         let base = Path::new("/c");
