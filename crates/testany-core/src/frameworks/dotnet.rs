@@ -57,7 +57,7 @@ impl Parser for DotnetParser {
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
         let line = strip_xunit_prefix(line);
-        let trimmed = line.trim();
+        let trimmed = super::trim(line);
         if trimmed.is_empty() {
             return;
         }

@@ -53,7 +53,7 @@ impl Parser for PhpunitParser {
     }
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
-        let trimmed = line.trim();
+        let trimmed = super::trim(line);
         if self.pending_class.is_some()
             && !trimmed.is_empty()
             && !trimmed.starts_with(['✔', '✘', '↩', '∅'])
@@ -762,7 +762,10 @@ Prose (not a class)
             statuses(&tests),
             [
                 ("App\\Tests\\Cart::Adds an item", TestStatus::Passed),
-                ("App\\Tests\\Cart::Stays in the cart group", TestStatus::Passed)
+                (
+                    "App\\Tests\\Cart::Stays in the cart group",
+                    TestStatus::Passed
+                )
             ]
         );
     }

@@ -173,7 +173,7 @@ impl Parser for RubyParser {
     }
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
-        let trimmed = line.trim();
+        let trimmed = super::trim(line);
         if trimmed.is_empty() {
             self.failing_list = false;
             return;
