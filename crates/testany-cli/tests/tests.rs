@@ -348,3 +348,96 @@ tests/api/test_orders.py:18: passed test_list_orders_is_paginated
         serde_json::Value::Null
     );
 }
+
+/// A `[cases]` entry whose file is not in the project links nothing: the example
+/// without pom.xml (its `[cases]` entry kept) names the entry and the missing file, and
+/// the entry counts as not linked. Before, the report said "linked to pom.xml by
+/// [cases]" for a file that does not exist and counted nothing as not linked.
+#[test]
+fn a_cases_entry_to_a_missing_file_is_not_linked() {
+    let mock = Mock::shop(20.0);
+    let env = Env::new();
+    let project = suites_project(&env, &mock);
+    std::fs::remove_file(project.join("pom.xml")).unwrap();
+    let out = env.run_in(&project, &["status"], None);
+    let text = normalize(&out.stdout, &[]);
+    assert_eq!(text, MISSING_POM, "{}", out.stdout);
+    assert_eq!(out.code, 1, "{out:?}");
+
+    let out = env.run_in(&project, &["status", "--json"], None);
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (&v["failed"], &v["linked_failed"], &v["unlinked"]),
+        (&json!(4), &json!(4), &json!(1))
+    );
+    let f = &v["pipelines"][0]["failures"][3];
+    assert_eq!(f["case_key"], "8D4FC13A");
+    assert_eq!(f["sites"], json!([]));
+    assert_eq!(f["missing_cases_file"], "pom.xml");
+
+    // `tests` names the same problem under the case.
+    let out = env.run_in(&project, &["tests"], None);
+    let text = normalize(&out.stdout, &[]);
+    assert!(
+        text.contains("\ncase 8D4FC13A Unit tests (Maven) FAILED: 2 failed, 3 passed\n  warning: [cases] entry 8D4FC13A = \"pom.xml\" in testany.toml names a file that is not in the project: fix the path or remove the entry\n"),
+        "{text}"
+    );
+}
+
+const MISSING_POM: &str = r#"SHP-0603 SHP-0603-0000C FAILED · staging · [TIME]
+  4 cases: 0 passed, 4 failed
+
+error[error]: FAILED 5A1C9E07 API tests (pytest)
+  --> tests/api/test_orders.py:15:5
+   |
+15 |     assert total == Decimal("107.99")
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ in test_order_total_includes_tax
+   |
+  ::: tests/api/test_refunds.py:13:9
+   |
+13 |         assert resp.status_code == 200, "refund rejected"
+   |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ in test_refund_of_a_gift_card_order
+   |
+note: in execution SHP-0603-0000C (case 0)
+tests/api/test_orders.py:15: FAILED test_order_total_includes_tax: AssertionError: assert Decimal('107.98') == Decimal('107.99')
+tests/api/test_refunds.py:13: FAILED TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected
+  log: testany logs SHP-0603-0000C 0
+
+error[error]: FAILED 6B2DAF18 Storefront e2e (Playwright)
+  --> web/tests/e2e/storefront.spec.ts:14:5
+   |
+14 |     await expect(page.getByTestId('cart-count')).toHaveText('1');
+   |     ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)
+   |
+note: the case runs web/tests/e2e/storefront.spec.ts
+note: in execution SHP-0603-0000C (case 1)
+web/tests/e2e/storefront.spec.ts:14: FAILED storefront › adds an item to the cart: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)
+  log: testany logs SHP-0603-0000C 1
+
+error[error]: FAILED 7C3EB029 Shop API
+ |
+note: 1 of 4 assertions failed: Get order / Total includes tax
+note: the case runs api/shop-api.postman_collection.json
+note: in execution SHP-0603-0000C (case 2)
+api/shop-api.postman_collection.json:45: FAILED Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'
+  log: testany logs SHP-0603-0000C 2
+
+error[error]: FAILED 8D4FC13A Unit tests (Maven)
+  --> src/test/java/com/acme/shop/OrderTest.java:15:9
+   |
+15 |         assertEquals(new BigDecimal("107.99"), order.total());
+   |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>
+   |
+  ::: src/test/java/com/acme/shop/PriceCalculatorTest.java:20:9
+   |
+20 |         assertEquals(new BigDecimal("2.68"), calculator.unitPrice(new BigDecimal("8.03"), 3));
+   |         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>
+   |
+note: [cases] entry 8D4FC13A = "pom.xml" in testany.toml names a file that is not in the project: fix the path or remove the entry
+note: in execution SHP-0603-0000C (case 3)
+src/test/java/com/acme/shop/OrderTest.java:15: FAILED orderTotalIncludesTax: org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>
+src/test/java/com/acme/shop/PriceCalculatorTest.java:20: FAILED roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>
+  log: testany logs SHP-0603-0000C 3
+
+4 failing cases, 4 linked to files; 1 failing test or case not linked (--allow-unlinked accepts that)
+"#;

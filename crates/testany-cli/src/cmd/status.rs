@@ -84,6 +84,9 @@ pub struct CaseFailure {
     pub tests: Vec<LinkedTest>,
     /// Linked to a file: a site, a trigger file, or a linked failing test.
     pub linked: bool,
+    /// The file of the case's `[cases]` entry when it is not in the project: the entry
+    /// links nothing and counts as not linked.
+    pub missing_cases_file: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -202,7 +205,11 @@ pub async fn build_in(
         report.linked_failed += failures.iter().filter(|f| f.linked).count();
         report.unlinked += failures
             .iter()
-            .map(|f| usize::from(!f.linked) + f.tests.iter().filter(|t| !t.is_linked()).count())
+            .map(|f| {
+                usize::from(!f.linked)
+                    + usize::from(f.missing_cases_file.is_some())
+                    + f.tests.iter().filter(|t| !t.is_linked()).count()
+            })
             .sum::<usize>();
         report.pipelines.push(PipelineStatus {
             pipeline: pipeline.clone(),
@@ -319,6 +326,7 @@ async fn case_failure(
         trigger_file: linked.trigger_file,
         tests,
         linked: is_linked,
+        missing_cases_file: project.missing.get(&case.case_key).cloned(),
     }
 }
 
@@ -490,6 +498,7 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
     if let Some(file) = f.trigger_file.as_ref().filter(|_| f.sites.is_empty()) {
         notes.push(format!("the case runs {file}"));
     }
+    notes.extend(missing_entry_note(f));
     if !f.linked {
         notes.push(format!(
             "not linked to a file: add `testany: {}` in a comment by the test, or map it under [cases] in testany.toml",
@@ -512,6 +521,12 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
         ));
     }
     groups
+}
+
+/// The sentence for a `[cases]` entry whose file is not in the project.
+fn missing_entry_note(f: &CaseFailure) -> Option<String> {
+    let file = f.missing_cases_file.as_deref()?;
+    Some(per_test::missing_entry_sentence(&f.case_key, file))
 }
 
 /// A snippet of `path` (project-relative) around 1-based `line`, the line annotated.

@@ -143,19 +143,46 @@ impl LinkedTest {
 pub struct Project {
     pub root: PathBuf,
     pub files: Vec<String>,
+    /// Markers and the `[cases]` entries whose file is in the project.
     pub index: CaseIndex,
+    /// `[cases]` entries whose file is not in the project (case key -> the file as
+    /// written): they link nothing, and a failing case's entry counts as not linked.
+    pub missing: BTreeMap<String, String>,
 }
 
 impl Project {
     pub fn load(root: &Path, config: &testany_core::config::Config) -> Self {
         let files = workspace::files(root);
-        let index = workspace::case_index(root, &files, &config.cases);
+        let (present, missing): (BTreeMap<_, _>, BTreeMap<_, _>) =
+            config.cases.clone().into_iter().partition(|(_, file)| {
+                let mut rel = file.as_str();
+                while let Some(rest) = rel.strip_prefix("./") {
+                    rel = rest;
+                }
+                files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+            });
+        let index = workspace::case_index(root, &files, &present);
         Project {
             root: root.to_path_buf(),
             files,
             index,
+            missing,
         }
     }
+
+    /// The one-sentence problem of `case_key`'s `[cases]` entry when its file is not
+    /// in the project.
+    pub fn missing_entry(&self, case_key: &str) -> Option<String> {
+        let file = self.missing.get(case_key)?;
+        Some(missing_entry_sentence(case_key, file))
+    }
+}
+
+/// The problem of a `[cases]` entry whose file is not in the project, one sentence.
+pub fn missing_entry_sentence(case_key: &str, file: &str) -> String {
+    format!(
+        "[cases] entry {case_key} = \"{file}\" in testany.toml names a file that is not in the project: fix the path or remove the entry"
+    )
 }
 
 /// Files larger than this are not scanned for definitions (a minified bundle, a dump).
@@ -403,10 +430,12 @@ pub fn link_log(
         .zip(links.links)
         .map(|(t, link)| linked_test(t, link, resolver))
         .collect();
+    let mut problems: Vec<String> = project.missing_entry(case_key).into_iter().collect();
+    problems.extend(links.problems.iter().map(ToString::to_string));
     CaseLinked {
         tests,
         trigger_file: links.trigger_file,
-        problems: links.problems.iter().map(ToString::to_string).collect(),
+        problems,
     }
 }
 
