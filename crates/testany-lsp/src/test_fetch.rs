@@ -279,8 +279,13 @@ fn serving_projects(state: &State, job: &TestJob) -> Vec<Serving> {
                 .filter(|(_, ms)| ms.iter().any(|m| m.case_key == job.case_key))
                 .map(|(rel, _)| rel.clone())
                 .collect();
+            // A `[cases]` entry whose file is not in the project links nothing (as the
+            // CLI's `status`): it would count the case as anchored with no anchor to show.
             if let Some(file) = config.cases.get(&job.case_key) {
-                overrides.push(file.strip_prefix("./").unwrap_or(file).to_owned());
+                let file = file.trim_start_matches("./");
+                if p.files.binary_search_by(|f| f.as_str().cmp(file)).is_ok() {
+                    overrides.push(file.to_owned());
+                }
             }
             let basis = Basis {
                 files: p.files.clone(),
@@ -363,6 +368,37 @@ mod tests {
             case_key: "K1".into(),
             link,
         }
+    }
+
+    /// CLIFIX finding 1: a `[cases]` entry whose file is not in the project is no
+    /// override (the case was "anchored" with no anchor anywhere, its one test's lens
+    /// hidden); an entry whose file is there still is one.
+    #[cfg(feature = "native")]
+    #[test]
+    fn a_cases_entry_to_a_missing_file_is_no_override() {
+        let state = crate::state::test_state(
+            &std::env::temp_dir().join("testany-lsp-cases-entry-missing-file"),
+        );
+        let overrides = |file: &str| {
+            let mut inner = inner(1);
+            if let Some(c) = inner
+                .projects
+                .get_mut(std::path::Path::new("/ws/testany.toml"))
+                .and_then(|p| p.config.as_mut())
+            {
+                c.cases = BTreeMap::from([("K1".to_owned(), file.to_owned())]);
+            }
+            *state.lock() = inner;
+            serving_projects(&state, &job("P-1-00001", true))
+                .into_iter()
+                .map(|(_, _, _, o)| o)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(overrides("pom.xml"), vec![Vec::<String>::new()]);
+        assert_eq!(
+            overrides("./tests/test_a.py"),
+            vec![vec!["tests/test_a.py".to_owned()]]
+        );
     }
 
     /// Issue 15: each finished case's newest runs up to `history` are read once (passing
