@@ -97,6 +97,10 @@ pub struct Interest {
     /// Non-blank lines by their last byte, where `s)` and `s]` count as [`S_PAREN`] and
     /// [`S_BRACKET`] (so a module wanting every `)` asks for [`ByteSet::ANY_PAREN`]).
     pub last: ByteSet,
+    /// The same for lines at the margin only (not starting with a space or a tab): a
+    /// module that reads a line's end only at the margin (phpunit's testdox group
+    /// `Foo (Ns\Foo)`) is not given a traceback's indented `f(x)` lines.
+    pub last_top: ByteSet,
     /// Non-blank lines by the byte that ends their first word (the word starts after the
     /// leading spaces and ends at a space, a tab or a `:`): ` `, `\t`, `:`, or 0 when the
     /// word runs to the line's end (a line of one word).
@@ -125,6 +129,7 @@ impl Interest {
         top: ByteSet::ALL,
         indented: ByteSet::ALL,
         last: ByteSet::ALL,
+        last_top: ByteSet::ALL,
         word_end: ByteSet::ALL,
         tail_path: true,
         token_dot: true,
@@ -137,6 +142,7 @@ impl Interest {
         top: ByteSet::NONE,
         indented: ByteSet::NONE,
         last: ByteSet::NONE,
+        last_top: ByteSet::NONE,
         word_end: ByteSet::NONE,
         tail_path: false,
         token_dot: false,
@@ -159,6 +165,7 @@ impl Interest {
                 };
                 by_first
                     || self.last.contains(c.last)
+                    || (!c.indented && self.last_top.contains(c.last))
                     || self.word_end.contains(c.word_end)
                     || (self.tail_path && c.tail_path)
                     || (self.token_dot && c.token_dot)
@@ -182,6 +189,7 @@ impl PartialEq for Interest {
             diff |= (self.top.0[k] ^ other.top.0[k])
                 | (self.indented.0[k] ^ other.indented.0[k])
                 | (self.last.0[k] ^ other.last.0[k])
+                | (self.last_top.0[k] ^ other.last_top.0[k])
                 | (self.word_end.0[k] ^ other.word_end.0[k]);
         }
         diff == 0
@@ -289,6 +297,7 @@ pub(crate) struct Router {
     top: [u32; 256],
     indented: [u32; 256],
     last: [u32; 256],
+    last_top: [u32; 256],
     word_end: [u32; 256],
     tail_path: u32,
     token_dot: u32,
@@ -322,6 +331,7 @@ impl Router {
             top: [all; 256],
             indented: [all; 256],
             last: [all; 256],
+            last_top: [all; 256],
             word_end: [all; 256],
             tail_path: all,
             token_dot: all,
@@ -347,7 +357,7 @@ impl Router {
         let by_first = if c.indented {
             self.indented[usize::from(first)]
         } else {
-            self.top[usize::from(first)]
+            self.top[usize::from(first)] | self.last_top[usize::from(c.last)]
         };
         let wanted = self.all
             | by_first
@@ -407,6 +417,7 @@ impl Router {
             put(&mut self.top[at], interest.top.contains(b));
             put(&mut self.indented[at], interest.indented.contains(b));
             put(&mut self.last[at], interest.last.contains(b));
+            put(&mut self.last_top[at], interest.last_top.contains(b));
             put(&mut self.word_end[at], interest.word_end.contains(b));
         }
         for (class, slot) in self.len.iter_mut().enumerate() {
@@ -532,6 +543,10 @@ mod tests {
                 min_len: 40,
                 ..Interest::NONE
             },
+            Interest {
+                last_top: ByteSet::of(b")"),
+                ..Interest::NONE
+            },
         ];
         let mut r = Router::new(interests.len());
         for (i, int) in interests.iter().enumerate() {
@@ -553,6 +568,8 @@ mod tests {
             "  at x",
             "a",
             "f(x)",
+            "  f(x)",
+            "\tf(x)",
             "x".repeat(39).as_str(),
             "x".repeat(40).as_str(),
             "x".repeat(2000).as_str(),
@@ -570,6 +587,11 @@ mod tests {
                 }
             }
         }
+        // `last_top` holds lines at the margin only.
+        assert_eq!(
+            ["f(x)", "  f(x)", "\tf(x)"].map(|l| r.route(l).wanted & (1 << 5) != 0),
+            [true, false, false]
+        );
         // The length class of 39 and 40 bytes is the same: both routed to module 4.
         assert_eq!(r.route(&"x".repeat(39)).wanted & (1 << 4), 1 << 4);
         assert_eq!(r.route(&"x".repeat(31)).wanted & (1 << 4), 0);

@@ -135,9 +135,11 @@ impl Parser for PhpunitParser {
             Interest {
                 top: first,
                 indented: if collision { ByteSet::ALL } else { first },
-                last: ByteSet::ANY_PAREN
-                    .union(ByteSet::of(b" \t"))
-                    .union(ByteSet::OTHER_SPACE),
+                // A testdox group ends with `)` at the margin only (a line starting
+                // with a tab is in `indented` through `OTHER_SPACE`); trailing spaces
+                // may follow it anywhere.
+                last: ByteSet::of(b" \t").union(ByteSet::OTHER_SPACE),
+                last_top: ByteSet::ANY_PAREN,
                 ..Interest::NONE
             }
         }
