@@ -252,6 +252,18 @@ fn status_reports_failing_tests_of_unmarked_cases_and_exits_1() {
             "src/test/java/com/acme/shop/PriceCalculatorTest.java:20: FAILED roundsHalfEven: org.opentest4j.AssertionFailedError: expected: <2.68> but was: <2.67>",
         ]
     );
+    // Each case's category is its first failing test's (core's rule on the test's
+    // message), not the summary error text's, which made every one `error[error]`.
+    let titles: Vec<&str> = text.lines().filter(|l| l.starts_with("error[")).collect();
+    assert_eq!(
+        titles,
+        [
+            "error[assertion]: FAILED 5A1C9E07 API tests (pytest)",
+            "error[timeout]: FAILED 6B2DAF18 Storefront e2e (Playwright)",
+            "error[assertion]: FAILED 7C3EB029 Shop API",
+            "error[assertion]: FAILED 8D4FC13A Unit tests (Maven)",
+        ]
+    );
     assert!(text.contains("note: the case runs web/tests/e2e/storefront.spec.ts\n"));
     // The shop's one override: the Maven case, whose trigger is a folder, on pom.xml.
     assert!(
@@ -387,7 +399,7 @@ fn a_cases_entry_to_a_missing_file_is_not_linked() {
 const MISSING_POM: &str = r#"SHP-0603 SHP-0603-0000C FAILED · staging · [TIME]
   4 cases: 0 passed, 4 failed
 
-error[error]: FAILED 5A1C9E07 API tests (pytest)
+error[assertion]: FAILED 5A1C9E07 API tests (pytest)
   --> tests/api/test_orders.py:15:5
    |
 15 |     assert total == Decimal("107.99")
@@ -403,7 +415,7 @@ tests/api/test_orders.py:15: FAILED test_order_total_includes_tax: AssertionErro
 tests/api/test_refunds.py:13: FAILED TestRefunds.test_refund_of_a_gift_card_order: AssertionError: refund rejected
   log: testany logs SHP-0603-0000C 0
 
-error[error]: FAILED 6B2DAF18 Storefront e2e (Playwright)
+error[timeout]: FAILED 6B2DAF18 Storefront e2e (Playwright)
   --> web/tests/e2e/storefront.spec.ts:14:5
    |
 14 |     await expect(page.getByTestId('cart-count')).toHaveText('1');
@@ -414,7 +426,7 @@ note: in execution SHP-0603-0000C (case 1)
 web/tests/e2e/storefront.spec.ts:14: FAILED storefront › adds an item to the cart: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)
   log: testany logs SHP-0603-0000C 1
 
-error[error]: FAILED 7C3EB029 Shop API
+error[assertion]: FAILED 7C3EB029 Shop API
  |
 note: 1 of 4 assertions failed: Get order / Total includes tax
 note: the case runs api/shop-api.postman_collection.json
@@ -422,7 +434,7 @@ note: in execution SHP-0603-0000C (case 2)
 api/shop-api.postman_collection.json:45: FAILED Total includes tax: AssertionError: expected '107.98' to deeply equal '107.99'
   log: testany logs SHP-0603-0000C 2
 
-error[error]: FAILED 8D4FC13A Unit tests (Maven)
+error[assertion]: FAILED 8D4FC13A Unit tests (Maven)
   --> src/test/java/com/acme/shop/OrderTest.java:15:9
    |
 15 |         assertEquals(new BigDecimal("107.99"), order.total());

@@ -18,6 +18,7 @@ use crate::json::object;
 
 use crate::category;
 use crate::drift::LineMap;
+use crate::frameworks::TestStatus;
 use crate::locations::ResolvedLocation;
 use crate::markers::{Anchor, AnchorSource, Encoding, LineIndex, Position, Range, len_in};
 use crate::model::{
@@ -532,6 +533,40 @@ fn clean_error(error: Option<&str>) -> Option<String> {
     Some(e.get(..cut).unwrap_or(e).to_owned())
 }
 
+/// The category of one failing test of a case's log: what its message names by the
+/// core's rules ([`category::from_text`]: infrastructure, timeout, assertion), else its
+/// status: the frameworks report `Failed` for a failed assertion and `Error` for
+/// anything else (setup, a crash, an exception).
+pub fn test_category(status: TestStatus, message: Option<&str>) -> FailureCategory {
+    message
+        .and_then(category::from_text)
+        .unwrap_or(match status {
+            TestStatus::Error => FailureCategory::Error,
+            _ => FailureCategory::Assertion,
+        })
+}
+
+/// A failed case's category when its log's tests are known: its first failing test's
+/// ([`test_category`]), not its error text, which for a test project is a summary
+/// ("2 of 5 tests failed: ...") naming no category. A timeout or an infrastructure
+/// problem of the case itself still decides (rules 2-4: the run, not a test, went
+/// wrong). `None` when the case did not fail; without a failing test, as
+/// [`category::categorize`].
+pub fn case_category(
+    case: &CaseResult,
+    first_failing: Option<(TestStatus, Option<&str>)>,
+) -> Option<FailureCategory> {
+    let own = category::categorize(
+        case.status.as_ref(),
+        case.result.as_ref(),
+        case.error.as_deref(),
+    )?;
+    Some(match (own, first_failing) {
+        (FailureCategory::Timeout | FailureCategory::Infrastructure, _) | (_, None) => own,
+        (_, Some((status, message))) => test_category(status, message),
+    })
+}
+
 /// The failure's category code (`assertion`, ...).
 fn category_code(case: &CaseResult, oc: &Outcome) -> Cow<'static, str> {
     let cat = category::categorize(
@@ -892,4 +927,63 @@ pub(crate) fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(result: &str, status: &str, error: &str) -> CaseResult {
+        let e = Execution::from_json(&serde_json::json!({
+            "execution_id": "P-1-00001", "status": "COMPLETED",
+            "cases": [{"case_key": "K1", "index": 0, "status": status, "result": result, "error": error}]
+        }))
+        .expect("execution");
+        e.cases.into_iter().next().expect("case")
+    }
+
+    /// CLIFIX finding 2: a test project's case is categorized by its first failing test,
+    /// not by the summary error text (which made every such case `error`).
+    #[test]
+    fn plan_case_category_comes_from_its_first_failing_test() {
+        let maven = case(
+            "FAILED",
+            "COMPLETED",
+            "2 of 5 tests failed: orderTotalIncludesTax, roundsHalfEven",
+        );
+        let cat = |c: &CaseResult, t| case_category(c, t).map(category::code);
+        assert_eq!(cat(&maven, None), Some("error"));
+        let junit = "org.opentest4j.AssertionFailedError: expected: <107.99> but was: <107.98>";
+        assert_eq!(
+            cat(&maven, Some((TestStatus::Failed, Some(junit)))),
+            Some("assertion")
+        );
+        let pw = "Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)";
+        assert_eq!(
+            cat(&maven, Some((TestStatus::Failed, Some(pw)))),
+            Some("timeout")
+        );
+        assert_eq!(
+            cat(&maven, Some((TestStatus::Failed, None))),
+            Some("assertion")
+        );
+        assert_eq!(
+            cat(&maven, Some((TestStatus::Error, Some("KeyError: 'id'")))),
+            Some("error")
+        );
+        // The case's own timeout or infrastructure problem stands.
+        let dead = case("ERROR", "COMPLETED", "connection refused: db:5432");
+        assert_eq!(
+            cat(&dead, Some((TestStatus::Failed, Some(junit)))),
+            Some("infrastructure")
+        );
+        let slow = case("", "TIMEOUT", "1 of 3 tests failed");
+        assert_eq!(
+            cat(&slow, Some((TestStatus::Failed, Some(junit)))),
+            Some("timeout")
+        );
+        // A passing case has none, whatever its tests.
+        let ok = case("PASSED", "COMPLETED", "");
+        assert_eq!(cat(&ok, Some((TestStatus::Failed, Some(junit)))), None);
+    }
 }

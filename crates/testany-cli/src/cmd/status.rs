@@ -312,10 +312,12 @@ async fn case_failure(
         case_key: case.case_key.clone(),
         name: case.name.clone(),
         result: out::outcome_word(case.status.as_ref(), case.result.as_ref()),
-        category: category::categorize(
-            case.status.as_ref(),
-            case.result.as_ref(),
-            case.error.as_deref(),
+        // A test project's error text is a summary ("2 of 5 tests failed: ..."): its
+        // first failing test says what kind of failure it is (core's rule, as the
+        // language server's).
+        category: testany_core::plan::case_category(
+            case,
+            tests.first().map(|t| (t.status, t.message.as_deref())),
         )
         .map(category::code),
         error: case.error.clone(),
