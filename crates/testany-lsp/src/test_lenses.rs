@@ -15,10 +15,11 @@ use jiff::Timestamp;
 use serde_json::Value;
 use testany_core::frameworks::{Framework, TestResult, TestStatus};
 use testany_core::json::object;
-use testany_core::markers::{Encoding, Position, Range, len_in};
+use testany_core::markers::{Anchor, AnchorSource, Encoding, Position, Range, Span, len_in};
 use testany_core::model::{CaseResult, Execution};
 use testany_core::plan::{
-    CodeLens, Diagnostic, Plan, RelatedInformation, Severity, newest_first, write_duration,
+    CodeLens, Diagnostic, Plan, PlanInput, RelatedInformation, Severity, newest_first,
+    write_duration,
 };
 use testany_core::test_history::{Run, TestHistory, histories};
 
@@ -369,6 +370,19 @@ pub fn extend(
         .get(project)
         .and_then(|p| p.config.as_ref())
         .map_or(1, |c| c.history as usize);
+    // Cases a `[cases]` entry puts on this file have their lens from it already.
+    let mapped: HashSet<String> = inner
+        .projects
+        .get(project)
+        .and_then(|p| p.config.as_ref())
+        .map(|c| {
+            c.cases
+                .iter()
+                .filter(|(_, f)| f.trim_start_matches("./") == rel)
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let mut live: HashSet<LocationKey> = HashSet::new();
     let mut lenses = Vec::new();
     let mut diagnostics = Vec::new();
@@ -395,9 +409,18 @@ pub fn extend(
         };
         if links.links.trigger_file.as_deref() == Some(rel)
             && !marker_cases.contains(case.case_key.as_str())
+            && !mapped.contains(case.case_key.as_str())
             && let Some(range) = lines.start(0)
         {
-            lenses.push(case_lens(range, exec, case, &suffix));
+            lenses.extend(case_lenses(
+                &lines,
+                rel,
+                &case.case_key,
+                &derived.executions,
+                depth,
+                derived.stale,
+                now,
+            ));
             if let Some(d) = unlinked_diagnostic(range, exec, case, tests, links, &lines) {
                 diagnostics.push(d);
             }
@@ -562,32 +585,63 @@ fn open_log(exec: &Execution, case: &CaseResult, line: Option<usize>) -> Value {
     }
 }
 
-/// The case's own lens on its trigger file's first line.
-fn case_lens(range: Range, exec: &Execution, case: &CaseResult, suffix: &str) -> CodeLens {
-    let word = case
-        .result
-        .as_ref()
-        .map(|r| r.as_str().to_owned())
-        .unwrap_or_else(|| "UNKNOWN".into());
-    let icon = if case.is_failure() {
-        "✗"
-    } else if case.is_passed() {
-        "✓"
-    } else {
-        "–"
-    };
-    let mut title = format!("{icon} {word}");
-    if let Some(ms) = case.duration_ms {
-        title.push(' ');
-        write_duration(&mut title, ms);
+/// The case's own lenses on its trigger file's first line: core's plan of an anchor
+/// there, so they read exactly as a marker's or a `[cases]` entry's (status with
+/// duration, execution and environment, then `↻ Re-run`) wherever the case's lens sits.
+fn case_lenses(
+    lines: &Lines<'_>,
+    rel: &str,
+    case_key: &str,
+    executions: &[Execution],
+    history: usize,
+    stale: bool,
+    now: Timestamp,
+) -> Vec<CodeLens> {
+    let first = lines.lines.first().copied().unwrap_or("");
+    let first = first.strip_suffix('\r').unwrap_or(first);
+    let anchors = [Anchor {
+        case_key: case_key.to_owned(),
+        line: 0,
+        span: Span::of_bytes(first, 0, first.len()),
+        source: AnchorSource::Mapping,
+    }];
+    // Its diagnostics are left out: the trigger file keeps the unlinked tests' note.
+    testany_core::plan::plan(&PlanInput {
+        uri: "",
+        path: rel,
+        text: first,
+        anchors: &anchors,
+        executions,
+        locations: &[],
+        related: &[],
+        encoding: lines.encoding,
+        history,
+        stale,
+        now,
+        drift: None,
+    })
+    .lenses
+}
+
+/// Where each case's own lens sits on its trigger file in `project`: (workspace-relative
+/// file, case key) of each case [`extend`] gives one, before the file's markers and
+/// `[cases]` entries are checked (an anchor there is the case's lens instead), for
+/// `testany/caseStates`.
+pub fn trigger_lenses(inner: &mut Inner, project: &Path) -> Vec<(String, String)> {
+    let derived = inner.derived(project);
+    let mut out = Vec::new();
+    for (_, case, tests) in latest_cases(inner, &derived.executions) {
+        let Some(links) = tests.projects.get(project) else {
+            continue;
+        };
+        if links.anchored && tests.tests.len() <= 1 {
+            continue;
+        }
+        if let Some(file) = &links.links.trigger_file {
+            out.push((file.clone(), case.case_key.clone()));
+        }
     }
-    title.push_str(suffix);
-    CodeLens {
-        range,
-        title: Cow::Owned(title),
-        command: Some(Cow::Borrowed("testany.openLog")),
-        arguments: open_log(exec, case, None),
-    }
+    out
 }
 
 /// A test's status lens and its `Run locally` lens.
@@ -1068,15 +1122,37 @@ mod tests {
             links.links.trigger_file = Some("tests/test_orders.py".into());
         }
         let plan = plan_of(&mut inner, ORDERS, None);
+        // The very lenses a marker or `[cases]` entry gets (no age: `· staging` where
+        // the execution has an environment), `↻ Re-run` included.
+        let titles: Vec<&str> = plan.lenses[..2].iter().map(|l| l.title.as_ref()).collect();
+        assert_eq!(titles, ["✗ FAILED 4s · P-1-00001", "↻ Re-run"]);
         assert_eq!(
-            lens_rows(&plan)[0],
-            (
-                0,
-                s("✗ FAILED 4s · P-1-00001"),
-                s("testany.openLog"),
-                json!({"execution": "P-1-00001", "caseIndex": 0})
-            )
+            lens_rows(&plan)[..2],
+            [
+                (
+                    0,
+                    s("✗ FAILED 4s · P-1-00001"),
+                    s("testany.openLog"),
+                    json!({"execution": "P-1-00001", "caseIndex": 0})
+                ),
+                (
+                    0,
+                    s("↻ Re-run"),
+                    s("testany.runPipeline"),
+                    json!({"pipeline": "P-1"})
+                )
+            ]
         );
+        // A `[cases]` entry putting the case on this file gives it the lens: not twice.
+        if let Some(c) = inner
+            .projects
+            .get_mut(Path::new("/ws/testany.toml"))
+            .and_then(|p| p.config.as_mut())
+        {
+            c.cases.insert("K1".into(), "./tests/test_orders.py".into());
+        }
+        let mapped = plan_of(&mut inner, ORDERS, None);
+        assert_eq!(lens_rows(&mapped).iter().filter(|l| l.0 == 0).count(), 0);
         let info: Vec<(u32, &str)> = plan
             .diagnostics
             .iter()

@@ -75,6 +75,53 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
             docs.push((key.clone(), uri.as_str().to_owned(), anchors));
         }
     }
+    // `[cases]` entries of files not open (their anchor is line 0, as in an open one,
+    // unless a marker there names the case), and the case lenses on trigger files
+    // (line 0, when nothing else in the file anchors the case), as the lenses show them.
+    let mut extra: Vec<(PathBuf, String, String)> = Vec::new();
+    let keys: Vec<PathBuf> = inner.projects.keys().cloned().collect();
+    for key in keys {
+        let Some(p) = inner.projects.get(&key) else {
+            continue;
+        };
+        let Some(config) = &p.config else {
+            continue;
+        };
+        for (case_key, file) in &config.cases {
+            let file = file.trim_start_matches("./");
+            if p.files.binary_search_by(|f| f.as_str().cmp(file)).is_ok()
+                && !open_paths.contains(&p.root.join(file))
+            {
+                extra.push((key.clone(), file.to_owned(), case_key.clone()));
+            }
+        }
+        for (file, case_key) in crate::test_lenses::trigger_lenses(&mut inner, &key) {
+            extra.push((key.clone(), file, case_key));
+        }
+    }
+    for (key, file, case_key) in extra {
+        let Some(p) = inner.projects.get(&key) else {
+            continue;
+        };
+        let Some(uri) = state.env.to_uri(&p.root.join(&file)) else {
+            continue;
+        };
+        if only.as_ref().is_some_and(|o| *o != uri) {
+            continue;
+        }
+        let uri = uri.as_str().to_owned();
+        let anchor = Anchor {
+            case_key,
+            line: 0,
+            span: markers::Span::default(),
+            source: markers::AnchorSource::Mapping,
+        };
+        match docs.iter_mut().find(|d| d.0 == key && d.1 == uri) {
+            Some(d) if d.2.iter().any(|a| a.case_key == anchor.case_key) => {}
+            Some(d) => d.2.push(anchor),
+            None => docs.push((key.clone(), uri, vec![anchor])),
+        }
+    }
     let mut out = Vec::new();
     let mut latest_by_project: HashMap<PathBuf, (bool, Latest)> = HashMap::new();
     for (project, uri, anchors) in docs {
@@ -356,6 +403,128 @@ pub(crate) mod tests {
         let _ = std::fs::remove_dir_all(&root);
     }
 
+    /// Every case's lens has its entry whether or not its file is open (the web e2e's
+    /// marker-free shop had none until pom.xml was opened): a `[cases]` entry's file at
+    /// line 0, a trigger file's case lens at line 0, and no second entry for a case a
+    /// marker in its trigger file anchors already; a case anchored nowhere has none.
+    #[tokio::test]
+    async fn closed_mappings_and_trigger_files_have_their_case_entries() {
+        use crate::tests_model::{CaseEntry, CaseTests, ProjectLinks};
+        use testany_core::linking::{CaseLinks, Link, Unlinked};
+        let root = project(
+            "anchored",
+            &[
+                ("t.py", "def test_a():\n    pass\n"),
+                ("spec.ts", "import { test } from 'x';\n"),
+                ("m.ts", "\n\n// testany: C0FFEE00\n"),
+                ("open.py", "x = 1\n"),
+            ],
+        );
+        let st = state(&root.join(".cache"));
+        open(&st, &root.join("open.py")).await;
+        let exec = |key: &str, at: &str, result: &str| {
+            execution(json!({
+                "execution_id": key, "status": "COMPLETED", "result": result,
+                "pipeline_key": "SHP-1", "started_at": at,
+                "cases": [
+                    {"case_key": "F00DF00D", "index": 0, "status": "COMPLETED", "result": result},
+                    {"case_key": "C0FFEE00", "index": 1, "status": "COMPLETED", "result": result},
+                    {"case_key": "6B2DAF18", "index": 2, "status": "COMPLETED", "result": result,
+                     "name": "storefront"},
+                    {"case_key": "5A1C9E07", "index": 3, "status": "COMPLETED", "result": result},
+                ]
+            }))
+        };
+        crate::runtime::store(
+            &st,
+            &shp1(),
+            vec![
+                exec("SHP-1-00002", "2026-12-02T10:00:00Z", "FAILED"),
+                exec("SHP-1-00001", "2026-12-01T10:00:00Z", "PASSED"),
+            ],
+        );
+        let project_key = st.lock().projects.keys().next().cloned().unwrap();
+        // Each case's tests as read from its log: two tests, none linked; the Playwright
+        // and marked cases name a trigger file, the pytest one a folder (no file).
+        let tests = |trigger: Option<&str>| {
+            let t = |id: &str| {
+                testany_core::frameworks::TestResult::new(
+                    testany_core::frameworks::Framework::Playwright,
+                    id,
+                    testany_core::frameworks::TestStatus::Failed,
+                    1,
+                )
+            };
+            let unlinked = || {
+                Link::Unlinked(Unlinked::FileNotInWorkspace {
+                    path: "gone.ts".into(),
+                })
+            };
+            CaseEntry::Done(Arc::new(CaseTests {
+                meta: None,
+                tests: vec![t("a"), t("b")],
+                projects: std::collections::HashMap::from([(
+                    project_key.clone(),
+                    ProjectLinks {
+                        links: CaseLinks {
+                            links: vec![unlinked(), unlinked()],
+                            trigger_file: trigger.map(str::to_owned),
+                            ..CaseLinks::default()
+                        },
+                        ..ProjectLinks::default()
+                    },
+                )]),
+            }))
+        };
+        {
+            let mut inner = st.lock();
+            for (index, trigger) in [(1, Some("m.ts")), (2, Some("spec.ts")), (3, None)] {
+                inner
+                    .tests
+                    .cases
+                    .insert(("SHP-1-00002".into(), index), tests(trigger));
+            }
+            State::touch(&mut inner);
+        }
+        let uri = |f: &str| {
+            Uri::from_file_path(root.join(f))
+                .unwrap()
+                .as_str()
+                .to_owned()
+        };
+        let entry = |file: &str, line, key: &str, name: Option<&str>| CaseState {
+            uri: uri(file),
+            line,
+            key: key.to_owned(),
+            name: name.map(str::to_owned),
+            state: TestState::Failed,
+            execution: Some("SHP-1-00002".into()),
+            pipeline: Some("SHP-1".into()),
+            stale: false,
+            test: None,
+        };
+        let mut want = vec![
+            entry("m.ts", 2, "C0FFEE00", None),
+            entry("spec.ts", 0, "6B2DAF18", Some("storefront")),
+            entry("t.py", 0, "F00DF00D", None),
+        ];
+        want.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
+        assert_eq!(handle(&st, CaseStatesParams::default()).unwrap(), want);
+        // One document: its entries only.
+        assert_eq!(
+            handle(
+                &st,
+                CaseStatesParams {
+                    uri: Some(uri("spec.ts"))
+                }
+            )
+            .unwrap(),
+            vec![entry("spec.ts", 0, "6B2DAF18", Some("storefront"))]
+        );
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
     /// Issue 16: each entry names its execution's pipeline from the data, so editors
     /// never take an execution key apart: the execution's `pipeline_key`, else the
     /// pipeline it was polled for; none without an execution.
@@ -473,7 +642,10 @@ pub(crate) mod tests {
         .unwrap();
         assert_eq!(shown.pipeline_name.as_deref(), Some("shop"));
         assert_eq!(shown.environment.as_deref(), Some("<U+202E>dorp"));
-        assert_eq!(shown.cases[0].case.name.as_deref(), Some("login<U+202E>txt.exe"));
+        assert_eq!(
+            shown.cases[0].case.name.as_deref(),
+            Some("login<U+202E>txt.exe")
+        );
         assert_eq!(
             shown.cases[0].case.error.as_deref(),
             Some("AssertionError: a\u{240d}b \u{241b}")
