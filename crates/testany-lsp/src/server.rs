@@ -105,6 +105,8 @@ mod native {
         .finish()
     }
 
+    // Each method here (and each `custom_method` above) is also routed by `Server::call`,
+    // to the same handler: the router's tests (testany-wasm) compare the answers.
     impl LanguageServer for Backend {
         async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
             Ok(handler::initialize::handle(&self.state, params).await)
@@ -396,7 +398,8 @@ fn no_params(params: Option<Value>) -> Result<()> {
 }
 
 /// The requests of the LSP that tower-lsp-server 0.23 registers and this server does
-/// not implement (its `LanguageServer`'s defaults).
+/// not implement (its `LanguageServer`'s defaults). Implementing one: route it in
+/// [`Server::call`] and in `Backend`, and take it off this list.
 const UNIMPLEMENTED_REQUESTS: [&str; 46] = [
     "textDocument/willSaveWaitUntil",
     "textDocument/declaration",

@@ -10,6 +10,8 @@ use crate::state::{Caps, Files, State};
 
 #[tracing::instrument(skip_all)]
 pub async fn handle(state: &State, params: InitializeParams) -> InitializeResult {
+    // The browser worker reads only what this reads (`server::subset`): a field read here
+    // is added there too (its test sets every field the two read).
     let caps = &params.capabilities;
     let utf8 = caps
         .general
