@@ -94,6 +94,137 @@ impl LineMap {
     }
 }
 
+/// Edits composed into one function of old lines, so mapping many locations through
+/// the same edits costs a binary search each instead of a pass over every edit (a plan
+/// maps hundreds of locations through up to hundreds of edits). Built incrementally:
+/// [`Composed::push`] adds an edit in time proportional to the segments, which stay few
+/// because edits at the same place (typing) merge back into the same segments. Gives
+/// exactly [`LineMap::map_line`]'s results, the clamp at `u32::MAX` included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Composed {
+    /// Sorted by `from`, the first from line 0: segment `i` covers old lines
+    /// `segs[i].from..segs[i + 1].from` (the last up to `u32::MAX`).
+    segs: Vec<Seg>,
+    edits: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Seg {
+    from: u32,
+    to: Target,
+}
+
+/// Where a segment's old lines are now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// `line + d` (stays within `0..=u32::MAX` by construction).
+    Shift(i64),
+    /// One line for all (lines pushed past `u32::MAX` clamp there, as `map_one` does).
+    Fixed(u32),
+    /// Deleted.
+    Dropped,
+}
+
+/// One past the last line.
+const END: i64 = 1 << 32;
+
+impl Default for Composed {
+    fn default() -> Self {
+        Composed {
+            segs: vec![Seg {
+                from: 0,
+                to: Target::Shift(0),
+            }],
+            edits: 0,
+        }
+    }
+}
+
+impl Composed {
+    /// From edits in the order they were applied (as [`LineMap::new`]).
+    pub fn new(edits: &[TextEdit]) -> Self {
+        let mut c = Self::default();
+        for e in edits {
+            c.push(e);
+        }
+        c
+    }
+
+    /// Edits composed so far.
+    pub fn len(&self) -> usize {
+        self.edits
+    }
+
+    /// Whether no edit was composed.
+    pub fn is_empty(&self) -> bool {
+        self.edits == 0
+    }
+
+    /// Composes one more edit after the others.
+    pub fn push(&mut self, edit: &TextEdit) {
+        let mut one = LineMap::default();
+        one.push(edit);
+        let Some(e) = one.edits.first() else {
+            return;
+        };
+        // The edit as pieces of the lines before it: `[lo, hi)` and what becomes of them.
+        let p1 = i64::from(e.start_line) + i64::from(!e.start_at_line_start);
+        let q = p1.max(i64::from(e.end_line));
+        let s = i64::from(e.start_line) + i64::from(e.new_lines) - i64::from(e.end_line);
+        let clamp = (i64::from(u32::MAX) + 1 - s).clamp(q, END);
+        let pieces = [
+            (0, p1, Target::Shift(0)),
+            (p1, q, Target::Dropped),
+            (q, clamp, Target::Shift(s)),
+            (clamp, END, Target::Fixed(u32::MAX)),
+        ];
+        let mut out: Vec<Seg> = Vec::with_capacity(self.segs.len() + 3);
+        let mut add = |from: i64, to: Target| {
+            if out.last().is_some_and(|l| l.to == to) {
+                return;
+            }
+            let from = u32::try_from(from).unwrap_or(u32::MAX);
+            out.push(Seg { from, to });
+        };
+        for (i, seg) in self.segs.iter().enumerate() {
+            let lo = i64::from(seg.from);
+            let hi = self.segs.get(i + 1).map_or(END, |n| i64::from(n.from));
+            match seg.to {
+                Target::Dropped => add(lo, Target::Dropped),
+                Target::Fixed(c) => add(lo, map_one(e, c).map_or(Target::Dropped, Target::Fixed)),
+                Target::Shift(d) => {
+                    for &(plo, phi, t) in &pieces {
+                        let (a, b) = ((lo + d).max(plo), (hi + d).min(phi));
+                        if a >= b {
+                            continue;
+                        }
+                        let t = match t {
+                            Target::Shift(x) => Target::Shift(d + x),
+                            other => other,
+                        };
+                        add(a - d, t);
+                    }
+                }
+            }
+        }
+        self.segs = out;
+        self.edits += 1;
+    }
+
+    /// The current line of old line `line`, or `None` if its text was deleted.
+    pub fn map_line(&self, line: u32) -> Option<u32> {
+        let i = self
+            .segs
+            .partition_point(|s| s.from <= line)
+            .saturating_sub(1);
+        match self.segs.get(i)?.to {
+            Target::Shift(d) => u32::try_from(i64::from(line) + d).ok(),
+            Target::Fixed(c) => Some(c),
+            Target::Dropped => None,
+        }
+    }
+}
+
 fn map_one(e: &LineEdit, l: u32) -> Option<u32> {
     // Where the line's start, (l, 0), lies relative to the edit.
     let before_start = l < e.start_line || (l == e.start_line && !e.start_at_line_start);
@@ -135,6 +266,7 @@ fn count_line_breaks(s: &str) -> u32 {
 mod tests {
     use super::*;
     use crate::markers::Position;
+    use proptest::prelude::*;
 
     fn edit(sl: u32, sc: u32, el: u32, ec: u32, text: &str) -> TextEdit {
         TextEdit {
@@ -192,6 +324,62 @@ mod tests {
         for (i, (edits, old, want)) in cases.iter().enumerate() {
             assert_eq!(LineMap::new(edits).map_line(*old), *want, "case {i}");
         }
+    }
+
+    /// A line near 0 (where edits are) or near `u32::MAX` (where shifts clamp).
+    fn line() -> impl Strategy<Value = u32> {
+        prop_oneof![4 => 0u32..24, 1 => (u32::MAX - 6)..=u32::MAX]
+    }
+
+    fn any_edit() -> impl Strategy<Value = TextEdit> {
+        let text = prop::collection::vec(
+            prop_oneof![Just("\n"), Just("\r\n"), Just("\r"), Just("x")],
+            0..5,
+        )
+        .prop_map(|parts| parts.concat());
+        (line(), 0u32..3, line(), 0u32..3, text)
+            .prop_map(|(sl, sc, el, ec, t)| edit(sl, sc, el, ec, &t))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The composed map is the per-edit map (`LineMap`, the original algorithm) for
+        /// every line, whether built at once or edit by edit.
+        #[test]
+        fn composed_equals_per_edit_mapping(
+            edits in prop::collection::vec(any_edit(), 0..12),
+            lines in prop::collection::vec(line(), 1..16),
+        ) {
+            let oracle = LineMap::new(&edits);
+            let composed = Composed::new(&edits);
+            let mut stepwise = Composed::default();
+            for e in &edits {
+                stepwise.push(e);
+            }
+            prop_assert_eq!(&stepwise, &composed);
+            prop_assert_eq!(composed.len(), edits.len());
+            for l in lines.into_iter().chain([0, 1, u32::MAX]) {
+                prop_assert_eq!(composed.map_line(l), oracle.map_line(l), "line {}", l);
+            }
+        }
+    }
+
+    #[test]
+    fn composed_examples() {
+        // Two lines inserted at the top, then line 4 (old line 2) deleted.
+        let c = Composed::new(&[edit(0, 0, 0, 0, "a\nb\n"), edit(4, 0, 5, 0, "")]);
+        let got: Vec<Option<u32>> = (0..5).map(|l| c.map_line(l)).collect();
+        assert_eq!(got, [Some(2), Some(3), None, Some(4), Some(5)]);
+        // Pushed past the last line: clamped, as `LineMap` does.
+        let c = Composed::new(&[edit(0, 0, 0, 0, "\n\n")]);
+        assert_eq!(
+            (c.map_line(u32::MAX - 2), c.map_line(u32::MAX - 1)),
+            (Some(u32::MAX), Some(u32::MAX))
+        );
+        // Typing within a line changes nothing: one segment stays.
+        let c = Composed::new(&[edit(3, 2, 3, 2, "x"), edit(3, 3, 3, 3, "y")]);
+        assert_eq!((c.segs.len(), c.map_line(9)), (1, Some(9)));
     }
 
     #[test]
