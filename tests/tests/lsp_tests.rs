@@ -136,6 +136,54 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     ];
     let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
     assert_eq!(status_lenses(&got), want);
+    // testany/caseStates has an entry for every case lens of the latest run, though
+    // no file holding one is open: the Playwright spec's and the Postman collection's
+    // (their triggers' first line) and the `[cases]` entry's pom.xml. The pytest case's
+    // trigger is a folder and no entry maps it: it has no lens, so no entry.
+    let deadline = Instant::now() + WAIT;
+    let cases = loop {
+        let states = lsp
+            .request("testany/caseStates", json!({}))
+            .expect("caseStates");
+        let cases: Vec<(String, u64, String, String, Value, Value)> = states
+            .as_array()
+            .expect("an array")
+            .iter()
+            .filter(|e| e.get("testId").is_none())
+            .map(|e| {
+                (
+                    e["uri"].as_str().unwrap_or("").to_owned(),
+                    e["line"].as_u64().unwrap_or(u64::MAX),
+                    e["key"].as_str().unwrap_or("").to_owned(),
+                    e["state"].as_str().unwrap_or("").to_owned(),
+                    e["execution"].clone(),
+                    e["pipeline"].clone(),
+                )
+            })
+            .collect();
+        if cases.len() >= 3 || Instant::now() >= deadline {
+            break cases;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let case = |rel: &str, key: &str| {
+        (
+            ws.uri(rel),
+            0,
+            s(key),
+            s("failed"),
+            json!(LATEST),
+            json!("SHP-0603"),
+        )
+    };
+    assert_eq!(
+        cases,
+        vec![
+            case("api/shop-api.postman_collection.json", "7C3EB029"),
+            case("pom.xml", "8D4FC13A"),
+            case("web/tests/e2e/storefront.spec.ts", "6B2DAF18"),
+        ]
+    );
     // testany/caseStates lists each test at its definition, for a test tree.
     let states = lsp
         .request("testany/caseStates", json!({"uri": uri}))
@@ -285,7 +333,8 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let uri = ws.uri(spec_rel);
     lsp.open(&uri, "typescript", &spec);
     let want = vec![
-        (0, key_suffix("✗ FAILED 9s")),
+        // The case's own lens reads as a marker's: environment, no age, `↻ Re-run`.
+        (0, format!("✗ FAILED 9s · {LATEST} · staging")),
         (
             line_of(&spec, "test('lists the catalogue'"),
             key_suffix("✓ passed 1s"),
@@ -303,6 +352,15 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     ];
     let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
     assert_eq!(status_lenses(&got), want);
+    assert_eq!(
+        lenses(&got)[1],
+        (
+            0,
+            s("↻ Re-run"),
+            s("testany.runPipeline"),
+            json!({"pipeline": "SHP-0603"})
+        )
+    );
     let diags = lsp.wait_diagnostics(&uri, WAIT, |d| {
         diagnostics(d)
             .iter()
@@ -342,7 +400,7 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     );
     lsp.open(&uri, "json", &coll);
     let want = vec![
-        (0, key_suffix("✗ FAILED 2s")),
+        (0, format!("✗ FAILED 2s · {LATEST} · staging")),
         (
             line_of(&coll, "pm.test(\\\"Status code is 201\\\""),
             key_suffix("✓ passed"),
@@ -465,6 +523,36 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     ];
     let got = wait_lenses(&lsp, &uri, |l| lenses(l) == want);
     assert_eq!(lenses(&got), want);
+
+    // Each failed case's category is its first failing test's, as in `testany status`
+    // (CLIFIX finding 2; the summary error texts made them all `error`).
+    let failures = lsp
+        .execute(
+            "testany.recentFailures",
+            json!({"pipeline": "SHP-0603", "days": 3650}),
+        )
+        .expect("recentFailures");
+    let categories: Vec<(String, String)> = failures
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|r| r["execution"] == LATEST)
+        .map(|r| {
+            (
+                r["caseKey"].as_str().unwrap_or("").to_owned(),
+                r["category"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        categories,
+        vec![
+            (s("5A1C9E07"), s("assertion")),
+            (s("6B2DAF18"), s("timeout")),
+            (s("7C3EB029"), s("assertion")),
+            (s("8D4FC13A"), s("assertion")),
+        ]
+    );
 
     lsp.shutdown();
     mock.stop();

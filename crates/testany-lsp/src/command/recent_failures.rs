@@ -13,6 +13,7 @@ use tower_lsp_server::jsonrpc::Error;
 use crate::data::LogEntry;
 use crate::ext::{FailurePlace, RecentFailure, RecentFailuresArgs};
 use crate::state::State;
+use crate::tests_model::CaseEntry;
 
 pub async fn run(
     state: &Arc<State>,
@@ -65,10 +66,15 @@ pub async fn run(
                     })
                 })
                 .collect();
-            let cat = category::categorize(
-                case.status.as_ref(),
-                case.result.as_ref(),
-                case.error.as_deref(),
+            // As `testany status`: a test project's category is its first failing
+            // test's, not its summary error text's ("2 of 5 tests failed: ...").
+            let first_failing = match inner.tests.cases.get(&(exec.key.clone(), case.index)) {
+                Some(CaseEntry::Done(t)) => t.tests.iter().find(|t| t.status.is_failure()),
+                _ => None,
+            };
+            let cat = testany_core::plan::case_category(
+                case,
+                first_failing.map(|t| (t.status, t.message.as_deref())),
             )
             .map(|c| category::code(c).to_owned());
             rows.push(crate::convert::recent_failure(RecentFailure {
