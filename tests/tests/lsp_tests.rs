@@ -376,6 +376,9 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
         diags[0]["range"],
         json!({"start": {"line": 13, "character": 49}, "end": {"line": 13, "character": 65}})
     );
+    // Its code is the test's category by core's rule on its message, as the case's in
+    // `testany status` and recentFailures (was `assertion` for every failed test).
+    assert_eq!(diags[0]["code"], "timeout");
     assert!(
         fail[0].1.starts_with(&format!(
             "FAILED in {LATEST} · flaky: flipped 9 times in the last 10 runs: storefront › adds an item to the cart: Error: Timed out 5000ms"

@@ -746,11 +746,11 @@ fn test_diagnostic(
     Diagnostic {
         range,
         severity: Severity::Error,
-        code: Some(Cow::Borrowed(if t.status == TestStatus::Error {
-            "error"
-        } else {
-            "assertion"
-        })),
+        // Core's rule on the test's message, else its status: the same category the
+        // CLI's `status` and recentFailures give its case (plan::case_category).
+        code: Some(Cow::Borrowed(testany_core::category::code(
+            testany_core::plan::test_category(t.status, t.message.as_deref()),
+        ))),
         source: Cow::Borrowed("testany"),
         message,
         related_information: related.into_iter().collect(),
