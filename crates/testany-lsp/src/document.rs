@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use tower_lsp_server::ls_types::CodeLens;
 
-use testany_core::drift::{LineMap, TextEdit};
+use testany_core::drift::{Composed, LineMap, TextEdit};
 use testany_core::markers::{self, Encoding, LineIndex, Marker, Position, Range};
 
 /// One open document.
@@ -41,13 +41,23 @@ pub type LocationKey = (String, String, u32);
 /// (an edit's new text is reduced to its line breaks), edits no location needs are
 /// dropped, and every [`MAX_EDITS`] edits the locations are moved to their current
 /// lines and the edits forgotten, so a long session stays small and planning cheap.
+/// The edits since a starting edit are composed once ([`Composed`]) and shared by every
+/// location starting there, so a plan of n locations after m edits costs n binary
+/// searches, not n × m steps (issue 15's lenses while typing).
 #[derive(Debug, Clone, Default)]
 pub struct Drift {
     /// Edits in order; `edits[0]` is edit number `dropped`.
     edits: Vec<TextEdit>,
     dropped: usize,
     since: HashMap<LocationKey, Since>,
+    /// (starting edit number, the edits since it composed), at most [`MAX_COMPOSED`];
+    /// extended by the edits made since, dropped when the edits are folded or forgotten.
+    composed: Vec<(usize, Composed)>,
 }
+
+/// Starting edits whose composition is kept (locations are mostly planned together, so
+/// a few starting edits serve them all; others map edit by edit).
+const MAX_COMPOSED: usize = 8;
 
 /// Edits kept before they are folded into the locations' lines.
 pub const MAX_EDITS: usize = 512;
@@ -90,7 +100,38 @@ impl Drift {
             edit: now,
             line: Some(line0),
         });
-        self.map(since)
+        self.map_composed(since)
+    }
+
+    /// As [`Drift::map`], through the kept composition of the edits since `since.edit`
+    /// (made or extended here).
+    fn map_composed(&mut self, since: Since) -> Option<u32> {
+        let line = since.line?;
+        let Some(first) = since.edit.checked_sub(self.dropped) else {
+            return self.map(since);
+        };
+        let Some(pending) = self.edits.get(first..).filter(|e| !e.is_empty()) else {
+            return Some(line);
+        };
+        let at = match self
+            .composed
+            .iter()
+            .position(|(from, _)| *from == since.edit)
+        {
+            Some(at) => at,
+            None if self.composed.len() < MAX_COMPOSED => {
+                self.composed.push((since.edit, Composed::default()));
+                self.composed.len() - 1
+            }
+            None => return self.map(since),
+        };
+        let Some((_, composed)) = self.composed.get_mut(at) else {
+            return self.map(since);
+        };
+        for e in pending.get(composed.len()..).unwrap_or(&[]) {
+            composed.push(e);
+        }
+        composed.map_line(line)
     }
 
     /// The current 0-based line of a location already planned here; `None` when it
@@ -110,16 +151,13 @@ impl Drift {
     /// Moves every location to its current line and forgets the edits.
     fn fold(&mut self) {
         let now = self.dropped + self.edits.len();
-        let moved: Vec<(LocationKey, Since)> = self
-            .since
-            .iter()
-            .map(|(k, s)| {
-                let line = self.map(*s);
-                (k.clone(), Since { edit: now, line })
-            })
-            .collect();
-        self.since = moved.into_iter().collect();
+        let since: Vec<(LocationKey, Since)> = self.since.drain().collect();
+        for (k, s) in since {
+            let line = self.map_composed(s);
+            self.since.insert(k, Since { edit: now, line });
+        }
         self.edits.clear();
+        self.composed.clear();
         self.dropped = now;
     }
 
@@ -131,6 +169,9 @@ impl Drift {
         let drop = keep_from.saturating_sub(self.dropped).min(self.edits.len());
         self.edits.drain(..drop);
         self.dropped += drop;
+        let since = &self.since;
+        self.composed
+            .retain(|(from, _)| since.values().any(|s| s.edit == *from));
     }
 }
 
@@ -311,6 +352,55 @@ mod tests {
         assert_eq!(drift.line(&key(3), 2), Some(3));
         drift.retain(|_| false);
         assert_eq!((drift.edits.len(), drift.is_active()), (0, false));
+    }
+
+    #[test]
+    fn locations_share_one_composition_per_starting_edit() {
+        let key = |n: u32| ("E-1".to_owned(), "K".to_owned(), n);
+        let at = |l: u32| Range::new(Position::new(l, 0), Position::new(l, 0));
+        let mut drift = Drift::default();
+        // 500 locations at lines 0, 3, 6, ... planned before any edit; 12 rounds of a
+        // line inserted at line 3j and line 1 deleted, a location at line 1 first seen
+        // after each (more starting edits than are composed).
+        for i in 0..500 {
+            assert_eq!(drift.line(&key(i), 3 * i), Some(3 * i));
+        }
+        for j in 0..12u32 {
+            drift.record(at(3 * j), "x\n");
+            drift.record(Range::new(Position::new(1, 0), Position::new(2, 0)), "");
+            assert_eq!(drift.line(&key(1000 + j), 1), Some(1));
+        }
+        // Each location is where the per-edit mapping puts it.
+        for i in 0..500 {
+            let want = LineMap::new(&drift.edits).map_line(3 * i);
+            assert_eq!(drift.line(&key(i), 3 * i), want, "location {i}");
+        }
+        assert_eq!(
+            (
+                drift.line(&key(0), 0),
+                drift.line(&key(5), 15),
+                drift.line(&key(20), 60)
+            ),
+            (None, Some(9), Some(60))
+        );
+        // One more edit extends the composition.
+        drift.record(at(0), "x\n");
+        assert_eq!(
+            (drift.line(&key(5), 15), drift.line(&key(20), 60)),
+            (Some(10), Some(61))
+        );
+        for j in 0..12u32 {
+            let from = 2 * usize::try_from(j).unwrap() + 2;
+            let want = LineMap::new(&drift.edits[from..]).map_line(1);
+            assert_eq!(drift.line(&key(1000 + j), 1), want, "late location {j}");
+        }
+        assert_eq!(drift.composed.len(), MAX_COMPOSED);
+        assert_eq!(drift.composed[0].1.len(), 25, "one composition for the 500");
+        // Forgetting locations forgets their compositions.
+        drift.retain(|k| k.2 >= 1008);
+        let from: Vec<usize> = drift.composed.iter().map(|(f, _)| *f).collect();
+        assert!(from.is_empty(), "{from:?}");
+        assert_eq!(drift.line(&key(1011), 1), Some(2));
     }
 
     #[test]
