@@ -400,6 +400,17 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
   const passed = (extra = '') => `✓ passed${extra} · ${LATEST} · <age>`;
   const failed = (text) => `✗ FAILED: ${text} · ${LATEST} · <age>`;
 
+  test('a status bar item for SHP-0603 before any file is opened', async () => {
+    // One count per case lens of the latest run, whose files are all closed: the Playwright
+    // spec's and the Postman collection's (their triggers' first line) and pom.xml's (the
+    // `[cases]` entry). The pytest case's trigger is a folder: no lens, so not counted.
+    const item = page.locator('.statusbar-item', { hasText: 'SHP-0603' }).first();
+    await item.waitFor({ timeout: TIMEOUT });
+    const text = await textMatching(item, /SHP-0603 3 failed, 0 passed/);
+    assert.equal(text.trim(), 'SHP-0603 3 failed, 0 passed');
+    assert.equal(await page.locator('.tab', { hasText: /\.(py|ts|json|java|xml)\b/ }).count(), 0);
+  });
+
   test('pytest: a passed lens and a FAILED lens with its flaky note on each test definition', async () => {
     await openFile(PYTEST.orders);
     const o = PYTEST.orders;
@@ -430,7 +441,7 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
   test('Playwright: the case lens on the spec, a lens on each test in the describe', async () => {
     await openFile(SPEC);
     await lensesAre([
-      [1, `✗ FAILED 9s · ${LATEST} · <age>`],
+      [1, `✗ FAILED 9s · ${LATEST} · staging`],
       [lineOf(SPEC, "test('lists the catalogue'"), passed(' 1s')],
       [
         lineOf(SPEC, "test('adds an item to the cart'"),
@@ -447,7 +458,7 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
     await openFile(COLLECTION);
     const c = COLLECTION;
     await lensesAre([
-      [1, `✗ FAILED 2s · ${LATEST} · <age>`],
+      [1, `✗ FAILED 2s · ${LATEST} · staging`],
       [lineOf(c, 'pm.test(\\"Status code is 201\\"'), passed()],
       [lineOf(c, 'pm.test(\\"Order has an id\\"'), passed()],
       [lineOf(c, 'pm.test(\\"Status code is 200\\"'), passed()],
@@ -640,7 +651,10 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
     };
     const t = (name, result) => `      ${name} [${result.toUpperCase()} · ${LATEST}] (${result})`;
     const want = [
-      // The Maven case's own item at its anchor (the override's pom.xml), as marked cases have.
+      // Each case lens's own item at its anchor, as marked cases have: the Postman and
+      // Playwright cases' on their trigger files, the Maven case's on the override's pom.xml.
+      `${COLLECTION} (Failed)`,
+      `  Shop API [7C3EB029 · FAILED · ${LATEST}] (Failed)`,
       'pom.xml (Failed)',
       `  Unit tests (Maven) [8D4FC13A · FAILED · ${LATEST}] (Failed)`,
       'SHP-0603 (Failed)',
@@ -672,6 +686,8 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
       t('appliesPercentageDiscount', 'Passed'),
       t('roundsHalfEven', 'Failed'),
       t('rejectsNegativeQuantity', 'Passed'),
+      `${SPEC} (Failed)`,
+      `  Storefront e2e (Playwright) [6B2DAF18 · FAILED · ${LATEST}] (Failed)`,
     ];
     const deadline = Date.now() + TIMEOUT;
     let got = [];
