@@ -844,7 +844,7 @@ return function()
         }
       )
       lenses_become('web/tests/e2e/storefront.spec.ts', {
-        { 0, at('✗ FAILED 9s') },
+        { 0, at('✗ FAILED 9s') .. ' · staging' },
         { 7, at('✓ passed 1s') },
         {
           11,
@@ -870,7 +870,7 @@ return function()
         }
       )
       lenses_become('api/shop-api.postman_collection.json', {
-        { 0, at('✗ FAILED 2s') },
+        { 0, at('✗ FAILED 2s') .. ' · staging' },
         { 15, at('✓ passed') },
         { 18, at('✓ passed') },
         { 41, at('✓ passed') },
