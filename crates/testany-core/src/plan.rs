@@ -306,24 +306,10 @@ fn histories<'a>(input: &PlanInput<'a>) -> Histories<'a> {
 
 /// Executions sorted newest first by start (then completion) time; undated ones last,
 /// in input order.
-///
-/// A stable binary insertion rather than `sort_by`: lists are short and the service
-/// sends them newest first (then each insert is an append), and a sort would add ~3 KB
-/// to the .wasm (size budget).
 pub fn newest_first(executions: &[Execution]) -> Vec<&Execution> {
-    let key = |e: &Execution| e.started_at.or(e.completed_at);
-    let mut v: Vec<&Execution> = Vec::with_capacity(executions.len());
-    for exec in executions {
-        let k = key(exec);
-        // After every element that is newer or as new (stability), undated ones last.
-        let at = v.partition_point(|e| match (key(e), k) {
-            (Some(x), Some(y)) => x >= y,
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => true,
-        });
-        v.insert(at, exec);
-    }
+    let mut v: Vec<&Execution> = executions.iter().collect();
+    // `Reverse` puts the newest first and `None` (undated) last; the sort is stable.
+    v.sort_by_key(|e| std::cmp::Reverse(e.started_at.or(e.completed_at)));
     v
 }
 
