@@ -293,7 +293,7 @@ impl Server {
 
 /// `initialize`'s params as far as `handler::initialize` reads them. All of
 /// `ClientCapabilities` has readers for every capability of the LSP: reading only these
-/// keeps 38 KB (gzipped) out of the browser worker (docs/benchmarks.md, issue 16).
+/// keeps 32 KB (gzipped) out of the browser worker (docs/benchmarks.md, issue 16).
 /// Natively tower-lsp-server reads all of it, so only there does a malformed capability
 /// the server ignores make `initialize` fail (-32602). The types are named as ls-types
 /// names them, so serde's errors name the same types on both hosts.
@@ -302,8 +302,8 @@ mod subset {
     use serde_json::Value;
     use tower_lsp_server::ls_types::{
         self as full, CodeLensWorkspaceClientCapabilities, DidChangeWatchedFilesClientCapabilities,
-        DynamicRegistrationClientCapabilities, GeneralClientCapabilities, WindowClientCapabilities,
-        WorkspaceFolder,
+        DynamicRegistrationClientCapabilities, PositionEncodingKind,
+        ShowDocumentClientCapabilities, WorkspaceFolder,
     };
 
     #[derive(Deserialize)]
@@ -323,6 +323,19 @@ mod subset {
 
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
+    struct GeneralClientCapabilities {
+        position_encodings: Option<Vec<PositionEncodingKind>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct WindowClientCapabilities {
+        work_done_progress: Option<bool>,
+        show_document: Option<ShowDocumentClientCapabilities>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     struct WorkspaceClientCapabilities {
         code_lens: Option<CodeLensWorkspaceClientCapabilities>,
         did_change_watched_files: Option<DidChangeWatchedFilesClientCapabilities>,
@@ -338,11 +351,20 @@ mod subset {
                 did_change_configuration: w.did_change_configuration,
                 ..full::WorkspaceClientCapabilities::default()
             });
+            let general = caps.general.map(|g| full::GeneralClientCapabilities {
+                position_encodings: g.position_encodings,
+                ..full::GeneralClientCapabilities::default()
+            });
+            let window = caps.window.map(|w| full::WindowClientCapabilities {
+                work_done_progress: w.work_done_progress,
+                show_document: w.show_document,
+                ..full::WindowClientCapabilities::default()
+            });
             full::InitializeParams {
                 capabilities: full::ClientCapabilities {
-                    general: caps.general,
+                    general,
                     workspace,
-                    window: caps.window,
+                    window,
                     ..full::ClientCapabilities::default()
                 },
                 workspace_folders: subset.workspace_folders,
