@@ -4,8 +4,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use serde_json::Value;
-use testany_core::json::object;
+use serde_json::{Value, json};
 use testany_core::model::{CaseResult, Execution, ExecutionList, LogSign, Pipeline};
 
 use crate::args::{Arg, map_arguments};
@@ -563,8 +562,8 @@ impl Client {
         let mut cursor: Option<String> = None;
         for _page in 0..20 {
             let params = match &cursor {
-                Some(c) => object([("cursor", Value::from(c.as_str()))]),
-                None => object([]),
+                Some(c) => json!({"cursor": c.as_str()}),
+                None => json!({}),
             };
             match self.rpc("tools/list", &params, snap, true).await {
                 Ok((result, _)) => {

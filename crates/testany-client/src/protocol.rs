@@ -6,8 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use serde_json::{Map, Value};
-use testany_core::json::object;
+use serde_json::{Map, Value, json};
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
@@ -25,20 +24,12 @@ const MAX_MESSAGE: usize = 400;
 
 /// One JSON-RPC request as bytes.
 pub fn encode_request(id: u64, method: &str, params: Value) -> Vec<u8> {
-    to_bytes(&object([
-        ("jsonrpc", Value::from("2.0")),
-        ("id", Value::from(id)),
-        ("method", Value::from(method)),
-        ("params", params),
-    ]))
+    to_bytes(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
 }
 
 /// One JSON-RPC notification as bytes.
 pub fn encode_notification(method: &str) -> Vec<u8> {
-    to_bytes(&object([
-        ("jsonrpc", Value::from("2.0")),
-        ("method", Value::from(method)),
-    ]))
+    to_bytes(&json!({"jsonrpc": "2.0", "method": method}))
 }
 
 /// A JSON value as bytes, through the same serializer as the rest of the crate's
@@ -50,25 +41,16 @@ fn to_bytes(value: &Value) -> Vec<u8> {
 
 /// The `initialize` params we send.
 pub fn initialize_params() -> Value {
-    object([
-        ("protocolVersion", Value::from(PROTOCOL_VERSION)),
-        ("capabilities", object([])),
-        (
-            "clientInfo",
-            object([
-                ("name", Value::from("testany-client")),
-                ("version", Value::from(env!("CARGO_PKG_VERSION"))),
-            ]),
-        ),
-    ])
+    json!({
+        "protocolVersion": PROTOCOL_VERSION,
+        "capabilities": {},
+        "clientInfo": {"name": "testany-client", "version": env!("CARGO_PKG_VERSION")},
+    })
 }
 
 /// `tools/call` params.
 pub fn tool_call_params(name: &str, arguments: Map<String, Value>) -> Value {
-    object([
-        ("name", Value::from(name)),
-        ("arguments", Value::Object(arguments)),
-    ])
+    json!({"name": name, "arguments": arguments})
 }
 
 /// The protocol version the server chose, or ours when it did not say.

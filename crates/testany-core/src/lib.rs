@@ -9,7 +9,6 @@ pub mod drift;
 pub mod failure_line;
 pub mod frameworks;
 pub mod health;
-pub mod json;
 pub mod lines;
 pub mod linking;
 pub mod locations;

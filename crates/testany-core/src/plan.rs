@@ -12,9 +12,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-
-use crate::json::object;
+use serde_json::json;
 
 use crate::category;
 use crate::drift::LineMap;
@@ -414,7 +412,7 @@ pub fn plan(input: &PlanInput<'_>) -> Plan {
                 range,
                 title: Cow::Borrowed("↻ Re-run"),
                 command: Some(Cow::Borrowed("testany.runPipeline")),
-                arguments: object([("pipeline", Value::from(pipeline.as_str()))]),
+                arguments: json!({"pipeline": pipeline.as_str()}),
             });
         }
         if oc.kind == Kind::Failed {
@@ -442,25 +440,22 @@ fn status_lens(
         Kind::Failed => (
             "✗",
             "testany.openLog",
-            object([
-                ("execution", Value::from(exec.key.as_str())),
-                ("caseIndex", Value::from(case.index)),
-            ]),
+            json!({"execution": exec.key.as_str(), "caseIndex": case.index}),
         ),
         Kind::Passed => (
             "✓",
             "testany.showExecution",
-            object([("execution", Value::from(exec.key.as_str()))]),
+            json!({"execution": exec.key.as_str()}),
         ),
         Kind::Running => (
             "⟳",
             "testany.refreshExecution",
-            object([("execution", Value::from(exec.key.as_str()))]),
+            json!({"execution": exec.key.as_str()}),
         ),
         Kind::Other => (
             "–",
             "testany.showExecution",
-            object([("execution", Value::from(exec.key.as_str()))]),
+            json!({"execution": exec.key.as_str()}),
         ),
     };
     let duration = match oc.kind {

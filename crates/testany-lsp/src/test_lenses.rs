@@ -12,9 +12,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use jiff::Timestamp;
-use serde_json::Value;
+use serde_json::{Value, json};
 use testany_core::frameworks::{Framework, TestResult, TestStatus};
-use testany_core::json::object;
 use testany_core::markers::{Anchor, AnchorSource, Encoding, Position, Range, Span, len_in};
 use testany_core::model::{CaseResult, Execution};
 use testany_core::plan::{
@@ -574,14 +573,10 @@ fn lens_suffix(exec: &Execution, now: Timestamp, stale: bool) -> String {
 }
 
 fn open_log(exec: &Execution, case: &CaseResult, line: Option<usize>) -> Value {
-    let (execution, index) = (Value::from(exec.key.as_str()), Value::from(case.index));
+    let (execution, index) = (exec.key.as_str(), case.index);
     match line {
-        Some(l) => object([
-            ("execution", execution),
-            ("caseIndex", index),
-            ("line", Value::from(l)),
-        ]),
-        None => object([("execution", execution), ("caseIndex", index)]),
+        Some(l) => json!({"execution": execution, "caseIndex": index, "line": l}),
+        None => json!({"execution": execution, "caseIndex": index}),
     }
 }
 
@@ -695,11 +690,11 @@ fn test_lenses(
         range,
         title: Cow::Borrowed("Run locally"),
         command: Some(Cow::Borrowed("testany.runLocally")),
-        arguments: object([
-            ("execution", Value::from(exec.key.as_str())),
-            ("caseIndex", Value::from(case.index)),
-            ("testId", Value::from(t.id.as_str())),
-        ]),
+        arguments: json!({
+            "execution": exec.key.as_str(),
+            "caseIndex": case.index,
+            "testId": t.id.as_str(),
+        }),
     };
     [status, local]
 }
