@@ -268,7 +268,7 @@ impl Log {
     }
 
     /// 0-based lines whose text (escapes removed) contains `pattern`, or matches it as a
-    /// regular expression ([`crate::pattern`]: the browser's `RegExp` in wasm). An empty
+    /// regular expression (module `pattern`: the browser's `RegExp` in wasm). An empty
     /// pattern matches nothing.
     pub fn search(&self, pattern: &str, regex: bool) -> Result<Vec<u32>, SearchError> {
         self.search_range(pattern, regex, 0, self.line_count())

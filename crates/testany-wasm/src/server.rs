@@ -8,14 +8,15 @@
 //! (a second one -32600), -32002 for anything before it, -32600 for requests after
 //! `shutdown`, -32601 for unknown methods (naming them, unless they start with `$/`),
 //! `$/cancelRequest` (-32800), requests run in the order they came, at most
-//! [`CONCURRENCY`] at once, nothing served after `exit`. The server's own requests and
-//! notifications go out through [`Link`], its [`Channel`]. Runtime-neutral: the caller
+//! `CONCURRENCY` at once, nothing served after `exit`. The server's own requests and
+//! notifications go out through `Link`, its [`Channel`]. Runtime-neutral: the caller
 //! spawns the future.
 //!
 //! Without tower-lsp-server's router the worker no longer carries a reader and writer
-//! for every LSP method (docs/benchmarks.md, issue 16). One difference remains: an LSP
-//! method this server does not implement is answered -32601 whatever its params, where
-//! the native server first reads them and answers -32602 when they do not read.
+//! for every LSP method (docs/benchmarks.md, issue 16). Two differences remain, both for
+//! malformed input: an LSP method this server does not implement is answered -32601
+//! whatever its params, where the native server first reads them and answers -32602 when
+//! they do not read; and `initialize` reads only the capabilities the server uses.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
