@@ -38,17 +38,11 @@ impl LogSign {
             });
         };
         let obj = &Fields::new(obj);
-        // Inserted one by one: the source is sorted already, and `collect` would link a
-        // sort into the .wasm (size budget).
-        let mut headers = BTreeMap::new();
-        for (k, v) in lookup(obj, &["headers"], Value::as_object)
+        let headers: BTreeMap<String, String> = lookup(obj, &["headers"], Value::as_object)
             .into_iter()
             .flatten()
-        {
-            if let Some(v) = v.as_str() {
-                headers.insert(k.clone(), v.to_owned());
-            }
-        }
+            .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_owned())))
+            .collect();
         let header = |name: &str| {
             headers
                 .iter()
