@@ -330,18 +330,63 @@ fn is_go_module_path(path: &str) -> bool {
 /// a directory (`assert.js:86`, `module.js:460`, `events.js:96`). A workspace file of the
 /// same name is printed with its directory, so it is never taken for one.
 fn is_node_core_file(path: &str) -> bool {
-    // One string rather than a table of slices: fewer bytes in the wasm build.
-    const CORE: &str = "_stream_duplex _stream_passthrough _stream_readable _stream_transform \
-        _stream_writable _http_agent _http_client _http_common _http_incoming _http_outgoing \
-        _http_server _tls_wrap assert async_hooks bootstrap_node buffer child_process cluster \
-        console constants crypto dgram dns domain events fs http http2 https inspector module \
-        net node os path perf_hooks process punycode querystring readline repl stream \
-        string_decoder sys timers tls tty url util v8 vm worker_threads zlib";
-    path.strip_suffix(".js").is_some_and(|name| {
-        !name.is_empty()
-            && !name.contains(['/', '\\'])
-            && CORE.split_ascii_whitespace().any(|c| c == name)
-    })
+    const CORE: &[&str] = &[
+        "_stream_duplex",
+        "_stream_passthrough",
+        "_stream_readable",
+        "_stream_transform",
+        "_stream_writable",
+        "_http_agent",
+        "_http_client",
+        "_http_common",
+        "_http_incoming",
+        "_http_outgoing",
+        "_http_server",
+        "_tls_wrap",
+        "assert",
+        "async_hooks",
+        "bootstrap_node",
+        "buffer",
+        "child_process",
+        "cluster",
+        "console",
+        "constants",
+        "crypto",
+        "dgram",
+        "dns",
+        "domain",
+        "events",
+        "fs",
+        "http",
+        "http2",
+        "https",
+        "inspector",
+        "module",
+        "net",
+        "node",
+        "os",
+        "path",
+        "perf_hooks",
+        "process",
+        "punycode",
+        "querystring",
+        "readline",
+        "repl",
+        "stream",
+        "string_decoder",
+        "sys",
+        "timers",
+        "tls",
+        "tty",
+        "url",
+        "util",
+        "v8",
+        "vm",
+        "worker_threads",
+        "zlib",
+    ];
+    path.strip_suffix(".js")
+        .is_some_and(|name| !name.contains(['/', '\\']) && CORE.contains(&name))
 }
 
 /// `AssertionError` alone, as pytest prints after `path:42:`.
