@@ -321,8 +321,8 @@ impl From<SlowCase> for SlowCaseView {
     }
 }
 
-/// `testany/caseStates`: the state of every anchored case (a marker, or a `[cases]`
-/// mapping in an open document), so clients need not read lens titles.
+/// `testany/caseStates`: the state of every case lens (a marker, a `[cases]` entry, a
+/// trigger file's first line; open or not), so clients need not read lens titles.
 pub enum CaseStates {}
 
 impl Request for CaseStates {
@@ -344,7 +344,8 @@ pub struct CaseStatesParams {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseState {
     pub uri: String,
-    /// 0-based line of the marker (0 for a `[cases]` mapping).
+    /// 0-based line of the case's lens (the marker's; 0 for a `[cases]` entry or a
+    /// trigger file).
     pub line: u32,
     /// The case key, e.g. `A1B2C3D4`.
     pub key: String,

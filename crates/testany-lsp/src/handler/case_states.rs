@@ -1,7 +1,8 @@
 //! `testany/caseStates {uri?}`: each anchored case's state in the newest execution that
 //! ran it, from the last known data (no I/O), for test trees and status bars: open
 //! documents as edited (markers and `[cases]` mappings), other files from the project's
-//! marker index.
+//! marker index and `[cases]` entries, and the case lens on a trigger file (each case
+//! lens has its entry, open or not, as test entries do).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
