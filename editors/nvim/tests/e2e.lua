@@ -862,7 +862,7 @@ return function()
             13,
             49,
             vim.diagnostic.severity.ERROR,
-            'assertion',
+            'timeout',
             'testany',
             'FAILED in SHP-0603-0000C · flaky: flipped 9 times in the last 10 runs: storefront › adds an item to the cart: Error: Timed out 5000ms waiting for expect(locator).toHaveText(expected)\nexpected: "1"\nactual: "0"',
             11,
