@@ -64,15 +64,24 @@ export function executionInfo(value: unknown): ExecutionInfo {
   return { pipeline: typeof e.pipeline_key === 'string' && e.pipeline_key ? e.pipeline_key : undefined, caseIndex };
 }
 
-/** Per pipeline: the states of its cases and its newest execution (keys of one pipeline sort by time). */
+/**
+ * Per pipeline: the states of its cases and its newest execution (keys of one pipeline sort
+ * by time). A case shown at two places (a marker and its trigger file) counts once.
+ */
 export function byPipeline(
-  cases: readonly Pick<CaseState, 'state' | 'execution'>[],
+  cases: readonly (Pick<CaseState, 'state' | 'execution'> & { key?: string })[],
   pipelineOf: (execution: string) => string | undefined,
 ): Map<string, { states: TestState[]; execution?: string }> {
   const out = new Map<string, { states: TestState[]; execution?: string }>();
+  const seen = new Set<string>();
   for (const c of cases) {
     const pipeline = c.execution ? pipelineOf(c.execution) : undefined;
     if (!pipeline || !c.execution) continue;
+    if (c.key !== undefined) {
+      const id = `${c.execution}\u0000${c.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+    }
     const entry = out.get(pipeline) ?? { states: [] };
     entry.states.push(c.state);
     if (!entry.execution || c.execution > entry.execution) entry.execution = c.execution;

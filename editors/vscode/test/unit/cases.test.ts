@@ -42,6 +42,19 @@ test('status bar text per pipeline from case states', () => {
   assert.equal(statusText('SHP-0601', countStates(['unknown'])), '$(circle-outline) SHP-0601');
 });
 
+test('byPipeline counts a case shown at two places once per execution', () => {
+  const got = byPipeline(
+    [
+      { key: '6B2DAF18', state: 'failed', execution: 'SHP-0603-0000C' },
+      { key: '6B2DAF18', state: 'failed', execution: 'SHP-0603-0000C' },
+      { key: '7C3EB029', state: 'failed', execution: 'SHP-0603-0000C' },
+      { key: '6B2DAF18', state: 'passed', execution: 'SHP-0603-0000B' },
+    ],
+    () => 'SHP-0603',
+  );
+  assert.deepEqual([...got], [['SHP-0603', { states: ['failed', 'failed', 'passed'], execution: 'SHP-0603-0000C' }]]);
+});
+
 test('byPipeline groups states by the pipeline of their execution, newest execution kept', () => {
   const pipelines: Record<string, string> = {
     'SHP-0601-0000C': 'SHP-0601',
