@@ -280,58 +280,53 @@ pub fn parse_timestamp(raw: &str) -> Option<Timestamp> {
 pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
     use time::format_description::well_known::Rfc3339;
     let text = rfc3339_text(s)?;
-    let t = time::OffsetDateTime::parse(std::str::from_utf8(&text).ok()?, &Rfc3339).ok()?;
+    let t = time::OffsetDateTime::parse(&text, &Rfc3339).ok()?;
     Timestamp::from_nanosecond(t.unix_timestamp_nanos()).ok()
 }
 
-/// The RFC 3339 spelling of an extended-format ISO 8601 date-time, as bytes; `None` when
-/// `s` is not shaped like one (digits and ranges are left for the parser to check).
-/// Bytes and whole-vector edits: `String`'s range edits cost ~1 KB in the .wasm.
-fn rfc3339_text(s: &str) -> Option<Vec<u8>> {
-    let s = s.as_bytes();
-    let s = match s.iter().position(|&b| b == b'[') {
-        Some(i) if s.last() == Some(&b']') => &s[..i],
+/// The RFC 3339 spelling of an extended-format ISO 8601 date-time; `None` when `s` is
+/// not shaped like one (digits and ranges are left for the parser to check).
+fn rfc3339_text(s: &str) -> Option<String> {
+    let s = match s.find('[') {
+        Some(i) if s.ends_with(']') => &s[..i],
         _ => s,
     };
-    // Every form is ASCII (so the result is UTF-8 again).
+    // Every form is ASCII (so every byte offset below is a character boundary).
     if !s.is_ascii() {
         return None;
     }
-    let mut t = s.to_vec();
+    let mut t = s.to_owned();
     if t.len() == 10 {
-        t.extend_from_slice(b"T00:00:00");
+        t.push_str("T00:00:00");
     }
     // `time` takes any byte between date and time; RFC 3339 allows `T`, `t`, space.
-    if !matches!(t.get(10), Some(b'T' | b't' | b' ')) {
+    if !matches!(t.as_bytes().get(10), Some(b'T' | b't' | b' ')) {
         return None;
     }
-    if t.len() == 16 || matches!(t.get(16), Some(b'Z' | b'z' | b'+' | b'-')) {
-        let rest = t.split_off(16);
-        t.extend_from_slice(b":00");
-        t.extend_from_slice(&rest);
+    if t.len() == 16 || matches!(t.as_bytes().get(16), Some(b'Z' | b'z' | b'+' | b'-')) {
+        t.insert_str(16, ":00");
     }
-    if t.get(19) == Some(&b',') {
-        t[19] = b'.';
+    if t.as_bytes().get(19) == Some(&b',') {
+        t.replace_range(19..20, ".");
     }
     // A leap second reads as `:59` with its fraction (`time` would make it
     // `:59.999999999`).
-    if t.get(16..19) == Some(b":60") {
-        t[17] = b'5';
-        t[18] = b'9';
+    if t.get(16..19) == Some(":60") {
+        t.replace_range(17..19, "59");
     }
     let tail = t.get(19..)?;
-    match tail.iter().rposition(|&b| b == b'+' || b == b'-') {
+    match tail.rfind(['+', '-']) {
         Some(at) => {
             let zone = &tail[at + 1..];
-            let digits = zone.iter().all(u8::is_ascii_digit);
+            let digits = zone.bytes().all(|b| b.is_ascii_digit());
             match zone.len() {
-                4 if digits => t.insert(19 + at + 3, b':'),
-                2 if digits => t.extend_from_slice(b":00"),
+                4 if digits => t.insert(19 + at + 3, ':'),
+                2 if digits => t.push_str(":00"),
                 _ => {}
             }
         }
         // No offset: UTC.
-        None if !matches!(tail.last(), Some(b'Z' | b'z')) => t.push(b'Z'),
+        None if !tail.ends_with(['Z', 'z']) => t.push('Z'),
         None => {}
     }
     Some(t)
