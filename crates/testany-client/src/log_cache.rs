@@ -392,6 +392,7 @@ mod tests {
         assert_eq!(partial.file_name().and_then(|n| n.to_str()), Some("0.log"));
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     #[test]
     fn the_cache_base_follows_xdg_then_home() {
         let cases = [
