@@ -19,14 +19,12 @@
 //! Run: `cargo bench -p testany-lsp --bench test_lenses` (part of `cargo xtask bench`).
 
 use std::fmt::Write as _;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex};
 
 use serde_json::{Value, json};
 use testany_lsp::env::NativeEnv;
-use testany_lsp::transport::{frame, serve};
-use testany_lsp::{Options, service};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream};
-use tokio::runtime::Runtime;
+
+mod common;
 
 /// The allocator `testany` ships (crates/testany-cli/src/main.rs), as in code_lens.rs.
 #[global_allocator]
@@ -116,35 +114,14 @@ trigger_command = ["python", "-m", "pytest", "tests/test_big.py", "-v"]
 
 /// A running server with the 500-test document open and its tests' results linked.
 struct Session {
-    rt: Runtime,
-    input: DuplexStream,
-    out: BufReader<DuplexStream>,
+    server: common::Server,
     uri: String,
     text: String,
     version: i64,
-    next_id: u64,
     _mock: testany_mock::MockHandle,
 }
 
 static SESSION: LazyLock<Mutex<Session>> = LazyLock::new(|| Mutex::new(Session::start()));
-
-async fn read_message(out: &mut BufReader<DuplexStream>) -> Vec<u8> {
-    let mut len = 0;
-    loop {
-        let mut line = String::new();
-        out.read_line(&mut line).await.expect("header");
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(n) = line.strip_prefix("Content-Length: ") {
-            len = n.parse().expect("length");
-        }
-    }
-    let mut body = vec![0; len];
-    out.read_exact(&mut body).await.expect("body");
-    body
-}
 
 /// The status lenses of an answer (`✓ passed`, `✗ FAILED`, `⊘ skipped`): one per test
 /// and the case's own on the first line of its trigger file.
@@ -161,11 +138,7 @@ fn test_status_titles(lenses: &Value) -> Vec<String> {
 
 impl Session {
     fn start() -> Session {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let rt = common::runtime();
         let scenario = testany_mock::Scenario::from_toml(&scenario()).expect("scenario");
         let mock = rt
             .block_on(testany_mock::start(
@@ -188,33 +161,17 @@ impl Session {
         let path = root.join("tests/test_big.py");
         std::fs::write(&path, &text).expect("file");
         let uri = format!("file://{}", path.display());
-        let env = Arc::new(NativeEnv::new(
+        let env = NativeEnv::new(
             [("TESTANY_OPERATOR".to_owned(), mock.operator().to_owned())].into(),
             root.join(".cache"),
-        ));
-        let (input, out) = rt.block_on(async {
-            let (service, socket) = service(env, Options::default());
-            let (input, server_in) = tokio::io::duplex(1 << 20);
-            let (server_out, client_out) = tokio::io::duplex(1 << 20);
-            tokio::spawn(serve(server_in, server_out, service, socket));
-            (input, BufReader::new(client_out))
-        });
+        );
         let mut s = Session {
-            rt,
-            input,
-            out,
+            server: common::Server::start(rt, env, &root),
             uri,
             text: text.clone(),
             version: 1,
-            next_id: 1,
             _mock: mock,
         };
-        let folder = format!("file://{}", root.display());
-        s.request(
-            "initialize",
-            json!({"capabilities": {}, "workspaceFolders": [{"uri": folder, "name": "ws"}]}),
-        );
-        s.notify("initialized", json!({}));
         s.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": s.uri, "languageId": "python", "version": 1, "text": text}}),
@@ -248,51 +205,12 @@ impl Session {
         );
     }
 
-    fn send(&mut self, message: Value) {
-        let body = serde_json::to_vec(&message).expect("JSON");
-        self.rt
-            .block_on(self.input.write_all(&frame(&body)))
-            .expect("write");
-    }
-
     fn notify(&mut self, method: &str, params: Value) {
-        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
-    }
-
-    /// Sends a request and returns its response's body; requests from the server are
-    /// answered with `null`, notifications skipped.
-    fn request(&mut self, method: &str, params: Value) -> Vec<u8> {
-        let id = self.next_id;
-        self.next_id += 1;
-        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let end = format!("\"id\":{id}}}");
-        loop {
-            let body = self.rt.block_on(read_message(&mut self.out));
-            // Our response, told apart without parsing it (that is the client's cost).
-            let response = body.starts_with(b"{\"jsonrpc\":\"2.0\",\"result\":")
-                || body.starts_with(b"{\"jsonrpc\":\"2.0\",\"error\":");
-            if response && body.ends_with(end.as_bytes()) {
-                return body;
-            }
-            let message: Value = match serde_json::from_slice(&body) {
-                Ok(m) => m,
-                Err(_) => continue,
-            };
-            if message.get("method").is_some()
-                && let Some(server_id) = message.get("id")
-            {
-                let answer = json!({"jsonrpc": "2.0", "id": server_id, "result": null});
-                self.send(answer);
-            }
-        }
+        self.server.notify(method, params);
     }
 
     fn code_lens(&mut self) -> Vec<u8> {
-        let uri = self.uri.clone();
-        self.request(
-            "textDocument/codeLens",
-            json!({"textDocument": {"uri": uri}}),
-        )
+        self.server.code_lens(&self.uri)
     }
 
     /// A full-text `didChange`: a comment line appended at the end on odd versions,
