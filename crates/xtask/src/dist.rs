@@ -63,6 +63,7 @@ pub fn publish_dry_run() -> Result<()> {
     // third-party dependencies stay compiled).
     let target = PathBuf::from("target/publish-dry-run");
     forget_our_crates(&target)?;
+    forget_unpacked_packages()?;
     let mut cmd = cargo(&args);
     cmd.arg("--target-dir").arg(&target);
     // A packaged crate is built alone, without the workspace's profiles; debug = false is
@@ -90,6 +91,39 @@ fn forget_our_crates(target: &Path) -> Result<()> {
                 std::fs::remove_file(&path)
             };
             removed.with_context(|| format!("cannot remove {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes the sources cargo unpacked from earlier dry runs' local registries
+/// (`$CARGO_HOME/registry/src/-<hash>/testany-*`): cargo reuses an unpacked package of the
+/// same name and version, so an older tree's testany-core would be compiled for a newer
+/// testany-lsp. crates.io's own directories (`index.crates.io-*`) are left alone.
+fn forget_unpacked_packages() -> Result<()> {
+    let home = match std::env::var_os("CARGO_HOME") {
+        Some(h) => PathBuf::from(h),
+        None => match std::env::var_os("HOME") {
+            Some(h) => PathBuf::from(h).join(".cargo"),
+            None => return Ok(()),
+        },
+    };
+    let Ok(registries) = std::fs::read_dir(home.join("registry/src")) else {
+        return Ok(());
+    };
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue;
+        }
+        let Ok(packages) = std::fs::read_dir(registry.path()) else {
+            continue;
+        };
+        for package in packages.flatten() {
+            if package.file_name().to_string_lossy().starts_with("testany") {
+                let path = package.path();
+                std::fs::remove_dir_all(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
         }
     }
     Ok(())
