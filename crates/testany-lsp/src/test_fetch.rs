@@ -59,20 +59,21 @@ impl Inner {
                         continue;
                     }
                     let link = *n == 1;
+                    let job = || TestJob {
+                        url: key.url.clone(),
+                        pipeline: key.pipeline.clone(),
+                        execution: exec.key.clone(),
+                        case_index: case.index,
+                        case_key: case.case_key.clone(),
+                        link,
+                    };
                     let id = (exec.key.clone(), case.index);
                     if let Some(CaseEntry::Failed(_, retry)) = self.tests.cases.get_mut(&id) {
                         let Retry::Due { attempts } = *retry else {
                             continue;
                         };
                         *retry = Retry::Running { attempts };
-                        jobs.push(TestJob {
-                            url: key.url.clone(),
-                            pipeline: key.pipeline.clone(),
-                            execution: exec.key.clone(),
-                            case_index: case.index,
-                            case_key: case.case_key.clone(),
-                            link,
-                        });
+                        jobs.push(job());
                         continue;
                     }
                     if let Some(entry) = self.tests.cases.get(&id) {
@@ -84,25 +85,11 @@ impl Inner {
                             continue;
                         }
                         self.tests.relinking.insert(id.clone());
-                        jobs.push(TestJob {
-                            url: key.url.clone(),
-                            pipeline: key.pipeline.clone(),
-                            execution: exec.key.clone(),
-                            case_index: case.index,
-                            case_key: case.case_key.clone(),
-                            link,
-                        });
+                        jobs.push(job());
                         continue;
                     }
                     self.tests.cases.insert(id, CaseEntry::Pending);
-                    jobs.push(TestJob {
-                        url: key.url.clone(),
-                        pipeline: key.pipeline.clone(),
-                        execution: exec.key.clone(),
-                        case_index: case.index,
-                        case_key: case.case_key.clone(),
-                        link,
-                    });
+                    jobs.push(job());
                 }
             }
         }
