@@ -112,3 +112,63 @@ fn a_config_that_is_a_directory_or_unreadable_is_reported_like_an_invalid_one() 
     assert_eq!(errors(&lsp.messages()).len(), 5);
     lsp.shutdown();
 }
+
+/// Issue 15's leftover: a `[cases]` entry whose file is not in the project links nothing;
+/// the server now says so once, as a warning with the CLI's sentence, stops once the file
+/// exists, and says it again when the file goes.
+#[test]
+fn a_cases_entry_to_a_missing_file_is_one_warning_until_the_file_exists() {
+    let ws = Workspace::empty("cfg-cases-missing");
+    ws.write(TEST_FILE, "def test_a():\n    pass\n");
+    ws.write_config(
+        "url = \"http://127.0.0.1:9/mcp\"\npipelines = []\n\n[cases]\nA1B2C3D4 = \"./tests/test_a.py\"\nE5F6A7B8 = \"tests/test_gone.py\"\n",
+    );
+    let cache = Workspace::empty("cfg-cases-missing-cache");
+    let cache_dir = cache.root.to_string_lossy().into_owned();
+    let lsp = Lsp::spawn(&[("XDG_CACHE_HOME", &cache_dir)], None);
+    lsp.initialize(&[ws.root.as_path()], editor_capabilities(false), json!({}));
+    lsp.open(&ws.uri(TEST_FILE), "python", &ws.read(TEST_FILE));
+    let sentence = "Testany: [cases] entry E5F6A7B8 = \"tests/test_gone.py\" in testany.toml names a file that is not in the project: fix the path or remove the entry";
+    let warnings = |messages: &[Value]| -> Vec<String> {
+        messages
+            .iter()
+            .filter(|m| m["method"] == "window/showMessage" && m["params"]["type"] == 2)
+            .filter_map(|m| m["params"]["message"].as_str().map(str::to_owned))
+            .filter(|text| text.contains("[cases]"))
+            .collect()
+    };
+    let shown = lsp.wait_for(WAIT, "the [cases] warning", |m| {
+        let w = warnings(m);
+        (!w.is_empty()).then_some(w)
+    });
+    assert_eq!(shown, [sentence]);
+    assert!(
+        errors(&lsp.messages()).is_empty(),
+        "{:#?}",
+        errors(&lsp.messages())
+    );
+
+    // The file appears: no second warning, however often the project is looked at.
+    ws.write("tests/test_gone.py", "def test_gone():\n    pass\n");
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": ws.uri("tests/test_gone.py"), "type": 1}]}),
+    );
+    lsp.code_lens(&ws.uri(TEST_FILE));
+    assert_eq!(warnings(&lsp.messages()), [sentence]);
+
+    // It goes again: the warning comes back, once.
+    std::fs::remove_file(ws.path("tests/test_gone.py")).expect("remove test_gone.py");
+    lsp.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": ws.uri("tests/test_gone.py"), "type": 3}]}),
+    );
+    let again = lsp.wait_for(WAIT, "the warning again", |m| {
+        let w = warnings(m);
+        (w.len() >= 2).then_some(w)
+    });
+    assert_eq!(again, [sentence, sentence]);
+    lsp.code_lens(&ws.uri(TEST_FILE));
+    assert_eq!(warnings(&lsp.messages()).len(), 2);
+    lsp.shutdown();
+}

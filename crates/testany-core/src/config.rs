@@ -552,6 +552,19 @@ impl Config {
         }
     }
 
+    /// The `[cases]` entries (case key, file as written) whose file is not in `files`
+    /// (the project's workspace-relative files, sorted): they link nothing, and both the
+    /// CLI and the language server say so with [`missing_case_file`].
+    pub fn missing_case_files<'a>(
+        &'a self,
+        files: &'a [String],
+    ) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
+        self.cases
+            .iter()
+            .filter(|(_, file)| !case_file_listed(files, file))
+            .map(|(key, file)| (key.as_str(), file.as_str()))
+    }
+
     /// Checks the merged configuration is usable: a URL is present and is http(s) with
     /// a host, `log_domain` is a bare host name, `history` and poll intervals are >= 1.
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -707,6 +720,20 @@ pub fn url_host(url: &str) -> Option<String> {
     } else {
         Some(host.to_ascii_lowercase())
     }
+}
+
+/// Whether a `[cases]` file (as written: `./` prefixes allowed) is one of `files`
+/// (workspace-relative, sorted).
+pub fn case_file_listed(files: &[String], file: &str) -> bool {
+    let rel = file.trim_start_matches("./");
+    files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+}
+
+/// The one sentence for a `[cases]` entry whose file is not in the project.
+pub fn missing_case_file(case_key: &str, file: &str) -> String {
+    format!(
+        "[cases] entry {case_key} = \"{file}\" in testany.toml names a file that is not in the project: fix the path or remove the entry"
+    )
 }
 
 /// The nearest `testany.toml` at or above `start` (a file or a directory), checking

@@ -594,3 +594,27 @@ fn hundred_thousand_cases_keep_exact_line_numbers() {
     };
     assert_eq!(line, 100_005);
 }
+
+/// A `[cases]` entry links a file only when the project has it (`./` prefixes allowed);
+/// the CLI and the language server word the problem with one sentence.
+#[test]
+fn cases_entries_to_files_missing_from_the_project() {
+    let config = Config::from_toml_str(
+        "url = \"https://t.test/mcp\"\n[cases]\nA1 = \"./tests/test_a.py\"\nB2 = \"tests/gone.py\"\nC3 = \"pom.xml\"\n",
+        "testany.toml",
+    )
+    .unwrap();
+    let files = strings(&["pom.xml", "tests/test_a.py", "tests/test_b.py"]);
+    let missing: Vec<(&str, &str)> = config.missing_case_files(&files).collect();
+    assert_eq!(missing, [("B2", "tests/gone.py")]);
+    assert!(testany_core::config::case_file_listed(
+        &files,
+        "././pom.xml"
+    ));
+    assert!(!testany_core::config::case_file_listed(&files, "tests"));
+    assert_eq!(
+        testany_core::config::missing_case_file("B2", "tests/gone.py"),
+        "[cases] entry B2 = \"tests/gone.py\" in testany.toml names a file that is not in the project: fix the path or remove the entry"
+    );
+    assert_eq!(config.missing_case_files(&[]).count(), 3);
+}

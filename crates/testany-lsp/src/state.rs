@@ -89,7 +89,7 @@ pub struct Inner {
     /// Ask the client to re-request lenses after the next publish.
     pub lens_dirty: bool,
     pub stale_warned: bool,
-    /// Config error messages already shown (one showMessage per distinct error).
+    /// Configuration problems already shown (one showMessage per distinct problem).
     pub shown_errors: HashSet<String>,
     pub logs: HashMap<(String, usize), LogEntry>,
     /// Per-test results of each case (issue 15: `tests_model`).

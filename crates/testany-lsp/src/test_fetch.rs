@@ -268,11 +268,10 @@ fn serving_projects(state: &State, job: &TestJob) -> Vec<Serving> {
                 .collect();
             // A `[cases]` entry whose file is not in the project links nothing (as the
             // CLI's `status`): it would count the case as anchored with no anchor to show.
-            if let Some(file) = config.cases.get(&job.case_key) {
-                let file = file.trim_start_matches("./");
-                if p.files.binary_search_by(|f| f.as_str().cmp(file)).is_ok() {
-                    overrides.push(file.to_owned());
-                }
+            if let Some(file) = config.cases.get(&job.case_key)
+                && testany_core::config::case_file_listed(&p.files, file)
+            {
+                overrides.push(file.trim_start_matches("./").to_owned());
             }
             let basis = Basis {
                 files: p.files.clone(),

@@ -260,27 +260,39 @@ pub async fn settle(state: &Arc<State>) {
     report_errors(state).await;
 }
 
-/// One `window/showMessage` error per invalid configuration (not one per reload).
+/// One `window/showMessage` per configuration problem (not one per reload): an error
+/// per invalid configuration, a warning per `[cases]` entry whose file is not in the
+/// project (it links nothing; the CLI's `status` and `tests` say the same sentence).
+/// Called after configuration changes and after files come or go.
 pub async fn report_errors(state: &State) {
-    let new: Vec<String> = {
+    let new: Vec<(MessageType, String)> = {
         let mut inner = state.lock();
-        let errors: Vec<String> = inner
+        let problems: Vec<(MessageType, String)> = inner
             .projects
             .values()
-            .filter_map(|p| p.error.clone())
+            .flat_map(|p| {
+                let error = p.error.clone().map(|e| (MessageType::ERROR, e));
+                let missing = p.config.iter().flat_map(|c| {
+                    c.missing_case_files(&p.files).map(|(key, file)| {
+                        (
+                            MessageType::WARNING,
+                            testany_core::config::missing_case_file(key, file),
+                        )
+                    })
+                });
+                error.into_iter().chain(missing)
+            })
             .collect();
-        let new: Vec<String> = errors
+        let new: Vec<(MessageType, String)> = problems
             .iter()
-            .filter(|e| !inner.shown_errors.contains(*e))
+            .filter(|(_, text)| !inner.shown_errors.contains(text))
             .cloned()
             .collect();
-        inner.shown_errors = errors.into_iter().collect();
+        inner.shown_errors = problems.into_iter().map(|(_, text)| text).collect();
         new
     };
-    for e in new {
-        tracing::warn!(error = %e, "invalid Testany configuration");
-        state
-            .show_message(MessageType::ERROR, format!("Testany: {e}"))
-            .await;
+    for (typ, text) in new {
+        tracing::warn!(problem = %text, "Testany configuration");
+        state.show_message(typ, format!("Testany: {text}")).await;
     }
 }

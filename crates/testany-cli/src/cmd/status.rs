@@ -528,7 +528,7 @@ fn failure_groups<'a>(f: &'a CaseFailure, root: &Path) -> Vec<Group<'a>> {
 /// The sentence for a `[cases]` entry whose file is not in the project.
 fn missing_entry_note(f: &CaseFailure) -> Option<String> {
     let file = f.missing_cases_file.as_deref()?;
-    Some(per_test::missing_entry_sentence(&f.case_key, file))
+    Some(testany_core::config::missing_case_file(&f.case_key, file))
 }
 
 /// A snippet of `path` (project-relative) around 1-based `line`, the line annotated.

@@ -153,14 +153,11 @@ pub struct Project {
 impl Project {
     pub fn load(root: &Path, config: &testany_core::config::Config) -> Self {
         let files = workspace::files(root);
-        let (present, missing): (BTreeMap<_, _>, BTreeMap<_, _>) =
-            config.cases.clone().into_iter().partition(|(_, file)| {
-                let mut rel = file.as_str();
-                while let Some(rest) = rel.strip_prefix("./") {
-                    rel = rest;
-                }
-                files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
-            });
+        let (present, missing): (BTreeMap<_, _>, BTreeMap<_, _>) = config
+            .cases
+            .clone()
+            .into_iter()
+            .partition(|(_, file)| testany_core::config::case_file_listed(&files, file));
         let index = workspace::case_index(root, &files, &present);
         Project {
             root: root.to_path_buf(),
@@ -174,15 +171,8 @@ impl Project {
     /// in the project.
     pub fn missing_entry(&self, case_key: &str) -> Option<String> {
         let file = self.missing.get(case_key)?;
-        Some(missing_entry_sentence(case_key, file))
+        Some(testany_core::config::missing_case_file(case_key, file))
     }
-}
-
-/// The problem of a `[cases]` entry whose file is not in the project, one sentence.
-pub fn missing_entry_sentence(case_key: &str, file: &str) -> String {
-    format!(
-        "[cases] entry {case_key} = \"{file}\" in testany.toml names a file that is not in the project: fix the path or remove the entry"
-    )
 }
 
 /// Files larger than this are not scanned for definitions (a minified bundle, a dump).

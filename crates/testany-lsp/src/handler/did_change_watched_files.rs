@@ -43,5 +43,9 @@ pub async fn handle(state: &Arc<State>, params: DidChangeWatchedFilesParams) {
         // Edits that change no file list and no marker (most saves, build output)
         // cost no republish and no lens refresh.
         runtime::start(state, Effects::refresh_views());
+        if relisted {
+            // A `[cases]` file may have gone (or come back).
+            workspace::report_errors(state).await;
+        }
     }
 }
