@@ -322,7 +322,8 @@ impl From<SlowCase> for SlowCaseView {
 }
 
 /// `testany/caseStates`: the state of every case lens (a marker, a `[cases]` entry, a
-/// trigger file's first line; open or not), so clients need not read lens titles.
+/// trigger file's first line, else the first line of each file of an unanchored case's
+/// linked tests; open or not), so clients need not read lens titles.
 pub enum CaseStates {}
 
 impl Request for CaseStates {
@@ -344,8 +345,8 @@ pub struct CaseStatesParams {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseState {
     pub uri: String,
-    /// 0-based line of the case's lens (the marker's; 0 for a `[cases]` entry or a
-    /// trigger file).
+    /// 0-based line of the case's lens (the marker's; 0 for a `[cases]` entry, a
+    /// trigger file or a file of an unanchored case's tests).
     pub line: u32,
     /// The case key, e.g. `A1B2C3D4`.
     pub key: String,

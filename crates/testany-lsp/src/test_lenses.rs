@@ -2,10 +2,12 @@
 //! a lens on every linked test definition (`✓ passed 1s · KEY · 5m ago`, `✗ FAILED:
 //! message · KEY · 5m ago`, `⊘ skipped · KEY · 5m ago`) with `Open log at this test`
 //! and `Run locally`, one case lens on the case's trigger file's first line when no
-//! marker there names the case, and an Error at each failing test's failing line (its
-//! definition as related information). Tests without a site get nothing here: never a
-//! guessed line. In an open document, lines follow the edits made since they were first
-//! planned (`document::Drift`, as case failure locations do).
+//! marker there names the case (a case with no trigger file, marker or `[cases]` entry:
+//! on the first line of each file holding one of its linked tests), and an Error at
+//! each failing test's failing line (its definition as related information). Tests
+//! without a site get nothing here: never a guessed line. In an open document, lines
+//! follow the edits made since they were first planned (`document::Drift`, as case
+//! failure locations do).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
@@ -406,7 +408,8 @@ pub fn extend(
         } else {
             HashMap::new()
         };
-        if links.links.trigger_file.as_deref() == Some(rel)
+        let own = case_lens_files(links);
+        if own.contains(&rel)
             && !marker_cases.contains(case.case_key.as_str())
             && !mapped.contains(case.case_key.as_str())
             && let Some(range) = lines.start(0)
@@ -420,7 +423,10 @@ pub fn extend(
                 derived.stale,
                 now,
             ));
-            if let Some(d) = unlinked_diagnostic(range, exec, case, tests, links, &lines) {
+            // Once per case: on its first lens file (its trigger file when it has one).
+            if own.first() == Some(&rel)
+                && let Some(d) = unlinked_diagnostic(range, exec, case, tests, links, &lines)
+            {
                 diagnostics.push(d);
             }
         }
@@ -618,11 +624,34 @@ fn case_lenses(
     .lenses
 }
 
-/// Where each case's own lens sits on its trigger file in `project`: (workspace-relative
-/// file, case key) of each case [`extend`] gives one, before the file's markers and
-/// `[cases]` entries are checked (an anchor there is the case's lens instead), for
-/// `testany/caseStates`.
-pub fn trigger_lenses(inner: &mut Inner, project: &Path) -> Vec<(String, String)> {
+/// The files whose first line holds a case's own lens in one project: its trigger file;
+/// else, when no marker or `[cases]` entry anchors it and its trigger names no file (a
+/// folder, e.g. pytest's `tests/api/`), each file holding one of its linked tests, in
+/// path order (such a case had no lens anywhere: no status, no Re-run). Empty when the
+/// case has an anchor and no trigger file (the anchor is its lens).
+fn case_lens_files(links: &ProjectLinks) -> Vec<&str> {
+    if let Some(file) = links.links.trigger_file.as_deref() {
+        return vec![file];
+    }
+    if links.anchored {
+        return Vec::new();
+    }
+    let mut files: Vec<&str> = links
+        .links
+        .links
+        .iter()
+        .filter_map(|l| l.site().map(|s| s.0))
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+}
+
+/// Where each case's own lens sits in `project`: (workspace-relative file, case key) of
+/// each lens [`extend`] gives a case on a file's first line (its trigger file, else the
+/// files of its linked tests), before the file's markers and `[cases]` entries are
+/// checked (an anchor there is the case's lens instead), for `testany/caseStates`.
+pub fn case_lens_sites(inner: &mut Inner, project: &Path) -> Vec<(String, String)> {
     let derived = inner.derived(project);
     let mut out = Vec::new();
     for (_, case, tests) in latest_cases(inner, &derived.executions) {
@@ -632,8 +661,8 @@ pub fn trigger_lenses(inner: &mut Inner, project: &Path) -> Vec<(String, String)
         if links.anchored && tests.tests.len() <= 1 {
             continue;
         }
-        if let Some(file) = &links.links.trigger_file {
-            out.push((file.clone(), case.case_key.clone()));
+        for file in case_lens_files(links) {
+            out.push((file.to_owned(), case.case_key.clone()));
         }
     }
     out
@@ -902,18 +931,60 @@ mod tests {
     }
 
     fn plan_of(inner: &mut Inner, text: &str, drift: Option<&mut Drift>) -> Plan {
+        plan_at(inner, "tests/test_orders.py", text, drift)
+    }
+
+    fn plan_at(inner: &mut Inner, rel: &str, text: &str, drift: Option<&mut Drift>) -> Plan {
         let mut plan = Plan::default();
         extend(
             &env(),
             inner,
             Path::new("/ws/testany.toml"),
-            "tests/test_orders.py",
+            rel,
             text,
             &HashSet::new(),
             drift,
             &mut plan,
         );
         plan
+    }
+
+    /// The links of the fixture's case K1 in its newest run `exec`.
+    fn links_mut<'a>(inner: &'a mut Inner, exec: &str) -> &'a mut ProjectLinks {
+        let Some(CaseEntry::Done(case)) = inner.tests.cases.get_mut(&(exec.to_owned(), 0)) else {
+            panic!("the fixture has the case");
+        };
+        Arc::make_mut(case)
+            .projects
+            .get_mut(Path::new("/ws/testany.toml"))
+            .expect("linked in the project")
+    }
+
+    /// The Error diagnostics (the failing tests'), without the unlinked tests' note.
+    fn errors(plan: &Plan) -> Vec<&Diagnostic> {
+        plan.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect()
+    }
+
+    /// The unlinked tests' note of the fixture's case in run `exec`, on line 0.
+    fn unlinked_note(exec: &str) -> (u32, String) {
+        (
+            0,
+            format!(
+                "1 test of case K1 in {exec} not linked to a definition; test_gone: tests/test_gone.py is not in the workspace (renamed or deleted since the run?)"
+            ),
+        )
+    }
+
+    /// (line, message) of each Information diagnostic.
+    fn notes(plan: &Plan) -> Vec<(u32, &str)> {
+        plan.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Information)
+            .map(|d| (d.range.start.line, d.message.as_str()))
+            .collect()
     }
 
     /// (line, title without its age, command, arguments) of each lens.
@@ -938,7 +1009,9 @@ mod tests {
 
     /// Issue 15: a lens on each linked definition (status, then `Run locally`), an Error
     /// at the failing line with expected/actual and the definition as related
-    /// information, the test's history after its status; the unlinked test gets nothing.
+    /// information, the test's history after its status; the unlinked test gets no lens.
+    /// The case (no marker, no `[cases]` entry, no trigger file) has its own lens and
+    /// the unlinked test's note on the file's first line.
     #[test]
     fn lenses_at_definitions_and_a_diagnostic_at_the_failing_line() {
         let mut inner = fixture(&[
@@ -952,6 +1025,18 @@ mod tests {
         assert_eq!(
             lens_rows(&plan),
             vec![
+                (
+                    0,
+                    s("✗ FAILED 4s · P-1-00003"),
+                    s("testany.openLog"),
+                    json!({"execution": "P-1-00003", "caseIndex": 0})
+                ),
+                (
+                    0,
+                    s("↻ Re-run"),
+                    s("testany.runPipeline"),
+                    json!({"pipeline": "P-1"})
+                ),
                 (
                     3,
                     s("✓ passed 1s · P-1-00003"),
@@ -980,8 +1065,14 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(plan.diagnostics.len(), 1);
-        let d = &plan.diagnostics[0];
+        let notes: Vec<(u32, String)> = notes(&plan)
+            .into_iter()
+            .map(|(l, m)| (l, m.to_owned()))
+            .collect();
+        assert_eq!(notes, [unlinked_note("P-1-00003")]);
+        let failed = errors(&plan);
+        assert_eq!(failed.len(), 1);
+        let d = failed[0];
         assert_eq!(
             d.message,
             "FAILED in P-1-00003 · failing since P-1-00002 (2 runs): test_tax: AssertionError: assert 2 == 3\nexpected: 3\nactual: 2"
@@ -1002,7 +1093,7 @@ mod tests {
         ]);
         let plan = plan_of(&mut inner, ORDERS, None);
         assert_eq!(
-            plan.diagnostics[0].message.lines().next(),
+            errors(&plan)[0].message.lines().next(),
             Some("FAILED in P-1-00002 · new failure: test_tax: AssertionError: assert 2 == 3")
         );
     }
@@ -1168,6 +1259,90 @@ mod tests {
         );
     }
 
+    /// A case whose trigger names no file (the shop's pytest case runs the folder
+    /// `tests/api/`) and that no marker or `[cases]` entry anchors had no case lens
+    /// anywhere: no status, no Re-run, no caseStates entry. Its lens (as a trigger
+    /// file's) now sits on the first line of each file holding one of its linked tests,
+    /// the unlinked tests' note once, on the first of those files; an anchor in the
+    /// project or a trigger file puts the case's lens there instead.
+    #[test]
+    fn a_case_triggered_by_a_folder_has_its_lens_on_each_file_of_its_tests() {
+        const REFUNDS: &str = "import pytest\ndef test_refund(api):\n    assert api.refund()\n";
+        let project = Path::new("/ws/testany.toml");
+        let mut inner = fixture(&[("P-1-00001", TestStatus::Failed)]);
+        if let Some(CaseEntry::Done(case)) = inner.tests.cases.get_mut(&("P-1-00001".into(), 0)) {
+            Arc::make_mut(case).tests.push(test(
+                "tests/test_refunds.py::test_refund",
+                TestStatus::Passed,
+                11,
+            ));
+        }
+        let links = links_mut(&mut inner, "P-1-00001");
+        links.links.links.push(Link::Linked {
+            file: "tests/test_refunds.py".into(),
+            line: 1,
+            via: testany_core::linking::Via::Definition,
+        });
+        links.failures.push(None);
+        let case_lens = [
+            (
+                0,
+                s("✗ FAILED 4s · P-1-00001"),
+                s("testany.openLog"),
+                json!({"execution": "P-1-00001", "caseIndex": 0}),
+            ),
+            (
+                0,
+                s("↻ Re-run"),
+                s("testany.runPipeline"),
+                json!({"pipeline": "P-1"}),
+            ),
+        ];
+        let orders = plan_of(&mut inner, ORDERS, None);
+        let refunds = plan_at(&mut inner, "tests/test_refunds.py", REFUNDS, None);
+        assert_eq!(lens_rows(&orders)[..2], case_lens);
+        let lines = |p: &Plan| {
+            p.lenses
+                .iter()
+                .map(|l| l.range.start.line)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(&orders), [0, 0, 3, 3, 7, 7]);
+        assert_eq!(lens_rows(&refunds)[..2], case_lens);
+        assert_eq!(lines(&refunds), [0, 0, 1, 1]);
+        assert_eq!(
+            notes(&orders),
+            [(
+                0,
+                "1 test of case K1 in P-1-00001 not linked to a definition; test_gone: tests/test_gone.py is not in the workspace (renamed or deleted since the run?)"
+            )]
+        );
+        assert_eq!(notes(&refunds), []);
+        let k1 = |f: &str| (s(f), s("K1"));
+        assert_eq!(
+            case_lens_sites(&mut inner, project),
+            [k1("tests/test_orders.py"), k1("tests/test_refunds.py")]
+        );
+        // A marker or `[cases]` entry anywhere in the project anchors the case: its
+        // lens is there, not on the test files.
+        links_mut(&mut inner, "P-1-00001").anchored = true;
+        assert_eq!(lines(&plan_of(&mut inner, ORDERS, None)), [3, 3, 7, 7]);
+        let refunds = plan_at(&mut inner, "tests/test_refunds.py", REFUNDS, None);
+        assert_eq!(lines(&refunds), [1, 1]);
+        assert_eq!(case_lens_sites(&mut inner, project), []);
+        // A trigger file: the lens is on it alone.
+        let links = links_mut(&mut inner, "P-1-00001");
+        links.anchored = false;
+        links.links.trigger_file = Some("tests/test_refunds.py".into());
+        assert_eq!(lines(&plan_of(&mut inner, ORDERS, None)), [3, 3, 7, 7]);
+        let refunds = plan_at(&mut inner, "tests/test_refunds.py", REFUNDS, None);
+        assert_eq!(lines(&refunds), [0, 0, 1, 1]);
+        assert_eq!(
+            case_lens_sites(&mut inner, project),
+            [k1("tests/test_refunds.py")]
+        );
+    }
+
     /// Hover on a test definition lists its last results, newest first, with its note.
     #[test]
     fn hover_lists_a_tests_last_results() {
@@ -1214,7 +1389,7 @@ mod tests {
         let mut inner = fixture(&[("P-1-00001", TestStatus::Failed)]);
         let mut drift = Drift::default();
         let first = plan_of(&mut inner, ORDERS, Some(&mut drift));
-        assert_eq!(first.diagnostics[0].range.start.line, 9);
+        assert_eq!(errors(&first)[0].range.start.line, 9);
         let at0 = Range {
             start: Position::new(0, 0),
             end: Position::new(0, 0),
@@ -1222,9 +1397,10 @@ mod tests {
         drift.record(at0, "# a\n# b\n");
         let text = format!("# a\n# b\n{ORDERS}");
         let moved = plan_of(&mut inner, &text, Some(&mut drift));
-        assert_eq!(moved.diagnostics[0].range.start.line, 11);
+        assert_eq!(errors(&moved)[0].range.start.line, 11);
         let lines: Vec<u32> = moved.lenses.iter().map(|l| l.range.start.line).collect();
-        assert_eq!(lines, [5, 5, 9, 9]);
+        // The case's own lens stays on the first line.
+        assert_eq!(lines, [0, 0, 5, 5, 9, 9]);
         // Delete the failing line (now line 11).
         drift.record(
             Range {
@@ -1240,7 +1416,7 @@ mod tests {
             .map(|(_, l)| l)
             .collect();
         let gone = plan_of(&mut inner, &text, Some(&mut drift));
-        assert!(gone.diagnostics.is_empty(), "{:?}", gone.diagnostics);
+        assert!(errors(&gone).is_empty(), "{:?}", gone.diagnostics);
     }
 
     fn s(x: &str) -> String {
@@ -1269,7 +1445,7 @@ mod tests {
                 links.failures[1].as_mut().expect("failure site").column = column;
             }
             let plan = plan_of(&mut inner, &text, None);
-            let d = &plan.diagnostics[0];
+            let d = errors(&plan)[0];
             (d.range.start, d.range.end)
         };
         // 1-based column 16 is `=`: 15 characters in, 16 UTF-16 units.
@@ -1340,9 +1516,12 @@ mod tests {
             .collect();
         assert_eq!(
             diags,
-            vec![s(
-                "FAILED in P-1-00003: tests/test_orders.py::test_tax[x<U+202E>]: boom<U+202E>\nexpected: 3\nactual: 2"
-            )]
+            vec![
+                unlinked_note("P-1-00003").1,
+                s(
+                    "FAILED in P-1-00003: tests/test_orders.py::test_tax[x<U+202E>]: boom<U+202E>\nexpected: 3\nactual: 2"
+                )
+            ]
         );
         let uri = "file:///ws/tests/test_orders.py".parse().unwrap();
         let h = hover(

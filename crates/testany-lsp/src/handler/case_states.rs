@@ -1,7 +1,8 @@
 //! `testany/caseStates {uri?}`: each anchored case's state in the newest execution that
 //! ran it, from the last known data (no I/O), for test trees and status bars: open
 //! documents as edited (markers and `[cases]` mappings), other files from the project's
-//! marker index and `[cases]` entries, and the case lens on a trigger file (each case
+//! marker index and `[cases]` entries, and the case lens on a trigger file or, for a
+//! case with no trigger file and no anchor, on each file of its linked tests (each case
 //! lens has its entry, open or not, as test entries do).
 
 use std::collections::HashMap;
@@ -77,8 +78,9 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
         }
     }
     // `[cases]` entries of files not open (their anchor is line 0, as in an open one,
-    // unless a marker there names the case), and the case lenses on trigger files
-    // (line 0, when nothing else in the file anchors the case), as the lenses show them.
+    // unless a marker there names the case), and the case lenses on trigger files or the
+    // files of an unanchored case's tests (line 0, when nothing else in the file anchors
+    // the case), as the lenses show them.
     let mut extra: Vec<(PathBuf, String, String)> = Vec::new();
     let keys: Vec<PathBuf> = inner.projects.keys().cloned().collect();
     for key in keys {
@@ -96,7 +98,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
                 extra.push((key.clone(), file.to_owned(), case_key.clone()));
             }
         }
-        for (file, case_key) in crate::test_lenses::trigger_lenses(&mut inner, &key) {
+        for (file, case_key) in crate::test_lenses::case_lens_sites(&mut inner, &key) {
             extra.push((key.clone(), file, case_key));
         }
     }
@@ -407,7 +409,8 @@ pub(crate) mod tests {
     /// Every case's lens has its entry whether or not its file is open (the web e2e's
     /// marker-free shop had none until pom.xml was opened): a `[cases]` entry's file at
     /// line 0, a trigger file's case lens at line 0, and no second entry for a case a
-    /// marker in its trigger file anchors already; a case anchored nowhere has none.
+    /// marker in its trigger file anchors already; a case with no lens anywhere (its
+    /// trigger a folder, no test linked, nothing mapping it) has none.
     #[tokio::test]
     async fn closed_mappings_and_trigger_files_have_their_case_entries() {
         use crate::tests_model::{CaseEntry, CaseTests, ProjectLinks};
@@ -522,6 +525,106 @@ pub(crate) mod tests {
             .unwrap(),
             vec![entry("spec.ts", 0, "6B2DAF18", Some("storefront"))]
         );
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// The shop's pytest case runs a folder (`tests/api/`) and nothing maps it: it had
+    /// no lens and so no entry (VS Code's status bar counted 3 failed cases of 4). Its
+    /// lens is now on the first line of each file holding a linked test, open or not,
+    /// and each has its entry (the status bar counts a case once per execution); a
+    /// marker or `[cases]` entry anchoring it takes the place of those.
+    #[tokio::test]
+    async fn a_case_triggered_by_a_folder_has_an_entry_at_each_file_of_its_tests() {
+        use crate::tests_model::{CaseEntry, CaseTests, ProjectLinks};
+        use testany_core::frameworks::{Framework, TestResult, TestStatus};
+        use testany_core::linking::{CaseLinks, Link, Via};
+        let root = project(
+            "folder",
+            &[
+                ("test_orders.py", "def test_a():\n    pass\n"),
+                ("test_refunds.py", "\ndef test_b():\n    pass\n"),
+            ],
+        );
+        let st = state(&root.join(".cache"));
+        let orders = open(&st, &root.join("test_orders.py")).await;
+        crate::runtime::store(
+            &st,
+            &shp1(),
+            vec![execution(json!({
+                "execution_id": "SHP-1-00001", "status": "COMPLETED", "result": "FAILED",
+                "pipeline_key": "SHP-1", "started_at": "2026-12-01T10:00:00Z",
+                "cases": [{"case_key": "5A1C9E07", "index": 0, "status": "COMPLETED",
+                           "result": "FAILED", "name": "API tests"}]
+            }))],
+        );
+        let project_key = st.lock().projects.keys().next().cloned().unwrap();
+        let linked = |file: &str, line| Link::Linked {
+            file: file.into(),
+            line,
+            via: Via::Definition,
+        };
+        let set = |anchored: bool| {
+            let mut inner = st.lock();
+            inner.tests.cases.insert(
+                ("SHP-1-00001".into(), 0),
+                CaseEntry::Done(Arc::new(CaseTests {
+                    meta: None,
+                    tests: vec![
+                        TestResult::new(Framework::Pytest, "a", TestStatus::Failed, 1),
+                        TestResult::new(Framework::Pytest, "b", TestStatus::Passed, 2),
+                    ],
+                    projects: std::collections::HashMap::from([(
+                        project_key.clone(),
+                        ProjectLinks {
+                            links: CaseLinks {
+                                links: vec![
+                                    linked("test_orders.py", 0),
+                                    linked("test_refunds.py", 1),
+                                ],
+                                trigger_file: None,
+                                ..CaseLinks::default()
+                            },
+                            anchored,
+                            ..ProjectLinks::default()
+                        },
+                    )]),
+                })),
+            );
+            State::touch(&mut inner);
+        };
+        set(false);
+        let cases = |params: CaseStatesParams| -> Vec<(String, u32, String, TestState)> {
+            handle(&st, params)
+                .unwrap()
+                .into_iter()
+                .filter(|s| s.test.is_none())
+                .map(|s| (s.uri, s.line, s.key, s.state))
+                .collect()
+        };
+        let refunds = Uri::from_file_path(root.join("test_refunds.py")).unwrap();
+        let entry = |uri: &Uri| {
+            (
+                uri.as_str().to_owned(),
+                0,
+                "5A1C9E07".to_owned(),
+                TestState::Failed,
+            )
+        };
+        assert_eq!(
+            cases(CaseStatesParams::default()),
+            vec![entry(&orders), entry(&refunds)]
+        );
+        // One document (closed): its entry only.
+        assert_eq!(
+            cases(CaseStatesParams {
+                uri: Some(refunds.as_str().to_owned())
+            }),
+            vec![entry(&refunds)]
+        );
+        // Anchored by a marker or a `[cases]` entry: the anchor is its place, not these.
+        set(true);
+        assert_eq!(cases(CaseStatesParams::default()), vec![]);
         st.lock().shutdown = true;
         let _ = std::fs::remove_dir_all(&root);
     }
