@@ -119,6 +119,10 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let uri = ws.uri(orders_rel);
     lsp.open(&uri, "python", &orders);
     let want = vec![
+        // The case's own lens: its trigger is the folder `tests/api/` and nothing maps
+        // it, so it sits on the first line of each file holding its tests (as a trigger
+        // file's: environment, no age, `↻ Re-run`).
+        (0, format!("✗ FAILED 4s · {LATEST} · staging")),
         (
             line_of(&orders, "def test_create_order_returns_201"),
             key_suffix("✓ passed"),
@@ -136,10 +140,20 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     ];
     let got = wait_lenses(&lsp, &uri, |l| status_lenses(l) == want);
     assert_eq!(status_lenses(&got), want);
+    assert_eq!(
+        lenses(&got)[1],
+        (
+            0,
+            s("↻ Re-run"),
+            s("testany.runPipeline"),
+            json!({"pipeline": "SHP-0603"})
+        )
+    );
     // testany/caseStates has an entry for every case lens of the latest run, though
     // no file holding one is open: the Playwright spec's and the Postman collection's
-    // (their triggers' first line) and the `[cases]` entry's pom.xml. The pytest case's
-    // trigger is a folder and no entry maps it: it has no lens, so no entry.
+    // (their triggers' first line), the `[cases]` entry's pom.xml, and the pytest
+    // case's at each of its two test files (its trigger is a folder and no entry maps
+    // it; it had no lens and no entry before).
     let deadline = Instant::now() + WAIT;
     let cases = loop {
         let states = lsp
@@ -161,7 +175,7 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
                 )
             })
             .collect();
-        if cases.len() >= 3 || Instant::now() >= deadline {
+        if cases.len() >= 5 || Instant::now() >= deadline {
             break cases;
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -181,6 +195,8 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
         vec![
             case("api/shop-api.postman_collection.json", "7C3EB029"),
             case("pom.xml", "8D4FC13A"),
+            case("tests/api/test_orders.py", "5A1C9E07"),
+            case("tests/api/test_refunds.py", "5A1C9E07"),
             case("web/tests/e2e/storefront.spec.ts", "6B2DAF18"),
         ]
     );
@@ -293,6 +309,7 @@ fn every_test_of_the_four_frameworks_gets_its_lens_and_its_failure_line() {
     let uri = ws.uri(refunds_rel);
     lsp.open(&uri, "python", &refunds);
     let want = vec![
+        (0, format!("✗ FAILED 4s · {LATEST} · staging")),
         (
             line_of(&refunds, "def test_refund_within_30_days"),
             key_suffix("✓ passed"),
