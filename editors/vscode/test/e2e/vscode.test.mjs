@@ -412,13 +412,14 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
   const failed = (text) => `✗ FAILED: ${text} · ${LATEST} · <age>`;
 
   test('a status bar item for SHP-0603 before any file is opened', async () => {
-    // One count per case lens of the latest run, whose files are all closed: the Playwright
-    // spec's and the Postman collection's (their triggers' first line) and pom.xml's (the
-    // `[cases]` entry). The pytest case's trigger is a folder: no lens, so not counted.
+    // One count per case of the latest run (all four failed in SHP-0603-0000C), whose
+    // lenses' files are all closed: the Playwright spec's and the Postman collection's
+    // (their triggers' first line), pom.xml's (the `[cases]` entry) and the pytest case's,
+    // whose trigger is a folder: its lens is on both its test files, counted once.
     const item = page.locator('.statusbar-item', { hasText: 'SHP-0603' }).first();
     await item.waitFor({ timeout: TIMEOUT });
-    const text = await textMatching(item, /SHP-0603 3 failed, 0 passed/);
-    assert.equal(text.trim(), 'SHP-0603 3 failed, 0 passed');
+    const text = await textMatching(item, /SHP-0603 4 failed, 0 passed/);
+    assert.equal(text.trim(), 'SHP-0603 4 failed, 0 passed');
     assert.equal(await page.locator('.tab', { hasText: /\.(py|ts|json|java|xml)\b/ }).count(), 0);
   });
 
@@ -426,6 +427,8 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
     await openFile(PYTEST.orders);
     const o = PYTEST.orders;
     await lensesAre([
+      // The case's own lens (its trigger is the folder tests/api/): on each of its files.
+      [1, `✗ FAILED 4s · ${LATEST} · staging`],
       [lineOf(o, 'def test_create_order_returns_201'), passed()],
       [
         lineOf(o, 'def test_order_total_includes_tax'),
@@ -440,6 +443,7 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
     await openFile(PYTEST.refunds);
     const r = PYTEST.refunds;
     await lensesAre([
+      [1, `✗ FAILED 4s · ${LATEST} · staging`],
       [lineOf(r, 'def test_refund_within_30_days'), passed()],
       [
         lineOf(r, 'def test_refund_of_a_gift_card_order'),
@@ -663,7 +667,8 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
     const t = (name, result) => `      ${name} [${result.toUpperCase()} · ${LATEST}] (${result})`;
     const want = [
       // Each case lens's own item at its anchor, as marked cases have: the Postman and
-      // Playwright cases' on their trigger files, the Maven case's on the override's pom.xml.
+      // Playwright cases' on their trigger files, the Maven case's on the override's
+      // pom.xml, the pytest case's on each of its test files.
       `${COLLECTION} (Failed)`,
       `  Shop API [7C3EB029 · FAILED · ${LATEST}] (Failed)`,
       'pom.xml (Failed)',
@@ -697,6 +702,11 @@ describe('the marker-free shop (SHP-0603): every test of four test projects', ()
       t('appliesPercentageDiscount', 'Passed'),
       t('roundsHalfEven', 'Failed'),
       t('rejectsNegativeQuantity', 'Passed'),
+      // The pytest case's lens on each of its test files (its trigger is a folder).
+      `${PYTEST.orders} (Failed)`,
+      `  API tests (pytest) [5A1C9E07 · FAILED · ${LATEST}] (Failed)`,
+      `${PYTEST.refunds} (Failed)`,
+      `  API tests (pytest) [5A1C9E07 · FAILED · ${LATEST}] (Failed)`,
       `${SPEC} (Failed)`,
       `  Storefront e2e (Playwright) [6B2DAF18 · FAILED · ${LATEST}] (Failed)`,
     ];
