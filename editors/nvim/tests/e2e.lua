@@ -797,7 +797,10 @@ return function()
         H.eq(what, got, want)
       end
 
+      -- The pytest case's trigger is the folder tests/api/ and nothing maps it: its own
+      -- lens (status, then Re-run) is on the first line of each file holding its tests.
       local orders = lenses_become('tests/api/test_orders.py', {
+        { 0, at('✗ FAILED 4s') .. ' · staging' },
         { 5, at('✓ passed') },
         {
           11,
@@ -823,7 +826,14 @@ return function()
         return vim.deep_equal(d, want_diag) and d
       end) or diag_list(orders)
       H.eq('a diagnostic at the failing line of test_order_total_includes_tax', diags, want_diag)
+      H.eq('the pytest case lens re-runs its pipeline', lens_list(orders)[2], {
+        0,
+        '↻ Re-run',
+        'testany.runPipeline',
+        { pipeline = 'SHP-0603' },
+      })
       lenses_become('tests/api/test_refunds.py', {
+        { 0, at('✗ FAILED 4s') .. ' · staging' },
         { 6, at('✓ passed') },
         { 10, at('✗ FAILED: AssertionError: refund rejected · flaky: flipped 4 times in the last 10 runs') },
         { 15, at('⊘ skipped') },
