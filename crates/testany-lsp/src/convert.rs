@@ -193,6 +193,7 @@ mod tests {
                 expected: None,
                 actual: None,
                 log_line: 4,
+                failure: None,
             }),
         };
         let named = |s: CaseState| (s.name, s.test.map(|t| t.test_id));

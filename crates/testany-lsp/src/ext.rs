@@ -12,6 +12,7 @@ use testany_core::ansi::StyledSpan;
 use testany_core::health::{DayStat, FlakyCase, PipelineHealth, SlowCase};
 use testany_core::model::{CaseResult, Execution, ExecutionResult, ExecutionStatus, Trigger};
 use testany_core::plan::format_duration;
+use tower_lsp_server::ls_types::Range;
 use tower_lsp_server::ls_types::request::Request;
 
 /// A `workspace/executeCommand` command: its name, its one argument object and what it
@@ -390,6 +391,19 @@ pub struct TestDetail {
     pub actual: Option<String>,
     /// 0-based log line where the log reports the test (`testany.openLog`'s `line`).
     pub log_line: usize,
+    /// A failed test's failing line, where its diagnostic is (edits since followed):
+    /// editors put the test's failure message there and never match diagnostics to
+    /// tests themselves (issue 16). Absent when no diagnostic shows the failure.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub failure: Option<TestFailure>,
+}
+
+/// Where a failed test's diagnostic is: its document and its range (in the negotiated
+/// position encoding), as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestFailure {
+    pub uri: String,
+    pub range: Range,
 }
 
 /// A case's state as a test UI shows it.
@@ -406,6 +420,46 @@ pub enum TestState {
     Skipped,
     /// No execution ran it, or a result word the server does not know.
     Unknown,
+}
+
+/// `testany/pipelineStates`: per pipeline, how its cases stand in their newest runs and
+/// the status bar's text, so editors count nothing themselves (issue 16).
+pub enum PipelineStates {}
+
+impl Request for PipelineStates {
+    type Params = PipelineStatesParams;
+    type Result = Vec<PipelineState>;
+    const METHOD: &'static str = "testany/pipelineStates";
+}
+
+/// No options yet (`{}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PipelineStatesParams {}
+
+/// One pipeline's cases, each counted once however many places show it (a case lens on
+/// each file of its tests, a marker and its trigger file), in the state its
+/// `testany/caseStates` case entries give.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PipelineState {
+    /// The pipeline key, e.g. `SHP-0603`.
+    pub pipeline: String,
+    /// The newest execution that ran one of these cases (what a click shows).
+    pub execution: String,
+    /// `running` while a case runs or waits, else `failed` when one failed (failed,
+    /// error, timeout), else `passed` when one passed, else `unknown`.
+    pub state: TestState,
+    pub passed: u32,
+    /// Failed, error and timeout.
+    pub failed: u32,
+    /// Running and pending.
+    pub running: u32,
+    /// Skipped, and no result.
+    pub other: u32,
+    /// The status bar's text: `SHP-0603 4 failed, 0 passed`, `SHP-0603 running 1`,
+    /// `SHP-0603 2 passed`, `SHP-0603`.
+    pub text: String,
+    /// The last poll of one of its projects failed: the counts may be out of date.
+    pub stale: bool,
 }
 
 /// `testany/logView`: a case's log ready to render: escape-free text, styles, failure

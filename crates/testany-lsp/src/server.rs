@@ -15,7 +15,7 @@ use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::*;
 
 use crate::env::Env;
-use crate::ext::{self, CaseState, LogViewResult};
+use crate::ext::{self, CaseState, LogViewResult, PipelineState};
 use crate::handler;
 use crate::peer::Peer;
 use crate::state::{Options, State};
@@ -27,6 +27,12 @@ pub use native::{Backend, service};
 fn case_states(state: &State, params: Value) -> Result<Vec<CaseState>> {
     let params = custom_params::<ext::CaseStates>("{uri?}", params)?;
     handler::case_states::handle(state, params)
+}
+
+/// `testany/pipelineStates`, its params as command arguments are read ([`custom_params`]).
+fn pipeline_states(state: &State, params: Value) -> Result<Vec<PipelineState>> {
+    let params = custom_params::<ext::PipelineStates>("{}", params)?;
+    handler::pipeline_states::handle(state, params)
 }
 
 /// `testany/logView`, its params as command arguments are read ([`custom_params`]).
@@ -87,6 +93,10 @@ mod native {
             case_states(&self.state, params)
         }
 
+        async fn pipeline_states(&self, params: Value) -> Result<Vec<PipelineState>> {
+            pipeline_states(&self.state, params)
+        }
+
         async fn log_view(&self, params: Value) -> Result<LogViewResult> {
             log_view(&self.state, params).await
         }
@@ -101,6 +111,7 @@ mod native {
             Backend::from_state(Arc::new(State::new(client, env, options)))
         })
         .custom_method(ext::CaseStates::METHOD, Backend::case_states)
+        .custom_method(ext::PipelineStates::METHOD, Backend::pipeline_states)
         .custom_method(ext::LogView::METHOD, Backend::log_view)
         .finish()
     }
@@ -281,6 +292,9 @@ impl Server {
                 handler::execute_command::handle(&state, p).await
             }),
             ext::CaseStates::METHOD => request(params, async move |p| case_states(&state, p)),
+            ext::PipelineStates::METHOD => {
+                request(params, async move |p| pipeline_states(&state, p))
+            }
             ext::LogView::METHOD => request(params, async move |p| log_view(&state, p).await),
             _ if UNIMPLEMENTED_REQUESTS.contains(&method) => Call::Unimplemented(Kind::Request),
             _ if UNIMPLEMENTED_NOTIFICATIONS.contains(&method) => {

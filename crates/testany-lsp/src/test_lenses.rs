@@ -123,7 +123,7 @@ pub fn test_states(
             if links.anchored && tests.tests.len() <= 1 {
                 continue;
             }
-            for (t, link) in tests.tests.iter().zip(&links.links.links) {
+            for (k, (t, link)) in tests.tests.iter().zip(&links.links.links).enumerate() {
                 let Some((file, line)) = link.site() else {
                     continue;
                 };
@@ -133,6 +133,18 @@ pub fn test_states(
                 if only.is_some_and(|o| *o != uri) {
                     continue;
                 }
+                let failure = failing_line(links, k, t).and_then(|(file, line1, col)| {
+                    let at = env.to_uri(&root.join(file))?;
+                    let def = (uri.as_str(), line);
+                    let k = self::key(
+                        &exec.key,
+                        "fail",
+                        &case.case_key,
+                        &t.id,
+                        line1.saturating_sub(1),
+                    );
+                    failure_at(inner, at, &k, col, def)
+                });
                 out.push(crate::convert::case_state(CaseState {
                     uri: uri.as_str().to_owned(),
                     line,
@@ -156,12 +168,54 @@ pub fn test_states(
                         expected: t.expected.clone(),
                         actual: t.actual.clone(),
                         log_line: t.log_line,
+                        failure,
                     }),
                 }));
             }
         }
     }
     out
+}
+
+/// Where a failed test's diagnostic is (planned under drift key `k`; `def` its
+/// definition's URI and line): in an open document, the failing line as its edits moved
+/// it and the range the plan gives it ([`extend`]'s `Lines::failure`); in a closed one,
+/// the diagnostic published there (the plan of the file as read). `None` when the line
+/// was deleted or nothing shows the failure yet.
+fn failure_at(
+    inner: &Inner,
+    uri: tower_lsp_server::ls_types::Uri,
+    k: &LocationKey,
+    col: Option<u32>,
+    def: (&str, u32),
+) -> Option<crate::ext::TestFailure> {
+    use tower_lsp_server::ls_types as lsp;
+    let range = if let Some(doc) = inner.documents.get(&uri) {
+        let line0 = doc.drift.current(k)?;
+        let lines = Lines {
+            lines: doc.text.split('\n').collect(),
+            encoding: inner.encoding,
+        };
+        crate::convert::range(lines.failure(line0, col)?)
+    } else {
+        inner
+            .published
+            .get(&uri)?
+            .iter()
+            .find(|d| {
+                d.source.as_deref() == Some("testany")
+                    && d.severity == Some(lsp::DiagnosticSeverity::ERROR)
+                    && d.range.start.line == k.2
+                    && d.related_information.iter().flatten().any(|r| {
+                        r.location.uri.as_str() == def.0 && r.location.range.start.line == def.1
+                    })
+            })?
+            .range
+    };
+    Some(crate::ext::TestFailure {
+        uri: uri.as_str().to_owned(),
+        range,
+    })
 }
 
 /// The hover of a test definition at `position` of document `uri`: the test's last
@@ -1124,6 +1178,7 @@ mod tests {
                 expected: failure.then(|| "3".into()),
                 actual: failure.then(|| "2".into()),
                 log_line,
+                failure: None,
             }),
         };
         assert_eq!(
@@ -1190,6 +1245,7 @@ mod tests {
                 expected: Some("3<U+202E>".into()),
                 actual: Some("2\u{240d}\u{2400}".into()),
                 log_line: 7,
+                failure: None,
             })
         );
     }

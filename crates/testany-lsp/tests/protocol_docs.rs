@@ -59,8 +59,9 @@ fn every_command_and_request_of_ext_rs_is_documented() {
             rest.split_once('"').map(|(name, _)| name)
         })
         .collect();
-    // Two requests from the client (caseStates, logView), two to it (listFiles, readFile).
-    assert_eq!(names.len(), testany_lsp::COMMANDS.len() + 4, "{names:?}");
+    // Three requests from the client (caseStates, pipelineStates, logView), two to it
+    // (listFiles, readFile).
+    assert_eq!(names.len(), testany_lsp::COMMANDS.len() + 5, "{names:?}");
     for name in names {
         assert!(
             docs.contains(&format!("### `{name}`")),

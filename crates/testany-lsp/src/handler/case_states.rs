@@ -17,7 +17,7 @@ use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::ext::{CaseState, CaseStatesParams, TestState};
-use crate::state::State;
+use crate::state::{Inner, State};
 
 #[tracing::instrument(skip_all)]
 pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>> {
@@ -30,6 +30,23 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
         None => None,
     };
     let mut inner = state.lock();
+    let mut out = case_entries(state, &mut inner, only.as_ref());
+    // Each linked test of the newest runs (issue 15).
+    out.extend(crate::test_lenses::test_states(
+        state.env.as_ref(),
+        &mut inner,
+        only.as_ref(),
+    ));
+    set_pipelines(&inner, &mut out);
+    out.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
+    // Editors render these names as they come (issue 16: the server is the sanitiser).
+    Ok(out.into_iter().map(crate::convert::case_state).collect())
+}
+
+/// The case entries (one per case lens) of document `only`, or of every document, each
+/// with its pipeline; unsorted, names as the service sent them. `testany/pipelineStates`
+/// counts these.
+pub(crate) fn case_entries(state: &State, inner: &mut Inner, only: Option<&Uri>) -> Vec<CaseState> {
     // (project, URI, anchors) of every document asked for.
     let mut docs: Vec<(PathBuf, String, Vec<Anchor>)> = Vec::new();
     let mut open_paths = std::collections::HashSet::new();
@@ -38,7 +55,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
             continue;
         };
         open_paths.insert(path.clone());
-        if only.as_ref().is_some_and(|o| o != uri) {
+        if only.is_some_and(|o| o != uri) {
             continue;
         }
         let Some(p) = inner.projects.get(project) else {
@@ -62,7 +79,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
             let Some(uri) = state.env.to_uri(&abs) else {
                 continue;
             };
-            if only.as_ref().is_some_and(|o| *o != uri) {
+            if only.is_some_and(|o| *o != uri) {
                 continue;
             }
             let anchors = found
@@ -98,7 +115,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
                 extra.push((key.clone(), file.to_owned(), case_key.clone()));
             }
         }
-        for (file, case_key) in crate::test_lenses::case_lens_sites(&mut inner, &key) {
+        for (file, case_key) in crate::test_lenses::case_lens_sites(inner, &key) {
             extra.push((key.clone(), file, case_key));
         }
     }
@@ -109,7 +126,7 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
         let Some(uri) = state.env.to_uri(&p.root.join(&file)) else {
             continue;
         };
-        if only.as_ref().is_some_and(|o| *o != uri) {
+        if only.is_some_and(|o| *o != uri) {
             continue;
         }
         let uri = uri.as_str().to_owned();
@@ -153,30 +170,26 @@ pub fn handle(state: &State, params: CaseStatesParams) -> Result<Vec<CaseState>>
             });
         }
     }
-    // Each linked test of the newest runs (issue 15).
-    out.extend(crate::test_lenses::test_states(
-        state.env.as_ref(),
-        &mut inner,
-        only.as_ref(),
-    ));
-    // Each entry's pipeline from the polled data, so editors never take an execution key
-    // apart to find it (issue 16).
-    let pipelines = pipelines(&inner);
-    for s in &mut out {
+    set_pipelines(inner, &mut out);
+    out
+}
+
+/// Each entry's pipeline from the polled data, so editors never take an execution key
+/// apart to find it (issue 16).
+fn set_pipelines(inner: &Inner, entries: &mut [CaseState]) {
+    let pipelines = pipelines(inner);
+    for s in entries {
         s.pipeline = s
             .execution
             .as_deref()
             .and_then(|e| pipelines.get(e))
             .map(|p| (*p).to_owned());
     }
-    out.sort_by(|a, b| (&a.uri, a.line, &a.key).cmp(&(&b.uri, b.line, &b.key)));
-    // Editors render these names as they come (issue 16: the server is the sanitiser).
-    Ok(out.into_iter().map(crate::convert::case_state).collect())
 }
 
 /// The pipeline of each known execution: its `pipeline_key`, else the pipeline it was
 /// polled for (the poller keeps only executions of that pipeline).
-fn pipelines(inner: &crate::state::Inner) -> HashMap<&str, &str> {
+fn pipelines(inner: &Inner) -> HashMap<&str, &str> {
     let mut out = HashMap::new();
     for (key, data) in &inner.pipelines {
         for e in &data.executions {
@@ -625,6 +638,165 @@ pub(crate) mod tests {
         // Anchored by a marker or a `[cases]` entry: the anchor is its place, not these.
         set(true);
         assert_eq!(cases(CaseStatesParams::default()), vec![]);
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// Issue 16: a failed test's entry says where its diagnostic is, so editors put the
+    /// test's message there without matching diagnostics to tests (VS Code's
+    /// `failureLocations` did, by related information). In an open document the line
+    /// follows the edits made since (2 lines inserted above: line 2 is now 4) and starts
+    /// at the first non-blank character when the log printed no column; in a closed file
+    /// it is the published diagnostic's range (the log's column 14, after an emoji: 14
+    /// UTF-16 units). A passed test has none; neither has a failure whose line was deleted.
+    #[tokio::test]
+    async fn a_failed_tests_entry_has_its_diagnostics_place_after_edits() {
+        use crate::tests_model::{CaseEntry, CaseTests, FailureSite, ProjectLinks};
+        use testany_core::frameworks::{Framework, TestResult, TestStatus};
+        use testany_core::linking::{CaseLinks, Link, Via};
+        use tower_lsp_server::ls_types::{
+            DidChangeTextDocumentParams, Position, Range, TextDocumentContentChangeEvent,
+            VersionedTextDocumentIdentifier,
+        };
+        let orders_text = "def test_a():\n    x = 1\n    assert x == 2\n\ndef test_b():\n    helper()\n\ndef test_c():\n    pass\n";
+        let helpers_text = "def helper():\n    s = \"\u{1f600}\"; assert s == \"x\"\n";
+        let root = project(
+            "failure",
+            &[
+                ("test_orders.py", orders_text),
+                ("helpers.py", helpers_text),
+            ],
+        );
+        let st = state(&root.join(".cache"));
+        let orders = open(&st, &root.join("test_orders.py")).await;
+        let helpers = Uri::from_file_path(root.join("helpers.py")).unwrap();
+        crate::runtime::store(
+            &st,
+            &shp1(),
+            vec![execution(json!({
+                "execution_id": "SHP-1-00001", "status": "COMPLETED", "result": "FAILED",
+                "pipeline_key": "SHP-1", "started_at": "2026-12-01T10:00:00Z",
+                "cases": [{"case_key": "5A1C9E07", "index": 0, "status": "COMPLETED",
+                           "result": "FAILED"}]
+            }))],
+        );
+        let project_key = st.lock().projects.keys().next().cloned().unwrap();
+        let linked = |line| Link::Linked {
+            file: "test_orders.py".into(),
+            line,
+            via: Via::Definition,
+        };
+        let site = |file: &str, line, column| {
+            Some(FailureSite {
+                file: file.into(),
+                line,
+                column,
+            })
+        };
+        {
+            let mut inner = st.lock();
+            inner.tests.cases.insert(
+                ("SHP-1-00001".into(), 0),
+                CaseEntry::Done(Arc::new(CaseTests {
+                    meta: None,
+                    tests: vec![
+                        TestResult::new(Framework::Pytest, "a", TestStatus::Failed, 1),
+                        TestResult::new(Framework::Pytest, "b", TestStatus::Failed, 2),
+                        TestResult::new(Framework::Pytest, "c", TestStatus::Passed, 3),
+                    ],
+                    projects: std::collections::HashMap::from([(
+                        project_key.clone(),
+                        ProjectLinks {
+                            links: CaseLinks {
+                                links: vec![linked(0), linked(4), linked(7)],
+                                ..CaseLinks::default()
+                            },
+                            failures: vec![
+                                site("test_orders.py", 3, None),
+                                site("helpers.py", 2, Some(14)),
+                                None,
+                            ],
+                            ..ProjectLinks::default()
+                        },
+                    )]),
+                })),
+            );
+            State::touch(&mut inner);
+        }
+        // One publish step, as the runtime makes it: the open document as edited, the
+        // closed file with a failure as read.
+        let publish = || {
+            let scanned = [(
+                project_key.clone(),
+                root.join("helpers.py"),
+                helpers.clone(),
+                helpers_text.to_owned(),
+                Vec::new(),
+            )];
+            let mut inner = st.lock();
+            crate::publish::step(st.env.as_ref(), &mut inner, true, &scanned);
+        };
+        publish();
+        let edit = |version, line, end, text: &str| {
+            crate::handler::did_change::handle(
+                &st,
+                DidChangeTextDocumentParams {
+                    text_document: VersionedTextDocumentIdentifier::new(orders.clone(), version),
+                    content_changes: vec![TextDocumentContentChangeEvent {
+                        range: Some(Range::new(Position::new(line, 0), Position::new(end, 0))),
+                        range_length: None,
+                        text: text.into(),
+                    }],
+                },
+            )
+        };
+        edit(2, 0, 0, "import x\n\n");
+        let failures = || -> Vec<(String, serde_json::Value)> {
+            handle(&st, CaseStatesParams::default())
+                .unwrap()
+                .into_iter()
+                .filter_map(|s| {
+                    Some((
+                        s.test.as_ref()?.test_id.clone(),
+                        serde_json::to_value(&s).ok()?,
+                    ))
+                })
+                .map(|(id, v)| (id, v.get("failure").cloned().unwrap_or_default()))
+                .collect()
+        };
+        let range = |uri: &Uri, line, start, end| {
+            json!({"uri": uri.as_str(), "range": {"start": {"line": line, "character": start},
+                                                   "end": {"line": line, "character": end}}})
+        };
+        let want = vec![
+            ("a".to_owned(), range(&orders, 4, 4, 17)),
+            ("b".to_owned(), range(&helpers, 1, 14, 29)),
+            ("c".to_owned(), serde_json::Value::Null),
+        ];
+        assert_eq!(failures(), want);
+        // What the next publish shows: the same places.
+        publish();
+        let published = |uri: &Uri| {
+            st.lock().published[uri]
+                .iter()
+                .filter(|d| {
+                    d.severity == Some(tower_lsp_server::ls_types::DiagnosticSeverity::ERROR)
+                })
+                .map(|d| {
+                    range(
+                        uri,
+                        d.range.start.line,
+                        d.range.start.character,
+                        d.range.end.character,
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(published(&orders), vec![want[0].1.clone()]);
+        assert_eq!(published(&helpers), vec![want[1].1.clone()]);
+        // The failing line deleted: no diagnostic, no place.
+        edit(3, 4, 5, "");
+        assert_eq!(failures()[0], ("a".to_owned(), serde_json::Value::Null));
         st.lock().shutdown = true;
         let _ = std::fs::remove_dir_all(&root);
     }

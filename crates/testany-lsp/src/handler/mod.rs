@@ -14,4 +14,5 @@ pub mod hover;
 pub mod initialize;
 pub mod initialized;
 pub mod log_view;
+pub mod pipeline_states;
 pub mod shutdown;
