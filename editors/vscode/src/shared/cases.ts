@@ -1,7 +1,7 @@
-// What the Test Explorer and the status bar show, from `testany/caseStates` answers
-// (the server's typed reading of each case; nothing here reads lens titles). Pure: no
-// `vscode` import.
-import type { CaseState, LogViewResult, TestState } from './protocol';
+// What the Test Explorer and the status bar show, from `testany/caseStates` and
+// `testany/pipelineStates` answers (the server's typed reading of each case and its
+// counts per pipeline; nothing here reads lens titles or counts). Pure: no `vscode` import.
+import type { LogViewResult, PipelineState, TestState } from './protocol';
 
 /** The result word a test item's description shows: `FAILED`, `PASSED`, ..., `NO RESULT`. */
 export function resultWord(state: TestState): string {
@@ -13,32 +13,24 @@ export function isFailed(state: TestState): boolean {
   return state === 'failed' || state === 'error' || state === 'timeout';
 }
 
-/** Counts per kind of state, for the status bar. */
-export interface Counts {
-  passed: number;
-  failed: number;
-  running: number;
-  /** Skipped, or no result yet. */
-  other: number;
-}
-
-export function countStates(states: Iterable<TestState>): Counts {
-  const c: Counts = { passed: 0, failed: 0, running: 0, other: 0 };
-  for (const s of states) {
-    if (s === 'passed') c.passed++;
-    else if (isFailed(s)) c.failed++;
-    else if (s === 'running' || s === 'pending') c.running++;
-    else c.other++;
-  }
-  return c;
-}
-
-/** Status bar text for one pipeline, e.g. `$(error) SHP-0601 2 failed, 3 passed`. */
-export function statusText(pipeline: string, c: Counts): string {
-  if (c.running > 0) return `$(sync~spin) ${pipeline} running ${c.running}`;
-  if (c.failed > 0) return `$(error) ${pipeline} ${c.failed} failed, ${c.passed} passed`;
-  if (c.passed > 0) return `$(pass) ${pipeline} ${c.passed} passed`;
-  return `$(circle-outline) ${pipeline}`;
+/**
+ * A pipeline's status bar item from `testany/pipelineStates`: the server counts the cases
+ * and writes the text; this adds the icon for its state and the tooltip.
+ */
+export function statusItem(p: PipelineState): { text: string; tooltip: string; failed: boolean } {
+  const icon =
+    p.state === 'running' || p.state === 'pending'
+      ? '$(sync~spin)'
+      : isFailed(p.state)
+        ? '$(error)'
+        : p.state === 'passed'
+          ? '$(pass)'
+          : '$(circle-outline)';
+  return {
+    text: `${icon} ${p.text}`,
+    tooltip: `Testany ${p.pipeline}: latest execution ${p.execution} (${p.passed} passed, ${p.failed} failed, ${p.running} running${p.stale ? '; the last poll failed' : ''}). Click to show the execution.`,
+    failed: p.failed > 0,
+  };
 }
 
 /** What the UI knows of an execution from its `testany.showExecution` result. */
@@ -62,32 +54,6 @@ export function executionInfo(value: unknown): ExecutionInfo {
     }
   }
   return { pipeline: typeof e.pipeline_key === 'string' && e.pipeline_key ? e.pipeline_key : undefined, caseIndex };
-}
-
-/**
- * Per pipeline: the states of its cases and its newest execution (keys of one pipeline sort
- * by time). A case shown at two places (a marker and its trigger file) counts once.
- */
-export function byPipeline(
-  cases: readonly (Pick<CaseState, 'state' | 'execution'> & { key?: string })[],
-  pipelineOf: (execution: string) => string | undefined,
-): Map<string, { states: TestState[]; execution?: string }> {
-  const out = new Map<string, { states: TestState[]; execution?: string }>();
-  const seen = new Set<string>();
-  for (const c of cases) {
-    const pipeline = c.execution ? pipelineOf(c.execution) : undefined;
-    if (!pipeline || !c.execution) continue;
-    if (c.key !== undefined) {
-      const id = `${c.execution}\u0000${c.key}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
-    }
-    const entry = out.get(pipeline) ?? { states: [] };
-    entry.states.push(c.state);
-    if (!entry.execution || c.execution > entry.execution) entry.execution = c.execution;
-    out.set(pipeline, entry);
-  }
-  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /**

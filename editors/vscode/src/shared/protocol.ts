@@ -7,6 +7,8 @@
 export const CASE_STATES = 'testany/caseStates';
 /** `testany/logView`: a case's log ready to render. */
 export const LOG_VIEW = 'testany/logView';
+/** `testany/pipelineStates`: per pipeline, its cases counted and the status bar's text. */
+export const PIPELINE_STATES = 'testany/pipelineStates';
 
 /** ext.rs `CaseStatesParams`: one document, or every document of every project. */
 export interface CaseStatesParams {
@@ -39,6 +41,7 @@ export interface CaseState {
   expected?: string;
   actual?: string;
   logLine?: number;
+  failure?: TestFailure;
 }
 
 /** ext.rs `TestDetail`: what a test's caseStates entry adds (flattened into `CaseState`). */
@@ -54,6 +57,36 @@ export interface TestDetail {
   actual?: string;
   /** 0-based log line where the log reports the test (`testany.openLog`'s `line`). */
   logLine: number;
+  /** A failed test's diagnostic: where its message goes (the server's, never matched here). */
+  failure?: TestFailure;
+}
+
+/** ext.rs `TestFailure`: an LSP `Location`, the failed test's diagnostic as published. */
+export interface TestFailure {
+  uri: string;
+  range: { start: { line: number; character: number }; end: { line: number; character: number } };
+}
+
+/** ext.rs `PipelineStatesParams`: no options. */
+export type PipelineStatesParams = Record<string, never>;
+
+/** ext.rs `PipelineState`: one pipeline's cases, each counted once, and the status bar's text. */
+export interface PipelineState {
+  pipeline: string;
+  /** The newest execution that ran one of its cases. */
+  execution: string;
+  /** `running`, `failed`, `passed` or `unknown`. */
+  state: TestState;
+  passed: number;
+  /** Failed, error and timeout. */
+  failed: number;
+  /** Running and pending. */
+  running: number;
+  /** Skipped, and no result. */
+  other: number;
+  /** E.g. `SHP-0603 4 failed, 0 passed`. */
+  text: string;
+  stale: boolean;
 }
 
 /** ext.rs `CaseRef`: one case of one execution (`testany.openLog`, `testany/logView`). */
@@ -213,6 +246,11 @@ export interface RequestSender {
 
 export function caseStates(client: RequestSender, params: CaseStatesParams = {}): Promise<CaseState[]> {
   return client.sendRequest<CaseState[]>(CASE_STATES, params);
+}
+
+export function pipelineStates(client: RequestSender): Promise<PipelineState[]> {
+  const params: PipelineStatesParams = {};
+  return client.sendRequest<PipelineState[]>(PIPELINE_STATES, params);
 }
 
 export function logView(client: RequestSender, params: CaseRef): Promise<LogViewResult> {

@@ -3,7 +3,7 @@
 // native e2e apply it to the server's answers; ui.ts turns the nodes into TestItems.
 // Names and messages arrive as display text (the server's convert::display): shown as given.
 import { resultWord } from './cases';
-import type { CaseState, TestDetail, TestRef, TestState } from './protocol';
+import type { CaseState, TestDetail, TestFailure, TestRef, TestState } from './protocol';
 
 /** A caseStates entry that is one test of a case's log (it has the flattened `TestDetail`). */
 export type TestEntry = CaseState & TestDetail & { execution: string };
@@ -18,8 +18,10 @@ export interface TreeMessage {
   expected?: string;
   actual?: string;
   uri: string;
-  /** 0-based; the test's definition (ui.ts moves it to the failing line's diagnostic when there is one). */
+  /** 0-based; the test's definition. */
   line: number;
+  /** The server's diagnostic of the failure (caseStates `failure`): where the message goes when given. */
+  failure?: TestFailure;
 }
 
 export interface TreeNode {
@@ -95,6 +97,7 @@ export function testTree(states: readonly CaseState[], relPath: (uri: string) =>
           ...(s.expected !== undefined && s.actual !== undefined ? { expected: s.expected, actual: s.actual } : {}),
           uri: s.uri,
           line: s.line,
+          ...(s.failure ? { failure: s.failure } : {}),
         }
       : undefined;
     f.children.push({

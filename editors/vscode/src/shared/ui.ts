@@ -4,16 +4,7 @@
 // `testany/logView`, the section 6 commands) of whichever client the entry started, so
 // desktop and web behave the same.
 import * as vscode from 'vscode';
-import {
-  byPipeline,
-  countStates,
-  ExecutionInfo,
-  executionInfo,
-  isFailed,
-  logExcerpt,
-  resultWord,
-  statusText,
-} from './cases';
+import { ExecutionInfo, executionInfo, isFailed, logExcerpt, resultWord, statusItem } from './cases';
 import { LogPanel } from './logPanel';
 import { openLocalRun } from './localRun';
 import {
@@ -23,6 +14,8 @@ import {
   LocalCommandResult,
   logView,
   OpenLogResult,
+  PipelineState,
+  pipelineStates,
   RequestSender,
   runLocally,
   TestState,
@@ -30,7 +23,7 @@ import {
 import { failureItems, renderExecution, renderHealth } from './render';
 import { RENAMED, renameNotice, settingsToOptions } from './settings';
 import { testItemText } from './testItems';
-import { failureLocations, testMessageOf } from './testMessage';
+import { testMessageOf } from './testMessage';
 import { isTestEntry, testLabel, testTree, TreeNode, walk } from './testTree';
 
 export const TOKEN_KEY = 'testany.token';
@@ -490,6 +483,12 @@ export class Ui implements vscode.Disposable {
   private async doRefresh(): Promise<void> {
     const client = this.host.languageClient();
     const states = client ? await caseStates(client) : [];
+    const pipelines = client
+      ? await pipelineStates(client).catch((e: unknown) => {
+          this.log(`pipelineStates: ${e instanceof Error ? e.message : String(e)}`);
+          return [];
+        })
+      : [];
     const diagnostics = vscode.languages
       .getDiagnostics()
       .map(([u, ds]) => [u, ds.filter((d) => d.source === 'testany')] as const)
@@ -536,7 +535,7 @@ export class Ui implements vscode.Disposable {
       this.hasResults = hasResults;
       void vscode.commands.executeCommand('setContext', 'testany.hasResults', hasResults);
     }
-    this.updateStatus();
+    this.updateStatus(pipelines);
     await this.updateTests(client);
   }
 
@@ -567,9 +566,9 @@ export class Ui implements vscode.Disposable {
     }
   }
 
-  private updateStatus(): void {
-    const pipelineOf = new Map(this.cases.map((c) => [c.execution, c.pipeline]));
-    const wanted = byPipeline(this.cases, (e) => pipelineOf.get(e));
+  /** One status bar item per pipeline, as `testany/pipelineStates` counts and words it. */
+  private updateStatus(pipelines: readonly PipelineState[]): void {
+    const wanted = new Map(pipelines.map((p) => [p.pipeline, p]));
     for (const [p, item] of this.statusItems) {
       if (!wanted.has(p)) {
         item.dispose();
@@ -577,7 +576,7 @@ export class Ui implements vscode.Disposable {
       }
     }
     let priority = 100;
-    for (const [pipeline, entry] of wanted) {
+    for (const [pipeline, p] of wanted) {
       let item = this.statusItems.get(pipeline);
       if (!item) {
         item = vscode.window.createStatusBarItem(
@@ -588,15 +587,15 @@ export class Ui implements vscode.Disposable {
         item.name = `Testany ${pipeline}`;
         this.statusItems.set(pipeline, item);
       }
-      const counts = countStates(entry.states);
-      item.text = statusText(pipeline, counts);
-      item.tooltip = `Testany ${pipeline}${entry.execution ? `: latest execution ${entry.execution}` : ''} (${counts.passed} passed, ${counts.failed} failed, ${counts.running} running). Click to show the execution.`;
+      const shown = statusItem(p);
+      item.text = shown.text;
+      item.tooltip = shown.tooltip;
       item.command = {
         title: 'Show Execution',
         command: 'testany.pickExecution',
-        arguments: entry.execution ? [{ execution: entry.execution }] : [],
+        arguments: [{ execution: p.execution }],
       };
-      item.backgroundColor = counts.failed > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+      item.backgroundColor = shown.failed ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
       item.show();
     }
   }
@@ -630,12 +629,9 @@ export class Ui implements vscode.Disposable {
     this.controller.items.replace([...fileItems, ...treeItems]);
 
     const tests = [...this.nodes.values()].filter((n) => n.kind === 'test');
-    const failures = failureLocations(vscode.languages.getDiagnostics());
-    const failureAt = (n: TreeNode) =>
-      n.message && n.uri ? failures.get(`${vscode.Uri.parse(n.uri).toString()}#${n.line ?? 0}`) : undefined;
     const signature = JSON.stringify([
       this.cases.map((c) => [caseId(c), c.state, c.execution, c.name, c.diagnostics.length, c.locations.length]),
-      tests.map((n) => [n.id, n.state, n.description, n.line, n.message, failureAt(n)?.range.start.line]),
+      tests.map((n) => [n.id, n.state, n.description, n.line, n.message]),
     ]);
     if (signature === this.lastRunSignature) return;
     this.lastRunSignature = signature;
@@ -662,7 +658,7 @@ export class Ui implements vscode.Disposable {
     for (const n of tests) {
       const item = this.treeItems.get(n.id);
       if (!item) continue;
-      const messages = n.message ? [testMessageOf(n, failureAt(n))] : [];
+      const messages = n.message ? [testMessageOf(n)] : [];
       if (n.state === 'passed') run.passed(item);
       else if (n.state === 'error') run.errored(item, messages);
       else if (n.state && isFailed(n.state)) run.failed(item, messages);

@@ -2,16 +2,8 @@
 // turn its answers (and showExecution results) into what they show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  byPipeline,
-  countStates,
-  executionInfo,
-  isFailed,
-  logExcerpt,
-  resultWord,
-  statusText,
-} from '../../src/shared/cases';
-import type { TestState } from '../../src/shared/protocol';
+import { executionInfo, isFailed, logExcerpt, resultWord, statusItem } from '../../src/shared/cases';
+import type { PipelineState, TestState } from '../../src/shared/protocol';
 
 const ALL: TestState[] = ['passed', 'failed', 'error', 'timeout', 'running', 'pending', 'skipped', 'unknown'];
 
@@ -31,52 +23,36 @@ test('resultWord and isFailed for every TestState of ext.rs', () => {
   );
 });
 
-test('status bar text per pipeline from case states', () => {
-  assert.deepEqual(countStates(ALL), { passed: 1, failed: 3, running: 2, other: 2 });
-  assert.equal(
-    statusText('SHP-0601', countStates(['passed', 'failed', 'timeout'])),
-    '$(error) SHP-0601 2 failed, 1 passed',
-  );
-  assert.equal(statusText('SHP-0601', countStates(['passed', 'passed', 'skipped'])), '$(pass) SHP-0601 2 passed');
-  assert.equal(statusText('SHP-0601', countStates(['passed', 'pending'])), '$(sync~spin) SHP-0601 running 1');
-  assert.equal(statusText('SHP-0601', countStates(['unknown'])), '$(circle-outline) SHP-0601');
-});
-
-test('byPipeline counts a case shown at two places once per execution', () => {
-  const got = byPipeline(
-    [
-      { key: '6B2DAF18', state: 'failed', execution: 'SHP-0603-0000C' },
-      { key: '6B2DAF18', state: 'failed', execution: 'SHP-0603-0000C' },
-      { key: '7C3EB029', state: 'failed', execution: 'SHP-0603-0000C' },
-      { key: '6B2DAF18', state: 'passed', execution: 'SHP-0603-0000B' },
-    ],
-    () => 'SHP-0603',
-  );
-  assert.deepEqual([...got], [['SHP-0603', { states: ['failed', 'failed', 'passed'], execution: 'SHP-0603-0000C' }]]);
-});
-
-test('byPipeline groups states by the pipeline of their execution, newest execution kept', () => {
-  const pipelines: Record<string, string> = {
-    'SHP-0601-0000C': 'SHP-0601',
-    'SHP-0601-0000D': 'SHP-0601',
-    'Y2K-1-00001': 'Y2K-1',
-  };
-  const got = byPipeline(
-    [
-      { state: 'failed', execution: 'SHP-0601-0000C' },
-      { state: 'passed', execution: 'SHP-0601-0000D' },
-      { state: 'unknown' },
-      { state: 'passed', execution: 'Y2K-1-00001' },
-      { state: 'passed', execution: 'UNSEEN-1' },
-    ],
-    (e) => pipelines[e],
-  );
+test("a status bar item is the server's text with the icon of its state", () => {
+  const p = (state: TestState, text: string, failed = 0): PipelineState => ({
+    pipeline: 'SHP-0601',
+    execution: 'SHP-0601-0000C',
+    state,
+    passed: 1,
+    failed,
+    running: 0,
+    other: 0,
+    text,
+    stale: false,
+  });
   assert.deepEqual(
-    [...got],
     [
-      ['SHP-0601', { states: ['failed', 'passed'], execution: 'SHP-0601-0000D' }],
-      ['Y2K-1', { states: ['passed'], execution: 'Y2K-1-00001' }],
+      p('failed', 'SHP-0601 2 failed, 1 passed', 2),
+      p('passed', 'SHP-0601 1 passed'),
+      p('running', 'SHP-0601 running 1', 1),
+      p('unknown', 'SHP-0601'),
+    ].map((x) => [statusItem(x).text, statusItem(x).failed]),
+    [
+      ['$(error) SHP-0601 2 failed, 1 passed', true],
+      ['$(pass) SHP-0601 1 passed', false],
+      // Running with a failure: the spinner, on the error background as before.
+      ['$(sync~spin) SHP-0601 running 1', true],
+      ['$(circle-outline) SHP-0601', false],
     ],
+  );
+  assert.equal(
+    statusItem(p('passed', 'SHP-0601 1 passed')).tooltip,
+    'Testany SHP-0601: latest execution SHP-0601-0000C (1 passed, 0 failed, 0 running). Click to show the execution.',
   );
 });
 

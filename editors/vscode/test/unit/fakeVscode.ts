@@ -1,6 +1,6 @@
 // The few `vscode` classes testMessage.ts uses (and localRun.ts's window.createTerminal,
-// what the shared `Ui` needs to be built and to refresh with no cases, `workspace.fs` and
-// the workspace folders for web/files.ts), as plain objects, answered to
+// the status bar items and what else the shared `Ui` needs to be built and to refresh
+// with no cases, `workspace.fs` and the workspace folders for web/files.ts), as plain objects, answered to
 // `require('vscode')` (the bundles keep `vscode` external; it exists only in the
 // extension host). Import this before the module under test.
 import Module from 'node:module';
@@ -60,7 +60,39 @@ export class TestMessage {
 /** What `window.createTerminal` was given and what was done with each terminal, in order. */
 export const terminalCalls: unknown[][] = [];
 
+/** A status bar item as the shared `Ui` sets it (`statusItems` lists every one created). */
+export interface FakeStatusBarItem {
+  id: string;
+  name?: string;
+  text?: string;
+  tooltip?: string;
+  command?: unknown;
+  backgroundColor?: unknown;
+  shown: boolean;
+  disposed: boolean;
+  show(): void;
+  dispose(): void;
+}
+export const statusItems: FakeStatusBarItem[] = [];
+
+export class ThemeColor {
+  constructor(readonly id: string) {}
+}
+
+export const StatusBarAlignment = { Left: 1, Right: 2 };
+
 export const window = {
+  createStatusBarItem(id: string) {
+    const item: FakeStatusBarItem = {
+      id,
+      shown: false,
+      disposed: false,
+      show: () => (item.shown = true),
+      dispose: () => (item.disposed = true),
+    };
+    statusItems.push(item);
+    return item;
+  },
   createTerminal(options: unknown) {
     terminalCalls.push(['createTerminal', options]);
     return {
@@ -141,6 +173,8 @@ export const languages = {
 };
 
 const fake = {
+  ThemeColor,
+  StatusBarAlignment,
   Uri,
   Range,
   Location,

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CASE_STATES, LIST_FILES, LOG_VIEW, READ_FILE, RUN_LOCALLY } from '../../src/shared/protocol';
+import { CASE_STATES, LIST_FILES, LOG_VIEW, PIPELINE_STATES, READ_FILE, RUN_LOCALLY } from '../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..');
 const extRs = readFileSync(join(root, '..', '..', 'crates', 'testany-lsp', 'src', 'ext.rs'), 'utf8');
@@ -54,6 +54,8 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
     'CaseStatesParams',
     'CaseState',
     'TestDetail',
+    'TestFailure',
+    'PipelineState',
     'CaseRef',
     'OpenLogArgs',
     'OpenLogResult',
@@ -91,6 +93,18 @@ test('protocol.ts has the wire fields of every ext.rs type the extension reads',
     'expected',
     'actual',
     'logLine',
+    'failure',
+  ]);
+  assert.deepEqual(rustFields('PipelineState'), [
+    'pipeline',
+    'execution',
+    'state',
+    'passed',
+    'failed',
+    'running',
+    'other',
+    'text',
+    'stale',
   ]);
   assert.deepEqual(rustFields('TestRef'), ['execution', 'caseIndex', 'testId']);
   assert.deepEqual(rustFields('SlowCaseView'), [
@@ -109,6 +123,7 @@ test('protocol.ts names the methods and TestState words of ext.rs', () => {
     new RegExp(`impl Request for ${request} \\{[^}]*METHOD: &'static str = "([^"]+)"`).exec(extRs)?.[1];
   assert.equal(method('CaseStates'), CASE_STATES);
   assert.equal(method('LogView'), LOG_VIEW);
+  assert.equal(method('PipelineStates'), PIPELINE_STATES);
   assert.equal(method('ListFiles'), LIST_FILES);
   assert.equal(method('ReadFile'), READ_FILE);
   assert.equal(/impl Command for RunLocally \{[^}]*NAME: &'static str = "([^"]+)"/.exec(extRs)?.[1], RUN_LOCALLY);

@@ -3,7 +3,8 @@
 // "the plugin carries no second engine"). Each pattern is a piece of what the deleted
 // copies held: display.ts's sanitiser, the web engine's TOML reader, marker scanner,
 // frame resolver and poller, the pipeline cut out of an execution key, render.ts's duration
-// formatter.
+// formatter, the status bar's per-pipeline counts (`byPipeline`) and the Test Explorer's
+// match of a test to its diagnostic (`failureLocations`).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -28,7 +29,18 @@ const FORBIDDEN: [string, RegExp][] = [
   ['polling', /setInterval/],
   ['an execution key taken apart', /execution\w*\.(lastIndexOf|split|slice|replace)\(|pipelineOfExecution/],
   ['duration formatting (the server sends `duration_text`)', /formatDuration|\.(duration|mean|max)_ms\b/],
+  [
+    'counting cases per pipeline (the server sends `testany/pipelineStates`)',
+    /byPipeline|countStates|statusText|(passed|failed|running)\s*(\+\+|\+=)|\} failed, \$\{[^}]*\} passed/,
+  ],
+  [
+    "matching diagnostics to tests (a failed test's caseStates entry has its `failure`)",
+    /failureLocations|failureAt\b/,
+  ],
 ];
+
+/** Files that turn caseStates and pipelineStates answers into items: they read no diagnostics. */
+const FROM_ANSWERS_ONLY = ['cases.ts', 'testTree.ts', 'testMessage.ts', 'testItems.ts'];
 
 test('the extension carries no second engine', () => {
   const files = sources(join(root, 'src'));
@@ -39,6 +51,16 @@ test('the extension carries no second engine', () => {
     for (const [what, re] of FORBIDDEN) {
       if (re.test(text)) found.push(`${relative(root, file)}: ${what} (${re.source})`);
     }
+  }
+  assert.deepEqual(found, []);
+});
+
+test("the status bar counts and the per-test tree read the server's answers, not its diagnostics", () => {
+  const found: string[] = [];
+  for (const name of FROM_ANSWERS_ONLY) {
+    const text = readFileSync(join(root, 'src', 'shared', name), 'utf8');
+    const m = /getDiagnostics|relatedInformation|\bDiagnostic\b/.exec(text);
+    if (m) found.push(`src/shared/${name}: ${m[0]}`);
   }
   assert.deepEqual(found, []);
 });
