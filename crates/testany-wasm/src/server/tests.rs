@@ -188,6 +188,8 @@ async fn the_router_answers_every_message_as_the_native_server_does() {
             (json!({"jsonrpc": "2.0", "id": 20, "method": "testany/logView"}), Some(error(20, -32602, "Missing params field"))),
             (json!({"jsonrpc": "2.0", "id": 21, "method": "testany/logView", "params": {}}),
                 Some(error(21, -32602, "bad arguments: testany/logView needs `execution` (arguments: {execution, caseIndex})"))),
+            (json!({"jsonrpc": "2.0", "id": 121, "method": "testany/pipelineStates", "params": {}}), Some(json!({"jsonrpc": "2.0", "result": [], "id": 121}))),
+            (json!({"jsonrpc": "2.0", "id": 122, "method": "testany/pipelineStates", "params": null}), Some(json!({"jsonrpc": "2.0", "result": [], "id": 122}))),
             (json!({"jsonrpc": "2.0", "id": 22, "method": "textDocument/codeLens", "params": {"textDocument": {"uri": "file:///nowhere/a.py"}}}),
                 Some(json!({"jsonrpc": "2.0", "result": null, "id": 22}))),
             // Shut down (params on shutdown are refused, after it took effect).
