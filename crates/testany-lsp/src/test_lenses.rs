@@ -179,7 +179,7 @@ pub fn test_states(
 
 /// Where a failed test's diagnostic is (planned under drift key `k`; `def` its
 /// definition's URI and line): in an open document, the failing line as its edits moved
-/// it and the range the plan gives it ([`extend`]'s `Lines::failure`); in a closed one,
+/// it and the range the plan gives it (as [`extend`]'s `Lines::failure`); in a closed one,
 /// the diagnostic published there (the plan of the file as read). `None` when the line
 /// was deleted or nothing shows the failure yet.
 fn failure_at(
@@ -192,11 +192,14 @@ fn failure_at(
     use tower_lsp_server::ls_types as lsp;
     let range = if let Some(doc) = inner.documents.get(&uri) {
         let line0 = doc.drift.current(k)?;
-        let lines = Lines {
-            lines: doc.text.split('\n').collect(),
-            encoding: inner.encoding,
-        };
-        crate::convert::range(lines.failure(line0, col)?)
+        // `Lines::failure` of that one line.
+        let text = doc.text.split('\n').nth(line0 as usize)?;
+        crate::convert::range(testany_core::plan::statement(
+            text,
+            line0,
+            col,
+            inner.encoding,
+        ))
     } else {
         inner
             .published

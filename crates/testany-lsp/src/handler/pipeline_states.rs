@@ -3,8 +3,6 @@
 //! A case shown at several places (a lens on each file of its tests, a marker and its
 //! trigger file) counts once, so editors count and word nothing themselves (issue 16).
 
-use std::collections::{BTreeMap, HashMap};
-
 use testany_core::plan::newest_first;
 use tower_lsp_server::jsonrpc::Result;
 
@@ -18,61 +16,80 @@ pub fn handle(state: &State, _params: PipelineStatesParams) -> Result<Vec<Pipeli
     Ok(summarise(&cases, &ranks(&inner)))
 }
 
-/// Each known execution's place among its pipeline's executions, newest first (0).
-fn ranks(inner: &Inner) -> HashMap<&str, usize> {
-    let mut out: HashMap<&str, usize> = HashMap::new();
+/// Each known execution and its place among its pipeline's executions, newest first (0).
+/// A few dozen at most (`history` per pipeline): a list, not a map, keeps the browser
+/// worker small.
+fn ranks(inner: &Inner) -> Vec<(&str, usize)> {
+    let mut out = Vec::new();
     for data in inner.pipelines.values() {
         for (rank, e) in newest_first(&data.executions).into_iter().enumerate() {
-            let at = out.entry(e.key.as_str()).or_insert(rank);
-            *at = (*at).min(rank);
+            out.push((e.key.as_str(), rank));
         }
     }
     out
 }
 
 /// Per pipeline (sorted by key): each case key once, in its newest execution's state.
-fn summarise(cases: &[CaseState], ranks: &HashMap<&str, usize>) -> Vec<PipelineState> {
-    // Pipeline -> (case key -> (rank, execution, state), stale).
-    type Cases<'a> = HashMap<&'a str, (usize, &'a str, TestState)>;
-    let mut by_pipeline: BTreeMap<&str, (Cases<'_>, bool)> = BTreeMap::new();
-    for c in cases {
-        let (Some(pipeline), Some(execution)) = (c.pipeline.as_deref(), c.execution.as_deref())
-        else {
+fn summarise(cases: &[CaseState], ranks: &[(&str, usize)]) -> Vec<PipelineState> {
+    let rank = |e: &str| {
+        ranks
+            .iter()
+            .filter(|r| r.0 == e)
+            .map(|r| r.1)
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    // (pipeline, case key, rank, execution, state, stale): each case's newest entry first.
+    let mut rows: Vec<(&str, &str, usize, &str, TestState, bool)> = cases
+        .iter()
+        .filter_map(|c| {
+            let (p, e) = (c.pipeline.as_deref()?, c.execution.as_deref()?);
+            Some((p, c.key.as_str(), rank(e), e, c.state, c.stale))
+        })
+        .collect();
+    rows.sort_unstable_by(|a, b| (a.0, a.1, a.2, a.3).cmp(&(b.0, b.1, b.2, b.3)));
+    let mut out: Vec<(PipelineState, usize)> = Vec::new();
+    let mut last_case: Option<(&str, &str)> = None;
+    for (pipeline, key, rank, execution, state, stale) in rows {
+        let new_pipeline = out.last().is_none_or(|(p, _)| p.pipeline != pipeline);
+        if new_pipeline {
+            out.push((
+                PipelineState {
+                    pipeline: pipeline.to_owned(),
+                    execution: execution.to_owned(),
+                    state: TestState::Unknown,
+                    passed: 0,
+                    failed: 0,
+                    running: 0,
+                    other: 0,
+                    text: String::new(),
+                    stale: false,
+                },
+                rank,
+            ));
+        }
+        let Some((p, newest)) = out.last_mut() else {
             continue;
         };
-        let rank = ranks.get(execution).copied().unwrap_or(usize::MAX);
-        let (seen, stale) = by_pipeline.entry(pipeline).or_default();
-        *stale |= c.stale;
-        let at = seen
-            .entry(c.key.as_str())
-            .or_insert((rank, execution, c.state));
-        if rank < at.0 {
-            *at = (rank, execution, c.state);
+        p.stale |= stale;
+        if rank < *newest {
+            *newest = rank;
+            execution.clone_into(&mut p.execution);
+        }
+        // An older entry of a case already counted (or the same case at another place).
+        if last_case.replace((pipeline, key)) == Some((pipeline, key)) {
+            continue;
+        }
+        match state {
+            TestState::Passed => p.passed += 1,
+            TestState::Failed | TestState::Error | TestState::Timeout => p.failed += 1,
+            TestState::Running | TestState::Pending => p.running += 1,
+            TestState::Skipped | TestState::Unknown => p.other += 1,
         }
     }
-    by_pipeline
-        .into_iter()
-        .filter_map(|(pipeline, (seen, stale))| {
-            let newest = seen.values().min_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)))?.1;
-            let mut s = PipelineState {
-                pipeline: pipeline.to_owned(),
-                execution: newest.to_owned(),
-                state: TestState::Unknown,
-                passed: 0,
-                failed: 0,
-                running: 0,
-                other: 0,
-                text: String::new(),
-                stale,
-            };
-            for (_, _, state) in seen.values() {
-                match state {
-                    TestState::Passed => s.passed += 1,
-                    TestState::Failed | TestState::Error | TestState::Timeout => s.failed += 1,
-                    TestState::Running | TestState::Pending => s.running += 1,
-                    TestState::Skipped | TestState::Unknown => s.other += 1,
-                }
-            }
+    out.into_iter()
+        .map(|(mut s, _)| {
+            let pipeline = &s.pipeline;
             (s.state, s.text) = if s.running > 0 {
                 (
                     TestState::Running,
@@ -86,9 +103,9 @@ fn summarise(cases: &[CaseState], ranks: &HashMap<&str, usize>) -> Vec<PipelineS
             } else if s.passed > 0 {
                 (TestState::Passed, format!("{pipeline} {} passed", s.passed))
             } else {
-                (TestState::Unknown, pipeline.to_owned())
+                (TestState::Unknown, pipeline.clone())
             };
-            Some(s)
+            s
         })
         .collect()
 }
@@ -193,7 +210,7 @@ mod tests {
             entry("D", TestState::Unknown, None, None),
             entry("E", TestState::Unknown, Some("A-7"), Some("ABC")),
         ];
-        let ranks = HashMap::from([("Y-1", 0), ("A-7", 0)]);
+        let ranks = [("Y-1", 0), ("A-7", 0)];
         let rows: Vec<(String, String, TestState, [u32; 4], String)> = summarise(&cases, &ranks)
             .into_iter()
             .map(|p| {
