@@ -230,10 +230,14 @@ test('the log viewer renders logView: failure lines, the first failure, a frame 
 });
 
 test('the per-test Test Explorer tree of the marker-free suites, with a diff for expected/actual', async () => {
-  // Each case's tests arrive once its log is read: wait for all four cases.
+  // Each case's tests arrive once its log is read, and a failed test's `failure` once its
+  // diagnostic is published: wait for all four cases and every failure.
+  const failed = (s) => s.testId !== undefined && (s.state === 'failed' || s.state === 'error');
   const states = await statesUntil(
     suitesConn,
-    (all) => new Set(all.filter((s) => s.testId !== undefined).map((s) => s.key)).size === 4,
+    (all) =>
+      new Set(all.filter((s) => s.testId !== undefined).map((s) => s.key)).size === 4 &&
+      all.filter(failed).every((s) => s.failure !== undefined),
   );
   // Grouped by each entry's caseStates `pipeline`, as ui.ts does.
   const tree = shared.testTree(states, (uri) => uri.slice(suitesRoot.length + 1));
@@ -282,6 +286,12 @@ test('the per-test Test Explorer tree of the marker-free suites, with a diff for
     actual: '107.98',
     uri: `${suitesRoot}/src/test/java/com/acme/shop/OrderTest.java`,
     line: 12,
+    // Where the server's diagnostic is: the failing assertEquals (line 15, no column in
+    // the stack: from its first non-blank character), not the definition (issue 16).
+    failure: {
+      uri: `${suitesRoot}/src/test/java/com/acme/shop/OrderTest.java`,
+      range: { start: { line: 14, character: 8 }, end: { line: 14, character: 62 } },
+    },
   });
   const pytest = byId.get(
     'pipeline:SHP-0603/case:5A1C9E07/test:tests/api/test_orders.py::test_order_total_includes_tax',
@@ -292,6 +302,10 @@ test('the per-test Test Explorer tree of the marker-free suites, with a diff for
     actual: "Decimal('107.98')",
     uri: `${suitesRoot}/tests/api/test_orders.py`,
     line: 11,
+    failure: {
+      uri: `${suitesRoot}/tests/api/test_orders.py`,
+      range: { start: { line: 14, character: 4 }, end: { line: 14, character: 37 } },
+    },
   });
   // No expected/actual printed: a plain message.
   assert.deepEqual(
@@ -302,6 +316,10 @@ test('the per-test Test Explorer tree of the marker-free suites, with a diff for
       text: 'AssertionError: refund rejected',
       uri: `${suitesRoot}/tests/api/test_refunds.py`,
       line: 10,
+      failure: {
+        uri: `${suitesRoot}/tests/api/test_refunds.py`,
+        range: { start: { line: 12, character: 8 }, end: { line: 12, character: 57 } },
+      },
     },
   );
   // "Run locally": the server's command for the test; the terminal runs this argv as is (localRun.ts).
