@@ -64,6 +64,8 @@ pub struct Normalizer {
 struct Enabled {
     learnt: bool,
     richgo: bool,
+    /// The line holds a `|` ([`Scan::pipe`]); true when not known.
+    pipe: bool,
 }
 
 impl Normalizer {
@@ -75,8 +77,9 @@ impl Normalizer {
     /// result borrows from `line` (prefixes and CRs are cut off by slicing) unless escapes
     /// had to be removed.
     pub fn line<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
-        if !needs_strip(line.as_bytes()) {
-            return Cow::Borrowed(self.clean_line(line));
+        let scan = scan(line.as_bytes());
+        if !scan.strip {
+            return Cow::Borrowed(self.clean_line(line, scan.pipe));
         }
         match self.dirty_line(line) {
             // Only harmless bytes such as the `©` lead byte made the line look dirty.
@@ -89,15 +92,16 @@ impl Normalizer {
     /// returned from the normaliser's own buffer (valid until the next line), so a log
     /// costs no allocation per line.
     pub fn line_ref<'a>(&'a mut self, line: &'a str) -> &'a str {
-        if !needs_strip(line.as_bytes()) {
-            return self.clean_line(line);
+        let scan = scan(line.as_bytes());
+        if !scan.strip {
+            return self.clean_line(line, scan.pipe);
         }
         self.dirty_line(line)
     }
 
     /// An escape-free line: a slice of it.
-    fn clean_line<'a>(&mut self, line: &'a str) -> &'a str {
-        match self.learn_and_strip(line) {
+    fn clean_line<'a>(&mut self, line: &'a str, pipe: bool) -> &'a str {
+        match self.learn_and_strip(line, pipe) {
             None => line,
             Some((start, end)) => line.get(start..end).unwrap_or(""),
         }
@@ -119,7 +123,8 @@ impl Normalizer {
             strip_lost_sgr_into(&scratch, &mut lost);
             self.lost = std::mem::replace(&mut scratch, lost);
         }
-        let range = self.learn_and_strip(&scratch);
+        let pipe = memchr::memchr(b'|', scratch.as_bytes()).is_some();
+        let range = self.learn_and_strip(&scratch, pipe);
         self.scratch = scratch;
         match range {
             None => &self.scratch,
@@ -150,36 +155,57 @@ impl Normalizer {
         Enabled {
             learnt: self.learnable * 2 > self.sampled,
             richgo: self.richgo,
+            pipe: true,
         }
     }
 
     /// Learn from an escape-free line and return the range to keep, `None` for all of it.
-    fn learn_and_strip(&mut self, line: &str) -> Option<(usize, usize)> {
+    /// `pipe`: whether the line holds a `|` ([`Scan::pipe`]).
+    fn learn_and_strip(&mut self, line: &str, pipe: bool) -> Option<(usize, usize)> {
         let bytes = line.as_bytes();
-        // Fast path: nothing can start here (the first byte is the dispatch key of every
-        // prefix) and no CR ends the line.
-        let plain_end = bytes.last() != Some(&b'\r');
-        // A space starts a prefix only once richgo was seen (its blank label).
-        if plain_end
-            && bytes
-                .first()
-                .is_none_or(|&b| !may_start_prefix(b) || (b == b' ' && !self.richgo))
-        {
-            self.count(false, line.is_empty());
+        // An empty line is neither counted nor stripped.
+        let (&first, &last) = bytes.first().zip(bytes.last())?;
+        if last == b'\r' {
+            return self.learn_and_strip_all(line, pipe);
+        }
+        // Nothing can start here (the first byte is the dispatch key of every prefix; a
+        // space only starts richgo's blank label, once a label was seen).
+        if !may_start_prefix(first) || (first == b' ' && !self.richgo) {
+            self.count(false, false);
             return None;
         }
-        // Once the sample is over and no learnt shape is removed, a line led by a word
-        // (most lines) can only start with a richgo label or an indexed docker-compose
-        // service: both rejected in a few byte compares without the general loop.
-        if plain_end
-            && self.sampled >= SAMPLE
-            && !self.enabled().learnt
-            && bytes.first().is_some_and(|&b| word_led(b))
-            && bytes.get(5) != Some(&b'|')
-            && compose_service(bytes, true).is_none()
+        if !self.settled() {
+            return self.learn_and_strip_all(line, pipe);
+        }
+        // Learning is over and no learnt shape is removed: only the families that are
+        // always removed. A line led by a word (most lines) can only start with a
+        // richgo label or an indexed docker-compose service, rejected in a few byte
+        // compares.
+        if word_led(first)
+            && (!pipe || (bytes.get(5) != Some(&b'|') && compose_service(bytes, true).is_none()))
         {
             return None;
         }
+        let fixed = Enabled {
+            learnt: false,
+            richgo: self.richgo,
+            pipe,
+        };
+        let (start, saw_richgo) = strip_known(bytes, fixed);
+        self.richgo |= saw_richgo;
+        (start > 0).then_some((start, bytes.len()))
+    }
+
+    /// Whether the sample is over and no learnt shape is removed: the state of nearly
+    /// every line of nearly every log, where [`Normalizer::learn_and_strip`] does less.
+    fn settled(&self) -> bool {
+        self.sampled >= SAMPLE && !self.enabled().learnt
+    }
+
+    /// [`Normalizer::learn_and_strip`] in every state, for any line.
+    #[inline(never)]
+    fn learn_and_strip_all(&mut self, line: &str, pipe: bool) -> Option<(usize, usize)> {
+        let bytes = line.as_bytes();
         let end = without_cr(bytes);
         let body = bytes.get(..end).unwrap_or(&[]);
         // Learn from what is left after the prefixes that are always removed, then go on
@@ -188,6 +214,7 @@ impl Normalizer {
         let fixed = Enabled {
             learnt: false,
             richgo: self.richgo,
+            pipe,
         };
         let (mut start, saw_richgo) = strip_known(body, fixed);
         self.richgo |= saw_richgo;
@@ -195,7 +222,10 @@ impl Normalizer {
         if self.sampled < SAMPLE && !rest.is_empty() {
             self.count(learnable_prefix(rest).is_some(), false);
         }
-        let enabled = self.enabled();
+        let enabled = Enabled {
+            pipe,
+            ..self.enabled()
+        };
         if enabled.learnt && learnable_prefix(rest).is_some() {
             start += strip_known(rest, enabled).0;
         }
@@ -301,31 +331,85 @@ fn has_lost_sgr(b: &[u8]) -> bool {
     memchr::memchr_iter(b'[', b).any(|at| sgr_len(b, at).is_some())
 }
 
-/// Whether a line needs the slow path ([`Normalizer::dirty_line`]): the same as
-/// `ansi::has_escapes(line) || has_lost_sgr(line)`, in one pass over the line. Both are
-/// rare, so each 32-byte block is first checked at once for any byte that could start
-/// either (a control byte, DEL, 0xC2, `[`: vectorised, no branch per byte), and only a
-/// block with one is looked at closely. A `[` near a block's end is read on into the
-/// next block (`sgr_len` reads the whole line); the last block overlaps the one before.
-fn needs_strip(b: &[u8]) -> bool {
-    const BLOCK: usize = 32;
-    let rare = |c: u8| crate::ansi::maybe_dirty(c) | (c == b'[');
-    let check = |from: usize, block: &[u8]| {
-        block.iter().fold(false, |acc, &c| acc | rare(c)) && strip_block(b, from, block)
+/// What [`scan`] found in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scan {
+    /// The line needs the slow path ([`Normalizer::dirty_line`]): the same as
+    /// `ansi::has_escapes(line) || has_lost_sgr(line)`.
+    strip: bool,
+    /// The line holds a `|` (true whenever `strip` is): without one, no richgo label and
+    /// no docker-compose service can lead it, the checks most lines would otherwise get.
+    pipe: bool,
+}
+
+/// One pass over a line for everything the normaliser asks of all of it. Escapes and
+/// ESC-lost SGR sequences are rare, so each block is first checked at once for any byte
+/// that could start either (a control byte, DEL, 0xC2, `[`: vectorised, no branch per
+/// byte), together with `|`; only a block with one of the former is looked at closely
+/// ([`strip_block`]). A `[` near a block's end is read on into the next block (`sgr_len`
+/// reads the whole line).
+fn scan(b: &[u8]) -> Scan {
+    /// Bit 0: a byte that may need stripping; bit 1: a `|`. Two folds of one bool each:
+    /// each compiles to a few vector compares, where one fold into bits did not.
+    fn classes(block: &[u8]) -> u8 {
+        let rare = block.iter().fold(false, |acc, &c| {
+            acc | crate::ansi::maybe_dirty(c) | (c == b'[')
+        });
+        let pipe = block.iter().fold(false, |acc, &c| acc | (c == b'|'));
+        u8::from(rare) | (u8::from(pipe) << 1)
+    }
+    const STRIP: Scan = Scan {
+        strip: true,
+        pipe: true,
     };
-    if b.len() < BLOCK {
-        return check(0, b);
-    }
-    let mut chunks = b.chunks_exact(BLOCK);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        if check(base, chunk) {
-            return true;
+    let mut seen = 0;
+    // Blocks of fixed length, so that each check is unrolled: 64 bytes while they last,
+    // then the last 32 (overlapping what was checked), or 32 and the last 32.
+    let mut at = 0;
+    while let Some(block) = b.get(at..).and_then(|r| r.first_chunk::<64>()) {
+        let found = classes(block);
+        if found & 1 != 0 && strip_block(b, at, block) {
+            return STRIP;
         }
-        base += BLOCK;
+        seen |= found;
+        at += 64;
     }
-    let last = b.len() - BLOCK;
-    !chunks.remainder().is_empty() && check(last, b.get(last..).unwrap_or(&[]))
+    let Some(last) = b.last_chunk::<32>() else {
+        let found = classes(b);
+        if found & 1 != 0 && strip_block(b, 0, b) {
+            return STRIP;
+        }
+        return Scan {
+            strip: false,
+            pipe: found & 2 != 0,
+        };
+    };
+    if at < b.len() {
+        if let Some(block) = b.get(at..).and_then(|r| r.first_chunk::<32>())
+            && b.len() - at > 32
+        {
+            let found = classes(block);
+            if found & 1 != 0 && strip_block(b, at, block) {
+                return STRIP;
+            }
+            seen |= found;
+        }
+        let from = b.len() - 32;
+        let found = classes(last);
+        if found & 1 != 0 && strip_block(b, from, last) {
+            return STRIP;
+        }
+        seen |= found;
+    }
+    Scan {
+        strip: false,
+        pipe: seen & 2 != 0,
+    }
+}
+
+/// Whether a line needs the slow path: [`scan`] when only that is asked.
+fn needs_strip(b: &[u8]) -> bool {
+    scan(b).strip
 }
 
 /// The close look at a block of `b` starting at `from` that [`needs_strip`] flagged:
@@ -457,6 +541,8 @@ fn one_prefix(b: &[u8], enabled: Enabled) -> Option<(usize, bool)> {
         0xEF => b.starts_with("\u{feff}".as_bytes()).then_some(3),
         b'#' => buildkit(b),
         0xE2 => yarn(b),
+        // Without a `|` in the line, only turbo's `pkg:task: ` (once learnt) is left.
+        _ if !enabled.pipe => enabled.learnt.then(|| turbo(b)).flatten(),
         _ => {
             if b.get(5) == Some(&b'|')
                 && let Some(n) = richgo_label(b)
@@ -613,6 +699,7 @@ fn gitlab_stream(b: &[u8]) -> usize {
 }
 
 /// `21:11:43[.fff]` (fraction after `.` or `,`, up to 9 digits) without the separator.
+#[inline]
 fn clock(b: &[u8]) -> Option<usize> {
     if !shaped(b, 0, CLOCK) {
         return None;
@@ -789,11 +876,11 @@ fn compose_service(b: &[u8], indexed: bool) -> Option<usize> {
     if !b.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let name = b
+    let head = b.get(..MAX_NAME).unwrap_or(b);
+    let name = head
         .iter()
-        .take(MAX_NAME)
-        .take_while(|&&c| is_name_byte(c))
-        .count();
+        .position(|&c| !is_name_byte(c))
+        .unwrap_or(head.len());
     // Padding must follow the name: checked before the replica number, as most lines
     // fail here.
     if b.get(name) != Some(&b' ') {
@@ -1416,14 +1503,16 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
 
-        /// The one-pass check is the two checks it replaces.
+        /// The one-pass check is the two checks it replaces, and finds every `|`.
         #[test]
-        fn needs_strip_is_the_old_checks(line in log_line(), pad in 0usize..70) {
+        fn needs_strip_is_the_old_checks(line in log_line(), pad in 0usize..140) {
             // Padding moves the pieces across the 32-byte blocks.
             let line = "x".repeat(pad) + &line;
             let b = line.as_bytes();
             let old = b.iter().any(|&c| crate::ansi::is_dirty(c)) || has_lost_sgr(b);
-            proptest::prop_assert_eq!(needs_strip(b), old, "{:?}", line);
+            let found = scan(b);
+            proptest::prop_assert_eq!(found.strip, old, "{:?}", line);
+            proptest::prop_assert_eq!(found.pipe, old || b.contains(&b'|'), "{:?}", line);
         }
 
         /// The word-sized timestamp checks are the old per-byte ones.
