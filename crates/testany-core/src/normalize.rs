@@ -116,14 +116,26 @@ impl Normalizer {
             scratch.clear();
             crate::ansi::strip_into(line, &mut scratch);
         }
-        // After the real escapes, so that `ESC[31m` is never read as a lost `[31m`.
-        if has_lost_sgr(scratch.as_bytes()) {
+        // After the real escapes, so that `ESC[31m` is never read as a lost `[31m`. One
+        // search finds both a lost sequence and a `|` (which removing one keeps).
+        let b = scratch.as_bytes();
+        let (mut lost_sgr, mut pipe) = (false, false);
+        for at in memchr::memchr2_iter(b'[', b'|', b) {
+            if b.get(at) == Some(&b'|') {
+                pipe = true;
+            } else {
+                lost_sgr = lost_sgr || sgr_len(b, at).is_some();
+            }
+            if lost_sgr && pipe {
+                break;
+            }
+        }
+        if lost_sgr {
             let mut lost = std::mem::take(&mut self.lost);
             lost.clear();
             strip_lost_sgr_into(&scratch, &mut lost);
             self.lost = std::mem::replace(&mut scratch, lost);
         }
-        let pipe = memchr::memchr(b'|', scratch.as_bytes()).is_some();
         let range = self.learn_and_strip(&scratch, pipe);
         self.scratch = scratch;
         match range {
@@ -658,6 +670,7 @@ const DAY_T_HOUR_MIN: Shape = Shape::new(b"00T00:00");
 const CLOCK: Shape = Shape::new(b"00:00:00");
 
 /// `2023-06-28T21:11:43[.fff][Z|±hh:mm|±hhmm]` without the separator.
+#[inline(always)]
 fn iso_timestamp(b: &[u8]) -> Option<usize> {
     // `2023-06-`, `28T21:11`, then the clock again from the hour (`21:11:43`, which
     // overlaps) so that all of it is three word checks.
@@ -699,7 +712,7 @@ fn gitlab_stream(b: &[u8]) -> usize {
 }
 
 /// `21:11:43[.fff]` (fraction after `.` or `,`, up to 9 digits) without the separator.
-#[inline]
+#[inline(always)]
 fn clock(b: &[u8]) -> Option<usize> {
     if !shaped(b, 0, CLOCK) {
         return None;
