@@ -200,13 +200,28 @@ impl Normalizer {
         {
             return None;
         }
+        // A timestamp (every line of a CI log), when a word without `|` follows it: that
+        // word starts no prefix, so the timestamp is all there is, found without the
+        // general loop ([`one_prefix`] reads a timestamp the same way).
+        let mut at = 0;
+        if first.is_ascii_digit()
+            && let Some(n) = iso_timestamp(bytes).and_then(|n| separator(bytes, n))
+        {
+            at = n + gitlab_stream(bytes.get(n..).unwrap_or(&[]));
+            match bytes.get(at) {
+                None => return Some((at, bytes.len())),
+                Some(&c) if word_led(c) && !pipe => return Some((at, bytes.len())),
+                _ => {}
+            }
+        }
         let fixed = Enabled {
             learnt: false,
             richgo: self.richgo,
             pipe,
         };
-        let (start, saw_richgo) = strip_known(bytes, fixed);
+        let (start, saw_richgo) = strip_known(bytes.get(at..).unwrap_or(&[]), fixed);
         self.richgo |= saw_richgo;
+        let start = at + start;
         (start > 0).then_some((start, bytes.len()))
     }
 
@@ -1527,6 +1542,52 @@ mod tests {
                         assert_eq!(iso_timestamp(b), oracle::iso_timestamp(b), "{b:?}");
                         assert_eq!(clock(b), oracle::clock(b), "{b:?}");
                     }
+                }
+            }
+        }
+    }
+
+    /// After the sample (nothing learnt, or a learnt shape, or richgo seen), lines led by
+    /// a timestamp and then each kind of prefix or word, against the old normaliser.
+    #[test]
+    fn settled_lines_are_normalised_as_before() {
+        let stamp = "2023-06-28T21:11:43.1651496Z";
+        let tails = [
+            "",
+            " ",
+            " INFO x",
+            " INFO x | y",
+            " web_1  | x",
+            " web  | x",
+            " [gw0] x",
+            " 00O+x",
+            " 01E x",
+            " 2023-06-28T21:11:43Z x",
+            " 21:11:43 x",
+            " @a/b:c: x",
+            " web:test: x",
+            " START| x",
+            " PASS | t (0.1s)",
+            "      | x",
+            " #1 2.5 x",
+            " \u{feff}x",
+            " ➤ YN0000: x",
+            "  x",
+            " 1x",
+            "x",
+            " x\r",
+        ];
+        for warm in ["plain line", "web:test: x", "START| x"] {
+            let (mut new, mut old) = (Normalizer::new(), oracle::Normalizer::new());
+            for _ in 0..SAMPLE {
+                assert_eq!(new.line(warm), old.line(warm));
+            }
+            for tail in tails {
+                for line in [
+                    format!("{stamp}{tail}"),
+                    format!("\x1b[2m{stamp}\x1b[0m{tail}"),
+                ] {
+                    assert_eq!(new.line_ref(&line), old.line(&line), "{warm:?} {line:?}");
                 }
             }
         }
