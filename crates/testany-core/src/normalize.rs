@@ -100,6 +100,7 @@ impl Normalizer {
     }
 
     /// An escape-free line: a slice of it.
+    #[inline(always)]
     fn clean_line<'a>(&mut self, line: &'a str, pipe: bool) -> &'a str {
         match self.learn_and_strip(line, pipe) {
             None => line,
