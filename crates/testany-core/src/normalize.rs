@@ -64,6 +64,8 @@ pub struct Normalizer {
 struct Enabled {
     learnt: bool,
     richgo: bool,
+    /// The line holds a `|` ([`Scan::pipe`]); true when not known.
+    pipe: bool,
 }
 
 impl Normalizer {
@@ -75,8 +77,9 @@ impl Normalizer {
     /// result borrows from `line` (prefixes and CRs are cut off by slicing) unless escapes
     /// had to be removed.
     pub fn line<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
-        if !crate::ansi::has_escapes(line) && !has_lost_sgr(line.as_bytes()) {
-            return Cow::Borrowed(self.clean_line(line));
+        let scan = scan(line.as_bytes());
+        if !scan.strip {
+            return Cow::Borrowed(self.clean_line(line, scan.pipe));
         }
         match self.dirty_line(line) {
             // Only harmless bytes such as the `©` lead byte made the line look dirty.
@@ -89,15 +92,17 @@ impl Normalizer {
     /// returned from the normaliser's own buffer (valid until the next line), so a log
     /// costs no allocation per line.
     pub fn line_ref<'a>(&'a mut self, line: &'a str) -> &'a str {
-        if !crate::ansi::has_escapes(line) && !has_lost_sgr(line.as_bytes()) {
-            return self.clean_line(line);
+        let scan = scan(line.as_bytes());
+        if !scan.strip {
+            return self.clean_line(line, scan.pipe);
         }
         self.dirty_line(line)
     }
 
     /// An escape-free line: a slice of it.
-    fn clean_line<'a>(&mut self, line: &'a str) -> &'a str {
-        match self.learn_and_strip(line) {
+    #[inline(always)]
+    fn clean_line<'a>(&mut self, line: &'a str, pipe: bool) -> &'a str {
+        match self.learn_and_strip(line, pipe) {
             None => line,
             Some((start, end)) => line.get(start..end).unwrap_or(""),
         }
@@ -112,14 +117,27 @@ impl Normalizer {
             scratch.clear();
             crate::ansi::strip_into(line, &mut scratch);
         }
-        // After the real escapes, so that `ESC[31m` is never read as a lost `[31m`.
-        if has_lost_sgr(scratch.as_bytes()) {
+        // After the real escapes, so that `ESC[31m` is never read as a lost `[31m`. One
+        // search finds both a lost sequence and a `|` (which removing one keeps).
+        let b = scratch.as_bytes();
+        let (mut lost_sgr, mut pipe) = (false, false);
+        for at in memchr::memchr2_iter(b'[', b'|', b) {
+            if b.get(at) == Some(&b'|') {
+                pipe = true;
+            } else {
+                lost_sgr = lost_sgr || sgr_len(b, at).is_some();
+            }
+            if lost_sgr && pipe {
+                break;
+            }
+        }
+        if lost_sgr {
             let mut lost = std::mem::take(&mut self.lost);
             lost.clear();
             strip_lost_sgr_into(&scratch, &mut lost);
             self.lost = std::mem::replace(&mut scratch, lost);
         }
-        let range = self.learn_and_strip(&scratch);
+        let range = self.learn_and_strip(&scratch, pipe);
         self.scratch = scratch;
         match range {
             None => &self.scratch,
@@ -131,7 +149,7 @@ impl Normalizer {
     /// Idempotent: `apply(&apply(x)) == apply(x)`.
     pub fn apply<'a>(&self, line: &'a str) -> Cow<'a, str> {
         let enabled = self.enabled();
-        if !crate::ansi::has_escapes(line) && !has_lost_sgr(line.as_bytes()) {
+        if !needs_strip(line.as_bytes()) {
             let (start, end) = strip_range(line, enabled);
             return Cow::Borrowed(line.get(start..end).unwrap_or(""));
         }
@@ -150,19 +168,74 @@ impl Normalizer {
         Enabled {
             learnt: self.learnable * 2 > self.sampled,
             richgo: self.richgo,
+            pipe: true,
         }
     }
 
     /// Learn from an escape-free line and return the range to keep, `None` for all of it.
-    fn learn_and_strip(&mut self, line: &str) -> Option<(usize, usize)> {
+    /// `pipe`: whether the line holds a `|` ([`Scan::pipe`]). Inlined: it is a few byte
+    /// compares for most lines, less than a call costs.
+    #[inline(always)]
+    fn learn_and_strip(&mut self, line: &str, pipe: bool) -> Option<(usize, usize)> {
         let bytes = line.as_bytes();
-        // Fast path: nothing can start here (the first byte is the dispatch key of every
-        // prefix) and no CR ends the line.
-        let plain_end = bytes.last() != Some(&b'\r');
-        if plain_end && bytes.first().is_none_or(|&b| !may_start_prefix(b)) {
-            self.count(false, line.is_empty());
+        // An empty line is neither counted nor stripped.
+        let (&first, &last) = bytes.first().zip(bytes.last())?;
+        if last == b'\r' {
+            return self.learn_and_strip_all(line, pipe);
+        }
+        // Nothing can start here (the first byte is the dispatch key of every prefix; a
+        // space only starts richgo's blank label, once a label was seen).
+        if !may_start_prefix(first) || (first == b' ' && !self.richgo) {
+            self.count(false, false);
             return None;
         }
+        if !self.settled() {
+            return self.learn_and_strip_all(line, pipe);
+        }
+        // Learning is over and no learnt shape is removed: only the families that are
+        // always removed. A line led by a word (most lines) can only start with a
+        // richgo label or an indexed docker-compose service, rejected in a few byte
+        // compares.
+        if word_led(first)
+            && (!pipe || (bytes.get(5) != Some(&b'|') && compose_service(bytes, true).is_none()))
+        {
+            return None;
+        }
+        // A timestamp (every line of a CI log), when a word without `|` follows it: that
+        // word starts no prefix, so the timestamp is all there is, found without the
+        // general loop ([`one_prefix`] reads a timestamp the same way).
+        let mut at = 0;
+        if first.is_ascii_digit()
+            && let Some(n) = iso_timestamp(bytes).and_then(|n| separator(bytes, n))
+        {
+            at = n + gitlab_stream(bytes.get(n..).unwrap_or(&[]));
+            match bytes.get(at) {
+                None => return Some((at, bytes.len())),
+                Some(&c) if word_led(c) && !pipe => return Some((at, bytes.len())),
+                _ => {}
+            }
+        }
+        let fixed = Enabled {
+            learnt: false,
+            richgo: self.richgo,
+            pipe,
+        };
+        let (start, saw_richgo) = strip_known(bytes.get(at..).unwrap_or(&[]), fixed);
+        self.richgo |= saw_richgo;
+        let start = at + start;
+        (start > 0).then_some((start, bytes.len()))
+    }
+
+    /// Whether the sample is over and no learnt shape is removed: the state of nearly
+    /// every line of nearly every log, where [`Normalizer::learn_and_strip`] does less.
+    fn settled(&self) -> bool {
+        self.sampled >= SAMPLE && !self.enabled().learnt
+    }
+
+    /// [`Normalizer::learn_and_strip`] in every state, for any line.
+    #[inline(never)]
+    fn learn_and_strip_all(&mut self, line: &str, pipe: bool) -> Option<(usize, usize)> {
+        let bytes = line.as_bytes();
         let end = without_cr(bytes);
         let body = bytes.get(..end).unwrap_or(&[]);
         // Learn from what is left after the prefixes that are always removed, then go on
@@ -171,6 +244,7 @@ impl Normalizer {
         let fixed = Enabled {
             learnt: false,
             richgo: self.richgo,
+            pipe,
         };
         let (mut start, saw_richgo) = strip_known(body, fixed);
         self.richgo |= saw_richgo;
@@ -178,7 +252,10 @@ impl Normalizer {
         if self.sampled < SAMPLE && !rest.is_empty() {
             self.count(learnable_prefix(rest).is_some(), false);
         }
-        let enabled = self.enabled();
+        let enabled = Enabled {
+            pipe,
+            ..self.enabled()
+        };
         if enabled.learnt && learnable_prefix(rest).is_some() {
             start += strip_known(rest, enabled).0;
         }
@@ -205,22 +282,20 @@ impl Normalizer {
 /// ten times more per coloured line, which made it the normaliser's largest cost.
 fn strip_csi(line: &str, out: &mut String) -> bool {
     let b = line.as_bytes();
+    // Any control byte but ESC (0xC2 may lead a C1 control) is left to `vte`. Checked
+    // once for the whole line (vectorised): the bytes inside a CSI sequence are never
+    // controls, so this is the same as checking the text between the sequences.
+    if b.iter().fold(false, |acc, &c| {
+        acc | (c != 0x1b && crate::ansi::is_dirty(c))
+    }) {
+        return false;
+    }
     let mut copied = 0;
-    loop {
-        let rest = b.get(copied..).unwrap_or(&[]);
-        let esc = memchr::memchr(0x1b, rest).map_or(b.len(), |p| copied + p);
-        let text = line.get(copied..esc).unwrap_or("");
-        // Any other byte `ansi` treats as a control (0xC2 may lead a C1 control).
-        if crate::ansi::has_escapes(text) {
-            return false;
-        }
-        out.push_str(text);
-        if esc == b.len() {
-            return true;
-        }
+    for esc in memchr::memchr_iter(0x1b, b) {
         if b.get(esc + 1) != Some(&b'[') {
             return false;
         }
+        out.push_str(line.get(copied..esc).unwrap_or(""));
         let params = run(b, esc + 2, usize::MAX, |p| {
             matches!(p, b'0'..=b'9' | b';' | b':')
         });
@@ -230,6 +305,8 @@ fn strip_csi(line: &str, out: &mut String) -> bool {
         }
         copied = end + 1;
     }
+    out.push_str(line.get(copied..).unwrap_or(""));
+    true
 }
 
 /// Longest parameter list read in an ESC-lost SGR sequence (`39;49;00`, `38;5;196`).
@@ -282,6 +359,121 @@ fn strip_lost_sgr_into(text: &str, out: &mut String) {
 /// Whether `b` holds a `[params m` shape at all (one `memchr` per `[`).
 fn has_lost_sgr(b: &[u8]) -> bool {
     memchr::memchr_iter(b'[', b).any(|at| sgr_len(b, at).is_some())
+}
+
+/// What [`scan`] found in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Scan {
+    /// The line needs the slow path ([`Normalizer::dirty_line`]): the same as
+    /// `ansi::has_escapes(line) || has_lost_sgr(line)`.
+    strip: bool,
+    /// The line holds a `|` (true whenever `strip` is): without one, no richgo label and
+    /// no docker-compose service can lead it, the checks most lines would otherwise get.
+    pipe: bool,
+}
+
+/// One pass over a line for everything the normaliser asks of all of it. Escapes and
+/// ESC-lost SGR sequences are rare, so each block is first checked at once for any byte
+/// that could start either (a control byte, DEL, 0xC2, `[`: vectorised, no branch per
+/// byte), together with `|`; only a block with one of the former is looked at closely
+/// ([`strip_block`]). A `[` near a block's end is read on into the next block (`sgr_len`
+/// reads the whole line).
+#[inline(always)]
+fn scan(b: &[u8]) -> Scan {
+    /// Bit 0: a byte that may need stripping; bit 1: a `|`. Two folds of one bool each:
+    /// each compiles to a few vector compares, where one fold into bits did not.
+    fn classes(block: &[u8]) -> u8 {
+        let rare = block.iter().fold(false, |acc, &c| {
+            acc | crate::ansi::maybe_dirty(c) | (c == b'[')
+        });
+        let pipe = block.iter().fold(false, |acc, &c| acc | (c == b'|'));
+        u8::from(rare) | (u8::from(pipe) << 1)
+    }
+    const STRIP: Scan = Scan {
+        strip: true,
+        pipe: true,
+    };
+    let mut seen = 0;
+    // Blocks of fixed length, so that each check is unrolled: 64 bytes while they last,
+    // then the last 32 (overlapping what was checked), or 32 and the last 32.
+    let mut at = 0;
+    while let Some(block) = b.get(at..).and_then(|r| r.first_chunk::<64>()) {
+        let found = classes(block);
+        if found & 1 != 0 && strip_fixed_block(b, at, block) {
+            return STRIP;
+        }
+        seen |= found;
+        at += 64;
+    }
+    let Some(last) = b.last_chunk::<32>() else {
+        let found = classes(b);
+        if found & 1 != 0 && strip_block(b, 0, b) {
+            return STRIP;
+        }
+        return Scan {
+            strip: false,
+            pipe: found & 2 != 0,
+        };
+    };
+    if at < b.len() {
+        if let Some(block) = b.get(at..).and_then(|r| r.first_chunk::<32>())
+            && b.len() - at > 32
+        {
+            let found = classes(block);
+            if found & 1 != 0 && strip_fixed_block(b, at, block) {
+                return STRIP;
+            }
+            seen |= found;
+        }
+        let from = b.len() - 32;
+        let found = classes(last);
+        if found & 1 != 0 && strip_fixed_block(b, from, last) {
+            return STRIP;
+        }
+        seen |= found;
+    }
+    Scan {
+        strip: false,
+        pipe: seen & 2 != 0,
+    }
+}
+
+/// Whether a line needs the slow path: [`scan`] when only that is asked.
+fn needs_strip(b: &[u8]) -> bool {
+    scan(b).strip
+}
+
+/// The close look at a block of `b` starting at `from` that [`needs_strip`] flagged:
+/// whether it holds a byte `ansi` strips or the start of an ESC-lost SGR sequence. Out
+/// of line: most lines never get here, and the scan stays small.
+#[inline(never)]
+fn strip_block(b: &[u8], from: usize, block: &[u8]) -> bool {
+    block
+        .iter()
+        .fold(false, |acc, &c| acc | crate::ansi::is_dirty(c))
+        || memchr::memchr_iter(b'[', block).any(|p| sgr_len(b, from + p).is_some())
+}
+
+/// [`strip_block`] for a block of fixed length (what a block of 64 or 32 bytes takes):
+/// a lost sequence starts with `[` and a digit, so the block's byte pairs are checked for
+/// that first, all at once (vectorised); the `[` of a pytest progress `[ 50%]` or of an
+/// id's parameters `[user-1]` then costs no search.
+#[inline(never)]
+fn strip_fixed_block<const N: usize>(b: &[u8], from: usize, block: &[u8; N]) -> bool {
+    if block
+        .iter()
+        .fold(false, |acc, &c| acc | crate::ansi::is_dirty(c))
+    {
+        return true;
+    }
+    let opens = block
+        .iter()
+        .zip(block.iter().skip(1))
+        .fold(false, |acc, (&c, &d)| {
+            acc | ((c == b'[') & d.is_ascii_digit())
+        })
+        || (block.last() == Some(&b'[') && b.get(from + N).is_some_and(u8::is_ascii_digit));
+    opens && memchr::memchr_iter(b'[', block).any(|p| sgr_len(b, from + p).is_some())
 }
 
 /// Length of `[params m` at `at` (a digit first, then digits and `;`).
@@ -387,30 +579,49 @@ fn strip_known(bytes: &[u8], mut enabled: Enabled) -> (usize, bool) {
 }
 
 /// The length of one prefix at the start of `b`, and whether it was a richgo label.
+/// Dispatched on the first byte; the families seldom met are out of line so that this
+/// loop stays small.
 fn one_prefix(b: &[u8], enabled: Enabled) -> Option<(usize, bool)> {
     let first = *b.first()?;
     let found = match first {
-        0xEF => b.starts_with("\u{feff}".as_bytes()).then_some(3),
         b'0'..=b'9' => iso_timestamp(b)
             .and_then(|n| separator(b, n))
             .map(|n| n + gitlab_stream(b.get(n..).unwrap_or(&[])))
             .or_else(|| clock(b).and_then(|n| separator(b, n)))
             .or_else(|| learnt(b, enabled)),
-        b'[' => bracketed(b)
-            .or_else(|| xdist(b))
-            .or_else(|| obs(b))
-            .or_else(|| kubectl(b)),
+        b'[' => bracket_led(b),
+        b' ' => (enabled.richgo && b.starts_with(b"     | ")).then_some(7),
+        0xEF => b.starts_with("\u{feff}".as_bytes()).then_some(3),
         b'#' => buildkit(b),
         0xE2 => yarn(b),
-        b' ' => (enabled.richgo && b.starts_with(b"     | ")).then_some(7),
+        // Without a `|` in the line, only turbo's `pkg:task: ` (once learnt) is left.
+        _ if !enabled.pipe => enabled.learnt.then(|| turbo(b)).flatten(),
         _ => {
-            if let Some(n) = richgo_label(b) {
+            if b.get(5) == Some(&b'|')
+                && let Some(n) = richgo_label(b)
+            {
                 return Some((n, true));
             }
             compose_service(b, true).or_else(|| learnt(b, enabled))
         }
     };
     found.map(|n| (n, false))
+}
+
+/// Bytes that [`one_prefix`] sends to its last arm (richgo labels, services, learnt
+/// shapes) at the start of a line that [`may_start_prefix`] lets through.
+fn word_led(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'@'
+}
+
+/// The prefixes that start with `[`: Jenkins timestamps, xdist workers, Open Build
+/// Service stamps, kubectl's.
+#[inline(never)]
+fn bracket_led(b: &[u8]) -> Option<usize> {
+    bracketed(b)
+        .or_else(|| xdist(b))
+        .or_else(|| obs(b))
+        .or_else(|| kubectl(b))
 }
 
 fn learnt(b: &[u8], enabled: Enabled) -> Option<usize> {
@@ -422,6 +633,7 @@ fn learnt(b: &[u8], enabled: Enabled) -> Option<usize> {
 }
 
 /// The shapes that are only removed once learnt: `name  | ` and `pkg:task: `.
+#[inline(never)]
 fn learnable_prefix(b: &[u8]) -> Option<usize> {
     compose_service(b, false).or_else(|| turbo(b))
 }
@@ -451,20 +663,62 @@ fn digits(b: &[u8], from: usize, exact: usize) -> bool {
         .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
 }
 
-fn all_digits<const N: usize>(d: [&u8; N]) -> bool {
-    d.iter().all(|c| c.is_ascii_digit())
+/// A fixed-width shape of 8 bytes for [`shaped`]: `0` stands for any ASCII digit, every
+/// other byte for itself. Built at compile time.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// 0xFF in the bytes that must be digits.
+    digits: u64,
+    /// The other bytes as they must be (0 where a digit goes).
+    literal: u64,
 }
 
-/// `2023-06-28T21:11:43[.fff][Z|±hh:mm|±hhmm]` without the separator.
-fn iso_timestamp(b: &[u8]) -> Option<usize> {
-    let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', time @ ..] = b else {
-        return None;
+impl Shape {
+    const fn new(shape: &[u8; 8]) -> Self {
+        let mut digits = 0;
+        let mut literal = 0;
+        let mut i = 0;
+        while i < 8 {
+            if shape[i] == b'0' {
+                digits |= 0xFF << (8 * i);
+            } else {
+                literal |= (shape[i] as u64) << (8 * i);
+            }
+            i += 1;
+        }
+        Self { digits, literal }
+    }
+}
+
+/// Whether the 8 bytes at `b[at..]` have `shape`: one load and a few operations on a
+/// `u64` instead of a compare and a branch per byte (timestamps lead every line of a CI
+/// log). A digit XOR `'0'` is 0 to 9, and adding 0x76 to such a byte leaves its top bit
+/// clear, while any other value sets the top bit of the byte or of its sum. The sum
+/// carries into the next byte only from a byte at or above 0x8A, which is rejected
+/// itself, so the lowest wrong byte always shows.
+fn shaped(b: &[u8], at: usize, shape: Shape) -> bool {
+    let Some(word) = b.get(at..).and_then(|r| r.first_chunk::<8>()) else {
+        return false;
     };
-    if !all_digits([y0, y1, y2, y3, m0, m1, d0, d1]) {
+    let w = u64::from_le_bytes(*word);
+    let d = (w ^ 0x3030_3030_3030_3030) & shape.digits;
+    w & !shape.digits == shape.literal
+        && (d.wrapping_add(0x7676_7676_7676_7676) | d) & 0x8080_8080_8080_8080 == 0
+}
+
+const DATE: Shape = Shape::new(b"0000-00-");
+const DAY_T_HOUR_MIN: Shape = Shape::new(b"00T00:00");
+const CLOCK: Shape = Shape::new(b"00:00:00");
+
+/// `2023-06-28T21:11:43[.fff][Z|±hh:mm|±hhmm]` without the separator.
+#[inline(always)]
+fn iso_timestamp(b: &[u8]) -> Option<usize> {
+    // `2023-06-`, `28T21:11`, then the clock again from the hour (`21:11:43`, which
+    // overlaps) so that all of it is three word checks.
+    if !(shaped(b, 0, DATE) && shaped(b, 8, DAY_T_HOUR_MIN)) {
         return None;
     }
-    let time = clock(time)?;
-    let mut n = 11 + time;
+    let mut n = 11 + clock(b.get(11..)?)?;
     match b.get(n) {
         Some(b'Z') => n += 1,
         Some(b'+' | b'-') => {
@@ -499,11 +753,9 @@ fn gitlab_stream(b: &[u8]) -> usize {
 }
 
 /// `21:11:43[.fff]` (fraction after `.` or `,`, up to 9 digits) without the separator.
+#[inline(always)]
 fn clock(b: &[u8]) -> Option<usize> {
-    let [h0, h1, b':', m0, m1, b':', s0, s1, ..] = b else {
-        return None;
-    };
-    if !all_digits([h0, h1, m0, m1, s0, s1]) {
+    if !shaped(b, 0, CLOCK) {
         return None;
     }
     let mut n = 8;
@@ -568,6 +820,7 @@ fn obs(b: &[u8]) -> Option<usize> {
 }
 
 /// `#12 55.71 `: BuildKit's step number and seconds (plain progress output).
+#[inline(never)]
 fn buildkit(b: &[u8]) -> Option<usize> {
     let step = run(b, 1, 6, |c| c.is_ascii_digit());
     if step == 0 || b.get(1 + step) != Some(&b' ') {
@@ -586,6 +839,7 @@ fn buildkit(b: &[u8]) -> Option<usize> {
 }
 
 /// `➤ YN0000: ` and what yarn berry nests after it: `[workspace]: ` or `│ `.
+#[inline(never)]
 fn yarn(b: &[u8]) -> Option<usize> {
     let arrow = "➤ YN".as_bytes();
     if !b.starts_with(arrow) || !digits(b, arrow.len(), 4) {
@@ -616,6 +870,7 @@ fn yarn(b: &[u8]) -> Option<usize> {
 /// richgo's long labels: `BUILD| `, `START| `, `PASS | `, `FAIL | `, `SKIP | `, `COVER| `.
 /// Length 0 (kept) where the label is all that says what the line is: `BUILD| pkg` (for
 /// `# pkg`) and a test result (`PASS | SampleOK (0.00s)` for `--- PASS: TestSampleOK`).
+#[inline(never)]
 fn richgo_label(b: &[u8]) -> Option<usize> {
     // Every label has its `|` sixth: most lines stop here.
     if b.get(5) != Some(&b'|') {
@@ -654,8 +909,20 @@ fn richgo_result(b: &[u8]) -> bool {
 }
 
 fn is_name_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')
+    NAME_BYTES[usize::from(c)]
 }
+
+/// [`is_name_byte`] as a table: one load per byte of the name runs read on most lines.
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        table[i] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.');
+        i += 1;
+    }
+    table
+};
 
 /// docker-compose's `service  | `: a name (with a replica suffix `_1`/`-1` when
 /// `indexed`), padding spaces, `|`, one space.
@@ -663,7 +930,16 @@ fn compose_service(b: &[u8], indexed: bool) -> Option<usize> {
     if !b.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let name = run(b, 0, MAX_NAME, is_name_byte);
+    let head = b.get(..MAX_NAME).unwrap_or(b);
+    let name = head
+        .iter()
+        .position(|&c| !is_name_byte(c))
+        .unwrap_or(head.len());
+    // Padding must follow the name: checked before the replica number, as most lines
+    // fail here.
+    if b.get(name) != Some(&b' ') {
+        return None;
+    }
     if indexed {
         let name_bytes = b.get(..name)?;
         let replica = name_bytes
@@ -705,6 +981,9 @@ fn turbo(b: &[u8]) -> Option<usize> {
     }
     separator(b, end)
 }
+
+#[cfg(test)]
+mod oracle;
 
 #[cfg(test)]
 mod tests {
@@ -1162,5 +1441,227 @@ mod tests {
         assert_eq!(n.apply(&once), once);
         let fresh = Normalizer::new();
         assert_eq!(fresh.apply("web:test: x"), "web:test: x");
+    }
+
+    /// Pieces of log lines for the comparisons with the old normaliser: every prefix
+    /// family whole and cut, escapes, ESC-lost SGR, CRs, bytes near the scan's classes.
+    const PIECES: &[&str] = &[
+        "2023-06-28T21:11:43.1651496Z ",
+        "2026-11-26T04:00:00Z ",
+        "2024-01-15T10:00:00+01:00 ",
+        "2024-01-15T10:00:00-0500",
+        "2023-06-28T21:11",
+        "2023-06-28 ",
+        "2023-0a-28T21:11:43Z ",
+        "21:11:43 ",
+        "21:11:43,5 ",
+        "21:11:434",
+        "[21:11:43] ",
+        "[2023-06-28T21:11:43.165Z] ",
+        "00O ",
+        "01E+",
+        "[gw0] ",
+        "[   28s] ",
+        "[pod/a-1/x] ",
+        "#12 55.71 ",
+        "➤ YN0000: ",
+        "[web]: ",
+        "│ ",
+        "START| ",
+        "FAIL | ",
+        "PASS | x (0.00s)",
+        "     | ",
+        "web_1  | ",
+        "web-1 |",
+        "tests  | ",
+        "web:test: ",
+        "@acme/ui:build: ",
+        "\u{feff}",
+        "INFO ",
+        "tests/unit/test_mod_000.py::TestCart::test_case_00001 PASSED",
+        "   [  0%]",
+        "  File \"x.py\", line 3",
+        "\tat Foo(Foo.java:1)",
+        "\x1b[31m",
+        "\x1b[0m",
+        "\x1b[38;5;196m",
+        "\x1b]0;t\x07",
+        "\x1b[?25l",
+        "\x1b[3",
+        "\x1b",
+        "\x07",
+        "\x7f",
+        "© ",
+        "µ",
+        "漢",
+        "[31m",
+        "[0m",
+        "[1m]",
+        "[39;49;00m",
+        "[",
+        "m",
+        "1",
+        "9",
+        "0",
+        ":",
+        "-",
+        "T",
+        "Z",
+        ".",
+        "|",
+        " ",
+        "  ",
+        "a",
+        "_",
+        "@",
+        "/",
+        "\r",
+        "\r\r",
+    ];
+
+    /// Every byte value at every position of real timestamps: the word-sized checks of
+    /// [`shaped`] give what the old per-byte ones gave (a digit check off by one would
+    /// take `:` or `/` for a digit).
+    #[test]
+    fn timestamps_with_any_byte_anywhere_are_read_as_before() {
+        let stamps: [&[u8]; 5] = [
+            b"2023-06-28T21:11:43.1651496Z x",
+            b"2024-01-15T10:00:00+01:00 x",
+            b"2024-01-15T10:00:00-0500",
+            b"21:11:43,123 x",
+            b"[21:11:43] x",
+        ];
+        for stamp in stamps {
+            for at in 0..stamp.len() {
+                for byte in 0..=255u8 {
+                    let mut b = stamp.to_vec();
+                    b[at] = byte;
+                    assert_eq!(iso_timestamp(&b), oracle::iso_timestamp(&b), "{b:?}");
+                    assert_eq!(clock(&b), oracle::clock(&b), "{b:?}");
+                    for cut in [b.len() - 1, 19, 18, 8, 7] {
+                        let b = &b[..cut.min(b.len())];
+                        assert_eq!(iso_timestamp(b), oracle::iso_timestamp(b), "{b:?}");
+                        assert_eq!(clock(b), oracle::clock(b), "{b:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    /// After the sample (nothing learnt, or a learnt shape, or richgo seen), lines led by
+    /// a timestamp and then each kind of prefix or word, against the old normaliser.
+    #[test]
+    fn settled_lines_are_normalised_as_before() {
+        let stamp = "2023-06-28T21:11:43.1651496Z";
+        let tails = [
+            "",
+            " ",
+            " INFO x",
+            " INFO x | y",
+            " web_1  | x",
+            " web  | x",
+            " [gw0] x",
+            " 00O+x",
+            " 01E x",
+            " 2023-06-28T21:11:43Z x",
+            " 21:11:43 x",
+            " @a/b:c: x",
+            " web:test: x",
+            " START| x",
+            " PASS | t (0.1s)",
+            "      | x",
+            " #1 2.5 x",
+            " \u{feff}x",
+            " ➤ YN0000: x",
+            "  x",
+            " 1x",
+            "x",
+            " x\r",
+        ];
+        for warm in ["plain line", "web:test: x", "START| x"] {
+            let (mut new, mut old) = (Normalizer::new(), oracle::Normalizer::new());
+            for _ in 0..SAMPLE {
+                assert_eq!(new.line(warm), old.line(warm));
+            }
+            for tail in tails {
+                for line in [
+                    format!("{stamp}{tail}"),
+                    format!("\x1b[2m{stamp}\x1b[0m{tail}"),
+                ] {
+                    assert_eq!(new.line_ref(&line), old.line(&line), "{warm:?} {line:?}");
+                }
+            }
+        }
+    }
+
+    fn log_line() -> impl proptest::strategy::Strategy<Value = String> {
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..10).prop_map(|p| p.concat())
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The one-pass check is the two checks it replaces, and finds every `|`.
+        #[test]
+        fn needs_strip_is_the_old_checks(line in log_line(), pad in 0usize..140) {
+            // Padding moves the pieces across the 32-byte blocks.
+            let line = "x".repeat(pad) + &line;
+            let b = line.as_bytes();
+            let old = b.iter().any(|&c| crate::ansi::is_dirty(c)) || has_lost_sgr(b);
+            let found = scan(b);
+            proptest::prop_assert_eq!(found.strip, old, "{:?}", line);
+            proptest::prop_assert_eq!(found.pipe, old || b.contains(&b'|'), "{:?}", line);
+        }
+
+        /// The word-sized timestamp checks are the old per-byte ones.
+        #[test]
+        fn timestamps_are_the_old_ones(line in proptest::collection::vec(
+            proptest::sample::select(&[
+                "2023", "06", "-", "T", ":", "Z", ".", ",", "+", "0", "9", "/", "a", " ",
+                "\u{0}", "\u{ff}", "é", "21:11:43", "2023-06-28T",
+            ][..]), 0..12).prop_map(|p| p.concat())) {
+            let b = line.as_bytes();
+            proptest::prop_assert_eq!(iso_timestamp(b), oracle::iso_timestamp(b), "{:?}", line);
+            proptest::prop_assert_eq!(clock(b), oracle::clock(b), "{:?}", line);
+        }
+
+        /// The one-search CSI fast path takes the same lines and gives the same text.
+        #[test]
+        fn strip_csi_is_the_old_one(line in log_line()) {
+            let (mut new, mut old) = (String::new(), String::new());
+            let fast = strip_csi(&line, &mut new);
+            proptest::prop_assert_eq!(fast, oracle::strip_csi(&line, &mut old), "{:?}", line);
+            if fast {
+                proptest::prop_assert_eq!(new, old);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+        /// A whole log through the normaliser gives what the old normaliser gave, line by
+        /// line (`line`, `line_ref`, `apply`), across the learning sample and after it:
+        /// logs of 0 to 150 lines, drawn from a few line shapes so that a shape can win
+        /// the sample.
+        #[test]
+        fn normaliser_is_the_old_one(
+            shapes in proptest::collection::vec(log_line(), 1..6),
+            picks in proptest::collection::vec((0usize..6, proptest::bool::ANY), 0..150),
+            extra in log_line(),
+        ) {
+            let (mut new, mut by_ref, mut old) =
+                (Normalizer::new(), Normalizer::new(), oracle::Normalizer::new());
+            for (i, (pick, own)) in picks.into_iter().enumerate() {
+                let line = if own { format!("{extra}{i}") } else { shapes[pick % shapes.len()].clone() };
+                let want = old.line(&line).into_owned();
+                proptest::prop_assert_eq!(new.line(&line), want.as_str(), "{:?}", line);
+                proptest::prop_assert_eq!(by_ref.line_ref(&line), want.as_str(), "{:?}", line);
+                proptest::prop_assert_eq!(new.apply(&line), old.apply(&line), "{:?}", line);
+                proptest::prop_assert_eq!(new.learnt(), old.learnt());
+            }
+        }
     }
 }
