@@ -319,6 +319,7 @@ impl Block {
             log_line: self.start,
             rerun: false,
             file: self.file,
+            test: None,
         }
     }
 }
