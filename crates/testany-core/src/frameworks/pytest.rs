@@ -61,6 +61,8 @@ pub struct PytestParser {
     /// ([`is_python_library`], thousands of instructions a path): a run's sections
     /// repeat the same few test files.
     library: Option<(String, bool)>,
+    /// The file part of the last node id that [`looks_like_file`] accepted.
+    last_file: String,
 }
 
 /// A node id seen on a `-v` or summary line: the index of its record in the report
@@ -251,6 +253,19 @@ impl Parser for PytestParser {
             token_dot: true,
             ..Interest::NONE
         };
+        // In a section's captured output only rules matter (a header, the next
+        // section); every other line only moves the section's end, so of a run of lines
+        // at the margin the last is enough.
+        const CAPTURED: Interest = Interest {
+            top: ByteSet::of(b"=_"),
+            indented: ByteSet::ALL,
+            blank: true,
+            plain_runs: true,
+            ..Interest::NONE
+        };
+        if self.block.as_ref().is_some_and(|b| b.in_captured) {
+            return &CAPTURED;
+        }
         if self.block.is_some()
             || !matches!(
                 self.section,
@@ -380,7 +395,7 @@ impl PytestParser {
                 b.doc_part = if line == "Got:" { 2 } else { 1 };
             }
             Some(b' ') => {
-                let t = line.trim_start();
+                let t = trim_start(line);
                 if let Some((path, line_no)) = python_frame(t) {
                     let library = cached_library(&mut self.library, path);
                     b.frames
@@ -432,7 +447,7 @@ impl PytestParser {
         let Some((status, after)) = status_word(rest) else {
             return false;
         };
-        let after = after.trim_start();
+        let after = trim_start(after);
         if after.is_empty() || is_progress(after) {
             // The status of a test named on an earlier line.
             if let Some((id, at)) = self.awaiting.take() {
@@ -442,8 +457,9 @@ impl PytestParser {
             return false;
         }
         let (id, tail) = split_id(after);
-        let collecting = self.section == Section::Summary && !id.contains("::");
-        if id.is_empty() || !(id.contains("::") || collecting && looks_like_file(id)) {
+        let node = find_double_colon(id.as_bytes()).is_some();
+        let collecting = self.section == Section::Summary && !node;
+        if id.is_empty() || !(node || collecting && looks_like_file(id)) {
             return false;
         }
         if self.section == Section::Summary && !progress {
@@ -484,12 +500,28 @@ impl PytestParser {
     /// `tests/a.py::test_x PASSED [ 25%]` (also `<- base.py`, `SKIPPED (why)`), or a
     /// node id alone whose status follows later. `sep` is the line's first `::`, inside
     /// its first word.
-    fn id_first(&mut self, line: &str, sep: usize, n: usize, report: &mut Report) {
-        if !looks_like_file(line.get(..sep).unwrap_or("")) {
-            return;
+    fn id_first(&mut self, line: &str, sep: usize, space: usize, n: usize, report: &mut Report) {
+        let file = line.get(..sep).unwrap_or("");
+        // A `-v` run names the same file for many lines in a row: the last file that
+        // passed is not checked again.
+        if file.is_empty() || file != self.last_file {
+            if !looks_like_file(file) {
+                return;
+            }
+            self.last_file.clear();
+            self.last_file.push_str(file);
         }
-        // The id holds that `::`: it ends at the first space or later.
-        let (id, rest) = split_id(line);
+        // The id holds that `::`: it ends at the first space (`space`) or later, at
+        // that one when no `[` comes before it.
+        let (id, rest) =
+            if memchr::memchr(b'[', line.as_bytes().get(..space).unwrap_or(&[])).is_none() {
+                (
+                    line.get(..space).unwrap_or(""),
+                    line.get(space..).unwrap_or(""),
+                )
+            } else {
+                split_id(line)
+            };
         let mut rest = trim_start(rest);
         if let Some(r) = rest.strip_prefix("<- ") {
             rest = r.split_once(' ').map_or("", |x| x.1).trim_start();
@@ -560,7 +592,7 @@ impl PytestParser {
         let tok = bytes.get(..tok_end).unwrap_or(&[]);
         if let Some(sep) = find_double_colon(tok) {
             // A node id (its file part holds the dot `looks_like_file` asks for).
-            self.id_first(line, sep, n, report);
+            self.id_first(line, sep, tok_end, n, report);
         } else if tok_end < bytes.len()
             && bytes
                 .last()
@@ -823,8 +855,19 @@ impl PytestParser {
 /// id, and `next` chains each id to the following one with the same segment, in order
 /// (one map entry per segment, no list allocated per segment).
 struct KnownIndex<'a> {
-    ends: HashMap<&'a str, (usize, usize)>,
+    ends: HashMap<Segment<'a>, (usize, usize), super::PolyState>,
     next: Vec<usize>,
+}
+
+/// A last segment as a map key: hashed as its bytes alone (`str`'s `Hash` adds a byte
+/// that [`super::PolyHasher`] does not need, its words end with the length).
+#[derive(PartialEq, Eq)]
+struct Segment<'a>(&'a str);
+
+impl std::hash::Hash for Segment<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write(self.0.as_bytes());
+    }
 }
 
 /// The session's known ids, read from the report's records (or their own copy).
@@ -845,7 +888,7 @@ impl<'a> Ids<'a> {
     fn index(&self, used: &mut [bool]) -> KnownIndex<'a> {
         let n = self.known.len();
         let mut index = KnownIndex {
-            ends: HashMap::with_capacity(n),
+            ends: HashMap::with_capacity_and_hasher(n, super::PolyState::default()),
             next: vec![NO_ID; n],
         };
         let mut seen_test = vec![false; self.report.tests().len()];
@@ -864,7 +907,7 @@ impl<'a> Ids<'a> {
                 }
                 continue;
             }
-            match index.ends.entry(last_segment(id, "::")) {
+            match index.ends.entry(Segment(last_segment(id, "::"))) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
                     let (_, last) = e.get_mut();
                     if let Some(link) = index.next.get_mut(*last) {
@@ -887,7 +930,10 @@ const NO_ID: usize = usize::MAX;
 impl KnownIndex<'_> {
     /// The ids whose last segment is `key`, in the order they were seen.
     fn ids(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
-        let mut at = self.ends.get(key).map_or(NO_ID, |&(first, _)| first);
+        let mut at = self
+            .ends
+            .get(&Segment(key))
+            .map_or(NO_ID, |&(first, _)| first);
         std::iter::from_fn(move || {
             let i = (at != NO_ID).then_some(at)?;
             at = self.next.get(i).copied().unwrap_or(NO_ID);
@@ -1543,6 +1589,43 @@ fn head_of(tail: &str) -> std::borrow::Cow<'_, str> {
 
 /// What follows the last `sep` outside brackets (`test_x[a.b]` of `C.test_x[a.b]`).
 fn last_segment<'a>(s: &'a str, sep: &str) -> &'a str {
+    let b = s.as_bytes();
+    // Before the first `[` every separator is outside brackets: when none comes after
+    // it, the last one before it ends the segment (a backward search instead of a
+    // byte loop over every id of the session).
+    let open = memchr::memchr(b'[', b).unwrap_or(b.len());
+    let (head, tail) = b.split_at(open);
+    let fast = match sep.as_bytes() {
+        [c] if !matches!(c, b'[' | b']') && memchr::memchr(*c, tail).is_none() => {
+            Some(memchr::memrchr(*c, head).map_or(0, |p| p + 1))
+        }
+        b"::" if find_double_colon(tail).is_none() => after_last_double_colon(head),
+        _ => None,
+    };
+    if let Some(start) = fast {
+        return s.get(start..).unwrap_or(s);
+    }
+    last_segment_loop(s, sep)
+}
+
+/// Where the last `::` of `head` ends (0 without one); `None` for a run of three or
+/// more colons, which the left-to-right loop pairs up from its start.
+fn after_last_double_colon(head: &[u8]) -> Option<usize> {
+    let mut end = head.len();
+    while let Some(p) = memchr::memrchr(b':', head.get(..end)?) {
+        if p > 0 && head.get(p - 1) == Some(&b':') {
+            if p > 1 && head.get(p - 2) == Some(&b':') {
+                return None;
+            }
+            return Some(p + 1);
+        }
+        end = p;
+    }
+    Some(0)
+}
+
+/// [`last_segment`] byte by byte: the reference, and the way for ids with brackets.
+fn last_segment_loop<'a>(s: &'a str, sep: &str) -> &'a str {
     let b = s.as_bytes();
     let mut depth = 0usize;
     let mut start = 0;
