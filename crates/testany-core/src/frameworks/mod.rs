@@ -433,6 +433,10 @@ impl PolyKey {
     pub(crate) fn finish(&self, h: u64) -> u64 {
         h.wrapping_mul(self.mix)
     }
+    #[cfg(test)]
+    pub(crate) fn r_for_tests(&self) -> u64 {
+        self.r
+    }
 }
 
 /// [`PolyKey`] as a [`std::hash::BuildHasher`], for maps of strings (each `write` is a

@@ -2537,6 +2537,227 @@ PASSED the review
         assert_eq!(analyze(None, log).tests, Vec::<TestResult>::new());
     }
 
+    /// [`split_id`] before its `memchr3` search: a byte loop.
+    fn split_id_loop(s: &str) -> (&str, &str) {
+        let mut depth = 0usize;
+        for (i, b) in s.bytes().enumerate() {
+            match b {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b' ' if depth == 0 => return (&s[..i], &s[i..]),
+                _ => {}
+            }
+        }
+        if depth > 0 {
+            let end = s.find(" - ").or_else(|| s.find(' ')).unwrap_or(s.len());
+            return (&s[..end], &s[end..]);
+        }
+        (s, "")
+    }
+
+    /// [`same_file`] as it was: both paths copied with `/` for `\`.
+    fn same_file_copying(a: &str, b: &str) -> bool {
+        let a = a.replace('\\', "/");
+        let b = b.replace('\\', "/");
+        let (short, long) = if a.len() <= b.len() {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        long == short
+            || long
+                .strip_suffix(short.as_str())
+                .is_some_and(|h| h.ends_with('/'))
+    }
+
+    #[test]
+    fn fast_paths_give_what_their_loops_give_on_chosen_cases() {
+        for s in [
+            "a:::b",
+            "a::::b",
+            "::",
+            ":::",
+            "a::b[x::y]",
+            "a::b[x]::c",
+            "a[::b",
+            "a]::b[c",
+            "t.py::C::test_x[p::q]",
+            "t.py::test_x[a.b]",
+            "C.test_x[a.b]",
+            "",
+            "[",
+            "]::x",
+        ] {
+            for sep in ["::", "."] {
+                assert_eq!(
+                    last_segment(s, sep),
+                    last_segment_loop(s, sep),
+                    "{s:?} {sep:?}"
+                );
+            }
+            assert_eq!(split_id(s), split_id_loop(s), "{s:?}");
+        }
+        assert_eq!(last_segment("a:::b", "::"), ":b");
+        assert_eq!(last_segment("t.py::C::test_x[p::q]", "::"), "test_x[p::q]");
+        for (a, b) in [
+            ("tests/a.py", "/w/tests/a.py"),
+            ("tests\\a.py", "C:\\w\\tests/a.py"),
+            ("a.py", "xa.py"),
+            ("", "/"),
+            ("", ""),
+            ("a.py", "a.py"),
+        ] {
+            assert_eq!(same_file(a, b), same_file_copying(a, b), "{a:?} {b:?}");
+        }
+        assert_eq!(
+            [
+                "collected 10000 items",
+                "collecting ... collected 3 items / 1 error",
+                "collected 1 item",
+                "collected items",
+                "collected 5 tests",
+                "collected 1234567890 items"
+            ]
+            .map(collected_count),
+            [Some(10000), Some(3), Some(1), None, None, None]
+        );
+    }
+
+    /// The report's polynomial hash is that polynomial modulo 2^61 - 1, whatever the
+    /// point (checked against `u128` remainders), and keeps its values below 2^62.
+    #[test]
+    fn poly_hash_is_the_polynomial_modulo_the_prime() {
+        const P: u128 = (1 << 61) - 1;
+        let reference = |r: u64, b: &[u8]| -> u128 {
+            let mut h: u128 = 1;
+            let mut words: Vec<u128> = b
+                .chunks(7)
+                .map(|c| {
+                    let mut w = [0u8; 8];
+                    w[..c.len()].copy_from_slice(c);
+                    u128::from(u64::from_le_bytes(w))
+                })
+                .collect();
+            words.push(b.len() as u128);
+            for w in words {
+                h = (h * u128::from(r) + w) % P;
+            }
+            h
+        };
+        for _ in 0..20 {
+            let key = super::super::PolyKey::default();
+            for b in [
+                &b""[..],
+                b"a",
+                b"a\0",
+                b"1234567",
+                b"12345678",
+                &[0xff; 64],
+                b"tests/unit/test_mod_000.py::TestCart::test_case_00001",
+            ] {
+                let h = key.bytes(1, b);
+                assert!(h < 1 << 62);
+                assert_eq!(u128::from(h) % P, reference(key.r_for_tests(), b), "{b:?}");
+            }
+        }
+    }
+
+    /// Lines in captured output reach the module only as the first and last of each run
+    /// at the margin ([`Interest::plain_runs`]): the sections' ends stay the same.
+    #[test]
+    fn captured_output_runs_keep_each_sections_lines() {
+        let log = "\
+tests/test_a.py::test_x FAILED                                           [ 50%]
+tests/test_a.py::test_y FAILED                                           [100%]
+
+=================================== FAILURES ===================================
+____________________________________ test_x ____________________________________
+
+    def test_x():
+>       assert 1 == 2
+E       assert 1 == 2
+
+tests/test_a.py:3: AssertionError
+----------------------------- Captured stdout call -----------------------------
+one
+two
+  indented
+three
+   
+____________________________________ test_y ____________________________________
+tests/test_a.py:7: AssertionError
+----------------------------- Captured log call -------------------------------
+INFO     a:a.py:1 x
+=_ not a rule
+INFO     a:a.py:2 y
+
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_x - assert 1 == 2
+FAILED tests/test_a.py::test_y
+============================== 2 failed in 0.01s ===============================
+";
+        // `run` also checks the gated run against this one.
+        let tests = super::super::testutil::run::<PytestParser>(log);
+        assert_eq!(
+            tests
+                .iter()
+                .map(|t| (t.id.as_str(), t.failure_lines))
+                .collect::<Vec<_>>(),
+            [
+                ("tests/test_a.py::test_x", Some((4, 16))),
+                ("tests/test_a.py::test_y", Some((17, 22))),
+            ]
+        );
+    }
+
+    /// A summary line naming an id before its `-v` line (kept as the id, then as the
+    /// report's record): one test, joined with its section.
+    #[test]
+    fn an_id_seen_first_on_a_summary_line_joins_once() {
+        let log = "\
+=================================== FAILURES ===================================
+____________________________________ test_x ____________________________________
+>       assert 1 == 2
+E       assert 1 == 2
+
+tests/test_a.py:3: AssertionError
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_x - assert 1 == 2
+tests/test_a.py::test_x FAILED
+============================== 1 failed in 0.01s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                statuses(&a),
+                t.message.as_deref(),
+                first_location(&a, "tests/test_a.py::test_x"),
+                t.failure_lines
+            ),
+            (
+                vec![("tests/test_a.py::test_x", TestStatus::Failed)],
+                Some("AssertionError: assert 1 == 2"),
+                Some(("tests/test_a.py".to_owned(), 3)),
+                Some((1, 5)),
+            )
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn fast_paths_give_what_their_loops_give(s in "[a:.\\[\\] /\\\\é\u{2003}\t]{0,24}", t in "[a:/\\\\]{0,8}") {
+            proptest::prop_assert_eq!(split_id(&s), split_id_loop(&s));
+            proptest::prop_assert_eq!(last_segment(&s, "::"), last_segment_loop(&s, "::"));
+            proptest::prop_assert_eq!(last_segment(&s, "."), last_segment_loop(&s, "."));
+            proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+            proptest::prop_assert_eq!(same_file(&s, &t), same_file_copying(&s, &t));
+            proptest::prop_assert_eq!(same_file(&t, &s), same_file_copying(&t, &s));
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
