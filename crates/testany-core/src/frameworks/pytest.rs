@@ -673,7 +673,13 @@ impl PytestParser {
                 tests: &tests,
                 report,
             };
-            let index = ids.index(&mut used);
+            let ends = KeyEnds::of(
+                ordered
+                    .iter()
+                    .filter(|(b, _)| !b.collecting && !b.head.is_empty())
+                    .map(|(b, _)| block_key(&b.head).1),
+            );
+            let index = ids.index(&mut used, ends.as_ref());
             for (block, letter_file) in ordered {
                 if block.head.is_empty() && !block.collecting {
                     anonymous.push(block);
@@ -788,9 +794,7 @@ impl PytestParser {
             return (block.head.clone(), None);
         }
         let hint = block.frames.first_path();
-        // Doctests: `[doctest] mod.func` is node `mod.py::mod.func`.
-        let doctest = block.head.strip_prefix("[doctest] ");
-        let key = doctest.unwrap_or_else(|| last_segment(&block.head, "."));
+        let (doctest, key) = block_key(&block.head);
         let matches = |id: &str| match doctest {
             Some(name) => split_node_id(id).is_some_and(|(_, tail)| tail == name),
             None => head_matches(id, &block.head),
@@ -884,8 +888,9 @@ impl<'a> Ids<'a> {
     }
 
     /// Known ids by their last segment (`test_x[p]`); repeats are marked used. An id
-    /// with a record is a repeat of an earlier one with the same record.
-    fn index(&self, used: &mut [bool]) -> KnownIndex<'a> {
+    /// with a record is a repeat of an earlier one with the same record. With `ends`,
+    /// only ids that may end like a section's key are indexed (no other is looked up).
+    fn index(&self, used: &mut [bool], ends: Option<&KeyEnds>) -> KnownIndex<'a> {
         let n = self.known.len();
         let mut index = KnownIndex {
             ends: HashMap::with_capacity_and_hasher(n, super::PolyState::default()),
@@ -907,6 +912,9 @@ impl<'a> Ids<'a> {
                 }
                 continue;
             }
+            if ends.is_some_and(|e| !e.may_end(id)) {
+                continue;
+            }
             match index.ends.entry(Segment(last_segment(id, "::"))) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
                     let (_, last) = e.get_mut();
@@ -921,6 +929,54 @@ impl<'a> Ids<'a> {
             }
         }
         index
+    }
+}
+
+/// A section header's index key ([`KnownIndex`]): the last `.` segment of its name,
+/// or for a doctest (`[doctest] mod.func`, node `mod.py::mod.func`) the whole name,
+/// returned first too.
+fn block_key(head: &str) -> (Option<&str>, &str) {
+    let doctest = head.strip_prefix("[doctest] ");
+    (doctest, doctest.unwrap_or_else(|| last_segment(head, ".")))
+}
+
+/// The last four bytes of the sections' keys, as bits of a small table: an id whose
+/// last segment is a key ends with it, so an id that ends otherwise is not indexed (a
+/// run of 10,000 tests with 1,000 failures indexes about a thousand ids, not all).
+struct KeyEnds {
+    bits: Vec<u64>,
+}
+
+impl KeyEnds {
+    /// `None` when a key is shorter than four bytes (then every id is indexed).
+    fn of<'k>(keys: impl Iterator<Item = &'k str>) -> Option<Self> {
+        let mut ends = KeyEnds {
+            bits: vec![0; 1 << 8],
+        };
+        for key in keys {
+            let slot = Self::slot(key)?;
+            if let Some(w) = ends.bits.get_mut(slot / 64) {
+                *w |= 1 << (slot % 64);
+            }
+        }
+        Some(ends)
+    }
+
+    /// Whether `id` may end with one of the keys.
+    fn may_end(&self, id: &str) -> bool {
+        Self::slot(id).is_some_and(|slot| {
+            self.bits
+                .get(slot / 64)
+                .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+        })
+    }
+
+    /// The table bit of `s`'s last four bytes (14 bits of their product with an odd
+    /// constant); `None` for a shorter `s`.
+    fn slot(s: &str) -> Option<usize> {
+        let b = s.as_bytes();
+        let end: [u8; 4] = b.get(b.len().checked_sub(4)?..)?.try_into().ok()?;
+        Some((u32::from_le_bytes(end).wrapping_mul(0x9E37_79B1) >> 18) as usize)
     }
 }
 
@@ -1530,15 +1586,19 @@ fn is_progress_letter(b: u8) -> bool {
 fn split_id(s: &str) -> (&str, &str) {
     // Most ids hold no `[` before the first space: that space ends them (two `memchr`s
     // instead of a byte loop over every id of a `-v` run).
-    // Only brackets and spaces matter: `memchr3` jumps between them (most ids hold no
-    // `[` before their first space, one search).
+    // Only brackets and spaces matter, and of them outside brackets `[` and ` ` (a `]`
+    // there changes nothing), inside `[` and `]`: the search jumps between those (most
+    // ids hold no `[` before their first space, one search).
     let b = s.as_bytes();
     let mut depth = 0usize;
     let mut from = 0;
-    while let Some(p) = b
-        .get(from..)
-        .and_then(|r| memchr::memchr3(b'[', b']', b' ', r))
-    {
+    while let Some(p) = b.get(from..).and_then(|r| {
+        if depth == 0 {
+            memchr::memchr2(b'[', b' ', r)
+        } else {
+            memchr::memchr2(b'[', b']', r)
+        }
+    }) {
         let i = from + p;
         match b.get(i) {
             Some(b'[') => depth += 1,
@@ -2755,6 +2815,23 @@ tests/test_a.py::test_x FAILED
             proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
             proptest::prop_assert_eq!(same_file(&s, &t), same_file_copying(&s, &t));
             proptest::prop_assert_eq!(same_file(&t, &s), same_file_copying(&t, &s));
+        }
+
+        /// The index leaves out only ids that cannot have a section's key as their last
+        /// segment.
+        #[test]
+        fn key_ends_keep_every_id_that_may_match(id in "[ab:\\[\\]]{0,12}", keys in proptest::collection::vec("[ab:\\[\\]]{0,6}", 1..4)) {
+            let full = format!("{id}::{}", keys.first().map_or("", String::as_str));
+            if let Some(ends) = KeyEnds::of(keys.iter().map(String::as_str)) {
+                for id in [id.as_str(), full.as_str()] {
+                    let seg = last_segment(id, "::");
+                    if keys.iter().any(|k| k == seg) {
+                        proptest::prop_assert!(ends.may_end(id), "{id:?} {keys:?}");
+                    }
+                }
+            } else {
+                proptest::prop_assert!(keys.iter().any(|k| k.len() < 4));
+            }
         }
     }
 
