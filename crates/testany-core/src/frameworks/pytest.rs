@@ -142,6 +142,21 @@ pub(super) struct Pending {
     /// Where the report holds the test of `id`, when known ([`Report::index_of`]):
     /// [`emit`] completes it there without hashing the id again.
     pub(super) test: Option<usize>,
+    /// `expected` and `actual` are still to be read from `message` (a summary line's:
+    /// its section usually gives them, so most are never read).
+    pub(super) values_later: bool,
+}
+
+impl Pending {
+    /// Reads `expected` and `actual` from the message if that was left for later.
+    fn read_values(&mut self) {
+        if std::mem::take(&mut self.values_later) {
+            (self.expected, self.actual) = self
+                .message
+                .as_deref()
+                .map_or((None, None), expected_actual);
+        }
+    }
 }
 
 impl Parser for PytestParser {
@@ -476,7 +491,9 @@ impl PytestParser {
             };
             self.remember(known, report);
             if self.summary.len() < MAX_TESTS {
-                let (expected, actual) = message.map_or((None, None), expected_actual);
+                // A message longer than it is kept is read now, whole.
+                let now = message.filter(|m| m.len() > MAX_TEXT);
+                let (expected, actual) = now.map_or((None, None), expected_actual);
                 self.summary.push(Pending {
                     id: id.to_owned(),
                     status,
@@ -489,6 +506,7 @@ impl PytestParser {
                     rerun: rest.starts_with("RERUN"),
                     file: None,
                     test,
+                    values_later: message.is_some() && now.is_none(),
                 });
             }
         } else {
@@ -744,7 +762,12 @@ impl PytestParser {
             }
         }
         for p in &mut resolved {
-            if let Some(s) = summary_at(&p.id, p.test).and_then(|at| summary.get_mut(at)?.take()) {
+            if let Some(mut s) =
+                summary_at(&p.id, p.test).and_then(|at| summary.get_mut(at)?.take())
+            {
+                if p.expected.is_none() || p.actual.is_none() {
+                    s.read_values();
+                }
                 p.message = p.message.take().or(s.message);
                 p.expected = p.expected.take().or(s.expected);
                 p.actual = p.actual.take().or(s.actual);
@@ -760,7 +783,11 @@ impl PytestParser {
                 flaky.push(p.id.clone());
             }
         }
-        for p in resolved.into_iter().chain(summary.into_iter().flatten()) {
+        let summary = summary.into_iter().flatten().map(|mut p| {
+            p.read_values();
+            p
+        });
+        for p in resolved.into_iter().chain(summary) {
             emit(Framework::Pytest, p, report);
         }
         for id in flaky {
@@ -1224,6 +1251,7 @@ impl Block {
             rerun: false,
             file: None,
             test,
+            values_later: false,
         }
     }
 }
@@ -2252,6 +2280,52 @@ SKIPPED [1] tests/test_p.py:12: no network
                 t.actual.as_deref()
             ),
             (Some("assert 1 == 2"), Some("2"), Some("1"))
+        );
+    }
+
+    /// A summary line's expected and actual values are read only when needed: for a
+    /// section without them, and for a test with no section; a message longer than what
+    /// is kept of it is read whole.
+    #[test]
+    fn summary_values_fill_what_a_section_lacks() {
+        let long = format!("assert '{}' == 'y'", "x".repeat(2100));
+        let log = format!(
+            "\
+=================================== FAILURES ===================================
+____________________________________ test_a ____________________________________
+E       RuntimeError: x
+
+t.py:3: RuntimeError
+=========================== short test summary info ============================
+FAILED t.py::test_a - assert 3 == 4
+FAILED t.py::test_b - {long}
+============================== 2 failed in 0.01s ===============================
+"
+        );
+        let a = analyze(None, &log);
+        let values: Vec<_> = a
+            .tests
+            .iter()
+            .map(|t| {
+                (
+                    t.id.as_str(),
+                    t.message.as_deref().map(str::len),
+                    t.expected.as_deref(),
+                    t.actual.as_deref().map(str::len),
+                )
+            })
+            .collect();
+        assert_eq!(
+            values,
+            [
+                (
+                    "t.py::test_a",
+                    Some("RuntimeError: x".len()),
+                    Some("4"),
+                    Some(1)
+                ),
+                ("t.py::test_b", Some(MAX_TEXT), Some("'y'"), Some(MAX_TEXT)),
+            ]
         );
     }
 

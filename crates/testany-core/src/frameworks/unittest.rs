@@ -320,6 +320,7 @@ impl Block {
             rerun: false,
             file: self.file,
             test: None,
+            values_later: false,
         }
     }
 }
