@@ -549,7 +549,13 @@ impl PytestParser {
                 self.awaiting = None;
                 self.report_now(id, status, n, report);
                 // `console_output_style = times`: `PASSED    1.234ms` instead of `[ 50%]`.
-                let after = trim_start(after);
+                // A line ending with `]` (the progress column) holds no duration: the
+                // spaces before it are not skipped.
+                let after = if after.as_bytes().last() == Some(&b']') {
+                    ""
+                } else {
+                    trim_start(after)
+                };
                 if after.as_bytes().first().is_some_and(u8::is_ascii_digit)
                     && let Some(ms) = node_duration(after)
                     && let Some(t) = report.get_mut(Framework::Pytest, id)
@@ -2785,6 +2791,15 @@ PASSED the review
             .map(collected_count),
             [Some(10000), Some(3), Some(1), None, None, None]
         );
+    }
+
+    /// A `-v` line's rest ending with `]` is not read for a duration: no duration ends so.
+    #[test]
+    fn no_duration_ends_with_a_bracket() {
+        for d in ["1.5s]", "2m 5s]", "1h 2m]", "12ms [ 50%]", "3.2us]", "7 ]"] {
+            assert_eq!(node_duration(d), None, "{d:?}");
+        }
+        assert_eq!(node_duration("12ms"), Some(12));
     }
 
     /// The report's polynomial hash is that polynomial modulo 2^61 - 1, whatever the
