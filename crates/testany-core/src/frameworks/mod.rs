@@ -234,7 +234,7 @@ pub struct Report {
     /// maps and cloned each id).
     index: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
     next: Vec<usize>,
-    keys: PolyKey,
+    keys: RandomState,
     /// Failure locations a module found that belong to no test (see [`Report::location`]).
     locations: Vec<FailureLocation>,
 }
@@ -242,8 +242,8 @@ pub struct Report {
 /// No test in a `next` chain.
 const NO_TEST: usize = usize::MAX;
 
-/// Passes a `u64` key through: [`Report`]'s keys are already hashes (keyed hashes of the
-/// framework and id, [`PolyKey`], so a log cannot choose colliding ids).
+/// Passes a `u64` key through: [`Report`]'s keys are already hashes (keyed SipHash of
+/// the framework and id, so a log cannot choose colliding ids).
 #[derive(Debug, Default)]
 struct Prehashed(u64);
 
@@ -316,8 +316,7 @@ impl Report {
 
     /// The index's key of (framework, id).
     fn key(&self, framework: Framework, id: &str) -> u64 {
-        let k = &self.keys;
-        k.finish(k.bytes(k.word(1, framework as u64), id.as_bytes()))
+        self.keys.hash_one((framework, id))
     }
 
     /// The test at an index [`Report::add`] or [`Report::index_of`] gave (records never
@@ -371,100 +370,6 @@ impl Report {
 
     pub fn into_tests(self) -> Vec<TestResult> {
         self.tests
-    }
-}
-
-/// A keyed hash of byte strings, std only: the polynomial of a string's 7-byte words
-/// (then its length) at a random point `r` modulo the prime 2^61 - 1. For two different
-/// strings of at most `w` words, at most `w + 2` of the 2^61 - 1 points make them
-/// collide, so a log that does not know `r` cannot choose colliding ids (what keyed
-/// SipHash gave [`Report`]'s index), at about a third of SipHash's cost on a pytest id
-/// (one multiplication per 7 bytes).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct PolyKey {
-    r: u64,
-    /// Odd: spreads the value (below 2^62) over the 64 bits a hash table reads.
-    mix: u64,
-}
-
-/// 2^61 - 1, a prime.
-const P61: u64 = (1 << 61) - 1;
-
-impl Default for PolyKey {
-    fn default() -> Self {
-        let keys = RandomState::new();
-        PolyKey {
-            r: keys.hash_one(0u8) % (P61 - 1) + 1,
-            mix: keys.hash_one(1u8) | 1,
-        }
-    }
-}
-
-impl PolyKey {
-    /// `h * r + w` reduced below 2^62 (`h` below 2^62, `w` below 2^61), a value that
-    /// only depends on it modulo 2^61 - 1.
-    #[inline]
-    pub(crate) fn word(&self, h: u64, w: u64) -> u64 {
-        let x = u128::from(h) * u128::from(self.r);
-        let s = (x as u64 & P61) + (x >> 61) as u64;
-        (s & P61) + (s >> 61) + w
-    }
-
-    /// `h` followed by the words of `b` and its length, which ends the string (a start
-    /// `h` of 1 then makes strings of different lengths different polynomials).
-    #[inline]
-    pub(crate) fn bytes(&self, mut h: u64, b: &[u8]) -> u64 {
-        let mut words = b.chunks_exact(7);
-        for c in &mut words {
-            let mut w = [0u8; 8];
-            w[..7].copy_from_slice(c);
-            h = self.word(h, u64::from_le_bytes(w));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            h = self.word(h, u64::from_le_bytes(w));
-        }
-        self.word(h, b.len() as u64)
-    }
-
-    #[inline]
-    pub(crate) fn finish(&self, h: u64) -> u64 {
-        h.wrapping_mul(self.mix)
-    }
-    #[cfg(test)]
-    pub(crate) fn r_for_tests(&self) -> u64 {
-        self.r
-    }
-}
-
-/// [`PolyKey`] as a [`std::hash::BuildHasher`], for maps of strings (each `write` is a
-/// string of words and its length, so a key's writes are told apart).
-#[derive(Debug, Clone, Copy, Default)]
-pub(crate) struct PolyState(PolyKey);
-
-#[derive(Debug)]
-pub(crate) struct PolyHasher {
-    key: PolyKey,
-    h: u64,
-}
-
-impl BuildHasher for PolyState {
-    type Hasher = PolyHasher;
-
-    fn build_hasher(&self) -> PolyHasher {
-        PolyHasher { key: self.0, h: 1 }
-    }
-}
-
-impl Hasher for PolyHasher {
-    fn finish(&self) -> u64 {
-        self.key.finish(self.h)
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.h = self.key.bytes(self.h, bytes);
     }
 }
 

@@ -892,19 +892,8 @@ impl PytestParser {
 /// id, and `next` chains each id to the following one with the same segment, in order
 /// (one map entry per segment, no list allocated per segment).
 struct KnownIndex<'a> {
-    ends: HashMap<Segment<'a>, (usize, usize), super::PolyState>,
+    ends: HashMap<&'a str, (usize, usize)>,
     next: Vec<usize>,
-}
-
-/// A last segment as a map key: hashed as its bytes alone (`str`'s `Hash` adds a byte
-/// that [`super::PolyHasher`] does not need, its words end with the length).
-#[derive(PartialEq, Eq)]
-struct Segment<'a>(&'a str);
-
-impl std::hash::Hash for Segment<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write(self.0.as_bytes());
-    }
 }
 
 /// The session's known ids, read from the report's records (or their own copy).
@@ -926,7 +915,7 @@ impl<'a> Ids<'a> {
     fn index(&self, used: &mut [bool], ends: Option<&KeyEnds>) -> KnownIndex<'a> {
         let n = self.known.len();
         let mut index = KnownIndex {
-            ends: HashMap::with_capacity_and_hasher(n, super::PolyState::default()),
+            ends: HashMap::with_capacity(n),
             next: vec![NO_ID; n],
         };
         let mut seen_test = vec![false; self.report.tests().len()];
@@ -948,7 +937,7 @@ impl<'a> Ids<'a> {
             if ends.is_some_and(|e| !e.may_end(id)) {
                 continue;
             }
-            match index.ends.entry(Segment(last_segment(id, "::"))) {
+            match index.ends.entry(last_segment(id, "::")) {
                 std::collections::hash_map::Entry::Occupied(mut e) => {
                     let (_, last) = e.get_mut();
                     if let Some(link) = index.next.get_mut(*last) {
@@ -1025,10 +1014,7 @@ const NO_ID: usize = usize::MAX;
 impl KnownIndex<'_> {
     /// The ids whose last segment is `key`, in the order they were seen.
     fn ids(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
-        let mut at = self
-            .ends
-            .get(&Segment(key))
-            .map_or(NO_ID, |&(first, _)| first);
+        let mut at = self.ends.get(key).map_or(NO_ID, |&(first, _)| first);
         std::iter::from_fn(move || {
             let i = (at != NO_ID).then_some(at)?;
             at = self.next.get(i).copied().unwrap_or(NO_ID);
@@ -2800,45 +2786,6 @@ PASSED the review
             assert_eq!(node_duration(d), None, "{d:?}");
         }
         assert_eq!(node_duration("12ms"), Some(12));
-    }
-
-    /// The report's polynomial hash is that polynomial modulo 2^61 - 1, whatever the
-    /// point (checked against `u128` remainders), and keeps its values below 2^62.
-    #[test]
-    fn poly_hash_is_the_polynomial_modulo_the_prime() {
-        const P: u128 = (1 << 61) - 1;
-        let reference = |r: u64, b: &[u8]| -> u128 {
-            let mut h: u128 = 1;
-            let mut words: Vec<u128> = b
-                .chunks(7)
-                .map(|c| {
-                    let mut w = [0u8; 8];
-                    w[..c.len()].copy_from_slice(c);
-                    u128::from(u64::from_le_bytes(w))
-                })
-                .collect();
-            words.push(b.len() as u128);
-            for w in words {
-                h = (h * u128::from(r) + w) % P;
-            }
-            h
-        };
-        for _ in 0..20 {
-            let key = super::super::PolyKey::default();
-            for b in [
-                &b""[..],
-                b"a",
-                b"a\0",
-                b"1234567",
-                b"12345678",
-                &[0xff; 64],
-                b"tests/unit/test_mod_000.py::TestCart::test_case_00001",
-            ] {
-                let h = key.bytes(1, b);
-                assert!(h < 1 << 62);
-                assert_eq!(u128::from(h) % P, reference(key.r_for_tests(), b), "{b:?}");
-            }
-        }
     }
 
     /// Lines in captured output reach the module only as the first and last of each run
