@@ -148,6 +148,39 @@ impl TestResult {
     }
 }
 
+impl TestResult {
+    /// [`TestResult::named`] from strings the caller built (pytest's name and file cut
+    /// out of the node id): moved in, not copied again. Cut to [`MAX_ID`] like there.
+    pub(crate) fn owned(
+        framework: Framework,
+        mut id: String,
+        mut name: String,
+        file: Option<String>,
+        status: TestStatus,
+        log_line: usize,
+    ) -> Self {
+        for s in [&mut id, &mut name] {
+            let end = clip(s, MAX_ID).len();
+            s.truncate(end);
+        }
+        TestResult {
+            framework,
+            id,
+            name,
+            file,
+            line: None,
+            status,
+            duration_ms: None,
+            message: None,
+            expected: None,
+            actual: None,
+            locations: Vec::new(),
+            failure_lines: None,
+            log_line,
+        }
+    }
+}
+
 /// Test ids longer than this are cut (a hostile or broken log cannot grow them).
 pub const MAX_ID: usize = 512;
 /// Messages, expected and actual values are cut to this many bytes.
@@ -234,33 +267,67 @@ impl Report {
     /// Adds `test`, or merges it into the test already reported under its id: fields the
     /// new record has replace the old ones (a summary line's status wins over a progress
     /// line's), a failure then a pass of the same id is [`TestStatus::Flaky`].
-    pub fn test(&mut self, mut test: TestResult) {
+    pub fn test(&mut self, test: TestResult) {
+        self.add(test);
+    }
+
+    /// [`Report::test`], returning where the test's record is (new or merged into;
+    /// `None` when the report is full): a module that comes back to its tests later
+    /// (pytest's session join) keeps that index instead of a copy of the id to hash again.
+    pub(crate) fn add(&mut self, mut test: TestResult) -> Option<usize> {
         let id_len = clip(&test.id, MAX_ID).len();
         test.id.truncate(id_len);
         clip_opt(&mut test.message);
         clip_opt(&mut test.expected);
         clip_opt(&mut test.actual);
         test.locations.truncate(MAX_TEST_LOCATIONS);
-        let key = self.keys.hash_one((test.framework, test.id.as_str()));
+        let key = self.key(test.framework, &test.id);
         if let Some(at) = self.find(key, test.framework, &test.id) {
             if let Some(old) = self.tests.get_mut(at) {
                 merge(old, test);
             }
-            return;
+            return Some(at);
         }
         if self.tests.len() >= MAX_TESTS {
-            return;
+            return None;
         }
         let at = self.tests.len();
         self.next
             .push(self.index.insert(key, at).unwrap_or(NO_TEST));
         self.tests.push(test);
+        Some(at)
+    }
+
+    /// Room for `n` more tests, when a log says how many it runs (pytest's `collected
+    /// 10000 items`): the records are then not moved and the index not rebuilt as it
+    /// grows. At most up to [`MAX_TESTS`].
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let n = n.min(MAX_TESTS.saturating_sub(self.tests.len()));
+        self.tests.reserve(n);
+        self.next.reserve(n);
+        self.index.reserve(n);
+    }
+
+    /// Where the test reported under `id` is ([`Report::at_mut`]).
+    pub(crate) fn index_of(&self, framework: Framework, id: &str) -> Option<usize> {
+        let key = self.key(framework, id);
+        self.find(key, framework, id)
+    }
+
+    /// The index's key of (framework, id).
+    fn key(&self, framework: Framework, id: &str) -> u64 {
+        self.keys.hash_one((framework, id))
+    }
+
+    /// The test at an index [`Report::add`] or [`Report::index_of`] gave (records never
+    /// move nor change id).
+    pub(crate) fn at_mut(&mut self, at: usize) -> Option<&mut TestResult> {
+        self.tests.get_mut(at)
     }
 
     /// The test reported under `id`, to complete it (message, duration, block).
     pub fn get_mut(&mut self, framework: Framework, id: &str) -> Option<&mut TestResult> {
-        let key = self.keys.hash_one((framework, id));
-        let at = self.find(key, framework, id)?;
+        let at = self.index_of(framework, id)?;
         self.tests.get_mut(at)
     }
 

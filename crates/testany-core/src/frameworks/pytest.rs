@@ -48,7 +48,7 @@ pub struct PytestParser {
     summary: Vec<Pending>,
     /// Node ids seen on `-v` or summary lines, in order (indexed at the session's end,
     /// and only when a section needs them).
-    known: Vec<String>,
+    known: Vec<Known>,
     /// `F` and `E` progress letters in run order, with the index of their file in `files`.
     letters: Vec<(u8, Option<usize>)>,
     files: Vec<String>,
@@ -57,6 +57,31 @@ pub struct PytestParser {
     rootdir: Option<String>,
     /// `--durations` figures by node id, in milliseconds.
     durations: HashMap<String, u64>,
+    /// The last frame path of a failure section and whether it is a library's
+    /// ([`is_python_library`], thousands of instructions a path): a run's sections
+    /// repeat the same few test files.
+    library: Option<(String, bool)>,
+    /// The file part of the last node id that [`looks_like_file`] accepted.
+    last_file: String,
+}
+
+/// A node id seen on a `-v` or summary line: the index of its record in the report
+/// (nearly every id: nothing copied, and the session's join needs no second map of
+/// ids), else the id itself (a summary line of a quiet run, before its test is
+/// reported; a full report).
+#[derive(Debug)]
+enum Known {
+    Test(usize),
+    Id(String),
+}
+
+impl Known {
+    fn id<'a>(&'a self, report: &'a Report) -> &'a str {
+        match self {
+            Known::Test(at) => report.tests().get(*at).map_or("", |t| t.id.as_str()),
+            Known::Id(id) => id,
+        }
+    }
 }
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +139,24 @@ pub(super) struct Pending {
     pub(super) rerun: bool,
     /// The test's file when only the traceback names it (unittest).
     pub(super) file: Option<String>,
+    /// Where the report holds the test of `id`, when known ([`Report::index_of`]):
+    /// [`emit`] completes it there without hashing the id again.
+    pub(super) test: Option<usize>,
+    /// `expected` and `actual` are still to be read from `message` (a summary line's:
+    /// its section usually gives them, so most are never read).
+    pub(super) values_later: bool,
+}
+
+impl Pending {
+    /// Reads `expected` and `actual` from the message if that was left for later.
+    fn read_values(&mut self) {
+        if std::mem::take(&mut self.values_later) {
+            (self.expected, self.actual) = self
+                .message
+                .as_deref()
+                .map_or((None, None), expected_actual);
+        }
+    }
 }
 
 impl Parser for PytestParser {
@@ -185,8 +228,7 @@ impl Parser for PytestParser {
                 {
                     // xdist with `console_output_style = times`: `1.234ms PASSED id`.
                     if self.status_first(rest, n, report)
-                        && let Some(id) = self.known.last()
-                        && let Some(t) = report.get_mut(Framework::Pytest, id)
+                        && let Some(t) = self.last_known_mut(report)
                     {
                         t.duration_ms = Some(ms);
                     }
@@ -198,6 +240,15 @@ impl Parser for PytestParser {
                 self.rootdir = Some(clip(dir, MAX_ROOTDIR).to_owned());
             }
             b' ' | b'\t' | b'>' => {}
+            b'c' if line.starts_with("collect") => match collected_count(line) {
+                Some(count) => {
+                    // Room for the session's tests at once (the report's records and
+                    // index, the ids seen): nothing moved or rehashed as they come.
+                    report.reserve(count);
+                    self.known.reserve(count.min(MAX_TESTS));
+                }
+                None => self.other_line(line, n, report),
+            },
             _ => self.other_line(line, n, report),
         }
     }
@@ -213,10 +264,23 @@ impl Parser for PytestParser {
     fn interest(&self) -> &'static super::Interest {
         use super::{ByteSet, Interest};
         const BETWEEN: Interest = Interest {
-            top: ByteSet::of(b"=_[PFESXR.r").union(ByteSet::DIGITS),
+            top: ByteSet::of(b"=_[PFESXR.rc").union(ByteSet::DIGITS),
             token_dot: true,
             ..Interest::NONE
         };
+        // In a section's captured output only rules matter (a header, the next
+        // section); every other line only moves the section's end, so of a run of lines
+        // at the margin the last is enough.
+        const CAPTURED: Interest = Interest {
+            top: ByteSet::of(b"=_"),
+            indented: ByteSet::ALL,
+            blank: true,
+            plain_runs: true,
+            ..Interest::NONE
+        };
+        if self.block.as_ref().is_some_and(|b| b.in_captured) {
+            return &CAPTURED;
+        }
         if self.block.is_some()
             || !matches!(
                 self.section,
@@ -346,9 +410,11 @@ impl PytestParser {
                 b.doc_part = if line == "Got:" { 2 } else { 1 };
             }
             Some(b' ') => {
-                let t = line.trim_start();
+                let t = trim_start(line);
                 if let Some((path, line_no)) = python_frame(t) {
-                    b.frames.push(frame(path, line_no, n, LocationKind::Python));
+                    let library = cached_library(&mut self.library, path);
+                    b.frames
+                        .push_checked(frame(path, line_no, n, LocationKind::Python), library);
                     b.after_frame = true;
                 } else if b.after_frame && line.starts_with("    ") {
                     // the frame's source line
@@ -359,7 +425,9 @@ impl PytestParser {
             Some(_) => {
                 b.doc_part = 0;
                 if let Some((path, line_no, rest)) = colon_frame(line) {
-                    b.frames.push(frame(path, line_no, n, LocationKind::Pytest));
+                    let library = cached_library(&mut self.library, path);
+                    b.frames
+                        .push_checked(frame(path, line_no, n, LocationKind::Pytest), library);
                     let name = rest.trim();
                     if !name.is_empty() && !name.contains(' ') {
                         b.exception = Some(name.to_owned());
@@ -394,7 +462,7 @@ impl PytestParser {
         let Some((status, after)) = status_word(rest) else {
             return false;
         };
-        let after = after.trim_start();
+        let after = trim_start(after);
         if after.is_empty() || is_progress(after) {
             // The status of a test named on an earlier line.
             if let Some((id, at)) = self.awaiting.take() {
@@ -404,8 +472,9 @@ impl PytestParser {
             return false;
         }
         let (id, tail) = split_id(after);
-        let collecting = self.section == Section::Summary && !id.contains("::");
-        if id.is_empty() || !(id.contains("::") || collecting && looks_like_file(id)) {
+        let node = find_double_colon(id.as_bytes()).is_some();
+        let collecting = self.section == Section::Summary && !node;
+        if id.is_empty() || !(node || collecting && looks_like_file(id)) {
             return false;
         }
         if self.section == Section::Summary && !progress {
@@ -414,9 +483,17 @@ impl PytestParser {
                 .strip_prefix("- ")
                 .map(str::trim)
                 .filter(|m| !m.is_empty());
-            self.remember_id(id);
+            // Looked up once here: the join at the session's end reuses the answer.
+            let test = report.index_of(Framework::Pytest, id);
+            let known = match test {
+                Some(at) => Known::Test(at),
+                None => Known::Id(clip(id, super::MAX_ID).to_owned()),
+            };
+            self.remember(known, report);
             if self.summary.len() < MAX_TESTS {
-                let (expected, actual) = message.map_or((None, None), expected_actual);
+                // A message longer than it is kept is read now, whole.
+                let now = message.filter(|m| m.len() > MAX_TEXT);
+                let (expected, actual) = now.map_or((None, None), expected_actual);
                 self.summary.push(Pending {
                     id: id.to_owned(),
                     status,
@@ -428,6 +505,8 @@ impl PytestParser {
                     log_line: n,
                     rerun: rest.starts_with("RERUN"),
                     file: None,
+                    test,
+                    values_later: message.is_some() && now.is_none(),
                 });
             }
         } else {
@@ -437,19 +516,31 @@ impl PytestParser {
     }
 
     /// `tests/a.py::test_x PASSED [ 25%]` (also `<- base.py`, `SKIPPED (why)`), or a
-    /// node id alone whose status follows later.
-    fn id_first(&mut self, line: &str, n: usize, report: &mut Report) {
-        let Some(sep) = find_double_colon(line.as_bytes()) else {
-            return;
-        };
-        if !looks_like_file(line.get(..sep).unwrap_or("")) {
-            return;
+    /// node id alone whose status follows later. `sep` is the line's first `::`, inside
+    /// its first word.
+    fn id_first(&mut self, line: &str, sep: usize, space: usize, n: usize, report: &mut Report) {
+        let file = line.get(..sep).unwrap_or("");
+        // A `-v` run names the same file for many lines in a row: the last file that
+        // passed is not checked again.
+        if file.is_empty() || file != self.last_file {
+            if !looks_like_file(file) {
+                return;
+            }
+            self.last_file.clear();
+            self.last_file.push_str(file);
         }
-        let (id, rest) = split_id(line);
-        if !id.contains("::") {
-            return;
-        }
-        let mut rest = rest.trim_start();
+        // The id holds that `::`: it ends at the first space (`space`) or later, at
+        // that one when no `[` comes before it.
+        let (id, rest) =
+            if memchr::memchr(b'[', line.as_bytes().get(..space).unwrap_or(&[])).is_none() {
+                (
+                    line.get(..space).unwrap_or(""),
+                    line.get(space..).unwrap_or(""),
+                )
+            } else {
+                split_id(line)
+            };
+        let mut rest = trim_start(rest);
         if let Some(r) = rest.strip_prefix("<- ") {
             rest = r.split_once(' ').map_or("", |x| x.1).trim_start();
         }
@@ -458,7 +549,13 @@ impl PytestParser {
                 self.awaiting = None;
                 self.report_now(id, status, n, report);
                 // `console_output_style = times`: `PASSED    1.234ms` instead of `[ 50%]`.
-                let after = after.trim();
+                // A line ending with `]` (the progress column) holds no duration: the
+                // spaces before it are not skipped.
+                let after = if after.as_bytes().last() == Some(&b']') {
+                    ""
+                } else {
+                    trim_start(after)
+                };
                 if after.as_bytes().first().is_some_and(u8::is_ascii_digit)
                     && let Some(ms) = node_duration(after)
                     && let Some(t) = report.get_mut(Framework::Pytest, id)
@@ -472,50 +569,60 @@ impl PytestParser {
 
     /// A test seen with its status during the run: reported at once, in run order.
     fn report_now(&mut self, id: &str, status: TestStatus, n: usize, report: &mut Report) {
-        self.remember_id(id);
         if status == TestStatus::Error
-            && let Some(t) = report.get_mut(Framework::Pytest, id)
-            && t.status == TestStatus::Failed
+            && let Some(at) = report.index_of(Framework::Pytest, id)
+            && report
+                .tests()
+                .get(at)
+                .is_some_and(|t| t.status == TestStatus::Failed)
         {
             // A teardown error after a failure: the failure is what to fix first.
+            self.remember(Known::Test(at), report);
             return;
         }
-        report.test(pytest_result(id, status, n));
+        let known = match report.add(pytest_result(id, status, n)) {
+            Some(at) => Known::Test(at),
+            None => Known::Id(clip(id, super::MAX_ID).to_owned()),
+        };
+        self.remember(known, report);
     }
 
-    fn remember_id(&mut self, id: &str) {
-        let id = clip(id, super::MAX_ID);
+    /// Keeps a node id seen (`known` is the id cut to [`super::MAX_ID`]).
+    fn remember(&mut self, known: Known, report: &Report) {
         // Repeats (a `-v` line then its summary line) are dropped when indexed.
-        if self.known.len() < 2 * MAX_TESTS && self.known.last().is_none_or(|k| k != id) {
-            self.known.push(id.to_owned());
+        let repeat = match (self.known.last(), &known) {
+            (None, _) => false,
+            (Some(Known::Test(a)), Known::Test(b)) => a == b,
+            (Some(last), _) => last.id(report) == known.id(report),
+        };
+        if self.known.len() < 2 * MAX_TESTS && !repeat {
+            self.known.push(known);
         }
     }
 
-    /// A line that may be a `-v` line (its first token holds `::`) or a progress line
-    /// (`tests/test_a.py .F.sxX   [ 50%]`). Only the first token is searched.
+    /// The test of the last id seen.
+    fn last_known_mut<'r>(&self, report: &'r mut Report) -> Option<&'r mut TestResult> {
+        match self.known.last()? {
+            Known::Test(at) => report.at_mut(*at),
+            Known::Id(id) => report.get_mut(Framework::Pytest, id),
+        }
+    }
+
+    /// A line that may be a `-v` line (its first word holds `::`) or a progress line
+    /// (`tests/test_a.py .F.sxX   [ 50%]`). Only the first word is searched.
     fn other_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let bytes = line.as_bytes();
-        // Node ids and progress lines start with a file name: a first word without a dot
-        // is nothing to read. One plain loop (words are short) finds both.
-        let mut dot = false;
-        let mut tok_end = bytes.len();
-        for (i, &b) in bytes.iter().enumerate() {
-            if b == b' ' {
-                tok_end = i;
-                break;
-            }
-            dot |= b == b'.';
-        }
-        if !dot {
-            return;
-        }
+        let tok_end = memchr::memchr(b' ', bytes).unwrap_or(bytes.len());
         let tok = bytes.get(..tok_end).unwrap_or(&[]);
-        if find_double_colon(tok).is_some() {
-            self.id_first(line, n, report);
+        if let Some(sep) = find_double_colon(tok) {
+            // A node id (its file part holds the dot `looks_like_file` asks for).
+            self.id_first(line, sep, tok_end, n, report);
         } else if tok_end < bytes.len()
             && bytes
                 .last()
                 .is_some_and(|&b| b == b']' || is_progress_letter(b))
+            // Node ids and progress lines start with a file name.
+            && memchr::memchr(b'.', tok).is_some()
             && let Some(file) = line.get(..tok_end)
             && looks_like_file(file)
         {
@@ -569,11 +676,34 @@ impl PytestParser {
         self.close_block();
         let blocks = std::mem::take(&mut self.blocks);
         let ordered = order_blocks(blocks, &self.letters);
-        let mut used: Vec<bool> = vec![false; self.known.len()];
+        let known = std::mem::take(&mut self.known);
         let mut resolved: Vec<Pending> = Vec::new();
         let mut anonymous: Vec<Block> = Vec::new();
+        // Per known id: its record in the report now, if any (an id first seen on a
+        // summary line may have been reported since). Only asked when a section needs it.
+        let mut tests: Vec<Option<usize>> = Vec::new();
+        let mut used: Vec<bool> = Vec::new();
         if !ordered.is_empty() {
-            let index = self.index_known(&mut used);
+            tests = known
+                .iter()
+                .map(|k| match k {
+                    Known::Test(at) => Some(*at),
+                    Known::Id(id) => report.index_of(Framework::Pytest, id),
+                })
+                .collect();
+            used = vec![false; known.len()];
+            let ids = Ids {
+                known: &known,
+                tests: &tests,
+                report,
+            };
+            let ends = KeyEnds::of(
+                ordered
+                    .iter()
+                    .filter(|(b, _)| !b.collecting && !b.head.is_empty())
+                    .map(|(b, _)| block_key(&b.head).1),
+            );
+            let index = ids.index(&mut used, ends.as_ref());
             for (block, letter_file) in ordered {
                 if block.head.is_empty() && !block.collecting {
                     anonymous.push(block);
@@ -582,43 +712,68 @@ impl PytestParser {
                 let file = letter_file
                     .and_then(|i| self.files.get(i))
                     .map(String::as_str);
-                let id = self.resolve(&block, file, &index, &mut used);
-                resolved.push(block.into_pending(id));
+                let (id, test) = self.resolve(&block, file, &ids, &index, &mut used);
+                let test = test.or_else(|| report.index_of(Framework::Pytest, &id));
+                resolved.push(block.into_pending(id, test));
             }
         }
         let mut summary: Vec<Option<Pending>> = std::mem::take(&mut self.summary)
             .into_iter()
             .map(Some)
             .collect();
-        let summary_at: HashMap<String, usize> = summary
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| Some((s.as_ref()?.id.clone(), i)))
-            .collect();
+        // The last summary line of each id, by the id's record in the report (found when
+        // the line was read, or now), else by the id.
+        let mut summary_by_test: Vec<usize> = Vec::new();
+        let mut summary_by_id: HashMap<String, usize> = HashMap::new();
+        if !summary.is_empty() {
+            summary_by_test = vec![NO_ID; report.tests().len()];
+            for (i, p) in summary.iter_mut().enumerate() {
+                let Some(p) = p else { continue };
+                if p.test.is_none() {
+                    p.test = report.index_of(Framework::Pytest, &p.id);
+                }
+                match p.test {
+                    Some(at) => {
+                        if let Some(slot) = summary_by_test.get_mut(at) {
+                            *slot = i;
+                        }
+                    }
+                    None => {
+                        summary_by_id.insert(p.id.clone(), i);
+                    }
+                }
+            }
+        }
+        let summary_at = |id: &str, test: Option<usize>| match test {
+            Some(at) => summary_by_test.get(at).copied().filter(|&i| i != NO_ID),
+            None => summary_by_id.get(id).copied(),
+        };
         if !anonymous.is_empty() {
             // `--tb=line`: the k-th line belongs to the k-th failed test without a section.
             let mut failed_ids = Vec::new();
-            for (i, id) in self.known.iter().enumerate() {
-                let failed = report
-                    .get_mut(Framework::Pytest, id)
+            for (i, k) in known.iter().enumerate() {
+                let test = tests.get(i).copied().flatten();
+                let failed = test
+                    .and_then(|at| report.tests().get(at))
                     .is_some_and(|t| t.status.is_failure())
-                    || summary_at
-                        .get(id)
-                        .and_then(|&at| summary.get(at)?.as_ref())
+                    || summary_at(k.id(report), test)
+                        .and_then(|at| summary.get(at)?.as_ref())
                         .is_some_and(|s| s.status.is_failure());
                 if failed && !used.get(i).copied().unwrap_or(true) {
-                    failed_ids.push(id.clone());
+                    failed_ids.push((k.id(report).to_owned(), test));
                 }
             }
-            for (block, id) in anonymous.into_iter().zip(failed_ids) {
-                resolved.push(block.into_pending(id));
+            for (block, (id, test)) in anonymous.into_iter().zip(failed_ids) {
+                resolved.push(block.into_pending(id, test));
             }
         }
         for p in &mut resolved {
-            if let Some(s) = summary_at
-                .get(&p.id)
-                .and_then(|&at| summary.get_mut(at)?.take())
+            if let Some(mut s) =
+                summary_at(&p.id, p.test).and_then(|at| summary.get_mut(at)?.take())
             {
+                if p.expected.is_none() || p.actual.is_none() {
+                    s.read_values();
+                }
                 p.message = p.message.take().or(s.message);
                 p.expected = p.expected.take().or(s.expected);
                 p.actual = p.actual.take().or(s.actual);
@@ -634,7 +789,11 @@ impl PytestParser {
                 flaky.push(p.id.clone());
             }
         }
-        for p in resolved.into_iter().chain(summary.into_iter().flatten()) {
+        let summary = summary.into_iter().flatten().map(|mut p| {
+            p.read_values();
+            p
+        });
+        for p in resolved.into_iter().chain(summary) {
             emit(Framework::Pytest, p, report);
         }
         for id in flaky {
@@ -654,86 +813,52 @@ impl PytestParser {
         };
     }
 
-    /// Known ids by their last segment (`test_x[p]`); repeats are marked used.
-    fn index_known(&self, used: &mut [bool]) -> KnownIndex<'_> {
-        let mut index = KnownIndex {
-            ends: HashMap::with_capacity(self.known.len()),
-            next: vec![NO_ID; self.known.len()],
-        };
-        let mut seen: std::collections::HashSet<&str> =
-            std::collections::HashSet::with_capacity(self.known.len());
-        for (i, id) in self.known.iter().enumerate() {
-            if !seen.insert(id) {
-                if let Some(u) = used.get_mut(i) {
-                    *u = true;
-                }
-                continue;
-            }
-            match index.ends.entry(last_segment(id, "::")) {
-                std::collections::hash_map::Entry::Occupied(mut e) => {
-                    let (_, last) = e.get_mut();
-                    if let Some(link) = index.next.get_mut(*last) {
-                        *link = i;
-                    }
-                    *last = i;
-                }
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert((i, i));
-                }
-            }
-        }
-        index
-    }
-
-    /// The node id of a failure section (see the module documentation).
+    /// The node id of a failure section (see the module documentation), and its record
+    /// in the report when it is a known id.
     fn resolve(
         &self,
         block: &Block,
         letter_file: Option<&str>,
+        ids: &Ids<'_>,
         index: &KnownIndex<'_>,
         used: &mut [bool],
-    ) -> String {
+    ) -> (String, Option<usize>) {
         if block.collecting {
-            return block.head.clone();
+            return (block.head.clone(), None);
         }
         let hint = block.frames.first_path();
-        // Doctests: `[doctest] mod.func` is node `mod.py::mod.func`.
-        let doctest = block.head.strip_prefix("[doctest] ");
-        let key = doctest.unwrap_or_else(|| last_segment(&block.head, "."));
+        let (doctest, key) = block_key(&block.head);
         let matches = |id: &str| match doctest {
             Some(name) => split_node_id(id).is_some_and(|(_, tail)| tail == name),
             None => head_matches(id, &block.head),
         };
-        let list: Vec<usize> = index
-            .ids(key)
-            .filter(|&i| self.known.get(i).is_some_and(|id| matches(id)))
-            .collect();
-        if !list.is_empty() {
-            let free: Vec<usize> = list
-                .iter()
-                .copied()
-                .filter(|&i| !used.get(i).copied().unwrap_or(true))
-                .collect();
-            let by_file = |f: &str| {
-                free.iter().copied().find(|&i| {
-                    self.known
-                        .get(i)
-                        .is_some_and(|id| same_file(file_part(id), f))
-                })
-            };
-            let pick = letter_file
-                .and_then(by_file)
-                .or_else(|| hint.and_then(by_file))
-                .or_else(|| free.first().copied())
-                .or_else(|| list.first().copied());
-            if let Some(i) = pick
-                && let Some(id) = self.known.get(i)
-            {
-                if let Some(u) = used.get_mut(i) {
-                    *u = true;
-                }
-                return id.clone();
+        // The first match, the first free one, and the first free one in the progress
+        // letter's file and in the first frame's file, in one pass.
+        let (mut first, mut free, mut in_letter, mut in_hint) = (None, None, None, None);
+        for i in index.ids(key) {
+            let id = ids.id(i);
+            if !matches(id) {
+                continue;
             }
+            first.get_or_insert(i);
+            if used.get(i).copied().unwrap_or(true) {
+                continue;
+            }
+            free.get_or_insert(i);
+            let file = file_part(id);
+            if in_letter.is_none() && letter_file.is_some_and(|f| same_file(file, f)) {
+                in_letter = Some(i);
+            }
+            if in_hint.is_none() && hint.is_some_and(|f| same_file(file, f)) {
+                in_hint = Some(i);
+            }
+        }
+        let pick = in_letter.or(in_hint).or(free).or(first);
+        if let Some(i) = pick {
+            if let Some(u) = used.get_mut(i) {
+                *u = true;
+            }
+            return (ids.id(i).to_owned(), ids.tests.get(i).copied().flatten());
         }
         let file = letter_file.map(str::to_owned).or_else(|| {
             let hint = if block.status == TestStatus::Error {
@@ -744,10 +869,11 @@ impl PytestParser {
             hint.map(|h| self.relative(h))
         });
         let tail = doctest.map_or_else(|| head_to_id(&block.head), str::to_owned);
-        match file {
+        let id = match file {
             Some(f) => format!("{f}::{tail}"),
             None => tail,
-        }
+        };
+        (id, None)
     }
 
     /// `path` relative to the `rootdir:` line, as node ids are.
@@ -768,6 +894,118 @@ impl PytestParser {
 struct KnownIndex<'a> {
     ends: HashMap<&'a str, (usize, usize)>,
     next: Vec<usize>,
+}
+
+/// The session's known ids, read from the report's records (or their own copy).
+struct Ids<'a> {
+    known: &'a [Known],
+    /// Per known id, its record in the report.
+    tests: &'a [Option<usize>],
+    report: &'a Report,
+}
+
+impl<'a> Ids<'a> {
+    fn id(&self, i: usize) -> &'a str {
+        self.known.get(i).map_or("", |k| k.id(self.report))
+    }
+
+    /// Known ids by their last segment (`test_x[p]`); repeats are marked used. An id
+    /// with a record is a repeat of an earlier one with the same record. With `ends`,
+    /// only ids that may end like a section's key are indexed (no other is looked up).
+    fn index(&self, used: &mut [bool], ends: Option<&KeyEnds>) -> KnownIndex<'a> {
+        let n = self.known.len();
+        let mut index = KnownIndex {
+            ends: HashMap::with_capacity(n),
+            next: vec![NO_ID; n],
+        };
+        let mut seen_test = vec![false; self.report.tests().len()];
+        let mut seen_id: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        for i in 0..n {
+            let id = self.id(i);
+            let repeat = match self.tests.get(i).copied().flatten() {
+                Some(at) => seen_test
+                    .get_mut(at)
+                    .is_some_and(|s| std::mem::replace(s, true)),
+                None => !seen_id.insert(id),
+            };
+            if repeat {
+                if let Some(u) = used.get_mut(i) {
+                    *u = true;
+                }
+                continue;
+            }
+            if ends.is_some_and(|e| !e.may_end(id)) {
+                continue;
+            }
+            match index.ends.entry(last_segment(id, "::")) {
+                std::collections::hash_map::Entry::Occupied(mut e) => {
+                    let (_, last) = e.get_mut();
+                    if let Some(link) = index.next.get_mut(*last) {
+                        *link = i;
+                    }
+                    *last = i;
+                }
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert((i, i));
+                }
+            }
+        }
+        index
+    }
+}
+
+/// A section header's index key ([`KnownIndex`]): the last `.` segment of its name,
+/// or for a doctest (`[doctest] mod.func`, node `mod.py::mod.func`) the whole name,
+/// returned first too.
+fn block_key(head: &str) -> (Option<&str>, &str) {
+    let doctest = head.strip_prefix("[doctest] ");
+    (doctest, doctest.unwrap_or_else(|| last_segment(head, ".")))
+}
+
+/// Four bytes near the end of the sections' keys, as bits of a small table: an id whose
+/// last segment is a key ends with it, so an id that ends otherwise is not indexed (a
+/// run of 10,000 tests with 1,000 failures indexes about a thousand ids, not all).
+/// The four bytes are the last ones, or for a string ending with `]` the four before
+/// its last `[` (parameters often end alike: `test_x[user-1 eu west]`); both are within
+/// a key, so an id ending with it has the same.
+struct KeyEnds {
+    bits: Vec<u64>,
+}
+
+impl KeyEnds {
+    /// `None` when a key has no such four bytes (then every id is indexed).
+    fn of<'k>(keys: impl Iterator<Item = &'k str>) -> Option<Self> {
+        let mut ends = KeyEnds {
+            bits: vec![0; 1 << 8],
+        };
+        for key in keys {
+            let slot = Self::slot(key)?;
+            if let Some(w) = ends.bits.get_mut(slot / 64) {
+                *w |= 1 << (slot % 64);
+            }
+        }
+        Some(ends)
+    }
+
+    /// Whether `id` may end with one of the keys.
+    fn may_end(&self, id: &str) -> bool {
+        Self::slot(id).is_some_and(|slot| {
+            self.bits
+                .get(slot / 64)
+                .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+        })
+    }
+
+    /// The table bit of `s`'s four bytes (14 bits of their product with an odd
+    /// constant); `None` when `s` has none.
+    fn slot(s: &str) -> Option<usize> {
+        let mut b = s.as_bytes();
+        if b.last() == Some(&b']') {
+            b = b.get(..memchr::memrchr(b'[', b)?)?;
+        }
+        let end: [u8; 4] = b.get(b.len().checked_sub(4)?..)?.try_into().ok()?;
+        Some((u32::from_le_bytes(end).wrapping_mul(0x9E37_79B1) >> 18) as usize)
+    }
 }
 
 /// The end of a [`KnownIndex`] chain.
@@ -794,7 +1032,11 @@ fn looks_like_test_head(head: &str) -> bool {
 
 /// Reports a joined test, or completes the one already reported under its id.
 pub(super) fn emit(framework: Framework, p: Pending, report: &mut Report) {
-    if let Some(t) = report.get_mut(framework, &p.id) {
+    let existing = match p.test {
+        Some(at) => report.at_mut(at),
+        None => report.get_mut(framework, &p.id),
+    };
+    if let Some(t) = existing {
         if !t.status.is_failure() && t.status != TestStatus::Flaky && p.status.is_failure() {
             t.status = p.status;
         }
@@ -838,9 +1080,14 @@ fn pytest_result(id: &str, status: TestStatus, n: usize) -> TestResult {
     let Some((file, tail)) = split_node_id(id) else {
         return TestResult::new(Framework::Pytest, id, status, n);
     };
-    let mut t = TestResult::named(Framework::Pytest, id, &head_of(tail), status, n);
-    t.file = Some(file.to_owned());
-    t
+    TestResult::owned(
+        Framework::Pytest,
+        id.to_owned(),
+        head_of(tail).into_owned(),
+        Some(file.to_owned()),
+        status,
+        n,
+    )
 }
 
 /// Sections in run order: the k-th `F` letter is the k-th FAILURES section, the k-th `E`
@@ -953,7 +1200,7 @@ impl Block {
         }
     }
 
-    fn into_pending(self, id: String) -> Pending {
+    fn into_pending(self, id: String, test: Option<usize>) -> Pending {
         let message = self.message();
         let (mut expected, mut actual) = self
             .e_first
@@ -995,6 +1242,8 @@ impl Block {
             log_line: self.start,
             rerun: false,
             file: None,
+            test,
+            values_later: false,
         }
     }
 }
@@ -1059,13 +1308,19 @@ pub(super) struct Frames {
 
 impl Frames {
     pub(super) fn push(&mut self, loc: FailureLocation) {
+        let library = is_python_library(&loc.path);
+        self.push_checked(loc, library);
+    }
+
+    /// [`Frames::push`] with `library` = [`is_python_library`] of its path.
+    fn push_checked(&mut self, loc: FailureLocation, library: bool) {
         if self.first.is_none() {
             self.first = Some(loc.path.clone());
         }
         if self.test_file.is_none() && is_test_file(&loc.path) {
             self.test_file = Some(loc.path.clone());
         }
-        if is_python_library(&loc.path) {
+        if library {
             return;
         }
         if self.current.len() >= MAX_FRAMES {
@@ -1111,6 +1366,18 @@ pub(super) fn frame(path: &str, line: u32, n: usize, kind: LocationKind) -> Fail
         log_line: Some(n),
         kind,
     }
+}
+
+/// [`is_python_library`] of `path`, answered from `last` when it asked the same path.
+fn cached_library(last: &mut Option<(String, bool)>, path: &str) -> bool {
+    if let Some((p, library)) = last
+        && p == path
+    {
+        return *library;
+    }
+    let library = is_python_library(path);
+    *last = Some((path.to_owned(), library));
+    library
 }
 
 /// Standard library, installed packages and frozen modules, on any OS (Windows installs
@@ -1277,6 +1544,32 @@ fn status_word(s: &str) -> Option<(TestStatus, &str)> {
     matches!(rest.as_bytes().first(), None | Some(b' ' | b'(')).then_some((status, rest))
 }
 
+/// [`str::trim_start`], ASCII spaces skipped by a byte loop (`trim_start` decodes a
+/// `char` a step): only a non-ASCII first byte goes to `trim_start` itself.
+fn trim_start(s: &str) -> &str {
+    let start = s
+        .bytes()
+        .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        .unwrap_or(s.len());
+    let rest = s.get(start..).unwrap_or("");
+    match rest.as_bytes().first() {
+        Some(c) if !c.is_ascii() => rest.trim_start(),
+        _ => rest,
+    }
+}
+
+/// `collected 10000 items` (also after `collecting ... `, and with `/ 1 error` or
+/// `(2 deselected)` after it): how many tests the session runs.
+fn collected_count(line: &str) -> Option<usize> {
+    let rest = line.strip_prefix("collecting ... ").unwrap_or(line);
+    let rest = rest.strip_prefix("collected ")?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=9).contains(&digits) || !rest.get(digits..)?.starts_with(" item") {
+        return None;
+    }
+    rest.get(..digits)?.parse().ok()
+}
+
 /// `[ 50%] rest` (xdist after its `[gw0] ` is removed), `[  3/32] rest`.
 fn strip_progress_prefix(s: &str) -> Option<&str> {
     let close = s.find(']')?;
@@ -1319,22 +1612,29 @@ fn is_progress_letter(b: u8) -> bool {
 fn split_id(s: &str) -> (&str, &str) {
     // Most ids hold no `[` before the first space: that space ends them (two `memchr`s
     // instead of a byte loop over every id of a `-v` run).
+    // Only brackets and spaces matter, and of them outside brackets `[` and ` ` (a `]`
+    // there changes nothing), inside `[` and `]`: the search jumps between those (most
+    // ids hold no `[` before their first space, one search).
     let b = s.as_bytes();
-    if let Some(sp) = memchr::memchr(b' ', b)
-        && memchr::memchr(b'[', b.get(..sp).unwrap_or_default()).is_none()
-    {
-        return (s.get(..sp).unwrap_or(""), s.get(sp..).unwrap_or(""));
-    }
     let mut depth = 0usize;
-    for (i, b) in s.bytes().enumerate() {
-        match b {
-            b'[' => depth += 1,
-            b']' => depth = depth.saturating_sub(1),
-            b' ' if depth == 0 => {
+    let mut from = 0;
+    while let Some(p) = b.get(from..).and_then(|r| {
+        if depth == 0 {
+            memchr::memchr2(b'[', b' ', r)
+        } else {
+            memchr::memchr2(b'[', b']', r)
+        }
+    }) {
+        let i = from + p;
+        match b.get(i) {
+            Some(b'[') => depth += 1,
+            Some(b']') => depth = depth.saturating_sub(1),
+            _ if depth == 0 => {
                 return (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or(""));
             }
             _ => {}
         }
+        from = i + 1;
     }
     if depth > 0 {
         // Unbalanced brackets: fall back to the first ` - ` or space.
@@ -1375,6 +1675,43 @@ fn head_of(tail: &str) -> std::borrow::Cow<'_, str> {
 
 /// What follows the last `sep` outside brackets (`test_x[a.b]` of `C.test_x[a.b]`).
 fn last_segment<'a>(s: &'a str, sep: &str) -> &'a str {
+    let b = s.as_bytes();
+    // Before the first `[` every separator is outside brackets: when none comes after
+    // it, the last one before it ends the segment (a backward search instead of a
+    // byte loop over every id of the session).
+    let open = memchr::memchr(b'[', b).unwrap_or(b.len());
+    let (head, tail) = b.split_at(open);
+    let fast = match sep.as_bytes() {
+        [c] if !matches!(c, b'[' | b']') && memchr::memchr(*c, tail).is_none() => {
+            Some(memchr::memrchr(*c, head).map_or(0, |p| p + 1))
+        }
+        b"::" if find_double_colon(tail).is_none() => after_last_double_colon(head),
+        _ => None,
+    };
+    if let Some(start) = fast {
+        return s.get(start..).unwrap_or(s);
+    }
+    last_segment_loop(s, sep)
+}
+
+/// Where the last `::` of `head` ends (0 without one); `None` for a run of three or
+/// more colons, which the left-to-right loop pairs up from its start.
+fn after_last_double_colon(head: &[u8]) -> Option<usize> {
+    let mut end = head.len();
+    while let Some(p) = memchr::memrchr(b':', head.get(..end)?) {
+        if p > 0 && head.get(p - 1) == Some(&b':') {
+            if p > 1 && head.get(p - 2) == Some(&b':') {
+                return None;
+            }
+            return Some(p + 1);
+        }
+        end = p;
+    }
+    Some(0)
+}
+
+/// [`last_segment`] byte by byte: the reference, and the way for ids with brackets.
+fn last_segment_loop<'a>(s: &'a str, sep: &str) -> &'a str {
     let b = s.as_bytes();
     let mut depth = 0usize;
     let mut start = 0;
@@ -1449,17 +1786,19 @@ fn file_part(id: &str) -> &str {
 
 /// Whether two printed paths name the same file (one may be absolute, either separator).
 fn same_file(a: &str, b: &str) -> bool {
-    let a = a.replace('\\', "/");
-    let b = b.replace('\\', "/");
+    // Byte by byte with `\\` read as `/` (both one byte): no copies of the paths.
+    let norm = |c: &u8| if *c == b'\\' { b'/' } else { *c };
+    let same = |x: &[u8], y: &[u8]| x.len() == y.len() && x.iter().map(norm).eq(y.iter().map(norm));
     let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
+        (a.as_bytes(), b.as_bytes())
     } else {
-        (&b, &a)
+        (b.as_bytes(), a.as_bytes())
     };
-    long == short
-        || long
-            .strip_suffix(short.as_str())
-            .is_some_and(|h| h.ends_with('/'))
+    let head = long.len() - short.len();
+    same(long, short)
+        || (head > 0
+            && long.get(head..).is_some_and(|tail| same(tail, short))
+            && long.get(head - 1).map(norm) == Some(b'/'))
 }
 
 /// pytest's `format_node_duration`: `12.3us`, `1.234ms`, `1.500s`, `2m 5s`, `1h 2m`, in
@@ -1936,6 +2275,52 @@ SKIPPED [1] tests/test_p.py:12: no network
         );
     }
 
+    /// A summary line's expected and actual values are read only when needed: for a
+    /// section without them, and for a test with no section; a message longer than what
+    /// is kept of it is read whole.
+    #[test]
+    fn summary_values_fill_what_a_section_lacks() {
+        let long = format!("assert '{}' == 'y'", "x".repeat(2100));
+        let log = format!(
+            "\
+=================================== FAILURES ===================================
+____________________________________ test_a ____________________________________
+E       RuntimeError: x
+
+t.py:3: RuntimeError
+=========================== short test summary info ============================
+FAILED t.py::test_a - assert 3 == 4
+FAILED t.py::test_b - {long}
+============================== 2 failed in 0.01s ===============================
+"
+        );
+        let a = analyze(None, &log);
+        let values: Vec<_> = a
+            .tests
+            .iter()
+            .map(|t| {
+                (
+                    t.id.as_str(),
+                    t.message.as_deref().map(str::len),
+                    t.expected.as_deref(),
+                    t.actual.as_deref().map(str::len),
+                )
+            })
+            .collect();
+        assert_eq!(
+            values,
+            [
+                (
+                    "t.py::test_a",
+                    Some("RuntimeError: x".len()),
+                    Some("4"),
+                    Some(1)
+                ),
+                ("t.py::test_b", Some(MAX_TEXT), Some("'y'"), Some(MAX_TEXT)),
+            ]
+        );
+    }
+
     #[test]
     fn tb_line_lines_belong_to_the_failed_tests_in_order() {
         let log = "\
@@ -2282,6 +2667,240 @@ PASSED the review
 [ 50%] done
 ";
         assert_eq!(analyze(None, log).tests, Vec::<TestResult>::new());
+    }
+
+    /// [`split_id`] before its `memchr3` search: a byte loop.
+    fn split_id_loop(s: &str) -> (&str, &str) {
+        let mut depth = 0usize;
+        for (i, b) in s.bytes().enumerate() {
+            match b {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b' ' if depth == 0 => return (&s[..i], &s[i..]),
+                _ => {}
+            }
+        }
+        if depth > 0 {
+            let end = s.find(" - ").or_else(|| s.find(' ')).unwrap_or(s.len());
+            return (&s[..end], &s[end..]);
+        }
+        (s, "")
+    }
+
+    /// [`head_of`] as it was: a byte loop.
+    fn head_of_loop(tail: &str) -> String {
+        let b = tail.as_bytes();
+        let mut out = String::new();
+        let (mut depth, mut copied, mut i) = (0usize, 0, 0);
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'[' => depth += 1,
+                b']' => depth = depth.saturating_sub(1),
+                b':' if depth == 0 && b.get(i + 1) == Some(&b':') => {
+                    out.push_str(&tail[copied..i]);
+                    out.push('.');
+                    i += 2;
+                    copied = i;
+                    continue;
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        out.push_str(&tail[copied..]);
+        out
+    }
+
+    /// [`same_file`] as it was: both paths copied with `/` for `\`.
+    fn same_file_copying(a: &str, b: &str) -> bool {
+        let a = a.replace('\\', "/");
+        let b = b.replace('\\', "/");
+        let (short, long) = if a.len() <= b.len() {
+            (&a, &b)
+        } else {
+            (&b, &a)
+        };
+        long == short
+            || long
+                .strip_suffix(short.as_str())
+                .is_some_and(|h| h.ends_with('/'))
+    }
+
+    #[test]
+    fn fast_paths_give_what_their_loops_give_on_chosen_cases() {
+        for s in [
+            "a:::b",
+            "a::::b",
+            "::",
+            ":::",
+            "a::b[x::y]",
+            "a::b[x]::c",
+            "a[::b",
+            "a]::b[c",
+            "t.py::C::test_x[p::q]",
+            "t.py::test_x[a.b]",
+            "C.test_x[a.b]",
+            "",
+            "[",
+            "]::x",
+        ] {
+            for sep in ["::", "."] {
+                assert_eq!(
+                    last_segment(s, sep),
+                    last_segment_loop(s, sep),
+                    "{s:?} {sep:?}"
+                );
+            }
+            assert_eq!(split_id(s), split_id_loop(s), "{s:?}");
+        }
+        assert_eq!(last_segment("a:::b", "::"), ":b");
+        assert_eq!(last_segment("t.py::C::test_x[p::q]", "::"), "test_x[p::q]");
+        for (a, b) in [
+            ("tests/a.py", "/w/tests/a.py"),
+            ("tests\\a.py", "C:\\w\\tests/a.py"),
+            ("a.py", "xa.py"),
+            ("", "/"),
+            ("", ""),
+            ("a.py", "a.py"),
+        ] {
+            assert_eq!(same_file(a, b), same_file_copying(a, b), "{a:?} {b:?}");
+        }
+        assert_eq!(
+            [
+                "collected 10000 items",
+                "collecting ... collected 3 items / 1 error",
+                "collected 1 item",
+                "collected items",
+                "collected 5 tests",
+                "collected 1234567890 items"
+            ]
+            .map(collected_count),
+            [Some(10000), Some(3), Some(1), None, None, None]
+        );
+    }
+
+    /// A `-v` line's rest ending with `]` is not read for a duration: no duration ends so.
+    #[test]
+    fn no_duration_ends_with_a_bracket() {
+        for d in ["1.5s]", "2m 5s]", "1h 2m]", "12ms [ 50%]", "3.2us]", "7 ]"] {
+            assert_eq!(node_duration(d), None, "{d:?}");
+        }
+        assert_eq!(node_duration("12ms"), Some(12));
+    }
+
+    /// Lines in captured output reach the module only as the first and last of each run
+    /// at the margin ([`Interest::plain_runs`]): the sections' ends stay the same.
+    #[test]
+    fn captured_output_runs_keep_each_sections_lines() {
+        let log = "\
+tests/test_a.py::test_x FAILED                                           [ 50%]
+tests/test_a.py::test_y FAILED                                           [100%]
+
+=================================== FAILURES ===================================
+____________________________________ test_x ____________________________________
+
+    def test_x():
+>       assert 1 == 2
+E       assert 1 == 2
+
+tests/test_a.py:3: AssertionError
+----------------------------- Captured stdout call -----------------------------
+one
+two
+  indented
+three
+   
+____________________________________ test_y ____________________________________
+tests/test_a.py:7: AssertionError
+----------------------------- Captured log call -------------------------------
+INFO     a:a.py:1 x
+=_ not a rule
+INFO     a:a.py:2 y
+
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_x - assert 1 == 2
+FAILED tests/test_a.py::test_y
+============================== 2 failed in 0.01s ===============================
+";
+        // `run` also checks the gated run against this one.
+        let tests = super::super::testutil::run::<PytestParser>(log);
+        assert_eq!(
+            tests
+                .iter()
+                .map(|t| (t.id.as_str(), t.failure_lines))
+                .collect::<Vec<_>>(),
+            [
+                ("tests/test_a.py::test_x", Some((4, 16))),
+                ("tests/test_a.py::test_y", Some((17, 22))),
+            ]
+        );
+    }
+
+    /// A summary line naming an id before its `-v` line (kept as the id, then as the
+    /// report's record): one test, joined with its section.
+    #[test]
+    fn an_id_seen_first_on_a_summary_line_joins_once() {
+        let log = "\
+=================================== FAILURES ===================================
+____________________________________ test_x ____________________________________
+>       assert 1 == 2
+E       assert 1 == 2
+
+tests/test_a.py:3: AssertionError
+=========================== short test summary info ============================
+FAILED tests/test_a.py::test_x - assert 1 == 2
+tests/test_a.py::test_x FAILED
+============================== 1 failed in 0.01s ===============================
+";
+        let a = analyze(None, log);
+        let t = a.tests.first().unwrap();
+        assert_eq!(
+            (
+                statuses(&a),
+                t.message.as_deref(),
+                first_location(&a, "tests/test_a.py::test_x"),
+                t.failure_lines
+            ),
+            (
+                vec![("tests/test_a.py::test_x", TestStatus::Failed)],
+                Some("AssertionError: assert 1 == 2"),
+                Some(("tests/test_a.py".to_owned(), 3)),
+                Some((1, 5)),
+            )
+        );
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(512))]
+
+        #[test]
+        fn fast_paths_give_what_their_loops_give(s in "[a:.\\[\\] /\\\\é\u{2003}\t]{0,24}", t in "[a:/\\\\]{0,8}") {
+            proptest::prop_assert_eq!(split_id(&s), split_id_loop(&s));
+            proptest::prop_assert_eq!(last_segment(&s, "::"), last_segment_loop(&s, "::"));
+            proptest::prop_assert_eq!(last_segment(&s, "."), last_segment_loop(&s, "."));
+            proptest::prop_assert_eq!(trim_start(&s), s.trim_start());
+            proptest::prop_assert_eq!(head_of(&s), head_of_loop(&s));
+            proptest::prop_assert_eq!(same_file(&s, &t), same_file_copying(&s, &t));
+            proptest::prop_assert_eq!(same_file(&t, &s), same_file_copying(&t, &s));
+        }
+
+        /// The index leaves out only ids that cannot have a section's key as their last
+        /// segment.
+        #[test]
+        fn key_ends_keep_every_id_that_may_match(id in "[ab:\\[\\]]{0,12}", keys in proptest::collection::vec("[ab:\\[\\]]{0,6}", 1..4)) {
+            let full = format!("{id}::{}", keys.first().map_or("", String::as_str));
+            if let Some(ends) = KeyEnds::of(keys.iter().map(String::as_str)) {
+                for id in [id.as_str(), full.as_str()] {
+                    let seg = last_segment(id, "::");
+                    if keys.iter().any(|k| k == seg) {
+                        proptest::prop_assert!(ends.may_end(id), "{id:?} {keys:?}");
+                    }
+                }
+            } else {
+                // Only a key without four bytes to read leaves the table out.
+                proptest::prop_assert!(keys.iter().any(|k| k.len() < 4 || k.ends_with(']')));
+            }
+        }
     }
 
     proptest::proptest! {

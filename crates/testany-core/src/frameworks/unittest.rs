@@ -319,6 +319,8 @@ impl Block {
             log_line: self.start,
             rerun: false,
             file: self.file,
+            test: None,
+            values_later: false,
         }
     }
 }
