@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use memchr::memmem;
 
 use super::generic::{
-    Cursor, FailureLocation, LocationKind, MAX_LOCATIONS, clip_message, error_line,
+    Cursor, FailureLocation, LocationKind, MAX_LOCATIONS, MAX_MESSAGE, clip_message, error_line,
     first_token_shape, floor, is_bare_exception_name, is_internal, is_token_separator, kind_of,
     leading_token, parse_path_line, plainly_no_location, strip_scheme,
 };
@@ -261,6 +261,20 @@ impl Extractor {
             && line.len() <= REMEMBERED
             && !at_token(line)
             && !has_colon_digit(line)
+        {
+            self.in_stack = false;
+            self.remember(line);
+            return;
+        }
+        // A quoted line (code, captured output) without `File "` and without `:` is no
+        // frame, panic or location either: `process` would only remember it.
+        if has_quote
+            && !reference
+            && self.pending_python.is_empty()
+            && self.pending_rust.is_none()
+            && line.len() <= REMEMBERED
+            && memchr::memchr(b':', line.as_bytes()).is_none()
+            && file_quote(line.as_bytes()).is_none()
         {
             self.in_stack = false;
             self.remember(line);
@@ -515,7 +529,7 @@ impl Extractor {
     /// exception...`) separates them.
     fn python_frame_starts(&mut self) {
         let (header, linked) = {
-            let mut recent = self.ring.iter().map(str::trim);
+            let mut recent = self.ring.iter().map(super::trim);
             let header = recent
                 .next()
                 .is_some_and(|l| l.ends_with("Traceback (most recent call last):"));
@@ -593,7 +607,7 @@ impl Extractor {
         // Shown as every view shows them (`crate::sanitize::for_display`).
         self.ring
             .iter()
-            .map(|raw| match crate::sanitize::for_display(raw.trim()) {
+            .map(|raw| match crate::sanitize::for_display(super::trim(raw)) {
                 Cow::Borrowed(clean) => Cow::Borrowed(clean),
                 Cow::Owned(clean) => Cow::Owned(clean.trim().to_owned()),
             })
@@ -650,7 +664,13 @@ impl Extractor {
             path: path.to_owned(),
             line,
             column,
-            message: message.map(|m| clip_message(&m).to_owned()),
+            message: message.map(|m| {
+                if m.len() <= MAX_MESSAGE {
+                    m
+                } else {
+                    clip_message(&m).to_owned()
+                }
+            }),
             log_line,
             kind,
         });
@@ -741,10 +761,45 @@ fn has_quote(b: &[u8]) -> bool {
     }
 }
 
-/// Whether `s` holds a `:` followed by an ASCII digit.
+/// Whether `s` holds a `:` followed by an ASCII digit: each byte and the next compared
+/// in blocks of 32 pairs (a `memchr` per `:` cost more on lines of `a::b::c` ids).
 fn has_colon_digit(s: &str) -> bool {
+    const W: usize = 32;
+    fn block(at: &[u8; W], next: &[u8; W]) -> bool {
+        let mut found = 0u8;
+        for (&a, &n) in at.iter().zip(next) {
+            found |= u8::from(a == b':') & u8::from(n.wrapping_sub(b'0') < 10);
+        }
+        found != 0
+    }
     let b = s.as_bytes();
-    memchr::memchr_iter(b':', b).any(|at| b.get(at + 1).is_some_and(u8::is_ascii_digit))
+    // Pairs (b[k], b[k + 1]) for k < pairs.
+    let pairs = b.len().saturating_sub(1);
+    if pairs < W {
+        return b
+            .windows(2)
+            .any(|w| w.first() == Some(&b':') && w.get(1).is_some_and(u8::is_ascii_digit));
+    }
+    let mut k = 0;
+    loop {
+        // The last block overlaps the one before.
+        let start = k.min(pairs - W);
+        let (Some(at), Some(next)) = (
+            b.get(start..start + W)
+                .and_then(|x| <&[u8; W]>::try_from(x).ok()),
+            b.get(start + 1..start + 1 + W)
+                .and_then(|x| <&[u8; W]>::try_from(x).ok()),
+        ) else {
+            return false;
+        };
+        if block(at, next) {
+            return true;
+        }
+        k = start + W;
+        if k >= pairs {
+            return false;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1823,6 +1878,21 @@ Error: expect(received).toBe(expected)
                     }
                     assert!(has_quote(&l), "{len} {at}");
                 }
+            }
+        }
+        // `has_colon_digit` likewise, with a `:1` (and a lone `:`, a `1:`) at each place.
+        for len in 0..100usize {
+            let plain = "a".repeat(len);
+            assert!(!has_colon_digit(&plain), "{len}");
+            for at in 0..len.saturating_sub(1) {
+                let mut l = plain.clone().into_bytes();
+                if let Some(p) = l.get_mut(at..at + 2) {
+                    p.copy_from_slice(b":1");
+                }
+                let l = String::from_utf8(l).unwrap_or_default();
+                assert!(has_colon_digit(&l), "{l}");
+                assert!(!has_colon_digit(&l.replace(":1", "1:")), "{l}");
+                assert!(!has_colon_digit(&l.replace(":1", ":a")), "{l}");
             }
         }
         for (i, _) in PIECES.iter().enumerate() {
