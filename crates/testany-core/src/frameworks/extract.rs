@@ -76,46 +76,41 @@ pub struct Extractor {
 }
 
 /// The last [`RING`] remembered lines: fixed slots written in turn, each keeping its
-/// buffer, so remembering a line is one copy into memory already there.
+/// buffer, so remembering a line is one copy into memory already there. There are more
+/// slots than lines read back, a power of two: a line's slot is its number's low bits.
 struct Ring {
     slots: Vec<String>,
-    /// The slot the next line goes to.
-    next: usize,
-    /// How many slots hold a line.
-    len: usize,
+    /// Lines remembered since the last `clear`.
+    count: usize,
 }
+
+const SLOTS: usize = RING.next_power_of_two();
 
 impl Ring {
     fn new() -> Self {
         Ring {
-            slots: std::iter::repeat_with(String::new).take(RING).collect(),
-            next: 0,
-            len: 0,
+            slots: std::iter::repeat_with(String::new).take(SLOTS).collect(),
+            count: 0,
         }
     }
 
     fn clear(&mut self) {
-        self.len = 0;
+        self.count = 0;
     }
 
     #[inline]
     fn push(&mut self, line: &str) {
-        if let Some(slot) = self.slots.get_mut(self.next) {
+        if let Some(slot) = self.slots.get_mut(self.count % SLOTS) {
             slot.clear();
             slot.push_str(line);
         }
-        self.next = if self.next + 1 == RING {
-            0
-        } else {
-            self.next + 1
-        };
-        self.len = (self.len + 1).min(RING);
+        self.count += 1;
     }
 
     /// Newest first.
     fn iter(&self) -> impl Iterator<Item = &str> {
-        (1..=self.len).filter_map(|k| {
-            let i = (self.next + RING - k) % RING;
+        (1..=self.count.min(RING)).filter_map(|k| {
+            let i = (self.count - k) % SLOTS;
             self.slots.get(i).map(String::as_str)
         })
     }
@@ -731,6 +726,7 @@ fn at_token(line: &str) -> bool {
 /// (the last block overlapping the one before): the compiler turns each block into a
 /// few vector compares, where `memchr2` spent more on its set-up than on the search in
 /// lines of a hundred bytes.
+#[inline(always)]
 fn has_quote(b: &[u8]) -> bool {
     /// One accumulator per quote: so written, the block compiles to plain compares.
     fn block<const W: usize>(c: &[u8; W]) -> bool {
