@@ -75,11 +75,13 @@ pub struct Extractor {
     reference: bool,
 }
 
-/// The last [`RING`] remembered lines: fixed slots written in turn, each keeping its
-/// buffer, so remembering a line is one copy into memory already there. There are more
-/// slots than lines read back, a power of two: a line's slot is its number's low bits.
+/// The last [`RING`] remembered lines: fixed slots of [`REMEMBERED`] bytes in one
+/// buffer, written in turn, so remembering a line is one copy into memory already there.
+/// There are more slots than lines read back, a power of two: a line's slot is its
+/// number's low bits.
 struct Ring {
-    slots: Vec<String>,
+    bytes: Vec<u8>,
+    lens: [usize; SLOTS],
     /// Lines remembered since the last `clear`.
     count: usize,
 }
@@ -89,7 +91,8 @@ const SLOTS: usize = RING.next_power_of_two();
 impl Ring {
     fn new() -> Self {
         Ring {
-            slots: std::iter::repeat_with(String::new).take(SLOTS).collect(),
+            bytes: vec![0; SLOTS * REMEMBERED],
+            lens: [0; SLOTS],
             count: 0,
         }
     }
@@ -98,20 +101,29 @@ impl Ring {
         self.count = 0;
     }
 
+    /// `line`: at most [`REMEMBERED`] bytes (longer, it is cut there).
     #[inline]
     fn push(&mut self, line: &str) {
-        if let Some(slot) = self.slots.get_mut(self.count % SLOTS) {
-            slot.clear();
-            slot.push_str(line);
-        }
+        let i = self.count % SLOTS;
         self.count += 1;
+        let n = line.len().min(REMEMBERED);
+        if let (Some(len), Some(slot)) = (
+            self.lens.get_mut(i),
+            self.bytes.get_mut(i * REMEMBERED..i * REMEMBERED + n),
+        ) {
+            *len = n;
+            slot.copy_from_slice(line.as_bytes().get(..n).unwrap_or_default());
+        }
     }
 
     /// Newest first.
     fn iter(&self) -> impl Iterator<Item = &str> {
-        (1..=self.count.min(RING)).filter_map(|k| {
+        (1..=self.count.min(RING)).map(|k| {
             let i = (self.count - k) % SLOTS;
-            self.slots.get(i).map(String::as_str)
+            let len = self.lens.get(i).copied().unwrap_or(0);
+            let slot = self.bytes.get(i * REMEMBERED..i * REMEMBERED + len);
+            // Copied from a `&str` cut at a char boundary: always UTF-8.
+            slot.and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
         })
     }
 }
