@@ -215,9 +215,10 @@ impl Extractor {
         let idx = self.next_log_line;
         self.next_log_line += 1;
         let has_quote = has_quote(line.as_bytes());
-        if !self.plain(line, has_quote) {
-            self.scan(line, idx, has_quote);
+        if self.plain(line, has_quote) {
+            return;
         }
+        self.scan(line, idx, has_quote);
     }
 
     /// `has_quote`: whether the raw line holds a quote (normalising only removes text,
@@ -240,15 +241,16 @@ impl Extractor {
         if self.reference {
             return false;
         }
-        let plain = !has_quote
+        if !has_quote
             && self.pending_python.is_empty()
             && self.pending_rust.is_none()
-            && plainly_no_location(line);
-        if plain {
+            && plainly_no_location(line)
+        {
             self.in_stack = false;
             self.remember(line);
+            return true;
         }
-        plain
+        false
     }
 
     fn scan(&mut self, line: &str, idx: usize, has_quote: bool) {
