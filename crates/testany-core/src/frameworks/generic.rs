@@ -396,25 +396,43 @@ const OTHER_PARTS: &[(&str, usize)] = &[
     ("_testmain.go", 0),
 ];
 
+/// The byte after each part's anchor, in the order of `parts`: most parts differ there,
+/// so the parts are compared only where it matches.
+const fn next_bytes<const N: usize>(parts: &[(&str, usize)]) -> [u8; N] {
+    let mut next = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        let (part, off) = parts[i];
+        next[i] = part.as_bytes()[off + 1];
+        i += 1;
+    }
+    next
+}
+const SLASH_NEXT: [u8; SLASH_PARTS.len()] = next_bytes(SLASH_PARTS);
+const OTHER_NEXT: [u8; OTHER_PARTS.len()] = next_bytes(OTHER_PARTS);
+
 /// Whether one of `parts` stands in `b` with its anchor at `at`.
-fn part_at(b: &[u8], at: usize, parts: &[(&str, usize)]) -> bool {
-    parts.iter().any(|&(part, off)| {
-        let part = part.as_bytes();
-        // The byte after the anchor first: most parts differ there.
-        b.get(at + 1) == part.get(off + 1)
-            && at
-                .checked_sub(off)
+fn part_at(b: &[u8], at: usize, parts: &[(&str, usize)], next: &[u8]) -> bool {
+    let Some(&after) = b.get(at + 1) else {
+        return false;
+    };
+    next.iter()
+        .zip(parts)
+        .filter(|&(&n, _)| n == after)
+        .any(|(_, &(part, off))| {
+            at.checked_sub(off)
                 .and_then(|start| b.get(start..))
-                .is_some_and(|tail| tail.starts_with(part))
-    })
+                .is_some_and(|tail| tail.starts_with(part.as_bytes()))
+        })
 }
 
 /// Library, runtime and framework files: never where a user's test failed.
 pub fn is_internal(path: &str) -> bool {
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
     let b = path.as_bytes();
-    memchr::memchr_iter(b'/', b).any(|at| part_at(b, at, SLASH_PARTS))
-        || memchr::memchr3_iter(b'-', b'_', b':', b).any(|at| part_at(b, at, OTHER_PARTS))
+    memchr::memchr_iter(b'/', b).any(|at| part_at(b, at, SLASH_PARTS, &SLASH_NEXT))
+        || memchr::memchr3_iter(b'-', b'_', b':', b)
+            .any(|at| part_at(b, at, OTHER_PARTS, &OTHER_NEXT))
         || PREFIXES.iter().any(|p| path.starts_with(p))
         || is_go_module_path(path)
         || is_node_core_file(path)
