@@ -13,8 +13,10 @@
 //! hold spaces.
 //!
 //! Every line (of the log and of the error text) first goes through the line normaliser
-//! ([`crate::normalize`]). A line that cannot hold a location costs a token check and a
-//! copy into a small look-back ring; there is no regex.
+//! ([`crate::normalize`]). A line that cannot hold a location (no quote, a plain first
+//! word, or no `:digit`) costs a quote test over its bytes, a look at its first word and
+//! a copy into the look-back ring; every fast path is tested against the general one.
+//! There is no regex.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
