@@ -13,24 +13,28 @@
 //! hold spaces.
 //!
 //! Every line (of the log and of the error text) first goes through the line normaliser
-//! ([`crate::normalize`]). A line that cannot hold a location costs a token check and a
-//! copy into a small look-back ring; there is no regex.
+//! ([`crate::normalize`]). A line that cannot hold a location (no quote, a plain first
+//! word, or no `:digit`) costs a quote test over its bytes, a look at its first word and
+//! a copy into the look-back ring; every fast path is tested against the general one.
+//! There is no regex.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 
 use memchr::memmem;
 
 use super::generic::{
-    Cursor, FailureLocation, LocationKind, MAX_LOCATIONS, clip_message, error_line,
-    first_token_candidate, floor, is_bare_exception_name, is_internal, is_token_separator, kind_of,
-    leading_token, parse_path_line, strip_scheme,
+    Cursor, FailureLocation, LocationKind, MAX_LOCATIONS, MAX_MESSAGE, clip_message, error_line,
+    first_token_shape, floor, is_bare_exception_name, is_internal, is_token_separator, kind_of,
+    leading_token, parse_path_line, plainly_no_location, strip_scheme,
 };
 use super::{jest, junit, pytest, rust};
 use crate::normalize::Normalizer;
 
 /// How many previous lines are kept to find a stack's message.
 const RING: usize = 48;
+/// How many bytes of a line the look-back ring keeps.
+const REMEMBERED: usize = 2000;
 /// How many lines a Python traceback may wait for its exception line.
 const PENDING_BUDGET: usize = 400;
 
@@ -49,8 +53,10 @@ pub fn extract(error: Option<&str>, log: &str) -> Vec<FailureLocation> {
 /// here), then [`Extractor::finish`]. Memory stays bounded whatever the log size.
 pub struct Extractor {
     locations: Vec<FailureLocation>,
-    seen: HashMap<(String, u32), usize>,
-    ring: VecDeque<String>,
+    /// Index of each location by `seen_key` (line and path), looked up without a copy.
+    seen: HashMap<String, usize>,
+    key: String,
+    ring: Ring,
     next_log_line: usize,
     /// Whether the previous line was a stack frame, and the message of that stack.
     in_stack: bool,
@@ -65,7 +71,63 @@ pub struct Extractor {
     /// Strips CI and tool prefixes, ANSI, BOM and CR from log lines before any parser.
     normalizer: Normalizer,
     panicked: memmem::Finder<'static>,
-    file_quote: memmem::Finder<'static>,
+    /// Tests: route every log line as before the fast paths (`scan`, `colon_line`), the
+    /// reference they are compared with.
+    #[cfg(test)]
+    reference: bool,
+}
+
+/// The last [`RING`] remembered lines: fixed slots of [`REMEMBERED`] bytes in one
+/// buffer, written in turn, so remembering a line is one copy into memory already there.
+/// There are more slots than lines read back, a power of two: a line's slot is its
+/// number's low bits.
+struct Ring {
+    bytes: Vec<u8>,
+    lens: [usize; SLOTS],
+    /// Lines remembered since the last `clear`.
+    count: usize,
+}
+
+const SLOTS: usize = RING.next_power_of_two();
+
+impl Ring {
+    fn new() -> Self {
+        Ring {
+            bytes: vec![0; SLOTS * REMEMBERED],
+            lens: [0; SLOTS],
+            count: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.count = 0;
+    }
+
+    /// `line`: at most [`REMEMBERED`] bytes (longer, it is cut there).
+    #[inline]
+    fn push(&mut self, line: &str) {
+        let i = self.count % SLOTS;
+        self.count += 1;
+        let n = line.len().min(REMEMBERED);
+        if let (Some(len), Some(slot)) = (
+            self.lens.get_mut(i),
+            self.bytes.get_mut(i * REMEMBERED..i * REMEMBERED + n),
+        ) {
+            *len = n;
+            slot.copy_from_slice(line.as_bytes().get(..n).unwrap_or_default());
+        }
+    }
+
+    /// Newest first.
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        (1..=self.count.min(RING)).map(|k| {
+            let i = (self.count - k) % SLOTS;
+            let len = self.lens.get(i).copied().unwrap_or(0);
+            let slot = self.bytes.get(i * REMEMBERED..i * REMEMBERED + len);
+            // Copied from a `&str` cut at a char boundary: always UTF-8.
+            slot.and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+        })
+    }
 }
 
 impl std::fmt::Debug for Extractor {
@@ -94,7 +156,8 @@ impl Extractor {
         Self {
             locations: Vec::new(),
             seen: HashMap::new(),
-            ring: VecDeque::with_capacity(RING),
+            key: String::new(),
+            ring: Ring::new(),
             next_log_line: 0,
             in_stack: false,
             stack_message: None,
@@ -104,7 +167,8 @@ impl Extractor {
             chain: pytest::PythonChain::default(),
             normalizer: Normalizer::new(),
             panicked: memmem::Finder::new("panicked at ").into_owned(),
-            file_quote: memmem::Finder::new("File \"").into_owned(),
+            #[cfg(test)]
+            reference: false,
         }
     }
 
@@ -143,7 +207,7 @@ impl Extractor {
 
     /// Scan the next log line (without its line break).
     pub fn log_line(&mut self, line: &str) {
-        let has_quote = memchr::memchr2(b'"', b'\'', line.as_bytes()).is_some();
+        let has_quote = has_quote(line.as_bytes());
         self.line_with(line, has_quote);
     }
 
@@ -152,7 +216,10 @@ impl Extractor {
     pub fn normalized_line(&mut self, line: &str) {
         let idx = self.next_log_line;
         self.next_log_line += 1;
-        let has_quote = memchr::memchr2(b'"', b'\'', line.as_bytes()).is_some();
+        let has_quote = has_quote(line.as_bytes());
+        if self.plain(line, has_quote) {
+            return;
+        }
         self.scan(line, idx, has_quote);
     }
 
@@ -162,21 +229,91 @@ impl Extractor {
         let idx = self.next_log_line;
         self.next_log_line += 1;
         let line = self.normalizer.line(raw);
-        self.scan(&line, idx, has_quote);
+        if !self.plain(&line, has_quote) {
+            self.scan(&line, idx, has_quote);
+        }
+    }
+
+    /// The common line, inlined where lines come in: no quote, nothing pending, a first
+    /// word that is plainly no location ([`plainly_no_location`]). It is only
+    /// remembered; `false`: ask [`Self::scan`].
+    #[inline(always)]
+    fn plain(&mut self, line: &str, has_quote: bool) -> bool {
+        #[cfg(test)]
+        if self.reference {
+            return false;
+        }
+        if !has_quote
+            && self.pending_python.is_empty()
+            && self.pending_rust.is_none()
+            && plainly_no_location(line)
+        {
+            self.in_stack = false;
+            self.remember(line);
+            return true;
+        }
+        false
     }
 
     fn scan(&mut self, line: &str, idx: usize, has_quote: bool) {
         // Fast path: a line that cannot hold a location is only remembered. Python frames
         // need a `"`, Rust panics a `'`, stack frames start with `at`, and other locations
-        // are a line's first token.
+        // are a line's first token, `name.ext:digits` (`FirstToken::may_locate`).
         // The cheap facts first: the token check is only needed when they leave it open.
         let quiet = !has_quote && self.pending_python.is_empty() && self.pending_rust.is_none();
-        if quiet && !first_token_candidate(line) {
+        // No `:digit` anywhere: no token of the line has one, so only a stack frame can
+        // locate. Lines longer than the ring keeps need the whole shape (below).
+        #[cfg(not(test))]
+        let reference = false;
+        #[cfg(test)]
+        let reference = self.reference;
+        if quiet
+            && !reference
+            && line.len() <= REMEMBERED
+            && !at_token(line)
+            && !has_colon_digit(line)
+        {
             self.in_stack = false;
             self.remember(line);
-        } else {
-            self.process(line, Source::Log(idx));
+            return;
         }
+        // A quoted line (code, captured output) without `File "` and without `:` is no
+        // frame, panic or location either: `process` would only remember it.
+        if has_quote
+            && !reference
+            && self.pending_python.is_empty()
+            && self.pending_rust.is_none()
+            && line.len() <= REMEMBERED
+            && memchr::memchr(b':', line.as_bytes()).is_none()
+            && file_quote(line.as_bytes()).is_none()
+        {
+            self.in_stack = false;
+            self.remember(line);
+            return;
+        }
+        if quiet {
+            let token = first_token_shape(line);
+            #[cfg(test)]
+            let token = if self.reference {
+                super::generic::FirstToken {
+                    colon_digit: token.colon,
+                    ..token
+                }
+            } else {
+                token
+            };
+            // `process` remembers the line trimmed, this path as it is: the same text to
+            // every reader of the ring (they trim), unless the line is longer than the
+            // ring keeps. Such a line takes the path it took before `may_locate` was
+            // narrowed from `dot_and_colon`, so the ring keeps what it kept.
+            let plain = !token.may_locate() && (line.len() <= REMEMBERED || !token.dot_and_colon());
+            if plain {
+                self.in_stack = false;
+                self.remember(line);
+                return;
+            }
+        }
+        self.process(line, Source::Log(idx));
     }
 
     /// The locations found, in order of first appearance, except that a Python exception
@@ -215,13 +352,8 @@ impl Extractor {
         }
 
         let mut is_frame = false;
-        let python = if memchr::memchr(b'"', bytes).is_some() {
-            self.file_quote
-                .find(bytes)
-                .and_then(|at| Some((at, pytest::parse_python_frame(line.get(at..)?)?)))
-        } else {
-            None
-        };
+        let python = file_quote(bytes)
+            .and_then(|at| Some((at, pytest::parse_python_frame(line.get(at..)?)?)));
         if let Some((at, (path, line_no))) = python {
             is_frame = true;
             self.python_frame_starts();
@@ -267,7 +399,14 @@ impl Extractor {
         }
         match source {
             Source::Log(_) => {
-                if let Some(tok) = leading_token(trimmed) {
+                // A location's token holds `:` and a digit (`parse_path_line`).
+                #[cfg(not(test))]
+                let reference = false;
+                #[cfg(test)]
+                let reference = self.reference;
+                if (reference || has_colon_digit(trimmed))
+                    && let Some(tok) = leading_token(trimmed)
+                {
                     self.generic(tok.0, tok.1, source, None);
                 }
             }
@@ -400,15 +539,18 @@ impl Extractor {
     /// above exception was the direct cause...`, `During handling of the above
     /// exception...`) separates them.
     fn python_frame_starts(&mut self) {
-        let mut recent = self.ring.iter().rev().map(|l| l.trim());
-        let header = recent
-            .next()
-            .is_some_and(|l| l.ends_with("Traceback (most recent call last):"));
-        let linked = header
-            && recent.find(|l| !l.is_empty()).is_some_and(|l| {
-                l.contains("The above exception was the direct cause")
-                    || l.contains("During handling of the above exception")
-            });
+        let (header, linked) = {
+            let mut recent = self.ring.iter().map(super::trim);
+            let header = recent
+                .next()
+                .is_some_and(|l| l.ends_with("Traceback (most recent call last):"));
+            let linked = header
+                && recent.find(|l| !l.is_empty()).is_some_and(|l| {
+                    l.contains("The above exception was the direct cause")
+                        || l.contains("During handling of the above exception")
+                });
+            (header, linked)
+        };
         if !header {
             if !self.chain.reading {
                 self.chain.start_traceback(false);
@@ -449,7 +591,7 @@ impl Extractor {
         };
         moved.rotate_right(1);
         for (k, l) in moved.iter().enumerate() {
-            if let Some(i) = self.seen.get_mut(&(l.path.clone(), l.line)) {
+            if let Some(i) = self.seen.get_mut(seen_key(&mut self.key, &l.path, l.line)) {
                 *i = start + k;
             }
         }
@@ -476,22 +618,16 @@ impl Extractor {
         // Shown as every view shows them (`crate::sanitize::for_display`).
         self.ring
             .iter()
-            .rev()
-            .map(|raw| match crate::sanitize::for_display(raw.trim()) {
+            .map(|raw| match crate::sanitize::for_display(super::trim(raw)) {
                 Cow::Borrowed(clean) => Cow::Borrowed(clean),
                 Cow::Owned(clean) => Cow::Owned(clean.trim().to_owned()),
             })
     }
 
+    #[inline]
     fn remember(&mut self, line: &str) {
-        let mut slot = if self.ring.len() >= RING {
-            self.ring.pop_front().unwrap_or_default()
-        } else {
-            String::new()
-        };
-        slot.clear();
-        slot.push_str(line.get(..floor(line, 2000)).unwrap_or(""));
-        self.ring.push_back(slot);
+        self.ring
+            .push(line.get(..floor(line, REMEMBERED)).unwrap_or(""));
     }
 
     fn set_message(&mut self, idx: usize, message: &str) {
@@ -516,7 +652,7 @@ impl Extractor {
             Source::Error => None,
             Source::Log(i) => Some(i),
         };
-        if let Some(&i) = self.seen.get(&(path.to_owned(), line)) {
+        if let Some(&i) = self.seen.get(seen_key(&mut self.key, path, line)) {
             if let Some(existing) = self.locations.get_mut(i) {
                 if existing.log_line.is_none() {
                     existing.log_line = log_line;
@@ -534,12 +670,18 @@ impl Extractor {
             return None;
         }
         let i = self.locations.len();
-        self.seen.insert((path.to_owned(), line), i);
+        self.seen.insert(self.key.clone(), i);
         self.locations.push(FailureLocation {
             path: path.to_owned(),
             line,
             column,
-            message: message.map(|m| clip_message(&m).to_owned()),
+            message: message.map(|m| {
+                if m.len() <= MAX_MESSAGE {
+                    m
+                } else {
+                    clip_message(&m).to_owned()
+                }
+            }),
             log_line,
             kind,
         });
@@ -551,9 +693,129 @@ impl Extractor {
 /// traceback whatever the log).
 const MAX_CHAIN_MOVE: usize = 256;
 
+/// The key of a (path, line) in `Extractor::seen`, written into `buf` (reused): the line
+/// first, so no path can make two pairs one key.
+fn seen_key<'k>(buf: &'k mut String, path: &str, line: u32) -> &'k str {
+    buf.clear();
+    // The digits by hand: `write!` costs more than the lookup it keys.
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    let mut n = line;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (n % 10) as u8;
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    for &d in digits.get(at..).unwrap_or_default() {
+        buf.push(char::from(d));
+    }
+    buf.push(':');
+    buf.push_str(path);
+    buf
+}
+
+/// The first `File "` of a line (a Python frame), from its `F`s: a line has few (a
+/// line of code has more `"`).
+fn file_quote(bytes: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'F', bytes).find(|&at| {
+        bytes
+            .get(at..)
+            .is_some_and(|rest| rest.starts_with(b"File \""))
+    })
+}
+
+/// Whether a line's first token (after blanks) is `at`, as [`first_token_shape`] reads it.
+fn at_token(line: &str) -> bool {
+    let b = line.as_bytes();
+    let start = b.iter().take_while(|&&c| c == b' ' || c == b'\t').count();
+    b.get(start..).is_some_and(|rest| {
+        rest.starts_with(b"at") && matches!(rest.get(2), None | Some(b' ' | b'\t'))
+    })
+}
+
+/// Whether a line holds a `"` or a `'`. First a test that also takes `#` and `&` (the
+/// bytes `x` with `x | 5 == b'\''`: one compare a byte), in blocks of 64, 32 or 16 bytes
+/// compared whole (the last block overlapping the one before), which the compiler turns
+/// into a few vector instructions; `memchr2` then confirms the rare line it takes.
+/// `memchr2` alone spent more on its set-up than on the search in lines of a hundred
+/// bytes.
+#[inline(always)]
+fn has_quote(b: &[u8]) -> bool {
+    fn block<const W: usize>(c: &[u8; W]) -> bool {
+        let mut found = 0u8;
+        for &x in c {
+            found |= u8::from(x | 0x05 == b'\'');
+        }
+        found != 0
+    }
+    let maybe = match b.len() {
+        0..16 => b.iter().any(|&x| x | 0x05 == b'\''),
+        16..32 => {
+            b.first_chunk().is_some_and(block::<16>) || b.last_chunk().is_some_and(block::<16>)
+        }
+        32..64 => {
+            b.first_chunk().is_some_and(block::<32>) || b.last_chunk().is_some_and(block::<32>)
+        }
+        _ => {
+            let mut blocks = b.chunks_exact(64);
+            blocks
+                .by_ref()
+                .any(|c| <&[u8; 64]>::try_from(c).is_ok_and(block))
+                || !blocks.remainder().is_empty() && b.last_chunk().is_some_and(block::<64>)
+        }
+    };
+    maybe && memchr::memchr2(b'"', b'\'', b).is_some()
+}
+
+/// Whether `s` holds a `:` followed by an ASCII digit: each byte and the next compared
+/// in blocks of 32 pairs (a `memchr` per `:` cost more on lines of `a::b::c` ids).
+fn has_colon_digit(s: &str) -> bool {
+    const W: usize = 32;
+    fn block(at: &[u8; W], next: &[u8; W]) -> bool {
+        let mut found = 0u8;
+        for (&a, &n) in at.iter().zip(next) {
+            found |= u8::from(a == b':') & u8::from(n.wrapping_sub(b'0') < 10);
+        }
+        found != 0
+    }
+    let b = s.as_bytes();
+    // Pairs (b[k], b[k + 1]) for k < pairs.
+    let pairs = b.len().saturating_sub(1);
+    if pairs < W {
+        return b
+            .windows(2)
+            .any(|w| w.first() == Some(&b':') && w.get(1).is_some_and(u8::is_ascii_digit));
+    }
+    let mut k = 0;
+    loop {
+        // The last block overlaps the one before.
+        let start = k.min(pairs - W);
+        let (Some(at), Some(next)) = (
+            b.get(start..start + W)
+                .and_then(|x| <&[u8; W]>::try_from(x).ok()),
+            b.get(start + 1..start + 1 + W)
+                .and_then(|x| <&[u8; W]>::try_from(x).ok()),
+        ) else {
+            return false;
+        };
+        if block(at, next) {
+            return true;
+        }
+        k = start + W;
+        if k >= pairs {
+            return false;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::super::generic::{parse_path_line, resolve};
+    use super::super::generic::{MAX_MESSAGE, parse_path_line, resolve};
     use super::*;
 
     /// (path, line, column, message, log_line, kind)
@@ -1437,6 +1699,259 @@ Error: expect(received).toBe(expected)
                 Some("src/a.test.ts".to_owned()),
             ]
         );
+    }
+
+    /// Lines as the fast paths see them: each a concatenation of these pieces.
+    const PIECES: &[&str] = &[
+        " ",
+        "\t",
+        "\u{a0}",
+        "\u{2003}",
+        "\r",
+        "\x1b",
+        "\"",
+        "'",
+        ":",
+        ":7",
+        "::",
+        ".",
+        ".py",
+        "a.py:12",
+        "src/a.ts:3:4",
+        "x.go:5:",
+        "file:///w/b.rs:9",
+        "tests/t.py::test_x",
+        "at ",
+        "at",
+        "\tat com.a.B.c(B.java:",
+        "at f (/w/a.js:1:2)",
+        "  File \"/w/t.py\", line ",
+        "File \"",
+        ", line 3, in test_x",
+        "panicked at ",
+        "thread 'main' panicked at src/lib.rs:2:5:",
+        "Traceback (most recent call last):",
+        "The above exception was the direct cause",
+        "E ",
+        "E",
+        "FAIL ",
+        "FAIL",
+        "ERROR ",
+        "❯ ",
+        "› ",
+        "→ ",
+        "--> ",
+        "> ",
+        "AssertionError",
+        "ValueError: bad",
+        "assert 2 == 3",
+        "Error",
+        "  17 | x",
+        "^",
+        "During handling of the above exception",
+        "INFO",
+        "é",
+        "1",
+        "42",
+    ];
+
+    fn line_of(parts: &[usize]) -> String {
+        parts
+            .iter()
+            .map(|&i| PIECES.get(i % PIECES.len()).copied().unwrap_or(""))
+            .collect()
+    }
+
+    /// Every log line through `normalized_line`, with or without the fast paths.
+    fn streamed(lines: &[String], reference: bool) -> Vec<FailureLocation> {
+        let mut ex = Extractor::new();
+        ex.reference = reference;
+        for l in lines {
+            ex.normalized_line(l);
+        }
+        ex.finish()
+    }
+
+    proptest::proptest! {
+        /// The fast paths (`scan`'s plain lines, `colon_line`'s `:digit` test) find the
+        /// same locations with the same messages as the general path, on logs made of the
+        /// pieces every shape is read from.
+        #[test]
+        fn fast_paths_equal_the_general_path(
+            log in proptest::collection::vec(
+                proptest::collection::vec(0usize..PIECES.len(), 0..12),
+                0..40,
+            ),
+            long in proptest::option::of((0usize..40, 1990usize..2010, 0usize..4)),
+        ) {
+            let mut lines: Vec<String> = log.iter().map(|p| line_of(p)).collect();
+            // Now and then a line around the ring's 2,000 bytes.
+            if let Some((at, len, indent)) = long
+                && let Some(l) = lines.get_mut(at)
+            {
+                let body = format!("x.py:y {}", "a".repeat(len));
+                *l = format!("{}{body} ValueError: boom {l}", " ".repeat(indent));
+            }
+            proptest::prop_assert_eq!(streamed(&lines, false), streamed(&lines, true));
+        }
+
+        /// The helpers of the fast paths against what they stand for.
+        #[test]
+        fn fast_path_helpers(parts in proptest::collection::vec(0usize..PIECES.len(), 0..12)) {
+            let l = line_of(&parts);
+            let b = l.as_bytes();
+            proptest::prop_assert_eq!(at_token(&l), first_token_shape(&l).stack);
+            proptest::prop_assert_eq!(has_quote(b), memchr::memchr2(b'"', b'\'', b).is_some());
+            proptest::prop_assert_eq!(file_quote(b), memmem::find(b, b"File \""));
+            let colon_digit = b.windows(2).any(|w| w[0] == b':' && w[1].is_ascii_digit());
+            proptest::prop_assert_eq!(has_colon_digit(&l), colon_digit);
+        }
+    }
+
+    /// pytest's `-v` lines (`file.py::test PASSED`) take the fast path now; a location
+    /// after them keeps its `E` message, and one after an `at` frame its look-back.
+    #[test]
+    fn fast_path_lines_keep_messages() {
+        let lines: Vec<String> = [
+            "tests/t.py::test_x PASSED",
+            "E       assert 2 == 3",
+            "tests/t.py:4: AssertionError",
+            "Error: boom",
+            "tests/t.py::test_y[a:b] FAILED",
+            "    at f (/w/a.js:1:2)",
+        ]
+        .iter()
+        .map(|l| (*l).to_owned())
+        .collect();
+        let fast = streamed(&lines, false);
+        assert_eq!(fast, streamed(&lines, true));
+        assert_eq!(
+            rows(&fast),
+            vec![
+                (
+                    "tests/t.py",
+                    4,
+                    None,
+                    Some("AssertionError: assert 2 == 3"),
+                    Some(2),
+                    K::Pytest
+                ),
+                ("/w/a.js", 1, Some(2), Some("Error: boom"), Some(5), K::Node),
+            ]
+        );
+    }
+
+    /// A line longer than the ring keeps is remembered as before: trimmed when its first
+    /// token has a dot and a colon (it went to `process`), so an error word at its 2,000th
+    /// byte still makes it the message of a stack below it.
+    #[test]
+    fn long_lines_are_remembered_as_before() {
+        let content = format!("x.py:y {}Error", "a".repeat(2000 - 7 - 5));
+        assert_eq!(content.len(), 2000);
+        let lines = vec![
+            format!("          {content} more"),
+            "    at f (/w/a.js:1:2)".to_owned(),
+        ];
+        let fast = streamed(&lines, false);
+        assert_eq!(fast, streamed(&lines, true));
+        let message = fast.first().and_then(|l| l.message.as_deref());
+        assert_eq!(message, content.get(..MAX_MESSAGE));
+    }
+
+    /// The ring keeps the last `RING` lines, newest first, across its wrap.
+    #[test]
+    fn ring_keeps_the_last_lines_newest_first() {
+        let mut ring = Ring::new();
+        assert_eq!(ring.iter().count(), 0);
+        for i in 0..RING + 3 {
+            ring.push(&format!("line {i}"));
+        }
+        let got: Vec<&str> = ring.iter().collect();
+        let want: Vec<String> = (3..RING + 3).rev().map(|i| format!("line {i}")).collect();
+        assert_eq!(got, want);
+        ring.clear();
+        ring.push("again");
+        assert_eq!(ring.iter().collect::<Vec<_>>(), ["again"]);
+    }
+
+    /// `has_quote` against `memchr2` for every length up to 100 and every position of
+    /// either quote (and of every other byte), and on lines of every piece.
+    #[test]
+    fn has_quote_equals_memchr2() {
+        for len in [1usize, 15, 16, 31, 32, 63, 64, 65, 100, 130] {
+            for at in [0, len / 2, len - 1] {
+                for byte in 0..=255u8 {
+                    let mut l = vec![b'a'; len];
+                    if let Some(b) = l.get_mut(at) {
+                        *b = byte;
+                    }
+                    assert_eq!(
+                        has_quote(&l),
+                        byte == b'"' || byte == b'\'',
+                        "{len} {at} {byte}"
+                    );
+                }
+            }
+        }
+        for len in 0..100 {
+            let plain = "a".repeat(len);
+            assert!(!has_quote(plain.as_bytes()), "{len}");
+            for at in 0..len {
+                for q in ['"', '\''] {
+                    let mut l = plain.clone().into_bytes();
+                    if let Some(b) = l.get_mut(at) {
+                        *b = q as u8;
+                    }
+                    assert!(has_quote(&l), "{len} {at}");
+                }
+            }
+        }
+        // `has_colon_digit` likewise, with a `:1` (and a lone `:`, a `1:`) at each place.
+        for len in 0..100usize {
+            let plain = "a".repeat(len);
+            assert!(!has_colon_digit(&plain), "{len}");
+            for at in 0..len.saturating_sub(1) {
+                let mut l = plain.clone().into_bytes();
+                if let Some(p) = l.get_mut(at..at + 2) {
+                    p.copy_from_slice(b":1");
+                }
+                let l = String::from_utf8(l).unwrap_or_default();
+                assert!(has_colon_digit(&l), "{l}");
+                assert!(!has_colon_digit(&l.replace(":1", "1:")), "{l}");
+                assert!(!has_colon_digit(&l.replace(":1", ":a")), "{l}");
+            }
+        }
+        for (i, _) in PIECES.iter().enumerate() {
+            let l = line_of(&[i, i + 3, i + 7, i, i + 11, i + 5]);
+            assert_eq!(
+                has_quote(l.as_bytes()),
+                memchr::memchr2(b'"', b'\'', l.as_bytes()).is_some(),
+                "{l:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn seen_keys_and_file_quotes() {
+        let mut buf = String::new();
+        assert_eq!(seen_key(&mut buf, "a.py", 0), "0:a.py");
+        assert_eq!(seen_key(&mut buf, "a.py", 42), "42:a.py");
+        assert_eq!(seen_key(&mut buf, "b:c", u32::MAX), "4294967295:b:c");
+        for line in [
+            "",
+            "\"",
+            "File \"",
+            "  File \"a.py\", line 1",
+            "x(\"y\") File \"a.py\"",
+            "File x\" File \"",
+            "ile \"",
+        ] {
+            assert_eq!(
+                file_quote(line.as_bytes()),
+                memmem::find(line.as_bytes(), b"File \""),
+                "{line:?}"
+            );
+        }
     }
 
     #[test]

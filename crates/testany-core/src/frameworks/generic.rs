@@ -55,44 +55,124 @@ pub const MAX_LOCATIONS: usize = 1000;
 /// Messages are cut to this many bytes (at a char boundary).
 pub const MAX_MESSAGE: usize = 500;
 
-/// Cheap test on a log line: is it a stack frame (`at ...`) or does its first token
-/// (after an arrow-like prefix) look like `name.ext:digits`? Mirrors [`leading_token`].
-pub(crate) fn first_token_candidate(line: &str) -> bool {
-    // Called on every log line: one byte pass over the first token (or two), no
-    // `char` patterns.
-    let b = line.as_bytes();
-    let (start, end, dot, colon) = first_token(b, 0);
-    let tok = line.get(start..end).unwrap_or("");
-    if tok == "at" {
-        return true;
-    }
-    if matches!(tok, "❯" | "-->" | ">" | "›" | "→" | "FAIL" | "ERROR" | "E") {
-        let (_, _, dot, colon) = first_token(b, end);
-        return dot && colon;
-    }
-    dot && colon
+/// What the first token of a log line (after an arrow-like prefix, as [`leading_token`]
+/// strips it) can be: read in one byte pass over that token (or two), no `char` patterns,
+/// since the extractor asks it of every log line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FirstToken {
+    /// The token is `at`: a stack frame line.
+    pub(crate) stack: bool,
+    /// The token holds a `.` (a file's extension).
+    pub(crate) dot: bool,
+    /// The token holds a `:`.
+    pub(crate) colon: bool,
+    /// The token holds a `:` followed by an ASCII digit (`:42`).
+    pub(crate) colon_digit: bool,
 }
 
-/// The token after the blanks from `from`: (start, end, holds a dot, holds a colon).
-fn first_token(b: &[u8], from: usize) -> (usize, usize, bool, bool) {
-    let start = from
-        + b.get(from..)
-            .unwrap_or(&[])
-            .iter()
-            .take_while(|&&c| c == b' ' || c == b'\t')
-            .count();
-    let (mut dot, mut colon) = (false, false);
-    let mut end = start;
-    for &c in b.get(start..).unwrap_or(&[]) {
-        match c {
-            b' ' | b'\t' => break,
-            b'.' => dot = true,
-            b':' => colon = true,
-            _ => {}
-        }
-        end += 1;
+impl FirstToken {
+    /// Whether the token can be a `path:line` location or the line a stack frame: a
+    /// location token has an extension and a `:` followed by its line number, since
+    /// [`parse_path_line`] takes the digits after the token's last `:`. A token of
+    /// [`leading_token`] lies inside this one (it only trims more), so when this is
+    /// false the line holds no leading location.
+    pub(crate) fn may_locate(self) -> bool {
+        self.stack || (self.dot && self.colon_digit)
     }
-    (start, end, dot, colon)
+
+    /// The looser test the extractor used before `may_locate` (a dot and a colon): kept
+    /// for lines too long to be remembered whole, where the choice decides what the
+    /// look-back ring keeps (see `Extractor::scan`).
+    pub(crate) fn dot_and_colon(self) -> bool {
+        self.stack || (self.dot && self.colon)
+    }
+}
+
+/// [`FirstToken`] of a log line.
+pub(crate) fn first_token_shape(line: &str) -> FirstToken {
+    let b = line.as_bytes();
+    let (start, end, shape) = first_token(b, 0);
+    let tok = b.get(start..end).unwrap_or_default();
+    if tok == b"at" {
+        return FirstToken {
+            stack: true,
+            ..shape
+        };
+    }
+    // The arrows and words [`leading_token`] strips, by their first byte first.
+    if matches!(tok.first(), Some(b'>' | b'E' | b'-' | b'F' | 0xe2))
+        && matches!(
+            tok,
+            b">" | b"E"
+                | b"-->"
+                | b"FAIL"
+                | b"ERROR"
+                | [0xe2, 0x9d, 0xaf] // ❯
+                | [0xe2, 0x80, 0xba] // ›
+                | [0xe2, 0x86, 0x92] // →
+        )
+    {
+        return first_token(b, end).2;
+    }
+    shape
+}
+
+/// Whether a log line's first token is plainly no location and no prefix: shorter than
+/// 8 bytes, without `.` or `:`, and not starting like `at` or a prefix [`leading_token`]
+/// strips (then [`first_token_shape`] is all false). Read from the line's first 8 bytes
+/// as one word, since most log lines start with a short word (`INFO`, `cart`); `false`
+/// says nothing (ask [`first_token_shape`]).
+#[inline]
+pub(crate) fn plainly_no_location(line: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    /// The high bit of each byte of `w` equal to `c`: the lowest one exactly (a borrow
+    /// only marks bytes above a zero byte).
+    fn bytes_equal(w: u64, c: u8) -> u64 {
+        let x = w ^ (ONES * u64::from(c));
+        x.wrapping_sub(ONES) & !x & HIGH
+    }
+    let b = line.as_bytes();
+    let Some(head) = b.first_chunk::<8>() else {
+        return false;
+    };
+    if matches!(
+        head[0],
+        b' ' | b'\t' | b'.' | b':' | b'a' | b'>' | b'E' | b'-' | b'F' | 0xe2
+    ) {
+        return false;
+    }
+    // The first blank, `.` or `:` of the word must be a blank: the token ends there.
+    let w = u64::from_le_bytes(*head);
+    let marks =
+        bytes_equal(w, b' ') | bytes_equal(w, b'\t') | bytes_equal(w, b'.') | bytes_equal(w, b':');
+    let first = (marks.trailing_zeros() / 8) as usize;
+    first < 8 && b.get(first).is_some_and(|&c| c == b' ' || c == b'\t')
+}
+
+/// The token after the blanks from `from`: (start, end, its shape).
+fn first_token(b: &[u8], from: usize) -> (usize, usize, FirstToken) {
+    let mut start = from;
+    while b.get(start).is_some_and(|&c| c == b' ' || c == b'\t') {
+        start += 1;
+    }
+    let rest = b.get(start..).unwrap_or_default();
+    let len = memchr::memchr2(b' ', b'\t', rest).unwrap_or(rest.len());
+    let tok = rest.get(..len).unwrap_or_default();
+    let mut shape = FirstToken {
+        stack: false,
+        dot: memchr::memchr(b'.', tok).is_some(),
+        colon: false,
+        colon_digit: false,
+    };
+    for at in memchr::memchr_iter(b':', tok) {
+        shape.colon = true;
+        if tok.get(at + 1).is_some_and(u8::is_ascii_digit) {
+            shape.colon_digit = true;
+            break;
+        }
+    }
+    (start, start + len, shape)
 }
 
 /// The next position of something rare, searched forward lazily.
@@ -231,17 +311,31 @@ pub(crate) fn parse_num(s: &str) -> Option<u32> {
 
 /// A file path with an extension that starts with a letter; not a URL.
 pub(crate) fn looks_like_path(p: &str) -> bool {
-    if p.is_empty() || p.contains("://") || p.contains(char::is_whitespace) {
+    // By bytes (this runs on every `path:line` candidate): `char` patterns and substring
+    // searchers cost more than the path is long.
+    let b = p.as_bytes();
+    let blank = if p.is_ascii() {
+        // `char::is_whitespace` of ASCII (with the vertical tab `u8::is_ascii_whitespace`
+        // leaves out).
+        b.iter()
+            .any(|&c| matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' '))
+    } else {
+        p.contains(char::is_whitespace)
+    };
+    let url =
+        memchr::memchr_iter(b':', b).any(|at| b.get(at + 1..at + 3) == Some(b"//".as_slice()));
+    if b.is_empty() || blank || url {
         return false;
     }
-    let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
-    let Some((stem, ext)) = name.rsplit_once('.') else {
+    let name = memchr::memrchr2(b'/', b'\\', b).map_or(b, |at| b.get(at + 1..).unwrap_or_default());
+    let Some(dot) = memchr::memrchr(b'.', name) else {
         return false;
     };
-    !stem.is_empty()
+    let ext = name.get(dot + 1..).unwrap_or_default();
+    dot > 0
         && (1..=12).contains(&ext.len())
-        && ext.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
-        && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+        && ext.first().is_some_and(u8::is_ascii_alphabetic)
+        && ext.iter().all(u8::is_ascii_alphanumeric)
 }
 
 /// `file:///x` -> `/x`, `webpack:///./x` -> `./x`.
@@ -266,50 +360,79 @@ pub(crate) fn kind_of(path: &str, default: LocationKind) -> LocationKind {
     }
 }
 
+/// Library path parts found wherever they stand in a path, by the byte each is found
+/// from (its anchor): the path's `/`, `-`, `_` and `:` are found by `memchr` and only the
+/// parts of that anchor compared there, from the anchor's offset in the part. A
+/// substring search per part set up a searcher each time, thousands of instructions per
+/// frame.
+const SLASH_PARTS: &[(&str, usize)] = &[
+    ("/_pytest/", 0),
+    ("/pluggy/", 0),
+    ("/lib/python", 0),
+    ("/rustc/", 0),
+    ("/.cargo/registry/", 0),
+    ("/.rustup/toolchains/", 0),
+    ("testing/testing.go", 7),
+    ("/src/runtime/", 0),
+    ("/src/testing/", 0),
+    // GOROOTs of the usual installs (the module cache: `is_go_module_path`).
+    ("/usr/local/go/src/", 0),
+    ("/usr/lib/go/src/", 0),
+    ("/usr/lib/go-", 0),
+    ("/hostedtoolcache/go/", 0),
+    ("/Cellar/go/", 0),
+    ("/Program Files/Go/src/", 0),
+    // Installed Ruby gems (`.../lib/ruby/gems/3.4.0/gems/rspec-core-3.13.0/...`,
+    // bundler's `vendor/bundle/ruby/3.4.0/gems/...`).
+    ("/gems/", 0),
+];
+/// See [`SLASH_PARTS`]: the parts without a `/`, by their `-`, `_` or `:`.
+const OTHER_PARTS: &[(&str, usize)] = &[
+    ("site-packages", 4),
+    ("dist-packages", 4),
+    ("node_modules", 4),
+    ("node:internal", 4),
+    // The test binary's generated main package.
+    ("_testmain.go", 0),
+];
+
+/// The byte after each part's anchor, in the order of `parts`: most parts differ there,
+/// so the parts are compared only where it matches.
+const fn next_bytes<const N: usize>(parts: &[(&str, usize)]) -> [u8; N] {
+    let mut next = [0u8; N];
+    let mut i = 0;
+    while i < N {
+        let (part, off) = parts[i];
+        next[i] = part.as_bytes()[off + 1];
+        i += 1;
+    }
+    next
+}
+const SLASH_NEXT: [u8; SLASH_PARTS.len()] = next_bytes(SLASH_PARTS);
+const OTHER_NEXT: [u8; OTHER_PARTS.len()] = next_bytes(OTHER_PARTS);
+
+/// Whether one of `parts` stands in `b` with its anchor at `at`.
+fn part_at(b: &[u8], at: usize, parts: &[(&str, usize)], next: &[u8]) -> bool {
+    let Some(&after) = b.get(at + 1) else {
+        return false;
+    };
+    next.iter()
+        .zip(parts)
+        .filter(|&(&n, _)| n == after)
+        .any(|(_, &(part, off))| {
+            at.checked_sub(off)
+                .and_then(|start| b.get(start..))
+                .is_some_and(|tail| tail.starts_with(part.as_bytes()))
+        })
+}
+
 /// Library, runtime and framework files: never where a user's test failed.
 pub fn is_internal(path: &str) -> bool {
-    const PARTS: &[&str] = &[
-        "site-packages",
-        "dist-packages",
-        "node_modules",
-        "/_pytest/",
-        "/pluggy/",
-        "/lib/python",
-        "node:internal",
-        "/rustc/",
-        "/.cargo/registry/",
-        "/.rustup/toolchains/",
-        "testing/testing.go",
-        "/src/runtime/",
-        "/src/testing/",
-        // GOROOTs of the usual installs (the module cache: `is_go_module_path`).
-        "/usr/local/go/src/",
-        "/usr/lib/go/src/",
-        "/usr/lib/go-",
-        "/hostedtoolcache/go/",
-        "/Cellar/go/",
-        "/Program Files/Go/src/",
-        // The test binary's generated main package.
-        "_testmain.go",
-        // Installed Ruby gems (`.../lib/ruby/gems/3.4.0/gems/rspec-core-3.13.0/...`,
-        // bundler's `vendor/bundle/ruby/3.4.0/gems/...`).
-        "/gems/",
-    ];
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
-    // The parts that start with `/` are compared at each `/` of the path (one `memchr`
-    // pass), the others searched for: a substring search per part set up a searcher
-    // each time, thousands of instructions per frame.
     let b = path.as_bytes();
-    let after_slash = |at: usize| {
-        let tail = b.get(at..).unwrap_or_default();
-        PARTS
-            .iter()
-            .any(|p| p.starts_with('/') && tail.starts_with(p.as_bytes()))
-    };
-    memchr::memchr_iter(b'/', b).any(after_slash)
-        || PARTS
-            .iter()
-            .any(|p| !p.starts_with('/') && path.contains(p))
+    memchr::memchr_iter(b'/', b).any(|at| part_at(b, at, SLASH_PARTS, &SLASH_NEXT))
+        || memchr::memchr3_iter(b'-', b'_', b':', b)
+            .any(|at| part_at(b, at, OTHER_PARTS, &OTHER_NEXT))
         || PREFIXES.iter().any(|p| path.starts_with(p))
         || is_go_module_path(path)
         || is_node_core_file(path)
@@ -546,6 +669,259 @@ pub fn resolve(locations: &[FailureLocation], workspace_files: &[&str]) -> Vec<R
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The library parts as a list, before they were split by anchor.
+    const LIBRARY_PARTS: &[&str] = &[
+        "site-packages",
+        "dist-packages",
+        "node_modules",
+        "/_pytest/",
+        "/pluggy/",
+        "/lib/python",
+        "node:internal",
+        "/rustc/",
+        "/.cargo/registry/",
+        "/.rustup/toolchains/",
+        "testing/testing.go",
+        "/src/runtime/",
+        "/src/testing/",
+        "/usr/local/go/src/",
+        "/usr/lib/go/src/",
+        "/usr/lib/go-",
+        "/hostedtoolcache/go/",
+        "/Cellar/go/",
+        "/Program Files/Go/src/",
+        "_testmain.go",
+        "/gems/",
+    ];
+
+    /// `is_internal` as it read before the anchored search: a substring search per part.
+    fn is_internal_by_substrings(path: &str) -> bool {
+        const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
+        LIBRARY_PARTS.iter().any(|p| path.contains(p))
+            || PREFIXES.iter().any(|p| path.starts_with(p))
+            || is_go_module_path(path)
+            || is_node_core_file(path)
+    }
+
+    /// Each part is in one table, at the offset of its first `/` (or, without one, of its
+    /// first `-`, `_` or `:`).
+    #[test]
+    fn library_part_anchors() {
+        let mut all: Vec<&str> = SLASH_PARTS.iter().chain(OTHER_PARTS).map(|p| p.0).collect();
+        all.sort_unstable();
+        let mut want = LIBRARY_PARTS.to_vec();
+        want.sort_unstable();
+        assert_eq!(all, want);
+        for &(part, off) in SLASH_PARTS {
+            assert_eq!(memchr::memchr(b'/', part.as_bytes()), Some(off), "{part}");
+        }
+        for &(part, off) in OTHER_PARTS {
+            assert_eq!(memchr::memchr(b'/', part.as_bytes()), None, "{part}");
+            assert_eq!(
+                memchr::memchr3(b'-', b'_', b':', part.as_bytes()),
+                Some(off),
+                "{part}"
+            );
+        }
+    }
+
+    /// `looks_like_path` as it read before it went by bytes.
+    fn looks_like_path_by_chars(p: &str) -> bool {
+        if p.is_empty() || p.contains("://") || p.contains(char::is_whitespace) {
+            return false;
+        }
+        let name = p.rsplit(['/', '\\']).next().unwrap_or(p);
+        let Some((stem, ext)) = name.rsplit_once('.') else {
+            return false;
+        };
+        !stem.is_empty()
+            && (1..=12).contains(&ext.len())
+            && ext.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
+            && ext.bytes().all(|b| b.is_ascii_alphanumeric())
+    }
+
+    const PATH_PIECES: &[&str] = &[
+        "/",
+        "-",
+        "_",
+        ":",
+        "@v1",
+        "site",
+        "dist",
+        "-packages",
+        "node",
+        "_modules",
+        ":internal",
+        "testing",
+        "testing.go",
+        "/testing.go",
+        "_testmain.go",
+        "/src/",
+        "runtime/",
+        "/usr/lib/go",
+        "/lib/python",
+        "/gems/",
+        "gems",
+        "/.cargo/registry/",
+        "/Program Files/Go/src/",
+        "a",
+        "assert.js",
+        ".js",
+        "<",
+        "pluggy/",
+        "é",
+    ];
+
+    const LINE_PIECES: &[&str] = &[
+        " ",
+        "\t",
+        "\u{a0}",
+        "\u{3000}",
+        ":",
+        ":1",
+        "::",
+        ".",
+        ".py",
+        "a.py:12",
+        "at",
+        "at ",
+        "E",
+        "E ",
+        "FAIL",
+        "FAIL ",
+        "ERROR ",
+        ">",
+        "> ",
+        "-->",
+        "--> ",
+        "❯",
+        "❯ ",
+        "›",
+        "› ",
+        "→ ",
+        "file://",
+        "webpack:///",
+        "x",
+        "1",
+        ",",
+        ")",
+        "(",
+        "é",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn looks_like_path_equals_char_reading(
+            parts in proptest::collection::vec(proptest::sample::select(PATH_PIECES), 0..8),
+            odd in proptest::sample::select(&[
+                "", " ", "\t", "\u{b}", "\u{85}", "\u{a0}", "\u{3000}", "://", ":/", "\\", ".", ".py", ".x1",
+                ".1x", ".toolongextension", "é", "a.b.c",
+            ][..]),
+            at in 0usize..8,
+        ) {
+            let mut parts = parts;
+            parts.insert(at.min(parts.len()), odd);
+            let path = parts.concat();
+            proptest::prop_assert_eq!(looks_like_path(&path), looks_like_path_by_chars(&path), "{:?}", path);
+        }
+
+        #[test]
+        fn is_internal_equals_substring_search(
+            parts in proptest::collection::vec(proptest::sample::select(PATH_PIECES), 0..10),
+        ) {
+            let path = parts.concat();
+            proptest::prop_assert_eq!(is_internal(&path), is_internal_by_substrings(&path), "{}", path);
+        }
+
+        /// A line whose first token cannot locate (`FirstToken::may_locate`) holds no
+        /// leading location and is no stack frame, whatever [`leading_token`] strips.
+        #[test]
+        fn no_location_outside_may_locate(
+            parts in proptest::collection::vec(proptest::sample::select(LINE_PIECES), 0..12),
+        ) {
+            let line = parts.concat();
+            let shape = first_token_shape(&line);
+            let indent = line.bytes().take_while(|b| matches!(b, b' ' | b'\t')).count();
+            let trimmed = line.get(indent..).unwrap_or("").trim_end();
+            let located = leading_token(trimmed)
+                .and_then(|(tok, _)| parse_path_line(strip_scheme(tok)))
+                .is_some();
+            let stack = trimmed.starts_with("at ");
+            if !shape.may_locate() {
+                proptest::prop_assert!(!located && !stack, "{:?}", line);
+            }
+            if shape.may_locate() {
+                proptest::prop_assert!(shape.dot_and_colon());
+            }
+        }
+
+        /// The one-word test agrees with the whole shape: a plain first token is none of
+        /// location, stack frame or prefix.
+        #[test]
+        fn plainly_no_location_is_an_empty_shape(
+            parts in proptest::collection::vec(proptest::sample::select(LINE_PIECES), 0..12),
+            word in "[ -~]{0,10}",
+        ) {
+            for line in [parts.concat(), format!("{word}{}", parts.concat())] {
+                if plainly_no_location(&line) {
+                    let shape = first_token_shape(&line);
+                    proptest::prop_assert!(
+                        !shape.stack && !shape.dot && !shape.colon && !shape.colon_digit,
+                        "{:?}",
+                        line
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn first_token_shapes() {
+        let cases = [
+            ("", false, false),
+            ("INFO http: GET http://a:80/x", false, false),
+            ("tests/t.py::test_x PASSED", false, true),
+            ("tests/t.py:42: AssertionError", true, true),
+            ("  at f (x)", true, true),
+            ("at", true, true),
+            ("❯ src/a.ts:17:11", true, true),
+            ("❯  src/a.ts:17", true, true),
+            ("FAIL\tsrc/a.ts:1", true, true),
+            ("FAILED src/a.ts:1", false, false),
+            ("E tests/t.py:1", true, true),
+            ("> a.py:x", false, true),
+            ("a:1.", true, true),
+            ("a.b :1", false, false),
+        ];
+        for (line, may, loose) in cases {
+            let shape = first_token_shape(line);
+            assert_eq!(
+                (shape.may_locate(), shape.dot_and_colon()),
+                (may, loose),
+                "{line:?}"
+            );
+        }
+        let plain = [
+            ("INFO http: GET http://a:80/x", true),
+            ("cart 9: added", true),
+            ("1234567 x", true),
+            ("INFO", false),
+            ("12345678 x", false),
+            ("12345678", false),
+            ("1234567:", false),
+            ("1234567.", false),
+            ("at x.py:1", false),
+            ("a.b x.py:1", false),
+            ("x:1 x.py:1", false),
+            ("E x.py:1", false),
+            ("  INFO x", false),
+            ("abc x", false),
+        ];
+        for (line, want) in plain {
+            assert_eq!(plainly_no_location(line), want, "{line:?}");
+        }
+    }
 
     /// Every kind of library part, at the path's start, in its middle and as its end;
     /// a part's text without its leading `/` is not one.

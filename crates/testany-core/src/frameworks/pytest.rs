@@ -1957,10 +1957,11 @@ pub(crate) fn e_block_message<'a>(
     recent: impl Iterator<Item = std::borrow::Cow<'a, str>>,
     exception: &str,
 ) -> Option<String> {
-    let mut first: Option<String> = None;
+    // The block's first line is its last one read: kept as read, copied once at the end.
+    let mut first: Option<std::borrow::Cow<'a, str>> = None;
     for l in recent {
-        if let Some(rest) = l.strip_prefix("E ") {
-            first = Some(rest.trim().to_owned());
+        if l.starts_with("E ") {
+            first = Some(l);
         } else if l.is_empty() && first.is_none() {
             continue;
         } else {
@@ -1968,7 +1969,7 @@ pub(crate) fn e_block_message<'a>(
         }
     }
     let first = first?;
-    let first = first.as_str();
+    let first = first.strip_prefix("E ").unwrap_or(&first).trim();
     let clip = super::generic::clip_message;
     if exception.is_empty() || first.starts_with(exception) {
         Some(clip(first).to_owned())
