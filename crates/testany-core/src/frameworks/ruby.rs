@@ -184,7 +184,12 @@ impl Parser for RubyParser {
             && self.minitest_header.is_none()
         {
             self.minitest_class = None;
-            self.doc_line(line, 0, super::trim(line), n, report);
+            // `trim(line)`: only its end may be trimmed, and most lines end with text.
+            let trimmed = match line.as_bytes().last() {
+                Some(c) if c.is_ascii_graphic() => line,
+                _ => super::trim(line),
+            };
+            self.doc_line(line, 0, trimmed, n, report);
             return;
         }
         // `line.trim_start()`'s length, then `trim(line)`: the text starts there.
@@ -628,6 +633,7 @@ impl RubyParser {
 
     /// RSpec documentation format, one line behind. `indent` and `trimmed` are the
     /// line's indentation and trimmed text.
+    #[inline(always)]
     fn doc_line(
         &mut self,
         line: &str,
@@ -694,6 +700,7 @@ impl RubyParser {
 
     /// The held line (`held_text`, indented by `indent`, log line `n`) is not a group:
     /// an example when a group is open above it.
+    #[inline(always)]
     fn emit_held(&mut self, indent: usize, n: usize, report: &mut Report) {
         self.pop_groups(indent);
         if indent < 2 || self.groups.is_empty() {
@@ -704,6 +711,7 @@ impl RubyParser {
         self.held_text = text;
     }
 
+    #[inline(never)]
     fn emit_example(&mut self, text: &str, n: usize, report: &mut Report) {
         let (title, status) = example_status(text);
         if status != TestStatus::Passed {
