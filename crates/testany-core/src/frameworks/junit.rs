@@ -105,20 +105,23 @@ impl Parser for JunitParser {
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
         // Outside blocks, the results list and a wrapped path, a line at the margin
-        // starting with a lowercase letter (no level, no Kotlin `e: `, no drive) matters
-        // only as a compiler error (a JVM file before its first `:`), a line cut in an
-        // absolute path, a test line (by its last byte) or a class line (no `:` nor
-        // space): a pytest `-v` line is none of them, and the gate gives this module
-        // every such line for its `:`. The full reading is `any_line`.
+        // starting with a letter (no level `Error:`/`Warning:`, no `Running`/`Tests
+        // run:`, no Kotlin `e: `, no drive) matters only as a compiler error (a JVM file
+        // before its first `:`), a line cut in an absolute path, a test line (by its
+        // end) or a class line (no `:` nor space): a pytest `-v` line and a CI log's
+        // `INFO ... in 12 ms` are none of them, and the gate gives this module every
+        // such line (for its `:`, its last `s`). The full reading is `any_line`.
         let b = line.as_bytes();
         if let Some(&first) = b.first()
-            && first.is_ascii_lowercase()
-            && first != b'e'
+            && first.is_ascii_alphabetic()
+            && !matches!(first, b'e' | b'E' | b'W' | b'R' | b'T')
             && b.get(1) != Some(&b':')
             && self.block.is_none()
             && !self.in_results
             && self.wrapped.is_none()
-            && !matches!(b.last(), Some(b'!' | b's' | b'c' | b'D' | b')'))
+            && !matches!(b.last(), Some(b'!' | b'D' | b')'))
+            && !b.ends_with(b" s")
+            && !b.ends_with(b" sec")
             && let Some(at) = first_of(b, b':', b' ')
             && !(b.get(at) == Some(&b':') && is_jvm_file(b.get(..at).unwrap_or(&[])))
             && (b.len() < WRAP_WIDTH || !is_absolute(last_token(line)))
@@ -2328,6 +2331,16 @@ Results
             "the output wraps here at a long path /home/runner/work/proj/src/main/ja",
             "va/a/B.java:93: error: cannot find symbol",
             "plain words of a log line that is long enough to be remembered or not",
+            "INFO worker-3 processed job 10 in 12 ms",
+            "INFO http: GET http://api.internal:8080/v1/cart/7 200 (3 ms) user=u7",
+            "FooTest",
+            "FooTest.testX",
+            "Warning:  /p/A.java:[1,2] deprecated",
+            "Error:  /p/A.java:[1,2] cannot find symbol",
+            "Running com.acme.BarTest",
+            "Some text at /home/runner/work/proj/src/main/java/a/very/long/path/that/is/cut",
+            "Abc:",
+            "Abc.java:12: error: x",
             "  Test testX() PASSED (1.2s)",
             "BUILD FAILED",
             "a:b",
