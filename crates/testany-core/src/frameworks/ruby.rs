@@ -90,6 +90,9 @@ pub struct RubyParser {
     /// The open groups' texts, each followed by a space: the start of every id below
     /// them, kept joined so that an example costs one copy of it, not one per group.
     prefix: String,
+    /// Changes whenever `groups` does: examples held with the same generation share
+    /// their prefix.
+    groups_gen: u64,
     doc_off: bool,
     confirmed: bool,
     tentative: Tentative,
@@ -670,6 +673,7 @@ impl RubyParser {
             if indent > held_indent {
                 self.pop_groups(held_indent);
                 if self.groups.len() < MAX_DEPTH {
+                    self.groups_gen += 1;
                     self.groups.push((held_indent, self.prefix.len()));
                     self.prefix.push_str(&self.held_text);
                     self.prefix.push(' ');
@@ -690,10 +694,12 @@ impl RubyParser {
         {
             self.groups.pop();
             self.prefix.truncate(start);
+            self.groups_gen += 1;
         }
     }
 
     fn clear_groups(&mut self) {
+        self.groups_gen += 1;
         self.groups.clear();
         self.prefix.clear();
     }
@@ -724,7 +730,8 @@ impl RubyParser {
             return;
         }
         if !self.confirmed {
-            self.tentative.push(&self.prefix, title, status, n);
+            self.tentative
+                .push(&self.prefix, self.groups_gen, title, status, n);
             return;
         }
         let mut id = String::with_capacity(self.prefix.len() + title.len());
@@ -756,10 +763,16 @@ impl RubyParser {
 /// allocation here: its id goes into one shared buffer.
 #[derive(Debug, Default)]
 struct Tentative {
-    /// The examples' ids, one after the other.
-    ids: String,
-    /// Per example: the end of its id in `ids`, the start of its title, status, log line.
-    examples: Vec<(usize, usize, TestStatus, usize)>,
+    /// The examples' titles, one after the other.
+    titles: String,
+    /// The group prefixes of the examples, each stored once for the examples after it
+    /// with the same open groups (a traceback's lines share theirs).
+    prefixes: String,
+    /// The groups' generation `prefixes` ends with (see [`RubyParser::groups_gen`]).
+    last_gen: Option<u64>,
+    /// Per example: its prefix (start, end) in `prefixes`, the end of its title in
+    /// `titles`, status, log line.
+    examples: Vec<(usize, usize, usize, TestStatus, usize)>,
 }
 
 impl Tentative {
@@ -768,25 +781,36 @@ impl Tentative {
     }
 
     fn clear(&mut self) {
-        self.ids.clear();
+        self.titles.clear();
+        self.prefixes.clear();
+        self.last_gen = None;
         self.examples.clear();
     }
 
-    /// An example: the groups' texts each followed by a space (`prefix`), then its title.
-    fn push(&mut self, prefix: &str, title: &str, status: TestStatus, n: usize) {
-        self.ids.push_str(prefix);
-        let title_at = self.ids.len();
-        self.ids.push_str(title);
-        self.examples.push((self.ids.len(), title_at, status, n));
+    /// An example: the groups' texts each followed by a space (`prefix`, of the groups'
+    /// `generation`), then its title.
+    fn push(&mut self, prefix: &str, generation: u64, title: &str, status: TestStatus, n: usize) {
+        if self.last_gen != Some(generation) {
+            self.last_gen = Some(generation);
+            self.prefixes.push_str(prefix);
+        }
+        let at = self.prefixes.len() - prefix.len();
+        self.titles.push_str(title);
+        self.examples
+            .push((at, self.prefixes.len(), self.titles.len(), status, n));
     }
 
     /// Reports the held examples in order, as they would have been when read.
     fn report(&mut self, report: &mut Report) {
         let mut start = 0;
-        for &(end, title_at, status, n) in &self.examples {
-            let id = self.ids.get(start..end).unwrap_or("");
-            let mut t = TestResult::new(Framework::Ruby, id, status, n);
-            t.name = self.ids.get(title_at..end).unwrap_or("").to_owned();
+        let mut id = String::new();
+        for &(p0, p1, end, status, n) in &self.examples {
+            let title = self.titles.get(start..end).unwrap_or("");
+            id.clear();
+            id.push_str(self.prefixes.get(p0..p1).unwrap_or(""));
+            id.push_str(title);
+            let mut t = TestResult::new(Framework::Ruby, &id, status, n);
+            t.name = title.to_owned();
             report.test(t);
             start = end;
         }
