@@ -287,6 +287,9 @@ fn test_line(trimmed: &str, indented: bool) -> Option<TestLine<'_>> {
     // Indented under `X.cs(14): error TESTERROR:`, and starting with the id.
     if indented
         && first.is_ascii_alphabetic()
+        // A `:` first (one byte search): the indented code lines of other tools' tracebacks
+        // come here, and most hold none.
+        && memchr::memchr(b':', trimmed.as_bytes()).is_some()
         && let Some(at) = ERROR_MESSAGE.find(trimmed.as_bytes())
     {
         let head = trimmed.get(..at + 1)?;

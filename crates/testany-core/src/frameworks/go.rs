@@ -119,6 +119,79 @@ impl Parser for GoParser {
     }
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        // Outside a panic and a testify block, an indented line matters only as a
+        // `=== `/`--- ` line, a testify `Error Trace:` or a message line `x_test.go:12:
+        // msg`; the gate gives this module every indented line (a Python traceback's
+        // code lines), so the others are told apart here by their first byte and one
+        // search for `:`, before the full reading (`any_line`).
+        if matches!(line.as_bytes().first(), Some(b' ' | b'\t'))
+            && self.panic.is_none()
+            && self.testify.is_none()
+        {
+            let text = trim_start(line);
+            match text.as_bytes().first() {
+                Some(b'=' | b'-' | b'E') => {}
+                Some(c) if !c.is_ascii() => {}
+                _ if message_line(text).is_some() => {}
+                _ => return,
+            }
+        }
+        self.any_line(line, n, report);
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.close_testify();
+        self.flush_results(report, 0);
+        if self.panic.is_some() {
+            self.end_panic(report);
+        }
+    }
+
+    /// Between blocks, a line at the margin matters only by its first byte (`=== `,
+    /// `--- `, `panic: `, `# pkg`, GoConvey, package results); indented lines may be
+    /// message lines of any test.
+    fn interest(&self) -> &'static super::Interest {
+        use super::{ByteSet, Interest};
+        // `=== ` and `--- ` lines are read after `trim_start`, which also takes Unicode
+        // spaces and CRs.
+        const fn between(more: &[u8]) -> Interest {
+            Interest {
+                top: ByteSet::of(b"#B*=-pFPSoe")
+                    .union(ByteSet::OTHER_SPACE)
+                    .union(ByteSet::of(more)),
+                indented: ByteSet::ALL,
+                ..Interest::NONE
+            }
+        }
+        const PLAIN: Interest = between(b"");
+        const CONVEY_FILE: Interest = between(b"L");
+        const CONVEY_LOCATIONS: Interest = between(b"EA");
+        const CONVEY_BOTH: Interest = between(b"LEA");
+        if self.panic.is_some()
+            || self.testify.is_some()
+            || !self.results.is_empty()
+            || self.build_header.is_some()
+            || self.build.is_some()
+        {
+            return &Interest::ALL;
+        }
+        match (
+            self.convey.file.is_some(),
+            !self.convey.locations.is_empty(),
+        ) {
+            (false, false) => &PLAIN,
+            (true, false) => &CONVEY_FILE,
+            (false, true) => &CONVEY_LOCATIONS,
+            (true, true) => &CONVEY_BOTH,
+        }
+    }
+}
+
+impl GoParser {
+    /// [`Parser::line`] past its fast path: kept out of line so that the fast path saves
+    /// and restores few registers.
+    #[inline(never)]
+    fn any_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let bytes = line.as_bytes();
         let Some(&first) = bytes.first() else {
             if self.panic.is_some() {
@@ -177,55 +250,6 @@ impl Parser for GoParser {
         }
     }
 
-    fn finish(&mut self, report: &mut Report) {
-        self.close_testify();
-        self.flush_results(report, 0);
-        if self.panic.is_some() {
-            self.end_panic(report);
-        }
-    }
-
-    /// Between blocks, a line at the margin matters only by its first byte (`=== `,
-    /// `--- `, `panic: `, `# pkg`, GoConvey, package results); indented lines may be
-    /// message lines of any test.
-    fn interest(&self) -> &'static super::Interest {
-        use super::{ByteSet, Interest};
-        // `=== ` and `--- ` lines are read after `trim_start`, which also takes Unicode
-        // spaces and CRs.
-        const fn between(more: &[u8]) -> Interest {
-            Interest {
-                top: ByteSet::of(b"#B*=-pFPSoe")
-                    .union(ByteSet::OTHER_SPACE)
-                    .union(ByteSet::of(more)),
-                indented: ByteSet::ALL,
-                ..Interest::NONE
-            }
-        }
-        const PLAIN: Interest = between(b"");
-        const CONVEY_FILE: Interest = between(b"L");
-        const CONVEY_LOCATIONS: Interest = between(b"EA");
-        const CONVEY_BOTH: Interest = between(b"LEA");
-        if self.panic.is_some()
-            || self.testify.is_some()
-            || !self.results.is_empty()
-            || self.build_header.is_some()
-            || self.build.is_some()
-        {
-            return &Interest::ALL;
-        }
-        match (
-            self.convey.file.is_some(),
-            !self.convey.locations.is_empty(),
-        ) {
-            (false, false) => &PLAIN,
-            (true, false) => &CONVEY_FILE,
-            (false, true) => &CONVEY_LOCATIONS,
-            (true, true) => &CONVEY_BOTH,
-        }
-    }
-}
-
-impl GoParser {
     /// `=== RUN   TestX`, `=== CONT  TestX`, `=== NAME  TestX`, `=== PAUSE TestX`.
     fn run_line(&mut self, trimmed: &str, report: &mut Report) {
         self.flush_results(report, 0);
@@ -811,6 +835,26 @@ fn duration_ms(d: &str) -> Option<u64> {
 }
 
 /// `x_test.go:42: message` (also `x_test.go:42:` with the message on later lines).
+/// [`str::trim_start`], by bytes while they are ASCII spaces (it decodes a `char` per
+/// step, and indentation is long).
+fn trim_start(line: &str) -> &str {
+    let b = line.as_bytes();
+    let mut at = 0;
+    while b.get(at..at + 8) == Some(b"        ") {
+        at += 8;
+    }
+    while matches!(
+        b.get(at),
+        Some(b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+    ) {
+        at += 1;
+    }
+    match line.get(at..) {
+        Some(rest) if rest.as_bytes().first().is_none_or(u8::is_ascii) => rest,
+        _ => line.trim_start(),
+    }
+}
+
 fn message_line(trimmed: &str) -> Option<(&str, u32, &str)> {
     // The first or second `:` (after a Windows drive) ends `.go`: two memchr steps
     // instead of a substring search over every line.
@@ -1244,6 +1288,83 @@ FAIL\texample.com/m/broken [build failed]
         ];
         for log in super::super::testutil::fragment_soups(&pieces, 300) {
             super::super::testutil::assert_sane(&analyze(None, &log));
+        }
+    }
+
+    /// The parser's state, its map of running tests in key order.
+    fn state(p: &GoParser) -> String {
+        let running: std::collections::BTreeMap<_, _> = p
+            .running
+            .iter()
+            .map(|(k, v)| (k, format!("{v:?}")))
+            .collect();
+        format!(
+            "{:?} {running:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            p.current,
+            p.results,
+            p.testify,
+            p.convey,
+            p.panic,
+            p.build_header,
+            p.build,
+            p.last_failed,
+            p.package_failures
+        )
+    }
+
+    /// The fast path of [`Parser::line`] leaves the parser and the report as the full
+    /// reading ([`GoParser::any_line`]) does, line after line.
+    #[test]
+    fn fast_path_changes_what_the_full_reading_changes() {
+        let pieces = [
+            "=== RUN   TestTotal",
+            "    === RUN   TestTotal/sub",
+            "--- FAIL: TestTotal (0.00s)",
+            "    --- FAIL: TestTotal/sub (0.00s)",
+            "    cart_test.go:42: expected 3, got 2",
+            "        cart_test.go:43: nested",
+            "\tcart_test.go:44: tabbed",
+            "    \u{3000}cart_test.go:45: wide space",
+            "        Error Trace:\tinsert_test.go:63",
+            "        Error:      \tNot equal:",
+            "        \t            \texpected: 1",
+            "        Test:       \tTestInsert",
+            "    def test_case(cart, user):",
+            "        cart.add(Item(\"sku-1\", quantity=2))",
+            "    x.go:",
+            "    a.go:0: zero",
+            "panic: boom",
+            "goroutine 1 [running]:",
+            "\t/home/u/p/x.go:12 +0x1d",
+            "FAIL\texample.com/p\t0.01s",
+            "ok  \texample.com/p\t0.01s",
+            "# example.com/p",
+            "./x_test.go:6:10: undefined: y",
+            "* /p/x_test.go ",
+            "Line 35:",
+            "Expected: 1",
+            "      ",
+            "  é",
+            "",
+        ];
+        for log in super::super::testutil::fragment_soups(&pieces, 400) {
+            let (mut fast, mut full) = (GoParser::default(), GoParser::default());
+            let (mut fast_r, mut full_r) = (Report::default(), Report::default());
+            for (n, line) in log.lines().enumerate() {
+                fast.line(line, n, &mut fast_r);
+                full.any_line(line, n, &mut full_r);
+                assert_eq!(state(&fast), state(&full), "{line:?} in {log:?}");
+            }
+            fast.finish(&mut fast_r);
+            full.finish(&mut full_r);
+            assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn trim_start_is_std(text in "[ \t\r\u{a0}\u{3000}x\u{85}é]{0,24}") {
+            proptest::prop_assert_eq!(trim_start(&text), text.trim_start());
         }
     }
 }

@@ -104,6 +104,105 @@ impl Parser for JunitParser {
     }
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        // Outside blocks, the results list and a wrapped path, a line at the margin
+        // starting with a letter (no level `Error:`/`Warning:`, no `Running`/`Tests
+        // run:`, no Kotlin `e: `, no drive) matters only as a compiler error (a JVM file
+        // before its first `:`), a line cut in an absolute path, a test line (by its
+        // end) or a class line (no `:` nor space): a pytest `-v` line and a CI log's
+        // `INFO ... in 12 ms` are none of them, and the gate gives this module every
+        // such line (for its `:`, its last `s`). The full reading is `any_line`.
+        let b = line.as_bytes();
+        if let Some(&first) = b.first()
+            && first.is_ascii_alphabetic()
+            && !matches!(first, b'e' | b'E' | b'W' | b'R' | b'T')
+            && b.get(1) != Some(&b':')
+            && self.block.is_none()
+            && !self.in_results
+            && self.wrapped.is_none()
+            && !matches!(b.last(), Some(b'!' | b'D' | b')'))
+            && !b.ends_with(b" s")
+            && !b.ends_with(b" sec")
+            && let Some(at) = first_of(b, b':', b' ')
+            && !(b.get(at) == Some(&b':') && is_jvm_file(b.get(..at).unwrap_or(&[])))
+            && (b.len() < WRAP_WIDTH || !is_absolute(last_token(line)))
+        {
+            return;
+        }
+        self.any_line(line, n, report);
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.close_block(report);
+    }
+
+    /// Outside a block, the `Results:` list and a line cut in a path, a line matters by
+    /// its first byte (levels, `Running`, `Tests run:`, absolute paths), its last byte
+    /// (Surefire's and Gradle's test lines), its first word (one word: a class line; a
+    /// word ending in `:`: a compiler error's path), or an absolute path as its last word
+    /// (a line cut in a path); under a gradle-test-logger class, every indented line.
+    fn interest(&self) -> &'static super::Interest {
+        use super::{ByteSet, Interest};
+        const fn between(logger: bool) -> Interest {
+            Interest {
+                top: ByteSet::of(b"[EWRT/").union(ByteSet::OTHER_SPACE),
+                indented: if logger {
+                    ByteSet::ALL
+                } else {
+                    ByteSet::of(b"/").union(ByteSet::OTHER_SPACE)
+                },
+                last: ByteSet::of(b"!scD").union(ByteSet::of(&[super::classify::S_PAREN])),
+                word_end: ByteSet::of(b":\0"),
+                tail_path: true,
+                blank: logger,
+                ..Interest::NONE
+            }
+        }
+        const PLAIN: Interest = between(false);
+        const LOGGER: Interest = between(true);
+        if self.block.is_some() || self.in_results || self.wrapped.is_some() {
+            return &Interest::ALL;
+        }
+        if self.logger_class.is_some() {
+            &LOGGER
+        } else {
+            &PLAIN
+        }
+    }
+}
+
+/// Maven's `[ERROR] ` / `[INFO] ` / `[WARNING] ` level, and the rest of the line.
+fn strip_level(line: &str) -> (Option<&str>, &str) {
+    match line.as_bytes().first() {
+        Some(b'[') => {}
+        // GitHub Actions shows Maven's levels as `Error:  ` and `Warning:  `.
+        Some(b'E') => {
+            return match line.strip_prefix("Error:  ") {
+                Some(rest) => (Some("[ERROR]"), rest),
+                None => (None, line),
+            };
+        }
+        Some(b'W') => {
+            return match line.strip_prefix("Warning:  ") {
+                Some(rest) => (Some("[WARNING]"), rest),
+                None => (None, line),
+            };
+        }
+        _ => return (None, line),
+    }
+    for level in ["[ERROR]", "[INFO]", "[WARNING]", "[WARN]", "[DEBUG]"] {
+        if let Some(rest) = line.strip_prefix(level) {
+            let rest = rest.strip_prefix(' ').unwrap_or(rest);
+            return (Some(level), rest);
+        }
+    }
+    (None, line)
+}
+
+impl JunitParser {
+    /// [`Parser::line`] past its fast path: kept out of line so that the fast path saves
+    /// and restores few registers.
+    #[inline(never)]
+    fn any_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let (level, body) = strip_level(line);
         if self.block.is_some() {
             self.block_line(line, level, body, n, report);
@@ -178,74 +277,6 @@ impl Parser for JunitParser {
         }
     }
 
-    fn finish(&mut self, report: &mut Report) {
-        self.close_block(report);
-    }
-
-    /// Outside a block, the `Results:` list and a line cut in a path, a line matters by
-    /// its first byte (levels, `Running`, `Tests run:`, absolute paths), its last byte
-    /// (Surefire's and Gradle's test lines), its first word (one word: a class line; a
-    /// word ending in `:`: a compiler error's path), or an absolute path as its last word
-    /// (a line cut in a path); under a gradle-test-logger class, every indented line.
-    fn interest(&self) -> &'static super::Interest {
-        use super::{ByteSet, Interest};
-        const fn between(logger: bool) -> Interest {
-            Interest {
-                top: ByteSet::of(b"[EWRT/").union(ByteSet::OTHER_SPACE),
-                indented: if logger {
-                    ByteSet::ALL
-                } else {
-                    ByteSet::of(b"/").union(ByteSet::OTHER_SPACE)
-                },
-                last: ByteSet::of(b"!scD").union(ByteSet::of(&[super::classify::S_PAREN])),
-                word_end: ByteSet::of(b":\0"),
-                tail_path: true,
-                blank: logger,
-                ..Interest::NONE
-            }
-        }
-        const PLAIN: Interest = between(false);
-        const LOGGER: Interest = between(true);
-        if self.block.is_some() || self.in_results || self.wrapped.is_some() {
-            return &Interest::ALL;
-        }
-        if self.logger_class.is_some() {
-            &LOGGER
-        } else {
-            &PLAIN
-        }
-    }
-}
-
-/// Maven's `[ERROR] ` / `[INFO] ` / `[WARNING] ` level, and the rest of the line.
-fn strip_level(line: &str) -> (Option<&str>, &str) {
-    match line.as_bytes().first() {
-        Some(b'[') => {}
-        // GitHub Actions shows Maven's levels as `Error:  ` and `Warning:  `.
-        Some(b'E') => {
-            return match line.strip_prefix("Error:  ") {
-                Some(rest) => (Some("[ERROR]"), rest),
-                None => (None, line),
-            };
-        }
-        Some(b'W') => {
-            return match line.strip_prefix("Warning:  ") {
-                Some(rest) => (Some("[WARNING]"), rest),
-                None => (None, line),
-            };
-        }
-        _ => return (None, line),
-    }
-    for level in ["[ERROR]", "[INFO]", "[WARNING]", "[WARN]", "[DEBUG]"] {
-        if let Some(rest) = line.strip_prefix(level) {
-            let rest = rest.strip_prefix(' ').unwrap_or(rest);
-            return (Some(level), rest);
-        }
-    }
-    (None, line)
-}
-
-impl JunitParser {
     fn set_surefire_class(&mut self, class: &str) {
         // `Running com.acme.FooTest` may carry a suffix in some runners (`(of 3)`).
         let class = class.split_whitespace().next().unwrap_or("");
@@ -311,11 +342,7 @@ impl JunitParser {
     }
 
     fn remember_wrap(&mut self, body: &str, n: usize) {
-        let b = body.as_bytes();
-        let token = match b.iter().rposition(|&c| c == b' ' || c == b'\t') {
-            Some(at) => body.get(at + 1..).unwrap_or(""),
-            None => body,
-        };
+        let token = last_token(body);
         if token.len() < 4 || token.len() > 1024 || !is_absolute(token) {
             return;
         }
@@ -968,11 +995,11 @@ fn parse_u32(s: &str) -> Option<u32> {
 
 /// `com.acme.FooTest` or `FooTest` (also `Foo$Inner`): identifiers joined by dots.
 fn looks_like_class_name(s: &str) -> bool {
-    // Most lines fail at their first space: check the bytes before anything else.
-    let ident = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.') || *b >= 0x80;
+    // Most lines fail at their first space: check the bytes before anything else, by a
+    // table (a byte costs a load, not the ranges of `is_ascii_alphanumeric`).
     !s.is_empty()
         && s.len() <= super::MAX_ID
-        && s.as_bytes().iter().all(ident)
+        && s.as_bytes().iter().all(|&b| IDENT[usize::from(b)])
         && s.split('.').all(|seg| {
             seg.chars()
                 .next()
@@ -985,6 +1012,56 @@ fn looks_like_class_name(s: &str) -> bool {
             .next_back()
             .and_then(|l| l.chars().next())
             .is_some_and(char::is_uppercase)
+}
+
+/// The bytes of a dotted class name: ASCII letters and digits, `_`, `$`, `.`, and those
+/// of non-ASCII characters.
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c == b'.' || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+/// The high bit of each byte of `w` equal to `c`, exactly (no borrow between bytes).
+fn eq_bytes(w: u64, c: u8) -> u64 {
+    let x = w ^ (u64::from(c) * 0x0101_0101_0101_0101);
+    !((x & LOW7).wrapping_add(LOW7) | x | LOW7)
+}
+
+/// `b.iter().position(|&c| c == x || c == y)`, eight bytes at a time.
+fn first_of(b: &[u8], x: u8, y: u8) -> Option<usize> {
+    let mut at = 0;
+    while let Some(w) = b.get(at..).and_then(<[u8]>::first_chunk::<8>) {
+        let w = u64::from_le_bytes(*w);
+        let hits = eq_bytes(w, x) | eq_bytes(w, y);
+        if hits != 0 {
+            return Some(at + hits.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    let tail = b.get(at..)?.iter().position(|&c| c == x || c == y)?;
+    Some(at + tail)
+}
+
+/// `b.iter().rposition(|&c| c == x || c == y)`, eight bytes at a time from the end.
+fn last_of(b: &[u8], x: u8, y: u8) -> Option<usize> {
+    let mut end = b.len();
+    while let Some(w) = b.get(..end).and_then(<[u8]>::last_chunk::<8>) {
+        let w = u64::from_le_bytes(*w);
+        let hits = eq_bytes(w, x) | eq_bytes(w, y);
+        if hits != 0 {
+            return Some(end - 1 - hits.leading_zeros() as usize / 8);
+        }
+        end -= 8;
+    }
+    b.get(..end)?.iter().rposition(|&c| c == x || c == y)
 }
 
 /// `com.acme.FooTest.testX` (TestNG under Gradle) or, with a Kotlin test name holding
@@ -1115,15 +1192,16 @@ fn parse_compiler_error(body: &str) -> Option<CompilerError<'_>> {
     // A relative path holds no space before its colon: most log lines stop at their
     // first word.
     let colon = if start == 0 && !t.starts_with('/') {
-        // A plain loop: the first word is short, a SIMD search's setup costs more.
-        let at = b.iter().position(|&c| c == b':' || c == b' ')?;
+        // Eight bytes at a time: the first word is short, a SIMD search's setup costs
+        // more, and a byte loop costs a few instructions per byte (a pytest `-v` line's
+        // first word is its whole node id).
+        let at = first_of(b, b':', b' ')?;
         (b.get(at) == Some(&b':')).then_some(at)?
     } else {
         start + memchr::memchr(b':', b.get(start..)?)?
     };
     let path = t.get(..colon)?;
-    let jvm = [".java", ".kt", ".kts", ".scala", ".groovy"];
-    if !jvm.iter().any(|e| path.ends_with(e)) || path.contains(['\t']) {
+    if !is_jvm_file(path.as_bytes()) || path.contains(['\t']) {
         return None;
     }
     let rest = t.get(colon + 1..)?;
@@ -1180,6 +1258,26 @@ fn is_drive(s: &str) -> bool {
         && b.first().is_some_and(u8::is_ascii_alphabetic)
         && b.get(1) == Some(&b':')
         && matches!(b.get(2), Some(b'\\' | b'/'))
+}
+
+/// A JVM source file's name.
+fn is_jvm_file(path: &[u8]) -> bool {
+    matches!(
+        path,
+        [.., b'.', b'j', b'a', b'v', b'a']
+            | [.., b'.', b'k', b't']
+            | [.., b'.', b'k', b't', b's']
+            | [.., b'.', b's', b'c', b'a', b'l', b'a']
+            | [.., b'.', b'g', b'r', b'o', b'o', b'v', b'y']
+    )
+}
+
+/// The text after the last space or tab (all of it without one).
+fn last_token(body: &str) -> &str {
+    match last_of(body.as_bytes(), b' ', b'\t') {
+        Some(at) => body.get(at + 1..).unwrap_or(""),
+        None => body,
+    }
 }
 
 fn is_absolute(p: &str) -> bool {
@@ -2151,5 +2249,117 @@ Tests run: 3, Failures: 0, Errors: 0, Skipped: 0, Time elapsed: 0.1 s - in com.a
 Results
 ");
         assert_eq!(statuses(&tests), []);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_searches_are_the_loops(text in "[ :\ta.é]{0,40}") {
+            let b = text.as_bytes();
+            proptest::prop_assert_eq!(
+                first_of(b, b':', b' '),
+                b.iter().position(|&c| c == b':' || c == b' ')
+            );
+            proptest::prop_assert_eq!(
+                last_of(b, b' ', b'\t'),
+                b.iter().rposition(|&c| c == b' ' || c == b'\t')
+            );
+        }
+    }
+
+    #[test]
+    fn jvm_files_by_their_extension() {
+        for (path, jvm) in [
+            ("a/B.java", true),
+            ("B.kt", true),
+            (".kts", true),
+            ("x.scala", true),
+            ("x.groovy", true),
+            ("x.py", false),
+            ("java", false),
+            ("x.javas", false),
+            ("x.Java", false),
+            ("", false),
+        ] {
+            let before = [".java", ".kt", ".kts", ".scala", ".groovy"]
+                .iter()
+                .any(|e| path.ends_with(e));
+            assert_eq!(is_jvm_file(path.as_bytes()), jvm, "{path}");
+            assert_eq!(before, jvm, "{path}");
+        }
+    }
+
+    #[test]
+    fn ident_table_is_the_byte_test() {
+        for b in 0..=255u8 {
+            let ident = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$' | b'.') || b >= 0x80;
+            assert_eq!(IDENT[usize::from(b)], ident, "{b}");
+        }
+    }
+
+    /// The parser's state, its class map in key order.
+    fn state(p: &JunitParser) -> String {
+        let classes: std::collections::BTreeMap<_, _> = p.classes.iter().collect();
+        format!(
+            "{:?} {:?} {:?} {:?} {classes:?} {:?} {:?}",
+            p.surefire_class, p.logger_class, p.results, p.in_results, p.block, p.wrapped
+        )
+    }
+
+    /// The fast path of [`Parser::line`] leaves the parser and the report as the full
+    /// reading ([`JunitParser::any_line`]) does, line after line.
+    #[test]
+    fn fast_path_changes_what_the_full_reading_changes() {
+        let pieces = [
+            "tests/unit/test_a.py::test_x PASSED                               [ 10%]",
+            "src/main/java/a/B.java:93: error: cannot find symbol",
+            "src/main/groovy/a/B.groovy:9: error: x",
+            "c:\\p\\B.java:3: error: y",
+            "e: file:///home/u/p/C.kt:12:5 Unresolved reference: bar",
+            "[ERROR] /p/src/a/W.java:[27,20] cannot find symbol",
+            "com.acme.FooTest",
+            "com.acme.FooTest > testX() FAILED",
+            "testX(com.acme.FooTest)  Time elapsed: 0.01 s  <<< FAILURE!",
+            "testY  Time elapsed: 0.02 s",
+            "com.acme.FooTest.testX -- Time elapsed: 5.2 s <<< ERROR!",
+            "Running com.acme.FooTest",
+            "Tests run: 2, Failures: 1, Errors: 0, Skipped: 0, Time elapsed: 0.1 s <<< FAILURE! - in com.acme.FooTest",
+            "java.lang.AssertionError: expected:<1> but was:<2>",
+            "\tat com.acme.FooTest.testX(FooTest.java:12)",
+            "Results:",
+            "Failures:",
+            "  FooTest.testX:12 expected",
+            "the output wraps here at a long path /home/runner/work/proj/src/main/ja",
+            "va/a/B.java:93: error: cannot find symbol",
+            "plain words of a log line that is long enough to be remembered or not",
+            "INFO worker-3 processed job 10 in 12 ms",
+            "INFO http: GET http://api.internal:8080/v1/cart/7 200 (3 ms) user=u7",
+            "FooTest",
+            "FooTest.testX",
+            "Warning:  /p/A.java:[1,2] deprecated",
+            "Error:  /p/A.java:[1,2] cannot find symbol",
+            "Running com.acme.BarTest",
+            "Some text at /home/runner/work/proj/src/main/java/a/very/long/path/that/is/cut",
+            "Abc:",
+            "Abc.java:12: error: x",
+            "  Test testX() PASSED (1.2s)",
+            "BUILD FAILED",
+            "a:b",
+            "x",
+            "",
+            " ",
+        ];
+        for log in super::super::testutil::fragment_soups(&pieces, 400) {
+            let (mut fast, mut full) = (JunitParser::default(), JunitParser::default());
+            let (mut fast_r, mut full_r) = (Report::default(), Report::default());
+            for (n, line) in log.lines().enumerate() {
+                fast.line(line, n, &mut fast_r);
+                full.any_line(line, n, &mut full_r);
+                assert_eq!(state(&fast), state(&full), "{line:?} in {log:?}");
+            }
+            fast.finish(&mut fast_r);
+            full.finish(&mut full_r);
+            assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
+            assert_eq!(fast_r.locations(), full_r.locations(), "{log:?}");
+        }
     }
 }

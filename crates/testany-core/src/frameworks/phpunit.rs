@@ -53,6 +53,93 @@ impl Parser for PhpunitParser {
     }
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
+        // Outside sections, blocks and a pending heading, a line at the margin that does
+        // not start like a heading, a summary, Collision, a testdox glyph or `--debug`
+        // (an ASCII byte but `TFOEWP` and whitespace) can only be a testdox group
+        // `Foo (Ns\Foo)`, and only when it ends with `)`: the gate gives this module
+        // every such line (most of a pytest log's captured output), so they are told
+        // apart before the line is trimmed and searched like any other.
+        if let Some(&first) = line.as_bytes().first()
+            && first.is_ascii()
+            && !matches!(first, b'T' | b'F' | b'O' | b'E' | b'W' | b'P')
+            && !is_space(first)
+            && self.block.is_none()
+            && self.section.is_none()
+            && self.pending_class.is_none()
+        {
+            match line.as_bytes().last() {
+                Some(b')') => {
+                    if space_paren(line) {
+                        self.testdox_group(line, report);
+                    }
+                }
+                Some(&c) if c.is_ascii() && !is_space(c) => {}
+                // Trimmed, it may end with `)`.
+                _ => {
+                    self.testdox_group(super::trim(line), report);
+                }
+            }
+            return;
+        }
+        self.any_line(line, n, report);
+    }
+
+    fn finish(&mut self, report: &mut Report) {
+        self.close_block(report);
+    }
+
+    /// Outside a section and a block, a line matters by the first byte of its text
+    /// (headings, summaries, Collision, testdox glyphs, `--debug`), or as a testdox
+    /// group ending with `)`; under a Collision class, every indented line.
+    fn interest(&self) -> &'static super::Interest {
+        use super::{ByteSet, Interest};
+        const fn between(collision: bool) -> Interest {
+            let first = ByteSet::of(b"TFOEWP")
+                .union(ByteSet::NON_ASCII)
+                .union(ByteSet::OTHER_SPACE);
+            Interest {
+                top: first,
+                indented: if collision { ByteSet::ALL } else { first },
+                // A testdox group ends with `)` at the margin only (a line starting
+                // with a tab is in `indented` through `OTHER_SPACE`); trailing spaces
+                // may follow it anywhere.
+                last: ByteSet::of(b" \t").union(ByteSet::OTHER_SPACE),
+                last_top: ByteSet::ANY_PAREN,
+                ..Interest::NONE
+            }
+        }
+        const PLAIN: Interest = between(false);
+        const COLLISION: Interest = between(true);
+        // A pending testdox heading must see the very next line to be confirmed.
+        if self.block.is_some() || self.section.is_some() || self.pending_class.is_some() {
+            return &Interest::ALL;
+        }
+        if self.collision_class.is_some() {
+            &COLLISION
+        } else {
+            &PLAIN
+        }
+    }
+}
+
+impl Block {
+    fn new(id: String, testdox: bool) -> Self {
+        Block {
+            id,
+            lines: 0,
+            message: Vec::new(),
+            diff: None,
+            locations: Vec::new(),
+            testdox,
+        }
+    }
+}
+
+impl PhpunitParser {
+    /// [`Parser::line`] for every line but those its fast path settles: kept out of line
+    /// so that the fast path saves and restores few registers.
+    #[inline(never)]
+    fn any_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let trimmed = super::trim(line);
         if self.pending_class.is_some()
             && !trimmed.is_empty()
@@ -119,58 +206,6 @@ impl Parser for PhpunitParser {
         self.debug_line(trimmed, n, report);
     }
 
-    fn finish(&mut self, report: &mut Report) {
-        self.close_block(report);
-    }
-
-    /// Outside a section and a block, a line matters by the first byte of its text
-    /// (headings, summaries, Collision, testdox glyphs, `--debug`), or as a testdox
-    /// group ending with `)`; under a Collision class, every indented line.
-    fn interest(&self) -> &'static super::Interest {
-        use super::{ByteSet, Interest};
-        const fn between(collision: bool) -> Interest {
-            let first = ByteSet::of(b"TFOEWP")
-                .union(ByteSet::NON_ASCII)
-                .union(ByteSet::OTHER_SPACE);
-            Interest {
-                top: first,
-                indented: if collision { ByteSet::ALL } else { first },
-                // A testdox group ends with `)` at the margin only (a line starting
-                // with a tab is in `indented` through `OTHER_SPACE`); trailing spaces
-                // may follow it anywhere.
-                last: ByteSet::of(b" \t").union(ByteSet::OTHER_SPACE),
-                last_top: ByteSet::ANY_PAREN,
-                ..Interest::NONE
-            }
-        }
-        const PLAIN: Interest = between(false);
-        const COLLISION: Interest = between(true);
-        // A pending testdox heading must see the very next line to be confirmed.
-        if self.block.is_some() || self.section.is_some() || self.pending_class.is_some() {
-            return &Interest::ALL;
-        }
-        if self.collision_class.is_some() {
-            &COLLISION
-        } else {
-            &PLAIN
-        }
-    }
-}
-
-impl Block {
-    fn new(id: String, testdox: bool) -> Self {
-        Block {
-            id,
-            lines: 0,
-            message: Vec::new(),
-            diff: None,
-            locations: Vec::new(),
-            testdox,
-        }
-    }
-}
-
-impl PhpunitParser {
     fn block_line(&mut self, trimmed: &str, n: usize, report: &mut Report) {
         let Some(block) = self.block.as_mut() else {
             return;
@@ -296,27 +331,7 @@ impl PhpunitParser {
             Some('↩') | Some('∅') => TestStatus::Skipped,
             _ => {
                 // `Foo (Ns\Foo)` at the margin starts a testdox group.
-                if !line.starts_with(' ')
-                    && trimmed.ends_with(')')
-                    // The class holds no space, so its ` (` is the last space of the
-                    // line: one `memrchr` (every line ending with `)` comes here; a
-                    // search for ` (` went byte by byte through the text before it).
-                    && let Some(open) = memchr::memrchr(b' ', trimmed.as_bytes())
-                    && trimmed.as_bytes().get(open + 1) == Some(&b'(')
-                {
-                    let class = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or("");
-                    // Not `Test Passed (Ns\FooTest::testX)` (`--debug`) nor prose.
-                    if !class.is_empty()
-                        && !class.contains(char::is_whitespace)
-                        && !class.contains([',', ':'])
-                    {
-                        self.close_block(report);
-                        self.testdox_class = None;
-                        self.pending_class = Some(clip(class, super::MAX_ID).to_owned());
-                        return true;
-                    }
-                }
-                return false;
+                return !line.starts_with(' ') && self.testdox_group(trimmed, report);
             }
         };
         let rest = chars.as_str();
@@ -348,6 +363,31 @@ impl PhpunitParser {
             self.block = Some(Block::new(clip(&id, super::MAX_ID).to_owned(), true));
         }
         true
+    }
+
+    /// `Foo (Ns\Foo)` (a trimmed line at the margin) starts a testdox group, taken once
+    /// a test line follows. Returns whether the line was one.
+    fn testdox_group(&mut self, trimmed: &str, report: &mut Report) -> bool {
+        if trimmed.ends_with(')')
+            // The class holds no space, so its ` (` is the last space of the line: one
+            // `memrchr` (every line ending with `)` comes here; a search for ` (` went
+            // byte by byte through the text before it).
+            && let Some(open) = memchr::memrchr(b' ', trimmed.as_bytes())
+            && trimmed.as_bytes().get(open + 1) == Some(&b'(')
+        {
+            let class = trimmed.get(open + 2..trimmed.len() - 1).unwrap_or("");
+            // Not `Test Passed (Ns\FooTest::testX)` (`--debug`) nor prose.
+            if !class.is_empty()
+                && !class.contains(char::is_whitespace)
+                && !class.contains([',', ':'])
+            {
+                self.close_block(report);
+                self.testdox_class = None;
+                self.pending_class = Some(clip(class, super::MAX_ID).to_owned());
+                return true;
+            }
+        }
+        false
     }
 
     /// Collision's printer (`php artisan test`, Pest): `PASS  Ns\FooTest` heads a class,
@@ -445,6 +485,35 @@ impl PhpunitParser {
         t.name = method_of(&id).to_owned();
         report.test(t);
     }
+}
+
+/// Whether the last space of `line` opens a parenthesis: `Foo (Ns\Foo)`.
+fn space_paren(line: &str) -> bool {
+    let b = line.as_bytes();
+    last_space(b).is_some_and(|open| b.get(open + 1) == Some(&b'('))
+}
+
+/// `memrchr(b' ', b)`, eight bytes at a time from the end: the last space of a log line
+/// is usually within its last few bytes, where `memrchr`'s setup costs more than the
+/// search.
+fn last_space(b: &[u8]) -> Option<usize> {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut end = b.len();
+    while let Some(w) = b.get(..end).and_then(<[u8]>::last_chunk::<8>) {
+        let x = u64::from_le_bytes(*w) ^ 0x2020_2020_2020_2020;
+        // The high bit of each byte of `x` that is zero (a space in `w`), exactly.
+        let spaces = !((x & LOW7).wrapping_add(LOW7) | x | LOW7);
+        if spaces != 0 {
+            return Some(end - 1 - spaces.leading_zeros() as usize / 8);
+        }
+        end -= 8;
+    }
+    b.get(..end)?.iter().rposition(|&c| c == b' ')
+}
+
+/// The ASCII bytes [`str::trim`] removes.
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
 }
 
 /// `There was 1 failure:` -> Failed; errors -> Error; skipped and incomplete -> Skipped;
@@ -945,5 +1014,70 @@ Tests: 1, Assertions: 1, Failures: 1.
             [("ExceptionTest::testException", TestStatus::Failed)]
         );
         assert_eq!(locs(&tests[0]), []);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn last_space_is_memrchr(text in "[ a(é\t]{0,40}") {
+            proptest::prop_assert_eq!(
+                last_space(text.as_bytes()),
+                memchr::memrchr(b' ', text.as_bytes())
+            );
+        }
+    }
+
+    /// The fast path of [`Parser::line`] leaves the parser and the report as the full
+    /// reading ([`PhpunitParser::any_line`]) does, line after line.
+    #[test]
+    fn fast_path_changes_what_the_full_reading_changes() {
+        let pieces = [
+            "Foo (Ns\\Foo)",
+            "Foo (Ns\\Foo)  ",
+            "Foo (Ns\\Foo)\u{a0}",
+            "Foo (a, b)",
+            "x (y: z)",
+            "INFO a (tax 21%)",
+            "cart 9: added (session 5b1f)",
+            " ✔ Adds",
+            " ✘ Subtracts",
+            "   │ Failed asserting that 1 is identical to 2.",
+            "   │ /app/tests/CalcTest.php:12",
+            "There was 1 failure:",
+            "1) Ns\\CalcTest::testAdd",
+            "/app/tests/CalcTest.php:12",
+            "--",
+            "FAILURES!",
+            "Tests: 2, Assertions: 2, Failures: 1.",
+            "Test 'Ns\\FooTest::testX' started",
+            "Test Passed (Ns\\FooTest::testX)",
+            "  PASS  Ns\\FooTest",
+            "  ✓ it adds  0.01s",
+            "  FAILED  Ns\\FooTest > it adds",
+            "--- Expected",
+            "+++ Actual",
+            "-1",
+            "+2",
+            "plain words",
+            "é)",
+            "a)",
+            "\u{3000}x)",
+            ")",
+            "",
+            " ",
+        ];
+        for log in super::super::testutil::fragment_soups(&pieces, 400) {
+            let (mut fast, mut full) = (PhpunitParser::default(), PhpunitParser::default());
+            let (mut fast_r, mut full_r) = (Report::default(), Report::default());
+            for (n, line) in log.lines().enumerate() {
+                fast.line(line, n, &mut fast_r);
+                full.any_line(line, n, &mut full_r);
+                assert_eq!(
+                    format!("{fast:?}"),
+                    format!("{full:?}"),
+                    "{line:?} in {log:?}"
+                );
+            }
+            assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
+        }
     }
 }

@@ -80,10 +80,19 @@ const NOT_FEATURES: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct RubyParser {
     // RSpec documentation format.
-    held: Option<DocLine>,
-    /// The buffer of the last held line, reused so that a line costs no allocation.
-    spare: String,
-    groups: Vec<(usize, String)>,
+    /// The held line's indentation and log line; its text is `held_text`.
+    held: Option<(usize, usize)>,
+    /// The text of the last held line, one buffer reused so that a line costs no
+    /// allocation.
+    held_text: String,
+    /// The open groups: (indentation, start of the group's text in `prefix`).
+    groups: Vec<(usize, usize)>,
+    /// The open groups' texts, each followed by a space: the start of every id below
+    /// them, kept joined so that an example costs one copy of it, not one per group.
+    prefix: String,
+    /// Changes whenever `groups` does: examples held with the same generation share
+    /// their prefix.
+    groups_gen: u64,
     doc_off: bool,
     confirmed: bool,
     tentative: Tentative,
@@ -103,13 +112,6 @@ pub struct RubyParser {
     /// the `N scenarios (...)` summary); scenarios before that wait here.
     cucumber: bool,
     tentative_scenarios: Vec<TestResult>,
-}
-
-#[derive(Debug, Clone)]
-struct DocLine {
-    indent: usize,
-    text: String,
-    n: usize,
 }
 
 #[derive(Debug, Default, PartialEq, Eq, Clone, Copy)]
@@ -173,12 +175,33 @@ impl Parser for RubyParser {
     }
 
     fn line(&mut self, line: &str, n: usize, report: &mut Report) {
-        let trimmed = super::trim(line);
+        // Outside entries, a line at the margin starting with a lowercase letter is no
+        // heading, summary, minitest or Gherkin line (`rspec ` and `Failing Scenarios:`'
+        // `cucumber ` lines aside): it is only held as a possible group title. Most lines
+        // of other tools' logs are such lines (pytest's `tests/x.py::test_a PASSED`).
+        if let Some(&first) = line.as_bytes().first()
+            && first.is_ascii_lowercase()
+            && first != b'r'
+            && (first != b'c' || !self.failing_list)
+            && self.section == Section::None
+            && self.minitest_header.is_none()
+        {
+            self.minitest_class = None;
+            // `trim(line)`: only its end may be trimmed, and most lines end with text.
+            let trimmed = match line.as_bytes().last() {
+                Some(c) if c.is_ascii_graphic() => line,
+                _ => super::trim(line),
+            };
+            self.doc_line(line, 0, trimmed, n, report);
+            return;
+        }
+        // `line.trim_start()`'s length, then `trim(line)`: the text starts there.
+        let indent = lead(line);
+        let trimmed = super::trim(line.get(indent..).unwrap_or(""));
         if trimmed.is_empty() {
             self.failing_list = false;
             return;
         }
-        let indent = line.len() - line.trim_start().len();
         if self.section == Section::Spec && indent <= 2 {
             self.close_entry(report);
         }
@@ -224,14 +247,14 @@ impl Parser for RubyParser {
         if self.cucumber_line(trimmed, indent, n, report) {
             return;
         }
-        self.doc_line(line, n, report);
+        self.doc_line(line, indent, trimmed, n, report);
     }
 
     fn finish(&mut self, report: &mut Report) {
         self.close_entry(report);
         self.close_scenario(report);
-        if let Some(held) = self.held.take() {
-            self.emit_example(held, report);
+        if let Some((indent, n)) = self.held.take() {
+            self.emit_held(indent, n, report);
         }
         // Never confirmed as RSpec or Cucumber: the tentative tests were something else.
         self.tentative.clear();
@@ -247,7 +270,14 @@ impl Parser for RubyParser {
         use super::{ByteSet, Interest};
         const fn between(doc: bool, failing_list: bool) -> Interest {
             Interest {
-                top: ByteSet::of(b"FTEPRrc.*")
+                // `c` only for `Failing Scenarios:`' `cucumber ` lines: any other line
+                // starting with a lowercase letter is a plain one (captured output).
+                top: ByteSet::of(b"FTEPRr.*")
+                    .union(if failing_list {
+                        ByteSet::of(b"c")
+                    } else {
+                        ByteSet::NONE
+                    })
                     .union(ByteSet::DIGITS)
                     .union(ByteSet::OTHER_SPACE),
                 indented: if doc {
@@ -336,7 +366,7 @@ impl RubyParser {
             {
                 self.doc_off = false;
                 self.held = None;
-                self.groups.clear();
+                self.clear_groups();
                 return true;
             }
             b'r' if trimmed.starts_with("rspec ") => {
@@ -516,7 +546,7 @@ impl RubyParser {
                 self.close_scenario(report);
                 self.feature = Some(clip(name.0, MAX_ID).to_owned());
                 self.held = None;
-                self.groups.clear();
+                self.clear_groups();
                 return true;
             }
             return false;
@@ -604,89 +634,120 @@ impl RubyParser {
         }
     }
 
-    /// RSpec documentation format, one line behind.
-    fn doc_line(&mut self, line: &str, n: usize, report: &mut Report) {
+    /// RSpec documentation format, one line behind. `indent` and `trimmed` are the
+    /// line's indentation and trimmed text.
+    #[inline(always)]
+    fn doc_line(
+        &mut self,
+        line: &str,
+        indent: usize,
+        trimmed: &str,
+        n: usize,
+        report: &mut Report,
+    ) {
         if self.doc_off {
             return;
         }
         // Progress dots of a second formatter glued to the line: `.    can be routed`.
-        let body = line.trim_start_matches(['.', 'F', '*']);
-        let body = if body.len() != line.len() && body.starts_with(' ') {
-            body
-        } else {
-            line
+        let b = line.as_bytes();
+        let (indent, text) = match b.first() {
+            Some(b'.' | b'F' | b'*') => {
+                let k = b
+                    .iter()
+                    .position(|c| !matches!(c, b'.' | b'F' | b'*'))
+                    .unwrap_or(b.len());
+                match line.get(k..) {
+                    Some(body) if body.starts_with(' ') => {
+                        let at = lead(body);
+                        (at, super::trim(body.get(at..).unwrap_or("")))
+                    }
+                    _ => (indent, trimmed),
+                }
+            }
+            _ => (indent, trimmed),
         };
-        let text = body.trim_start();
-        let indent = body.len() - text.len();
         if indent % 2 != 0 {
             return;
         }
-        if let Some(held) = self.held.take() {
-            if indent > held.indent {
-                while self.groups.last().is_some_and(|(i, _)| *i >= held.indent) {
-                    self.groups.pop();
-                }
+        if let Some((held_indent, held_n)) = self.held.take() {
+            if indent > held_indent {
+                self.pop_groups(held_indent);
                 if self.groups.len() < MAX_DEPTH {
-                    self.groups.push((held.indent, held.text));
+                    self.groups_gen += 1;
+                    self.groups.push((held_indent, self.prefix.len()));
+                    self.prefix.push_str(&self.held_text);
+                    self.prefix.push(' ');
                 }
             } else {
-                self.emit_example(held, report);
+                self.emit_held(held_indent, held_n, report);
             }
         }
-        let mut buf = std::mem::take(&mut self.spare);
-        buf.clear();
-        buf.push_str(clip(text.trim_end(), MAX_ID));
-        self.held = Some(DocLine {
-            indent,
-            text: buf,
-            n,
-        });
+        self.held_text.clear();
+        self.held_text.push_str(clip(text, MAX_ID));
+        self.held = Some((indent, n));
     }
 
-    fn emit_example(&mut self, held: DocLine, report: &mut Report) {
-        self.emit_held(&held, report);
-        self.spare = held.text;
-    }
-
-    fn emit_held(&mut self, held: &DocLine, report: &mut Report) {
-        while self.groups.last().is_some_and(|(i, _)| *i >= held.indent) {
+    /// Closes the groups at `indent` or deeper.
+    fn pop_groups(&mut self, indent: usize) {
+        while let Some(&(i, start)) = self.groups.last()
+            && i >= indent
+        {
             self.groups.pop();
+            self.prefix.truncate(start);
+            self.groups_gen += 1;
         }
-        if held.indent < 2 || self.groups.is_empty() {
+    }
+
+    fn clear_groups(&mut self) {
+        self.groups_gen += 1;
+        self.groups.clear();
+        self.prefix.clear();
+    }
+
+    /// The held line (`held_text`, indented by `indent`, log line `n`) is not a group:
+    /// an example when a group is open above it.
+    #[inline(always)]
+    fn emit_held(&mut self, indent: usize, n: usize, report: &mut Report) {
+        self.pop_groups(indent);
+        if indent < 2 || self.groups.is_empty() {
             return;
         }
-        let (title, status) = example_status(&held.text);
+        let text = std::mem::take(&mut self.held_text);
+        self.emit_example(&text, n, report);
+        self.held_text = text;
+    }
+
+    #[inline(never)]
+    fn emit_example(&mut self, text: &str, n: usize, report: &mut Report) {
+        let (title, status) = example_status(text);
         if status != TestStatus::Passed {
             self.confirm(report);
         }
         if !self.confirmed && self.tentative.len() >= MAX_TENTATIVE {
             self.tentative.clear();
-            self.groups.clear();
+            self.clear_groups();
             self.doc_off = true;
             return;
         }
         if !self.confirmed {
-            self.tentative.push(&self.groups, title, status, held.n);
+            self.tentative
+                .push(&self.prefix, self.groups_gen, title, status, n);
             return;
         }
-        let len = self.groups.iter().map(|(_, g)| g.len() + 1).sum::<usize>() + title.len();
-        let mut id = String::with_capacity(len);
-        for (_, g) in &self.groups {
-            id.push_str(g);
-            id.push(' ');
-        }
+        let mut id = String::with_capacity(self.prefix.len() + title.len());
+        id.push_str(&self.prefix);
         id.push_str(title);
-        let mut t = TestResult::new(Framework::Ruby, &id, status, held.n);
+        let mut t = TestResult::new(Framework::Ruby, &id, status, n);
         t.name = title.to_owned();
         report.test(t);
     }
 
     /// A documentation run ended.
     fn stop_doc(&mut self, report: &mut Report) {
-        if let Some(held) = self.held.take() {
-            self.emit_example(held, report);
+        if let Some((indent, n)) = self.held.take() {
+            self.emit_held(indent, n, report);
         }
-        self.groups.clear();
+        self.clear_groups();
         self.doc_off = true;
     }
 
@@ -702,10 +763,16 @@ impl RubyParser {
 /// allocation here: its id goes into one shared buffer.
 #[derive(Debug, Default)]
 struct Tentative {
-    /// The examples' ids, one after the other.
-    ids: String,
-    /// Per example: the end of its id in `ids`, the start of its title, status, log line.
-    examples: Vec<(usize, usize, TestStatus, usize)>,
+    /// The examples' titles, one after the other.
+    titles: String,
+    /// The group prefixes of the examples, each stored once for the examples after it
+    /// with the same open groups (a traceback's lines share theirs).
+    prefixes: String,
+    /// The groups' generation `prefixes` ends with (see [`RubyParser::groups_gen`]).
+    last_gen: Option<u64>,
+    /// Per example: its prefix (start, end) in `prefixes`, the end of its title in
+    /// `titles`, status, log line.
+    examples: Vec<(usize, usize, usize, TestStatus, usize)>,
 }
 
 impl Tentative {
@@ -714,28 +781,36 @@ impl Tentative {
     }
 
     fn clear(&mut self) {
-        self.ids.clear();
+        self.titles.clear();
+        self.prefixes.clear();
+        self.last_gen = None;
         self.examples.clear();
     }
 
-    /// An example: the groups' texts and its title, each followed by a space but the last.
-    fn push(&mut self, groups: &[(usize, String)], title: &str, status: TestStatus, n: usize) {
-        for (_, g) in groups {
-            self.ids.push_str(g);
-            self.ids.push(' ');
+    /// An example: the groups' texts each followed by a space (`prefix`, of the groups'
+    /// `generation`), then its title.
+    fn push(&mut self, prefix: &str, generation: u64, title: &str, status: TestStatus, n: usize) {
+        if self.last_gen != Some(generation) {
+            self.last_gen = Some(generation);
+            self.prefixes.push_str(prefix);
         }
-        let title_at = self.ids.len();
-        self.ids.push_str(title);
-        self.examples.push((self.ids.len(), title_at, status, n));
+        let at = self.prefixes.len() - prefix.len();
+        self.titles.push_str(title);
+        self.examples
+            .push((at, self.prefixes.len(), self.titles.len(), status, n));
     }
 
     /// Reports the held examples in order, as they would have been when read.
     fn report(&mut self, report: &mut Report) {
         let mut start = 0;
-        for &(end, title_at, status, n) in &self.examples {
-            let id = self.ids.get(start..end).unwrap_or("");
-            let mut t = TestResult::new(Framework::Ruby, id, status, n);
-            t.name = self.ids.get(title_at..end).unwrap_or("").to_owned();
+        let mut id = String::new();
+        for &(p0, p1, end, status, n) in &self.examples {
+            let title = self.titles.get(start..end).unwrap_or("");
+            id.clear();
+            id.push_str(self.prefixes.get(p0..p1).unwrap_or(""));
+            id.push_str(title);
+            let mut t = TestResult::new(Framework::Ruby, &id, status, n);
+            t.name = title.to_owned();
             report.test(t);
             start = end;
         }
@@ -743,27 +818,53 @@ impl Tentative {
     }
 }
 
-/// `title (FAILED - 1)` / `title (PENDING: reason)` -> (title, status).
+/// `title (FAILED - 1)` / `title (PENDING: reason)` -> (title, status): the last
+/// ` (FAILED - ` when the text ends with `)`, else the first ` (PENDING: `.
 fn example_status(text: &str) -> (&str, TestStatus) {
-    // Most examples passed: a byte check spares the substring searches' setup.
-    if memchr::memchr(b'(', text.as_bytes()).is_none() {
-        return (text, TestStatus::Passed);
-    }
-    // The markers are found from their `(`: a substring search set up a searcher per
-    // line, and a traceback's indented code lines (`cart.add(Item(...))`) come here.
+    // The markers are found from their `F` and `P`, in one pass: a traceback's
+    // indented code lines (`cart.add(Item(...))`) come here, with many `(` but rarely
+    // a capital `F` or `P` (a substring search cost a searcher's setup per line).
     let b = text.as_bytes();
-    let marker = |at: usize, m: &[u8]| {
-        at > 0 && b.get(at - 1) == Some(&b' ') && b.get(at..).is_some_and(|r| r.starts_with(m))
-    };
-    if text.ends_with(')')
-        && let Some(at) = memchr::memrchr_iter(b'(', b).find(|&at| marker(at, b"(FAILED - "))
-    {
-        return (&text[..at - 1], TestStatus::Failed);
+    let ends = b.last() == Some(&b')');
+    let (mut failed, mut pending) = (None, None);
+    for letter in memchr::memchr2_iter(b'F', b'P', b) {
+        if letter < 2 || b.get(letter - 2..letter) != Some(&b" ("[..]) {
+            continue;
+        }
+        let at = letter - 1;
+        let rest = b.get(at..).unwrap_or(&[]);
+        if ends && rest.starts_with(b"(FAILED - ") {
+            failed = Some(at);
+        } else if pending.is_none() && rest.starts_with(b"(PENDING: ") {
+            pending = Some(at);
+        }
     }
-    if let Some(at) = memchr::memchr_iter(b'(', b).find(|&at| marker(at, b"(PENDING: ")) {
-        return (&text[..at - 1], TestStatus::Skipped);
+    match (failed, pending) {
+        (Some(at), _) => (text.get(..at - 1).unwrap_or(""), TestStatus::Failed),
+        (None, Some(at)) => (text.get(..at - 1).unwrap_or(""), TestStatus::Skipped),
+        (None, None) => (text, TestStatus::Passed),
     }
-    (text, TestStatus::Passed)
+}
+
+/// `line.len() - line.trim_start().len()`, by bytes while they are ASCII (`trim_start`
+/// decodes a `char` per step; the documentation reader measures every line it gets).
+fn lead(line: &str) -> usize {
+    let b = line.as_bytes();
+    // Indentation is mostly spaces: eight at a time first.
+    let mut at = 0;
+    while b.get(at..at + 8) == Some(b"        ") {
+        at += 8;
+    }
+    let at = at
+        + b.get(at..)
+            .unwrap_or(&[])
+            .iter()
+            .position(|c| !matches!(c, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+            .unwrap_or(b.len() - at);
+    match b.get(at) {
+        Some(c) if !c.is_ascii() => line.len() - line.trim_start().len(),
+        _ => at,
+    }
 }
 
 /// `1) Calc adds` -> `Calc adds`.
@@ -1315,6 +1416,89 @@ cucumber features/a.feature:8 # Cenário: Página inicial
         ];
         for log in super::super::testutil::fragment_soups(&pieces, 300) {
             super::super::testutil::assert_sane(&analyze(None, &log));
+        }
+    }
+
+    /// The marker search of 0439935 (a `memrchr`/`memchr` pass over every `(`): the
+    /// one-pass search from `F`/`P` must give what it gave.
+    fn example_status_before(text: &str) -> (&str, TestStatus) {
+        if memchr::memchr(b'(', text.as_bytes()).is_none() {
+            return (text, TestStatus::Passed);
+        }
+        let b = text.as_bytes();
+        let marker = |at: usize, m: &[u8]| {
+            at > 0 && b.get(at - 1) == Some(&b' ') && b.get(at..).is_some_and(|r| r.starts_with(m))
+        };
+        if text.ends_with(')')
+            && let Some(at) = memchr::memrchr_iter(b'(', b).find(|&at| marker(at, b"(FAILED - "))
+        {
+            return (&text[..at - 1], TestStatus::Failed);
+        }
+        if let Some(at) = memchr::memchr_iter(b'(', b).find(|&at| marker(at, b"(PENDING: ")) {
+            return (&text[..at - 1], TestStatus::Skipped);
+        }
+        (text, TestStatus::Passed)
+    }
+
+    #[test]
+    fn example_status_finds_the_markers_it_found_before() {
+        let cases = [
+            "adds (FAILED - 1)",
+            "adds (FAILED - 1) (FAILED - 2)",
+            "a (PENDING: x) b (FAILED - 3)",
+            "a (PENDING: x) b (FAILED - 3) c",
+            "a (PENDING: x) (PENDING: y)",
+            "(FAILED - 1)",
+            " (FAILED - 1)",
+            "x(FAILED - 1)",
+            "x  (FAILED - 1)",
+            "a (F",
+            "a (P",
+            "a (FAILED -1)",
+            "cart.add(Item(\"sku-1\", quantity=2, price=Decimal(\"4.07\")))",
+            "Foo (PENDING: Temporarily skipped with xit)",
+            "é (FAILED - 2)",
+            "F",
+            "P",
+            "",
+            "  (PENDING: )",
+            "FP (FAILED - 1)P(P (P",
+        ];
+        for text in cases {
+            assert_eq!(
+                example_status(text),
+                example_status_before(text),
+                "{text:?}"
+            );
+        }
+        assert_eq!(
+            example_status("adds (FAILED - 1) (FAILED - 2)"),
+            ("adds (FAILED - 1)", TestStatus::Failed)
+        );
+        assert_eq!(
+            example_status("a (PENDING: x) (PENDING: y)"),
+            ("a", TestStatus::Skipped)
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn example_status_matches_the_searches_before(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    " ", "(", ")", "F", "P", "x", "é", " (", "(FAILED - ", "(PENDING: ",
+                    " (FAILED - 1)", " (PENDING: why)", "FAILED", "PENDING: ", "1",
+                ]),
+                0..10,
+            )
+        ) {
+            let text = parts.concat();
+            proptest::prop_assert_eq!(example_status(&text), example_status_before(&text));
+        }
+
+        #[test]
+        fn lead_is_the_length_trim_start_removes(text in "[ \t\r\u{a0}\u{3000}x\u{85}é]{0,24}") {
+            proptest::prop_assert_eq!(lead(&text), text.len() - text.trim_start().len());
         }
     }
 }
