@@ -221,8 +221,48 @@ pub(crate) struct LineClass {
 }
 
 impl LineClass {
+    /// The facts of `line`, eight bytes at a time: the leading spaces, the first word and
+    /// the last word are each found with word-wide byte comparisons (see [`lowest_eq`]),
+    /// not a byte loop whose exit mispredicts on every line nor a `memrchr2` call whose
+    /// setup costs more than the short last word it searches. Equal to
+    /// [`LineClass::reference`] for every line (a proptest checks it).
     #[inline]
     pub fn of(line: &str) -> LineClass {
+        let b = line.as_bytes();
+        let indented = matches!(b.first(), Some(b' ' | b'\t'));
+        let start = if indented { leading_spaces(b) } else { 0 };
+        // Blank: only spaces and tabs. Otherwise the first byte after the spaces, so
+        // that a module that skips spaces only sees what it looks at.
+        let first = match b.get(start).copied() {
+            Some(b'\t') if b.iter().all(|&c| c == b' ' || c == b'\t') => None,
+            first => first,
+        };
+        let (word_end, token_dot) = first_word(b.get(start..).unwrap_or(&[]));
+        let tail = b.get(last_word(b)..).unwrap_or(&[]);
+        let tail_path = match tail {
+            [b'/' | b'\\', ..] => true,
+            [d, b':', b'/' | b'\\', ..] => d.is_ascii_alphabetic(),
+            _ => false,
+        };
+        LineClass {
+            first,
+            indented,
+            last: match b {
+                [.., b's', b')'] => S_PAREN,
+                [.., b's', b']'] => S_BRACKET,
+                [.., last] => *last,
+                [] => 0,
+            },
+            word_end,
+            tail_path,
+            token_dot,
+            len: b.len(),
+        }
+    }
+
+    /// The byte-by-byte definition [`LineClass::of`] is checked against.
+    #[cfg(test)]
+    fn reference(line: &str) -> LineClass {
         let b = line.as_bytes();
         let indented = matches!(b.first(), Some(b' ' | b'\t'));
         let start = if indented {
@@ -230,15 +270,11 @@ impl LineClass {
         } else {
             0
         };
-        // Blank: only spaces and tabs. Otherwise the first byte after the spaces, so
-        // that a module that skips spaces only sees what it looks at.
         let first = match b.get(start).copied() {
             Some(b'\t') if b.iter().all(|&c| c == b' ' || c == b'\t') => None,
             first => first,
         };
         let text = b.get(start..).unwrap_or(&[]);
-        // One pass to the first space: where the first word ends (space, tab or `:`) and
-        // whether the first token holds a dot.
         let mut word_end = 0;
         let mut token_dot = false;
         for &c in text {
@@ -254,9 +290,7 @@ impl LineClass {
                 _ => {}
             }
         }
-        // `memrchr2`: a byte loop from the end mispredicted its exit on every line (5%
-        // of a CI log's analysis).
-        let tail = match memchr::memrchr2(b' ', b'\t', b) {
+        let tail = match b.iter().rposition(|&c| c == b' ' || c == b'\t') {
             Some(at) => b.get(at + 1..).unwrap_or(&[]),
             None => b,
         };
@@ -280,6 +314,133 @@ impl LineClass {
             len: b.len(),
         }
     }
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The bytes of `w` equal to `c`, as the high bit of each: exact for the lowest flagged
+/// byte (a byte just above a match may be flagged too, by the subtraction's borrow, but
+/// a borrow only starts at a true match). So every question below is about the lowest
+/// flagged byte, or whether any byte below one is flagged.
+#[inline(always)]
+const fn lowest_eq(w: u64, c: u8) -> u64 {
+    let v = w ^ (ONES * c as u64);
+    v.wrapping_sub(ONES) & !v & HIGHS
+}
+
+/// The last `n` (fewer than eight) bytes of `b` as a word, the first of them lowest,
+/// zeros above.
+#[inline(always)]
+fn last_bytes(b: &[u8], n: usize) -> u64 {
+    match b.last_chunk::<8>() {
+        // Shifted down past the bytes before them.
+        Some(w) => u64::from_le_bytes(*w) >> (8 * (8 - n.min(7))),
+        None => b
+            .get(b.len().saturating_sub(n)..)
+            .unwrap_or(&[])
+            .iter()
+            .rev()
+            .fold(0, |w, &c| w << 8 | u64::from(c)),
+    }
+}
+
+/// `b` eight bytes at a time, the first byte of each word lowest; the last word is
+/// padded with zeros (no byte the classification looks for).
+#[inline(always)]
+fn words(b: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let mut rest = b;
+    std::iter::from_fn(move || match rest.split_first_chunk::<8>() {
+        Some((w, tail)) => {
+            rest = tail;
+            Some(u64::from_le_bytes(*w))
+        }
+        None if rest.is_empty() => None,
+        None => {
+            let n = rest.len();
+            rest = &[];
+            Some(last_bytes(b, n))
+        }
+    })
+}
+
+/// How many spaces `b` starts with.
+#[inline(always)]
+fn leading_spaces(b: &[u8]) -> usize {
+    let mut at = 0;
+    for w in words(b) {
+        // Zeros past the end differ from a space: the count stops there.
+        let other = w ^ (ONES * u64::from(b' '));
+        if other != 0 {
+            return (at + other.trailing_zeros() as usize / 8).min(b.len());
+        }
+        at += 8;
+    }
+    b.len()
+}
+
+/// The byte that ends the first word of `text` (its first space, tab or `:`; 0 if none)
+/// and whether a `.` comes before its first space.
+#[inline(always)]
+fn first_word(text: &[u8]) -> (u8, bool) {
+    let mut word_end = 0u8;
+    let mut dot = false;
+    for w in words(text) {
+        let space = lowest_eq(w, b' ');
+        let ends = space | lowest_eq(w, b'\t') | lowest_eq(w, b':');
+        let dots = lowest_eq(w, b'.');
+        if word_end == 0 && ends != 0 {
+            word_end = (w >> (ends.trailing_zeros() & !7)) as u8;
+        }
+        if space != 0 {
+            // Only the dots before the first space.
+            let below = (space & space.wrapping_neg()) - 1;
+            return (word_end, dot || dots & below != 0);
+        }
+        dot |= dots != 0;
+    }
+    (word_end, dot)
+}
+
+/// Where the last word of `b` starts: after its last space or tab (0 without one).
+#[inline(always)]
+fn last_word(b: &[u8]) -> usize {
+    let blanks = |w: &[u8; 8]| {
+        // The last byte lowest.
+        let w = u64::from_be_bytes(*w);
+        lowest_eq(w, b' ') | lowest_eq(w, b'\t')
+    };
+    let mut head = b;
+    // Sixteen bytes at a time from the end: most last words are shorter, so the loop
+    // ends after its first round on almost every line (a loop of eight bytes ended
+    // after one or two rounds by the word's length, and mispredicted that).
+    while let Some((rest, pair)) = head.split_last_chunk::<16>() {
+        let (early, late) = pair.split_at(8);
+        let (Ok(early), Ok(late)) = (<&[u8; 8]>::try_from(early), <&[u8; 8]>::try_from(late))
+        else {
+            break;
+        };
+        let (late, early) = (blanks(late), blanks(early));
+        if late | early != 0 {
+            let back = if late != 0 {
+                late.trailing_zeros() / 8
+            } else {
+                8 + early.trailing_zeros() / 8
+            };
+            return head.len() - back as usize;
+        }
+        head = rest;
+    }
+    if let Some((rest, w)) = head.split_last_chunk::<8>() {
+        let blank = blanks(w);
+        if blank != 0 {
+            return head.len() - blank.trailing_zeros() as usize / 8;
+        }
+        head = rest;
+    }
+    head.iter()
+        .rposition(|&c| c == b' ' || c == b'\t')
+        .map_or(0, |i| i + 1)
 }
 
 /// Length classes of the router: a line of `len` bytes is in class `len / LEN_STEP`
@@ -500,6 +661,81 @@ pub(crate) fn run_gated<P: super::Parser + Default>(log: &str) -> Vec<super::Tes
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Lines made of the bytes the classification looks at (spaces, tabs, `:`, `.`,
+    /// path starts, `s)`), other ASCII, control and non-ASCII characters, of every
+    /// length around the eight-byte words.
+    fn any_line() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            4 => Just(" "),
+            2 => Just("\t"),
+            2 => Just(":"),
+            2 => Just("."),
+            2 => Just("/"),
+            1 => Just("\\"),
+            1 => Just("C"),
+            1 => Just("s"),
+            1 => Just(")"),
+            1 => Just("]"),
+            1 => Just("\0"),
+            1 => Just("\u{1}"),
+            1 => Just("!"),
+            1 => Just("\u{a0}"),
+            1 => Just("é"),
+            4 => Just("x"),
+            1 => Just("ab"),
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|p| p.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+
+        /// The word-wide classification is the byte-by-byte one on every line.
+        #[test]
+        fn the_classification_is_the_byte_loop(line in any_line()) {
+            prop_assert_eq!(LineClass::of(&line), LineClass::reference(&line));
+        }
+    }
+
+    #[test]
+    fn lines_are_classified_by_their_words() {
+        let got = [
+            "INFO http: GET /v1/cart",
+            "    assert x == y",
+            "tests/test_a.py::test_x PASSED",
+            "\tat com.acme.Foo(Foo.java:12)",
+            "  \t  ",
+            "a.b.c.d.e.f.g.h.i:j k C:\\x",
+            "short",
+            "",
+        ]
+        .map(|l| {
+            let c = LineClass::of(l);
+            (
+                c.first,
+                c.indented,
+                c.word_end,
+                c.token_dot,
+                c.tail_path,
+                c.last,
+            )
+        });
+        assert_eq!(
+            got,
+            [
+                (Some(b'I'), false, b' ', false, true, b't'),
+                (Some(b'a'), true, b' ', false, false, b'y'),
+                (Some(b't'), false, b':', true, false, b'D'),
+                (Some(b'\t'), true, b'\t', false, false, b')'),
+                (None, true, b'\t', false, false, b' '),
+                (Some(b'a'), false, b':', true, true, b'x'),
+                (Some(b's'), false, 0, false, false, b't'),
+                (None, false, 0, false, false, 0),
+            ]
+        );
+    }
 
     #[test]
     fn byte_sets_hold_their_bytes() {
