@@ -100,7 +100,7 @@ impl Normalizer {
     }
 
     /// An escape-free line: a slice of it.
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn clean_line<'a>(&mut self, line: &'a str, pipe: bool) -> &'a str {
         match self.learn_and_strip(line, pipe) {
             None => line,
@@ -175,7 +175,7 @@ impl Normalizer {
     /// Learn from an escape-free line and return the range to keep, `None` for all of it.
     /// `pipe`: whether the line holds a `|` ([`Scan::pipe`]). Inlined: it is a few byte
     /// compares for most lines, less than a call costs.
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn learn_and_strip(&mut self, line: &str, pipe: bool) -> Option<(usize, usize)> {
         let bytes = line.as_bytes();
         // An empty line is neither counted nor stripped.
@@ -378,7 +378,7 @@ struct Scan {
 /// byte), together with `|`; only a block with one of the former is looked at closely
 /// ([`strip_block`]). A `[` near a block's end is read on into the next block (`sgr_len`
 /// reads the whole line).
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn scan(b: &[u8]) -> Scan {
     /// Bit 0: a byte that may need stripping; bit 1: a `|`. Two folds of one bool each:
     /// each compiles to a few vector compares, where one fold into bits did not.
@@ -711,7 +711,7 @@ const DAY_T_HOUR_MIN: Shape = Shape::new(b"00T00:00");
 const CLOCK: Shape = Shape::new(b"00:00:00");
 
 /// `2023-06-28T21:11:43[.fff][Z|±hh:mm|±hhmm]` without the separator.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn iso_timestamp(b: &[u8]) -> Option<usize> {
     // `2023-06-`, `28T21:11`, then the clock again from the hour (`21:11:43`, which
     // overlaps) so that all of it is three word checks.
@@ -753,7 +753,7 @@ fn gitlab_stream(b: &[u8]) -> usize {
 }
 
 /// `21:11:43[.fff]` (fraction after `.` or `,`, up to 9 digits) without the separator.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn clock(b: &[u8]) -> Option<usize> {
     if !shaped(b, 0, CLOCK) {
         return None;

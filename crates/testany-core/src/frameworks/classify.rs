@@ -323,7 +323,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// byte (a byte just above a match may be flagged too, by the subtraction's borrow, but
 /// a borrow only starts at a true match). So every question below is about the lowest
 /// flagged byte, or whether any byte below one is flagged.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 const fn lowest_eq(w: u64, c: u8) -> u64 {
     let v = w ^ (ONES * c as u64);
     v.wrapping_sub(ONES) & !v & HIGHS
@@ -331,7 +331,7 @@ const fn lowest_eq(w: u64, c: u8) -> u64 {
 
 /// The last `n` (fewer than eight) bytes of `b` as a word, the first of them lowest,
 /// zeros above.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn last_bytes(b: &[u8], n: usize) -> u64 {
     match b.last_chunk::<8>() {
         // Shifted down past the bytes before them.
@@ -347,7 +347,7 @@ fn last_bytes(b: &[u8], n: usize) -> u64 {
 
 /// `b` eight bytes at a time, the first byte of each word lowest; the last word is
 /// padded with zeros (no byte the classification looks for).
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn words(b: &[u8]) -> impl Iterator<Item = u64> + '_ {
     let mut rest = b;
     std::iter::from_fn(move || match rest.split_first_chunk::<8>() {
@@ -365,7 +365,7 @@ fn words(b: &[u8]) -> impl Iterator<Item = u64> + '_ {
 }
 
 /// How many spaces `b` starts with.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn leading_spaces(b: &[u8]) -> usize {
     let mut at = 0;
     for w in words(b) {
@@ -381,7 +381,7 @@ fn leading_spaces(b: &[u8]) -> usize {
 
 /// The byte that ends the first word of `text` (its first space, tab or `:`; 0 if none)
 /// and whether a `.` comes before its first space.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn first_word(text: &[u8]) -> (u8, bool) {
     let mut word_end = 0u8;
     let mut dot = false;
@@ -403,7 +403,7 @@ fn first_word(text: &[u8]) -> (u8, bool) {
 }
 
 /// Where the last word of `b` starts: after its last space or tab (0 without one).
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn last_word(b: &[u8]) -> usize {
     let blanks = |w: &[u8; 8]| {
         // The last byte lowest.

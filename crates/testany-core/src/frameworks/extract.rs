@@ -237,7 +237,7 @@ impl Extractor {
     /// The common line, inlined where lines come in: no quote, nothing pending, a first
     /// word that is plainly no location ([`plainly_no_location`]). It is only
     /// remembered; `false`: ask [`Self::scan`].
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn plain(&mut self, line: &str, has_quote: bool) -> bool {
         #[cfg(test)]
         if self.reference {
@@ -744,7 +744,7 @@ fn at_token(line: &str) -> bool {
 /// into a few vector instructions; `memchr2` then confirms the rare line it takes.
 /// `memchr2` alone spent more on its set-up than on the search in lines of a hundred
 /// bytes.
-#[inline(always)]
+#[cfg_attr(not(target_family = "wasm"), inline(always))]
 fn has_quote(b: &[u8]) -> bool {
     fn block<const W: usize>(c: &[u8; W]) -> bool {
         let mut found = 0u8;

@@ -636,7 +636,7 @@ impl RubyParser {
 
     /// RSpec documentation format, one line behind. `indent` and `trimmed` are the
     /// line's indentation and trimmed text.
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn doc_line(
         &mut self,
         line: &str,
@@ -706,7 +706,7 @@ impl RubyParser {
 
     /// The held line (`held_text`, indented by `indent`, log line `n`) is not a group:
     /// an example when a group is open above it.
-    #[inline(always)]
+    #[cfg_attr(not(target_family = "wasm"), inline(always))]
     fn emit_held(&mut self, indent: usize, n: usize, report: &mut Report) {
         self.pop_groups(indent);
         if indent < 2 || self.groups.is_empty() {
