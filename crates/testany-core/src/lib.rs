@@ -20,6 +20,7 @@ pub mod plan;
 pub mod recent;
 pub mod run_locally;
 pub mod sanitize;
+mod search;
 pub mod test_history;
 pub mod testdefs;
 pub mod text;

@@ -121,7 +121,7 @@ impl Normalizer {
         // search finds both a lost sequence and a `|` (which removing one keeps).
         let b = scratch.as_bytes();
         let (mut lost_sgr, mut pipe) = (false, false);
-        for at in memchr::memchr2_iter(b'[', b'|', b) {
+        for at in crate::search::memchr2_iter(b'[', b'|', b) {
             if b.get(at) == Some(&b'|') {
                 pipe = true;
             } else {
@@ -458,6 +458,7 @@ fn strip_block(b: &[u8], from: usize, block: &[u8]) -> bool {
 /// a lost sequence starts with `[` and a digit, so the block's byte pairs are checked for
 /// that first, all at once (vectorised); the `[` of a pytest progress `[ 50%]` or of an
 /// id's parameters `[user-1]` then costs no search.
+#[cfg(not(target_family = "wasm"))]
 #[inline(never)]
 fn strip_fixed_block<const N: usize>(b: &[u8], from: usize, block: &[u8; N]) -> bool {
     if block
@@ -474,6 +475,13 @@ fn strip_fixed_block<const N: usize>(b: &[u8], from: usize, block: &[u8; N]) -> 
         })
         || (block.last() == Some(&b'[') && b.get(from + N).is_some_and(u8::is_ascii_digit));
     opens && memchr::memchr_iter(b'[', block).any(|p| sgr_len(b, from + p).is_some())
+}
+
+/// On wasm, [`strip_block`] (the same answer): one copy instead of one per block length,
+/// for the viewer's size budget (issue 16); wasm has no vector compares to gain from.
+#[cfg(target_family = "wasm")]
+fn strip_fixed_block<const N: usize>(b: &[u8], from: usize, block: &[u8; N]) -> bool {
+    strip_block(b, from, block)
 }
 
 /// Length of `[params m` at `at` (a digit first, then digits and `;`).

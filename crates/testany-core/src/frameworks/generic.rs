@@ -327,8 +327,9 @@ pub(crate) fn looks_like_path(p: &str) -> bool {
     if b.is_empty() || blank || url {
         return false;
     }
-    let name = memchr::memrchr2(b'/', b'\\', b).map_or(b, |at| b.get(at + 1..).unwrap_or_default());
-    let Some(dot) = memchr::memrchr(b'.', name) else {
+    let name =
+        crate::search::memrchr2(b'/', b'\\', b).map_or(b, |at| b.get(at + 1..).unwrap_or_default());
+    let Some(dot) = crate::search::memrchr(b'.', name) else {
         return false;
     };
     let ext = name.get(dot + 1..).unwrap_or_default();
@@ -431,7 +432,7 @@ pub fn is_internal(path: &str) -> bool {
     const PREFIXES: &[&str] = &["_pytest/", "pluggy/", "node:", "internal/", "runtime/", "<"];
     let b = path.as_bytes();
     memchr::memchr_iter(b'/', b).any(|at| part_at(b, at, SLASH_PARTS, &SLASH_NEXT))
-        || memchr::memchr3_iter(b'-', b'_', b':', b)
+        || crate::search::memchr3_iter(b'-', b'_', b':', b)
             .any(|at| part_at(b, at, OTHER_PARTS, &OTHER_NEXT))
         || PREFIXES.iter().any(|p| path.starts_with(p))
         || is_go_module_path(path)

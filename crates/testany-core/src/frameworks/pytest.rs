@@ -1001,7 +1001,7 @@ impl KeyEnds {
     fn slot(s: &str) -> Option<usize> {
         let mut b = s.as_bytes();
         if b.last() == Some(&b']') {
-            b = b.get(..memchr::memrchr(b'[', b)?)?;
+            b = b.get(..crate::search::memrchr(b'[', b)?)?;
         }
         let end: [u8; 4] = b.get(b.len().checked_sub(4)?..)?.try_into().ok()?;
         Some((u32::from_le_bytes(end).wrapping_mul(0x9E37_79B1) >> 18) as usize)
@@ -1473,7 +1473,7 @@ fn looks_like_file(p: &str) -> bool {
     if p.is_empty() || url || p.starts_with(' ') {
         return false;
     }
-    let name = memchr::memrchr2(b'/', b'\\', b).map_or(p, |i| p.get(i + 1..).unwrap_or(""));
+    let name = crate::search::memrchr2(b'/', b'\\', b).map_or(p, |i| p.get(i + 1..).unwrap_or(""));
     let Some((stem, ext)) = name.rsplit_once('.') else {
         return false;
     };
