@@ -189,7 +189,9 @@ impl Normalizer {
             self.count(false, false);
             return None;
         }
-        if !self.settled() {
+        // On wasm, the general path for every line: the shortcuts below give the same
+        // result (see `settled_lines_are_normalised_as_before`) and only cost size there.
+        if cfg!(target_family = "wasm") || !self.settled() {
             return self.learn_and_strip_all(line, pipe);
         }
         // Learning is over and no learnt shape is removed: only the families that are
@@ -624,7 +626,7 @@ fn word_led(b: u8) -> bool {
 
 /// The prefixes that start with `[`: Jenkins timestamps, xdist workers, Open Build
 /// Service stamps, kubectl's.
-#[inline(never)]
+#[cfg_attr(not(target_family = "wasm"), inline(never))]
 fn bracket_led(b: &[u8]) -> Option<usize> {
     bracketed(b)
         .or_else(|| xdist(b))
@@ -641,7 +643,7 @@ fn learnt(b: &[u8], enabled: Enabled) -> Option<usize> {
 }
 
 /// The shapes that are only removed once learnt: `name  | ` and `pkg:task: `.
-#[inline(never)]
+#[cfg_attr(not(target_family = "wasm"), inline(never))]
 fn learnable_prefix(b: &[u8]) -> Option<usize> {
     compose_service(b, false).or_else(|| turbo(b))
 }
@@ -828,7 +830,7 @@ fn obs(b: &[u8]) -> Option<usize> {
 }
 
 /// `#12 55.71 `: BuildKit's step number and seconds (plain progress output).
-#[inline(never)]
+#[cfg_attr(not(target_family = "wasm"), inline(never))]
 fn buildkit(b: &[u8]) -> Option<usize> {
     let step = run(b, 1, 6, |c| c.is_ascii_digit());
     if step == 0 || b.get(1 + step) != Some(&b' ') {
@@ -847,7 +849,7 @@ fn buildkit(b: &[u8]) -> Option<usize> {
 }
 
 /// `➤ YN0000: ` and what yarn berry nests after it: `[workspace]: ` or `│ `.
-#[inline(never)]
+#[cfg_attr(not(target_family = "wasm"), inline(never))]
 fn yarn(b: &[u8]) -> Option<usize> {
     let arrow = "➤ YN".as_bytes();
     if !b.starts_with(arrow) || !digits(b, arrow.len(), 4) {
@@ -878,7 +880,7 @@ fn yarn(b: &[u8]) -> Option<usize> {
 /// richgo's long labels: `BUILD| `, `START| `, `PASS | `, `FAIL | `, `SKIP | `, `COVER| `.
 /// Length 0 (kept) where the label is all that says what the line is: `BUILD| pkg` (for
 /// `# pkg`) and a test result (`PASS | SampleOK (0.00s)` for `--- PASS: TestSampleOK`).
-#[inline(never)]
+#[cfg_attr(not(target_family = "wasm"), inline(never))]
 fn richgo_label(b: &[u8]) -> Option<usize> {
     // Every label has its `|` sixth: most lines stop here.
     if b.get(5) != Some(&b'|') {
