@@ -395,6 +395,17 @@ fn scan(b: &[u8]) -> Scan {
         strip: true,
         pipe: true,
     };
+    // On wasm (no vector compares) the whole line at once, as a short line below: the
+    // same answer in less code.
+    if cfg!(target_family = "wasm") {
+        if strip_block(b, 0, b) {
+            return STRIP;
+        }
+        return Scan {
+            strip: false,
+            pipe: memchr::memchr(b'|', b).is_some(),
+        };
+    }
     let mut seen = 0;
     // Blocks of fixed length, so that each check is unrolled: 64 bytes while they last,
     // then the last 32 (overlapping what was checked), or 32 and the last 32.
