@@ -190,7 +190,7 @@ impl Parser for GoParser {
 impl GoParser {
     /// [`Parser::line`] past its fast path: kept out of line so that the fast path saves
     /// and restores few registers.
-    #[inline(never)]
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn any_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let bytes = line.as_bytes();
         let Some(&first) = bytes.first() else {

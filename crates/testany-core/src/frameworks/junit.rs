@@ -201,7 +201,7 @@ fn strip_level(line: &str) -> (Option<&str>, &str) {
 impl JunitParser {
     /// [`Parser::line`] past its fast path: kept out of line so that the fast path saves
     /// and restores few registers.
-    #[inline(never)]
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn any_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let (level, body) = strip_level(line);
         if self.block.is_some() {

@@ -138,7 +138,7 @@ impl Block {
 impl PhpunitParser {
     /// [`Parser::line`] for every line but those its fast path settles: kept out of line
     /// so that the fast path saves and restores few registers.
-    #[inline(never)]
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn any_line(&mut self, line: &str, n: usize, report: &mut Report) {
         let trimmed = super::trim(line);
         if self.pending_class.is_some()

@@ -717,7 +717,7 @@ impl RubyParser {
         self.held_text = text;
     }
 
-    #[inline(never)]
+    #[cfg_attr(not(target_family = "wasm"), inline(never))]
     fn emit_example(&mut self, text: &str, n: usize, report: &mut Report) {
         let (title, status) = example_status(text);
         if status != TestStatus::Passed {
