@@ -243,6 +243,11 @@ impl Extractor {
         if self.reference {
             return false;
         }
+        // On wasm the general reading only, as with `reference` (the same locations):
+        // size over speed there (issue 16).
+        if cfg!(target_family = "wasm") {
+            return false;
+        }
         if !has_quote
             && self.pending_python.is_empty()
             && self.pending_rust.is_none()
@@ -264,7 +269,7 @@ impl Extractor {
         // No `:digit` anywhere: no token of the line has one, so only a stack frame can
         // locate. Lines longer than the ring keeps need the whole shape (below).
         #[cfg(not(test))]
-        let reference = false;
+        let reference = cfg!(target_family = "wasm");
         #[cfg(test)]
         let reference = self.reference;
         if quiet
@@ -401,7 +406,7 @@ impl Extractor {
             Source::Log(_) => {
                 // A location's token holds `:` and a digit (`parse_path_line`).
                 #[cfg(not(test))]
-                let reference = false;
+                let reference = cfg!(target_family = "wasm");
                 #[cfg(test)]
                 let reference = self.reference;
                 if (reference || has_colon_digit(trimmed))
