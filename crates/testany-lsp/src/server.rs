@@ -120,7 +120,9 @@ mod native {
     // to the same handler: the router's tests (testany-wasm) compare the answers.
     impl LanguageServer for Backend {
         async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-            Ok(handler::initialize::handle(&self.state, params).await)
+            Ok(handler::initialize::handle(&self.state, params)
+                .await
+                .into())
         }
 
         async fn initialized(&self, params: InitializedParams) {

@@ -1,6 +1,7 @@
 //! `initialize`: negotiates the position encoding, records client capabilities,
 //! workspace folders, settings and the token, and declares our capabilities.
 
+use serde::Serialize;
 use serde_json::Value;
 use testany_client::Secret;
 use testany_core::markers::Encoding;
@@ -9,7 +10,7 @@ use tower_lsp_server::ls_types::*;
 use crate::state::{Caps, Files, State};
 
 #[tracing::instrument(skip_all)]
-pub async fn handle(state: &State, params: InitializeParams) -> InitializeResult {
+pub async fn handle(state: &State, params: InitializeParams) -> Declared {
     // The browser worker reads only what this reads (`server::subset`): a field read here
     // is added there too (its test sets every field the two read).
     let caps = &params.capabilities;
@@ -70,14 +71,7 @@ pub async fn handle(state: &State, params: InitializeParams) -> InitializeResult
     if state.options.files == Files::Env {
         crate::workspace::load_folders(state).await;
     }
-    InitializeResult {
-        capabilities: capabilities(utf8),
-        server_info: Some(ServerInfo {
-            name: "testany-lsp".to_owned(),
-            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
-        }),
-        offset_encoding: None,
-    }
+    declared(utf8)
 }
 
 /// The `testany` settings (a `testany` sub-object wins when present) and the token,
@@ -98,45 +92,128 @@ pub fn split_settings(value: Value) -> (Value, Option<String>) {
     (settings, token)
 }
 
-fn capabilities(utf8: bool) -> ServerCapabilities {
-    ServerCapabilities {
-        position_encoding: Some(if utf8 {
-            PositionEncodingKind::UTF8
-        } else {
-            PositionEncodingKind::UTF16
-        }),
-        text_document_sync: Some(TextDocumentSyncCapability::Options(
-            TextDocumentSyncOptions {
+/// What `initialize` answers: the capabilities this server declares and its name.
+/// A type of its own rather than ls-types' `InitializeResult`, whose serialiser covers
+/// every capability of the LSP (33 KB of the browser worker, issue 16); this one covers
+/// the few declared. The native server answers the same JSON through ls-types (`From`,
+/// tested).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Declared {
+    capabilities: Capabilities,
+    server_info: ServerInfo,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Capabilities {
+    position_encoding: PositionEncodingKind,
+    text_document_sync: TextDocumentSyncOptions,
+    code_lens_provider: CodeLensOptions,
+    hover_provider: bool,
+    execute_command_provider: ExecuteCommandOptions,
+    workspace: WorkspaceCapabilities,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WorkspaceCapabilities {
+    workspace_folders: WorkspaceFoldersServerCapabilities,
+}
+
+fn declared(utf8: bool) -> Declared {
+    Declared {
+        capabilities: Capabilities {
+            position_encoding: if utf8 {
+                PositionEncodingKind::UTF8
+            } else {
+                PositionEncodingKind::UTF16
+            },
+            text_document_sync: TextDocumentSyncOptions {
                 open_close: Some(true),
                 change: Some(TextDocumentSyncKind::INCREMENTAL),
                 save: Some(TextDocumentSyncSaveOptions::Supported(true)),
                 ..TextDocumentSyncOptions::default()
             },
-        )),
-        code_lens_provider: Some(CodeLensOptions {
-            resolve_provider: Some(false),
-        }),
-        hover_provider: Some(HoverProviderCapability::Simple(true)),
-        execute_command_provider: Some(ExecuteCommandOptions {
-            commands: crate::COMMANDS.iter().map(|c| (*c).to_owned()).collect(),
-            work_done_progress_options: WorkDoneProgressOptions::default(),
-        }),
-        workspace: Some(WorkspaceServerCapabilities {
-            workspace_folders: Some(WorkspaceFoldersServerCapabilities {
-                supported: Some(true),
-                change_notifications: Some(OneOf::Left(true)),
-            }),
-            file_operations: None,
-        }),
-        ..ServerCapabilities::default()
+            code_lens_provider: CodeLensOptions {
+                resolve_provider: Some(false),
+            },
+            hover_provider: true,
+            execute_command_provider: ExecuteCommandOptions {
+                commands: crate::COMMANDS.iter().map(|c| (*c).to_owned()).collect(),
+                work_done_progress_options: WorkDoneProgressOptions::default(),
+            },
+            workspace: WorkspaceCapabilities {
+                workspace_folders: WorkspaceFoldersServerCapabilities {
+                    supported: Some(true),
+                    change_notifications: Some(OneOf::Left(true)),
+                },
+            },
+        },
+        server_info: ServerInfo {
+            name: "testany-lsp".to_owned(),
+            version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+        },
+    }
+}
+
+impl From<Declared> for InitializeResult {
+    fn from(declared: Declared) -> Self {
+        let caps = declared.capabilities;
+        InitializeResult {
+            capabilities: ServerCapabilities {
+                position_encoding: Some(caps.position_encoding),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    caps.text_document_sync,
+                )),
+                code_lens_provider: Some(caps.code_lens_provider),
+                hover_provider: Some(HoverProviderCapability::Simple(caps.hover_provider)),
+                execute_command_provider: Some(caps.execute_command_provider),
+                workspace: Some(WorkspaceServerCapabilities {
+                    workspace_folders: Some(caps.workspace.workspace_folders),
+                    file_operations: None,
+                }),
+                ..ServerCapabilities::default()
+            },
+            server_info: Some(declared.server_info),
+            offset_encoding: None,
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+    use tower_lsp_server::ls_types::InitializeResult;
 
-    use super::split_settings;
+    use super::{declared, split_settings};
+
+    /// The browser worker answers `initialize` with `Declared` as it is, the native server
+    /// through ls-types' `InitializeResult`: the same JSON, this one.
+    #[test]
+    fn both_hosts_declare_the_same_capabilities() {
+        for (utf8, encoding) in [(true, "utf-8"), (false, "utf-16")] {
+            let own = serde_json::to_value(declared(utf8)).unwrap();
+            let full = serde_json::to_value(InitializeResult::from(declared(utf8))).unwrap();
+            assert_eq!(own, full);
+            assert_eq!(
+                own,
+                json!({
+                    "capabilities": {
+                        "positionEncoding": encoding,
+                        "textDocumentSync": {"openClose": true, "change": 2, "save": true},
+                        "codeLensProvider": {"resolveProvider": false},
+                        "hoverProvider": true,
+                        "executeCommandProvider": {"commands": crate::COMMANDS},
+                        "workspace": {
+                            "workspaceFolders": {"supported": true, "changeNotifications": true}
+                        }
+                    },
+                    "serverInfo": {"name": "testany-lsp", "version": env!("CARGO_PKG_VERSION")}
+                })
+            );
+        }
+    }
 
     #[test]
     fn token_is_taken_out_of_settings() {

@@ -12,11 +12,11 @@ use futures::channel::mpsc;
 use serde_json::{Value, json};
 use testany_lsp::env::{Env, NativeEnv};
 use testany_lsp::tower_lsp_server::LspService;
-use testany_lsp::tower_lsp_server::jsonrpc::Request;
+use testany_lsp::tower_lsp_server::jsonrpc::{Request, Response};
 use testany_lsp::{Backend, Files, Options};
 use tower_service::Service;
 
-use super::serve;
+use super::{read_answer, serve};
 
 fn env(cache: &Path) -> Arc<dyn Env> {
     Arc::new(NativeEnv::new(HashMap::new(), cache.to_path_buf()))
@@ -348,4 +348,45 @@ fn host_vars_keeps_only_testany_strings() {
     assert!(super::host_vars(None).is_empty());
     assert!(super::host_vars(Some("[1]")).is_empty());
     assert!(super::host_vars(Some("not json")).is_empty());
+}
+
+/// The client's answers read as tower-lsp-server reads them, the malformed ones included
+/// (`None`: dropped).
+#[test]
+fn answers_read_as_tower_lsp_server_reads_them() {
+    let answers = [
+        json!({"jsonrpc": "2.0", "id": 1, "result": {"files": ["a.py"]}}),
+        json!({"jsonrpc": "2.0", "id": 1, "result": null}),
+        json!({"jsonrpc": "2.0", "id": "x", "result": 3, "error": 7}),
+        json!({"jsonrpc": "2.0", "id": null, "result": []}),
+        json!({"jsonrpc": "2.0", "id": 2, "error": {"code": -32601, "message": "no"}}),
+        json!({"jsonrpc": "2.0", "id": 2, "error": {"code": 1, "message": "m", "data": [1]}}),
+        json!({"jsonrpc": "2.0", "id": 2, "error": {"code": 1, "message": "m", "more": 1}}),
+        json!({"jsonrpc": "2.0", "id": 2, "error": {"code": 1}}),
+        json!({"jsonrpc": "2.0", "id": 2, "error": {"code": "1", "message": "m"}}),
+        json!({"jsonrpc": "2.0", "id": 2, "error": null}),
+        json!({"jsonrpc": "2.0", "id": 2}),
+        json!({"jsonrpc": "2.0", "result": 1}),
+        json!({"jsonrpc": "2.0", "id": 1.5, "result": 1}),
+        json!({"jsonrpc": "2.0", "id": 18446744073709551615_u64, "result": 1}),
+        json!({"jsonrpc": "2.0", "id": -4, "result": 1}),
+        json!({"jsonrpc": "2.0", "id": [1], "result": 1}),
+        json!({"jsonrpc": "1.0", "id": 1, "result": 1}),
+        json!({"id": 1, "result": 1}),
+        json!({"jsonrpc": 2, "id": 1, "result": 1}),
+    ];
+    let mut read = Vec::new();
+    for answer in answers {
+        let want: Option<Response> = serde::Deserialize::deserialize(answer.clone()).ok();
+        let got = read_answer(answer.as_object().expect("an object"));
+        assert!(got == want, "{answer}: {got:?} != {want:?}");
+        read.push(got.is_some());
+    }
+    assert_eq!(
+        read,
+        [
+            true, true, true, true, true, true, false, false, false, false, false, false, false,
+            false, true, false, false, false, false
+        ]
+    );
 }
