@@ -124,8 +124,7 @@ impl Parser for GoParser {
         // msg`; the gate gives this module every indented line (a Python traceback's
         // code lines), so the others are told apart here by their first byte and one
         // search for `:`, before the full reading (`any_line`).
-        if !cfg!(target_family = "wasm")
-            && matches!(line.as_bytes().first(), Some(b' ' | b'\t'))
+        if matches!(line.as_bytes().first(), Some(b' ' | b'\t'))
             && self.panic.is_none()
             && self.testify.is_none()
         {

@@ -112,8 +112,7 @@ impl Parser for JunitParser {
         // `INFO ... in 12 ms` are none of them, and the gate gives this module every
         // such line (for its `:`, its last `s`). The full reading is `any_line`.
         let b = line.as_bytes();
-        if !cfg!(target_family = "wasm")
-            && let Some(&first) = b.first()
+        if let Some(&first) = b.first()
             && first.is_ascii_alphabetic()
             && !matches!(first, b'e' | b'E' | b'W' | b'R' | b'T')
             && b.get(1) != Some(&b':')

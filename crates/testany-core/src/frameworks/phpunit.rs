@@ -59,8 +59,7 @@ impl Parser for PhpunitParser {
         // `Foo (Ns\Foo)`, and only when it ends with `)`: the gate gives this module
         // every such line (most of a pytest log's captured output), so they are told
         // apart before the line is trimmed and searched like any other.
-        if !cfg!(target_family = "wasm")
-            && let Some(&first) = line.as_bytes().first()
+        if let Some(&first) = line.as_bytes().first()
             && first.is_ascii()
             && !matches!(first, b'T' | b'F' | b'O' | b'E' | b'W' | b'P')
             && !is_space(first)
