@@ -243,11 +243,6 @@ impl Extractor {
         if self.reference {
             return false;
         }
-        // On wasm the general reading only, as with `reference` (the same locations):
-        // size over speed there (issue 16).
-        if cfg!(target_family = "wasm") {
-            return false;
-        }
         if !has_quote
             && self.pending_python.is_empty()
             && self.pending_rust.is_none()
@@ -269,7 +264,7 @@ impl Extractor {
         // No `:digit` anywhere: no token of the line has one, so only a stack frame can
         // locate. Lines longer than the ring keeps need the whole shape (below).
         #[cfg(not(test))]
-        let reference = cfg!(target_family = "wasm");
+        let reference = false;
         #[cfg(test)]
         let reference = self.reference;
         if quiet
@@ -406,7 +401,7 @@ impl Extractor {
             Source::Log(_) => {
                 // A location's token holds `:` and a digit (`parse_path_line`).
                 #[cfg(not(test))]
-                let reference = cfg!(target_family = "wasm");
+                let reference = false;
                 #[cfg(test)]
                 let reference = self.reference;
                 if (reference || has_colon_digit(trimmed))
