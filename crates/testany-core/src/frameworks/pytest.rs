@@ -697,17 +697,12 @@ impl PytestParser {
                 tests: &tests,
                 report,
             };
-            // On wasm every id is indexed (the same matches): size over speed there.
-            let ends = if cfg!(target_family = "wasm") {
-                None
-            } else {
-                KeyEnds::of(
-                    ordered
-                        .iter()
-                        .filter(|(b, _)| !b.collecting && !b.head.is_empty())
-                        .map(|(b, _)| block_key(&b.head).1),
-                )
-            };
+            let ends = KeyEnds::of(
+                ordered
+                    .iter()
+                    .filter(|(b, _)| !b.collecting && !b.head.is_empty())
+                    .map(|(b, _)| block_key(&b.head).1),
+            );
             let index = ids.index(&mut used, ends.as_ref());
             for (block, letter_file) in ordered {
                 if block.head.is_empty() && !block.collecting {
