@@ -1037,10 +1037,6 @@ fn eq_bytes(w: u64, c: u8) -> u64 {
 
 /// `b.iter().position(|&c| c == x || c == y)`, eight bytes at a time.
 fn first_of(b: &[u8], x: u8, y: u8) -> Option<usize> {
-    // On wasm the byte loop alone (the same answer): size over speed there (issue 16).
-    if cfg!(target_family = "wasm") {
-        return b.iter().position(|&c| c == x || c == y);
-    }
     let mut at = 0;
     while let Some(w) = b.get(at..).and_then(<[u8]>::first_chunk::<8>) {
         let w = u64::from_le_bytes(*w);
@@ -1056,10 +1052,6 @@ fn first_of(b: &[u8], x: u8, y: u8) -> Option<usize> {
 
 /// `b.iter().rposition(|&c| c == x || c == y)`, eight bytes at a time from the end.
 fn last_of(b: &[u8], x: u8, y: u8) -> Option<usize> {
-    // On wasm the byte loop alone (the same answer): size over speed there (issue 16).
-    if cfg!(target_family = "wasm") {
-        return b.iter().rposition(|&c| c == x || c == y);
-    }
     let mut end = b.len();
     while let Some(w) = b.get(..end).and_then(<[u8]>::last_chunk::<8>) {
         let w = u64::from_le_bytes(*w);

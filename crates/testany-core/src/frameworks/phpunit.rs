@@ -497,10 +497,6 @@ fn space_paren(line: &str) -> bool {
 /// is usually within its last few bytes, where `memrchr`'s setup costs more than the
 /// search.
 fn last_space(b: &[u8]) -> Option<usize> {
-    // On wasm the byte loop alone (the same answer): size over speed there (issue 16).
-    if cfg!(target_family = "wasm") {
-        return b.iter().rposition(|&c| c == b' ');
-    }
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let mut end = b.len();
     while let Some(w) = b.get(..end).and_then(<[u8]>::last_chunk::<8>) {

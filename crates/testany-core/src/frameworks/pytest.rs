@@ -1675,10 +1675,6 @@ fn head_of(tail: &str) -> std::borrow::Cow<'_, str> {
 
 /// What follows the last `sep` outside brackets (`test_x[a.b]` of `C.test_x[a.b]`).
 fn last_segment<'a>(s: &'a str, sep: &str) -> &'a str {
-    // On wasm the loop alone (the same answer): size over speed there (issue 16).
-    if cfg!(target_family = "wasm") {
-        return last_segment_loop(s, sep);
-    }
     let b = s.as_bytes();
     // Before the first `[` every separator is outside brackets: when none comes after
     // it, the last one before it ends the segment (a backward search instead of a
@@ -1702,7 +1698,7 @@ fn last_segment<'a>(s: &'a str, sep: &str) -> &'a str {
 /// more colons, which the left-to-right loop pairs up from its start.
 fn after_last_double_colon(head: &[u8]) -> Option<usize> {
     let mut end = head.len();
-    while let Some(p) = crate::search::memrchr(b':', head.get(..end)?) {
+    while let Some(p) = memchr::memrchr(b':', head.get(..end)?) {
         if p > 0 && head.get(p - 1) == Some(&b':') {
             if p > 1 && head.get(p - 2) == Some(&b':') {
                 return None;
