@@ -111,6 +111,9 @@ pub fn test_states(
     let keys: Vec<std::path::PathBuf> = inner.projects.keys().cloned().collect();
     let mut out = Vec::new();
     for key in keys {
+        // Entries in open documents, with their definition's drift key: moved below,
+        // once the run data is no longer borrowed.
+        let mut open = Vec::new();
         let derived = inner.derived(&key);
         let Some(root) = inner.projects.get(&key).map(|p| p.root.clone()) else {
             continue;
@@ -145,7 +148,7 @@ pub fn test_states(
                     );
                     failure_at(inner, at, &k, col, def)
                 });
-                out.push(crate::convert::case_state(CaseState {
+                let entry = crate::convert::case_state(CaseState {
                     uri: uri.as_str().to_owned(),
                     line,
                     key: case.case_key.clone(),
@@ -170,7 +173,24 @@ pub fn test_states(
                         log_line: t.log_line,
                         failure,
                     }),
-                }));
+                });
+                if inner.documents.contains_key(&uri) {
+                    let k = self::key(&exec.key, "def", &case.case_key, &t.id, line);
+                    open.push((uri, k, entry));
+                } else {
+                    out.push(entry);
+                }
+            }
+        }
+        // Where the test's lens is (as `extend` plans it): its line as the document's
+        // edits moved it; none when that line was deleted.
+        for (uri, k, mut entry) in open {
+            let Some(doc) = inner.documents.get_mut(&uri) else {
+                continue;
+            };
+            if let Some(line) = doc.drift.line(&k, k.2) {
+                entry.line = line;
+                out.push(entry);
             }
         }
     }

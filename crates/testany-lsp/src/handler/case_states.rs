@@ -801,6 +801,141 @@ pub(crate) mod tests {
         let _ = std::fs::remove_dir_all(&root);
     }
 
+    /// A test's entry in an open document is where its lens is: its definition line as
+    /// the edits since the lens was planned moved it (3 lines inserted above: line 5 is
+    /// now 8), and no entry once that line is deleted (nor a lens); a test in a closed
+    /// file keeps its linked line. VS Code's Test Explorer item went to the old line.
+    #[tokio::test]
+    async fn a_tests_entry_follows_edits_as_its_lens_does() {
+        use crate::tests_model::{CaseEntry, CaseTests, ProjectLinks};
+        use testany_core::frameworks::{Framework, TestResult, TestStatus};
+        use testany_core::linking::{CaseLinks, Link, Via};
+        use tower_lsp_server::ls_types::{
+            CodeLensParams, DidChangeTextDocumentParams, Position, Range,
+            TextDocumentContentChangeEvent, TextDocumentIdentifier,
+            VersionedTextDocumentIdentifier,
+        };
+        let root = project(
+            "drift",
+            &[
+                (
+                    "test_drift.py",
+                    "import os\n\ndef test_a():\n    pass\n\ndef test_b():\n    pass\n",
+                ),
+                ("test_closed.py", "\ndef test_c():\n    pass\n"),
+            ],
+        );
+        let st = state(&root.join(".cache"));
+        let doc = open(&st, &root.join("test_drift.py")).await;
+        let closed = Uri::from_file_path(root.join("test_closed.py")).unwrap();
+        crate::runtime::store(
+            &st,
+            &shp1(),
+            vec![execution(json!({
+                "execution_id": "SHP-1-00001", "status": "COMPLETED", "result": "FAILED",
+                "pipeline_key": "SHP-1", "started_at": "2026-12-01T10:00:00Z",
+                "cases": [{"case_key": "5A1C9E07", "index": 0, "status": "COMPLETED",
+                           "result": "FAILED"}]
+            }))],
+        );
+        let project_key = st.lock().projects.keys().next().cloned().unwrap();
+        let linked = |file: &str, line| Link::Linked {
+            file: file.into(),
+            line,
+            via: Via::Definition,
+        };
+        {
+            let mut inner = st.lock();
+            inner.tests.cases.insert(
+                ("SHP-1-00001".into(), 0),
+                CaseEntry::Done(Arc::new(CaseTests {
+                    meta: None,
+                    tests: vec![
+                        TestResult::new(Framework::Pytest, "a", TestStatus::Passed, 1),
+                        TestResult::new(Framework::Pytest, "b", TestStatus::Failed, 2),
+                        TestResult::new(Framework::Pytest, "c", TestStatus::Passed, 3),
+                    ],
+                    projects: std::collections::HashMap::from([(
+                        project_key.clone(),
+                        ProjectLinks {
+                            links: CaseLinks {
+                                links: vec![
+                                    linked("test_drift.py", 2),
+                                    linked("test_drift.py", 5),
+                                    linked("test_closed.py", 1),
+                                ],
+                                ..CaseLinks::default()
+                            },
+                            ..ProjectLinks::default()
+                        },
+                    )]),
+                })),
+            );
+            State::touch(&mut inner);
+        }
+        // (test id, line) of each test entry, and of each test's `Run locally` lens.
+        let entries = || -> Vec<(String, String, u32)> {
+            handle(&st, CaseStatesParams::default())
+                .unwrap()
+                .into_iter()
+                .filter_map(|s| Some((s.test?.test_id, s.uri, s.line)))
+                .collect()
+        };
+        let lenses = || -> Vec<(String, u32)> {
+            crate::handler::code_lens::handle(
+                &st,
+                CodeLensParams {
+                    text_document: TextDocumentIdentifier::new(doc.clone()),
+                    work_done_progress_params: Default::default(),
+                    partial_result_params: Default::default(),
+                },
+            )
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|l| {
+                let c = l.command?;
+                (c.command == "testany.runLocally").then(|| {
+                    let id = c.arguments.as_ref()?.first()?.get("testId")?.as_str()?;
+                    Some((id.to_owned(), l.range.start.line))
+                })?
+            })
+            .collect()
+        };
+        let edit = |version, line, end, text: &str| {
+            crate::handler::did_change::handle(
+                &st,
+                DidChangeTextDocumentParams {
+                    text_document: VersionedTextDocumentIdentifier::new(doc.clone(), version),
+                    content_changes: vec![TextDocumentContentChangeEvent {
+                        range: Some(Range::new(Position::new(line, 0), Position::new(end, 0))),
+                        range_length: None,
+                        text: text.into(),
+                    }],
+                },
+            )
+        };
+        let row = |id: &str, uri: &Uri, line| (id.to_owned(), uri.as_str().to_owned(), line);
+        // As linked, the lenses planned (as the editor asks for them on opening).
+        assert_eq!(lenses(), vec![("a".to_owned(), 2), ("b".to_owned(), 5)]);
+        assert_eq!(
+            entries(),
+            vec![row("c", &closed, 1), row("a", &doc, 2), row("b", &doc, 5)]
+        );
+        // 3 lines inserted above both tests: entries first, then the lenses, same lines.
+        edit(2, 0, 0, "# one\n# two\n# three\n");
+        assert_eq!(
+            entries(),
+            vec![row("c", &closed, 1), row("a", &doc, 5), row("b", &doc, 8)]
+        );
+        assert_eq!(lenses(), vec![("a".to_owned(), 5), ("b".to_owned(), 8)]);
+        // test_b's definition line deleted: neither its lens nor its entry.
+        edit(3, 8, 9, "");
+        assert_eq!(lenses(), vec![("a".to_owned(), 5)]);
+        assert_eq!(entries(), vec![row("c", &closed, 1), row("a", &doc, 5)]);
+        st.lock().shutdown = true;
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
     /// Issue 16: each entry names its execution's pipeline from the data, so editors
     /// never take an execution key apart: the execution's `pipeline_key`, else the
     /// pipeline it was polled for; none without an execution.
