@@ -130,25 +130,16 @@ impl TestResult {
         status: TestStatus,
         log_line: usize,
     ) -> Self {
-        TestResult {
+        Self::owned(
             framework,
-            id: clip(id, MAX_ID).to_owned(),
-            name: clip(name, MAX_ID).to_owned(),
-            file: None,
-            line: None,
+            clip(id, MAX_ID).to_owned(),
+            clip(name, MAX_ID).to_owned(),
+            None,
             status,
-            duration_ms: None,
-            message: None,
-            expected: None,
-            actual: None,
-            locations: Vec::new(),
-            failure_lines: None,
             log_line,
-        }
+        )
     }
-}
 
-impl TestResult {
     /// [`TestResult::named`] from strings the caller built (pytest's name and file cut
     /// out of the node id): moved in, not copied again. Cut to [`MAX_ID`] like there.
     pub(crate) fn owned(
