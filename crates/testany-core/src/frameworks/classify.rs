@@ -236,14 +236,28 @@ impl LineClass {
         let b = line.as_bytes();
         let indented = matches!(b.first(), Some(b' ' | b'\t'));
         let start = if indented { leading_spaces(b) } else { 0 };
+        let word = first_word(b.get(start..).unwrap_or(&[]));
+        let tail = b.get(last_word(b)..).unwrap_or(&[]);
+        Self::assemble(b, indented, start, word, tail)
+    }
+
+    /// The facts both ways of finding them share, from the line's bytes `b`, its leading
+    /// spaces (`indented`, text from `start`), its first word's end and dot, and its last
+    /// word `tail`.
+    #[inline]
+    fn assemble(
+        b: &[u8],
+        indented: bool,
+        start: usize,
+        (word_end, token_dot): (u8, bool),
+        tail: &[u8],
+    ) -> LineClass {
         // Blank: only spaces and tabs. Otherwise the first byte after the spaces, so
         // that a module that skips spaces only sees what it looks at.
         let first = match b.get(start).copied() {
             Some(b'\t') if b.iter().all(|&c| c == b' ' || c == b'\t') => None,
             first => first,
         };
-        let (word_end, token_dot) = first_word(b.get(start..).unwrap_or(&[]));
-        let tail = b.get(last_word(b)..).unwrap_or(&[]);
         let tail_path = match tail {
             [b'/' | b'\\', ..] => true,
             [d, b':', b'/' | b'\\', ..] => d.is_ascii_alphabetic(),
@@ -274,10 +288,6 @@ impl LineClass {
         } else {
             0
         };
-        let first = match b.get(start).copied() {
-            Some(b'\t') if b.iter().all(|&c| c == b' ' || c == b'\t') => None,
-            first => first,
-        };
         let text = b.get(start..).unwrap_or(&[]);
         let mut word_end = 0;
         let mut token_dot = false;
@@ -298,25 +308,7 @@ impl LineClass {
             Some(at) => b.get(at + 1..).unwrap_or(&[]),
             None => b,
         };
-        let tail_path = match tail {
-            [b'/' | b'\\', ..] => true,
-            [d, b':', b'/' | b'\\', ..] => d.is_ascii_alphabetic(),
-            _ => false,
-        };
-        LineClass {
-            first,
-            indented,
-            last: match b {
-                [.., b's', b')'] => S_PAREN,
-                [.., b's', b']'] => S_BRACKET,
-                [.., last] => *last,
-                [] => 0,
-            },
-            word_end,
-            tail_path,
-            token_dot,
-            len: b.len(),
-        }
+        Self::assemble(b, indented, start, (word_end, token_dot), tail)
     }
 }
 
