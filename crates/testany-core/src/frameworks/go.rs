@@ -1347,18 +1347,7 @@ FAIL\texample.com/m/broken [build failed]
             "  é",
             "",
         ];
-        for log in super::super::testutil::fragment_soups(&pieces, 400) {
-            let (mut fast, mut full) = (GoParser::default(), GoParser::default());
-            let (mut fast_r, mut full_r) = (Report::default(), Report::default());
-            for (n, line) in log.lines().enumerate() {
-                fast.line(line, n, &mut fast_r);
-                full.any_line(line, n, &mut full_r);
-                assert_eq!(state(&fast), state(&full), "{line:?} in {log:?}");
-            }
-            fast.finish(&mut fast_r);
-            full.finish(&mut full_r);
-            assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
-        }
+        super::super::testutil::assert_fast_path_equals_full(&pieces, GoParser::any_line, state);
     }
 
     proptest::proptest! {

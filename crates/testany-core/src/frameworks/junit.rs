@@ -2348,18 +2348,6 @@ Results
             "",
             " ",
         ];
-        for log in super::super::testutil::fragment_soups(&pieces, 400) {
-            let (mut fast, mut full) = (JunitParser::default(), JunitParser::default());
-            let (mut fast_r, mut full_r) = (Report::default(), Report::default());
-            for (n, line) in log.lines().enumerate() {
-                fast.line(line, n, &mut fast_r);
-                full.any_line(line, n, &mut full_r);
-                assert_eq!(state(&fast), state(&full), "{line:?} in {log:?}");
-            }
-            fast.finish(&mut fast_r);
-            full.finish(&mut full_r);
-            assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
-            assert_eq!(fast_r.locations(), full_r.locations(), "{log:?}");
-        }
+        super::super::testutil::assert_fast_path_equals_full(&pieces, JunitParser::any_line, state);
     }
 }

@@ -1065,19 +1065,10 @@ Tests: 1, Assertions: 1, Failures: 1.
             "",
             " ",
         ];
-        for log in super::super::testutil::fragment_soups(&pieces, 400) {
-            let (mut fast, mut full) = (PhpunitParser::default(), PhpunitParser::default());
-            let (mut fast_r, mut full_r) = (Report::default(), Report::default());
-            for (n, line) in log.lines().enumerate() {
-                fast.line(line, n, &mut fast_r);
-                full.any_line(line, n, &mut full_r);
-                assert_eq!(
-                    format!("{fast:?}"),
-                    format!("{full:?}"),
-                    "{line:?} in {log:?}"
-                );
-            }
-            assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
-        }
+        super::super::testutil::assert_fast_path_equals_full(
+            &pieces,
+            PhpunitParser::any_line,
+            |p| format!("{p:?}"),
+        );
     }
 }

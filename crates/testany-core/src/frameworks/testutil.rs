@@ -58,6 +58,29 @@ pub(crate) fn fragment_soups<'a>(
     })
 }
 
+/// A module's fast path ([`Parser::line`]) leaves the module (as `state` shows it) and its
+/// report as the full reading `full_line` does, after every line of 400 fragment soups of
+/// `pieces` and at the end.
+pub(crate) fn assert_fast_path_equals_full<P: Parser + Default>(
+    pieces: &[&str],
+    full_line: impl Fn(&mut P, &str, usize, &mut Report),
+    state: impl Fn(&P) -> String,
+) {
+    for log in fragment_soups(pieces, 400) {
+        let (mut fast, mut full) = (P::default(), P::default());
+        let (mut fast_r, mut full_r) = (Report::default(), Report::default());
+        for (n, line) in log.lines().enumerate() {
+            fast.line(line, n, &mut fast_r);
+            full_line(&mut full, line, n, &mut full_r);
+            assert_eq!(state(&fast), state(&full), "{line:?} in {log:?}");
+        }
+        fast.finish(&mut fast_r);
+        full.finish(&mut full_r);
+        assert_eq!(fast_r.tests(), full_r.tests(), "{log:?}");
+        assert_eq!(fast_r.locations(), full_r.locations(), "{log:?}");
+    }
+}
+
 /// Every test's id fits [`MAX_ID`] and every location has a 1-based line.
 pub(crate) fn assert_sane(a: &Analysis) {
     for t in &a.tests {
